@@ -1,0 +1,93 @@
+package dev.pier.cli;
+
+import dev.pier.config.ConfigException;
+import dev.pier.config.ConfigLoader;
+import dev.pier.config.PierConfig;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Reloads the configuration file when it changes on disk or when the process gets SIGHUP. A
+ * file that does not load is reported and the running configuration stays as it is.
+ */
+final class ConfigWatcher implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(ConfigWatcher.class);
+
+    private final Path file;
+    private final Consumer<PierConfig> apply;
+    private final WatchService watcher;
+    private final Thread thread;
+    private long lastModified;
+
+    ConfigWatcher(Path file, Consumer<PierConfig> apply) throws IOException {
+        this.file = file.toAbsolutePath();
+        this.apply = apply;
+        this.lastModified = modified();
+        this.watcher = FileSystems.getDefault().newWatchService();
+        this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+        this.thread = new Thread(this::watch, "pier-config-watcher");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            Signal.handle(new Signal("HUP"), signal -> reload("SIGHUP"));
+        } catch (IllegalArgumentException e) {
+            logger.debug("SIGHUP is not available here: {}", e.getMessage());
+        }
+    }
+
+    private void watch() {
+        try {
+            while (true) {
+                WatchKey key = watcher.take();
+                // Editors write in several steps; let the file settle before reading it.
+                TimeUnit.MILLISECONDS.sleep(100);
+                key.pollEvents();
+                key.reset();
+                long now = modified();
+                if (now != lastModified && Files.exists(file)) {
+                    lastModified = now;
+                    reload("file change");
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closing
+        }
+    }
+
+    private long modified() {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() ^ Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    synchronized void reload(String why) {
+        try {
+            PierConfig next = ConfigLoader.load(file);
+            apply.accept(next);
+            logger.info("Configuration reloaded ({}): {} zone(s)", why, next.zones().size());
+        } catch (ConfigException e) {
+            logger.error("Configuration not reloaded ({}), the running one stays: {}", why, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        watcher.close();
+        thread.interrupt();
+    }
+}

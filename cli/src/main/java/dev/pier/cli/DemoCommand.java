@@ -1,0 +1,78 @@
+package dev.pier.cli;
+
+import dev.pier.cli.demo.EchoOrigin;
+import dev.pier.config.ConfigLoader;
+import dev.pier.config.PierConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pier demo}: the edge on 127.0.0.1:8080 in front of a built-in echo origin, with no
+ * setup. It writes the configuration it runs to its data folder, so the demo can be edited
+ * live and shows what a real configuration looks like.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the edge in front of a built-in echo origin, with no setup.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8080", description = "Edge port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--admin-port", defaultValue = "8081", description = "Admin/metrics port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--data", defaultValue = "pier-data", paramLabel = "DIR",
+            description = "Where the demo keeps its config and request log (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(data);
+        EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0);
+        Path configFile = data.resolve("demo.yaml").toAbsolutePath();
+        Files.writeString(configFile, demoConfig(port, adminPort, origin.port()));
+        PierConfig config = ConfigLoader.load(configFile);
+        Runtime.getRuntime().addShutdownHook(new Thread(origin::close, "pier-demo-origin"));
+        System.out.printf("""
+                Pier demo is running.
+                  edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
+                  metrics    http://127.0.0.1:%2$d/metrics
+                  config     %3$s   (edit it: changes apply within a second)
+                  request log %4$s
+
+                Try:
+                  ./pier wscat -c ws://localhost:%1$d/
+                  curl -i http://localhost:%1$d/hello
+                Stop with Ctrl+C.
+                %n""", port, adminPort, configFile, config.requestLog());
+        return ServeCommand.runUntilStopped(config, configFile);
+    }
+
+    static String demoConfig(int port, int adminPort, int originPort) {
+        return """
+                # Written by `pier demo`. Edit it while the demo runs: changes apply to new requests.
+                listeners:
+                  - address: 127.0.0.1:%1$d
+                admin:
+                  address: 127.0.0.1:%2$d
+                request_log: requests.ndjson
+                zones:
+                  - name: localhost
+                    settings:
+                      websockets: on
+                      idle_timeout: 100s
+                    dns_records:
+                      - { type: A, name: localhost, content: 127.0.0.1 }
+                    origin_rules:
+                      - { hostname: localhost, port: %3$d }   # the built-in echo origin
+                  - name: 127.0.0.1
+                    dns_records:
+                      - { type: A, name: 127.0.0.1, content: 127.0.0.1 }
+                    origin_rules:
+                      - { hostname: 127.0.0.1, port: %3$d }
+                """.formatted(port, adminPort, originPort);
+    }
+}

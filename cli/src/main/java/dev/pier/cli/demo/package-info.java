@@ -1,0 +1,2 @@
+/** The demo's built-in echo origin. */
+package dev.pier.cli.demo;

@@ -1,0 +1,31 @@
+package dev.pier.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One immutable configuration snapshot.
+ *
+ * @param listeners   where the edge accepts client connections
+ * @param admin       the admin listener (metrics now, the API and dashboard later)
+ * @param requestLog  where request log records go: a file, or {@code null} for standard output
+ * @param timeouts    origin-facing timeouts
+ * @param zones       the zones, each with its settings and proxied DNS records
+ */
+public record PierConfig(
+        List<ListenerConfig> listeners,
+        ListenerConfig admin,
+        Path requestLog,
+        Timeouts timeouts,
+        List<Zone> zones) {
+
+    public PierConfig {
+        listeners = List.copyOf(listeners);
+        zones = List.copyOf(zones);
+    }
+
+    /** The routing table of this snapshot, built once. */
+    public RoutingTable routingTable() {
+        return RoutingTable.of(zones);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pier.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Host name → {@link Route}, built once per snapshot. Exact records win over wildcards, and a
+ * longer wildcard wins over a shorter one, as in DNS.
+ */
+public final class RoutingTable {
+
+    private final Map<String, Route> exact;
+    private final Map<String, Route> wildcards; // key: the suffix after "*."
+
+    private RoutingTable(Map<String, Route> exact, Map<String, Route> wildcards) {
+        this.exact = exact;
+        this.wildcards = wildcards;
+    }
+
+    static RoutingTable of(List<Zone> zones) {
+        Map<String, Route> exact = new HashMap<>();
+        Map<String, Route> wildcards = new HashMap<>();
+        for (Zone zone : zones) {
+            Map<String, Integer> ports = new HashMap<>();
+            for (OriginRule rule : zone.originRules()) {
+                ports.put(rule.hostname(), rule.port());
+            }
+            for (DnsRecord record : zone.dnsRecords()) {
+                if (record.isWildcard()) {
+                    wildcards.put(record.name().substring(2),
+                            new Route(zone, record, record.content(), -1));
+                } else {
+                    exact.put(record.name(), new Route(zone, record, record.content(),
+                            ports.getOrDefault(record.name(), -1)));
+                }
+            }
+        }
+        return new RoutingTable(Map.copyOf(exact), Map.copyOf(wildcards));
+    }
+
+    /**
+     * The route for a Host header value (port and trailing dot ignored, case-insensitive), or
+     * {@code null} when no proxied record covers it.
+     */
+    public Route resolve(String hostHeader) {
+        if (hostHeader == null || hostHeader.isEmpty()) {
+            return null;
+        }
+        String host = hostOnly(hostHeader);
+        Route route = exact.get(host);
+        if (route != null) {
+            return route;
+        }
+        for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+            Route wildcard = wildcards.get(host.substring(dot + 1));
+            if (wildcard != null) {
+                return withOriginRule(wildcard, host);
+            }
+        }
+        return null;
+    }
+
+    private static Route withOriginRule(Route wildcard, String host) {
+        for (OriginRule rule : wildcard.zone().originRules()) {
+            if (rule.hostname().equals(host)) {
+                return new Route(wildcard.zone(), wildcard.record(), wildcard.originHost(), rule.port());
+            }
+        }
+        return wildcard;
+    }
+
+    /** Lower-cased host name without port, brackets or trailing dot. */
+    static String hostOnly(String hostHeader) {
+        String host = hostHeader;
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            host = end > 0 ? host.substring(1, end) : host;
+        } else {
+            int colon = host.indexOf(':');
+            if (colon >= 0 && host.indexOf(':', colon + 1) < 0) {
+                host = host.substring(0, colon);
+            }
+        }
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        return host.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.pier.config;
+
+import java.time.Duration;
+
+/**
+ * Origin-facing timeouts, with Cloudflare's published defaults.
+ *
+ * @param originConnect  connect timeout; when it passes the client gets 522
+ * @param originResponse how long the origin may take to send a response head (including the
+ *                       101 of an upgrade); when it passes the client gets 524
+ * @param closeGrace     how long a WebSocket close handshake may take before the edge closes TCP
+ */
+public record Timeouts(Duration originConnect, Duration originResponse, Duration closeGrace) {
+
+    public static final Timeouts DEFAULTS =
+            new Timeouts(Duration.ofSeconds(15), Duration.ofSeconds(100), Duration.ofSeconds(5));
+}

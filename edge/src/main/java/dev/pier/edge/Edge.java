@@ -1,0 +1,191 @@
+package dev.pier.edge;
+
+import dev.pier.analytics.NdjsonRequestLogWriter;
+import dev.pier.analytics.RequestLogSink;
+import dev.pier.analytics.UsageRegistry;
+import dev.pier.config.ListenerConfig;
+import dev.pier.config.PierConfig;
+import dev.pier.edge.admin.AdminHandler;
+import dev.pier.edge.http.ClientChannelInitializer;
+import dev.pier.edge.http.EdgeChannelOptions;
+import dev.pier.edge.http.EdgeContext;
+import dev.pier.edge.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running edge: its listeners, the admin listener, the request log and usage counters.
+ *
+ * <pre>{@code
+ * try (Edge edge = Edge.start(ConfigLoader.load(path))) {
+ *     edge.reload(ConfigLoader.load(path));   // new requests see the new config
+ * }
+ * }</pre>
+ */
+public final class Edge implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(Edge.class);
+
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final EdgeContext context;
+    private final List<Channel> listeners = new ArrayList<>();
+    private Channel admin;
+    private PierConfig config;
+    private NdjsonRequestLogWriter logWriter;
+    private final RequestLogSink extraSink;
+
+    private Edge(PierConfig config, RequestLogSink extraSink) throws IOException {
+        this.config = config;
+        this.extraSink = extraSink;
+        Transport transport = Transport.best();
+        this.bossGroup = transport.newGroup(1);
+        this.workerGroup = transport.newGroup(0); // one event loop per core
+        this.logWriter = new NdjsonRequestLogWriter(config.requestLog());
+        this.context = new EdgeContext(EdgeContext.Snapshot.of(config), sink(logWriter), new UsageRegistry(), transport);
+        logger.info("Transport: {}", transport.name().toLowerCase());
+    }
+
+    /** Starts an edge and binds its listeners. */
+    public static Edge start(PierConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * Starts an edge whose finished request logs also go to {@code observer} (after the
+     * configured log file); for embedding and tests.
+     */
+    public static Edge start(PierConfig config, RequestLogSink observer) {
+        Edge edge;
+        try {
+            edge = new Edge(config, observer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("request log " + config.requestLog() + " cannot be opened", e);
+        }
+        try {
+            edge.bind();
+            return edge;
+        } catch (RuntimeException e) {
+            edge.close();
+            throw e;
+        }
+    }
+
+    private RequestLogSink sink(NdjsonRequestLogWriter writer) {
+        if (extraSink == null) {
+            return writer;
+        }
+        return log -> {
+            writer.accept(log);
+            extraSink.accept(log);
+        };
+    }
+
+    private void bind() {
+        for (ListenerConfig listener : config.listeners()) {
+            listeners.add(new ServerBootstrap()
+                    .group(bossGroup, workerGroup)
+                    .channel(context.transport().serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, EdgeChannelOptions.RECEIVE_BUFFERS)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, EdgeChannelOptions.WATER_MARK)
+                    .childHandler(new ClientChannelInitializer(context, "http"))
+                    .bind(listener.host(), listener.port())
+                    .syncUninterruptibly().channel());
+            logger.info("Listening on {}", listeners.get(listeners.size() - 1).localAddress());
+        }
+        if (config.admin() != null) {
+            admin = new ServerBootstrap()
+                    .group(bossGroup, workerGroup)
+                    .channel(context.transport().serverChannel())
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                    new AdminHandler(context.usage()));
+                        }
+                    })
+                    .bind(config.admin().host(), config.admin().port())
+                    .syncUninterruptibly().channel();
+            logger.info("Admin listener on {}", admin.localAddress());
+        }
+    }
+
+    /**
+     * Applies a new configuration to new requests; open connections keep going untouched.
+     * Listener and admin addresses are bound at start: a change to them is reported and takes
+     * effect at the next restart.
+     */
+    public synchronized void reload(PierConfig next) {
+        Objects.requireNonNull(next, "next");
+        if (!next.listeners().equals(config.listeners()) || !Objects.equals(next.admin(), config.admin())) {
+            logger.warn("Listener addresses changed; they take effect when Pier restarts");
+        }
+        if (!Objects.equals(next.requestLog(), config.requestLog())) {
+            try {
+                NdjsonRequestLogWriter old = logWriter;
+                logWriter = new NdjsonRequestLogWriter(next.requestLog());
+                context.sink(sink(logWriter));
+                old.close();
+            } catch (IOException e) {
+                logger.error("New request log {} cannot be opened; keeping {}", next.requestLog(), config.requestLog());
+                next = new PierConfig(next.listeners(), next.admin(), config.requestLog(), next.timeouts(), next.zones());
+            }
+        }
+        context.snapshot(EdgeContext.Snapshot.of(next));
+        config = next;
+    }
+
+    /** The address a listener is bound to (useful with port 0). */
+    public InetSocketAddress listenerAddress(int index) {
+        return (InetSocketAddress) listeners.get(index).localAddress();
+    }
+
+    /** The admin listener's address, or null when there is none. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : (InetSocketAddress) admin.localAddress();
+    }
+
+    public UsageRegistry usage() {
+        return context.usage();
+    }
+
+    public synchronized PierConfig config() {
+        return config;
+    }
+
+    /** Stops listening, closes every connection, and writes out the request log. */
+    @Override
+    public void close() {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        if (admin != null) {
+            admin.close().syncUninterruptibly();
+        }
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            logWriter.close();
+        } catch (IOException e) {
+            logger.warn("Request log could not be closed cleanly: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.pier.edge.http;
+
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+
+/**
+ * Socket options shared by client and origin channels. Receive buffers start small (an idle
+ * connection holds none, a chatty one grows to 64 KiB) and the write water marks bound what
+ * a fast side can queue toward a slow one before reading from it stops.
+ */
+public final class EdgeChannelOptions {
+
+    public static final RecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator(64, 2048, 64 * 1024);
+    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+
+    private EdgeChannelOptions() {
+    }
+}

@@ -1,0 +1,58 @@
+package dev.pier.edge.http;
+
+import dev.pier.analytics.RequestLogSink;
+import dev.pier.analytics.UsageRegistry;
+import dev.pier.config.PierConfig;
+import dev.pier.config.RoutingTable;
+import dev.pier.edge.transport.Transport;
+
+/**
+ * What every connection handler shares: the current configuration snapshot (swapped
+ * atomically on reload; a request reads it once, when its head arrives), usage counters,
+ * the request log sink and the transport.
+ */
+public final class EdgeContext {
+
+    /** A configuration and the routing table built from it. */
+    public record Snapshot(PierConfig config, RoutingTable routes) {
+        public static Snapshot of(PierConfig config) {
+            return new Snapshot(config, config.routingTable());
+        }
+    }
+
+    private volatile Snapshot snapshot;
+    private volatile RequestLogSink sink;
+    private final UsageRegistry usage;
+    private final Transport transport;
+
+    public EdgeContext(Snapshot snapshot, RequestLogSink sink, UsageRegistry usage, Transport transport) {
+        this.snapshot = snapshot;
+        this.sink = sink;
+        this.usage = usage;
+        this.transport = transport;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public void snapshot(Snapshot next) {
+        snapshot = next;
+    }
+
+    public RequestLogSink sink() {
+        return sink;
+    }
+
+    public void sink(RequestLogSink next) {
+        sink = next;
+    }
+
+    public UsageRegistry usage() {
+        return usage;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.pier.edge.http;
+
+/**
+ * Every way the edge answers a request by itself, tagged with whose fault it is and mapped to
+ * a status code here and nowhere else. Origin failures use Cloudflare's 52x family so that
+ * people who know it read them at once.
+ */
+public enum EdgeError {
+    BAD_REQUEST(400, Source.CLIENT, "The request could not be understood."),
+    MISSING_HOST(400, Source.CLIENT, "The request has no Host header."),
+    WEBSOCKETS_DISABLED(403, Source.CLIENT, "WebSockets are disabled for this zone."),
+    UNKNOWN_HOST(404, Source.CLIENT, "No zone on this edge serves this host name."),
+    URI_TOO_LONG(414, Source.CLIENT, "The request URI is longer than 16 KB."),
+    BAD_HANDSHAKE(426, Source.CLIENT, "The WebSocket handshake is not valid."),
+    TOO_MANY_WEBSOCKETS(429, Source.CLIENT, "This zone has reached its limit of concurrent WebSocket connections."),
+    HEADERS_TOO_LARGE(431, Source.CLIENT, "The request headers are larger than 32 KB, or one header is larger than 16 KB."),
+    INTERNAL(500, Source.INTERNAL, "The edge failed while handling the request."),
+    ORIGIN_EMPTY_RESPONSE(520, Source.ORIGIN, "The origin closed the connection without sending a response."),
+    ORIGIN_REFUSED(521, Source.ORIGIN, "The origin refused the connection."),
+    ORIGIN_CONNECT_TIMEOUT(522, Source.ORIGIN, "The connection to the origin timed out."),
+    ORIGIN_UNREACHABLE(523, Source.ORIGIN, "The origin could not be reached."),
+    ORIGIN_INVALID_RESPONSE(502, Source.ORIGIN, "The origin sent a response the edge could not understand."),
+    ORIGIN_TIMEOUT(524, Source.ORIGIN, "The origin did not answer in time.");
+
+    /** Whose fault an error is. */
+    public enum Source { CLIENT, ORIGIN, INTERNAL }
+
+    private final int status;
+    private final Source source;
+    private final String sentence;
+
+    EdgeError(int status, Source source, String sentence) {
+        this.status = status;
+        this.source = source;
+        this.sentence = sentence;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** One sentence that says what happened. */
+    public String sentence() {
+        return sentence;
+    }
+}

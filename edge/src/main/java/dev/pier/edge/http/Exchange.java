@@ -1,0 +1,35 @@
+package dev.pier.edge.http;
+
+import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.ZoneUsage;
+import dev.pier.config.Route;
+import dev.pier.config.ZoneSettings;
+
+/** One request/response exchange on a client connection: what the phases learn about it. */
+final class Exchange {
+
+    final RequestLog log = new RequestLog();
+    final boolean keepAlive;
+    Route route;
+    ZoneSettings settings;
+    ZoneUsage usage;
+    boolean upgrade;
+    /** One open WebSocket is counted against the zone's limit for this exchange. */
+    boolean webSocketSlot;
+    boolean requestComplete;
+    boolean responseStarted;
+    /** A 1xx response (not 101) is being relayed; the final response follows it. */
+    boolean informational;
+    boolean responseComplete;
+    /** The edge answered by itself; the rest of the request body is dropped. */
+    boolean answeredByEdge;
+    /** The client connection closes after this exchange. */
+    boolean closeAfter;
+    /** The origin connection's read count when this exchange's request was sent. */
+    long originReadMark;
+
+    Exchange(boolean keepAlive) {
+        this.keepAlive = keepAlive;
+        this.closeAfter = !keepAlive;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.pier.edge.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.util.AsciiString;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Header rewriting between client and origin (RFC 9110 §7.6): hop-by-hop headers stay on
+ * their hop, the origin learns who the client is (X-Forwarded-For, X-Forwarded-Proto,
+ * Forwarded), and the request id travels both ways.
+ */
+final class ForwardedHeaders {
+
+    /** The request id header: the client, the origin and the request log all see the same id. */
+    static final AsciiString RAY_ID = AsciiString.cached("pier-ray");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final List<AsciiString> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
+            HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
+
+    private ForwardedHeaders() {
+    }
+
+    /**
+     * Rewrites a client's request for the origin. Transfer-Encoding stays: the body is
+     * forwarded message by message and the encoder frames it the same way again.
+     */
+    static void toOrigin(HttpMessage request, boolean upgrade, String clientIp, String scheme, String host, String rayId) {
+        HttpHeaders headers = request.headers();
+        removeHopByHop(headers);
+        if (upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, "websocket");
+        }
+        String xff = headers.get(X_FORWARDED_FOR);
+        headers.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
+        headers.set(X_FORWARDED_PROTO, scheme);
+        String forwardedFor = clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp;
+        String element = "for=" + forwardedFor + ";proto=" + scheme
+                + (host != null ? ";host=\"" + host.replace("\"", "") + "\"" : "");
+        String forwarded = headers.get(FORWARDED);
+        headers.set(FORWARDED, forwarded == null ? element : forwarded + ", " + element);
+        headers.set(RAY_ID, rayId);
+    }
+
+    /** Rewrites an origin's response for the client; a 101 keeps its Upgrade and Connection. */
+    static void toClient(HttpMessage response, boolean switching, String rayId) {
+        HttpHeaders headers = response.headers();
+        if (switching) {
+            headers.remove(HttpHeaderNames.KEEP_ALIVE);
+            headers.remove(HttpHeaderNames.PROXY_CONNECTION);
+        } else {
+            removeHopByHop(headers);
+        }
+        headers.set(RAY_ID, rayId);
+    }
+
+    private static void removeHopByHop(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !name.equals("close") && !name.equals("keep-alive")) {
+                    headers.remove(name);
+                }
+            }
+        }
+        for (AsciiString name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.pier.edge.http;
+
+import dev.pier.config.Timeouts;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The origin half of a proxied connection while it speaks HTTP: connects (on the client
+ * channel's event loop, so both halves share a thread), sends requests, times the response
+ * head, and hands every response message to the {@link ProxyHandler}. Reading from the origin
+ * follows the client's writability.
+ */
+final class OriginHandler extends ChannelInboundHandlerAdapter {
+
+    static final String CODEC = "http";
+
+    private final ProxyHandler proxy;
+    private final String host;
+    private final int port;
+    private final Timeouts timeouts;
+    private final TrafficCounter traffic = new TrafficCounter();
+    private ChannelHandlerContext ctx;
+    private Channel channel;
+    private boolean connected;
+    private ScheduledFuture<?> responseTimer;
+    /** The origin keeps the connection open after the current response. */
+    private boolean keepAlive = true;
+    private boolean readSuspended;
+
+    private OriginHandler(ProxyHandler proxy, String host, int port, Timeouts timeouts) {
+        this.proxy = proxy;
+        this.host = host;
+        this.port = port;
+        this.timeouts = timeouts;
+    }
+
+    /** Starts connecting; the proxy hears of the outcome through {@code originConnected}/{@code originFailed}. */
+    static OriginHandler connect(ProxyHandler proxy, Channel client, EdgeContext edge, String host, int port,
+                                 Timeouts timeouts) {
+        OriginHandler origin = new OriginHandler(proxy, host, port, timeouts);
+        ChannelFuture future = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(edge.transport().socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.originConnect().toMillis()))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, EdgeChannelOptions.RECEIVE_BUFFERS)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, EdgeChannelOptions.WATER_MARK)
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("traffic", origin.traffic);
+                        ch.pipeline().addLast(CODEC, new HttpClientCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(16 * 1024)
+                                .setMaxHeaderSize(64 * 1024), false, false));
+                        ch.pipeline().addLast("origin", origin);
+                    }
+                })
+                .connect(host, port);
+        origin.channel = future.channel();
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                origin.connected = true;
+                proxy.originConnected(origin);
+            } else {
+                proxy.originFailed(origin, classify(f.cause()), f.cause().getMessage());
+            }
+        });
+        return origin;
+    }
+
+    private static EdgeError classify(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return EdgeError.ORIGIN_CONNECT_TIMEOUT;
+        }
+        if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
+            return EdgeError.ORIGIN_REFUSED;
+        }
+        if (cause instanceof UnknownHostException || cause instanceof ConnectException) {
+            return EdgeError.ORIGIN_UNREACHABLE;
+        }
+        return EdgeError.ORIGIN_UNREACHABLE;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    boolean matches(String host, int port) {
+        return this.host.equals(host) && this.port == port;
+    }
+
+    /** Connected, open, and the previous response let the connection be reused. */
+    boolean reusable() {
+        return connected && keepAlive && channel.isActive();
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    boolean writable() {
+        return channel.isWritable();
+    }
+
+    String remoteIp() {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : host;
+    }
+
+    long bytesRead() {
+        return traffic.read;
+    }
+
+    /** Sends a request head and starts the response timer (524 when it passes). */
+    void sendHead(HttpRequest request) {
+        keepAlive = HttpUtil.isKeepAlive(request);
+        ctx.write(request, ctx.voidPromise());
+        responseTimer = ctx.executor().schedule(proxy::originTimedOut,
+                timeouts.originResponse().toNanos(), TimeUnit.NANOSECONDS);
+        ctx.read();
+    }
+
+    void sendContent(HttpContent content) {
+        ctx.write(content, ctx.voidPromise());
+    }
+
+    void flush() {
+        if (ctx != null) {
+            ctx.flush();
+        }
+    }
+
+    void close() {
+        cancelTimer();
+        channel.close();
+    }
+
+    /** The client can take more: read on if reading was held back. */
+    void resumeReading() {
+        if (readSuspended) {
+            readSuspended = false;
+            ctx.read();
+        }
+    }
+
+    private void cancelTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpObject)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            cancelTimer();
+            if (response.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                proxy.originBroken(this, response.decoderResult().cause());
+                return;
+            }
+            if (response.status().code() >= 200 && !HttpUtil.isKeepAlive(response)) {
+                keepAlive = false;
+            }
+        }
+        proxy.originMessage(this, (HttpObject) msg);
+        if (msg instanceof LastHttpContent && !keepAlive && proxy.responseDone()) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (proxy.clientWritable()) {
+            proxy.flushClient();
+            ctx.read();
+        } else {
+            proxy.flushClient();
+            readSuspended = true;
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            proxy.originWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        proxy.originClosed(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /** The channel, for the switch to the tunnel. */
+    Channel channel() {
+        return channel;
+    }
+
+    ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    TrafficCounter traffic() {
+        return traffic;
+    }
+}

@@ -1,0 +1,544 @@
+package dev.pier.edge.http;
+
+import dev.pier.analytics.RequestLog;
+import dev.pier.config.Route;
+import dev.pier.config.Timeouts;
+import dev.pier.edge.tunnel.Tunnel;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The client half of a proxied connection while it speaks HTTP/1.1. It runs the request
+ * phases in order — request head limits, zone lookup, the websockets setting, the handshake
+ * checks, origin connect, forwarding — relays the origin's response, and on a 101 hands both
+ * channels over to a {@link Tunnel}.
+ *
+ * <p>One exchange at a time: a pipelined request waits in {@code deferred} until the current
+ * response is complete. Reading is explicit (auto-read is off): the client is read while its
+ * request body can go on to the origin, and the origin while the client can take more.
+ */
+public final class ProxyHandler extends ChannelInboundHandlerAdapter {
+
+    static final int MAX_URI_LENGTH = 16 * 1024;
+    static final int MAX_HEADER_LENGTH = 16 * 1024;
+    static final String CODEC = "http";
+
+    private final EdgeContext edge;
+    private final String scheme;
+    private final TrafficCounter traffic;
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private OriginHandler origin;
+    /** Messages that arrived before they could be handled; null while empty (most of the time). */
+    private ArrayDeque<Object> deferred;
+    private long readMark;
+    private long writtenMark;
+
+    ProxyHandler(EdgeContext edge, String scheme, TrafficCounter traffic) {
+        this.edge = edge;
+        this.scheme = scheme;
+        this.traffic = traffic;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    // ---------------------------------------------------------------- client messages
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpObject)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (mustDefer(msg)) {
+            if (deferred == null) {
+                deferred = new ArrayDeque<>(4);
+            }
+            deferred.add(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            onRequestHead(request);
+        }
+        if (msg instanceof HttpContent content) {
+            onRequestContent(content);
+        }
+    }
+
+    private boolean mustDefer(Object msg) {
+        if (exchange == null) {
+            return false;
+        }
+        if (msg instanceof HttpRequest) {
+            return true; // pipelined: waits for the current exchange to end
+        }
+        return !exchange.answeredByEdge && (origin == null || !origin.connected());
+    }
+
+    private void onRequestHead(HttpRequest request) {
+        Exchange ex = exchange = new Exchange(HttpUtil.isKeepAlive(request));
+        RequestLog log = ex.log;
+        log.rayId = RayIds.next();
+        log.edgeStartTimestamp = Instant.now();
+        log.clientRequestScheme = scheme;
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+            log.clientIp = remote.getAddress().getHostAddress();
+            log.clientSrcPort = remote.getPort();
+        }
+        log.clientRequestMethod = request.method().name();
+        log.clientRequestUri = request.uri();
+        log.clientRequestProtocol = request.protocolVersion().text();
+        log.clientRequestHost = request.headers().get(HttpHeaderNames.HOST);
+        log.clientRequestUserAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
+
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            ex.requestComplete = true;
+            ex.closeAfter = true;
+            answer(cause instanceof TooLongHttpLineException ? EdgeError.URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException ? EdgeError.HEADERS_TOO_LARGE
+                    : cause instanceof TooLongFrameException ? EdgeError.HEADERS_TOO_LARGE
+                    : EdgeError.BAD_REQUEST, null, request);
+            return;
+        }
+        if (request.uri().length() > MAX_URI_LENGTH) {
+            answer(EdgeError.URI_TOO_LONG, null, request);
+            return;
+        }
+        String longHeader = oversizedHeader(request);
+        if (longHeader != null) {
+            answer(EdgeError.HEADERS_TOO_LARGE, "Header " + longHeader + " is larger than 16 KB.", request);
+            return;
+        }
+        String host = log.clientRequestHost;
+        if (host == null || host.isBlank()) {
+            answer(EdgeError.MISSING_HOST, null, request);
+            return;
+        }
+        EdgeContext.Snapshot snapshot = edge.snapshot();
+        Route route = snapshot.routes().resolve(host);
+        if (route == null) {
+            answer(EdgeError.UNKNOWN_HOST, "Host: " + host, request);
+            return;
+        }
+        ex.route = route;
+        ex.settings = route.zone().settings();
+        log.zoneName = route.zone().name();
+        ex.usage = edge.usage().zone(log.zoneName);
+        ex.usage.request();
+
+        if (Handshake.isUpgrade(request)) {
+            ex.upgrade = true;
+            if (!ex.settings.websockets()) {
+                answer(EdgeError.WEBSOCKETS_DISABLED,
+                        "The zone " + log.zoneName + " has the websockets setting off.", request);
+                return;
+            }
+            String problem = Handshake.problem(request);
+            if (problem != null) {
+                answer(EdgeError.BAD_HANDSHAKE, problem, request);
+                return;
+            }
+            if (!ex.usage.tryOpenWebSocket(ex.settings.maxWebSocketConnections())) {
+                answer(EdgeError.TOO_MANY_WEBSOCKETS, null, request);
+                return;
+            }
+            ex.webSocketSlot = true;
+        }
+        ForwardedHeaders.toOrigin(request, ex.upgrade, log.clientIp, scheme, host, log.rayId);
+        sendToOrigin(request, route, snapshot.config().timeouts());
+    }
+
+    private static String oversizedHeader(HttpRequest request) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            if (header.getKey().length() + header.getValue().length() > MAX_HEADER_LENGTH) {
+                return header.getKey().toString();
+            }
+        }
+        return null;
+    }
+
+    private void sendToOrigin(HttpRequest request, Route route, Timeouts timeouts) {
+        int port = route.originPortFor(((InetSocketAddress) ctx.channel().localAddress()).getPort());
+        if (origin != null && origin.matches(route.originHost(), port) && origin.reusable()) {
+            exchange.originReadMark = origin.bytesRead();
+            origin.sendHead(request);
+            exchange.log.originIp = origin.remoteIp();
+            return;
+        }
+        if (origin != null) {
+            OriginHandler old = origin;
+            origin = null;
+            old.close();
+        }
+        pendingHead = request;
+        origin = OriginHandler.connect(this, ctx.channel(), edge, route.originHost(), port, timeouts);
+    }
+
+    /** The request head waiting for the origin connection. */
+    private HttpRequest pendingHead;
+
+    void originConnected(OriginHandler connected) {
+        if (connected != origin || exchange == null || pendingHead == null) {
+            connected.close();
+            return;
+        }
+        HttpRequest head = pendingHead;
+        pendingHead = null;
+        exchange.log.originIp = connected.remoteIp();
+        exchange.originReadMark = connected.bytesRead();
+        connected.sendHead(head);
+        replayDeferred();
+        connected.flush();
+        readIfWanted();
+    }
+
+    void originFailed(OriginHandler failed, EdgeError error, String detail) {
+        if (failed != origin) {
+            return;
+        }
+        origin = null;
+        pendingHead = null;
+        if (exchange != null && !exchange.responseStarted) {
+            exchange.closeAfter |= !exchange.requestComplete;
+            answer(error, detail, null);
+        }
+    }
+
+    private void onRequestContent(HttpContent content) {
+        Exchange ex = exchange;
+        boolean last = content instanceof LastHttpContent;
+        if (ex == null || ex.answeredByEdge || origin == null) {
+            content.release();
+        } else {
+            origin.sendContent(content);
+        }
+        if (last && ex != null && !ex.requestComplete) {
+            ex.requestComplete = true;
+            completeIfDone();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (origin != null) {
+            origin.flush();
+        }
+        readIfWanted();
+    }
+
+    /** Reads from the client when there is room for what comes next. */
+    private void readIfWanted() {
+        Exchange ex = exchange;
+        if (ex == null) {
+            if (deferred == null || deferred.isEmpty()) {
+                ctx.read();
+            }
+        } else if (!ex.requestComplete && (ex.answeredByEdge
+                || origin != null && origin.connected() && origin.writable())) {
+            ctx.read();
+        }
+    }
+
+    void originWritable() {
+        readIfWanted();
+    }
+
+    // ---------------------------------------------------------------- origin messages
+
+    void originMessage(OriginHandler from, HttpObject msg) {
+        Exchange ex = exchange;
+        if (from != origin || ex == null || ex.answeredByEdge) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            if (onResponseHead(ex, response)) {
+                return; // became a tunnel
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            ctx.write(content, ctx.voidPromise());
+            if (content instanceof LastHttpContent) {
+                if (ex.informational) {
+                    ex.informational = false;
+                } else {
+                    ex.responseComplete = true;
+                    ex.log.originResponseBytes = from.bytesRead() - ex.originReadMark;
+                    if (!ex.requestComplete) {
+                        ex.requestComplete = true; // the origin answered early; the rest of the body is not wanted
+                        ex.closeAfter = true;
+                    }
+                    completeIfDone();
+                }
+            }
+        }
+    }
+
+    /** Returns true when the connection became a tunnel. */
+    private boolean onResponseHead(Exchange ex, HttpResponse response) {
+        int status = response.status().code();
+        ex.log.originResponseStatus = status;
+        if (status == 101 && ex.upgrade) {
+            switchToTunnel(ex, response);
+            return true;
+        }
+        if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL && status != 101) {
+            ex.informational = true; // 100 Continue, 103 Early Hints: relayed, the real response follows
+            ForwardedHeaders.toClient(response, false, ex.log.rayId);
+            ctx.write(response, ctx.voidPromise());
+            return false;
+        }
+        ex.responseStarted = true;
+        ex.log.edgeResponseStatus = status;
+        releaseWebSocketSlot(ex);
+        ForwardedHeaders.toClient(response, false, ex.log.rayId);
+        if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
+                && mayHaveBody(ex, status)) {
+            // The origin delimits this body by closing; the client gets it chunked and keeps its connection.
+            if (ex.log.clientRequestProtocol.equals(HttpVersion.HTTP_1_1.text())) {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            } else {
+                ex.closeAfter = true;
+            }
+        }
+        HttpUtil.setKeepAlive(response, !ex.closeAfter);
+        ctx.write(response, ctx.voidPromise());
+        return false;
+    }
+
+    private static boolean mayHaveBody(Exchange ex, int status) {
+        return status >= 200 && status != 204 && status != 304
+                && !HttpMethod.HEAD.name().equals(ex.log.clientRequestMethod);
+    }
+
+    boolean responseDone() {
+        return exchange == null || exchange.responseComplete;
+    }
+
+    boolean clientWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    void flushClient() {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && origin != null) {
+            origin.resumeReading();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    void originTimedOut() {
+        if (exchange != null && !exchange.responseStarted && origin != null) {
+            OriginHandler late = origin;
+            origin = null;
+            late.close();
+            exchange.closeAfter |= !exchange.requestComplete;
+            answer(EdgeError.ORIGIN_TIMEOUT, null, null);
+        }
+    }
+
+    void originBroken(OriginHandler from, Throwable cause) {
+        if (from == origin && exchange != null && !exchange.responseStarted) {
+            origin = null;
+            from.close();
+            exchange.closeAfter |= !exchange.requestComplete;
+            answer(EdgeError.ORIGIN_INVALID_RESPONSE, cause.getMessage(), null);
+        } else {
+            from.close();
+        }
+    }
+
+    void originClosed(OriginHandler closed) {
+        if (closed != origin) {
+            return;
+        }
+        origin = null;
+        Exchange ex = exchange;
+        if (ex == null || ex.answeredByEdge || ex.responseComplete) {
+            return;
+        }
+        if (!ex.responseStarted) {
+            ex.closeAfter |= !ex.requestComplete;
+            answer(EdgeError.ORIGIN_EMPTY_RESPONSE, null, null);
+        } else {
+            // The body was cut short: the client must not take a truncated body for a whole one.
+            ex.log.edgeError = "origin closed mid-response";
+            ctx.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- the edge's own answers
+
+    /** Answers with an edge error; the origin is not (or no longer) involved. */
+    private void answer(EdgeError error, String detail, HttpRequest request) {
+        Exchange ex = exchange;
+        ex.answeredByEdge = true;
+        ex.responseStarted = true;
+        ex.log.edgeResponseStatus = error.status();
+        ex.log.edgeError = error.name();
+        releaseWebSocketSlot(ex);
+        if (request != null && (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request))) {
+            ex.closeAfter = true; // do not read a body nobody wants
+        }
+        if (ex.closeAfter) {
+            ex.requestComplete = true;
+        }
+        HttpResponse response = ErrorResponses.render(ctx.alloc(), error, detail, ex.log.rayId);
+        HttpUtil.setKeepAlive(response, !ex.closeAfter);
+        ctx.writeAndFlush(response, ctx.voidPromise());
+        ex.responseComplete = true;
+        completeIfDone();
+    }
+
+    private static void releaseWebSocketSlot(Exchange ex) {
+        if (ex.webSocketSlot) {
+            ex.webSocketSlot = false;
+            ex.usage.closeWebSocket();
+        }
+    }
+
+    // ---------------------------------------------------------------- end of an exchange
+
+    private void completeIfDone() {
+        Exchange ex = exchange;
+        if (ex == null || !ex.requestComplete || !ex.responseComplete) {
+            return;
+        }
+        exchange = null;
+        emit(ex);
+        if (ex.closeAfter) {
+            releaseDeferred();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        replayDeferred();
+        readIfWanted();
+    }
+
+    private void emit(Exchange ex) {
+        RequestLog log = ex.log;
+        log.clientRequestBytes = traffic.read - readMark;
+        log.edgeResponseBytes = traffic.written - writtenMark;
+        readMark = traffic.read;
+        writtenMark = traffic.written;
+        if (ex.usage != null) {
+            ex.usage.bytesToClient(log.edgeResponseBytes);
+        }
+        if (log.finish(Instant.now())) {
+            edge.sink().accept(log);
+        }
+    }
+
+    private void replayDeferred() {
+        while (deferred != null && !deferred.isEmpty() && !mustDefer(deferred.peek())) {
+            channelRead(ctx, deferred.poll());
+        }
+    }
+
+    private void releaseDeferred() {
+        if (deferred != null) {
+            deferred.forEach(ReferenceCountUtil::release);
+            deferred.clear();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseDeferred();
+        if (origin != null) {
+            origin.close();
+            origin = null;
+        }
+        Exchange ex = exchange;
+        if (ex != null) {
+            exchange = null;
+            releaseWebSocketSlot(ex);
+            if (ex.log.edgeResponseStatus == 0) {
+                ex.log.edgeResponseStatus = 499; // the client closed before the response (nginx's convention)
+            }
+            emit(ex);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- the switch to the tunnel
+
+    private void switchToTunnel(Exchange ex, HttpResponse response) {
+        OriginHandler upstream = origin;
+        origin = null;
+        ex.responseStarted = true;
+        ex.responseComplete = true;
+        RequestLog log = ex.log;
+        log.webSocket = true;
+        log.edgeResponseStatus = 101;
+        ex.usage.upgrade();
+        ex.webSocketSlot = false; // the tunnel owns the open-connection count from here on
+
+        ForwardedHeaders.toClient(response, true, log.rayId);
+        ctx.write(response, ctx.voidPromise());
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+        log.clientRequestBytes = traffic.read - readMark;
+        log.edgeResponseBytes = traffic.written - writtenMark;
+        log.originResponseBytes = upstream.bytesRead();
+        ex.usage.bytesToClient(log.edgeResponseBytes);
+        releaseDeferred(); // nothing but frames may follow an upgrade request
+
+        Timeouts timeouts = edge.snapshot().config().timeouts();
+        Tunnel tunnel = new Tunnel(log, ex.usage, edge.sink(), ex.settings.idleTimeout(), timeouts.closeGrace());
+        ChannelPipeline originPipeline = upstream.channel().pipeline();
+        originPipeline.addAfter(OriginHandler.CODEC, "tunnel", tunnel.originHandler());
+        originPipeline.remove(upstream);
+        originPipeline.remove(upstream.traffic());
+        originPipeline.remove(OriginHandler.CODEC);
+
+        ChannelPipeline clientPipeline = ctx.pipeline();
+        clientPipeline.addAfter(CODEC, "tunnel", tunnel.clientHandler());
+        clientPipeline.remove(this);
+        clientPipeline.remove(traffic);
+        clientPipeline.remove(CODEC);
+        exchange = null;
+        tunnel.start();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.pier.edge.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * Counts the bytes read from and written to the socket while a connection speaks HTTP; it
+ * sits next to the socket so it sees the wire bytes, not the decoded messages. The tunnel
+ * counts by itself and this handler leaves the pipeline at the upgrade.
+ */
+final class TrafficCounter extends ChannelDuplexHandler {
+
+    long read;
+    long written;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            read += buf.readableBytes();
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf buf) {
+            written += buf.readableBytes();
+        }
+        ctx.write(msg, promise);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.pier.edge.tunnel;
+
+import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.RequestLog.ClosedBy;
+import dev.pier.analytics.RequestLogSink;
+import dev.pier.analytics.ZoneUsage;
+import io.netty.channel.ChannelHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A proxied WebSocket connection after the origin's 101: the client and origin sides, the
+ * close handshake between them, the idle timer, and the request log record that is written
+ * when both sides have closed.
+ *
+ * <p>Closing follows RFC 6455 §7: each side's close frame is forwarded to the other; once a
+ * side has both sent and received a close frame it is closed (the client side by the edge,
+ * the origin side by the origin, as the server closes TCP first). When a side goes away
+ * without a close frame the edge sends the other side one of its own — 1001 to the origin
+ * when the client vanished, 1011 to the client when the origin did — but only at a frame
+ * boundary: in the middle of a frame nothing honest can be added, so TCP is closed instead.
+ * Whatever happens, both sides are closed at most {@code closeGrace} after the first close.
+ *
+ * <p>All methods run on the connection's event loop; both channels share it.
+ */
+public final class Tunnel {
+
+    private final TunnelHandler client;
+    private final TunnelHandler origin;
+    private final RequestLog log;
+    private final ZoneUsage usage;
+    private final RequestLogSink sink;
+    private final long idleNanos;
+    private final long closeGraceNanos;
+
+    private boolean started;
+    private boolean finished;
+    private long lastActivity;
+    private long edgeResponseBytes;
+    private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> graceTimer;
+
+    /**
+     * @param log            the upgrade's log record; its byte counts so far (the request and
+     *                       the 101) are carried on
+     * @param usage          the zone's usage; one open WebSocket has been counted for this tunnel
+     * @param idleTimeout    no data either way for this long closes both sides
+     * @param closeGrace     how long a close handshake may take
+     */
+    public Tunnel(RequestLog log, ZoneUsage usage, RequestLogSink sink, Duration idleTimeout, Duration closeGrace) {
+        this.log = log;
+        this.usage = usage;
+        this.sink = sink;
+        this.idleNanos = idleTimeout.toNanos();
+        this.closeGraceNanos = closeGrace.toNanos();
+        this.client = new TunnelHandler(this, true);
+        this.origin = new TunnelHandler(this, false);
+        client.peer = origin;
+        origin.peer = client;
+        this.edgeResponseBytes = log.edgeResponseBytes;
+    }
+
+    /** The handler to put in the client channel's pipeline. */
+    public ChannelHandler clientHandler() {
+        return client;
+    }
+
+    /** The handler to put in the origin channel's pipeline. */
+    public ChannelHandler originHandler() {
+        return origin;
+    }
+
+    /**
+     * Starts forwarding, once both handlers are in place and both HTTP codecs are gone. Bytes
+     * that either codec held on to are forwarded first.
+     */
+    public void start() {
+        started = true;
+        client.active = client.ctx.channel().isActive();
+        origin.active = origin.ctx.channel().isActive();
+        lastActivity = System.nanoTime();
+        idleTimer = client.ctx.executor().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+        client.start();
+        origin.start();
+        if (!client.active || !origin.active) {
+            sideClosed(client.active ? origin : client);
+        }
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    String rayId() {
+        return log.rayId;
+    }
+
+    void touched() {
+        lastActivity = System.nanoTime();
+    }
+
+    void sentToClient(int bytes) {
+        edgeResponseBytes += bytes;
+        usage.bytesToClient(bytes);
+    }
+
+    private void checkIdle() {
+        if (finished) {
+            return;
+        }
+        long idle = System.nanoTime() - lastActivity;
+        if (idle < idleNanos) {
+            idleTimer = client.ctx.executor().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
+            return;
+        }
+        closeBoth(CloseFrames.GOING_AWAY, "idle timeout");
+    }
+
+    /**
+     * The edge ends the connection on its own: both sides get a close frame (at a frame
+     * boundary, else a TCP close) and are closed once they answer or the grace time passes.
+     */
+    public void closeBoth(int code, String reason) {
+        if (finished) {
+            return;
+        }
+        if (log.webSocketClosedBy == null) {
+            log.webSocketClosedBy = ClosedBy.edge;
+            log.webSocketCloseCode = code;
+        }
+        sendClose(client, code, reason);
+        sendClose(origin, code, reason);
+        startGrace();
+    }
+
+    /** {@code from} sent a complete close frame; it was forwarded unless the peer is gone. */
+    void closeFrameFrom(TunnelHandler from) {
+        from.sentClose = true;
+        if (log.webSocketClosedBy == null) {
+            log.webSocketClosedBy = from.client ? ClosedBy.client : ClosedBy.origin;
+            log.webSocketCloseCode = from.inbound.closeCode();
+        }
+        TunnelHandler to = from.peer;
+        if (to.active && !to.sealed) {
+            to.gotClose = true;
+        }
+        closeIfDone(from);
+        closeIfDone(to);
+        startGrace();
+    }
+
+    /** {@code side}'s TCP connection closed. */
+    void sideClosed(TunnelHandler side) {
+        if (log.webSocketClosedBy == null) {
+            log.webSocketClosedBy = side.client ? ClosedBy.client : ClosedBy.origin;
+            log.webSocketCloseCode = 1006; // closed without a close frame
+        }
+        TunnelHandler other = side.peer;
+        if (!other.active) {
+            finish();
+            return;
+        }
+        if (!other.gotClose) {
+            sendClose(other, side.client ? CloseFrames.GOING_AWAY : CloseFrames.INTERNAL_ERROR,
+                    side.client ? "client went away" : "origin went away");
+        }
+        if (other.sentClose || !other.active) {
+            other.closeAfterFlush();
+        }
+        startGrace();
+    }
+
+    private void sendClose(TunnelHandler to, int code, String reason) {
+        if (!to.active || to.gotClose) {
+            return;
+        }
+        to.gotClose = true;
+        to.sealed = true;
+        if (to.peer.inbound.atBoundary()) {
+            to.inject(CloseFrames.close(to.ctx.alloc(), code, reason, !to.client));
+        } else {
+            to.ctx.close();
+        }
+    }
+
+    /** A side that has sent and received a close frame is done; the edge closes the client's TCP. */
+    private void closeIfDone(TunnelHandler side) {
+        if (side.sentClose && side.gotClose && (side.client || !side.peer.active)) {
+            side.closeAfterFlush();
+        }
+    }
+
+    private void startGrace() {
+        if (graceTimer == null && !finished) {
+            graceTimer = client.ctx.executor().schedule(() -> {
+                client.ctx.close();
+                origin.ctx.close();
+            }, closeGraceNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        if (graceTimer != null) {
+            graceTimer.cancel(false);
+        }
+        usage.closeWebSocket();
+        log.webSocketClientMessages = client.inbound.messages();
+        log.webSocketOriginMessages = origin.inbound.messages();
+        log.clientRequestBytes += client.bytesRead;
+        log.originResponseBytes += origin.bytesRead;
+        log.edgeResponseBytes = edgeResponseBytes;
+        if (log.finish(Instant.now())) {
+            sink.accept(log);
+        }
+    }
+}

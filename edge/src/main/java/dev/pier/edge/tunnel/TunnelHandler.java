@@ -1,0 +1,152 @@
+package dev.pier.edge.tunnel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One side of a {@link Tunnel}: reads bytes from its channel and writes them, unchanged, to
+ * the other side. Writes go through the peer's context (so they skip anything the peer's
+ * pipeline still has above this handler) and are flushed once per read batch. Reading stops
+ * while the peer is not writable and resumes when it is: memory stays bounded whatever the
+ * message size.
+ */
+final class TunnelHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger logger = LoggerFactory.getLogger(TunnelHandler.class);
+
+    final Tunnel tunnel;
+    final boolean client;
+    /** Frames coming from this side. */
+    final FrameTracker inbound = new FrameTracker();
+    TunnelHandler peer;
+    ChannelHandlerContext ctx;
+
+    long bytesRead;
+    boolean active = true;
+    /** This side sent a close frame. */
+    boolean sentClose;
+    /** A close frame reached this side (forwarded or the edge's own). */
+    boolean gotClose;
+    /** The edge closed this side on its own: nothing more is forwarded to it. */
+    boolean sealed;
+    /** This side has data to read but the peer could not take more. */
+    private boolean readSuspended;
+    /** Bytes that arrived while the pipelines were being switched over. */
+    private ByteBuf early;
+
+    TunnelHandler(Tunnel tunnel, boolean client) {
+        this.tunnel = tunnel;
+        this.client = client;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg); // e.g. the codec's empty last content after the 101
+            return;
+        }
+        bytesRead += buf.readableBytes();
+        if (!tunnel.started()) {
+            early = early == null ? buf : ctx.alloc().compositeBuffer().addComponents(true, early, buf);
+            return;
+        }
+        forward(buf);
+    }
+
+    /** Called once both pipelines are switched: forwards what came early and starts reading. */
+    void start() {
+        ByteBuf held = early;
+        early = null;
+        if (held != null) {
+            forward(held);
+            if (peer.active) {
+                peer.ctx.flush();
+            }
+        }
+        ctx.read();
+    }
+
+    private void forward(ByteBuf buf) {
+        int length = buf.readableBytes();
+        boolean closeFrame = inbound.track(buf);
+        if (peer.active && !peer.sealed) {
+            peer.ctx.write(buf, peer.ctx.voidPromise());
+            if (peer.client) {
+                tunnel.sentToClient(length);
+            }
+        } else {
+            buf.release();
+        }
+        if (closeFrame) {
+            tunnel.closeFrameFrom(this);
+        }
+    }
+
+    /** Writes a frame the edge made; the stream toward this side must be at a frame boundary. */
+    void inject(ByteBuf frame) {
+        int length = frame.readableBytes();
+        ctx.writeAndFlush(frame, ctx.voidPromise());
+        if (client) {
+            tunnel.sentToClient(length);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        tunnel.touched();
+        if (peer.active) {
+            peer.ctx.flush();
+        }
+        if (!peer.active || peer.ctx.channel().isWritable()) {
+            ctx.read();
+        } else {
+            readSuspended = true;
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && peer.readSuspended) {
+            peer.readSuspended = false;
+            peer.ctx.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        active = false;
+        if (early != null) {
+            early.release();
+            early = null;
+        }
+        tunnel.sideClosed(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        logger.debug("{} side of tunnel {} failed: {}", client ? "client" : "origin", tunnel.rayId(), cause.toString());
+        ctx.close();
+    }
+
+    /** Stops the flow toward the peer when it is gone and closes this side once it is done. */
+    void closeAfterFlush() {
+        if (active) {
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
+    }
+
+    String name() {
+        return client ? "client" : "origin";
+    }
+}
