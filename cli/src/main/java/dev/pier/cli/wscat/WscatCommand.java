@@ -70,6 +70,9 @@ public final class WscatCommand implements Callable<Integer> {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long to wait for the server to answer our Close before giving up on it. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+    /** RFC 6455 limits: a control frame carries at most 125 bytes, two of which a Close spends on its code. */
+    private static final int MAX_CONTROL_DATA = 125;
+    private static final int MAX_CLOSE_REASON = 123;
 
     @Spec
     CommandSpec spec;
@@ -142,9 +145,10 @@ public final class WscatCommand implements Callable<Integer> {
     private HttpClient newClient() {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
         if (noCheck) {
-            // The JDK reads this once, when its HTTP client classes initialise, so it has to be
-            // set before the first client of the process is built. A trust-all manager alone is
-            // not enough: the client checks the host name separately from the certificate.
+            // Belt and braces: the trusting manager already skips the host name check, since JSSE
+            // leaves that to an extended trust manager; this property stops the JDK client from
+            // asking for it at all. The JDK reads it once, when its client classes initialise, so
+            // it only counts if set before the first client of the process is built.
             System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
             builder.sslContext(trustingContext());
         }
@@ -171,8 +175,13 @@ public final class WscatCommand implements Callable<Integer> {
 
     /** Sends the {@code -x} messages, prints replies for the wait time, then closes. */
     private int execute(WebSocket webSocket, WscatListener listener) throws InterruptedException {
-        for (String message : execute) {
-            webSocket.sendText(message, true).join();
+        try {
+            for (String message : execute) {
+                webSocket.sendText(message, true).join();
+            }
+        } catch (CompletionException e) {
+            listener.fail(e.getCause()); // unless the server closed first, e.g. to reject a message
+            return finish(webSocket, listener, true);
         }
         awaitQuietly(listener.closed(), Duration.ofMillis(Math.round(waitSeconds * 1000)));
         if (listener.closed().isDone()) {
@@ -231,22 +240,22 @@ public final class WscatCommand implements Callable<Integer> {
             webSocket.sendText(line, true).join();
             return true;
         } catch (CompletionException e) {
-            if (e.getCause() instanceof IllegalArgumentException invalid) { // a mistyped command
-                printNote(invalid.getMessage());
-                return true;
-            }
             listener.fail(e.getCause());
             return false;
         }
     }
 
-    /** Runs {@code /ping [data]}, {@code /pong [data]} or {@code /close [code [reason]]}. */
+    /**
+     * Runs {@code /ping [data]}, {@code /pong [data]} or {@code /close [code [reason]]}. A mistyped
+     * command only earns a note on stderr: the session goes on.
+     *
+     * @return whether to keep reading: false once {@code /close} has closed the output
+     */
     private boolean runSlashCommand(WebSocket webSocket, String line) {
         String[] words = line.substring(1).split("\\s+", 2);
         String argument = words.length > 1 ? words[1].strip() : "";
         switch (words[0]) {
-            case "ping" -> webSocket.sendPing(utf8(argument)).join();
-            case "pong" -> webSocket.sendPong(utf8(argument)).join();
+            case "ping", "pong" -> sendControl(webSocket, words[0], argument);
             case "close" -> {
                 return !closeCommand(webSocket, argument);
             }
@@ -255,7 +264,17 @@ public final class WscatCommand implements Callable<Integer> {
         return true;
     }
 
-    /** @return whether the output was closed; a bad status code only earns a note */
+    /** Sends a ping or a pong, whose data the protocol caps at 125 bytes. */
+    private void sendControl(WebSocket webSocket, String kind, String data) {
+        ByteBuffer payload = utf8(data);
+        if (payload.remaining() > MAX_CONTROL_DATA) {
+            printNote("/" + kind + ": the data must be at most " + MAX_CONTROL_DATA + " bytes");
+            return;
+        }
+        (kind.equals("ping") ? webSocket.sendPing(payload) : webSocket.sendPong(payload)).join();
+    }
+
+    /** @return whether the output was closed */
     private boolean closeCommand(WebSocket webSocket, String argument) {
         String[] words = argument.split("\\s+", 2);
         int code;
@@ -266,8 +285,21 @@ public final class WscatCommand implements Callable<Integer> {
             return false;
         }
         String reason = words.length > 1 ? words[1] : "";
-        webSocket.sendClose(code, reason).join(); // an illegal code fails here, leaving the output open
-        return true;
+        if (utf8(reason).remaining() > MAX_CLOSE_REASON) {
+            printNote("/close: the reason must be at most " + MAX_CLOSE_REASON + " bytes");
+            return false;
+        }
+        try {
+            webSocket.sendClose(code, reason).join();
+            return true;
+        } catch (CompletionException e) {
+            if (!(e.getCause() instanceof IllegalArgumentException)) {
+                throw e;
+            }
+            // The JDK refuses reserved codes (1002, 1003, 1006, ...) and leaves the output open.
+            printNote("/close: status code " + code + " may not be sent; use 1000 or 3000-4999");
+            return false;
+        }
     }
 
     /**

@@ -28,6 +28,8 @@ final class WscatListener implements WebSocket.Listener {
     private final StringBuilder text = new StringBuilder();
     /** The size so far of the binary message being received; its bytes are never printed. */
     private long binaryBytes;
+    /** Set before the output is closed in answer to the server, read by senders on other threads. */
+    private volatile boolean closeReceived;
 
     /**
      * @param out where received messages go
@@ -49,9 +51,15 @@ final class WscatListener implements WebSocket.Listener {
         return closed;
     }
 
-    /** Ends the session with an error found outside the listener, such as a failed send. */
+    /**
+     * Ends the session with an error found outside the listener, such as a failed send, unless
+     * the server's Close has arrived: then the send failed only because {@link #onClose} had
+     * already closed the output, and the Close is the outcome to report.
+     */
     void fail(Throwable error) {
-        closed.completeExceptionally(error);
+        if (!closeReceived) {
+            closed.completeExceptionally(error);
+        }
     }
 
     @Override
@@ -104,6 +112,7 @@ final class WscatListener implements WebSocket.Listener {
      */
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReceived = true;
         return webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "")
                 .handle((ignored, error) -> closed.complete(new Closure(statusCode, reason)));
     }

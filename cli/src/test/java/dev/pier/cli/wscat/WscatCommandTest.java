@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.cli.demo.EchoOrigin;
 import java.io.ByteArrayInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,17 +107,24 @@ class WscatCommandTest {
 
     @Test
     void aMistypedSlashCommandIsReportedAndTheSessionGoesOn() {
-        Run run = run("/close nope\n/frobnicate\nstill here\n", "-c", url, "--slash");
+        String tooLong = "x".repeat(126);
+        Run run = run("/close nope\n/close 1003\n/close 4000 " + tooLong + "\n/ping " + tooLong
+                + "\n/frobnicate\nstill here\n", "-c", url, "--slash");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.err()).contains("/close: the status code must be a number, not 'nope'")
-                .contains("unknown slash command /frobnicate");
+        assertThat(run.err().lines()).contains(
+                "/close: the status code must be a number, not 'nope'",
+                "/close: status code 1003 may not be sent; use 1000 or 3000-4999",
+                "/close: the reason must be at most 123 bytes",
+                "/ping: the data must be at most 125 bytes",
+                "unknown slash command /frobnicate (expected /ping, /pong or /close)",
+                "Disconnected (code: 1000, reason: \"\")");
         assertThat(run.out().lines()).containsExactly("< still here");
     }
 
     @Test
     void headersAreSentWithTheUpgradeRequestAndARefusedUpgradeReportsTheStatus() throws Exception {
-        try (RefusingServer server = RefusingServer.start()) {
+        try (OneShotServer server = OneShotServer.refusing(403)) {
             Run run = run("", "-c", "ws://127.0.0.1:" + server.port() + "/", "-H", "X-Pier-Test:  yes please ",
                     "-H", "Authorization: Bearer abc");
 
@@ -130,6 +133,39 @@ class WscatCommandTest {
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err().lines()).singleElement().asString()
                     .startsWith("error: ").contains("HTTP status 403");
+        }
+    }
+
+    @Test
+    void fragmentsAreReassembledAndAServerCloseEndsTheSessionWhileStdinIsStillOpen() throws Exception {
+        byte[] binary = {1, 2, 3};
+        try (OneShotServer server = OneShotServer.scripted(
+                OneShotServer.frame(0x01, utf8("hel")),           // text, more to come
+                OneShotServer.frame(0x00, utf8("lo, ")),          // continuation
+                OneShotServer.frame(0x80, utf8("world")),         // last continuation
+                OneShotServer.frame(0x82, binary),                // whole binary message
+                OneShotServer.frame(0x88, OneShotServer.closePayload(1001, "going away")));
+                PipedOutputStream neverWritten = new PipedOutputStream()) {
+            // stdin stays open: only the server's Close can end this session
+            Run run = run(new PipedInputStream(neverWritten), "-c", "ws://127.0.0.1:" + server.port() + "/");
+
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out().lines()).containsExactly("< hello, world", "< [binary 3 bytes]");
+            assertThat(run.err().lines()).containsExactly(
+                    "Connected (press CTRL+C to quit)", "Disconnected (code: 1001, reason: \"going away\")");
+        }
+    }
+
+    @Test
+    void executeReportsAServerThatClosesBeforeTheWaitIsOver() throws Exception {
+        try (OneShotServer server = OneShotServer.scripted(
+                OneShotServer.frame(0x81, utf8("welcome")),
+                OneShotServer.frame(0x88, OneShotServer.closePayload(1008, "policy")))) {
+            Run run = run("", "-c", "ws://127.0.0.1:" + server.port() + "/", "-x", "hi", "-w", "60");
+
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out().lines()).containsExactly("welcome");
+            assertThat(run.err().lines()).containsExactly("Disconnected (code: 1008, reason: \"policy\")");
         }
     }
 
@@ -226,9 +262,12 @@ class WscatCommandTest {
     private record Run(int exitCode, String out, String err) {}
 
     private static Run run(String stdin, String... args) {
+        return run(new ByteArrayInputStream(utf8(stdin)), args);
+    }
+
+    private static Run run(InputStream in, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         int exitCode = new CommandLine(new WscatCommand(in))
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
@@ -236,50 +275,7 @@ class WscatCommandTest {
         return new Run(exitCode, out.toString(), err.toString());
     }
 
-    /** Answers one upgrade request with 403 and keeps the request's head for inspection. */
-    private static final class RefusingServer implements AutoCloseable {
-        private final ServerSocket socket;
-        private final CompletableFuture<String> request = new CompletableFuture<>();
-
-        private RefusingServer(ServerSocket socket) {
-            this.socket = socket;
-        }
-
-        static RefusingServer start() throws IOException {
-            RefusingServer server = new RefusingServer(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            Thread.ofPlatform().daemon().name("refusing-server").start(server::refuseOne);
-            return server;
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        String request() throws Exception {
-            return request.get(30, TimeUnit.SECONDS);
-        }
-
-        private void refuseOne() {
-            try (Socket client = socket.accept()) {
-                BufferedReader in = new BufferedReader(
-                        new InputStreamReader(client.getInputStream(), StandardCharsets.ISO_8859_1));
-                StringBuilder head = new StringBuilder();
-                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                    head.append(line).append("\r\n");
-                }
-                request.complete(head.toString());
-                OutputStream out = client.getOutputStream();
-                out.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            } catch (IOException e) {
-                request.completeExceptionally(e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -75,6 +75,16 @@ class WscatListenerTest {
     }
 
     @Test
+    void aSendFailingAfterTheServersCloseDoesNotHideTheClose() {
+        WscatListener listener = new WscatListener(new PrintWriter(out), "< ", false);
+
+        listener.onClose(webSocket, 1001, "");
+        listener.fail(new IOException("Output closed"));
+
+        assertThat(listener.closed()).isCompletedWithValue(new WscatListener.Closure(1001, ""));
+    }
+
+    @Test
     void errorEndsTheSessionExceptionally() {
         WscatListener listener = new WscatListener(new PrintWriter(out), "< ", false);
 

@@ -80,7 +80,7 @@ public final class Tunnel {
         started = true;
         client.active = client.ctx.channel().isActive();
         origin.active = origin.ctx.channel().isActive();
-        lastActivity = System.nanoTime();
+        lastActivity = now();
         idleTimer = client.ctx.executor().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
         client.start();
         origin.start();
@@ -98,7 +98,12 @@ public final class Tunnel {
     }
 
     void touched() {
-        lastActivity = System.nanoTime();
+        lastActivity = now();
+    }
+
+    /** The event loop's clock: tests can drive it, and it is what the timers run on. */
+    private long now() {
+        return client.ctx.executor().ticker().nanoTime();
     }
 
     void sentToClient(int bytes) {
@@ -110,7 +115,7 @@ public final class Tunnel {
         if (finished) {
             return;
         }
-        long idle = System.nanoTime() - lastActivity;
+        long idle = now() - lastActivity;
         if (idle < idleNanos) {
             idleTimer = client.ctx.executor().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
             return;
