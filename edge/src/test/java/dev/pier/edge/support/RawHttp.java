@@ -1,0 +1,41 @@
+package dev.pier.edge.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Sends one raw HTTP request (the test writes every byte) and reads one response: the head and
+ * a Content-Length body, or everything until the edge closes when there is no length.
+ */
+public final class RawHttp {
+
+    private RawHttp() {
+    }
+
+    public static String exchange(int port, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            String head = SilentOrigins.readHead(in);
+            java.util.regex.Matcher length = java.util.regex.Pattern
+                    .compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);
+            byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : in.readAllBytes();
+            return head + new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A WebSocket upgrade request with Connection: close so that error answers end the read. */
+    public static String upgrade(String path, String host, String... headers) {
+        StringBuilder out = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+        for (String header : headers) {
+            out.append(header).append("\r\n");
+        }
+        return out.append("\r\n").toString();
+    }
+}

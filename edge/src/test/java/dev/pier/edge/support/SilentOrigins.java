@@ -1,0 +1,121 @@
+package dev.pier.edge.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/** Misbehaving origins made from plain sockets, for the failure paths. */
+public final class SilentOrigins {
+
+    private SilentOrigins() {
+    }
+
+    /** A port nothing listens on: connecting is refused. */
+    public static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * A listener whose accept queue is full and never drained: the kernel drops new SYNs, so a
+     * connect attempt hangs until it times out, as with an origin behind a dead network path.
+     */
+    public static final class Blackhole implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<SocketChannel> fillers = new ArrayList<>();
+
+        public Blackhole() throws IOException {
+            server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            for (int i = 0; i < 4; i++) {
+                SocketChannel filler = SocketChannel.open();
+                filler.configureBlocking(false);
+                filler.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+                fillers.add(filler);
+            }
+        }
+
+        public int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (SocketChannel filler : fillers) {
+                filler.close();
+            }
+            server.close();
+        }
+    }
+
+    /**
+     * An origin that accepts connections and hands each to {@code behaviour} on a thread of its
+     * own: the behaviour reads and writes bytes as it likes.
+     */
+    public static final class Scripted implements AutoCloseable {
+        private final ServerSocket server;
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        public final AtomicInteger accepted = new AtomicInteger();
+
+        public Scripted(BiConsumer<InputStream, OutputStream> behaviour) throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket socket = server.accept();
+                        accepted.incrementAndGet();
+                        sockets.add(socket);
+                        Thread.ofVirtual().start(() -> {
+                            try (socket) {
+                                behaviour.accept(socket.getInputStream(), socket.getOutputStream());
+                            } catch (IOException | RuntimeException e) {
+                                // the test decides what a broken connection means
+                            }
+                        });
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        public int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Reads an HTTP head from a stream (up to the blank line). */
+    public static String readHead(InputStream in) {
+        StringBuilder head = new StringBuilder();
+        try {
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.append((char) b);
+            }
+        } catch (IOException e) {
+            // return what there is
+        }
+        return head.toString();
+    }
+}
