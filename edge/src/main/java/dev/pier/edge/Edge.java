@@ -48,6 +48,7 @@ public final class Edge implements AutoCloseable {
     private PierConfig config;
     private NdjsonRequestLogWriter logWriter;
     private final RequestLogSink extraSink;
+    private boolean closed;
 
     private Edge(PierConfig config, RequestLogSink extraSink) throws IOException {
         this.config = config;
@@ -173,7 +174,11 @@ public final class Edge implements AutoCloseable {
 
     /** Stops listening, closes every connection, and writes out the request log. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (Channel listener : listeners) {
             listener.close().syncUninterruptibly();
         }

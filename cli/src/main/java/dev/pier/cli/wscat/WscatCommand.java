@@ -75,40 +75,40 @@ public final class WscatCommand implements Callable<Integer> {
     private static final int MAX_CLOSE_REASON = 123;
 
     @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
     @Option(names = {"-c", "--connect"}, required = true, paramLabel = "URL",
             converter = WebSocketUrlConverter.class,
             description = "The ws:// or wss:// URL to connect to.")
-    URI url;
+    private URI url;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", converter = HeaderConverter.class,
             description = "A header to add to the upgrade request; repeatable.")
-    List<Header> headers = new ArrayList<>();
+    private List<Header> headers = new ArrayList<>();
 
     @Option(names = {"-s", "--subprotocol"}, paramLabel = "NAME",
             description = "A subprotocol to offer, most preferred first; repeatable.")
-    List<String> subprotocols = new ArrayList<>();
+    private List<String> subprotocols = new ArrayList<>();
 
     @Option(names = {"-n", "--no-check"},
             description = "Do not check the server's TLS certificate or host name.")
-    boolean noCheck;
+    private boolean noCheck;
 
     @Option(names = {"-x", "--execute"}, paramLabel = "MESSAGE",
             description = "Send this text message once connected, print the replies, then close; "
                     + "repeatable (sent in order). Replies are printed without the '< ' prefix.")
-    List<String> execute = new ArrayList<>();
+    private List<String> execute = new ArrayList<>();
 
     @Option(names = {"-w", "--wait"}, paramLabel = "SECONDS", defaultValue = "2",
             description = "With -x: how long to wait for replies before closing (default: ${DEFAULT-VALUE}).")
-    double waitSeconds;
+    private double waitSeconds;
 
     @Option(names = {"-P", "--show-ping-pong"}, description = "Print received pings and pongs.")
-    boolean showPingPong;
+    private boolean showPingPong;
 
     @Option(names = "--slash",
             description = "Read slash commands from stdin: /ping [data], /pong [data], /close [code [reason]].")
-    boolean slash;
+    private boolean slash;
 
     private final InputStream stdin;
 

@@ -138,6 +138,17 @@ public final class RawWebSocket implements AutoCloseable {
         return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
     }
 
+    /** Reads data frames until one has FIN set; returns the whole message's payload. */
+    public byte[] readMessage() throws IOException {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        Frame frame;
+        do {
+            frame = readFrame();
+            message.writeBytes(frame.payload());
+        } while (!frame.fin());
+        return message.toByteArray();
+    }
+
     /** A masked frame as a client sends it. */
     public static byte[] frame(boolean fin, int opcode, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();

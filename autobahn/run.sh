@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the Autobahn fuzzingclient (groups 1-7, 9, 10) against the echo origin directly and
+# through Pier, and fails when any case ends differently through Pier: ./run.sh [extra Maven args]
+# (e.g. ./run.sh -DskipTests to skip the upstream modules' unit tests). See docs/AUTOBAHN.md.
+set -euo pipefail
+# The plugin writes to ./target/autobahntestsuite-reports, so Maven runs from this folder.
+cd "$(dirname "${BASH_SOURCE[0]}")"
+JAVA_HOME=$(../bin/find-jdk) || exit 1
+export JAVA_HOME
+exec mvn -B -ntp -f ../pom.xml -Pautobahn -pl autobahn -am verify "$@"

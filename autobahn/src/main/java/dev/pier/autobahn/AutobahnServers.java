@@ -1,0 +1,104 @@
+package dev.pier.autobahn;
+
+import dev.pier.cli.demo.EchoOrigin;
+import dev.pier.config.ConfigLoader;
+import dev.pier.edge.Edge;
+import java.net.InetAddress;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The {@code mainClass} of the Autobahn plugin's executions: starts the echo origin and a Pier
+ * edge in front of it, then returns at once, leaving their (non-daemon) event loops running
+ * until Maven exits. The plugin calls it once per execution; the second call finds both running.
+ *
+ * <p>The plugin's fuzzer always connects to {@code InetAddress.getLocalHost().getHostAddress()}
+ * (127.0.0.1 on most machines, 127.0.1.1 on some Debian set-ups, a LAN address elsewhere), so
+ * both servers bind that address and Pier has a zone for it as well as for 127.0.0.1 and
+ * localhost.
+ */
+public final class AutobahnServers {
+
+    /** Where the echo origin listens; the "direct" run fuzzes this port. */
+    public static final int ORIGIN_PORT = Integer.getInteger("autobahn.origin.port", 9011);
+    /** Where Pier listens; the "pier" run fuzzes this port. */
+    public static final int PIER_PORT = Integer.getInteger("autobahn.pier.port", 9012);
+
+    private static EchoOrigin origin;
+    private static Edge edge;
+
+    private AutobahnServers() {
+    }
+
+    /** {@code args[0]} is the port the plugin is about to fuzz (9011 or 9012); both are started. */
+    public static synchronized void main(String[] args) throws Exception {
+        String host = fuzzerHost();
+        if (origin == null) {
+            origin = EchoOrigin.start(host, ORIGIN_PORT);
+            System.out.println("autobahn: echo origin on " + host + ":" + origin.port());
+        }
+        if (edge == null) {
+            Path dir = Files.createDirectories(buildDirectory().resolve("autobahn-reports"));
+            edge = Edge.start(ConfigLoader.parse(config(host), dir));
+            // A fuzzing run with failed cases stops the build before the comparison step; the
+            // comparison then still gets printed when Maven exits.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> AutobahnReports.compareIfUnfinished(dir),
+                    "autobahn-compare"));
+            System.out.println("autobahn: Pier on " + edge.listenerAddress(0) + " -> " + host + ":" + ORIGIN_PORT
+                    + " (request log " + dir.resolve("pier-requests.ndjson") + ")");
+        }
+    }
+
+    /** The address the plugin's fuzzer connects to (its own fallback is 127.0.0.1). */
+    static String fuzzerHost() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    static String config(String host) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(host);
+        names.add("127.0.0.1");
+        names.add("localhost");
+        StringBuilder zones = new StringBuilder();
+        for (String name : names) {
+            zones.append("""
+                      - name: %1$s
+                        settings:
+                          websockets: on
+                          idle_timeout: 300s
+                        dns_records:
+                          - { type: A, name: %1$s, content: %2$s }
+                        origin_rules:
+                          - { hostname: %1$s, port: %3$d }
+                    """.formatted(name, host, ORIGIN_PORT));
+        }
+        return """
+                listeners:
+                  - address: %s:%d
+                request_log: pier-requests.ndjson
+                timeouts:
+                  origin_connect: 5s
+                  origin_response: 30s
+                  close_grace: 5s
+                zones:
+                %s""".formatted(host, PIER_PORT, zones);
+    }
+
+    /** {@code target/} of this module, found from where this class was loaded. */
+    static Path buildDirectory() {
+        try {
+            Path classes = Path.of(AutobahnServers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return classes.getParent();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of("target").toAbsolutePath();
+        }
+    }
+}
