@@ -466,9 +466,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Handles what waited, as far as it can be handled now, and sends it on. */
     private void replayDeferred() {
-        while (deferred != null && !deferred.isEmpty() && !mustDefer(deferred.peek())) {
+        if (deferred == null || deferred.isEmpty()) {
+            return;
+        }
+        while (!deferred.isEmpty() && !mustDefer(deferred.peek())) {
             channelRead(ctx, deferred.poll());
+        }
+        if (origin != null) {
+            origin.flush();
         }
     }
 
