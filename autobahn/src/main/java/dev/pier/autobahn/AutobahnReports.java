@@ -149,8 +149,7 @@ public final class AutobahnReports {
         JsonNode root = JSON.readTree(index.toFile());
         Map<String, Result> results = new TreeMap<>(CASE_ORDER);
         for (Iterator<JsonNode> agents = root.elements(); agents.hasNext(); ) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = agents.next().fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : agents.next().properties()) {
                 JsonNode r = e.getValue();
                 results.put(e.getKey(), new Result(r.path("behavior").asText("?"), r.path("behaviorClose").asText("?"),
                         r.path("remoteCloseCode").isNull() || r.path("remoteCloseCode").isMissingNode()

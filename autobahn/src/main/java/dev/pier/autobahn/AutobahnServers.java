@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The {@code mainClass} of the Autobahn plugin's executions: starts the echo origin and a Pier
+ * The {@code mainClass} of the Autobahn plugin's executions: starts an echo origin and a Pier
  * edge in front of it, then returns at once, leaving their (non-daemon) event loops running
  * until Maven exits. The plugin calls it once per execution; the second call finds both running.
  *
@@ -28,7 +28,10 @@ public final class AutobahnServers {
     /** Where Pier listens; the "pier" run fuzzes this port. */
     public static final int PIER_PORT = Integer.getInteger("autobahn.pier.port", 9012);
 
-    private static EchoOrigin origin;
+    /** {@code conformant} (default, {@link ConformantOrigin}) or {@code echo} (the demo's EchoOrigin). */
+    public static final String ORIGIN = System.getProperty("autobahn.origin", "conformant");
+
+    private static AutoCloseable origin;
     private static Edge edge;
 
     private AutobahnServers() {
@@ -38,8 +41,13 @@ public final class AutobahnServers {
     public static synchronized void main(String[] args) throws Exception {
         String host = fuzzerHost();
         if (origin == null) {
-            origin = EchoOrigin.start(host, ORIGIN_PORT);
-            System.out.println("autobahn: echo origin on " + host + ":" + origin.port());
+            origin = switch (ORIGIN) {
+                case "conformant" -> ConformantOrigin.start(host, ORIGIN_PORT);
+                case "echo" -> EchoOrigin.start(host, ORIGIN_PORT);
+                default -> throw new IllegalArgumentException("autobahn.origin: '" + ORIGIN
+                        + "' (expected: conformant or echo)");
+            };
+            System.out.println("autobahn: " + ORIGIN + " origin on " + host + ":" + ORIGIN_PORT);
         }
         if (edge == null) {
             Path dir = Files.createDirectories(buildDirectory().resolve("autobahn-reports"));

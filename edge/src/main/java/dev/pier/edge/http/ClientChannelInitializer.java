@@ -1,7 +1,7 @@
 package dev.pier.edge.http;
 
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * codec with the edge's head limits, and the {@link ProxyHandler}. All three leave at an
  * upgrade, when the tunnel takes the connection over.
  */
-public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
     /** The URI limit is checked exactly by the proxy; the line may carry method and version too. */
     private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
@@ -27,7 +27,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         TrafficCounter traffic = new TrafficCounter();
         ch.pipeline()
                 .addLast("traffic", traffic)

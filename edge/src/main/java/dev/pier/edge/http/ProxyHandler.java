@@ -191,7 +191,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void sendToOrigin(HttpRequest request, Route route, Timeouts timeouts) {
-        int port = route.originPortFor(((InetSocketAddress) ctx.channel().localAddress()).getPort());
+        int listenerPort = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 80;
+        int port = route.originPortFor(listenerPort);
         if (origin != null && origin.matches(route.originHost(), port) && origin.reusable()) {
             exchange.originReadMark = origin.bytesRead();
             origin.sendHead(request);
