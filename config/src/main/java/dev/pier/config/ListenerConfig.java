@@ -22,7 +22,7 @@ public record ListenerConfig(String host, int port) {
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
             throw new IllegalArgumentException(
-                    "address: '" + address + "' (expected: host:port, e.g. 127.0.0.1:8080)");
+                    "'" + address + "' (expected: host:port, e.g. 127.0.0.1:8080)");
         }
         String host = address.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -32,7 +32,7 @@ public record ListenerConfig(String host, int port) {
             return new ListenerConfig(host, Integer.parseInt(address.substring(colon + 1)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
-                    "address: '" + address + "' (expected: host:port with a numeric port)");
+                    "'" + address + "' (expected: host:port with a numeric port)");
         }
     }
 

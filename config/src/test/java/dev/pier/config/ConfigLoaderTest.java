@@ -1,0 +1,99 @@
+package dev.pier.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    static final String MINIMAL = """
+            listeners:
+              - address: 127.0.0.1:8080
+            zones:
+              - name: example.com
+                dns_records:
+                  - { type: A, name: example.com, content: 127.0.0.1 }
+            """;
+
+    @Test
+    void theDocumentedExampleLoads() {
+        PierConfig config = ConfigLoader.load(Path.of("../examples/pier.yaml"));
+        assertThat(config.listeners()).containsExactly(new ListenerConfig("127.0.0.1", 8080));
+        assertThat(config.admin()).isEqualTo(new ListenerConfig("127.0.0.1", 8081));
+        assertThat(config.requestLog()).isEqualTo(Path.of("../examples/logs/requests.ndjson").toAbsolutePath().normalize());
+        assertThat(config.zones()).hasSize(2);
+        Zone example = config.zones().get(0);
+        assertThat(example.settings()).isEqualTo(new ZoneSettings(true, Duration.ofSeconds(100), 0));
+        assertThat(example.dnsRecords()).hasSize(3);
+        assertThat(config.zones().get(1).settings().websockets()).isFalse();
+        assertThat(config.timeouts()).isEqualTo(Timeouts.DEFAULTS);
+    }
+
+    @Test
+    void defaultsFollowCloudflare() {
+        PierConfig config = ConfigLoader.parse(MINIMAL, Path.of("."));
+        assertThat(config.zones().get(0).settings()).isEqualTo(ZoneSettings.DEFAULTS);
+        assertThat(ZoneSettings.DEFAULTS.idleTimeout()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(config.timeouts().originConnect()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.timeouts().originResponse()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(config.requestLog()).isNull(); // standard output
+        assertThat(config.admin()).isNull();
+    }
+
+    @Test
+    void websocketsAcceptsOnOffAndBooleans() {
+        for (String value : new String[] {"on", "'on'", "true", "ON"}) {
+            assertThat(websockets(value)).as(value).isTrue();
+        }
+        for (String value : new String[] {"off", "'off'", "false"}) {
+            assertThat(websockets(value)).as(value).isFalse();
+        }
+        assertThatThrownBy(() -> websockets("maybe")).hasMessage("zones[0].settings.websockets: 'maybe' (expected: on or off)");
+    }
+
+    private static boolean websockets(String value) {
+        return ConfigLoader.parse(MINIMAL.replace("  - name: example.com\n",
+                "  - name: example.com\n    settings:\n      websockets: " + value + "\n"), Path.of("."))
+                .zones().get(0).settings().websockets();
+    }
+
+    @Test
+    void errorsNameTheKeyAndWhatWasExpected() {
+        assertError(MINIMAL.replace("type: A,", "type: AAA,"), "zones[0].dns_records[0].type: 'AAA' (expected: A, AAAA or CNAME)");
+        assertError(MINIMAL.replace("127.0.0.1:8080", "127.0.0.1"), "listeners[0].address: '127.0.0.1' (expected: host:port, e.g. 127.0.0.1:8080)");
+        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones)");
+        assertError(MINIMAL + "timeouts:\n  origin_connect: soon\n", "timeouts.origin_connect: 'soon' (expected: a duration such as 100s, 500ms, 5m or 1h)");
+        assertError(MINIMAL.replace("name: example.com, content", "name: other.org, content"),
+                "zones[0].dns_records[0].name: 'other.org' is not in zone example.com (expected: example.com or a name ending in .example.com)");
+        assertError(MINIMAL.replace("content: 127.0.0.1", "content: origin.local"),
+                "zones[0].dns_records[0].content: 'origin.local' (expected: an IPv4 address for an A record)");
+        assertError("zones: []\n", "listeners: empty (expected: at least one, e.g. - address: 127.0.0.1:8080)");
+        assertError("", "the file is empty (expected: at least one listener and one zone)");
+        assertError("listeners: [\n", "not valid YAML");
+        assertError(MINIMAL.replace("  - name: example.com\n", "  - name: example.com\n    settings:\n      max_websocket_connections: -1\n"),
+                "zones[0].settings.max_websocket_connections: '-1' (expected: a number from 0 to 2147483647)");
+        assertError(MINIMAL + MINIMAL.substring(MINIMAL.indexOf("  - name")), "appears twice");
+    }
+
+    private static void assertError(String yaml, String message) {
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, Path.of("."))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void aFileThatCannotBeReadSaysSo(@TempDir Path dir) {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("missing.yaml: cannot be read");
+    }
+
+    @Test
+    void fileErrorsArePrefixedWithTheFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), MINIMAL.replace("type: A", "type: MX"));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageStartingWith(file + ": zones[0].dns_records[0].type");
+    }
+}
