@@ -32,15 +32,23 @@ final class ConfigWatcher implements AutoCloseable {
     private long lastModified;
 
     ConfigWatcher(Path file, Consumer<PierConfig> apply) throws IOException {
+        this(file, apply, true);
+    }
+
+    /** @param watchFile false to reload on SIGHUP only */
+    ConfigWatcher(Path file, Consumer<PierConfig> apply, boolean watchFile) throws IOException {
         this.file = file.toAbsolutePath();
         this.apply = apply;
         this.lastModified = modified();
         this.watcher = FileSystems.getDefault().newWatchService();
-        this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
         this.thread = new Thread(this::watch, "pier-config-watcher");
         thread.setDaemon(true);
-        thread.start();
+        if (watchFile) {
+            // The folder, not the file: editors replace files, and a watch on the old one would go quiet.
+            this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+            thread.start();
+        }
         try {
             Signal.handle(new Signal("HUP"), signal -> reload("SIGHUP"));
         } catch (IllegalArgumentException e) {

@@ -1,0 +1,78 @@
+package dev.pier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.cli.demo.EchoOrigin;
+import dev.pier.config.ConfigLoader;
+import dev.pier.config.PierConfig;
+import dev.pier.edge.Edge;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's pieces together: its generated config, the echo origin and the edge in front of it. */
+class DemoTest {
+
+    @Test
+    void demoConfigRoutesLocalhostAnd127001ToTheEchoOrigin(@TempDir Path dir) throws Exception {
+        try (EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0)) {
+            Path file = Files.writeString(dir.resolve("demo.yaml"), DemoCommand.demoConfig(0, 0, origin.port()));
+            PierConfig config = ConfigLoader.load(file);
+            assertThat(config.requestLog()).isEqualTo(dir.resolve("requests.ndjson"));
+            try (Edge edge = Edge.start(config)) {
+                int port = edge.listenerAddress(0).getPort();
+                for (String host : new String[] {"localhost", "127.0.0.1"}) {
+                    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+                    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                            .buildAsync(URI.create("ws://" + host + ":" + port + "/"), recorder(events)).get(10, TimeUnit.SECONDS);
+                    ws.sendText("hello demo", true).join();
+                    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("text:hello demo");
+                    ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+                    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("binary:3");
+                    ws.sendClose(4321, "see you").join();
+                    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("close:4321 see you"); // echoed as sent
+                }
+                HttpResponse<String> page = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hello")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(page.body()).startsWith("Pier demo echo origin: GET /hello");
+            }
+            assertThat(Files.readAllLines(dir.resolve("requests.ndjson"))).hasSize(3);
+        }
+    }
+
+    static WebSocket.Listener recorder(BlockingQueue<String> events) {
+        return new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                events.add("text:" + data);
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                events.add("binary:" + data.remaining());
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                events.add("close:" + code + " " + reason);
+                return null;
+            }
+        };
+    }
+}
