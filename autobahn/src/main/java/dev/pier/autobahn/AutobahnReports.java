@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * AutobahnReports clear   &lt;target&gt;            removes old reports
- * AutobahnReports collect &lt;target&gt; &lt;name&gt;     ./target/autobahntestsuite-reports -> &lt;target&gt;/autobahn-reports/&lt;name&gt;
+ * AutobahnReports collect &lt;target&gt; &lt;name&gt;     ./target/autobahntestsuite-reports -> &lt;target&gt;/reports/&lt;name&gt;
  * AutobahnReports compare &lt;target&gt;            direct vs pier: fails when any case differs
  * </pre>
  *
@@ -33,6 +33,8 @@ public final class AutobahnReports {
 
     /** Where the plugin writes, relative to the working directory (fixed in plugin 0.1.5). */
     static final Path PLUGIN_OUTPUT = Path.of("target", "autobahntestsuite-reports");
+    /** The folder under the build directory with the collected reports. */
+    static final String REPORTS = "reports";
     static final String SUMMARY = "summary.txt";
     private static final List<String> BEHAVIORS = List.of("OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +46,7 @@ public final class AutobahnReports {
         if (args.length < 2) {
             throw new IllegalArgumentException("usage: clear|collect|compare <target dir> [direct|pier]");
         }
-        Path reports = Path.of(args[1]).resolve("autobahn-reports");
+        Path reports = Path.of(args[1]).resolve(REPORTS);
         switch (args[0]) {
             case "clear" -> {
                 deleteTree(reports);

@@ -50,7 +50,7 @@ public final class AutobahnServers {
             System.out.println("autobahn: " + ORIGIN + " origin on " + host + ":" + ORIGIN_PORT);
         }
         if (edge == null) {
-            Path dir = Files.createDirectories(buildDirectory().resolve("autobahn-reports"));
+            Path dir = Files.createDirectories(buildDirectory().resolve(AutobahnReports.REPORTS));
             edge = Edge.start(ConfigLoader.parse(config(host), dir));
             // A fuzzing run with failed cases stops the build before the comparison step; the
             // comparison then still gets printed when Maven exits.
