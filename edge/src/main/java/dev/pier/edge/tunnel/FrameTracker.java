@@ -55,9 +55,45 @@ public final class FrameTracker {
                 }
                 continue;
             }
+            int header = headerPos == 0 ? wholeHeader(buf, i, end) : 0;
+            if (header > 0) {
+                i += header;
+                if (remaining == 0) {
+                    closed |= frameEnd();
+                }
+                continue;
+            }
             closed |= headerByte(buf.getUnsignedByte(i++));
         }
         return closed;
+    }
+
+    /**
+     * The fast path: when a whole header is in the buffer, reads it at once and returns its
+     * length; returns 0 when the header is split across reads (then it goes byte by byte).
+     */
+    private int wholeHeader(ByteBuf buf, int i, int end) {
+        if (end - i < 2) {
+            return 0;
+        }
+        int b1 = buf.getUnsignedByte(i + 1);
+        int len7 = b1 & 0x7F;
+        int extended = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+        boolean masked = (b1 & 0x80) != 0;
+        int length = 2 + extended + (masked ? 4 : 0);
+        if (end - i < length) {
+            return 0;
+        }
+        firstByte = buf.getUnsignedByte(i);
+        payloadLength = extended == 0 ? len7 : extended == 2 ? buf.getUnsignedShort(i + 2) : buf.getLong(i + 2);
+        if (payloadLength < 0) {
+            payloadLength = Long.MAX_VALUE; // not a valid frame: the rest of the stream is opaque payload
+        }
+        maskKey = masked ? buf.getInt(i + 2 + extended) : 0;
+        payloadSeen = 0;
+        closeCode = 0;
+        remaining = payloadLength;
+        return length;
     }
 
     private boolean headerByte(int b) {
