@@ -31,34 +31,43 @@ public final class AutobahnServers {
     /** {@code conformant} (default, {@link ConformantOrigin}) or {@code echo} (the demo's EchoOrigin). */
     public static final String ORIGIN = System.getProperty("autobahn.origin", "conformant");
 
-    private static AutoCloseable origin;
-    private static Edge edge;
-
     private AutobahnServers() {
     }
 
-    /** {@code args[0]} is the port the plugin is about to fuzz (9011 or 9012); both are started. */
-    public static synchronized void main(String[] args) throws Exception {
+    /**
+     * {@code args[0]} is the port the plugin is about to fuzz (9011 or 9012); both servers start
+     * at the first call. Each plugin execution loads this class in a class loader of its own, so
+     * "already started" is a system property, not a static field.
+     */
+    public static void main(String[] args) throws Exception {
+        synchronized (System.class) {
+            if (System.getProperty(STARTED) != null) {
+                return;
+            }
+            start();
+            System.setProperty(STARTED, "true");
+        }
+    }
+
+    private static final String STARTED = "dev.pier.autobahn.started";
+
+    private static void start() throws Exception {
         String host = fuzzerHost();
-        if (origin == null) {
-            origin = switch (ORIGIN) {
-                case "conformant" -> ConformantOrigin.start(host, ORIGIN_PORT);
-                case "echo" -> EchoOrigin.start(host, ORIGIN_PORT);
-                default -> throw new IllegalArgumentException("autobahn.origin: '" + ORIGIN
-                        + "' (expected: conformant or echo)");
-            };
-            System.out.println("autobahn: " + ORIGIN + " origin on " + host + ":" + ORIGIN_PORT);
+        switch (ORIGIN) {
+            case "conformant" -> ConformantOrigin.start(host, ORIGIN_PORT);
+            case "echo" -> EchoOrigin.start(host, ORIGIN_PORT);
+            default -> throw new IllegalArgumentException("autobahn.origin: '" + ORIGIN
+                    + "' (expected: conformant or echo)");
         }
-        if (edge == null) {
-            Path dir = Files.createDirectories(buildDirectory().resolve(AutobahnReports.REPORTS));
-            edge = Edge.start(ConfigLoader.parse(config(host), dir));
-            // A fuzzing run with failed cases stops the build before the comparison step; the
-            // comparison then still gets printed when Maven exits.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> AutobahnReports.compareIfUnfinished(dir),
-                    "autobahn-compare"));
-            System.out.println("autobahn: Pier on " + edge.listenerAddress(0) + " -> " + host + ":" + ORIGIN_PORT
-                    + " (request log " + dir.resolve("pier-requests.ndjson") + ")");
-        }
+        System.out.println("autobahn: " + ORIGIN + " origin on " + host + ":" + ORIGIN_PORT);
+        Path dir = Files.createDirectories(buildDirectory().resolve(AutobahnReports.REPORTS));
+        Edge edge = Edge.start(ConfigLoader.parse(config(host), dir));
+        // A fuzzing run with failed cases stops the build before the comparison step; the
+        // comparison then still gets printed when Maven exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> AutobahnReports.compareIfUnfinished(dir),
+                "autobahn-compare"));
+        System.out.println("autobahn: Pier on " + edge.listenerAddress(0) + " -> " + host + ":" + ORIGIN_PORT
+                + " (request log " + dir.resolve("pier-requests.ndjson") + ")");
     }
 
     /** The address the plugin's fuzzer connects to (its own fallback is 127.0.0.1). */
