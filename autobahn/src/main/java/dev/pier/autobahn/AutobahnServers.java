@@ -41,15 +41,40 @@ public final class AutobahnServers {
      */
     public static void main(String[] args) throws Exception {
         synchronized (System.class) {
-            if (System.getProperty(STARTED) != null) {
-                return;
+            if (System.getProperty(STARTED) == null) {
+                start();
+                System.setProperty(STARTED, "true");
             }
-            start();
-            System.setProperty(STARTED, "true");
         }
+        freshFuzzer();
     }
 
     private static final String STARTED = "dev.pier.autobahn.started";
+
+    /**
+     * The plugin runs the fuzzer (Python, Twisted) in Jython inside the Maven JVM, and Twisted's
+     * reactor cannot run twice ({@code ReactorNotRestartable}): a second execution in the same
+     * build fails at once. Both executions share the plugin's Jython, so forgetting the fuzzer's
+     * modules makes the next run import them afresh, with a new reactor. Reflection: Jython is
+     * the plugin's, found through the class loader the plugin runs us in.
+     */
+    private static void freshFuzzer() {
+        try {
+            Class<?> interpreter = Class.forName("org.python.util.PythonInterpreter", true,
+                    Thread.currentThread().getContextClassLoader());
+            Object py = interpreter.getConstructor().newInstance();
+            interpreter.getMethod("exec", String.class).invoke(py, """
+                    import sys
+                    for name in [m for m in list(sys.modules.keys())
+                                 if m.split('.')[0] in ('twisted', 'autobahn', 'autobahntestsuite')]:
+                        del sys.modules[name]
+                    """);
+        } catch (ClassNotFoundException e) {
+            // Not started by the plugin (e.g. by hand): nothing to reset.
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("autobahn: could not reset the fuzzer's Python modules: " + e);
+        }
+    }
 
     private static void start() throws Exception {
         String host = fuzzerHost();

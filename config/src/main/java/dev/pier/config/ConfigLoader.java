@@ -27,6 +27,7 @@ public final class ConfigLoader {
     private static final Pattern HOST_LABELS =
             Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+) ?(KiB|MiB|GiB|KB|MB|GB|k|M|G|B)?");
 
     private ConfigLoader() {
     }
@@ -82,11 +83,12 @@ public final class ConfigLoader {
         Timeouts timeouts = Timeouts.DEFAULTS;
         Node t = top.child("timeouts");
         if (t != null) {
-            t.onlyKeys("origin_connect", "origin_response", "close_grace");
+            t.onlyKeys("origin_connect", "origin_response", "close_grace", "request_head");
             timeouts = new Timeouts(
                     t.duration("origin_connect", timeouts.originConnect()),
                     t.duration("origin_response", timeouts.originResponse()),
-                    t.duration("close_grace", timeouts.closeGrace()));
+                    t.duration("close_grace", timeouts.closeGrace()),
+                    t.duration("request_head", timeouts.requestHead()));
         }
 
         List<Zone> zones = new ArrayList<>();
@@ -113,11 +115,13 @@ public final class ConfigLoader {
         ZoneSettings settings = ZoneSettings.DEFAULTS;
         Node s = z.child("settings");
         if (s != null) {
-            s.onlyKeys("websockets", "idle_timeout", "max_websocket_connections");
+            s.onlyKeys("websockets", "idle_timeout", "max_websocket_connections", "keepalive", "max_message_size");
             settings = new ZoneSettings(
                     s.onOff("websockets", settings.websockets()),
                     s.duration("idle_timeout", settings.idleTimeout()),
-                    s.integer("max_websocket_connections", 0, 0, Integer.MAX_VALUE));
+                    s.integer("max_websocket_connections", 0, 0, Integer.MAX_VALUE),
+                    s.offOrDuration("keepalive"),
+                    s.size("max_message_size"));
         }
         List<DnsRecord> records = new ArrayList<>();
         for (Node r : z.list("dns_records")) {
@@ -277,6 +281,34 @@ public final class ConfigLoader {
                 throw error(key, "'" + value + "' (expected: a duration above zero)");
             }
             return d;
+        }
+
+        /** A duration, or null when the key is absent or {@code off}. */
+        Duration offOrDuration(String key) {
+            Node c = child(key);
+            if (c == null || (c.raw.isBoolean() && !c.raw.booleanValue()) || "off".equalsIgnoreCase(c.raw.asText())) {
+                return null;
+            }
+            return duration(key, null);
+        }
+
+        /** A byte size such as 1048576, 64KiB or 16MiB; 0 when absent. */
+        long size(String key) {
+            String value = text(key, null);
+            if (value == null) {
+                return 0;
+            }
+            var m = SIZE.matcher(value.trim());
+            if (!m.matches()) {
+                throw error(key, "'" + value + "' (expected: a size such as 65536, 64KiB or 16MiB)");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2) == null ? "" : m.group(2)) {
+                case "KiB", "KB", "k" -> n << 10;
+                case "MiB", "MB", "M" -> n << 20;
+                case "GiB", "GB", "G" -> n << 30;
+                default -> n;
+            };
         }
 
         int integer(String key, int fallback, int min, int max) {

@@ -9,9 +9,12 @@ import java.time.Duration;
  * @param originResponse how long the origin may take to send a response head (including the
  *                       101 of an upgrade); when it passes the client gets 524
  * @param closeGrace     how long a WebSocket close handshake may take before the edge closes TCP
+ * @param requestHead    how long a client may take to send a whole request head (slowloris
+ *                       defence: 408), and how long a keep-alive connection may sit idle
+ *                       between requests
  */
-public record Timeouts(Duration originConnect, Duration originResponse, Duration closeGrace) {
+public record Timeouts(Duration originConnect, Duration originResponse, Duration closeGrace, Duration requestHead) {
 
     public static final Timeouts DEFAULTS =
-            new Timeouts(Duration.ofSeconds(15), Duration.ofSeconds(100), Duration.ofSeconds(5));
+            new Timeouts(Duration.ofSeconds(15), Duration.ofSeconds(100), Duration.ofSeconds(5), Duration.ofSeconds(10));
 }

@@ -534,7 +534,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         releaseDeferred(); // nothing but frames may follow an upgrade request
 
         Timeouts timeouts = edge.snapshot().config().timeouts();
-        Tunnel tunnel = new Tunnel(log, ex.usage, edge.sink(), ex.settings.idleTimeout(), timeouts.closeGrace());
+        Tunnel tunnel = new Tunnel(log, ex.usage, edge.sink(), ex.settings, timeouts.closeGrace());
         ChannelPipeline originPipeline = upstream.channel().pipeline();
         originPipeline.addAfter(OriginHandler.CODEC, "tunnel", tunnel.originHandler());
         originPipeline.remove(upstream);

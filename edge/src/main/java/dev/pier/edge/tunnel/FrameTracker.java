@@ -8,7 +8,16 @@ import io.netty.buffer.ByteBuf;
  * complete messages, notices close frames and their status code, and tells whether the bytes
  * seen so far end exactly at a frame boundary, which is where the edge may insert a frame.
  *
- * <p>State survives across buffers, so headers split over TCP reads are handled. It never
+ * <p>{@link #track} scans until the end of the bytes or until a frame the edge must act on:
+ * <ul>
+ *   <li>{@link #SWALLOW}: the pong answering the edge's own keepalive ping
+ *       ({@link #expectPong}); it must not be forwarded.</li>
+ *   <li>{@link #HOLD}: the bytes from {@link #eventStart()} may be the start of that pong but
+ *       are incomplete; the caller keeps them and presents them again with what follows.</li>
+ *   <li>{@link #TOO_BIG}: the data frame starting at {@link #eventStart()} makes its message
+ *       larger than the limit; nothing from there on may be forwarded.</li>
+ * </ul>
+ * State survives across buffers, so headers split over TCP reads are handled. It never
  * modifies the buffer's indices. Not thread-safe: one instance per direction, used on the
  * connection's event loop.
  */
@@ -16,6 +25,19 @@ public final class FrameTracker {
 
     /** Opcode of a close frame (RFC 6455 §5.5.1). */
     public static final int OPCODE_CLOSE = 0x8;
+    public static final int OPCODE_PING = 0x9;
+    public static final int OPCODE_PONG = 0xA;
+
+    /** Results of {@link #track}. */
+    public static final int DONE = 0;
+    public static final int SWALLOW = 1;
+    public static final int HOLD = 2;
+    public static final int TOO_BIG = 3;
+
+    /** Payload length of the edge's keepalive pings and of the pongs that answer them. */
+    public static final int PING_PAYLOAD = 8;
+
+    private final long maxMessageSize;
 
     private int headerPos;        // bytes of the current header seen; 0 = at a boundary
     private int headerLength;     // 2 + extended length + mask, known after byte 2
@@ -26,20 +48,42 @@ public final class FrameTracker {
     private long remaining;       // payload bytes of the current frame still to come
     private long payloadSeen;     // payload bytes of the current frame seen
     private int closeCode;        // assembled from the first two payload bytes of a close frame
+    private long messageBytes;    // payload of the current data message so far
 
     private long messages;
     private long frames;
     private boolean closeSeen;
+    private boolean closeCompleted;
     private int firstCloseCode;
+    private boolean pongExpected;
+    private long pongToken;
+    private int eventStart;
+    private int eventEnd;
+
+    /** A tracker with no message size limit. */
+    public FrameTracker() {
+        this(0);
+    }
+
+    /** @param maxMessageSize largest message payload allowed; 0 for no limit */
+    public FrameTracker(long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /** Follows all readable bytes of {@code buf}; for callers that need no events. */
+    public boolean track(ByteBuf buf) {
+        track(buf, buf.readerIndex());
+        return takeCloseCompleted();
+    }
 
     /**
-     * Follows the readable bytes of {@code buf}.
+     * Follows {@code buf} from index {@code from} to its writer index, or up to the first frame
+     * the edge must act on.
      *
-     * @return true if a close frame was completed within these bytes
+     * @return {@link #DONE}, {@link #SWALLOW}, {@link #HOLD} or {@link #TOO_BIG}
      */
-    public boolean track(ByteBuf buf) {
-        boolean closed = false;
-        int i = buf.readerIndex();
+    public int track(ByteBuf buf, int from) {
+        int i = from;
         final int end = buf.writerIndex();
         while (i < end) {
             if (remaining > 0) {
@@ -51,21 +95,68 @@ public final class FrameTracker {
                 remaining -= n;
                 payloadSeen += n;
                 if (remaining == 0) {
-                    closed |= frameEnd();
+                    frameEnd();
                 }
                 continue;
             }
-            int header = headerPos == 0 ? wholeHeader(buf, i, end) : 0;
-            if (header > 0) {
-                i += header;
-                if (remaining == 0) {
-                    closed |= frameEnd();
+            if (headerPos == 0) {
+                if (pongExpected && buf.getUnsignedByte(i) == (0x80 | OPCODE_PONG)) {
+                    int event = pongAt(buf, i, end);
+                    if (event != DONE) {
+                        return event;
+                    }
                 }
-                continue;
+                int header = wholeHeader(buf, i, end);
+                if (header > 0) {
+                    if (tooBig()) {
+                        eventStart = i;
+                        return TOO_BIG;
+                    }
+                    i += header;
+                    if (remaining == 0) {
+                        frameEnd();
+                    }
+                    continue;
+                }
             }
-            closed |= headerByte(buf.getUnsignedByte(i++));
+            int start = i - headerPos;
+            if (headerByte(buf.getUnsignedByte(i++)) && tooBig()) {
+                eventStart = start >= from ? start : -1; // -1: the header began in an earlier buffer
+                return TOO_BIG;
+            }
         }
-        return closed;
+        return DONE;
+    }
+
+    /** The edge's pong, whole ({@link #SWALLOW}), cut short ({@link #HOLD}), or not ours (DONE). */
+    private int pongAt(ByteBuf buf, int i, int end) {
+        if (end - i < 2) {
+            eventStart = i;
+            return HOLD;
+        }
+        int b1 = buf.getUnsignedByte(i + 1);
+        if ((b1 & 0x7F) != PING_PAYLOAD) {
+            return DONE;
+        }
+        boolean masked = (b1 & 0x80) != 0;
+        int length = 2 + (masked ? 4 : 0) + PING_PAYLOAD;
+        if (end - i < length) {
+            eventStart = i;
+            return HOLD;
+        }
+        long payload = buf.getLong(i + length - PING_PAYLOAD);
+        if (masked) {
+            long mask = buf.getUnsignedInt(i + 2);
+            payload ^= (mask << 32) | mask;
+        }
+        if (payload != pongToken) {
+            return DONE;
+        }
+        pongExpected = false;
+        frames++;
+        eventStart = i;
+        eventEnd = i + length;
+        return SWALLOW;
     }
 
     /**
@@ -85,25 +176,18 @@ public final class FrameTracker {
             return 0;
         }
         firstByte = buf.getUnsignedByte(i);
-        payloadLength = extended == 0 ? len7 : extended == 2 ? buf.getUnsignedShort(i + 2) : buf.getLong(i + 2);
-        if (payloadLength < 0) {
-            payloadLength = Long.MAX_VALUE; // not a valid frame: the rest of the stream is opaque payload
-        }
-        maskKey = masked ? buf.getInt(i + 2 + extended) : 0;
-        payloadSeen = 0;
-        closeCode = 0;
-        remaining = payloadLength;
+        long len = extended == 0 ? len7 : extended == 2 ? buf.getUnsignedShort(i + 2) : buf.getLong(i + 2);
+        startFrame(len, masked ? buf.getInt(i + 2 + extended) : 0);
         return length;
     }
 
+    /** Byte-by-byte header parsing; returns true when this byte completed a header. */
     private boolean headerByte(int b) {
         switch (headerPos++) {
             case 0 -> {
                 firstByte = b;
                 payloadLength = 0;
                 maskKey = 0;
-                payloadSeen = 0;
-                closeCode = 0;
             }
             case 1 -> {
                 int len7 = b & 0x7F;
@@ -124,8 +208,30 @@ public final class FrameTracker {
             return false;
         }
         headerPos = 0;
+        startFrame(payloadLength, maskKey);
+        if (remaining == 0 && !tooBig()) {
+            frameEnd();
+        }
+        return true;
+    }
+
+    private void startFrame(long length, int mask) {
+        payloadLength = length < 0 ? Long.MAX_VALUE : length; // not a valid frame: the rest is opaque
+        maskKey = mask;
+        payloadSeen = 0;
+        closeCode = 0;
         remaining = payloadLength;
-        return remaining == 0 && frameEnd();
+        int opcode = opcode();
+        if (opcode == 0x1 || opcode == 0x2) {
+            messageBytes = payloadLength;
+        } else if (opcode == 0x0) {
+            messageBytes += payloadLength;
+        }
+    }
+
+    /** The frame whose header was just read pushes its message over the limit. */
+    private boolean tooBig() {
+        return maxMessageSize > 0 && opcode() <= 0x2 && messageBytes > maxMessageSize;
     }
 
     private void captureCloseCode(ByteBuf buf, int index, int available) {
@@ -136,8 +242,7 @@ public final class FrameTracker {
         }
     }
 
-    /** Returns true when the finished frame was a close frame. */
-    private boolean frameEnd() {
+    private void frameEnd() {
         frames++;
         int opcode = opcode();
         boolean fin = (firstByte & 0x80) != 0;
@@ -149,13 +254,40 @@ public final class FrameTracker {
                 closeSeen = true;
                 firstCloseCode = payloadLength >= 2 ? closeCode : 1005;
             }
-            return true;
+            closeCompleted = true;
         }
-        return false;
     }
 
     private int opcode() {
         return firstByte & 0x0F;
+    }
+
+    /** Arms pong swallowing: the next pong carrying {@code token} is the edge's and is swallowed. */
+    public void expectPong(long token) {
+        pongExpected = true;
+        pongToken = token;
+    }
+
+    /** True while the edge's ping has not been answered. */
+    public boolean pongExpected() {
+        return pongExpected;
+    }
+
+    /** True once, after a close frame was completed by the bytes tracked since the last call. */
+    public boolean takeCloseCompleted() {
+        boolean completed = closeCompleted;
+        closeCompleted = false;
+        return completed;
+    }
+
+    /** Where the frame of the last event starts in the buffer (-1: in an earlier buffer). */
+    public int eventStart() {
+        return eventStart;
+    }
+
+    /** Where the swallowed pong ends in the buffer. */
+    public int eventEnd() {
+        return eventEnd;
     }
 
     /** True when every byte seen so far belongs to a complete frame. */

@@ -4,10 +4,12 @@ import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLog.ClosedBy;
 import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.ZoneUsage;
+import dev.pier.config.ZoneSettings;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,11 @@ import java.util.concurrent.TimeUnit;
  * boundary: in the middle of a frame nothing honest can be added, so TCP is closed instead.
  * Whatever happens, both sides are closed at most {@code closeGrace} after the first close.
  *
+ * <p>With keepalive on, a side that has sent nothing for the keepalive interval gets a ping
+ * from the edge (between frames); its pong is swallowed, so neither peer sees frames it did not
+ * ask for. A side that leaves a ping unanswered for another interval is taken for dead: its TCP
+ * connection is closed (1006 in the log) and the other side gets 1001.
+ *
  * <p>All methods run on the connection's event loop; both channels share it.
  */
 public final class Tunnel {
@@ -33,6 +40,7 @@ public final class Tunnel {
     private final ZoneUsage usage;
     private final RequestLogSink sink;
     private final long idleNanos;
+    private final long keepaliveNanos;
     private final long closeGraceNanos;
 
     private boolean started;
@@ -40,23 +48,25 @@ public final class Tunnel {
     private long lastActivity;
     private long edgeResponseBytes;
     private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> keepaliveTimer;
     private ScheduledFuture<?> graceTimer;
 
     /**
-     * @param log            the upgrade's log record; its byte counts so far (the request and
-     *                       the 101) are carried on
-     * @param usage          the zone's usage; one open WebSocket has been counted for this tunnel
-     * @param idleTimeout    no data either way for this long closes both sides
-     * @param closeGrace     how long a close handshake may take
+     * @param log        the upgrade's log record; its byte counts so far (the request and the
+     *                   101) are carried on
+     * @param usage      the zone's usage; one open WebSocket has been counted for this tunnel
+     * @param settings   the zone's idle timeout, keepalive and message size limit
+     * @param closeGrace how long a close handshake may take
      */
-    public Tunnel(RequestLog log, ZoneUsage usage, RequestLogSink sink, Duration idleTimeout, Duration closeGrace) {
+    public Tunnel(RequestLog log, ZoneUsage usage, RequestLogSink sink, ZoneSettings settings, Duration closeGrace) {
         this.log = log;
         this.usage = usage;
         this.sink = sink;
-        this.idleNanos = idleTimeout.toNanos();
+        this.idleNanos = settings.idleTimeout().toNanos();
+        this.keepaliveNanos = settings.keepalive() == null ? 0 : settings.keepalive().toNanos();
         this.closeGraceNanos = closeGrace.toNanos();
-        this.client = new TunnelHandler(this, true);
-        this.origin = new TunnelHandler(this, false);
+        this.client = new TunnelHandler(this, true, settings.maxMessageSize());
+        this.origin = new TunnelHandler(this, false, settings.maxMessageSize());
         client.peer = origin;
         origin.peer = client;
         this.edgeResponseBytes = log.edgeResponseBytes;
@@ -81,7 +91,12 @@ public final class Tunnel {
         client.active = client.ctx.channel().isActive();
         origin.active = origin.ctx.channel().isActive();
         lastActivity = now();
+        client.lastRead = lastActivity;
+        origin.lastRead = lastActivity;
         idleTimer = client.ctx.executor().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+        if (keepaliveNanos > 0) {
+            keepaliveTimer = client.ctx.executor().schedule(this::keepalive, keepaliveNanos, TimeUnit.NANOSECONDS);
+        }
         client.start();
         origin.start();
         if (!client.active || !origin.active) {
@@ -97,8 +112,9 @@ public final class Tunnel {
         return log.rayId;
     }
 
-    void touched() {
-        lastActivity = now();
+    /** Something was read from a side; returns the time, for that side's own record. */
+    long touched() {
+        return lastActivity = now();
     }
 
     /** The event loop's clock: tests can drive it, and it is what the timers run on. */
@@ -120,7 +136,70 @@ public final class Tunnel {
             idleTimer = client.ctx.executor().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
             return;
         }
-        closeBoth(CloseFrames.GOING_AWAY, "idle timeout");
+        closeBoth(ControlFrames.GOING_AWAY, "idle timeout");
+    }
+
+    /**
+     * Pings each side that has been quiet for the keepalive interval, and gives up on a side
+     * that left the previous ping unanswered as long.
+     */
+    private void keepalive() {
+        if (finished) {
+            return;
+        }
+        long now = now();
+        for (TunnelHandler side : new TunnelHandler[] {client, origin}) {
+            if (!side.active || side.gotClose || now - side.lastRead < keepaliveNanos) {
+                continue;
+            }
+            if (side.inbound.pongExpected()) {
+                keepaliveFailed(side);
+                return;
+            }
+            if (side.peer.inbound.atBoundary()) {
+                long token = ThreadLocalRandom.current().nextLong();
+                side.inbound.expectPong(token);
+                side.inject(ControlFrames.ping(side.ctx.alloc(), token, !side.client));
+            }
+        }
+        keepaliveTimer = client.ctx.executor().schedule(this::keepalive, keepaliveNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void keepaliveFailed(TunnelHandler dead) {
+        if (log.webSocketClosedBy == null) {
+            log.webSocketClosedBy = ClosedBy.edge;
+            log.webSocketCloseCode = 1006;
+        }
+        sendClose(dead.peer, ControlFrames.GOING_AWAY, dead.name() + " did not answer keepalive pings");
+        dead.sealed = true;
+        dead.ctx.close();
+        startGrace();
+    }
+
+    /**
+     * {@code from} sent a message over the zone's limit. The bytes before the offending frame
+     * went on; now the receiver gets 1009 (it saw whole frames only), and so does the sender,
+     * whose further bytes are dropped.
+     */
+    void messageTooBig(TunnelHandler from, boolean receiverAtBoundary) {
+        if (log.webSocketClosedBy == null) {
+            log.webSocketClosedBy = ClosedBy.edge;
+            log.webSocketCloseCode = ControlFrames.MESSAGE_TOO_BIG;
+        }
+        from.discarding = true;
+        TunnelHandler to = from.peer;
+        if (to.active && !to.gotClose) {
+            to.gotClose = true;
+            to.sealed = true;
+            if (receiverAtBoundary) { // the tracker is past the offending header; the receiver is not
+                to.inject(ControlFrames.close(to.ctx.alloc(), ControlFrames.MESSAGE_TOO_BIG, "message too big", !to.client));
+            } else {
+                to.ctx.close();
+            }
+        }
+        sendClose(from, ControlFrames.MESSAGE_TOO_BIG, "message too big");
+        from.closeAfterFlush(); // failing the connection: the sender is not waited for
+        startGrace();
     }
 
     /**
@@ -168,7 +247,7 @@ public final class Tunnel {
             return;
         }
         if (!other.gotClose) {
-            sendClose(other, side.client ? CloseFrames.GOING_AWAY : CloseFrames.INTERNAL_ERROR,
+            sendClose(other, side.client ? ControlFrames.GOING_AWAY : ControlFrames.INTERNAL_ERROR,
                     side.client ? "client went away" : "origin went away");
         }
         if (other.sentClose || !other.active) {
@@ -184,7 +263,7 @@ public final class Tunnel {
         to.gotClose = true;
         to.sealed = true;
         if (to.peer.inbound.atBoundary()) {
-            to.inject(CloseFrames.close(to.ctx.alloc(), code, reason, !to.client));
+            to.inject(ControlFrames.close(to.ctx.alloc(), code, reason, !to.client));
         } else {
             to.ctx.close();
         }
@@ -213,6 +292,9 @@ public final class Tunnel {
         finished = true;
         if (idleTimer != null) {
             idleTimer.cancel(false);
+        }
+        if (keepaliveTimer != null) {
+            keepaliveTimer.cancel(false);
         }
         if (graceTimer != null) {
             graceTimer.cancel(false);

@@ -21,7 +21,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     final Tunnel tunnel;
     final boolean client;
     /** Frames coming from this side. */
-    final FrameTracker inbound = new FrameTracker();
+    final FrameTracker inbound;
     TunnelHandler peer;
     ChannelHandlerContext ctx;
 
@@ -35,12 +35,19 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     boolean sealed;
     /** This side has data to read but the peer could not take more. */
     private boolean readSuspended;
+    /** The edge failed this side (message too big): what it still sends is dropped. */
+    boolean discarding;
+    /** When this side last sent anything, on the event loop's clock. */
+    long lastRead;
     /** Bytes that arrived while the pipelines were being switched over. */
     private ByteBuf early;
+    /** The start of a frame that may be the edge's pong, kept until the rest arrives. */
+    private ByteBuf held;
 
-    TunnelHandler(Tunnel tunnel, boolean client) {
+    TunnelHandler(Tunnel tunnel, boolean client, long maxMessageSize) {
         this.tunnel = tunnel;
         this.client = client;
+        this.inbound = new FrameTracker(maxMessageSize);
     }
 
     @Override
@@ -75,19 +82,77 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         ctx.read();
     }
 
+    /**
+     * Sends {@code buf} on to the peer. Almost always it goes whole; only when the tracker
+     * stops at a frame the edge must act on (its own pong, a message over the limit) is it cut.
+     */
     private void forward(ByteBuf buf) {
-        int length = buf.readableBytes();
-        boolean closeFrame = inbound.track(buf);
+        if (discarding) {
+            buf.release();
+            return;
+        }
+        if (held != null) {
+            buf = ctx.alloc().compositeBuffer(2).addComponents(true, held, buf);
+            held = null;
+        }
+        int from = buf.readerIndex();
+        int event = inbound.track(buf, from);
+        if (event == FrameTracker.DONE) {
+            send(buf);
+        } else {
+            forwardAroundEvents(buf, from, event);
+        }
+        if (inbound.takeCloseCompleted()) {
+            tunnel.closeFrameFrom(this);
+        }
+    }
+
+    private void forwardAroundEvents(ByteBuf buf, int from, int event) {
+        try {
+            while (true) {
+                int start = inbound.eventStart();
+                switch (event) {
+                    case FrameTracker.DONE -> {
+                        sendPart(buf, from, buf.writerIndex());
+                        return;
+                    }
+                    case FrameTracker.SWALLOW -> {
+                        sendPart(buf, from, start); // the edge's pong stops here
+                        from = inbound.eventEnd();
+                    }
+                    case FrameTracker.HOLD -> {
+                        sendPart(buf, from, start);
+                        held = buf.retainedSlice(start, buf.writerIndex() - start);
+                        return;
+                    }
+                    default -> { // TOO_BIG: what precedes the frame goes on, nothing after it
+                        sendPart(buf, from, start < 0 ? from : start);
+                        tunnel.messageTooBig(this, start >= 0);
+                        return;
+                    }
+                }
+                event = inbound.track(buf, from);
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    private void sendPart(ByteBuf buf, int from, int to) {
+        if (to > from) {
+            send(buf.retainedSlice(from, to - from));
+        }
+    }
+
+    private void send(ByteBuf buf) {
         if (peer.active && !peer.sealed) {
+            int length = buf.readableBytes();
             peer.ctx.write(buf, peer.ctx.voidPromise());
             if (peer.client) {
                 tunnel.sentToClient(length);
             }
         } else {
             buf.release();
-        }
-        if (closeFrame) {
-            tunnel.closeFrameFrom(this);
         }
     }
 
@@ -102,7 +167,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        tunnel.touched();
+        lastRead = tunnel.touched();
         if (peer.active) {
             peer.ctx.flush();
         }
@@ -128,6 +193,10 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         if (early != null) {
             early.release();
             early = null;
+        }
+        if (held != null) {
+            held.release();
+            held = null;
         }
         tunnel.sideClosed(this);
     }

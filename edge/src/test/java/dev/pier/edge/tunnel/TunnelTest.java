@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLog.ClosedBy;
 import dev.pier.analytics.ZoneUsage;
+import dev.pier.config.ZoneSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -29,10 +30,18 @@ class TunnelTest {
 
     @BeforeEach
     void open() {
+        open(new ZoneSettings(true, Duration.ofSeconds(100), 0));
+    }
+
+    void open(ZoneSettings settings) {
+        if (client != null) {
+            release(); // the default tunnel from @BeforeEach
+            logs.clear();
+        }
         log = new RequestLog();
         log.edgeResponseBytes = 129; // the 101 head, counted before the tunnel starts
         usage.tryOpenWebSocket(0);
-        tunnel = new Tunnel(log, usage, logs::add, Duration.ofSeconds(100), Duration.ofSeconds(5));
+        tunnel = new Tunnel(log, usage, logs::add, settings, Duration.ofSeconds(5));
         client = new EmbeddedChannel();
         origin = new EmbeddedChannel();
         client.freezeTime();
@@ -158,5 +167,119 @@ class TunnelTest {
         // reading resumed: bytes flow again
         client.writeInbound(bytes(new byte[] {(byte) 0x82, (byte) 0x80, 0, 0, 0, 0}));
         assertThat(read(origin)).hasSize(6);
+    }
+
+    static byte[] masked(int opcode, byte[] payload) {
+        return FrameTrackerTest.frame(true, opcode, payload, new byte[] {3, 1, 4, 1});
+    }
+
+    static long token(byte[] pingFrame, boolean masked) {
+        ByteBuf frame = Unpooled.wrappedBuffer(pingFrame);
+        long payload = frame.getLong(masked ? 6 : 2);
+        if (masked) {
+            long mask = frame.getUnsignedInt(2);
+            payload ^= (mask << 32) | mask;
+        }
+        frame.release();
+        return payload;
+    }
+
+    static byte[] pong(long token, byte[] mask) {
+        return FrameTrackerTest.frame(true, 0xA, java.nio.ByteBuffer.allocate(8).putLong(token).array(), mask);
+    }
+
+    @Test
+    void keepalivePingsQuietSidesAndSwallowsTheirPongs() {
+        open(new ZoneSettings(true, Duration.ofSeconds(10), 0, Duration.ofSeconds(3), 0));
+        client.advanceTimeBy(3, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        byte[] toClient = read(client);
+        byte[] toOrigin = read(origin);
+        assertThat(toClient[0] & 0xFF).isEqualTo(0x89);
+        assertThat(toClient[1] & 0xFF).as("unmasked, 8-byte payload").isEqualTo(8);
+        assertThat(toOrigin[0] & 0xFF).isEqualTo(0x89);
+        assertThat(toOrigin[1] & 0xFF).as("masked toward the origin").isEqualTo(0x88);
+
+        // The client's pong arrives glued between two of its messages: only the messages go on.
+        byte[] before = masked(0x1, "before".getBytes());
+        byte[] after = masked(0x1, "after".getBytes());
+        byte[] pong = pong(token(toClient, false), new byte[] {7, 7, 7, 7});
+        client.writeInbound(bytes(concat(before, pong, after)));
+        assertThat(read(origin)).isEqualTo(concat(before, after));
+        // The origin's pong arrives split in two reads: held back, then swallowed.
+        byte[] originPong = pong(token(toOrigin, true), null);
+        origin.writeInbound(bytes(java.util.Arrays.copyOf(originPong, 3)));
+        origin.writeInbound(bytes(java.util.Arrays.copyOfRange(originPong, 3, originPong.length)));
+        assertThat(read(client)).isEmpty();
+        // A pong the edge did not ask for passes through untouched.
+        byte[] theirs = pong(42, new byte[] {1, 2, 3, 4});
+        client.writeInbound(bytes(theirs));
+        assertThat(read(origin)).isEqualTo(theirs);
+
+        // Answered pings keep the connection open far past the idle timeout.
+        for (int i = 0; i < 10; i++) {
+            client.advanceTimeBy(3, TimeUnit.SECONDS);
+            client.runScheduledPendingTasks();
+            byte[] ping = read(client);
+            if (ping.length > 0) {
+                client.writeInbound(bytes(pong(token(ping, false), new byte[] {5, 5, 5, 5})));
+            }
+            byte[] originPing = read(origin);
+            if (originPing.length > 0) {
+                origin.writeInbound(bytes(pong(token(originPing, true), null)));
+            }
+        }
+        assertThat(logs).as("%s", logs.isEmpty() ? "" : logs.get(0).webSocketClosedBy + " " + logs.get(0).webSocketCloseCode).isEmpty();
+        assertThat(client.isOpen()).isTrue();
+    }
+
+    @Test
+    void aSideThatStopsAnsweringPingsIsClosed() {
+        open(new ZoneSettings(true, Duration.ofSeconds(100), 0, Duration.ofSeconds(3), 0));
+        client.advanceTimeBy(3, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        client.writeInbound(bytes(pong(token(read(client), false), new byte[] {1, 1, 1, 1}))); // the client answers
+        read(origin); // the origin never does
+        client.advanceTimeBy(3, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        origin.runPendingTasks();
+        assertThat(origin.isOpen()).isFalse();
+        byte[] toClient = read(client);
+        byte[] close = FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1001, "origin did not answer keepalive pings"), null);
+        assertThat(java.util.Arrays.copyOfRange(toClient, toClient.length - close.length, toClient.length)).isEqualTo(close);
+    }
+
+    @Test
+    void aMessageOverTheLimitClosesBothSidesWith1009() {
+        open(new ZoneSettings(true, Duration.ofSeconds(100), 0, null, 100));
+        byte[] small = masked(0x2, new byte[100]);
+        byte[] firstPart = FrameTrackerTest.frame(false, 0x2, new byte[60], new byte[] {1, 2, 3, 4});
+        byte[] tooMuch = FrameTrackerTest.frame(true, 0x0, new byte[60], new byte[] {1, 2, 3, 4});
+        client.writeInbound(bytes(concat(small, firstPart, tooMuch)));
+        byte[] toOrigin = read(origin);
+        byte[] close1009 = java.util.Arrays.copyOfRange(toOrigin, small.length + firstPart.length, toOrigin.length);
+        assertThat(java.util.Arrays.copyOf(toOrigin, small.length + firstPart.length)).isEqualTo(concat(small, firstPart));
+        FrameTracker seen = new FrameTracker();
+        ByteBuf closeBuf = bytes(close1009);
+        seen.track(closeBuf);
+        closeBuf.release();
+        assertThat(seen.closeCode()).isEqualTo(1009);
+        assertThat(read(client)).isEqualTo(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1009, "message too big"), null));
+        client.runPendingTasks();
+        assertThat(client.isOpen()).isFalse();
+        origin.writeInbound(bytes(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1009, ""), null)));
+        origin.close();
+        assertThat(logs).singleElement().satisfies(l -> {
+            assertThat(l.webSocketCloseCode).isEqualTo(1009);
+            assertThat(l.webSocketClosedBy).isEqualTo(ClosedBy.edge);
+        });
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 }
