@@ -102,6 +102,20 @@ public final class SilentOrigins {
         }
     }
 
+    /** The 101 answer to an upgrade request head, with the right Sec-WebSocket-Accept. */
+    public static byte[] switchingProtocols(String requestHead) {
+        String key = requestHead.replaceAll("(?is).*sec-websocket-key: *([^\\r\\n]+).*", "$1").trim();
+        try {
+            byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + java.util.Base64.getEncoder().encodeToString(sha1) + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Reads an HTTP head from a stream (up to the blank line). */
     public static String readHead(InputStream in) {
         StringBuilder head = new StringBuilder();
