@@ -9,6 +9,7 @@ public enum EdgeError {
     BAD_REQUEST(400, Source.CLIENT, "The request could not be understood."),
     MISSING_HOST(400, Source.CLIENT, "The request has no Host header."),
     WEBSOCKETS_DISABLED(403, Source.CLIENT, "WebSockets are disabled for this zone."),
+    REQUEST_TIMEOUT(408, Source.CLIENT, "The request head did not arrive in time."),
     UNKNOWN_HOST(404, Source.CLIENT, "No zone on this edge serves this host name."),
     URI_TOO_LONG(414, Source.CLIENT, "The request URI is longer than 16 KB."),
     BAD_HANDSHAKE(426, Source.CLIENT, "The WebSocket handshake is not valid."),

@@ -23,11 +23,13 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client half of a proxied connection while it speaks HTTP/1.1. It runs the request
@@ -69,8 +71,41 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        awaitHead();
         ctx.read();
         ctx.fireChannelActive();
+    }
+
+    /**
+     * Starts the request head timer: a client that trickles a head (slowloris) gets 408 and is
+     * cut off; a keep-alive connection that sends nothing at all is closed quietly.
+     */
+    private void awaitHead() {
+        cancelHeadTimer();
+        long nanos = edge.snapshot().config().timeouts().requestHead().toNanos();
+        headTimer = ctx.executor().schedule(this::headTimedOut, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelHeadTimer() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
+    }
+
+    private void headTimedOut() {
+        headTimer = null;
+        if (exchange != null || !ctx.channel().isActive()) {
+            return;
+        }
+        if (traffic.read == readMark) {
+            ctx.close(); // idle keep-alive connection: nothing to answer
+            return;
+        }
+        exchange = new Exchange(false);
+        identify(exchange.log);
+        exchange.requestComplete = true;
+        answer(EdgeError.REQUEST_TIMEOUT, null, null);
     }
 
     // ---------------------------------------------------------------- client messages
@@ -106,9 +141,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         return !exchange.answeredByEdge && (origin == null || !origin.connected());
     }
 
-    private void onRequestHead(HttpRequest request) {
-        Exchange ex = exchange = new Exchange(HttpUtil.isKeepAlive(request));
-        RequestLog log = ex.log;
+    /** The parts of a log record every request has, whatever becomes of it. */
+    private void identify(RequestLog log) {
         log.rayId = RayIds.next();
         log.edgeStartTimestamp = Instant.now();
         log.clientRequestScheme = scheme;
@@ -116,6 +150,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             log.clientIp = remote.getAddress().getHostAddress();
             log.clientSrcPort = remote.getPort();
         }
+    }
+
+    private void onRequestHead(HttpRequest request) {
+        cancelHeadTimer();
+        Exchange ex = exchange = new Exchange(HttpUtil.isKeepAlive(request));
+        RequestLog log = ex.log;
+        identify(log);
         log.clientRequestMethod = request.method().name();
         log.clientRequestUri = request.uri();
         log.clientRequestProtocol = request.protocolVersion().text();
@@ -210,6 +251,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** The request head waiting for the origin connection. */
     private HttpRequest pendingHead;
+    private ScheduledFuture<?> headTimer;
 
     void originConnected(OriginHandler connected) {
         if (connected != origin || exchange == null || pendingHead == null) {
@@ -450,6 +492,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         replayDeferred();
+        if (exchange == null) {
+            awaitHead();
+        }
         readIfWanted();
     }
 
@@ -489,6 +534,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHeadTimer();
         releaseDeferred();
         if (origin != null) {
             origin.close();
@@ -514,6 +560,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- the switch to the tunnel
 
     private void switchToTunnel(Exchange ex, HttpResponse response) {
+        cancelHeadTimer();
         OriginHandler upstream = origin;
         origin = null;
         ex.responseStarted = true;
