@@ -16,6 +16,8 @@ import io.netty.buffer.ByteBuf;
  *       are incomplete; the caller keeps them and presents them again with what follows.</li>
  *   <li>{@link #TOO_BIG}: the data frame starting at {@link #eventStart()} makes its message
  *       larger than the limit; nothing from there on may be forwarded.</li>
+ *   <li>{@link #BOUNDARY}: asked for with {@link #stopAtNextBoundary()}, the first frame
+ *       boundary, at {@link #eventStart()}: where the edge's own close frame may go.</li>
  * </ul>
  * State survives across buffers, so headers split over TCP reads are handled. It never
  * modifies the buffer's indices. Not thread-safe: one instance per direction, used on the
@@ -33,6 +35,7 @@ public final class FrameTracker {
     public static final int SWALLOW = 1;
     public static final int HOLD = 2;
     public static final int TOO_BIG = 3;
+    public static final int BOUNDARY = 4;
 
     /** Payload length of the edge's keepalive pings and of the pongs that answer them. */
     public static final int PING_PAYLOAD = 8;
@@ -56,6 +59,7 @@ public final class FrameTracker {
     private boolean closeCompleted;
     private int firstCloseCode;
     private boolean pongExpected;
+    private boolean stopAtBoundary;
     private long pongToken;
     private int eventStart;
     private int eventEnd;
@@ -86,6 +90,11 @@ public final class FrameTracker {
         int i = from;
         final int end = buf.writerIndex();
         while (i < end) {
+            if (stopAtBoundary && headerPos == 0 && remaining == 0 && i > from) {
+                stopAtBoundary = false;
+                eventStart = i;
+                return BOUNDARY;
+            }
             if (remaining > 0) {
                 int n = (int) Math.min(remaining, end - i);
                 if (opcode() == OPCODE_CLOSE && payloadSeen < 2) {
@@ -266,6 +275,11 @@ public final class FrameTracker {
     public void expectPong(long token) {
         pongExpected = true;
         pongToken = token;
+    }
+
+    /** Makes {@link #track} stop with {@link #BOUNDARY} at the end of the frame in progress. */
+    public void stopAtNextBoundary() {
+        stopAtBoundary = true;
     }
 
     /** True while the edge's ping has not been answered. */

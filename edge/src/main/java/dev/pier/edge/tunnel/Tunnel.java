@@ -256,16 +256,28 @@ public final class Tunnel {
         startGrace();
     }
 
+    /**
+     * Sends {@code to} a close frame of the edge's own: now if the stream toward it is between
+     * frames, else as soon as the frame in progress is through, so that a frame the edge has
+     * begun to forward is never cut. Bytes that follow are not forwarded to {@code to}.
+     */
     private void sendClose(TunnelHandler to, int code, String reason) {
         if (!to.active || to.gotClose) {
             return;
         }
         to.gotClose = true;
-        to.sealed = true;
+        to.pendingCloseCode = code;
+        to.pendingCloseReason = reason;
         if (to.peer.inbound.atBoundary()) {
-            to.inject(ControlFrames.close(to.ctx.alloc(), code, reason, !to.client));
-        } else {
+            to.sendPendingClose();
+        } else if (!to.peer.active) {
+            // The sender is gone mid-frame: the frame will never end, and any bytes the edge
+            // added would be taken as message data. Closing TCP is the honest end.
+            to.pendingCloseCode = 0;
+            to.sealed = true;
             to.ctx.close();
+        } else {
+            to.peer.inbound.stopAtNextBoundary();
         }
     }
 

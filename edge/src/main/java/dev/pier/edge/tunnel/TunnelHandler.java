@@ -35,6 +35,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     boolean sealed;
     /** This side has data to read but the peer could not take more. */
     private boolean readSuspended;
+    /** A close the edge will send this side as soon as the stream toward it reaches a frame boundary. */
+    int pendingCloseCode;
+    String pendingCloseReason;
     /** The edge failed this side (message too big): what it still sends is dropped. */
     boolean discarding;
     /** When this side last sent anything, on the event loop's clock. */
@@ -102,6 +105,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         } else {
             forwardAroundEvents(buf, from, event);
         }
+        if (peer.pendingCloseCode != 0 && inbound.atBoundary()) {
+            peer.sendPendingClose();
+        }
         if (inbound.takeCloseCompleted()) {
             tunnel.closeFrameFrom(this);
         }
@@ -119,6 +125,11 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
                     case FrameTracker.SWALLOW -> {
                         sendPart(buf, from, start); // the edge's pong stops here
                         from = inbound.eventEnd();
+                    }
+                    case FrameTracker.BOUNDARY -> { // the frame in progress is through: the edge's close goes next
+                        sendPart(buf, from, start);
+                        peer.sendPendingClose();
+                        return;
                     }
                     case FrameTracker.HOLD -> {
                         sendPart(buf, from, start);
@@ -153,6 +164,16 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             buf.release();
+        }
+    }
+
+    /** Sends the close that waited for a frame boundary; nothing else goes to this side after it. */
+    void sendPendingClose() {
+        int code = pendingCloseCode;
+        pendingCloseCode = 0;
+        if (code != 0 && active && !sealed) {
+            sealed = true;
+            inject(ControlFrames.close(ctx.alloc(), code, pendingCloseReason, !client));
         }
     }
 

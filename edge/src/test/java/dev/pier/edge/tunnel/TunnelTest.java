@@ -282,4 +282,18 @@ class TunnelTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void theEdgesCloseWaitsForTheFrameInProgress() {
+        byte[] frame = FrameTrackerTest.frame(true, 0x2, new byte[100], null);
+        byte[] next = FrameTrackerTest.frame(true, 0x1, "after the close".getBytes(), null);
+        origin.writeInbound(bytes(java.util.Arrays.copyOf(frame, 40)));
+        assertThat(read(client)).hasSize(40);
+        tunnel.closeBoth(1001, "edge is restarting");
+        assertThat(read(client)).as("nothing cuts into the frame").isEmpty();
+        assertThat(read(origin)[0] & 0xFF).as("the origin's stream was between frames").isEqualTo(0x88);
+        origin.writeInbound(bytes(concat(java.util.Arrays.copyOfRange(frame, 40, frame.length), next)));
+        byte[] close = FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1001, "edge is restarting"), null);
+        assertThat(read(client)).isEqualTo(concat(java.util.Arrays.copyOfRange(frame, 40, frame.length), close));
+    }
 }
