@@ -83,12 +83,14 @@ public final class ConfigLoader {
         Timeouts timeouts = Timeouts.DEFAULTS;
         Node t = top.child("timeouts");
         if (t != null) {
-            t.onlyKeys("origin_connect", "origin_response", "close_grace", "request_head");
+            t.onlyKeys("origin_connect", "origin_response", "close_grace", "request_head", "shutdown_grace", "upgrade_drain");
             timeouts = new Timeouts(
                     t.duration("origin_connect", timeouts.originConnect()),
                     t.duration("origin_response", timeouts.originResponse()),
                     t.duration("close_grace", timeouts.closeGrace()),
-                    t.duration("request_head", timeouts.requestHead()));
+                    t.duration("request_head", timeouts.requestHead()),
+                    t.duration("shutdown_grace", timeouts.shutdownGrace()),
+                    t.duration("upgrade_drain", timeouts.upgradeDrain()));
         }
 
         List<Zone> zones = new ArrayList<>();

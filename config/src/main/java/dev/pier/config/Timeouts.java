@@ -12,9 +12,14 @@ import java.time.Duration;
  * @param requestHead    how long a client may take to send a whole request head (slowloris
  *                       defence: 408), and how long a keep-alive connection may sit idle
  *                       between requests
+ * @param shutdownGrace  on shutdown, how long WebSocket close handshakes and HTTP requests in
+ *                       flight may take before what is left is closed
+ * @param upgradeDrain   when a new Pier process takes over, how long the old one keeps serving
+ *                       its open WebSockets before it closes them (1001) and exits
  */
-public record Timeouts(Duration originConnect, Duration originResponse, Duration closeGrace, Duration requestHead) {
+public record Timeouts(Duration originConnect, Duration originResponse, Duration closeGrace, Duration requestHead,
+                       Duration shutdownGrace, Duration upgradeDrain) {
 
-    public static final Timeouts DEFAULTS =
-            new Timeouts(Duration.ofSeconds(15), Duration.ofSeconds(100), Duration.ofSeconds(5), Duration.ofSeconds(10));
+    public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(15), Duration.ofSeconds(100),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10));
 }

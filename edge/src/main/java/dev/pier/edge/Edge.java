@@ -5,11 +5,14 @@ import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.ListenerConfig;
 import dev.pier.config.PierConfig;
+import dev.pier.config.Timeouts;
 import dev.pier.edge.admin.AdminHandler;
 import dev.pier.edge.http.ClientChannelInitializer;
 import dev.pier.edge.http.EdgeChannelOptions;
 import dev.pier.edge.http.EdgeContext;
 import dev.pier.edge.transport.Transport;
+import dev.pier.edge.tunnel.ControlFrames;
+import dev.pier.edge.tunnel.Tunnel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -20,6 +23,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -98,7 +102,7 @@ public final class Edge implements AutoCloseable {
 
     private void bind() {
         for (ListenerConfig listener : config.listeners()) {
-            listeners.add(new ServerBootstrap()
+            ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, workerGroup)
                     .channel(context.transport().serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
@@ -107,9 +111,9 @@ public final class Edge implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, EdgeChannelOptions.RECEIVE_BUFFERS)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, EdgeChannelOptions.WATER_MARK)
-                    .childHandler(new ClientChannelInitializer(context, "http"))
-                    .bind(listener.host(), listener.port())
-                    .syncUninterruptibly().channel());
+                    .childHandler(new ClientChannelInitializer(context, "http"));
+            context.transport().reusePort(bootstrap);
+            listeners.add(bootstrap.bind(listener.host(), listener.port()).syncUninterruptibly().channel());
             logger.info("Listening on {}", listeners.get(listeners.size() - 1).localAddress());
         }
         if (config.admin() != null) {
@@ -170,6 +174,80 @@ public final class Edge implements AutoCloseable {
 
     public synchronized PierConfig config() {
         return config;
+    }
+
+    /**
+     * Shuts down gracefully (SIGTERM): stops accepting, lets HTTP requests in flight finish,
+     * sends every open WebSocket's client and origin a 1001 close ("edge is restarting") at a
+     * frame boundary, waits up to the configured shutdown grace for the handshakes, then closes
+     * what is left.
+     */
+    public void shutdown() {
+        drain(Duration.ZERO);
+    }
+
+    /**
+     * Drains the edge, as the old process does when a new one has taken over its ports: stops
+     * accepting, closes idle HTTP connections and busy ones after their current exchange, and
+     * keeps open WebSockets running until they end or {@code maxDrain} passes; then closes the
+     * rest as {@link #shutdown()} does. Returns when everything is closed.
+     */
+    public void drain(Duration maxDrain) {
+        Timeouts timeouts;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            timeouts = config.timeouts();
+        }
+        context.startDraining();
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        for (Channel client : context.clients()) {
+            client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(EdgeContext.DRAIN));
+        }
+        if (!awaitNoClients(maxDrain)) {
+            logger.info("Closing {} open WebSocket connection(s): the edge is restarting", context.clients().size());
+            for (Channel client : context.clients()) {
+                client.eventLoop().execute(() -> {
+                    Tunnel tunnel = Tunnel.of(client);
+                    if (tunnel != null) {
+                        tunnel.closeBoth(ControlFrames.GOING_AWAY, "edge is restarting");
+                    }
+                });
+            }
+            if (!awaitNoClients(timeouts.shutdownGrace())) {
+                logger.warn("{} connection(s) still open after the shutdown grace; closing them", context.clients().size());
+            }
+        }
+        close();
+    }
+
+    private boolean awaitNoClients(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!context.clients().isEmpty()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True while the edge accepts new connections. */
+    public boolean listening() {
+        return listeners.stream().anyMatch(Channel::isActive);
+    }
+
+    /** The number of open client connections. */
+    public int openConnections() {
+        return context.clients().size();
     }
 
     /** Stops listening, closes every connection, and writes out the request log. */

@@ -28,6 +28,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
 
     @Override
     protected void initChannel(Channel ch) {
+        edge.clients().add(ch);
         TrafficCounter traffic = new TrafficCounter();
         ch.pipeline()
                 .addLast("traffic", traffic)

@@ -5,6 +5,9 @@ import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.PierConfig;
 import dev.pier.config.RoutingTable;
 import dev.pier.edge.transport.Transport;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
  * What every connection handler shares: the current configuration snapshot (swapped
@@ -20,7 +23,17 @@ public final class EdgeContext {
         }
     }
 
+    /** Sent down a client pipeline when the edge drains: finish the current exchange, then close. */
+    public static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN";
+        }
+    };
+
     private volatile Snapshot snapshot;
+    private volatile boolean draining;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private volatile RequestLogSink sink;
     private final UsageRegistry usage;
     private final Transport transport;
@@ -54,5 +67,18 @@ public final class EdgeContext {
 
     public Transport transport() {
         return transport;
+    }
+
+    /** Every open client connection. */
+    public ChannelGroup clients() {
+        return clients;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public void startDraining() {
+        draining = true;
     }
 }

@@ -154,7 +154,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequestHead(HttpRequest request) {
         cancelHeadTimer();
-        Exchange ex = exchange = new Exchange(HttpUtil.isKeepAlive(request));
+        Exchange ex = exchange = new Exchange(HttpUtil.isKeepAlive(request) && !edge.draining());
         RequestLog log = ex.log;
         identify(log);
         log.clientRequestMethod = request.method().name();
@@ -555,6 +555,20 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
+    }
+
+    /** On {@link EdgeContext#DRAIN}: an idle connection closes now, a busy one after its exchange. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == EdgeContext.DRAIN) {
+            if (exchange == null) {
+                ctx.close();
+            } else {
+                exchange.closeAfter = true;
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     // ---------------------------------------------------------------- the switch to the tunnel

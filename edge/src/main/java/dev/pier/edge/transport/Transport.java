@@ -42,6 +42,18 @@ public enum Transport {
         return new MultiThreadIoEventLoopGroup(threads, factory);
     }
 
+    /**
+     * Lets several processes listen on one port (SO_REUSEPORT), which is how a new Pier takes
+     * over from a running one without refusing a connection.
+     */
+    public void reusePort(io.netty.bootstrap.ServerBootstrap bootstrap) {
+        if (this == EPOLL) {
+            bootstrap.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+        } else {
+            bootstrap.option(io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+        }
+    }
+
     public Class<? extends ServerChannel> serverChannel() {
         return serverChannel;
     }

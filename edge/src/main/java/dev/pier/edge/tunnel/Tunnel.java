@@ -72,6 +72,11 @@ public final class Tunnel {
         this.edgeResponseBytes = log.edgeResponseBytes;
     }
 
+    /** The tunnel a client channel carries, or null while it speaks HTTP (or has closed). */
+    public static Tunnel of(io.netty.channel.Channel clientChannel) {
+        return clientChannel.pipeline().get(TunnelHandler.class) instanceof TunnelHandler handler ? handler.tunnel : null;
+    }
+
     /** The handler to put in the client channel's pipeline. */
     public ChannelHandler clientHandler() {
         return client;
