@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
                   curl -i http://localhost:%1$d/hello
                 Stop with Ctrl+C.
                 %n""", port, adminPort, configFile, config.requestLog());
-        return ServeCommand.runUntilStopped(config, configFile);
+        return ServeCommand.runUntilStopped(config, configFile, null);
     }
 
     static String demoConfig(int port, int adminPort, int originPort) {

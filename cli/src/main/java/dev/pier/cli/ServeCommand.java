@@ -7,17 +7,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
-/** {@code pier serve --config FILE}: runs the edge from a YAML file and reloads it on change or SIGHUP. */
+/**
+ * {@code pier serve --config FILE}: runs the edge from a YAML file, reloads it on change or
+ * SIGHUP, shuts down gracefully on SIGTERM, and hands over to a newer process without dropping
+ * connections (see docs/OPERATIONS.md).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the edge from a YAML configuration file (reloaded on change and on SIGHUP).")
+        description = {"Run the edge from a YAML configuration file.",
+                "Reloads it on change and on SIGHUP; SIGTERM shuts down gracefully (WebSockets get 1001).",
+                "Starting a second `pier serve` with the same config takes over the ports: the running",
+                "process stops accepting and drains its open connections, then exits."})
 final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
             description = "The configuration file; see docs/CONFIGURATION.md and examples/pier.yaml.")
     Path config;
+
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "Where the running process's id is kept for hand-overs (default: the config file + .pid).")
+    Path pidFile;
 
     @Override
     public Integer call() throws Exception {
@@ -25,17 +41,34 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("config: " + config + " (expected: an existing YAML file)");
         }
         PierConfig initial = ConfigLoader.load(config);
-        return runUntilStopped(initial, config);
+        return runUntilStopped(initial, config, pidFile);
     }
 
-    /** Starts the edge, reloads it while the file changes, and stops it on SIGTERM or Ctrl+C. */
-    static int runUntilStopped(PierConfig initial, Path configFile) throws Exception {
+    /**
+     * Starts the edge (beside a previous process, if one serves this config, which is then told
+     * to drain), reloads it while the file changes, and stops on SIGTERM, Ctrl+C, or when a
+     * successor takes over and the last connection has ended.
+     */
+    static int runUntilStopped(PierConfig initial, Path configFile, Path pidFile) throws Exception {
+        Takeover takeover = new Takeover(pidFile != null ? pidFile : Path.of(configFile + ".pid"));
+        var previous = takeover.previous();
         Edge edge = Edge.start(initial);
+        if (previous.isPresent()) {
+            takeover.takeOverFrom(previous.get());
+        }
+        takeover.writeOwnPid();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            edge.close();
+            edge.shutdown();
+            takeover.removeIfOwn();
             stopped.countDown();
         }, "pier-shutdown"));
+        Signal.handle(new Signal("USR1"), signal -> Thread.ofPlatform().name("pier-drain").start(() -> {
+            logger.info("A new process took over the ports: draining (up to {})", edge.config().timeouts().upgradeDrain());
+            edge.drain(edge.config().timeouts().upgradeDrain());
+            logger.info("Drained: every connection has ended");
+            stopped.countDown();
+        }));
         try (ConfigWatcher ignored = new ConfigWatcher(configFile, edge::reload)) {
             stopped.await();
         }
