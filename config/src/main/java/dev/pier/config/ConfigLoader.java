@@ -61,12 +61,27 @@ public final class ConfigLoader {
             throw new ConfigException("the file is empty (expected: at least one listener and one zone)");
         }
         Node top = new Node(root, "");
-        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones");
+        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls");
 
         List<ListenerConfig> listeners = new ArrayList<>();
         for (Node l : top.list("listeners")) {
-            l.onlyKeys("address");
-            listeners.add(l.address("address"));
+            l.onlyKeys("address", "tls");
+            listeners.add(l.address("address").withTls(l.onOff("tls", false)));
+        }
+        TlsConfig tls = TlsConfig.NONE;
+        Node t0 = top.child("tls");
+        if (t0 != null) {
+            t0.onlyKeys("default_certificate", "unknown_sni");
+            CertificateFiles fallback = t0.child("default_certificate") == null ? null
+                    : certificate(t0.child("default_certificate"), base);
+            String unknown = t0.text("unknown_sni", fallback == null ? "reject" : "default");
+            if (!unknown.equals("reject") && !unknown.equals("default")) {
+                throw t0.error("unknown_sni", "'" + unknown + "' (expected: default or reject)");
+            }
+            if (unknown.equals("default") && fallback == null) {
+                throw t0.error("unknown_sni", "default, but there is no default_certificate");
+            }
+            tls = new TlsConfig(fallback, unknown.equals("reject"));
         }
         if (listeners.isEmpty()) {
             throw new ConfigException("listeners: empty (expected: at least one, e.g. - address: 127.0.0.1:8080)");
@@ -97,7 +112,7 @@ public final class ConfigLoader {
         Set<String> names = new HashSet<>();
         Set<String> recordNames = new HashSet<>();
         for (Node z : top.list("zones")) {
-            Zone zone = zone(z);
+            Zone zone = zone(z, base);
             if (!names.add(zone.name())) {
                 throw z.error("name", "'" + zone.name() + "' appears twice (expected: one entry per zone)");
             }
@@ -108,22 +123,51 @@ public final class ConfigLoader {
             }
             zones.add(zone);
         }
-        return new PierConfig(listeners, admin, requestLog, timeouts, zones);
+        if (listeners.stream().anyMatch(ListenerConfig::tls) && tls.defaultCertificate() == null
+                && zones.stream().allMatch(z -> z.certificates().isEmpty())) {
+            throw new ConfigException("listeners: a TLS listener needs certificates (expected: zones[].certificates or tls.default_certificate)");
+        }
+        return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls);
     }
 
-    private static Zone zone(Node z) {
-        z.onlyKeys("name", "settings", "dns_records", "origin_rules");
+    private static CertificateFiles certificate(Node c, Path base) {
+        c.onlyKeys("certificate", "key");
+        String cert = c.text("certificate", null);
+        String key = c.text("key", null);
+        if (cert == null || key == null) {
+            throw new ConfigException(c.path() + ": expected both certificate and key (PEM file paths)");
+        }
+        return new CertificateFiles(base.resolve(cert).normalize(), base.resolve(key).normalize());
+    }
+
+    private static Zone zone(Node z, Path base) {
+        z.onlyKeys("name", "settings", "dns_records", "origin_rules", "certificates", "origin_ca");
         String name = z.hostName("name", false);
         ZoneSettings settings = ZoneSettings.DEFAULTS;
         Node s = z.child("settings");
         if (s != null) {
-            s.onlyKeys("websockets", "idle_timeout", "max_websocket_connections", "keepalive", "max_message_size");
+            s.onlyKeys("websockets", "idle_timeout", "max_websocket_connections", "keepalive", "max_message_size",
+                    "ssl", "min_tls_version");
+            String ssl = s.child("ssl") == null ? "off" : s.child("ssl").raw().isBoolean()
+                    ? (s.child("ssl").raw().booleanValue() ? "full" : "off") : s.text("ssl", "off");
+            SslMode mode;
+            try {
+                mode = SslMode.valueOf(ssl.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw s.error("ssl", "'" + ssl + "' (expected: off, flexible, full or strict)");
+            }
+            String minTls = s.text("min_tls_version", "1.2");
+            if (!minTls.equals("1.2") && !minTls.equals("1.3")) {
+                throw s.error("min_tls_version", "'" + minTls + "' (expected: 1.2 or 1.3)");
+            }
             settings = new ZoneSettings(
                     s.onOff("websockets", settings.websockets()),
                     s.duration("idle_timeout", settings.idleTimeout()),
                     s.integer("max_websocket_connections", 0, 0, Integer.MAX_VALUE),
                     s.offOrDuration("keepalive"),
-                    s.size("max_message_size"));
+                    s.size("max_message_size"),
+                    mode,
+                    minTls);
         }
         List<DnsRecord> records = new ArrayList<>();
         for (Node r : z.list("dns_records")) {
@@ -160,7 +204,12 @@ public final class ConfigLoader {
             o.onlyKeys("hostname", "port");
             rules.add(new OriginRule(o.hostName("hostname", false), o.integer("port", -1, 1, 65535)));
         }
-        return new Zone(name, settings, records, rules);
+        List<CertificateFiles> certificates = new ArrayList<>();
+        for (Node c : z.list("certificates")) {
+            certificates.add(certificate(c, base));
+        }
+        String originCa = z.text("origin_ca", null);
+        return new Zone(name, settings, records, rules, certificates, originCa == null ? null : base.resolve(originCa).normalize());
     }
 
     /** A YAML node and its path, for error messages. */

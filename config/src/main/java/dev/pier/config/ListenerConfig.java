@@ -5,8 +5,13 @@ package dev.pier.config;
  *
  * @param host an IP address or host name to bind
  * @param port the port; 0 picks a free one (tests)
+ * @param tls  whether the listener terminates TLS (https:// and wss://)
  */
-public record ListenerConfig(String host, int port) {
+public record ListenerConfig(String host, int port, boolean tls) {
+
+    public ListenerConfig(String host, int port) {
+        this(host, port, false);
+    }
 
     public ListenerConfig {
         if (host == null || host.isBlank()) {
@@ -36,8 +41,12 @@ public record ListenerConfig(String host, int port) {
         }
     }
 
+    public ListenerConfig withTls(boolean tls) {
+        return new ListenerConfig(host, port, tls);
+    }
+
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + (tls ? " (TLS)" : "");
     }
 }

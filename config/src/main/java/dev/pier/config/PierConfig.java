@@ -11,17 +11,24 @@ import java.util.List;
  * @param requestLog  where request log records go: a file, or {@code null} for standard output
  * @param timeouts    origin-facing timeouts
  * @param zones       the zones, each with its settings and proxied DNS records
+ * @param tls         edge-wide TLS settings
  */
 public record PierConfig(
         List<ListenerConfig> listeners,
         ListenerConfig admin,
         Path requestLog,
         Timeouts timeouts,
-        List<Zone> zones) {
+        List<Zone> zones,
+        TlsConfig tls) {
 
     public PierConfig {
         listeners = List.copyOf(listeners);
         zones = List.copyOf(zones);
+    }
+
+    public PierConfig(List<ListenerConfig> listeners, ListenerConfig admin, Path requestLog, Timeouts timeouts,
+                      List<Zone> zones) {
+        this(listeners, admin, requestLog, timeouts, zones, TlsConfig.NONE);
     }
 
     /** The routing table of this snapshot, built once. */

@@ -72,7 +72,7 @@ public final class RoutingTable {
     }
 
     /** Lower-cased host name without port, brackets or trailing dot. */
-    static String hostOnly(String hostHeader) {
+    public static String hostOnly(String hostHeader) {
         String host = hostHeader;
         if (host.startsWith("[")) {
             int end = host.indexOf(']');

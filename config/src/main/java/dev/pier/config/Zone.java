@@ -9,11 +9,21 @@ import java.util.List;
  * @param settings    per-zone settings
  * @param dnsRecords  the records that route a hostname of this zone to its origin
  * @param originRules per-hostname origin overrides (Cloudflare does these with Origin Rules)
+ * @param certificates edge certificates for the zone's host names (chosen by SNI, by the
+ *                    names the certificates carry)
+ * @param originCa    CA certificates (PEM) that origins must chain to in strict mode; null
+ *                    for the system's trust store
  */
-public record Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<OriginRule> originRules) {
+public record Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<OriginRule> originRules,
+                   List<CertificateFiles> certificates, java.nio.file.Path originCa) {
 
     public Zone {
         dnsRecords = List.copyOf(dnsRecords);
         originRules = List.copyOf(originRules);
+        certificates = List.copyOf(certificates);
+    }
+
+    public Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<OriginRule> originRules) {
+        this(name, settings, dnsRecords, originRules, List.of(), null);
     }
 }

@@ -12,14 +12,23 @@ import java.time.Duration;
  *                                swallows the pong); {@code null} means no edge keepalive
  * @param maxMessageSize          a WebSocket message larger than this closes both sides with
  *                                1009; 0 means no limit
+ * @param ssl                     how the edge talks to the zone's origins
+ * @param minTlsVersion           the oldest TLS version clients may use: "1.2" or "1.3"
  */
 public record ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections,
-                           Duration keepalive, long maxMessageSize) {
+                           Duration keepalive, long maxMessageSize, SslMode ssl, String minTlsVersion) {
 
-    public static final ZoneSettings DEFAULTS = new ZoneSettings(true, Duration.ofSeconds(100), 0, null, 0);
+    public static final ZoneSettings DEFAULTS =
+            new ZoneSettings(true, Duration.ofSeconds(100), 0, null, 0, SslMode.OFF, "1.2");
 
-    /** The settings of the first release, with no keepalive and no message size limit. */
+    /** The settings of the first release, with no keepalive, no message size limit and plain origins. */
     public ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections) {
-        this(websockets, idleTimeout, maxWebSocketConnections, null, 0);
+        this(websockets, idleTimeout, maxWebSocketConnections, null, 0, SslMode.OFF, "1.2");
+    }
+
+    /** Settings without TLS choices (plain origins, TLS 1.2 and up). */
+    public ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections,
+                        Duration keepalive, long maxMessageSize) {
+        this(websockets, idleTimeout, maxWebSocketConnections, keepalive, maxMessageSize, SslMode.OFF, "1.2");
     }
 }

@@ -57,11 +57,12 @@ public final class Edge implements AutoCloseable {
     private Edge(PierConfig config, RequestLogSink extraSink) throws IOException {
         this.config = config;
         this.extraSink = extraSink;
+        EdgeContext.Snapshot snapshot = EdgeContext.Snapshot.of(config); // a bad certificate fails before anything starts
         Transport transport = Transport.best();
         this.bossGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(0); // one event loop per core
         this.logWriter = new NdjsonRequestLogWriter(config.requestLog());
-        this.context = new EdgeContext(EdgeContext.Snapshot.of(config), sink(logWriter), new UsageRegistry(), transport);
+        this.context = new EdgeContext(snapshot, sink(logWriter), new UsageRegistry(), transport);
         logger.info("Transport: {}", transport.name().toLowerCase());
     }
 
@@ -111,7 +112,7 @@ public final class Edge implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, EdgeChannelOptions.RECEIVE_BUFFERS)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, EdgeChannelOptions.WATER_MARK)
-                    .childHandler(new ClientChannelInitializer(context, "http"));
+                    .childHandler(new ClientChannelInitializer(context, listener.tls()));
             context.transport().reusePort(bootstrap);
             listeners.add(bootstrap.bind(listener.host(), listener.port()).syncUninterruptibly().channel());
             logger.info("Listening on {}", listeners.get(listeners.size() - 1).localAddress());
@@ -154,7 +155,13 @@ public final class Edge implements AutoCloseable {
                 next = new PierConfig(next.listeners(), next.admin(), config.requestLog(), next.timeouts(), next.zones());
             }
         }
-        context.snapshot(EdgeContext.Snapshot.of(next));
+        EdgeContext.Snapshot snapshot;
+        try {
+            snapshot = EdgeContext.Snapshot.of(next);
+        } catch (IllegalArgumentException e) {
+            throw new dev.pier.config.ConfigException(e.getMessage(), e);
+        }
+        context.snapshot(snapshot);
         config = next;
     }
 

@@ -4,9 +4,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
+import javax.net.ssl.SSLException;
 
 /**
- * The pipeline of a new client connection: a byte counter next to the socket, the HTTP/1.1
+ * The pipeline of a new client connection: TLS with the certificate SNI asks for (on TLS
+ * listeners), a byte counter below the HTTP codec, the HTTP/1.1
  * codec with the edge's head limits, and the {@link ProxyHandler}. All three leave at an
  * upgrade, when the tunnel takes the connection over.
  */
@@ -19,20 +24,32 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
             .setMaxChunkSize(64 * 1024);
 
     private final EdgeContext edge;
-    private final String scheme;
+    private final boolean tls;
+    /** Chooses the certificate by SNI, from the snapshot current when the handshake starts. */
+    private final Mapping<String, SslContext> certificates;
 
-    public ClientChannelInitializer(EdgeContext edge, String scheme) {
+    public ClientChannelInitializer(EdgeContext edge, boolean tls) {
         this.edge = edge;
-        this.scheme = scheme;
+        this.tls = tls;
+        this.certificates = host -> {
+            try {
+                return edge.snapshot().tls().forSni(host);
+            } catch (SSLException e) {
+                throw new IllegalStateException(e.getMessage(), e); // fails the handshake
+            }
+        };
     }
 
     @Override
     protected void initChannel(Channel ch) {
         edge.clients().add(ch);
+        if (tls) {
+            ch.pipeline().addLast("tls", new SniHandler(certificates));
+        }
         TrafficCounter traffic = new TrafficCounter();
         ch.pipeline()
                 .addLast("traffic", traffic)
                 .addLast(ProxyHandler.CODEC, new HttpServerCodec(DECODER.clone()))
-                .addLast("proxy", new ProxyHandler(edge, scheme, traffic));
+                .addLast("proxy", new ProxyHandler(edge, tls ? "https" : "http", traffic));
     }
 }

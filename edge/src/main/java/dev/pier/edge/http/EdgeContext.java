@@ -4,6 +4,7 @@ import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.PierConfig;
 import dev.pier.config.RoutingTable;
+import dev.pier.edge.tls.TlsContexts;
 import dev.pier.edge.transport.Transport;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -16,10 +17,11 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  */
 public final class EdgeContext {
 
-    /** A configuration and the routing table built from it. */
-    public record Snapshot(PierConfig config, RoutingTable routes) {
+    /** A configuration, and the routing table and TLS contexts built from it. */
+    public record Snapshot(PierConfig config, RoutingTable routes, TlsContexts tls) {
+        /** @throws IllegalArgumentException when a certificate or key cannot be used */
         public static Snapshot of(PierConfig config) {
-            return new Snapshot(config, config.routingTable());
+            return new Snapshot(config, config.routingTable(), TlsContexts.of(config));
         }
     }
 

@@ -21,7 +21,9 @@ public enum EdgeError {
     ORIGIN_CONNECT_TIMEOUT(522, Source.ORIGIN, "The connection to the origin timed out."),
     ORIGIN_UNREACHABLE(523, Source.ORIGIN, "The origin could not be reached."),
     ORIGIN_INVALID_RESPONSE(502, Source.ORIGIN, "The origin sent a response the edge could not understand."),
-    ORIGIN_TIMEOUT(524, Source.ORIGIN, "The origin did not answer in time.");
+    ORIGIN_TIMEOUT(524, Source.ORIGIN, "The origin did not answer in time."),
+    ORIGIN_TLS_FAILED(525, Source.ORIGIN, "The TLS handshake with the origin failed."),
+    ORIGIN_INVALID_CERTIFICATE(526, Source.ORIGIN, "The origin's certificate is not valid.");
 
     /** Whose fault an error is. */
     public enum Source { CLIENT, ORIGIN, INTERNAL }

@@ -16,6 +16,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import javax.net.ssl.SSLParameters;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -35,6 +38,8 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     private final ProxyHandler proxy;
     private final String host;
     private final int port;
+    /** The name TLS asks for and checks (the client's Host), or null for plain HTTP. */
+    private final String tlsName;
     private final Timeouts timeouts;
     private final TrafficCounter traffic = new TrafficCounter();
     private ChannelHandlerContext ctx;
@@ -45,17 +50,25 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     private boolean keepAlive = true;
     private boolean readSuspended;
 
-    private OriginHandler(ProxyHandler proxy, String host, int port, Timeouts timeouts) {
+    private OriginHandler(ProxyHandler proxy, String host, int port, String tlsName, Timeouts timeouts) {
         this.proxy = proxy;
         this.host = host;
         this.port = port;
+        this.tlsName = tlsName;
         this.timeouts = timeouts;
     }
 
-    /** Starts connecting; the proxy hears of the outcome through {@code originConnected}/{@code originFailed}. */
+    /**
+     * Starts connecting; the proxy hears of the outcome through {@code originConnected} (after
+     * the TLS handshake, when there is one) or {@code originFailed}.
+     *
+     * @param tls      the client context toward this origin, or null for plain HTTP
+     * @param tlsName  the host name to send as SNI and, in strict mode, to check the certificate against
+     * @param strict   check the origin's certificate and host name (Cloudflare's Full (strict))
+     */
     static OriginHandler connect(ProxyHandler proxy, Channel client, EdgeContext edge, String host, int port,
-                                 Timeouts timeouts) {
-        OriginHandler origin = new OriginHandler(proxy, host, port, timeouts);
+                                 Timeouts timeouts, SslContext tls, String tlsName, boolean strict) {
+        OriginHandler origin = new OriginHandler(proxy, host, port, tls == null ? null : tlsName, timeouts);
         ChannelFuture future = new Bootstrap()
                 .group(client.eventLoop())
                 .channel(edge.transport().socketChannel())
@@ -67,6 +80,16 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
                 .handler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            SslHandler handler = tls.newHandler(ch.alloc(), tlsName, port);
+                            handler.setHandshakeTimeoutMillis(timeouts.originConnect().toMillis());
+                            if (strict) {
+                                SSLParameters parameters = handler.engine().getSSLParameters();
+                                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                                handler.engine().setSSLParameters(parameters);
+                            }
+                            ch.pipeline().addLast("tls", handler);
+                        }
                         ch.pipeline().addLast("traffic", origin.traffic);
                         ch.pipeline().addLast(CODEC, new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(16 * 1024)
@@ -77,14 +100,43 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
                 .connect(host, port);
         origin.channel = future.channel();
         future.addListener(f -> {
-            if (f.isSuccess()) {
+            if (!f.isSuccess()) {
+                proxy.originFailed(origin, classify(f.cause()), f.cause().getMessage());
+            } else if (tls == null) {
                 origin.connected = true;
                 proxy.originConnected(origin);
             } else {
-                proxy.originFailed(origin, classify(f.cause()), f.cause().getMessage());
+                origin.channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        origin.connected = true;
+                        proxy.originConnected(origin);
+                    } else {
+                        origin.channel.close();
+                        proxy.originFailed(origin, classifyTls(h.cause()), rootMessage(h.cause()));
+                    }
+                });
             }
         });
         return origin;
+    }
+
+    /** 526 when the origin's certificate is not valid (strict mode), 525 for any other TLS failure. */
+    private static EdgeError classifyTls(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException || c instanceof java.security.cert.CertPathValidatorException
+                    || c instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return EdgeError.ORIGIN_INVALID_CERTIFICATE;
+            }
+        }
+        return EdgeError.ORIGIN_TLS_FAILED;
+    }
+
+    private static String rootMessage(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     private static EdgeError classify(Throwable cause) {
@@ -105,8 +157,15 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
     }
 
-    boolean matches(String host, int port) {
-        return this.host.equals(host) && this.port == port;
+    /** Reads from the start: a TLS handshake needs it, and a plain origin that closes is noticed. */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    boolean matches(String host, int port, String tlsName) {
+        return this.host.equals(host) && this.port == port && java.util.Objects.equals(this.tlsName, tlsName);
     }
 
     /** Connected, open, and the previous response let the connection be reused. */
@@ -143,8 +202,9 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
         ctx.write(content, ctx.voidPromise());
     }
 
+    /** Flushes what was sent; nothing before the connection (and its TLS handshake) is up. */
     void flush() {
-        if (ctx != null) {
+        if (connected) {
             ctx.flush();
         }
     }

@@ -2,6 +2,8 @@ package dev.pier.edge.http;
 
 import dev.pier.analytics.RequestLog;
 import dev.pier.config.Route;
+import dev.pier.config.RoutingTable;
+import dev.pier.config.SslMode;
 import dev.pier.config.Timeouts;
 import dev.pier.edge.tunnel.Tunnel;
 import io.netty.buffer.Unpooled;
@@ -22,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -218,7 +221,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ex.webSocketSlot = true;
         }
         ForwardedHeaders.toOrigin(request, ex.upgrade, log.clientIp, scheme, host, log.rayId);
-        sendToOrigin(request, route, snapshot.config().timeouts());
+        sendToOrigin(request, route, snapshot);
     }
 
     private static String oversizedHeader(HttpRequest request) {
@@ -231,10 +234,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    private void sendToOrigin(HttpRequest request, Route route, Timeouts timeouts) {
+    private void sendToOrigin(HttpRequest request, Route route, EdgeContext.Snapshot snapshot) {
         int listenerPort = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 80;
         int port = route.originPortFor(listenerPort);
-        if (origin != null && origin.matches(route.originHost(), port) && origin.reusable()) {
+        SslContext tls = snapshot.tls().toOrigin(route.zone().name());
+        String tlsName = tls == null ? null : RoutingTable.hostOnly(exchange.log.clientRequestHost);
+        if (origin != null && origin.matches(route.originHost(), port, tlsName) && origin.reusable()) {
             exchange.originReadMark = origin.bytesRead();
             origin.sendHead(request);
             exchange.log.originIp = origin.remoteIp();
@@ -246,7 +251,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             old.close();
         }
         pendingHead = request;
-        origin = OriginHandler.connect(this, ctx.channel(), edge, route.originHost(), port, timeouts);
+        origin = OriginHandler.connect(this, ctx.channel(), edge, route.originHost(), port, snapshot.config().timeouts(),
+                tls, tlsName, route.zone().settings().ssl() == SslMode.STRICT);
     }
 
     /** The request head waiting for the origin connection. */

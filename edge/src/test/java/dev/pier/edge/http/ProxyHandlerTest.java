@@ -30,7 +30,7 @@ class ProxyHandlerTest {
     EmbeddedChannel channel(String settings) {
         var config = ConfigLoader.parse(TestEdge.zoneYaml("example.com", 9, settings), Path.of("."));
         EdgeContext edge = new EdgeContext(EdgeContext.Snapshot.of(config), logs::add, usage, Transport.NIO);
-        channel = new EmbeddedChannel(new ClientChannelInitializer(edge, "http"));
+        channel = new EmbeddedChannel(new ClientChannelInitializer(edge, false));
         return channel;
     }
 

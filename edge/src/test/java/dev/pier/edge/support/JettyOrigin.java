@@ -50,8 +50,22 @@ public final class JettyOrigin implements AutoCloseable {
     private final ServerConnector connector;
 
     public JettyOrigin() throws Exception {
+        this(null);
+    }
+
+    /** An origin that speaks TLS (wss://, https://) with the given factory, or plain when null. */
+    public JettyOrigin(org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) throws Exception {
         server = new Server();
-        connector = new ServerConnector(server);
+        if (tls == null) {
+            connector = new ServerConnector(server);
+        } else {
+            // Serve whatever name is asked for: the tests decide what the edge checks, not Jetty.
+            org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+            org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            http.addCustomizer(secure);
+            connector = new ServerConnector(server, tls, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);

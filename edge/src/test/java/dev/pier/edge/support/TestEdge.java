@@ -69,6 +69,11 @@ public final class TestEdge implements AutoCloseable {
         }
     }
 
+    /** An edge from a configuration file; relative paths in it resolve against its folder. */
+    public static TestEdge fromFile(Path file) {
+        return new TestEdge(ConfigLoader.load(file), file.toAbsolutePath().getParent());
+    }
+
     public void reload(String yaml) {
         edge.reload(ConfigLoader.parse(yaml, dir));
     }

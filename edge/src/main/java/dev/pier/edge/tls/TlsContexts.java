@@ -1,0 +1,157 @@
+package dev.pier.edge.tls;
+
+import dev.pier.config.CertificateFiles;
+import dev.pier.config.PierConfig;
+import dev.pier.config.SslMode;
+import dev.pier.config.Zone;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS contexts of one configuration snapshot, built once when it loads (so a certificate
+ * change takes effect on reload, for new connections only): server contexts by host name for
+ * SNI, the default one, and client contexts toward each zone's origins.
+ */
+public final class TlsContexts {
+
+    private static final Logger logger = LoggerFactory.getLogger(TlsContexts.class);
+    private static final AtomicBoolean providerLogged = new AtomicBoolean();
+    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_1_1);
+
+    /** No TLS anywhere: for configurations without TLS listeners or TLS origins. */
+    public static final TlsContexts NONE = new TlsContexts(Map.of(), null, true, Map.of());
+
+    private final Map<String, SslContext> byHost;      // exact names and "*.suffix" wildcards
+    private final SslContext fallback;
+    private final boolean rejectUnknown;
+    private final Map<String, SslContext> toOrigins;   // by zone name
+
+    private TlsContexts(Map<String, SslContext> byHost, SslContext fallback, boolean rejectUnknown,
+                        Map<String, SslContext> toOrigins) {
+        this.byHost = byHost;
+        this.fallback = fallback;
+        this.rejectUnknown = rejectUnknown;
+        this.toOrigins = toOrigins;
+    }
+
+    /** BoringSSL through netty-tcnative when it loads, else the JDK's TLS (said once in the log). */
+    public static SslProvider provider() {
+        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        if (providerLogged.compareAndSet(false, true)) {
+            if (provider == SslProvider.OPENSSL) {
+                logger.info("TLS: {} via netty-tcnative", OpenSsl.versionString());
+            } else {
+                logger.warn("TLS: the native library could not load ({}); using the JDK's TLS", OpenSsl.unavailabilityCause().toString());
+            }
+        }
+        return provider;
+    }
+
+    /** Builds every context the configuration needs; a bad certificate or key fails with its file named. */
+    public static TlsContexts of(PierConfig config) {
+        boolean tlsListeners = config.listeners().stream().anyMatch(l -> l.tls());
+        boolean tlsOrigins = config.zones().stream().anyMatch(z -> z.settings().ssl().tlsToOrigin());
+        if (!tlsListeners && !tlsOrigins) {
+            return NONE;
+        }
+        Map<String, SslContext> byHost = new HashMap<>();
+        Map<String, SslContext> toOrigins = new HashMap<>();
+        for (Zone zone : config.zones()) {
+            for (CertificateFiles files : zone.certificates()) {
+                SslContext context = server(files, zone.settings().minTlsVersion());
+                for (String name : Certificates.dnsNames(Certificates.read(files.certificate()).get(0))) {
+                    byHost.putIfAbsent(name, context);
+                }
+            }
+            if (zone.settings().ssl().tlsToOrigin()) {
+                toOrigins.put(zone.name(), client(zone));
+            }
+        }
+        CertificateFiles defaultFiles = config.tls().defaultCertificate();
+        SslContext fallback = defaultFiles == null ? null : server(defaultFiles, "1.2");
+        return new TlsContexts(Map.copyOf(byHost), fallback, config.tls().rejectUnknownSni(), Map.copyOf(toOrigins));
+    }
+
+    private static SslContext server(CertificateFiles files, String minTlsVersion) {
+        try {
+            return SslContextBuilder.forServer(files.certificate().toFile(), files.key().toFile())
+                    .sslProvider(provider())
+                    .protocols(protocols(minTlsVersion))
+                    .applicationProtocolConfig(ALPN)
+                    .sessionCacheSize(20_000)
+                    .sessionTimeout(300)
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("certificate " + files.certificate() + " with key " + files.key()
+                    + ": cannot be used (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static SslContext client(Zone zone) {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forClient()
+                    .sslProvider(provider())
+                    .protocols(protocols("1.2"))
+                    .applicationProtocolConfig(ALPN);
+            if (zone.settings().ssl() == SslMode.FULL) {
+                builder.trustManager(InsecureTrustManagerFactory.INSTANCE); // Cloudflare's "full": encrypted, not verified
+            } else if (zone.originCa() != null) {
+                builder.trustManager(zone.originCa().toFile());
+            }
+            return builder.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("zones[" + zone.name() + "].origin_ca " + zone.originCa()
+                    + ": cannot be used (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String[] protocols(String minTlsVersion) {
+        return "1.3".equals(minTlsVersion) ? new String[] {"TLSv1.3"} : new String[] {"TLSv1.3", "TLSv1.2"};
+    }
+
+    /**
+     * The server context for an SNI host name (null when the client sent none): an exact
+     * certificate name, else a wildcard one level up, else the default.
+     *
+     * @throws SSLException when nothing matches and unknown names are rejected
+     */
+    public SslContext forSni(String hostname) throws SSLException {
+        if (hostname != null) {
+            String host = hostname.toLowerCase(Locale.ROOT);
+            SslContext context = byHost.get(host);
+            int dot = host.indexOf('.');
+            if (context == null && dot > 0) {
+                context = byHost.get("*" + host.substring(dot));
+            }
+            if (context != null) {
+                return context;
+            }
+        }
+        if (fallback != null && !rejectUnknown) {
+            return fallback;
+        }
+        throw new SSLException("no certificate for " + (hostname == null ? "a client without SNI" : "SNI " + hostname));
+    }
+
+    /** The client context toward a zone's origins, or null when the zone talks to them in plain HTTP. */
+    public SslContext toOrigin(String zoneName) {
+        return toOrigins.get(zoneName);
+    }
+
+}
