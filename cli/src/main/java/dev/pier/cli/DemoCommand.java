@@ -3,6 +3,7 @@ package dev.pier.cli;
 import dev.pier.cli.demo.EchoOrigin;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
+import dev.pier.edge.tls.Certificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,6 +25,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--admin-port", defaultValue = "8081", description = "Admin/metrics port (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
+    @Option(names = "--tls-port", defaultValue = "8443", description = "TLS (https/wss) port (default: ${DEFAULT-VALUE}).")
+    int tlsPort;
+
     @Option(names = "--data", defaultValue = "pier-data", paramLabel = "DIR",
             description = "Where the demo keeps its config and request log (default: ${DEFAULT-VALUE}).")
     Path data;
@@ -31,31 +35,50 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(data);
+        ensureCertificate(data);
         EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0);
         Path configFile = data.resolve("demo.yaml").toAbsolutePath();
-        Files.writeString(configFile, demoConfig(port, adminPort, origin.port()));
+        Files.writeString(configFile, demoConfig(port, tlsPort, adminPort, origin.port()));
         PierConfig config = ConfigLoader.load(configFile);
         Runtime.getRuntime().addShutdownHook(new Thread(origin::close, "pier-demo-origin"));
         System.out.printf("""
                 Pier demo is running.
                   edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
+                  edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
                   metrics    http://127.0.0.1:%2$d/metrics
                   config     %3$s   (edit it: changes apply within a second)
                   request log %4$s
 
                 Try:
                   ./pier wscat -c ws://localhost:%1$d/
+                  ./pier wscat -n -c wss://localhost:%5$d/
                   curl -i http://localhost:%1$d/hello
                 Stop with Ctrl+C.
-                %n""", port, adminPort, configFile, config.requestLog());
+                %n""", port, adminPort, configFile, config.requestLog(), tlsPort, data.resolve(CERTIFICATE).toAbsolutePath());
         return ServeCommand.runUntilStopped(config, configFile, null);
     }
 
-    static String demoConfig(int port, int adminPort, int originPort) {
+    static final String CERTIFICATE = "localhost.pem";
+    static final String KEY = "localhost.key";
+
+    /** Makes the demo's self-signed certificate on first run; later runs keep using it. */
+    static void ensureCertificate(Path data) throws java.io.IOException {
+        if (!Files.exists(data.resolve(CERTIFICATE)) || !Files.exists(data.resolve(KEY))) {
+            Certificates.selfSigned("localhost", "127.0.0.1").write(data.resolve(CERTIFICATE), data.resolve(KEY));
+        }
+    }
+
+    static String demoConfig(int port, int tlsPort, int adminPort, int originPort) {
         return """
                 # Written by `pier demo`. Edit it while the demo runs: changes apply to new requests.
                 listeners:
                   - address: 127.0.0.1:%1$d
+                  - address: 127.0.0.1:%4$d
+                    tls: on
+                tls:
+                  # clients that send no SNI (an IP address) get the demo certificate too
+                  default_certificate: { certificate: localhost.pem, key: localhost.key }
+                  unknown_sni: default
                 admin:
                   address: 127.0.0.1:%2$d
                 request_log: requests.ndjson
@@ -66,6 +89,8 @@ final class DemoCommand implements Callable<Integer> {
                       idle_timeout: 100s
                     dns_records:
                       - { type: A, name: localhost, content: 127.0.0.1 }
+                    certificates:
+                      - { certificate: localhost.pem, key: localhost.key }   # self-signed, made on first run
                     origin_rules:
                       - { hostname: localhost, port: %3$d }   # the built-in echo origin
                   - name: 127.0.0.1
@@ -73,6 +98,6 @@ final class DemoCommand implements Callable<Integer> {
                       - { type: A, name: 127.0.0.1, content: 127.0.0.1 }
                     origin_rules:
                       - { hostname: 127.0.0.1, port: %3$d }
-                """.formatted(port, adminPort, originPort);
+                """.formatted(port, adminPort, originPort, tlsPort);
     }
 }

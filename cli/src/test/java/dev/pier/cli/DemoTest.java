@@ -27,7 +27,8 @@ class DemoTest {
     @Test
     void demoConfigRoutesLocalhostAnd127001ToTheEchoOrigin(@TempDir Path dir) throws Exception {
         try (EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0)) {
-            Path file = Files.writeString(dir.resolve("demo.yaml"), DemoCommand.demoConfig(0, 0, origin.port()));
+            DemoCommand.ensureCertificate(dir);
+            Path file = Files.writeString(dir.resolve("demo.yaml"), DemoCommand.demoConfig(0, 0, 0, origin.port()));
             PierConfig config = ConfigLoader.load(file);
             assertThat(config.requestLog()).isEqualTo(dir.resolve("requests.ndjson"));
             try (Edge edge = Edge.start(config)) {
@@ -43,13 +44,36 @@ class DemoTest {
                     ws.sendClose(4321, "see you").join();
                     assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("close:4321 see you"); // echoed as sent
                 }
+                // wss:// on the TLS listener, with the self-signed certificate the demo made
+                javax.net.ssl.SSLContext trusting = trusting(dev.pier.edge.tls.Certificates.read(dir.resolve("localhost.pem")).get(0));
+                int tlsPort = edge.listenerAddress(1).getPort();
+                for (String host : new String[] {"localhost", "127.0.0.1"}) {
+                    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+                    WebSocket wss = HttpClient.newBuilder().sslContext(trusting).build().newWebSocketBuilder()
+                            .buildAsync(URI.create("wss://" + host + ":" + tlsPort + "/"), recorder(events)).get(10, TimeUnit.SECONDS);
+                    wss.sendText("over tls", true).join();
+                    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("text:over tls");
+                    wss.sendClose(1000, "").join();
+                    assertThat(events.poll(10, TimeUnit.SECONDS)).startsWith("close:1000");
+                }
                 HttpResponse<String> page = HttpClient.newHttpClient().send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hello")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(page.body()).startsWith("Pier demo echo origin: GET /hello");
             }
-            assertThat(Files.readAllLines(dir.resolve("requests.ndjson"))).hasSize(3);
+            assertThat(Files.readAllLines(dir.resolve("requests.ndjson"))).hasSize(5);
         }
+    }
+
+    static javax.net.ssl.SSLContext trusting(java.security.cert.X509Certificate certificate) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("demo", certificate);
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        factory.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 
     static WebSocket.Listener recorder(BlockingQueue<String> events) {
