@@ -29,47 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** wss:// and https:// at the edge, and each SSL mode toward ws:// and wss:// origins. */
-class TlsTest {
-
-    @TempDir
-    static Path dir;
-    static Certificates.SelfSigned edgeCert;
-    static Certificates.SelfSigned originCert;
-    static Certificates.SelfSigned strangerCert;
-    static JettyOrigin plainOrigin;
-    static JettyOrigin tlsOrigin;
-    static JettyOrigin wrongNameOrigin;
-    static SSLContext clientTls;
-
-    @BeforeAll
-    static void start() throws Exception {
-        edgeCert = TestTls.write(dir, "edge", "localhost", "*.localhost");
-        originCert = TestTls.write(dir, "origin", "localhost");
-        strangerCert = TestTls.write(dir, "stranger", "somewhere.else");
-        plainOrigin = new JettyOrigin();
-        tlsOrigin = new JettyOrigin(TestTls.jettyServer(originCert));
-        wrongNameOrigin = new JettyOrigin(TestTls.jettyServer(strangerCert));
-        clientTls = TestTls.trusting(edgeCert.certificate());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        plainOrigin.close();
-        tlsOrigin.close();
-        wrongNameOrigin.close();
-    }
-
-    static String yaml(int originPort, String settings, String zoneExtra) {
-        return TestEdge.zoneYaml("localhost", originPort, settings)
-                .replace("  - address: 127.0.0.1:0\n", "  - address: 127.0.0.1:0\n    tls: on\n")
-                .replace("    dns_records:", "    certificates:\n      - { certificate: edge.pem, key: edge.key }\n" + zoneExtra + "    dns_records:");
-    }
-
-    static TestEdge edge(int originPort, String settings, String zoneExtra) throws IOException {
-        Path config = dir.resolve("pier.yaml");
-        Files.writeString(config, yaml(originPort, settings, zoneExtra));
-        return TestEdge.fromFile(config);
-    }
+class TlsTest extends TlsFixture {
 
     HttpClient client() {
         return HttpClient.newBuilder().sslContext(clientTls).connectTimeout(Duration.ofSeconds(5)).build();
