@@ -28,7 +28,8 @@ class ConfigLoaderTest {
         assertThat(config.requestLog()).isEqualTo(Path.of("../examples/logs/requests.ndjson").toAbsolutePath().normalize());
         assertThat(config.zones()).hasSize(2);
         Zone example = config.zones().get(0);
-        assertThat(example.settings()).isEqualTo(new ZoneSettings(true, Duration.ofSeconds(100), 0));
+        assertThat(example.settings()).isEqualTo(new ZoneSettings(true, Duration.ofSeconds(100), 0,
+                Duration.ofSeconds(30), 16L << 20, SslMode.OFF, "1.2"));
         assertThat(example.dnsRecords()).hasSize(3);
         assertThat(config.zones().get(1).settings().websockets()).isFalse();
         assertThat(config.timeouts()).isEqualTo(Timeouts.DEFAULTS);
@@ -66,7 +67,7 @@ class ConfigLoaderTest {
     void errorsNameTheKeyAndWhatWasExpected() {
         assertError(MINIMAL.replace("type: A,", "type: AAA,"), "zones[0].dns_records[0].type: 'AAA' (expected: A, AAAA or CNAME)");
         assertError(MINIMAL.replace("127.0.0.1:8080", "127.0.0.1"), "listeners[0].address: '127.0.0.1' (expected: host:port, e.g. 127.0.0.1:8080)");
-        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones)");
+        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls)");
         assertError(MINIMAL + "timeouts:\n  origin_connect: soon\n", "timeouts.origin_connect: 'soon' (expected: a duration such as 100s, 500ms, 5m or 1h)");
         assertError(MINIMAL.replace("name: example.com, content", "name: other.org, content"),
                 "zones[0].dns_records[0].name: 'other.org' is not in zone example.com (expected: example.com or a name ending in .example.com)");
@@ -83,6 +84,39 @@ class ConfigLoaderTest {
     private static void assertError(String yaml, String message) {
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, Path.of("."))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void keepaliveMessageSizeAndTlsSettings() {
+        PierConfig config = ConfigLoader.parse(MINIMAL.replace("  - name: example.com\n", """
+                  - name: example.com
+                    settings:
+                      keepalive: 20s
+                      max_message_size: 64KiB
+                      ssl: strict
+                      min_tls_version: "1.3"
+                    certificates:
+                      - { certificate: certs/a.pem, key: certs/a.key }
+                    origin_ca: certs/ca.pem
+                """).replace("127.0.0.1:8080", "127.0.0.1:8443\n    tls: on"), Path.of("/etc/pier"));
+        Zone zone = config.zones().get(0);
+        assertThat(zone.settings().keepalive()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(zone.settings().maxMessageSize()).isEqualTo(65536);
+        assertThat(zone.settings().ssl()).isEqualTo(SslMode.STRICT);
+        assertThat(zone.settings().minTlsVersion()).isEqualTo("1.3");
+        assertThat(zone.certificates()).containsExactly(new CertificateFiles(Path.of("/etc/pier/certs/a.pem"), Path.of("/etc/pier/certs/a.key")));
+        assertThat(zone.originCa()).isEqualTo(Path.of("/etc/pier/certs/ca.pem"));
+        assertThat(config.listeners().get(0).tls()).isTrue();
+
+        assertError(MINIMAL.replace("  - name: example.com\n", "  - name: example.com\n    settings:\n      ssl: maybe\n"),
+                "zones[0].settings.ssl: 'maybe' (expected: off, flexible, full or strict)");
+        assertError(MINIMAL.replace("  - name: example.com\n", "  - name: example.com\n    settings:\n      min_tls_version: \"1.1\"\n"),
+                "zones[0].settings.min_tls_version: '1.1' (expected: 1.2 or 1.3)");
+        assertError(MINIMAL.replace("  - name: example.com\n", "  - name: example.com\n    settings:\n      max_message_size: lots\n"),
+                "zones[0].settings.max_message_size: 'lots' (expected: a size such as 65536, 64KiB or 16MiB)");
+        assertError(MINIMAL.replace("127.0.0.1:8080", "127.0.0.1:8443\n    tls: on"),
+                "a TLS listener needs certificates");
+        assertError(MINIMAL + "tls:\n  unknown_sni: default\n", "tls.unknown_sni: default, but there is no default_certificate");
     }
 
     @Test
