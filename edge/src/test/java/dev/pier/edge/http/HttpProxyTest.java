@@ -3,7 +3,7 @@ package dev.pier.edge.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.analytics.RequestLog;
-import dev.pier.edge.support.JettyOrigin;
+import dev.pier.edge.support.EdgeWithJettyOrigin;
 import dev.pier.edge.support.RawHttp;
 import dev.pier.edge.support.SilentOrigins;
 import dev.pier.edge.support.TestEdge;
@@ -16,38 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Plain HTTP/1.1 through the edge: keep-alive, streamed and chunked bodies, limits, headers. */
-class HttpProxyTest {
-
-    static JettyOrigin origin;
-    TestEdge edge;
-
-    @BeforeAll
-    static void startOrigin() throws Exception {
-        origin = new JettyOrigin();
-    }
-
-    @AfterAll
-    static void stopOrigin() throws Exception {
-        origin.close();
-    }
-
-    @BeforeEach
-    void startEdge() {
-        edge = TestEdge.toOrigin(origin.port());
-    }
-
-    @AfterEach
-    void stopEdge() {
-        edge.close();
-    }
-
+class HttpProxyTest extends EdgeWithJettyOrigin {
     @Test
     void keepAliveServesSeveralRequestsOnOneConnection() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", edge.port())) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLog.ClosedBy;
-import dev.pier.edge.support.JettyOrigin;
+import dev.pier.edge.support.EdgeWithJettyOrigin;
 import dev.pier.edge.support.RawWebSocket;
 import dev.pier.edge.support.SilentOrigins;
 import dev.pier.edge.support.TestEdge;
@@ -15,25 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Edge keepalive against real peers, and the per-zone message size limit. */
-class KeepaliveAndLimitsTest {
-
-    static JettyOrigin origin;
-
-    @BeforeAll
-    static void startOrigin() throws Exception {
-        origin = new JettyOrigin();
-    }
-
-    @AfterAll
-    static void stopOrigin() throws Exception {
-        origin.close();
-    }
-
+class KeepaliveAndLimitsTest extends EdgeWithJettyOrigin {
     @Test
     void keepaliveKeepsASilentConnectionOpenPastTheIdleTimeout() throws Exception {
         try (TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", origin.port(),

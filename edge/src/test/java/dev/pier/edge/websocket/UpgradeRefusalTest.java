@@ -4,32 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.pier.analytics.RequestLog;
-import dev.pier.edge.support.JettyOrigin;
+import dev.pier.edge.support.EdgeWithJettyOrigin;
 import dev.pier.edge.support.RawHttp;
 import dev.pier.edge.support.SilentOrigins;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Upgrades the edge or the origin refuses, and origins that fail before the 101. */
-class UpgradeRefusalTest {
-
-    static JettyOrigin origin;
-
-    @BeforeAll
-    static void startOrigin() throws Exception {
-        origin = new JettyOrigin();
-    }
-
-    @AfterAll
-    static void stopOrigin() throws Exception {
-        origin.close();
-    }
-
+class UpgradeRefusalTest extends EdgeWithJettyOrigin {
     @Test
     void websocketsOffRefusesTheUpgradeWithoutContactingTheOrigin() throws Exception {
         try (TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", origin.port(), "websockets: off"))) {

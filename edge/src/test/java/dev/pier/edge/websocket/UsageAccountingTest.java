@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.analytics.RequestLog;
-import dev.pier.edge.support.JettyOrigin;
+import dev.pier.edge.support.EdgeWithJettyOrigin;
 import dev.pier.edge.support.RawWebSocket;
 import dev.pier.edge.support.RawWebSocket.Frame;
 import dev.pier.edge.support.TestEdge;
@@ -17,38 +17,10 @@ import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One request counted per upgrade, exact bytes to the client, and the log and metrics that show it. */
-class UsageAccountingTest {
-
-    static JettyOrigin origin;
-    TestEdge edge;
-
-    @BeforeAll
-    static void startOrigin() throws Exception {
-        origin = new JettyOrigin();
-    }
-
-    @AfterAll
-    static void stopOrigin() throws Exception {
-        origin.close();
-    }
-
-    @BeforeEach
-    void startEdge() {
-        edge = TestEdge.toOrigin(origin.port());
-    }
-
-    @AfterEach
-    void stopEdge() {
-        edge.close();
-    }
-
+class UsageAccountingTest extends EdgeWithJettyOrigin {
     @Test
     void edgeResponseBytesEqualWhatTheClientRead() throws Exception {
         RawWebSocket client = RawWebSocket.connect(edge.port());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLog.ClosedBy;
-import dev.pier.edge.support.JettyOrigin;
+import dev.pier.edge.support.EdgeWithJettyOrigin;
 import dev.pier.edge.support.RawWebSocket;
 import dev.pier.edge.support.SilentOrigins;
 import dev.pier.edge.support.TestEdge;
@@ -12,39 +12,10 @@ import dev.pier.edge.support.WsClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** How WebSocket connections end through the edge: close codes, vanished peers, idle timeout. */
-class WebSocketCloseTest {
-
-    static JettyOrigin origin;
-    TestEdge edge;
-
-    @BeforeAll
-    static void startOrigin() throws Exception {
-        origin = new JettyOrigin();
-    }
-
-    @AfterAll
-    static void stopOrigin() throws Exception {
-        origin.close();
-    }
-
-    @BeforeEach
-    void startEdge() {
-        origin.closes.clear();
-        edge = TestEdge.toOrigin(origin.port());
-    }
-
-    @AfterEach
-    void stopEdge() {
-        edge.close();
-    }
-
+class WebSocketCloseTest extends EdgeWithJettyOrigin {
     @Test
     void clientCloseCodeAndReasonReachTheOriginAndComeBack() throws Exception {
         WsClient client = WsClient.connect(edge.ws("/echo"));

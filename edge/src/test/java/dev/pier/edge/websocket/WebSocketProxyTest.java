@@ -3,44 +3,16 @@ package dev.pier.edge.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.analytics.RequestLog;
-import dev.pier.edge.support.JettyOrigin;
+import dev.pier.edge.support.EdgeWithJettyOrigin;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Messages pass through the edge unchanged: JDK client → Pier → Jetty origin and back. */
-class WebSocketProxyTest {
-
-    static JettyOrigin origin;
-    static TestEdge edge;
-
-    @BeforeAll
-    static void startOrigin() throws Exception {
-        origin = new JettyOrigin();
-    }
-
-    @AfterAll
-    static void stopOrigin() throws Exception {
-        origin.close();
-    }
-
-    @BeforeEach
-    void startEdge() {
-        edge = TestEdge.toOrigin(origin.port());
-    }
-
-    @AfterEach
-    void stopEdge() {
-        edge.close();
-    }
-
+class WebSocketProxyTest extends EdgeWithJettyOrigin {
     @Test
     void textAndBinaryMessagesComeBack() throws Exception {
         WsClient client = WsClient.connect(edge.ws("/echo"));
@@ -123,7 +95,7 @@ class WebSocketProxyTest {
                 .contains("pier-ray: " + log.rayId);
     }
 
-    private static RequestLog awaitWebSocketLog() throws InterruptedException {
+    private RequestLog awaitWebSocketLog() throws InterruptedException {
         while (true) {
             RequestLog log = edge.nextLog();
             if (log.webSocket) {
