@@ -5,6 +5,7 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.edge.Edge;
 import java.net.InetAddress;
 import java.net.URISyntaxException;
+import java.net.URLClassLoader;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,15 @@ public final class AutobahnServers {
     public static void main(String[] args) throws Exception {
         synchronized (System.class) {
             if (System.getProperty(STARTED) == null) {
-                start();
+                // Run the servers from a private copy of the project's jars: the fuzzing takes
+                // minutes, and a build of the same tree meanwhile rewrites edge/target/*.jar
+                // under an open class loader (seen: NoClassDefFoundError, "invalid LOC header").
+                ClassLoader loader = Thread.currentThread().getContextClassLoader();
+                ClassLoader isolated = loader instanceof URLClassLoader urls
+                        ? PrivateClasspath.copy(urls, buildDirectory().resolve("classpath"))
+                        : loader;
+                Class.forName(AutobahnServers.class.getName(), true, isolated).getMethod("start", String.class)
+                        .invoke(null, buildDirectory().toString());
                 System.setProperty(STARTED, "true");
             }
         }
@@ -76,7 +85,8 @@ public final class AutobahnServers {
         }
     }
 
-    private static void start() throws Exception {
+    /** Starts the origin and Pier (in the calling class loader); reports go under {@code build}. */
+    public static void start(String build) throws Exception {
         String host = fuzzerHost();
         switch (ORIGIN) {
             case "conformant" -> ConformantOrigin.start(host, ORIGIN_PORT);
@@ -85,7 +95,7 @@ public final class AutobahnServers {
                     + "' (expected: conformant or echo)");
         }
         System.out.println("autobahn: " + ORIGIN + " origin on " + host + ":" + ORIGIN_PORT);
-        Path dir = Files.createDirectories(buildDirectory().resolve(AutobahnReports.REPORTS));
+        Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
         Edge edge = Edge.start(ConfigLoader.parse(config(host), dir));
         // A fuzzing run with failed cases stops the build before the comparison step; the
         // comparison then still gets printed when Maven exits.

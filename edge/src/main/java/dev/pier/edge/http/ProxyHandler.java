@@ -58,6 +58,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private OriginHandler origin;
     /** Messages that arrived before they could be handled; null while empty (most of the time). */
     private ArrayDeque<Object> deferred;
+    /** The request head waiting for the origin connection. */
+    private HttpRequest pendingHead;
+    /** Runs while a request head is awaited (slowloris defence, keep-alive idle limit). */
+    private ScheduledFuture<?> headTimer;
+    /** The traffic counters when the current exchange began. */
     private long readMark;
     private long writtenMark;
 
@@ -254,10 +259,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         origin = OriginHandler.connect(this, ctx.channel(), edge, route.originHost(), port, snapshot.config().timeouts(),
                 tls, tlsName, route.zone().settings().ssl() == SslMode.STRICT);
     }
-
-    /** The request head waiting for the origin connection. */
-    private HttpRequest pendingHead;
-    private ScheduledFuture<?> headTimer;
 
     void originConnected(OriginHandler connected) {
         if (connected != origin || exchange == null || pendingHead == null) {
