@@ -1,0 +1,86 @@
+package dev.pier.rules;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The values of one request's fields, in the slots the scheme gave them. Reusable: clear it
+ * and set the next request's values. Bytes are Strings, Int is Long, Bool is Boolean, IP is
+ * InetAddress, arrays are Lists and maps are Maps with String keys.
+ */
+public final class Context {
+
+    private final Scheme scheme;
+    final Object[] values;
+    private final Map<String, List<Object>> lists = new java.util.HashMap<>();
+
+    public Context(Scheme scheme) {
+        this.scheme = scheme;
+        this.values = new Object[scheme.size()];
+    }
+
+    /** Sets a field's value; a value of the wrong type is refused here, not during evaluation. */
+    public Context set(String field, Object value) {
+        Scheme.Field f = scheme.field(field);
+        if (f == null) {
+            throw new IllegalArgumentException("field: " + field + " (expected: a field of the scheme)");
+        }
+        if (value != null && !fits(f.type(), value)) {
+            throw new IllegalArgumentException(field + ": " + value.getClass().getSimpleName()
+                    + " (expected: a value of type " + f.type() + ")");
+        }
+        values[f.index()] = value;
+        return this;
+    }
+
+    public void clear() {
+        Arrays.fill(values, null);
+    }
+
+    /**
+     * Defines a list that expressions name as {@code $name}: strings, integers (Long), IP
+     * addresses, or CIDR ranges written as strings ("10.0.0.0/8") for IP lists.
+     */
+    public Context list(String name, java.util.Collection<?> items) {
+        java.util.List<Object> members = new java.util.ArrayList<>();
+        for (Object item : items) {
+            if (item instanceof String s && s.matches("[0-9a-fA-F.:]+/\\d+")) {
+                Cidr cidr = Cidr.parseOrNull(s);
+                if (cidr == null) {
+                    throw new IllegalArgumentException("list " + name + ": " + s + " (expected: a CIDR range such as 10.0.0.0/8)");
+                }
+                members.add(cidr);
+            } else {
+                members.add(item);
+            }
+        }
+        lists.put(name, members);
+        return this;
+    }
+
+    boolean inList(String name, Object value) {
+        java.util.List<Object> members = lists.get(name);
+        if (members == null) {
+            return false;
+        }
+        for (Object m : members) {
+            if (m instanceof Cidr cidr ? value instanceof InetAddress ip && cidr.contains(ip) : m.equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean fits(Type type, Object value) {
+        return switch (type.kind()) {
+            case BYTES -> value instanceof String;
+            case INT -> value instanceof Long;
+            case BOOL -> value instanceof Boolean;
+            case IP -> value instanceof InetAddress;
+            case ARRAY -> value instanceof List<?>;
+            case MAP -> value instanceof Map<?, ?>;
+        };
+    }
+}

@@ -1,0 +1,34 @@
+package dev.pier.rules;
+
+import com.google.re2j.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cloudflare's wildcard patterns: {@code *} matches any run of characters, {@code \*} and
+ * {@code \\} are literal; the whole value must match. {@code wildcard} ignores case,
+ * {@code strict wildcard} does not.
+ */
+final class Wildcards {
+
+    private static final ConcurrentHashMap<String, Pattern> CACHE = new ConcurrentHashMap<>();
+
+    private Wildcards() {
+    }
+
+    static Pattern pattern(String wildcard, boolean caseSensitive) {
+        return CACHE.computeIfAbsent((caseSensitive ? "s:" : "i:") + wildcard, k -> {
+            StringBuilder regex = new StringBuilder(caseSensitive ? "" : "(?i)").append("(?s)");
+            for (int i = 0; i < wildcard.length(); i++) {
+                char c = wildcard.charAt(i);
+                if (c == '\\' && i + 1 < wildcard.length()) {
+                    regex.append(Pattern.quote(String.valueOf(wildcard.charAt(++i))));
+                } else if (c == '*') {
+                    regex.append("(.*)");
+                } else {
+                    regex.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return Pattern.compile(regex.toString());
+        });
+    }
+}
