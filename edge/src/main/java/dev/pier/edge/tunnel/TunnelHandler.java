@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One side of a {@link Tunnel}: reads bytes from its channel and writes them, unchanged, to
  * the other side. Writes go through the peer's context (so they skip anything the peer's
- * pipeline still has above this handler) and are flushed once per read batch. Reading stops
- * while the peer is not writable and resumes when it is: memory stays bounded whatever the
- * message size.
+ * pipeline still has above this handler) and are flushed once per read batch. The channel
+ * reads by itself (auto-read) while the peer can take more; once the peer's outbound buffer
+ * passes its high water mark, reading stops until the peer is writable again: memory stays
+ * bounded whatever the message size.
  */
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
@@ -82,7 +83,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
                 peer.ctx.flush();
             }
         }
-        ctx.read();
+        // From here on the channel reads by itself (a full read loop per wake-up, no task per
+        // read) until the peer cannot take more: see suspendIfPeerFull().
+        ctx.channel().config().setAutoRead(true);
     }
 
     /**
@@ -162,8 +165,17 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             if (peer.client) {
                 tunnel.sentToClient(length);
             }
+            suspendIfPeerFull();
         } else {
             buf.release();
+        }
+    }
+
+    /** Backpressure: stop reading this side while the peer's outbound buffer is over its high mark. */
+    private void suspendIfPeerFull() {
+        if (!readSuspended && !peer.ctx.channel().isWritable()) {
+            readSuspended = true;
+            ctx.channel().config().setAutoRead(false);
         }
     }
 
@@ -192,10 +204,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         if (peer.active) {
             peer.ctx.flush();
         }
-        if (!peer.active || peer.ctx.channel().isWritable()) {
-            ctx.read();
-        } else {
-            readSuspended = true;
+        if (!peer.active && readSuspended) {
+            readSuspended = false; // the peer is gone: read on, to see this side's close
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
@@ -203,7 +214,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && peer.readSuspended) {
             peer.readSuspended = false;
-            peer.ctx.read();
+            peer.ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
     }
