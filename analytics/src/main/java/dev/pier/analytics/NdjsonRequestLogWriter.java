@@ -112,6 +112,22 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
         if (log.edgeError != null) {
             json.writeStringField("EdgeError", log.edgeError);
         }
+        if (log.securityAction != null) {
+            json.writeStringField("SecurityAction", log.securityAction);
+            json.writeStringField("SecurityRuleID", log.securityRuleId);
+            json.writeArrayFieldStart("SecuritySources");
+            for (String source : log.securitySources) {
+                json.writeString(source);
+            }
+            json.writeEndArray();
+        }
+        if (log.securityLoggedRules != null && !log.securityLoggedRules.isEmpty()) {
+            json.writeArrayFieldStart("SecurityLoggedRuleIDs");
+            for (String id : log.securityLoggedRules) {
+                json.writeString(id);
+            }
+            json.writeEndArray();
+        }
         json.writeBooleanField("WebSocket", log.webSocket);
         if (log.webSocket) {
             json.writeNumberField("WebSocketClientMessages", log.webSocketClientMessages);

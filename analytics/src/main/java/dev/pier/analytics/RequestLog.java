@@ -39,6 +39,15 @@ public final class RequestLog {
     /** A short reason when the edge answered by itself (unknown host, origin errors, refusals). */
     public String edgeError;
 
+    /** What the WAF did: block, log or skip; null when no rule acted. */
+    public String securityAction;
+    /** The rule that took {@link #securityAction}. */
+    public String securityRuleId;
+    /** Where the decision came from (Cloudflare's SecuritySources): firewallCustom, … */
+    public java.util.List<String> securitySources;
+    /** Ids of log rules that matched. */
+    public java.util.List<String> securityLoggedRules;
+
     public boolean webSocket;
     public long webSocketClientMessages;
     public long webSocketOriginMessages;

@@ -141,7 +141,7 @@ public final class ConfigLoader {
     }
 
     private static Zone zone(Node z, Path base) {
-        z.onlyKeys("name", "settings", "dns_records", "origin_rules", "certificates", "origin_ca");
+        z.onlyKeys("name", "settings", "dns_records", "origin_rules", "certificates", "origin_ca", "rulesets");
         String name = z.hostName("name", false);
         ZoneSettings settings = ZoneSettings.DEFAULTS;
         Node s = z.child("settings");
@@ -209,7 +209,54 @@ public final class ConfigLoader {
             certificates.add(certificate(c, base));
         }
         String originCa = z.text("origin_ca", null);
-        return new Zone(name, settings, records, rules, certificates, originCa == null ? null : base.resolve(originCa).normalize());
+        List<FirewallRule> firewall = new ArrayList<>();
+        for (Node ruleset : z.list("rulesets")) {
+            ruleset.onlyKeys("phase", "rules", "name", "description");
+            String phase = ruleset.text("phase", null);
+            if (!"http_request_firewall_custom".equals(phase)) {
+                throw ruleset.error("phase", "'" + phase + "' (expected: http_request_firewall_custom; other phases come later)");
+            }
+            for (Node r : ruleset.list("rules")) {
+                firewall.add(firewallRule(r, firewall.size()));
+            }
+        }
+        return new Zone(name, settings, records, rules, certificates, originCa == null ? null : base.resolve(originCa).normalize(),
+                firewall);
+    }
+
+    private static FirewallRule firewallRule(Node r, int position) {
+        r.onlyKeys("id", "ref", "expression", "action", "action_parameters", "description", "enabled");
+        String id = r.text("id", r.text("ref", "rule-" + (position + 1)));
+        String expression = r.text("expression", null);
+        if (expression == null || expression.isBlank()) {
+            throw r.error("expression", "missing (expected: a Rules language expression, e.g. http.request.uri.path eq \"/admin\")");
+        }
+        String actionText = r.text("action", null);
+        FirewallRule.Action action;
+        try {
+            action = FirewallRule.Action.valueOf(String.valueOf(actionText).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw r.error("action", "'" + actionText + "' (expected: block, log or skip)");
+        }
+        FirewallRule.BlockResponse response = null;
+        Node parameters = r.child("action_parameters");
+        if (parameters != null) {
+            parameters.onlyKeys("response", "ruleset");
+            Node resp = parameters.child("response");
+            if (resp != null) {
+                if (action != FirewallRule.Action.BLOCK) {
+                    throw new ConfigException(resp.path() + ": a custom response needs action block");
+                }
+                resp.onlyKeys("status_code", "content", "content_type");
+                response = new FirewallRule.BlockResponse(resp.integer("status_code", 403, 400, 499),
+                        resp.text("content", ""), resp.text("content_type", "text/plain"));
+            }
+            String skip = parameters.text("ruleset", null);
+            if (skip != null && (action != FirewallRule.Action.SKIP || !skip.equals("current"))) {
+                throw parameters.error("ruleset", "'" + skip + "' (expected: current, with action skip)");
+            }
+        }
+        return new FirewallRule(id, expression, action, r.text("description", ""), r.onOff("enabled", true), response);
     }
 
     /** A YAML node and its path, for error messages. */

@@ -13,17 +13,20 @@ import java.util.List;
  *                    names the certificates carry)
  * @param originCa    CA certificates (PEM) that origins must chain to in strict mode; null
  *                    for the system's trust store
+ * @param firewallRules the zone's custom rules, in order (Cloudflare's
+ *                    {@code http_request_firewall_custom} phase)
  */
 public record Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<OriginRule> originRules,
-                   List<CertificateFiles> certificates, java.nio.file.Path originCa) {
+                   List<CertificateFiles> certificates, java.nio.file.Path originCa, List<FirewallRule> firewallRules) {
 
     public Zone {
         dnsRecords = List.copyOf(dnsRecords);
         originRules = List.copyOf(originRules);
         certificates = List.copyOf(certificates);
+        firewallRules = List.copyOf(firewallRules);
     }
 
     public Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<OriginRule> originRules) {
-        this(name, settings, dnsRecords, originRules, List.of(), null);
+        this(name, settings, dnsRecords, originRules, List.of(), null, List.of());
     }
 }

@@ -4,7 +4,11 @@ import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.PierConfig;
 import dev.pier.config.RoutingTable;
+import dev.pier.config.Zone;
 import dev.pier.edge.tls.TlsContexts;
+import dev.pier.edge.waf.CustomRules;
+import java.util.HashMap;
+import java.util.Map;
 import dev.pier.edge.transport.Transport;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -17,11 +21,23 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  */
 public final class EdgeContext {
 
-    /** A configuration, and the routing table and TLS contexts built from it. */
-    public record Snapshot(PierConfig config, RoutingTable routes, TlsContexts tls) {
-        /** @throws IllegalArgumentException when a certificate or key cannot be used */
+    /** A configuration, and the routing table, TLS contexts and compiled rules built from it. */
+    public record Snapshot(PierConfig config, RoutingTable routes, TlsContexts tls, Map<String, CustomRules> customRules) {
+        /** @throws IllegalArgumentException when a certificate, key or rule cannot be used */
         public static Snapshot of(PierConfig config) {
-            return new Snapshot(config, config.routingTable(), TlsContexts.of(config));
+            Map<String, CustomRules> rules = new HashMap<>();
+            for (Zone zone : config.zones()) {
+                CustomRules compiled = CustomRules.of(zone);
+                if (!compiled.isEmpty()) {
+                    rules.put(zone.name(), compiled);
+                }
+            }
+            return new Snapshot(config, config.routingTable(), TlsContexts.of(config), Map.copyOf(rules));
+        }
+
+        /** The zone's custom rules (none when it has no enabled rule). */
+        public CustomRules customRules(String zone) {
+            return customRules.getOrDefault(zone, CustomRules.NONE);
         }
     }
 

@@ -8,6 +8,7 @@ package dev.pier.edge.http;
 public enum EdgeError {
     BAD_REQUEST(400, Source.CLIENT, "The request could not be understood."),
     MISSING_HOST(400, Source.CLIENT, "The request has no Host header."),
+    BLOCKED(403, Source.CLIENT, "A security rule of this zone blocked the request."),
     WEBSOCKETS_DISABLED(403, Source.CLIENT, "WebSockets are disabled for this zone."),
     REQUEST_TIMEOUT(408, Source.CLIENT, "The request head did not arrive in time."),
     UNKNOWN_HOST(404, Source.CLIENT, "No zone on this edge serves this host name."),

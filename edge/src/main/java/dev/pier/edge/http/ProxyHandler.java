@@ -1,11 +1,14 @@
 package dev.pier.edge.http;
 
 import dev.pier.analytics.RequestLog;
+import dev.pier.config.FirewallRule;
 import dev.pier.config.Route;
 import dev.pier.config.RoutingTable;
 import dev.pier.config.SslMode;
 import dev.pier.config.Timeouts;
 import dev.pier.edge.tunnel.Tunnel;
+import dev.pier.edge.waf.CustomRules;
+import dev.pier.edge.waf.RequestFacts;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,6 +30,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -219,6 +223,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 answer(EdgeError.BAD_HANDSHAKE, problem, request);
                 return;
             }
+        }
+        if (firewallBlocks(request, snapshot, host)) {
+            return;
+        }
+        if (ex.upgrade) {
             if (!ex.usage.tryOpenWebSocket(ex.settings.maxWebSocketConnections())) {
                 answer(EdgeError.TOO_MANY_WEBSOCKETS, null, request);
                 return;
@@ -227,6 +236,39 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         ForwardedHeaders.toOrigin(request, ex.upgrade, log.clientIp, scheme, host, log.rayId);
         sendToOrigin(request, route, snapshot);
+    }
+
+    /**
+     * The WAF phase (custom rules) on the request head, upgrade requests included; the tunnel
+     * that follows a 101 is never inspected. Returns true when a rule blocked the request.
+     */
+    private boolean firewallBlocks(HttpRequest request, EdgeContext.Snapshot snapshot, String host) {
+        CustomRules rules = snapshot.customRules(exchange.log.zoneName);
+        if (rules.isEmpty()) {
+            return false;
+        }
+        RequestLog log = exchange.log;
+        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        int port = ctx.channel().localAddress() instanceof InetSocketAddress l ? l.getPort() : 0;
+        CustomRules.Decision decision = rules.evaluate(RequestFacts.of(request, RoutingTable.hostOnly(host), client,
+                "https".equals(scheme), log.rayId, port));
+        log.securityLoggedRules = decision.logged();
+        if (decision.action() == null) {
+            return false;
+        }
+        log.securityAction = decision.action().name().toLowerCase(java.util.Locale.ROOT);
+        log.securityRuleId = decision.rule() == null ? decision.logged().get(0) : decision.rule().id();
+        log.securitySources = java.util.List.of("firewallCustom");
+        if (!decision.blocks()) {
+            return false;
+        }
+        FirewallRule.BlockResponse custom = decision.rule().response();
+        if (custom == null) {
+            answer(EdgeError.BLOCKED, "Rule " + decision.rule().id() + ".", request);
+        } else {
+            answerCustom(custom, request);
+        }
+        return true;
     }
 
     private static String oversizedHeader(HttpRequest request) {
@@ -471,6 +513,32 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             ex.requestComplete = true;
         }
         HttpResponse response = ErrorResponses.render(ctx.alloc(), error, detail, ex.log.rayId);
+        HttpUtil.setKeepAlive(response, !ex.closeAfter);
+        ctx.writeAndFlush(response, ctx.voidPromise());
+        ex.responseComplete = true;
+        completeIfDone();
+    }
+
+    /** A block rule's own response (Cloudflare's action_parameters.response). */
+    private void answerCustom(FirewallRule.BlockResponse custom, HttpRequest request) {
+        Exchange ex = exchange;
+        ex.answeredByEdge = true;
+        ex.responseStarted = true;
+        ex.log.edgeResponseStatus = custom.statusCode();
+        ex.log.edgeError = EdgeError.BLOCKED.name();
+        releaseWebSocketSlot(ex);
+        if (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request)) {
+            ex.closeAfter = true;
+        }
+        if (ex.closeAfter) {
+            ex.requestComplete = true;
+        }
+        io.netty.handler.codec.http.FullHttpResponse response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.valueOf(custom.statusCode()),
+                io.netty.buffer.ByteBufUtil.writeUtf8(ctx.alloc(), custom.content()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, custom.contentType())
+                .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(ForwardedHeaders.RAY_ID, ex.log.rayId);
         HttpUtil.setKeepAlive(response, !ex.closeAfter);
         ctx.writeAndFlush(response, ctx.voidPromise());
         ex.responseComplete = true;
