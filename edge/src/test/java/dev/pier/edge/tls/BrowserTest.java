@@ -58,8 +58,10 @@ class BrowserTest extends TlsFixture {
 
     @Test
     void browserOverWssToAPlainOrigin() throws Exception {
-        try (TestEdge edge = edge(plainOrigin.port(), "ssl: flexible", "")) {
-            assertEchoed(exchangeFromThePage(edge));
+        for (String mode : new String[] {"off", "flexible"}) {
+            try (TestEdge edge = edge(plainOrigin.port(), "ssl: " + mode, "")) {
+                assertEchoed(exchangeFromThePage(edge));
+            }
         }
     }
 
