@@ -26,8 +26,12 @@ import java.util.stream.Stream;
  * AutobahnReports compare &lt;target&gt;            direct vs pier: fails when any case differs
  * </pre>
  *
- * A case is the same through Pier when its {@code behavior}, {@code behaviorClose} and
- * {@code remoteCloseCode} in index.json all equal the direct run's; durations are ignored.
+ * A case is the same through Pier when its {@code behavior} and {@code behaviorClose} in
+ * index.json (Autobahn's verdicts on the exchange and on the closing) equal the direct run's.
+ * A different {@code remoteCloseCode} under equal verdicts is listed but does not fail: when
+ * the origin fails a connection (close frame, then TCP close) while the fuzzer is still sending,
+ * the fuzzer's kernel may reset the connection before the close frame is read, directly or not
+ * (seen on 3.4 directly: no code; through Pier: 1002). Durations are ignored.
  */
 public final class AutobahnReports {
 
@@ -96,9 +100,9 @@ public final class AutobahnReports {
     }
 
     record Result(String behavior, String behaviorClose, String remoteCloseCode, long duration) {
+        /** Autobahn's two verdicts; the close code alone can differ by timing (see class comment). */
         boolean sameAs(Result other) {
-            return other != null && behavior.equals(other.behavior) && behaviorClose.equals(other.behaviorClose)
-                    && Objects.equals(remoteCloseCode, other.remoteCloseCode);
+            return other != null && behavior.equals(other.behavior) && behaviorClose.equals(other.behaviorClose);
         }
 
         @Override
@@ -119,16 +123,25 @@ public final class AutobahnReports {
 
         StringBuilder out = new StringBuilder();
         List<String> differing = new ArrayList<>();
+        List<String> closeCodes = new ArrayList<>();
         for (String id : ids) {
             Result d = direct.get(id);
             Result p = pier.get(id);
+            String row = String.format("  %-10s %-34s %-34s%n", id, d == null ? "(not run)" : d, p == null ? "(not run)" : p);
             if (d == null || !d.sameAs(p)) {
-                differing.add(String.format("  %-10s %-34s %-34s%n", id, d == null ? "(not run)" : d, p == null ? "(not run)" : p));
+                differing.add(row);
+            } else if (!Objects.equals(d.remoteCloseCode(), p.remoteCloseCode())) {
+                closeCodes.add(row);
             }
         }
+        String header = String.format("  %-10s %-34s %-34s%n", "case", "direct", "through Pier");
+        if (!closeCodes.isEmpty()) {
+            out.append("autobahn: same verdicts, other close code received (not counted as different):\n").append(header);
+            closeCodes.forEach(out::append);
+        }
         if (!differing.isEmpty()) {
-            out.append("autobahn: cases that end differently through Pier (behavior/behaviorClose/remoteCloseCode):\n");
-            out.append(String.format("  %-10s %-34s %-34s%n", "case", "direct", "through Pier"));
+            out.append("autobahn: cases that end differently through Pier (behavior/behaviorClose/remoteCloseCode):\n")
+                    .append(header);
             differing.forEach(out::append);
         }
         out.append(String.format("autobahn: %-14s %6s %6s%n", "result", "direct", "pier"));

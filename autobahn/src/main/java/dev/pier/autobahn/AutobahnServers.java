@@ -32,6 +32,8 @@ public final class AutobahnServers {
     /** {@code conformant} (default, {@link ConformantOrigin}) or {@code echo} (the demo's EchoOrigin). */
     public static final String ORIGIN = System.getProperty("autobahn.origin", "conformant");
 
+    private static final String STARTED = "dev.pier.autobahn.started";
+
     private AutobahnServers() {
     }
 
@@ -57,8 +59,6 @@ public final class AutobahnServers {
         }
         freshFuzzer();
     }
-
-    private static final String STARTED = "dev.pier.autobahn.started";
 
     /**
      * The plugin runs the fuzzer (Python, Twisted) in Jython inside the Maven JVM, and Twisted's

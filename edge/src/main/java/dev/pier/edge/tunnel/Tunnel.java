@@ -251,10 +251,13 @@ public final class Tunnel {
             finish();
             return;
         }
-        if (!other.gotClose) {
+        other.resumeReading(); // a side held back for this one must now be read, to see its close
+        if (!other.gotClose && !other.sentClose) {
             sendClose(other, side.client ? ControlFrames.GOING_AWAY : ControlFrames.INTERNAL_ERROR,
                     side.client ? "client went away" : "origin went away");
         }
+        // When `other` had already sent its close, this side answered it by dropping TCP (RFC 6455
+        // allows that after failing a connection): mirror it rather than invent a close code.
         if (other.sentClose || !other.active) {
             other.closeAfterFlush();
         }

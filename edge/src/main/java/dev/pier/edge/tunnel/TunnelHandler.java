@@ -173,9 +173,17 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     /** Backpressure: stop reading this side while the peer's outbound buffer is over its high mark. */
     private void suspendIfPeerFull() {
-        if (!readSuspended && !peer.ctx.channel().isWritable()) {
+        if (!readSuspended && peer.active && !peer.ctx.channel().isWritable()) {
             readSuspended = true;
             ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Reads on after a suspension, e.g. because the peer is gone and this side's close must be seen. */
+    void resumeReading() {
+        if (readSuspended) {
+            readSuspended = false;
+            ctx.channel().config().setAutoRead(true);
         }
     }
 

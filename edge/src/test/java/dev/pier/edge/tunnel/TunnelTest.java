@@ -296,4 +296,24 @@ class TunnelTest {
         byte[] close = FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1001, "edge is restarting"), null);
         assertThat(read(client)).isEqualTo(concat(java.util.Arrays.copyOfRange(frame, 40, frame.length), close));
     }
+
+    @Test
+    void anOriginThatDropsTcpAfterTheClientsCloseIsMirroredNotGivenACode() {
+        // Autobahn 7.9.x: the client sends an invalid close, the origin fails the connection by closing TCP
+        client.writeInbound(bytes(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(999, ""), new byte[] {1, 2, 3, 4})));
+        read(origin);
+        origin.close();
+        assertThat(read(client)).as("no made-up 1011").isEmpty();
+        client.runPendingTasks();
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
+    void aSideHeldBackForAFullPeerIsReadAgainWhenThePeerCloses() {
+        origin.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        client.writeInbound(bytes(new byte[] {(byte) 0x82, (byte) 0x80, 0, 0, 0, 0}));
+        assertThat(client.config().isAutoRead()).as("held back").isFalse();
+        origin.close();
+        assertThat(client.config().isAutoRead()).as("read on, to see the client's close").isTrue();
+    }
 }
