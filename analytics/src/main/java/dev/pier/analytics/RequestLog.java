@@ -25,7 +25,6 @@ public final class RequestLog {
     public String clientRequestUserAgent;
     /** Bytes received from the client for this request: head and body, and frames once upgraded. */
     public long clientRequestBytes;
-    public long edgeStartTimestampNanos;
     public Instant edgeStartTimestamp;
     public Instant edgeEndTimestamp;
     public int edgeResponseStatus;

@@ -2,7 +2,6 @@ package dev.pier.edge.http;
 
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.ZoneUsage;
-import dev.pier.config.Route;
 import dev.pier.config.ZoneSettings;
 
 /** One request/response exchange on a client connection: what the phases learn about it. */
@@ -10,7 +9,6 @@ final class Exchange {
 
     final RequestLog log = new RequestLog();
     final boolean keepAlive;
-    Route route;
     ZoneSettings settings;
     ZoneUsage usage;
     boolean upgrade;

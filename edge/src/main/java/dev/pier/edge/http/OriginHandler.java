@@ -22,7 +22,6 @@ import javax.net.ssl.SSLParameters;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -146,10 +145,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
             return EdgeError.ORIGIN_REFUSED;
         }
-        if (cause instanceof UnknownHostException || cause instanceof ConnectException) {
-            return EdgeError.ORIGIN_UNREACHABLE;
-        }
-        return EdgeError.ORIGIN_UNREACHABLE;
+        return EdgeError.ORIGIN_UNREACHABLE; // no route, unknown host name, anything else on the way
     }
 
     @Override

@@ -205,7 +205,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             answer(EdgeError.UNKNOWN_HOST, "Host: " + host, request);
             return;
         }
-        ex.route = route;
         ex.settings = route.zone().settings();
         log.zoneName = route.zone().name();
         ex.usage = edge.usage().zone(log.zoneName);
