@@ -115,18 +115,17 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
         if (log.securityAction != null) {
             json.writeStringField("SecurityAction", log.securityAction);
             json.writeStringField("SecurityRuleID", log.securityRuleId);
-            json.writeArrayFieldStart("SecuritySources");
-            for (String source : log.securitySources) {
-                json.writeString(source);
-            }
-            json.writeEndArray();
         }
-        if (log.securityLoggedRules != null && !log.securityLoggedRules.isEmpty()) {
-            json.writeArrayFieldStart("SecurityLoggedRuleIDs");
-            for (String id : log.securityLoggedRules) {
-                json.writeString(id);
-            }
-            json.writeEndArray();
+        if (log.securityActions != null && !log.securityActions.isEmpty()) {
+            stringArray(json, "SecurityActions", log.securityActions);
+            stringArray(json, "SecurityRuleIDs", log.securityRuleIds);
+            stringArray(json, "SecuritySources", log.securitySources);
+        }
+        if (log.wafAttackScore > 0) {
+            json.writeNumberField("WAFAttackScore", log.wafAttackScore);
+            json.writeNumberField("WAFSQLiAttackScore", log.wafSqliAttackScore);
+            json.writeNumberField("WAFXSSAttackScore", log.wafXssAttackScore);
+            json.writeNumberField("WAFRCEAttackScore", log.wafRceAttackScore);
         }
         json.writeBooleanField("WebSocket", log.webSocket);
         if (log.webSocket) {
@@ -154,5 +153,13 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
             Thread.currentThread().interrupt();
         }
         out.close();
+    }
+
+    private static void stringArray(JsonGenerator json, String name, java.util.List<String> values) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (String v : values) {
+            json.writeString(v);
+        }
+        json.writeEndArray();
     }
 }

@@ -38,14 +38,20 @@ public final class RequestLog {
     /** A short reason when the edge answered by itself (unknown host, origin errors, refusals). */
     public String edgeError;
 
-    /** What the WAF did: block, log or skip; null when no rule acted. */
+    /** The terminating security action (block, managedChallenge, jschallenge, challenge); null when none ended the request. */
     public String securityAction;
     /** The rule that took {@link #securityAction}. */
     public String securityRuleId;
-    /** Where the decision came from (Cloudflare's SecuritySources): firewallCustom, … */
+    /** Every security rule that acted (log, skip, block, …), in order; parallel to the two lists below. */
+    public java.util.List<String> securityActions;
+    public java.util.List<String> securityRuleIds;
+    /** Where each action came from (Cloudflare's SecuritySources): firewallCustom, firewallManaged, rateLimit. */
     public java.util.List<String> securitySources;
-    /** Ids of log rules that matched. */
-    public java.util.List<String> securityLoggedRules;
+    /** Cloudflare's WAF attack scores, 1 (attack) to 99 (clean); 0 when managed rules did not run. */
+    public int wafAttackScore;
+    public int wafSqliAttackScore;
+    public int wafXssAttackScore;
+    public int wafRceAttackScore;
 
     public boolean webSocket;
     public long webSocketClientMessages;

@@ -128,8 +128,10 @@ public final class AutobahnServers {
                           idle_timeout: 300s
                         dns_records:
                           - { type: A, name: %1$s, content: %2$s }
-                        origin_rules:
-                          - { hostname: %1$s, port: %3$d }
+                        rulesets:
+                          - phase: http_request_origin
+                            rules:
+                              - { expression: 'http.host eq "%1$s"', action: route, action_parameters: { origin: { port: %3$d } } }
                     """.formatted(name, host, ORIGIN_PORT));
         }
         return """

@@ -91,13 +91,17 @@ final class DemoCommand implements Callable<Integer> {
                       - { type: A, name: localhost, content: 127.0.0.1 }
                     certificates:
                       - { certificate: localhost.pem, key: localhost.key }   # self-signed, made on first run
-                    origin_rules:
-                      - { hostname: localhost, port: %3$d }   # the built-in echo origin
+                    rulesets:   # the built-in echo origin
+                      - phase: http_request_origin
+                        rules:
+                          - { expression: 'http.host eq "localhost"', action: route, action_parameters: { origin: { port: %3$d } } }
                   - name: 127.0.0.1
                     dns_records:
                       - { type: A, name: 127.0.0.1, content: 127.0.0.1 }
-                    origin_rules:
-                      - { hostname: 127.0.0.1, port: %3$d }
+                    rulesets:
+                      - phase: http_request_origin
+                        rules:
+                          - { expression: 'http.host eq "127.0.0.1"', action: route, action_parameters: { origin: { port: %3$d } } }
                 """.formatted(port, adminPort, originPort, tlsPort);
     }
 }

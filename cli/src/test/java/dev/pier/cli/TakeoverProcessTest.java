@@ -98,8 +98,10 @@ class TakeoverProcessTest {
                       - name: 127.0.0.1
                         dns_records:
                           - { type: A, name: 127.0.0.1, content: 127.0.0.1 }
-                        origin_rules:
-                          - { hostname: 127.0.0.1, port: %d }
+                        rulesets:
+                          - phase: http_request_origin
+                            rules:
+                              - { expression: 'http.host eq "127.0.0.1"', action: route, action_parameters: { origin: { port: %d } } }
                     """.formatted(port, origin.port()));
             Process old = serve(dir, config, "old");
             Process next = null;

@@ -3,6 +3,7 @@ package dev.pier.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.config.ruleset.RulesetReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,10 +25,6 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern HOST_LABELS =
-            Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+) ?(KiB|MiB|GiB|KB|MB|GB|k|M|G|B)?");
 
     private ConfigLoader() {
     }
@@ -60,16 +57,16 @@ public final class ConfigLoader {
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("the file is empty (expected: at least one listener and one zone)");
         }
-        Node top = new Node(root, "");
-        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls");
+        ConfigNode top = new ConfigNode(root, "");
+        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf");
 
         List<ListenerConfig> listeners = new ArrayList<>();
-        for (Node l : top.list("listeners")) {
+        for (ConfigNode l : top.list("listeners")) {
             l.onlyKeys("address", "tls");
             listeners.add(l.address("address").withTls(l.onOff("tls", false)));
         }
         TlsConfig tls = TlsConfig.NONE;
-        Node t0 = top.child("tls");
+        ConfigNode t0 = top.child("tls");
         if (t0 != null) {
             t0.onlyKeys("default_certificate", "unknown_sni");
             CertificateFiles fallback = t0.child("default_certificate") == null ? null
@@ -87,7 +84,7 @@ public final class ConfigLoader {
             throw new ConfigException("listeners: empty (expected: at least one, e.g. - address: 127.0.0.1:8080)");
         }
         ListenerConfig admin = null;
-        Node adminNode = top.child("admin");
+        ConfigNode adminNode = top.child("admin");
         if (adminNode != null) {
             adminNode.onlyKeys("address");
             admin = adminNode.address("address");
@@ -96,7 +93,7 @@ public final class ConfigLoader {
         Path requestLog = log.equals("-") ? null : base.resolve(log).normalize();
 
         Timeouts timeouts = Timeouts.DEFAULTS;
-        Node t = top.child("timeouts");
+        ConfigNode t = top.child("timeouts");
         if (t != null) {
             t.onlyKeys("origin_connect", "origin_response", "close_grace", "request_head", "shutdown_grace", "upgrade_drain");
             timeouts = new Timeouts(
@@ -111,7 +108,7 @@ public final class ConfigLoader {
         List<Zone> zones = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> recordNames = new HashSet<>();
-        for (Node z : top.list("zones")) {
+        for (ConfigNode z : top.list("zones")) {
             Zone zone = zone(z, base);
             if (!names.add(zone.name())) {
                 throw z.error("name", "'" + zone.name() + "' appears twice (expected: one entry per zone)");
@@ -127,10 +124,27 @@ public final class ConfigLoader {
                 && zones.stream().allMatch(z -> z.certificates().isEmpty())) {
             throw new ConfigException("listeners: a TLS listener needs certificates (expected: zones[].certificates or tls.default_certificate)");
         }
-        return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls);
+        return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")));
     }
 
-    private static CertificateFiles certificate(Node c, Path base) {
+    private static WafConfig waf(ConfigNode w) {
+        if (w == null) {
+            return WafConfig.DEFAULTS;
+        }
+        w.onlyKeys("redis", "challenge_secret", "challenge_passage", "challenge_difficulty");
+        String redis = w.text("redis", null);
+        if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+            throw w.error("redis", "'" + redis + "' (expected: a Redis URI such as redis://127.0.0.1:6379)");
+        }
+        String secret = w.text("challenge_secret", null);
+        if (secret != null && secret.length() < 16) {
+            throw w.error("challenge_secret", "too short (expected: at least 16 characters; nodes that share it accept each other's clearances)");
+        }
+        return new WafConfig(redis, secret, w.duration("challenge_passage", WafConfig.DEFAULTS.challengePassage()),
+                w.integer("challenge_difficulty", WafConfig.DEFAULTS.challengeDifficulty(), 1, 24));
+    }
+
+    private static CertificateFiles certificate(ConfigNode c, Path base) {
         c.onlyKeys("certificate", "key");
         String cert = c.text("certificate", null);
         String key = c.text("key", null);
@@ -140,11 +154,11 @@ public final class ConfigLoader {
         return new CertificateFiles(base.resolve(cert).normalize(), base.resolve(key).normalize());
     }
 
-    private static Zone zone(Node z, Path base) {
+    private static Zone zone(ConfigNode z, Path base) {
         z.onlyKeys("name", "settings", "dns_records", "origin_rules", "certificates", "origin_ca", "rulesets");
         String name = z.hostName("name", false);
         ZoneSettings settings = ZoneSettings.DEFAULTS;
-        Node s = z.child("settings");
+        ConfigNode s = z.child("settings");
         if (s != null) {
             s.onlyKeys("websockets", "idle_timeout", "max_websocket_connections", "keepalive", "max_message_size",
                     "ssl", "min_tls_version");
@@ -170,7 +184,7 @@ public final class ConfigLoader {
                     minTls);
         }
         List<DnsRecord> records = new ArrayList<>();
-        for (Node r : z.list("dns_records")) {
+        for (ConfigNode r : z.list("dns_records")) {
             r.onlyKeys("type", "name", "content", "proxied");
             String typeText = r.text("type", null);
             DnsRecord.Type type;
@@ -194,235 +208,22 @@ public final class ConfigLoader {
             if (type == DnsRecord.Type.AAAA && !content.contains(":")) {
                 throw r.error("content", "'" + content + "' (expected: an IPv6 address for an AAAA record)");
             }
-            if (r.child("proxied") != null && !r.child("proxied").raw.asBoolean(true)) {
+            if (r.child("proxied") != null && !r.child("proxied").raw().asBoolean(true)) {
                 throw r.error("proxied", "false (expected: true; DNS-only records are not served by Pier)");
             }
             records.add(new DnsRecord(type, recordName, content.trim()));
         }
-        List<OriginRule> rules = new ArrayList<>();
-        for (Node o : z.list("origin_rules")) {
-            o.onlyKeys("hostname", "port");
-            rules.add(new OriginRule(o.hostName("hostname", false), o.integer("port", -1, 1, 65535)));
-        }
         List<CertificateFiles> certificates = new ArrayList<>();
-        for (Node c : z.list("certificates")) {
+        for (ConfigNode c : z.list("certificates")) {
             certificates.add(certificate(c, base));
         }
         String originCa = z.text("origin_ca", null);
-        List<FirewallRule> firewall = new ArrayList<>();
-        for (Node ruleset : z.list("rulesets")) {
-            ruleset.onlyKeys("phase", "rules", "name", "description");
-            String phase = ruleset.text("phase", null);
-            if (!"http_request_firewall_custom".equals(phase)) {
-                throw ruleset.error("phase", "'" + phase + "' (expected: http_request_firewall_custom; other phases come later)");
-            }
-            for (Node r : ruleset.list("rules")) {
-                firewall.add(firewallRule(r, firewall.size()));
-            }
+        if (z.child("origin_rules") != null) {
+            throw z.error("origin_rules", "replaced by Origin Rules in Cloudflare's shape (expected: a ruleset with "
+                    + "phase: http_request_origin and rules such as { expression: 'http.host eq \"ws.example.com\"', "
+                    + "action: route, action_parameters: { origin: { port: 9001 } } })");
         }
-        return new Zone(name, settings, records, rules, certificates, originCa == null ? null : base.resolve(originCa).normalize(),
-                firewall);
-    }
-
-    private static FirewallRule firewallRule(Node r, int position) {
-        r.onlyKeys("id", "ref", "expression", "action", "action_parameters", "description", "enabled");
-        String id = r.text("id", r.text("ref", "rule-" + (position + 1)));
-        String expression = r.text("expression", null);
-        if (expression == null || expression.isBlank()) {
-            throw r.error("expression", "missing (expected: a Rules language expression, e.g. http.request.uri.path eq \"/admin\")");
-        }
-        String actionText = r.text("action", null);
-        FirewallRule.Action action;
-        try {
-            action = FirewallRule.Action.valueOf(String.valueOf(actionText).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw r.error("action", "'" + actionText + "' (expected: block, log or skip)");
-        }
-        FirewallRule.BlockResponse response = null;
-        Node parameters = r.child("action_parameters");
-        if (parameters != null) {
-            parameters.onlyKeys("response", "ruleset");
-            Node resp = parameters.child("response");
-            if (resp != null) {
-                if (action != FirewallRule.Action.BLOCK) {
-                    throw new ConfigException(resp.path() + ": a custom response needs action block");
-                }
-                resp.onlyKeys("status_code", "content", "content_type");
-                response = new FirewallRule.BlockResponse(resp.integer("status_code", 403, 400, 499),
-                        resp.text("content", ""), resp.text("content_type", "text/plain"));
-            }
-            String skip = parameters.text("ruleset", null);
-            if (skip != null && (action != FirewallRule.Action.SKIP || !skip.equals("current"))) {
-                throw parameters.error("ruleset", "'" + skip + "' (expected: current, with action skip)");
-            }
-        }
-        return new FirewallRule(id, expression, action, r.text("description", ""), r.onOff("enabled", true), response);
-    }
-
-    /** A YAML node and its path, for error messages. */
-    private record Node(JsonNode raw, String path) {
-
-        ConfigException error(String key, String message) {
-            return new ConfigException(at(key) + ": " + message);
-        }
-
-        String at(String key) {
-            return path.isEmpty() ? key : path + "." + key;
-        }
-
-        void onlyKeys(String... allowed) {
-            if (!raw.isObject()) {
-                throw new ConfigException((path.isEmpty() ? "the document" : path) + ": expected a mapping of keys");
-            }
-            Set<String> ok = Set.of(allowed);
-            for (Iterator<String> it = raw.fieldNames(); it.hasNext(); ) {
-                String key = it.next();
-                if (!ok.contains(key)) {
-                    throw new ConfigException(at(key) + ": unknown key (expected one of: "
-                            + String.join(", ", allowed) + ")");
-                }
-            }
-        }
-
-        Node child(String key) {
-            JsonNode c = raw.get(key);
-            return c == null || c.isNull() ? null : new Node(c, at(key));
-        }
-
-        List<Node> list(String key) {
-            Node c = child(key);
-            if (c == null) {
-                return List.of();
-            }
-            if (!c.raw.isArray()) {
-                throw new ConfigException(c.path + ": expected a list");
-            }
-            List<Node> out = new ArrayList<>();
-            for (int i = 0; i < c.raw.size(); i++) {
-                out.add(new Node(c.raw.get(i), c.path + "[" + i + "]"));
-            }
-            return out;
-        }
-
-        String text(String key, String fallback) {
-            Node c = child(key);
-            if (c == null) {
-                return fallback;
-            }
-            if (!c.raw.isValueNode()) {
-                throw new ConfigException(c.path + ": expected a single value");
-            }
-            return c.raw.asText();
-        }
-
-        ListenerConfig address(String key) {
-            String value = text(key, null);
-            if (value == null) {
-                throw error(key, "missing (expected: host:port, e.g. 127.0.0.1:8080)");
-            }
-            try {
-                return ListenerConfig.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw error(key, e.getMessage());
-            }
-        }
-
-        String hostName(String key, boolean wildcardAllowed) {
-            String value = text(key, null);
-            if (value == null) {
-                throw error(key, "missing (expected: a host name such as example.com)");
-            }
-            String host = value.trim().toLowerCase(Locale.ROOT);
-            if (host.endsWith(".")) {
-                host = host.substring(0, host.length() - 1);
-            }
-            boolean ipv4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-            if (!ipv4 && (!HOST_LABELS.matcher(host).matches() || (!wildcardAllowed && host.startsWith("*.")))) {
-                throw error(key, "'" + value + "' (expected: a host name such as example.com"
-                        + (wildcardAllowed ? " or *.example.com" : "") + ")");
-            }
-            return host;
-        }
-
-        boolean onOff(String key, boolean fallback) {
-            Node c = child(key);
-            if (c == null) {
-                return fallback;
-            }
-            if (c.raw.isBoolean()) {
-                return c.raw.booleanValue();
-            }
-            return switch (c.raw.asText().toLowerCase(Locale.ROOT)) {
-                case "on", "true" -> true;
-                case "off", "false" -> false;
-                default -> throw new ConfigException(c.path + ": '" + c.raw.asText() + "' (expected: on or off)");
-            };
-        }
-
-        Duration duration(String key, Duration fallback) {
-            String value = text(key, null);
-            if (value == null) {
-                return fallback;
-            }
-            var m = DURATION.matcher(value.trim());
-            if (!m.matches()) {
-                throw error(key, "'" + value + "' (expected: a duration such as 100s, 500ms, 5m or 1h)");
-            }
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofSeconds(n);
-            };
-            if (d.isZero()) {
-                throw error(key, "'" + value + "' (expected: a duration above zero)");
-            }
-            return d;
-        }
-
-        /** A duration, or null when the key is absent or {@code off}. */
-        Duration offOrDuration(String key) {
-            Node c = child(key);
-            if (c == null || (c.raw.isBoolean() && !c.raw.booleanValue()) || "off".equalsIgnoreCase(c.raw.asText())) {
-                return null;
-            }
-            return duration(key, null);
-        }
-
-        /** A byte size such as 1048576, 64KiB or 16MiB; 0 when absent. */
-        long size(String key) {
-            String value = text(key, null);
-            if (value == null) {
-                return 0;
-            }
-            var m = SIZE.matcher(value.trim());
-            if (!m.matches()) {
-                throw error(key, "'" + value + "' (expected: a size such as 65536, 64KiB or 16MiB)");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2) == null ? "" : m.group(2)) {
-                case "KiB", "KB", "k" -> n << 10;
-                case "MiB", "MB", "M" -> n << 20;
-                case "GiB", "GB", "G" -> n << 30;
-                default -> n;
-            };
-        }
-
-        int integer(String key, int fallback, int min, int max) {
-            Node c = child(key);
-            if (c == null) {
-                if (fallback < min) {
-                    throw error(key, "missing (expected: a number from " + min + " to " + max + ")");
-                }
-                return fallback;
-            }
-            if (!c.raw.canConvertToInt() || !c.raw.isIntegralNumber()
-                    || c.raw.intValue() < min || c.raw.intValue() > max) {
-                throw new ConfigException(c.path + ": '" + c.raw.asText()
-                        + "' (expected: a number from " + min + " to " + max + ")");
-            }
-            return c.raw.intValue();
-        }
+        return new Zone(name, settings, records, certificates, originCa == null ? null : base.resolve(originCa).normalize(),
+                RulesetReader.rulesets(z.list("rulesets")));
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param timeouts    origin-facing timeouts
  * @param zones       the zones, each with its settings and proxied DNS records
  * @param tls         edge-wide TLS settings
+ * @param waf         edge-wide WAF settings (shared rate limits, challenges)
  */
 public record PierConfig(
         List<ListenerConfig> listeners,
@@ -19,7 +20,8 @@ public record PierConfig(
         Path requestLog,
         Timeouts timeouts,
         List<Zone> zones,
-        TlsConfig tls) {
+        TlsConfig tls,
+        WafConfig waf) {
 
     public PierConfig {
         listeners = List.copyOf(listeners);
@@ -28,7 +30,7 @@ public record PierConfig(
 
     public PierConfig(List<ListenerConfig> listeners, ListenerConfig admin, Path requestLog, Timeouts timeouts,
                       List<Zone> zones) {
-        this(listeners, admin, requestLog, timeouts, zones, TlsConfig.NONE);
+        this(listeners, admin, requestLog, timeouts, zones, TlsConfig.NONE, WafConfig.DEFAULTS);
     }
 
     /** The routing table of this snapshot, built once. */

@@ -23,17 +23,11 @@ public final class RoutingTable {
         Map<String, Route> exact = new HashMap<>();
         Map<String, Route> wildcards = new HashMap<>();
         for (Zone zone : zones) {
-            Map<String, Integer> ports = new HashMap<>();
-            for (OriginRule rule : zone.originRules()) {
-                ports.put(rule.hostname(), rule.port());
-            }
             for (DnsRecord record : zone.dnsRecords()) {
                 if (record.isWildcard()) {
-                    wildcards.put(record.name().substring(2),
-                            new Route(zone, record, record.content(), -1));
+                    wildcards.put(record.name().substring(2), new Route(zone, record, record.content()));
                 } else {
-                    exact.put(record.name(), new Route(zone, record, record.content(),
-                            ports.getOrDefault(record.name(), -1)));
+                    exact.put(record.name(), new Route(zone, record, record.content()));
                 }
             }
         }
@@ -56,19 +50,19 @@ public final class RoutingTable {
         for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
             Route wildcard = wildcards.get(host.substring(dot + 1));
             if (wildcard != null) {
-                return withOriginRule(wildcard, host);
+                return wildcard;
             }
         }
         return null;
     }
 
-    private static Route withOriginRule(Route wildcard, String host) {
-        for (OriginRule rule : wildcard.zone().originRules()) {
-            if (rule.hostname().equals(host)) {
-                return new Route(wildcard.zone(), wildcard.record(), wildcard.originHost(), rule.port());
-            }
-        }
-        return wildcard;
+    /**
+     * The address an origin rule's {@code origin.host} stands for: a proxied record's name means
+     * that record's origin, any other host name or address is used as it is.
+     */
+    public String originFor(String host) {
+        Route route = exact.get(host);
+        return route != null ? route.originHost() : host;
     }
 
     /** Lower-cased host name without port, brackets or trailing dot. */

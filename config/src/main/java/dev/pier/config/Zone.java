@@ -1,5 +1,7 @@
 package dev.pier.config;
 
+import dev.pier.config.ruleset.Phase;
+import dev.pier.config.ruleset.Ruleset;
 import java.util.List;
 
 /**
@@ -8,25 +10,33 @@ import java.util.List;
  * @param name        the zone apex, lower case
  * @param settings    per-zone settings
  * @param dnsRecords  the records that route a hostname of this zone to its origin
- * @param originRules per-hostname origin overrides (Cloudflare does these with Origin Rules)
  * @param certificates edge certificates for the zone's host names (chosen by SNI, by the
  *                    names the certificates carry)
  * @param originCa    CA certificates (PEM) that origins must chain to in strict mode; null
  *                    for the system's trust store
- * @param firewallRules the zone's custom rules, in order (Cloudflare's
- *                    {@code http_request_firewall_custom} phase)
+ * @param rulesets    the zone's phase rulesets (origin rules, custom rules, rate limiting,
+ *                    managed rules), at most one per phase
  */
-public record Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<OriginRule> originRules,
-                   List<CertificateFiles> certificates, java.nio.file.Path originCa, List<FirewallRule> firewallRules) {
+public record Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<CertificateFiles> certificates,
+                   java.nio.file.Path originCa, List<Ruleset> rulesets) {
 
     public Zone {
         dnsRecords = List.copyOf(dnsRecords);
-        originRules = List.copyOf(originRules);
         certificates = List.copyOf(certificates);
-        firewallRules = List.copyOf(firewallRules);
+        rulesets = List.copyOf(rulesets);
     }
 
-    public Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<OriginRule> originRules) {
-        this(name, settings, dnsRecords, originRules, List.of(), null, List.of());
+    public Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords) {
+        this(name, settings, dnsRecords, List.of(), null, List.of());
+    }
+
+    /** The zone's ruleset for a phase, or null. */
+    public Ruleset ruleset(Phase phase) {
+        for (Ruleset r : rulesets) {
+            if (r.phase() == phase) {
+                return r;
+            }
+        }
+        return null;
     }
 }

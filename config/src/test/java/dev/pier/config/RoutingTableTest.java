@@ -17,9 +17,6 @@ class RoutingTableTest {
                   - { type: CNAME, name: "*.example.com", content: wild.origin }
                   - { type: CNAME, name: "*.eu.example.com", content: eu.origin }
                   - { type: A, name: api.example.com, content: 10.0.0.2 }
-                origin_rules:
-                  - { hostname: api.example.com, port: 9001 }
-                  - { hostname: chat.example.com, port: 9002 }
               - name: example.org
                 dns_records:
                   - { type: AAAA, name: example.org, content: "2001:db8::1" }
@@ -43,13 +40,6 @@ class RoutingTableTest {
         assertThat(routes.resolve("API.Example.COM:8443").originHost()).isEqualTo("10.0.0.2");
         assertThat(routes.resolve("example.com.").originHost()).isEqualTo("10.0.0.1");
         assertThat(routes.resolve("example.org").zone().name()).isEqualTo("example.org");
-    }
-
-    @Test
-    void originRulesOverrideThePortElseTheClientsPortIsUsed() {
-        assertThat(routes.resolve("api.example.com").originPortFor(443)).isEqualTo(9001);
-        assertThat(routes.resolve("chat.example.com").originPortFor(443)).isEqualTo(9002); // rule on a wildcard match
-        assertThat(routes.resolve("example.com").originPortFor(8443)).isEqualTo(8443);
     }
 
     @Test

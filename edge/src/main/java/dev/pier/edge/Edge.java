@@ -13,6 +13,7 @@ import dev.pier.edge.http.EdgeContext;
 import dev.pier.edge.transport.Transport;
 import dev.pier.edge.tunnel.ControlFrames;
 import dev.pier.edge.tunnel.Tunnel;
+import dev.pier.waf.WafRuntime;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -52,19 +53,27 @@ public final class Edge implements AutoCloseable {
     private PierConfig config;
     private NdjsonRequestLogWriter logWriter;
     private final RequestLogSink extraSink;
+    private final WafRuntime waf;
     private boolean closed;
 
     private Edge(PierConfig config, RequestLogSink extraSink) throws IOException {
         this.config = config;
         this.extraSink = extraSink;
-        EdgeContext.Snapshot snapshot = EdgeContext.Snapshot.of(config); // a bad certificate fails before anything starts
+        this.waf = WafRuntime.start(config.waf());
+        EdgeContext.Snapshot snapshot;
+        try {
+            snapshot = EdgeContext.Snapshot.of(config, waf); // a bad certificate or rule fails before anything starts
+        } catch (RuntimeException e) {
+            waf.close();
+            throw e;
+        }
         Transport transport = Transport.best();
         this.bossGroup = transport.newGroup(1);
         // One event loop per core (Netty's default is two): more loops than cores only adds
         // context switches on the hot path. -Dpier.eventLoops overrides it.
         this.workerGroup = transport.newGroup(Integer.getInteger("pier.eventLoops", Runtime.getRuntime().availableProcessors()));
         this.logWriter = new NdjsonRequestLogWriter(config.requestLog());
-        this.context = new EdgeContext(snapshot, sink(logWriter), new UsageRegistry(), transport);
+        this.context = new EdgeContext(snapshot, sink(logWriter), new UsageRegistry(), transport, waf);
         logger.info("Transport: {}", transport.name().toLowerCase());
     }
 
@@ -146,6 +155,9 @@ public final class Edge implements AutoCloseable {
         if (!next.listeners().equals(config.listeners()) || !Objects.equals(next.admin(), config.admin())) {
             logger.warn("Listener addresses changed; they take effect when Pier restarts");
         }
+        if (!next.waf().equals(config.waf())) {
+            logger.warn("WAF settings (Redis, challenge key) changed; they take effect when Pier restarts");
+        }
         if (!Objects.equals(next.requestLog(), config.requestLog())) {
             try {
                 NdjsonRequestLogWriter old = logWriter;
@@ -154,12 +166,12 @@ public final class Edge implements AutoCloseable {
                 old.close();
             } catch (IOException e) {
                 logger.error("New request log {} cannot be opened; keeping {}", next.requestLog(), config.requestLog());
-                next = new PierConfig(next.listeners(), next.admin(), config.requestLog(), next.timeouts(), next.zones());
+                next = new PierConfig(next.listeners(), next.admin(), config.requestLog(), next.timeouts(), next.zones(), next.tls(), next.waf());
             }
         }
         EdgeContext.Snapshot snapshot;
         try {
-            snapshot = EdgeContext.Snapshot.of(next);
+            snapshot = EdgeContext.Snapshot.of(next, waf);
         } catch (IllegalArgumentException e) {
             throw new dev.pier.config.ConfigException(e.getMessage(), e);
         }
@@ -279,5 +291,6 @@ public final class Edge implements AutoCloseable {
         } catch (IOException e) {
             logger.warn("Request log could not be closed cleanly: {}", e.toString());
         }
+        waf.close();
     }
 }

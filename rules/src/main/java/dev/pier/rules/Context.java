@@ -35,6 +35,15 @@ public final class Context {
         return this;
     }
 
+    /** A field's value, or null when it is not set. */
+    public Object get(String field) {
+        Scheme.Field f = scheme.field(field);
+        if (f == null) {
+            throw new IllegalArgumentException("field: " + field + " (expected: a field of the scheme)");
+        }
+        return values[f.index()];
+    }
+
     public void clear() {
         Arrays.fill(values, null);
     }

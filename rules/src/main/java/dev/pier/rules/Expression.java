@@ -13,10 +13,12 @@ public final class Expression {
 
     private final String source;
     private final Compiler.Eval eval;
+    private final java.util.Set<String> fields;
 
-    private Expression(String source, Compiler.Eval eval) {
+    private Expression(String source, Node tree) {
         this.source = source;
-        this.eval = eval;
+        this.eval = Compiler.compile(tree);
+        this.fields = fieldsOf(tree);
     }
 
     /**
@@ -25,11 +27,50 @@ public final class Expression {
      * @throws RuleException with the column and a caret when it is not valid for the scheme
      */
     public static Expression parse(Scheme scheme, String source) {
-        return new Expression(source, Compiler.compile(Parser.parse(source, scheme)));
+        return new Expression(source, Parser.parse(source, scheme));
+    }
+
+    /**
+     * Parses a value rather than a condition, such as {@code http.request.headers["x-api-key"][0]}
+     * (a rate limiting rule's characteristics); run it with {@link #value(Context)}.
+     */
+    public static Expression parseValue(Scheme scheme, String source) {
+        return new Expression(source, Parser.parseValue(source, scheme));
     }
 
     public boolean matches(Context context) {
         return Boolean.TRUE.equals(eval.eval(context));
+    }
+
+    /** The value an expression from {@link #parseValue} has for this context, or null when it is missing. */
+    public Object value(Context context) {
+        return eval.eval(context);
+    }
+
+    /** The names of the fields the expression reads, so that a caller may fill only those. */
+    public java.util.Set<String> fields() {
+        return fields;
+    }
+
+    private static java.util.Set<String> fieldsOf(Node tree) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+        todo.add(tree);
+        while (!todo.isEmpty()) {
+            switch (todo.poll()) {
+                case Node.FieldRef f -> out.add(f.field().name());
+                case Node.Literal l -> { }
+                case Node.Index i -> todo.add(i.base());
+                case Node.Call c -> todo.addAll(c.args());
+                case Node.Compare c -> todo.add(c.left());
+                case Node.Not n -> todo.add(n.operand());
+                case Node.Logic l -> {
+                    todo.add(l.left());
+                    todo.add(l.right());
+                }
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
     }
 
     public String source() {

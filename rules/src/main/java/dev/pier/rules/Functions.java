@@ -56,7 +56,7 @@ final class Functions {
     }
 
     /** Checks the count and each argument's kind. */
-    private static Signature args(Type result, int min, Type.Kind[]... kinds) {
+    static Signature args(Type result, int min, Type.Kind[]... kinds) {
         return (args, error) -> {
             if (args.size() < min || args.size() > kinds.length) {
                 throw error.apply("expected " + (min == kinds.length ? min : min + " to " + kinds.length)

@@ -36,10 +36,7 @@ final class Parser {
     }
 
     static Node parse(String source, Scheme scheme) {
-        if (source.length() > MAX_LENGTH) {
-            throw new RuleException(source, MAX_LENGTH + 1, "the expression is longer than " + MAX_LENGTH + " characters");
-        }
-        Parser parser = new Parser(source, scheme);
+        Parser parser = new Parser(checkLength(source), scheme);
         Node node = parser.or();
         if (parser.peek().kind() != Kind.END) {
             throw parser.error(parser.peek(), "expected 'and', 'or', 'xor' or the end, but found " + parser.peek());
@@ -48,6 +45,26 @@ final class Parser {
             throw parser.error(node.column(), "the expression must be a Bool, but it is " + describe(node));
         }
         return node;
+    }
+
+    /** A value rather than a condition: a field, an element of one, or a function of them. */
+    static Node parseValue(String source, Scheme scheme) {
+        Parser parser = new Parser(checkLength(source), scheme);
+        Node node = parser.value();
+        if (parser.peek().kind() != Kind.END) {
+            throw parser.error(parser.peek(), "expected the end of the value, but found " + parser.peek());
+        }
+        if (node.each()) {
+            throw parser.error(node.column(), "expected one value, but it is " + describe(node));
+        }
+        return node;
+    }
+
+    private static String checkLength(String source) {
+        if (source.length() > MAX_LENGTH) {
+            throw new RuleException(source, MAX_LENGTH + 1, "the expression is longer than " + MAX_LENGTH + " characters");
+        }
+        return source;
     }
 
     private static String describe(Node node) {
@@ -336,7 +353,7 @@ final class Parser {
     }
 
     private Node call(Token name) {
-        Functions.Function function = Functions.get(name.text());
+        Functions.Function function = scheme.function(name.text());
         if (function == null) {
             throw error(name, "unknown function " + name.text() + "()");
         }

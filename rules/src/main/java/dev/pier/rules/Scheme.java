@@ -1,6 +1,8 @@
 package dev.pier.rules;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +16,11 @@ public final class Scheme {
     }
 
     private final Map<String, Field> fields;
+    private final Map<String, Functions.Function> functions;
 
-    private Scheme(Map<String, Field> fields) {
+    private Scheme(Map<String, Field> fields, Map<String, Functions.Function> functions) {
         this.fields = Map.copyOf(fields);
+        this.functions = Map.copyOf(functions);
     }
 
     public static Builder builder() {
@@ -32,9 +36,16 @@ public final class Scheme {
         return fields.size();
     }
 
+    /** A function this scheme adds to the language's own, or the language's own, or null. */
+    Functions.Function function(String name) {
+        Functions.Function own = functions.get(name);
+        return own != null ? own : Functions.get(name);
+    }
+
     /** Fields in the order they were added. */
     public static final class Builder {
         private final Map<String, Field> fields = new LinkedHashMap<>();
+        private final Map<String, Functions.Function> functions = new HashMap<>();
 
         public Builder field(String name, Type type) {
             if (fields.containsKey(name)) {
@@ -44,8 +55,26 @@ public final class Scheme {
             return this;
         }
 
+        /**
+         * Adds a function that only expressions of this scheme may call (the managed rules'
+         * detection functions, for instance). Its arguments are checked at parse time like a
+         * built-in's; given the elements of an array ({@code [*]}) it applies to each.
+         *
+         * @param parameters the type of each argument, all required
+         * @param body       computes the result from non-null argument values
+         */
+        public Builder function(String name, Type result, List<Type> parameters,
+                                java.util.function.Function<Object[], Object> body) {
+            if (functions.containsKey(name) || Functions.get(name) != null) {
+                throw new IllegalArgumentException("function: " + name + " (expected: a name not defined yet)");
+            }
+            Type.Kind[][] kinds = parameters.stream().map(t -> new Type.Kind[] {t.kind()}).toArray(Type.Kind[][]::new);
+            functions.put(name, new Functions.Function(name, Functions.args(result, kinds.length, kinds), body::apply));
+            return this;
+        }
+
         public Scheme build() {
-            return new Scheme(fields);
+            return new Scheme(fields, functions);
         }
     }
 }

@@ -11,6 +11,11 @@ public final class StandardFields {
 
     /** The scheme of the request phases (custom rules, managed rules, rate limiting, origin rules). */
     public static Scheme requestScheme() {
+        return requestFields().build();
+    }
+
+    /** A scheme builder that holds the request fields already, for a scheme that adds its own. */
+    public static Scheme.Builder requestFields() {
         Type bytesArray = Type.arrayOf(Type.BYTES);
         return Scheme.builder()
                 .field("http.host", Type.BYTES)
@@ -39,6 +44,9 @@ public final class StandardFields {
                 .field("cf.ray_id", Type.BYTES)
                 .field("cf.edge.server_port", Type.INT)
                 .field("cf.waf.score", Type.INT)
-                .build();
+                .field("cf.waf.score.sqli", Type.INT)
+                .field("cf.waf.score.xss", Type.INT)
+                .field("cf.waf.score.rce", Type.INT)
+                .field("cf.waf.score.class", Type.BYTES);
     }
 }

@@ -6,7 +6,8 @@ import dev.pier.config.PierConfig;
 import dev.pier.config.RoutingTable;
 import dev.pier.config.Zone;
 import dev.pier.edge.tls.TlsContexts;
-import dev.pier.edge.waf.CustomRules;
+import dev.pier.waf.WafRuntime;
+import dev.pier.waf.ZoneWaf;
 import java.util.HashMap;
 import java.util.Map;
 import dev.pier.edge.transport.Transport;
@@ -21,23 +22,23 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  */
 public final class EdgeContext {
 
-    /** A configuration, and the routing table, TLS contexts and compiled rules built from it. */
-    public record Snapshot(PierConfig config, RoutingTable routes, TlsContexts tls, Map<String, CustomRules> customRules) {
+    /** A configuration, and the routing table, TLS contexts and compiled rulesets built from it. */
+    public record Snapshot(PierConfig config, RoutingTable routes, TlsContexts tls, Map<String, ZoneWaf> wafs) {
         /** @throws IllegalArgumentException when a certificate, key or rule cannot be used */
-        public static Snapshot of(PierConfig config) {
-            Map<String, CustomRules> rules = new HashMap<>();
+        public static Snapshot of(PierConfig config, WafRuntime waf) {
+            Map<String, ZoneWaf> wafs = new HashMap<>();
             for (Zone zone : config.zones()) {
-                CustomRules compiled = CustomRules.of(zone);
+                ZoneWaf compiled = ZoneWaf.compile(zone, waf);
                 if (!compiled.isEmpty()) {
-                    rules.put(zone.name(), compiled);
+                    wafs.put(zone.name(), compiled);
                 }
             }
-            return new Snapshot(config, config.routingTable(), TlsContexts.of(config), Map.copyOf(rules));
+            return new Snapshot(config, config.routingTable(), TlsContexts.of(config), Map.copyOf(wafs));
         }
 
-        /** The zone's custom rules (none when it has no enabled rule). */
-        public CustomRules customRules(String zone) {
-            return customRules.getOrDefault(zone, CustomRules.NONE);
+        /** The zone's rulesets, compiled (none when it has no enabled rule). */
+        public ZoneWaf waf(String zone) {
+            return wafs.getOrDefault(zone, ZoneWaf.NONE);
         }
     }
 
@@ -55,12 +56,19 @@ public final class EdgeContext {
     private volatile RequestLogSink sink;
     private final UsageRegistry usage;
     private final Transport transport;
+    private final WafRuntime waf;
 
-    public EdgeContext(Snapshot snapshot, RequestLogSink sink, UsageRegistry usage, Transport transport) {
+    public EdgeContext(Snapshot snapshot, RequestLogSink sink, UsageRegistry usage, Transport transport, WafRuntime waf) {
         this.snapshot = snapshot;
         this.sink = sink;
         this.usage = usage;
         this.transport = transport;
+        this.waf = waf;
+    }
+
+    /** What the WAF keeps across snapshots: rate limit counters, the clearance key, managed rulesets. */
+    public WafRuntime waf() {
+        return waf;
     }
 
     public Snapshot snapshot() {

@@ -10,6 +10,10 @@ public enum EdgeError {
     MISSING_HOST(400, Source.CLIENT, "The request has no Host header."),
     BLOCKED(403, Source.CLIENT, "A security rule of this zone blocked the request."),
     WEBSOCKETS_DISABLED(403, Source.CLIENT, "WebSockets are disabled for this zone."),
+    CHALLENGE_REQUIRED(403, Source.CLIENT, "This zone asks browsers to pass a challenge first; a WebSocket cannot run one, so "
+            + "open the page that makes this connection in a browser first."),
+    CHALLENGE_FAILED(403, Source.CLIENT, "The challenge answer is not valid: it is wrong, expired, or for another client."),
+    RATE_LIMITED(429, Source.CLIENT, "Too many requests: a rate limiting rule of this zone refused the request."),
     REQUEST_TIMEOUT(408, Source.CLIENT, "The request head did not arrive in time."),
     UNKNOWN_HOST(404, Source.CLIENT, "No zone on this edge serves this host name."),
     URI_TOO_LONG(414, Source.CLIENT, "The request URI is longer than 16 KB."),

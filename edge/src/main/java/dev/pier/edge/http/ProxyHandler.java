@@ -1,20 +1,23 @@
 package dev.pier.edge.http;
 
 import dev.pier.analytics.RequestLog;
-import dev.pier.config.FirewallRule;
 import dev.pier.config.Route;
 import dev.pier.config.RoutingTable;
 import dev.pier.config.SslMode;
 import dev.pier.config.Timeouts;
 import dev.pier.edge.tunnel.Tunnel;
-import dev.pier.edge.waf.CustomRules;
-import dev.pier.edge.waf.RequestFacts;
+import dev.pier.rules.Context;
+import dev.pier.waf.RequestFields;
+import dev.pier.waf.Verdict;
+import dev.pier.waf.ZoneWaf;
+import dev.pier.waf.challenge.Clearances;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -36,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -223,9 +227,64 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        if (firewallBlocks(request, snapshot, host)) {
+        InetAddress client = clientAddress();
+        if (!ex.upgrade && request.uri().startsWith(Clearances.VERIFY_PATH)) {
+            respond(SecurityResponses.verify(ctx.alloc(), request, edge.waf().clearances(), log.zoneName, client,
+                    "https".equals(scheme), log.rayId), EdgeError.CHALLENGE_FAILED.name(), request);
             return;
         }
+        ZoneWaf waf = snapshot.waf(log.zoneName);
+        if (waf.isEmpty()) {
+            proceed(ex, request, route, snapshot, null);
+            return;
+        }
+        int port = ctx.channel().localAddress() instanceof InetSocketAddress l ? l.getPort() : 0;
+        Context fields = RequestFields.of(new RequestFields.Request(request.method().name(), request.uri(),
+                request.protocolVersion().text(), request.headers(), RoutingTable.hostOnly(host), client,
+                "https".equals(scheme), log.rayId, port), waf.fields());
+        CompletableFuture<Verdict> verdict = waf.evaluate(fields, System.currentTimeMillis()).toCompletableFuture();
+        if (verdict.isDone()) {
+            onVerdict(ex, request, route, snapshot, verdict.join());
+            return;
+        }
+        // Shared rate limit counters answer from Redis's thread: come back to this connection's loop.
+        verdict.whenComplete((v, error) -> ctx.executor().execute(() -> {
+            if (exchange == ex && ctx.channel().isActive()) {
+                onVerdict(ex, request, route, snapshot, v != null ? v : new Verdict());
+            }
+        }));
+    }
+
+    /**
+     * The WAF phases decided (on the request head, upgrade requests included; the tunnel that
+     * follows a 101 is never inspected): log what acted, answer for a terminating action, or
+     * go on to the origin the origin rules chose.
+     */
+    private void onVerdict(Exchange ex, HttpRequest request, Route route, EdgeContext.Snapshot snapshot, Verdict verdict) {
+        RequestLog log = ex.log;
+        if (!verdict.actions().isEmpty()) {
+            log.securityActions = verdict.actions();
+            log.securityRuleIds = verdict.ruleIds();
+            log.securitySources = verdict.sources();
+        }
+        log.wafAttackScore = verdict.attackScore();
+        log.wafSqliAttackScore = verdict.sqliScore();
+        log.wafXssAttackScore = verdict.xssScore();
+        log.wafRceAttackScore = verdict.rceScore();
+        if (!verdict.terminates()) {
+            proceed(ex, request, route, snapshot, verdict);
+            return;
+        }
+        log.securityAction = Verdict.logName(verdict.action());
+        log.securityRuleId = verdict.ruleId();
+        boolean browser = !ex.upgrade && HttpMethod.GET.equals(request.method())
+                && request.headers().get(HttpHeaderNames.ACCEPT, "").contains("text/html");
+        respond(SecurityResponses.render(ctx.alloc(), verdict, browser, request.uri(), edge.waf().clearances(),
+                log.zoneName, clientAddress(), log.rayId), SecurityResponses.error(verdict).name(), request);
+    }
+
+    /** On to the origin: the zone's WebSocket limit, forwarding headers, origin rules' route. */
+    private void proceed(Exchange ex, HttpRequest request, Route route, EdgeContext.Snapshot snapshot, Verdict verdict) {
         if (ex.upgrade) {
             if (!ex.usage.tryOpenWebSocket(ex.settings.maxWebSocketConnections())) {
                 answer(EdgeError.TOO_MANY_WEBSOCKETS, null, request);
@@ -233,41 +292,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             ex.webSocketSlot = true;
         }
-        ForwardedHeaders.toOrigin(request, ex.upgrade, log.clientIp, scheme, host, log.rayId);
-        sendToOrigin(request, route, snapshot);
+        String host = ex.log.clientRequestHost;
+        ForwardedHeaders.toOrigin(request, ex.upgrade, ex.log.clientIp, scheme, host, ex.log.rayId);
+        String hostHeader = verdict == null ? null : verdict.hostHeader();
+        if (hostHeader != null) {
+            request.headers().set(HttpHeaderNames.HOST, hostHeader);
+        }
+        int listenerPort = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 80;
+        int port = verdict != null && verdict.originPort() > 0 ? verdict.originPort() : listenerPort;
+        String originHost = verdict != null && verdict.originHost() != null
+                ? snapshot.routes().originFor(verdict.originHost()) : route.originHost();
+        sendToOrigin(request, route, snapshot, originHost, port, hostHeader != null ? hostHeader : host);
     }
 
-    /**
-     * The WAF phase (custom rules) on the request head, upgrade requests included; the tunnel
-     * that follows a 101 is never inspected. Returns true when a rule blocked the request.
-     */
-    private boolean firewallBlocks(HttpRequest request, EdgeContext.Snapshot snapshot, String host) {
-        CustomRules rules = snapshot.customRules(exchange.log.zoneName);
-        if (rules.isEmpty()) {
-            return false;
-        }
-        RequestLog log = exchange.log;
-        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-        int port = ctx.channel().localAddress() instanceof InetSocketAddress l ? l.getPort() : 0;
-        CustomRules.Decision decision = rules.evaluate(RequestFacts.of(request, RoutingTable.hostOnly(host), client,
-                "https".equals(scheme), log.rayId, port));
-        log.securityLoggedRules = decision.logged();
-        if (decision.action() == null) {
-            return false;
-        }
-        log.securityAction = decision.action().name().toLowerCase(java.util.Locale.ROOT);
-        log.securityRuleId = decision.rule() == null ? decision.logged().get(0) : decision.rule().id();
-        log.securitySources = java.util.List.of("firewallCustom");
-        if (!decision.blocks()) {
-            return false;
-        }
-        FirewallRule.BlockResponse custom = decision.rule().response();
-        if (custom == null) {
-            answer(EdgeError.BLOCKED, "Rule " + decision.rule().id() + ".", request);
-        } else {
-            answerCustom(custom, request);
-        }
-        return true;
+    private InetAddress clientAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     }
 
     private static String oversizedHeader(HttpRequest request) {
@@ -280,12 +319,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    private void sendToOrigin(HttpRequest request, Route route, EdgeContext.Snapshot snapshot) {
-        int listenerPort = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 80;
-        int port = route.originPortFor(listenerPort);
+    private void sendToOrigin(HttpRequest request, Route route, EdgeContext.Snapshot snapshot, String originHost, int port,
+                              String serverName) {
         SslContext tls = snapshot.tls().toOrigin(route.zone().name());
-        String tlsName = tls == null ? null : RoutingTable.hostOnly(exchange.log.clientRequestHost);
-        if (origin != null && origin.matches(route.originHost(), port, tlsName) && origin.reusable()) {
+        String tlsName = tls == null ? null : RoutingTable.hostOnly(serverName);
+        if (origin != null && origin.matches(originHost, port, tlsName) && origin.reusable()) {
             exchange.originReadMark = origin.bytesRead();
             origin.sendHead(request);
             exchange.log.originIp = origin.remoteIp();
@@ -297,7 +335,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             old.close();
         }
         pendingHead = request;
-        origin = OriginHandler.connect(this, ctx.channel(), edge, route.originHost(), port, snapshot.config().timeouts(),
+        origin = OriginHandler.connect(this, ctx.channel(), edge, originHost, port, snapshot.config().timeouts(),
                 tls, tlsName, route.zone().settings().ssl() == SslMode.STRICT);
     }
 
@@ -518,26 +556,20 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         completeIfDone();
     }
 
-    /** A block rule's own response (Cloudflare's action_parameters.response). */
-    private void answerCustom(FirewallRule.BlockResponse custom, HttpRequest request) {
+    /** Sends a response the edge made itself (a security decision, a challenge's answer). */
+    private void respond(FullHttpResponse response, String edgeError, HttpRequest request) {
         Exchange ex = exchange;
         ex.answeredByEdge = true;
         ex.responseStarted = true;
-        ex.log.edgeResponseStatus = custom.statusCode();
-        ex.log.edgeError = EdgeError.BLOCKED.name();
+        ex.log.edgeResponseStatus = response.status().code();
+        ex.log.edgeError = edgeError;
         releaseWebSocketSlot(ex);
         if (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request)) {
-            ex.closeAfter = true;
+            ex.closeAfter = true; // do not read a body nobody wants
         }
         if (ex.closeAfter) {
             ex.requestComplete = true;
         }
-        io.netty.handler.codec.http.FullHttpResponse response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.valueOf(custom.statusCode()),
-                io.netty.buffer.ByteBufUtil.writeUtf8(ctx.alloc(), custom.content()));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, custom.contentType())
-                .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-                .set(ForwardedHeaders.RAY_ID, ex.log.rayId);
         HttpUtil.setKeepAlive(response, !ex.closeAfter);
         ctx.writeAndFlush(response, ctx.voidPromise());
         ex.responseComplete = true;

@@ -7,6 +7,7 @@ import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.ConfigLoader;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.transport.Transport;
+import dev.pier.waf.WafRuntime;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -29,7 +30,7 @@ class ProxyHandlerTest {
 
     EmbeddedChannel channel(String settings) {
         var config = ConfigLoader.parse(TestEdge.zoneYaml("example.com", 9, settings), Path.of("."));
-        EdgeContext edge = new EdgeContext(EdgeContext.Snapshot.of(config), logs::add, usage, Transport.NIO);
+        EdgeContext edge = new EdgeContext(EdgeContext.Snapshot.of(config, WafRuntime.local()), logs::add, usage, Transport.NIO, WafRuntime.local());
         channel = new EmbeddedChannel(new ClientChannelInitializer(edge, false));
         return channel;
     }

@@ -55,8 +55,10 @@ public final class TestEdge implements AutoCloseable {
                     dns_records:
                       - { type: A, name: %1$s, content: 127.0.0.1 }
                       - { type: CNAME, name: "*.%1$s", content: 127.0.0.1 }
-                    origin_rules:
-                      - { hostname: %1$s, port: %2$d }
+                    rulesets:
+                      - phase: http_request_origin
+                        rules:
+                          - { expression: 'http.host eq "%1$s"', action: route, action_parameters: { origin: { port: %2$d } } }
                 """.formatted(zone, originPort, settings.indent(6).stripTrailing());
     }
 

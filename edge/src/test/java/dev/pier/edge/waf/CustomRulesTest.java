@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Custom rules on the upgrade request, end to end through the edge to a Jetty origin. */
 class CustomRulesTest extends EdgeWithJettyOrigin {
 
+    /** Appended to the zone's rulesets list (the test zone's origin rule comes first). */
     static final String RULES = """
-                rulesets:
                   - phase: http_request_firewall_custom
                     rules:
                       - id: allow-office
@@ -56,6 +56,8 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
             RequestLog log = edge.nextLog();
             assertThat(log.securityAction).isEqualTo("block");
             assertThat(log.securityRuleId).isEqualTo("token-required");
+            assertThat(log.securityActions).containsExactly("block");
+            assertThat(log.securityRuleIds).containsExactly("token-required");
             assertThat(log.securitySources).containsExactly("firewallCustom");
             assertThat(log.edgeResponseStatus).isEqualTo(401);
             assertThat(edge.edge.usage().zone("localhost").requests()).isEqualTo(1);
@@ -87,6 +89,7 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
             RequestLog log = edge.nextLog();
             assertThat(log.webSocket).isTrue();
             assertThat(log.securityAction).isNull();
+            assertThat(log.securityActions).isNull();
         }
     }
 
@@ -96,14 +99,17 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
             assertThat(RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost", "User-Agent: curl/8.0")))
                     .startsWith("HTTP/1.1 401"); // logged by note-curl, then blocked by token-required
             RequestLog log = edge.nextLog();
-            assertThat(log.securityLoggedRules).containsExactly("note-curl");
+            assertThat(log.securityActions).containsExactly("log", "block");
+            assertThat(log.securityRuleIds).containsExactly("note-curl", "token-required");
+            assertThat(log.securitySources).containsExactly("firewallCustom", "firewallCustom");
             assertThat(log.securityRuleId).isEqualTo("token-required");
 
             String plain = RawHttp.exchange(edge.port(), "GET /hello HTTP/1.1\r\nHost: localhost\r\nUser-Agent: curl/8\r\nConnection: close\r\n\r\n");
             assertThat(plain).startsWith("HTTP/1.1 200"); // plain HTTP is checked too; only the log rule matched
             RequestLog logged = edge.nextLog();
-            assertThat(logged.securityAction).isEqualTo("log");
-            assertThat(logged.securityRuleId).isEqualTo("note-curl");
+            assertThat(logged.securityAction).isNull(); // log does not end the request
+            assertThat(logged.securityActions).containsExactly("log");
+            assertThat(logged.securityRuleIds).containsExactly("note-curl");
         }
         // the office range skips the remaining custom rules: an upgrade without a token passes
         String fromOffice = TestEdge.zoneYaml("localhost", origin.port(), "") + RULES.replace("192.0.2.0/24", "127.0.0.0/8");
@@ -113,19 +119,21 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
             assertThat(client.next()).isEqualTo("text:from the office");
             client.socket.sendClose(1000, "").join();
             client.next();
-            assertThat(edge.nextLog().securityAction).isEqualTo("skip");
+            RequestLog skipped = edge.nextLog();
+            assertThat(skipped.securityActions).containsExactly("skip");
+            assertThat(skipped.securityRuleIds).containsExactly("allow-office");
+            assertThat(skipped.webSocket).isTrue();
         }
     }
 
     @Test
     void anInvalidRuleIsRejectedWithItsZoneRuleAndColumn() {
         String bad = TestEdge.zoneYaml("localhost", origin.port(), "") + """
-                    rulesets:
                       - phase: http_request_firewall_custom
                         rules:
                           - { id: typo, expression: 'http.hots eq "x"', action: block }
                 """;
         assertThatThrownBy(() -> TestEdge.fromYaml(bad))
-                .hasMessageContaining("zone localhost, rule typo: column 1: unknown field http.hots");
+                .hasMessageContaining("zone localhost, http_request_firewall_custom, rule typo: column 1: unknown field http.hots");
     }
 }

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Writes waf/src/main/resources/dev/pier/waf/managed/owasp.yaml: Pier's OWASP Core Ruleset.
+
+Rule ids are Cloudflare-style (32 hex characters), derived from the CRS rule number so that
+they stay the same across edits; the description starts with the CRS number, as Cloudflare's do.
+Run it after editing a rule:  python3 waf/src/build/owasp-rules.py
+"""
+import hashlib, os
+
+ARGS = "waf.args"
+HDRS = "waf.headers"
+
+def anywhere(regex, targets=(ARGS, HDRS)):
+    return " or ".join(f'any({t}[*] matches r#"{regex}"#)' for t in targets)
+
+RULES = [
+    # ---------------------------------------------------------------- SQL injection
+    ("942100", "SQL Injection Attack Detected via libinjection-style analysis", "attack-sqli", 1, "critical",
+     "any(waf_sqli(waf.args[*])) or any(waf_sqli(waf.headers[*]))"),
+    ("942190", "Detects MSSQL code execution and information gathering attempts (UNION SELECT)", "attack-sqli", 1, "critical",
+     anywhere(r"\bunion\s*(all|distinct)?\s*\(*\s*select\b")),
+    ("942160", "Detects blind SQLi tests using sleep() or benchmark()", "attack-sqli", 1, "critical",
+     anywhere(r"\b(sleep|benchmark|pg_sleep)\s*\(\s*[\d'\"(@]|waitfor\s+(delay|time)\s+['\"\d]|dbms_(pipe|lock)\.|randomblob\s*\(\s*\d{5,}")),
+    ("942140", "SQL Injection Attack: Common DB Names Detected", "attack-sqli", 1, "critical",
+     anywhere(r"information_schema|mysql\.(user|db)\b|\bsys(objects|columns|databases|logins)\b|pg_(catalog|shadow|user|database)\b|sqlite_(master|schema|version)|msysaccessobjects|\ball_tables\b|\buser_tables\b|\bdual\b.{0,20}--")),
+    ("942130", "SQL Injection Attack: SQL Boolean-based attack (tautology)", "attack-sqli", 1, "critical",
+     anywhere(r"['\"`)]\s*\)*\s*(or|and|xor|\|\||&&)\s*\(*\s*['\"`]?[\w.]*['\"`]?\s*(=|<|>|!=|<>|like|rlike|regexp|is\s)\s*\(*\s*['\"`]?[\w.]*|\b(or|and)\s+\d+\s*(=|<|>|<=|>=|<>|!=)\s*\d+\s*($|--|#|;|\))|\b(or|and)\s+['\"]\w*['\"]\s*=\s*['\"]")),
+    ("942150", "SQL Injection Attack: SQL function call after an injection", "attack-sqli", 1, "warning",
+     anywhere(r"(['\"`)]|\b(and|or|select|where|union)\b)\s*\(*\s*(extractvalue|updatexml|load_file|group_concat|concat_ws|char|chr|ascii|substring|substr|mid|hex|unhex|version|database|user|current_user|system_user|@@version|cast|convert|ifnull|iif|if|count|length|md5|make_set|elt|name_const|exp|floor|rand|json_keys|utl_inaddr\.\w+|xp_cmdshell|sp_executesql)\s*\(")),
+    ("942360", "Detects concatenated basic SQL injection and SQLLFI attempts", "attack-sqli", 1, "warning",
+     anywhere(r"\bselect\s+[\w*@,()`'\" .]{1,100}\s+from\s+[\w.`\[\]]+|\binsert\s+into\s+[\w.`]+|\bdelete\s+from\s+[\w.`]+|\bdrop\s+(table|database|schema|user)\b|\bupdate\s+[\w.`]+\s+set\s+[\w`]+\s*=|\btruncate\s+table\b|\balter\s+table\b|\bcreate\s+(table|user|function|procedure)\b|\bexec(ute)?\s+(master\.|xp_|sp_)|\bload\s+data\s+infile|\binto\s+(out|dump)file\b")),
+    ("942370", "Detects classic SQL injection probings (quote then SQL)", "attack-sqli", 1, "warning",
+     anywhere(r"^[\w.@-]*['\"`]\s*\)*\s*(;|--|#|\bor\b|\band\b|\bunion\b|\border\s+by\b|\bgroup\s+by\b|\bhaving\b|\blimit\b|\bprocedure\b|\binto\b|\bselect\b|\|\||&&)")),
+    ("942510", "SQLi bypass attempt by ticks or backticks detected", "attack-sqli", 2, "warning",
+     anywhere(r"(^|[^\w])('\s*\w+\s*'|\"\s*\w+\s*\"|`\s*\w+\s*`)\s*(=|<|>)")),
+    ("942200", "Detects MySQL comment-/space-obfuscated injections and backtick termination", "attack-sqli", 2, "warning",
+     anywhere(r",\s*\(*\s*select\b|\bselect\s*\(|@@\w+|\bchar\s*\(\s*\d+\s*(,\s*\d+\s*)+\)|0x[0-9a-f]{8,}")),
+    ("942380", "SQL Injection Attack: ORDER BY / HAVING probing", "attack-sqli", 2, "notice",
+     anywhere(r"\b(order|group)\s+by\s+\d+\b|\bhaving\s+\d+\s*=")),
+
+    # ---------------------------------------------------------------- XSS
+    ("941100", "XSS Attack Detected via libinjection-style analysis", "attack-xss", 1, "critical",
+     "any(waf_xss(waf.args[*])) or any(waf_xss(waf.headers[*]))"),
+    ("941110", "XSS Filter - Category 1: Script Tag Vector", "attack-xss", 1, "critical",
+     anywhere(r"<\s*script[^>]*>|<\s*/\s*script\s*>|<\s*script\b")),
+    ("941120", "XSS Filter - Category 2: Event Handler Vector", "attack-xss", 1, "critical",
+     anywhere(r"[\s\"'`;/0-9=\x0b\x0c]on[a-z]{3,25}[\s\x0b\x0c]*=")),
+    ("941130", "XSS Filter - Category 3: Attribute Vector", "attack-xss", 1, "critical",
+     anywhere(r"(xlink:href|formaction|srcdoc|\bstyle\s*=.*(expression|behavior|-moz-binding|url\s*\(\s*['\"]?\s*javascript))|(java|vb|live)script\s*:|data\s*:\s*(text/html|image/svg\+xml|application/(x-)?javascript)")),
+    ("941160", "NoScript XSS InjectionChecker: HTML Injection", "attack-xss", 1, "critical",
+     anywhere(r"<[a-z][a-z0-9:-]*[\s/]+[^>]*\b(src|href|style|action|background|dynsrc|lowsrc|data|code|poster)\s*=|<\s*(iframe|frame|object|embed|applet|svg|math|base|meta|link|style|form|isindex|marquee|details|video|audio|body|img|image|input|keygen|xss|portal|template)\b")),
+    ("941180", "Node-Validator Blacklist Keywords", "attack-xss", 1, "warning",
+     anywhere(r"document\s*\.\s*(cookie|write|domain|location)|\.parentnode|\.innerhtml|window\s*\.\s*location|-moz-binding|<!--|-->|\bstring\s*\.\s*fromcharcode")),
+    ("941390", "Javascript method detected", "attack-xss", 1, "warning",
+     anywhere(r"\b(alert|prompt|confirm|eval|settimeout|setinterval|atob|fetch|import)\s*(\(|`)|\bfunction\s*\(\s*\)\s*\{|=>\s*\{")),
+    ("941330", "IE XSS Filters / obfuscated vectors", "attack-xss", 2, "notice",
+     anywhere(r"\[\s*['\"`]\w+['\"`]\s*\]\s*\(|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|&#x?[0-9a-f]+")),
+
+    # ---------------------------------------------------------------- path traversal, file access
+    ("930100", "Path Traversal Attack (/../) or (/.../) in encoded form", "attack-lfi", 1, "critical",
+     r'waf.raw_uri matches r#"(?i)(%2e|%252e|%c0%ae|%e0%80%ae|%u002e|\.){2,3}(%2f|%252f|%5c|%255c|%c0%af|%c1%9c|%u2215|%u2216|%u002f|/|\\)"#'),
+    ("930110", "Path Traversal Attack (/../) or (/.../)", "attack-lfi", 1, "critical",
+     anywhere(r"(^|[/\\])\.{2,3}([/\\]|$)|\.\.;/")),
+    ("930120", "OS File Access Attempt", "attack-lfi", 1, "critical",
+     anywhere(r"(^|[/\\])(etc[/\\](passwd|shadow|group|hosts|issue|motd|mysql|httpd|apache2|nginx|crontab|fstab|sudoers)|proc[/\\](self|\d+)[/\\]|windows[/\\](win\.ini|system\.ini|system32)|boot\.ini|winnt[/\\]|inetpub[/\\]|var[/\\](log|www|lib)[/\\])|\b(win\.ini|boot\.ini|web\.config|\.htaccess|\.htpasswd|\.bash_history|id_rsa|authorized_keys|wp-config\.php|\.git/(config|head)|\.env\b)")),
+    ("930130", "Restricted File Access Attempt", "attack-lfi", 1, "critical",
+     r'waf.args[0] matches r#"(^|/)\.(git|svn|hg|bzr|env|aws|ssh|ds_store|htaccess|htpasswd|idea|vscode|docker)(/|$)|/(web-inf|meta-inf)(/|$)|\.(bak|old|orig|swp|sql|dump)$"#'),
+    ("930140", "Remote File Inclusion: URL scheme a server would fetch", "attack-lfi", 1, "critical",
+     anywhere(r"^(file|php|phar|zip|data|expect|glob|jar|gopher|dict|ldap|tftp|netdoc)\s*:|(php|phar|zip|expect)://|file:/{1,3}[a-z]")),
+
+    # ---------------------------------------------------------------- remote code execution
+    ("932100", "Remote Command Execution: Unix Command Injection", "attack-rce", 1, "critical",
+     anywhere(r"([;&|`\n]|\$\(|^)\s*\(*\s*(cat|ls|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ksh|csh|dash|python[23]?|perl|ruby|php|echo|ping|nslookup|dig|host|rm|chmod|chown|kill|ps|sleep|tail|head|more|less|nmap|telnet|ftp|tftp|base64|ifconfig|env|printenv|awk|sed|xargs|busybox|sudo|su|passwd|useradd|crontab|systemctl|service|socat|mkfifo|touch|cp|mv|find|grep|tar|unzip|gcc|openssl|time)(\s|$|;|\||&|<|>|\))")),
+    ("932105", "Remote Command Execution: command substitution", "attack-rce", 1, "critical",
+     anywhere(r"\$\(\s*[a-z/]|`\s*(cat|ls|id|whoami|uname|wget|curl|nc|bash|sh|sleep|ping|echo|rm)\b[^`]*`|\$\{ifs\}|\$ifs\b|\{[a-z]+,[^}]*\}")),
+    ("932110", "Remote Command Execution: Windows Command Injection", "attack-rce", 1, "critical",
+     anywhere(r"\bcmd(\.exe)?\s*/[ck]\b|\bpowershell(\.exe)?\b|\bnet\s+(user|localgroup|view)\b|\b(certutil|bitsadmin|wscript|cscript|rundll32|regsvr32|mshta|wmic)(\.exe)?\b|[;&|]\s*(dir|type|ipconfig|systeminfo|tasklist|whoami|ver)\b")),
+    ("932130", "Remote Command Execution: Unix Shell Expression", "attack-rce", 1, "critical",
+     anywhere(r"/bin/(ba|z|k|c|da|tc)?sh\b|/usr/bin/(id|whoami|env|perl|python[23]?|php|wget|curl|nc)\b|/dev/(tcp|udp)/|\$\{(path|home|shell|ifs)\}|\b(nc|ncat|netcat)\s+(-[a-z]+\s+)*[\d.]+\s+\d+|\bbash\s+-[ci]\b|\bsh\s+-c\b")),
+    ("932160", "Remote Command Execution: Shellshock (CVE-2014-6271)", "attack-rce", 1, "critical",
+     anywhere(r"\(\s*\)\s*\{.*;\s*\}")),
+    ("932170", "Remote Command Execution: Log4Shell / JNDI lookup (CVE-2021-44228)", "attack-rce", 1, "critical",
+     anywhere(r"\$\{\s*(jndi|\$\{|env:|sys:|lower:|upper:|date:|java:|base64:|::-|main:|ctx:|k8s:|docker:|spring:|web:|bundle:)")),
+    ("933100", "PHP Injection Attack: opening tag or dangerous function", "attack-rce", 1, "critical",
+     anywhere(r"<\?(php|=)|\b(phpinfo|system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec|assert|base64_decode|file_get_contents|file_put_contents|fopen|include|include_once|require|require_once|eval|create_function|call_user_func|preg_replace)\s*\(")),
+    ("934100", "Node.js Injection Attack", "attack-rce", 1, "critical",
+     anywhere(r"require\s*\(\s*['\"`](child_process|fs|net|os|vm)['\"`]|process\.(mainmodule|binding|env)|child_process|\.constructor\s*\(\s*['\"`]return|__proto__|constructor\s*\[\s*['\"]prototype")),
+    ("944100", "Java / expression language injection", "attack-rce", 1, "critical",
+     anywhere(r"java\.lang\.(runtime|processbuilder|system|class)|getruntime\s*\(|\bclass\.module\.classloader|#\{[^}]*\}|%\{[^}]*(#|@|\.)[^}]*\}|\$\{[^}]*(runtime|getclass|classloader|exec|forname)[^}]*\}")),
+    ("934200", "Server-side template injection", "attack-rce", 1, "critical",
+     anywhere(r"\{\{.*(__class__|__globals__|__builtins__|__import__|config|self\.|request\.|lipsum|cycler|joiner|namespace|\d+\s*[*+]\s*\d+).*\}\}|\{%.*(import|include|exec|for|set).*%\}|<%=?.*%>|\$\{\d+\s*[*+]\s*\d+\}")),
+    ("934110", "Server-side request forgery: cloud metadata and internal schemes", "attack-rce", 1, "critical",
+     anywhere(r"169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200|fd00:ec2::254|(gopher|dict|ldap|jar|netdoc)://")),
+
+    # ---------------------------------------------------------------- scanners
+    ("913100", "Found User-Agent associated with security scanner", "attack-reputation-scanner", 1, "critical",
+     r'lower(http.user_agent) matches r#"sqlmap|nikto|nmap|masscan|zgrab|nuclei|wpscan|dirbuster|gobuster|\bdirb\b|acunetix|nessus|openvas|w3af|arachni|\bzap\b|owasp|burp|netsparker|invicti|appscan|webinspect|havij|commix|jaeles|\bffuf\b|wfuzz|feroxbuster|whatweb|skipfish|paros|grabber|\bvega\b|xsser|fimap|jbrofuzz|morfeus|zmeu|absinthe|bsqlbf|brutus|cgichk|interactsh|qualys|censysinspect|internet-measurement|l9explore|leakix|crawlergo|\bxray\b|nmap scripting engine|hydra|medusa|metasploit|sqlninja|pangolin|webshag|httprint|wapiti|dotdotpwn|joomscan|droopescan|cmsmap|zgrab|detectify|intruder\.io|probely|\bjorgee\b|mozilla/5\.0 sf/|openvas|netlab360"#'),
+    ("913110", "Found request header associated with security scanner", "attack-reputation-scanner", 1, "critical",
+     r'any(http.request.headers.names[*] in {"acunetix-product" "acunetix-scanning-agreement" "acunetix-user-agreement" "x-scanner" "x-wipp" "x-request-memo" "x-scan-memo" "x-ratproxy-loop" "bxss"})'),
+    ("913120", "Found request filename or argument associated with security scanner", "attack-reputation-scanner", 1, "critical",
+     anywhere(r"acunetix|nessus|netsparker|bxss\.me|burpcollaborator|oastify|\boast\.(pro|live|site|online|fun|me)\b|interact\.sh|dnslog\.cn|ceye\.io|\bxss\.ht\b|canarytokens")),
+
+    # ---------------------------------------------------------------- protocol
+    ("920270", "Invalid character in request (null or control character)", "attack-protocol", 1, "critical",
+     r'waf.raw_uri matches r#"(?i)%(00|0[1-8bcef]|1[0-9a-f]|7f)|%u00[01][0-9a-f]"#'),
+    ("921130", "HTTP Response Splitting / header injection (CR or LF in the request)", "attack-protocol", 1, "critical",
+     r'waf.raw_uri matches r#"(?i)(%0d|%0a|%250d|%250a|%u000d|%u000a|%e5%98%8a|%e5%98%8d)"# or any(http.request.headers.values[*] matches r#"(?i)%0d|%0a"#)'),
+    ("920100", "Invalid percent-encoding in the request target", "attack-protocol", 1, "warning",
+     r'waf.raw_uri matches r#"%([^0-9a-fA-FuU]|[0-9a-fA-F]([^0-9a-fA-F]|$)|$)"#'),
+    ("920170", "GET or HEAD request with a body (Content-Length or Transfer-Encoding)", "attack-protocol", 1, "critical",
+     r'http.request.method in {"GET" "HEAD"} and (any(http.request.headers.names[*] eq "transfer-encoding") or any(http.request.headers["content-length"][*] ne "0"))'),
+    ("920180", "Duplicated or conflicting headers a client never repeats", "attack-protocol", 1, "critical",
+     r'len(http.request.headers["host"]) > 1 or len(http.request.headers["sec-websocket-version"]) > 1 or len(http.request.headers["sec-websocket-key"]) > 1 or len(http.request.headers["content-length"]) > 1 or len(http.request.headers["upgrade"]) > 1'),
+    ("920380", "Too many arguments, or an argument name too long", "attack-protocol", 1, "critical",
+     r'len(http.request.uri.args.names) > 255 or any(len(http.request.uri.args.names[*]) > 100)'),
+    ("920390", "Total arguments size exceeded", "attack-protocol", 2, "warning",
+     r'len(http.request.uri.query) > 6000'),
+]
+
+def rule_id(number):
+    return hashlib.md5(("pier-owasp:" + number).encode()).hexdigest()
+
+def block(text, indent):
+    pad = " " * indent
+    return "|-\n" + "\n".join(pad + line for line in text.split("\n"))
+
+out = ["# Pier's OWASP Core Ruleset: written by waf/src/build/owasp-rules.py; edit that, then run it.",
+       "# Each rule adds its severity's points (critical 25, error 20, warning 15, notice 10) to the",
+       "# anomaly score; the anomaly rule acts when the score reaches its threshold.",
+       "id: 4814384a9e5d4991b9815dcfc25d2f1f",
+       "name: Pier OWASP Core Ruleset",
+       "anomaly:",
+       "  id: 6179ae15870a4bb7b2d480d4843b323c",
+       '  description: "949110: Inbound Anomaly Score Exceeded"',
+       "  action: block",
+       "  score_threshold: 40",
+       "rules:"]
+for number, desc, cat, level, sev, expr in RULES:
+    out.append(f"  - id: {rule_id(number)}")
+    out.append(f'    description: "{number}: {desc}"')
+    out.append(f"    categories: [{cat}, paranoia-level-{level}]")
+    out.append(f"    severity: {sev}")
+    out.append("    expression: " + block(expr, 6))
+path = os.path.join(os.path.dirname(__file__), "..", "main", "resources", "dev", "pier", "waf", "managed", "owasp.yaml")
+with open(os.path.normpath(path), "w") as f:
+    f.write("\n".join(out) + "\n")
+print(len(RULES), "rules ->", os.path.normpath(path))

@@ -1,0 +1,152 @@
+package dev.pier.waf;
+
+import dev.pier.rules.Context;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Fills a rules {@link Context} with one HTTP request's fields as Cloudflare defines them:
+ * header and argument maps keyed by lower-cased names, holding arrays of values. Only the
+ * fields some rule reads are computed, so a zone with two origin rules on {@code http.host}
+ * pays for {@code http.host} alone.
+ */
+public final class RequestFields {
+
+    /** The request as the edge parsed it. */
+    public record Request(String method, String uri, String version, Iterable<Map.Entry<String, String>> headers,
+                          String host, InetAddress client, boolean tls, String rayId, int edgePort) {
+    }
+
+    /** Fields made from the headers: asking for any of them fills them all. */
+    private static final Set<String> HEADER_FIELDS = Set.of("http.user_agent", "http.referer", "http.cookie",
+            "http.x_forwarded_for", "http.request.cookies");
+
+    private RequestFields() {
+    }
+
+    public static Context of(Request r, Set<String> needed) {
+        Context c = new Context(WafScheme.SCHEME);
+        String uri = r.uri();
+        int q = uri.indexOf('?');
+        String rawPath = q < 0 ? uri : uri.substring(0, q);
+        String query = q < 0 ? "" : uri.substring(q + 1);
+        c.set("http.host", r.host())
+                .set("http.request.method", r.method())
+                .set("http.request.uri", uri)
+                .set("http.request.uri.path", rawPath)
+                .set("http.request.uri.query", query)
+                .set("http.request.full_uri", (r.tls() ? "https://" : "http://") + r.host() + uri)
+                .set("http.request.version", r.version())
+                .set("ssl", r.tls())
+                .set("cf.ray_id", r.rayId())
+                .set("cf.edge.server_port", (long) r.edgePort());
+        if (r.client() != null) {
+            c.set("ip.src", r.client());
+        }
+        if (needed.stream().anyMatch(n -> n.startsWith("http.request.uri.args"))) {
+            Map<String, List<String>> args = arguments(query);
+            List<String> values = new ArrayList<>();
+            args.values().forEach(values::addAll);
+            c.set("http.request.uri.args", args)
+                    .set("http.request.uri.args.names", List.copyOf(args.keySet()))
+                    .set("http.request.uri.args.values", values);
+        }
+        if (needed.stream().anyMatch(n -> n.startsWith("http.request.headers") || HEADER_FIELDS.contains(n))) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            List<String> values = new ArrayList<>();
+            for (Map.Entry<String, String> h : r.headers()) {
+                headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(h.getValue());
+                values.add(h.getValue());
+            }
+            String cookie = first(headers, "cookie");
+            c.set("http.request.headers", headers)
+                    .set("http.request.headers.names", List.copyOf(headers.keySet()))
+                    .set("http.request.headers.values", values)
+                    .set("http.user_agent", first(headers, "user-agent"))
+                    .set("http.referer", first(headers, "referer"))
+                    .set("http.cookie", cookie)
+                    .set("http.x_forwarded_for", first(headers, "x-forwarded-for"))
+                    .set("http.request.cookies", cookies(headers.getOrDefault("cookie", List.of())));
+        }
+        c.set("http.request.timestamp.sec", System.currentTimeMillis() / 1000);
+        return c;
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        List<String> v = headers.get(name);
+        return v == null ? "" : v.get(0);
+    }
+
+    /** Query arguments, decoded leniently: a malformed escape stays as it is (rules may want to see it). */
+    static Map<String, List<String>> arguments(String query) {
+        Map<String, List<String>> args = new LinkedHashMap<>();
+        if (query.isEmpty()) {
+            return args;
+        }
+        for (String pair : query.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            args.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        }
+        return args;
+    }
+
+    static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        byte[] out = new byte[s.length()];
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '+') {
+                out[n++] = ' ';
+            } else if (ch == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                out[n++] = (byte) (Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else if (ch < 0x80) {
+                out[n++] = (byte) ch;
+            } else {
+                byte[] utf8 = String.valueOf(ch).getBytes(StandardCharsets.UTF_8);
+                if (n + utf8.length > out.length) {
+                    out = java.util.Arrays.copyOf(out, out.length * 2 + utf8.length);
+                }
+                System.arraycopy(utf8, 0, out, n, utf8.length);
+                n += utf8.length;
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Cookie header values → name → values, the way browsers send them ({@code a=1; b=2}). */
+    static Map<String, List<String>> cookies(List<String> headerValues) {
+        Map<String, List<String>> cookies = new LinkedHashMap<>();
+        for (String header : headerValues) {
+            for (String part : header.split(";")) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int eq = p.indexOf('=');
+                String name = eq < 0 ? p : p.substring(0, eq).trim();
+                String value = eq < 0 ? "" : p.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                cookies.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+            }
+        }
+        return cookies;
+    }
+}

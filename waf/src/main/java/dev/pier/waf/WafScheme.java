@@ -1,0 +1,32 @@
+package dev.pier.waf;
+
+import dev.pier.rules.Scheme;
+import dev.pier.rules.StandardFields;
+import dev.pier.rules.Type;
+import dev.pier.waf.managed.Detectors;
+import java.util.List;
+
+/**
+ * The one scheme of the request phases: Cloudflare's request fields, the WAF attack scores,
+ * and the inputs and detection functions the managed rules are written with.
+ */
+public final class WafScheme {
+
+    /** Normalised inspection targets: query argument names and values, cookie values, the path. */
+    public static final String ARGS = "waf.args";
+    /** Normalised values of the request headers a browser does not fill itself (User-Agent, Referer, custom ones). */
+    public static final String HEADERS = "waf.headers";
+    /** The request target exactly as received, for protocol anomalies that decoding would hide. */
+    public static final String RAW_URI = "waf.raw_uri";
+
+    public static final Scheme SCHEME = StandardFields.requestFields()
+            .field(ARGS, Type.arrayOf(Type.BYTES))
+            .field(HEADERS, Type.arrayOf(Type.BYTES))
+            .field(RAW_URI, Type.BYTES)
+            .function("waf_sqli", Type.BOOL, List.of(Type.BYTES), a -> Detectors.sqli((String) a[0]))
+            .function("waf_xss", Type.BOOL, List.of(Type.BYTES), a -> Detectors.xss((String) a[0]))
+            .build();
+
+    private WafScheme() {
+    }
+}

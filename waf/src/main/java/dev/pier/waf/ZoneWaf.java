@@ -1,0 +1,328 @@
+package dev.pier.waf;
+
+import dev.pier.config.Zone;
+import dev.pier.config.ruleset.ActionParameters;
+import dev.pier.config.ruleset.Phase;
+import dev.pier.config.ruleset.RateLimit;
+import dev.pier.config.ruleset.RuleAction;
+import dev.pier.config.ruleset.Ruleset;
+import dev.pier.config.ruleset.RulesetRule;
+import dev.pier.rules.Context;
+import dev.pier.rules.Expression;
+import dev.pier.rules.RuleException;
+import dev.pier.waf.managed.AttackScore;
+import dev.pier.waf.managed.ManagedExecution;
+import dev.pier.waf.managed.ManagedInputs;
+import dev.pier.waf.ratelimit.RateLimiter;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A zone's rulesets, compiled once per configuration snapshot and run for every request in
+ * Cloudflare's order: origin rules, custom rules, rate limiting, managed rules. Only the rate
+ * limiting phase may wait (for shared counters in Redis); everything else runs on the caller's
+ * thread, and without shared counters the returned stage is already complete.
+ */
+public final class ZoneWaf {
+
+    public static final ZoneWaf NONE = new ZoneWaf();
+
+    private record Rule(RulesetRule rule, Expression expression) {
+    }
+
+    private record LimitRule(RulesetRule rule, Expression expression, Expression counting, List<Expression> characteristics) {
+    }
+
+    private record ManagedRule(RulesetRule rule, Expression expression, ManagedExecution execution) {
+    }
+
+    private final String zone;
+    private final List<Rule> origin;
+    private final List<Rule> custom;
+    private final List<LimitRule> rateLimits;
+    private final List<ManagedRule> managed;
+    private final Set<String> fields;
+    private final boolean scoresBeforeCustom;
+    private final WafRuntime runtime;
+
+    private ZoneWaf() {
+        this.zone = "";
+        this.origin = List.of();
+        this.custom = List.of();
+        this.rateLimits = List.of();
+        this.managed = List.of();
+        this.fields = Set.of();
+        this.scoresBeforeCustom = false;
+        this.runtime = null;
+    }
+
+    private ZoneWaf(String zone, List<Rule> origin, List<Rule> custom, List<LimitRule> rateLimits, List<ManagedRule> managed,
+                    WafRuntime runtime) {
+        this.zone = zone;
+        this.origin = List.copyOf(origin);
+        this.custom = List.copyOf(custom);
+        this.rateLimits = List.copyOf(rateLimits);
+        this.managed = List.copyOf(managed);
+        this.runtime = runtime;
+        Set<String> used = new TreeSet<>();
+        for (Rule r : origin) {
+            used.addAll(r.expression().fields());
+        }
+        for (Rule r : custom) {
+            used.addAll(r.expression().fields());
+            if (r.rule().action().isChallenge()) {
+                used.addAll(List.of("http.request.cookies", "ip.src", "http.user_agent"));
+            }
+        }
+        for (LimitRule r : rateLimits) {
+            used.addAll(r.expression().fields());
+            if (r.counting() != null) {
+                used.addAll(r.counting().fields());
+            }
+            r.characteristics().forEach(c -> used.addAll(c.fields()));
+            used.addAll(List.of("http.request.cookies", "ip.src", "http.user_agent"));
+        }
+        for (ManagedRule r : managed) {
+            used.addAll(r.expression().fields());
+        }
+        this.scoresBeforeCustom = used.stream().anyMatch(f -> f.startsWith("cf.waf.score"));
+        if (!managed.isEmpty() || scoresBeforeCustom) {
+            used.addAll(ManagedInputs.SOURCES);
+            used.addAll(List.of("http.request.cookies", "ip.src", "http.user_agent"));
+        }
+        this.fields = Set.copyOf(used);
+    }
+
+    /**
+     * Compiles a zone's rulesets.
+     *
+     * @throws IllegalArgumentException naming the zone, phase and rule when an expression is not
+     *         valid or a managed ruleset is unknown
+     */
+    public static ZoneWaf compile(Zone zone, WafRuntime runtime) {
+        if (zone.rulesets().isEmpty()) {
+            return NONE;
+        }
+        List<Rule> origin = simple(zone, Phase.HTTP_REQUEST_ORIGIN);
+        List<Rule> custom = simple(zone, Phase.HTTP_REQUEST_FIREWALL_CUSTOM);
+        List<LimitRule> limits = new ArrayList<>();
+        List<ManagedRule> managed = new ArrayList<>();
+        Ruleset rl = zone.ruleset(Phase.HTTP_RATELIMIT);
+        if (rl != null) {
+            for (RulesetRule r : enabled(rl)) {
+                RateLimit limit = r.ratelimit();
+                List<Expression> characteristics = new ArrayList<>();
+                for (String c : limit.characteristics()) {
+                    characteristics.add(compile(zone, rl.phase(), r, c, true));
+                }
+                Expression counting = limit.countingExpression().isBlank() ? null
+                        : compile(zone, rl.phase(), r, limit.countingExpression(), false);
+                limits.add(new LimitRule(r, compile(zone, rl.phase(), r, r.expression(), false), counting, characteristics));
+            }
+        }
+        Ruleset m = zone.ruleset(Phase.HTTP_REQUEST_FIREWALL_MANAGED);
+        if (m != null) {
+            for (RulesetRule r : enabled(m)) {
+                ManagedExecution execution = null;
+                if (r.action() == RuleAction.EXECUTE) {
+                    try {
+                        execution = runtime.managed().execute(r.parameters().execute());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(where(zone, m.phase(), r) + e.getMessage(), e);
+                    }
+                }
+                managed.add(new ManagedRule(r, compile(zone, m.phase(), r, r.expression(), false), execution));
+            }
+        }
+        return new ZoneWaf(zone.name(), origin, custom, limits, managed, runtime);
+    }
+
+    private static List<Rule> simple(Zone zone, Phase phase) {
+        Ruleset ruleset = zone.ruleset(phase);
+        List<Rule> out = new ArrayList<>();
+        if (ruleset != null) {
+            for (RulesetRule r : enabled(ruleset)) {
+                out.add(new Rule(r, compile(zone, phase, r, r.expression(), false)));
+            }
+        }
+        return out;
+    }
+
+    private static List<RulesetRule> enabled(Ruleset ruleset) {
+        return ruleset.rules().stream().filter(RulesetRule::enabled).toList();
+    }
+
+    private static Expression compile(Zone zone, Phase phase, RulesetRule rule, String source, boolean value) {
+        try {
+            return value ? Expression.parseValue(WafScheme.SCHEME, source) : Expression.parse(WafScheme.SCHEME, source);
+        } catch (RuleException e) {
+            throw new IllegalArgumentException(where(zone, phase, rule) + e.getMessage(), e);
+        }
+    }
+
+    private static String where(Zone zone, Phase phase, RulesetRule rule) {
+        return "zone " + zone.name() + ", " + phase.id() + ", rule " + rule.id() + ": ";
+    }
+
+    public boolean isEmpty() {
+        return origin.isEmpty() && custom.isEmpty() && rateLimits.isEmpty() && managed.isEmpty();
+    }
+
+    /** The request fields some rule reads: the edge fills only these. */
+    public Set<String> fields() {
+        return fields;
+    }
+
+    /**
+     * Runs the phases over one request's fields.
+     *
+     * @param request   the request's fields (at least {@link #fields()}); the WAF adds its own
+     * @param nowMillis the request's time
+     */
+    public CompletionStage<Verdict> evaluate(Context request, long nowMillis) {
+        Verdict verdict = new Verdict();
+        for (Rule r : origin) {
+            if (r.expression().matches(request)) {
+                verdict.route(r.rule().parameters().route());
+            }
+        }
+        if (!managed.isEmpty() || scoresBeforeCustom) {
+            ManagedInputs.fill(request);
+        }
+        if (scoresBeforeCustom) {
+            AttackScore score = runtime.managed().attackScore(request);
+            score.into(request);
+            verdict.scores(score.overall(), score.sqli(), score.xss(), score.rce());
+        }
+        Set<Phase> skipped = EnumSet.noneOf(Phase.class);
+        for (Rule r : custom) {
+            if (!r.expression().matches(request)) {
+                continue;
+            }
+            RulesetRule rule = r.rule();
+            switch (rule.action()) {
+                case LOG -> verdict.acted("log", rule.id(), Verdict.FIREWALL_CUSTOM);
+                case SKIP -> {
+                    if (rule.logging()) {
+                        verdict.acted("skip", rule.id(), Verdict.FIREWALL_CUSTOM);
+                    }
+                    ActionParameters.Skip skip = rule.parameters().skip();
+                    for (Phase p : Phase.values()) {
+                        if (skip.skips(p)) {
+                            skipped.add(p);
+                        }
+                    }
+                    if (skip.currentRuleset()) {
+                        return rateLimits(request, nowMillis, verdict, skipped, 0);
+                    }
+                }
+                default -> {
+                    if (!cleared(rule.action(), request, nowMillis)) {
+                        verdict.terminate(rule.action(), rule.id(), Verdict.FIREWALL_CUSTOM, rule.parameters().response());
+                        return CompletableFuture.completedFuture(verdict);
+                    }
+                }
+            }
+        }
+        return rateLimits(request, nowMillis, verdict, skipped, 0);
+    }
+
+    private CompletionStage<Verdict> rateLimits(Context request, long now, Verdict verdict, Set<Phase> skipped, int from) {
+        if (!skipped.contains(Phase.HTTP_RATELIMIT)) {
+            for (int i = from; i < rateLimits.size(); i++) {
+                LimitRule r = rateLimits.get(i);
+                if (!r.expression().matches(request)) {
+                    continue;
+                }
+                boolean counts = r.counting() == null || r.counting().matches(request);
+                int next = i + 1;
+                return runtime.limiter().hit(key(r, request), r.rule().ratelimit(), counts, now)
+                        .thenCompose(outcome -> {
+                            if (outcome.limited() && limited(r.rule(), request, now, verdict, outcome.retryAfterSeconds())) {
+                                return CompletableFuture.completedFuture(verdict);
+                            }
+                            return rateLimits(request, now, verdict, skipped, next);
+                        });
+            }
+        }
+        managed(request, now, verdict, skipped);
+        return CompletableFuture.completedFuture(verdict);
+    }
+
+    /** Acts on a rate limit that was exceeded; returns true when that ends the request. */
+    private boolean limited(RulesetRule rule, Context request, long now, Verdict verdict, long retryAfter) {
+        if (rule.action() == RuleAction.LOG) {
+            verdict.acted("log", rule.id(), Verdict.RATE_LIMIT);
+            return false;
+        }
+        if (cleared(rule.action(), request, now)) {
+            return false;
+        }
+        ActionParameters.Response response = rule.parameters().response();
+        verdict.terminate(rule.action(), rule.id(), Verdict.RATE_LIMIT, response);
+        verdict.retryAfter(retryAfter);
+        return true;
+    }
+
+    private void managed(Context request, long now, Verdict verdict, Set<Phase> skipped) {
+        if (skipped.contains(Phase.HTTP_REQUEST_FIREWALL_MANAGED)) {
+            return;
+        }
+        for (ManagedRule r : managed) {
+            if (!r.expression().matches(request)) {
+                continue;
+            }
+            switch (r.rule().action()) {
+                case LOG -> verdict.acted("log", r.rule().id(), Verdict.FIREWALL_MANAGED);
+                case SKIP -> {
+                    if (r.rule().logging()) {
+                        verdict.acted("skip", r.rule().id(), Verdict.FIREWALL_MANAGED);
+                    }
+                    return;
+                }
+                default -> {
+                    ManagedExecution.Result result = r.execution().run(request, action -> cleared(action, request, now));
+                    AttackScore score = result.score();
+                    verdict.scores(score.overall(), score.sqli(), score.xss(), score.rce());
+                    result.logged().forEach(id -> verdict.acted("log", id, Verdict.FIREWALL_MANAGED));
+                    if (result.action() != null) {
+                        verdict.terminate(result.action(), result.ruleId(), Verdict.FIREWALL_MANAGED, null);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether a challenge action is already passed: the request carries a valid clearance. */
+    private boolean cleared(RuleAction action, Context request, long now) {
+        if (!action.isChallenge()) {
+            return false;
+        }
+        Object cookies = request.get("http.request.cookies");
+        Object ip = request.get("ip.src");
+        if (!(cookies instanceof Map<?, ?> jar) || !(ip instanceof InetAddress client)
+                || !(jar.get(runtime.clearances().cookieName()) instanceof List<?> values) || values.isEmpty()) {
+            return false;
+        }
+        Object ua = request.get("http.user_agent");
+        return runtime.clearances().valid(String.valueOf(values.get(0)), zone, client, ua == null ? "" : ua.toString(), now);
+    }
+
+    /** The counter key: zone, rule and the values of the characteristics, so zones and rules never share a counter. */
+    private String key(LimitRule r, Context request) {
+        StringBuilder key = new StringBuilder(zone).append('\u0000').append(r.rule().id());
+        for (Expression c : r.characteristics()) {
+            Object v = c.value(request);
+            key.append('\u0000').append(v instanceof InetAddress ip ? ip.getHostAddress() : String.valueOf(v));
+        }
+        return key.toString();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.pier.waf.managed;
+
+import dev.pier.rules.Context;
+import dev.pier.waf.WafScheme;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Fills the managed rules' inputs from a request's fields: every place an attacker controls,
+ * decoded the way attackers encode (percent-encoding, again and again; HTML entities; SQL
+ * comments standing for spaces), lower-cased and with whitespace collapsed, so that one
+ * pattern catches every spelling. This is what the OWASP Core Ruleset's transformations do.
+ */
+public final class ManagedInputs {
+
+    /** The request fields the inputs are made from. */
+    public static final Set<String> SOURCES = Set.of("http.request.uri", "http.request.uri.path", "http.request.uri.args",
+            "http.request.cookies", "http.request.headers");
+
+    /**
+     * Headers whose values browsers and WebSocket clients fill themselves in a fixed grammar;
+     * inspecting them would only find false positives. Cookies are inspected one by one.
+     */
+    private static final Set<String> NOT_INSPECTED = Set.of("host", "connection", "upgrade", "sec-websocket-key",
+            "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "accept", "accept-encoding",
+            "accept-language", "cache-control", "pragma", "cookie", "authorization", "sec-fetch-site", "sec-fetch-mode",
+            "sec-fetch-dest", "sec-fetch-user", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "dnt",
+            "upgrade-insecure-requests", "priority", "if-none-match", "if-modified-since", "te", "origin");
+
+    private ManagedInputs() {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static void fill(Context request) {
+        List<String> args = new ArrayList<>();
+        Object path = request.get("http.request.uri.path");
+        if (path instanceof String p) {
+            args.add(Normalizer.normalize(p));
+        }
+        addAll(args, (Map<String, List<String>>) request.get("http.request.uri.args"));
+        addAll(args, (Map<String, List<String>>) request.get("http.request.cookies"));
+        List<String> headers = new ArrayList<>();
+        Object h = request.get("http.request.headers");
+        if (h instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!NOT_INSPECTED.contains(e.getKey())) {
+                    for (Object v : (List<?>) e.getValue()) {
+                        headers.add(Normalizer.normalize(String.valueOf(v)));
+                    }
+                }
+            }
+        }
+        Object raw = request.get("http.request.uri");
+        request.set(WafScheme.ARGS, args)
+                .set(WafScheme.HEADERS, headers)
+                .set(WafScheme.RAW_URI, raw instanceof String s ? s : "");
+    }
+
+    private static void addAll(List<String> out, Map<String, List<String>> map) {
+        if (map == null) {
+            return;
+        }
+        for (Map.Entry<String, List<String>> e : map.entrySet()) {
+            out.add(Normalizer.normalize(e.getKey()));
+            for (String v : e.getValue()) {
+                out.add(Normalizer.normalize(v));
+            }
+        }
+    }
+}

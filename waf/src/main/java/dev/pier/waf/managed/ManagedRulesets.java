@@ -1,0 +1,105 @@
+package dev.pier.waf.managed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pier.config.ruleset.ActionParameters;
+import dev.pier.config.ruleset.RuleAction;
+import dev.pier.rules.Context;
+import dev.pier.rules.Expression;
+import dev.pier.rules.RuleException;
+import dev.pier.waf.WafScheme;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The managed rulesets Pier ships, by id; built once per process. */
+public final class ManagedRulesets {
+
+    /** Pier's OWASP Core Ruleset, under the id of Cloudflare's. */
+    public static final String OWASP = "4814384a9e5d4991b9815dcfc25d2f1f";
+    /** Cloudflare's own Managed Ruleset: its rules are Cloudflare's and not shipped here. */
+    static final String CLOUDFLARE_MANAGED = "efb7b8c949ac4650a09736fc376e9aee";
+
+    private final Map<String, ManagedRuleset> rulesets;
+    private final ManagedExecution defaults;
+
+    private ManagedRulesets(Map<String, ManagedRuleset> rulesets) {
+        this.rulesets = Map.copyOf(rulesets);
+        this.defaults = new ManagedExecution(rulesets.get(OWASP), ActionParameters.Overrides.NONE);
+    }
+
+    /** The rulesets in Pier's resources. */
+    public static ManagedRulesets builtIn() {
+        ManagedRuleset owasp = load("owasp.yaml");
+        return new ManagedRulesets(Map.of(owasp.id(), owasp));
+    }
+
+    public ManagedRuleset get(String id) {
+        return rulesets.get(id);
+    }
+
+    /**
+     * Compiles an {@code execute} action: the ruleset with its overrides applied.
+     *
+     * @throws IllegalArgumentException for an unknown ruleset, or an override naming a rule
+     *         the ruleset does not have
+     */
+    public ManagedExecution execute(ActionParameters.Execute execute) {
+        ManagedRuleset ruleset = rulesets.get(execute.id());
+        if (ruleset == null) {
+            throw new IllegalArgumentException("execute: " + execute.id() + " (expected: " + OWASP + ", the OWASP Core Ruleset"
+                    + (execute.id().equals(CLOUDFLARE_MANAGED) ? "; Cloudflare's own Managed Ruleset is not shipped with Pier" : "")
+                    + ")");
+        }
+        return new ManagedExecution(ruleset, execute.overrides());
+    }
+
+    /** The WAF attack scores of a request, by the OWASP rules at their defaults (for {@code cf.waf.score} in any phase). */
+    public AttackScore attackScore(Context request) {
+        return defaults.score(request);
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static ManagedRuleset load(String resource) {
+        JsonNode root;
+        try (InputStream in = ManagedRulesets.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("managed ruleset " + resource + " is missing from the classpath");
+            }
+            root = YAML.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<ManagedRuleset.Rule> rules = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (JsonNode r : root.get("rules")) {
+            String id = r.get("id").asText();
+            if (!ids.add(id)) {
+                throw new IllegalStateException(resource + ": rule " + id + " appears twice");
+            }
+            Set<String> categories = new LinkedHashSet<>();
+            r.get("categories").forEach(c -> categories.add(c.asText()));
+            int level = categories.stream().filter(c -> c.startsWith("paranoia-level-"))
+                    .mapToInt(c -> Integer.parseInt(c.substring("paranoia-level-".length()))).findFirst().orElse(1);
+            Expression expression;
+            try {
+                expression = Expression.parse(WafScheme.SCHEME, r.get("expression").asText());
+            } catch (RuleException e) {
+                throw new IllegalStateException(resource + ": rule " + id + ": " + e.getMessage(), e);
+            }
+            rules.add(new ManagedRuleset.Rule(id, r.get("description").asText(), Set.copyOf(categories),
+                    Severity.of(r.get("severity").asText()), level, expression));
+        }
+        JsonNode a = root.get("anomaly");
+        ManagedRuleset.AnomalyRule anomaly = new ManagedRuleset.AnomalyRule(a.get("id").asText(), a.get("description").asText(),
+                RuleAction.of(a.get("action").asText()), a.get("score_threshold").asInt());
+        return new ManagedRuleset(root.get("id").asText(), root.get("name").asText(), rules, anomaly);
+    }
+}
