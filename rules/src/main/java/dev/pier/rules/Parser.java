@@ -303,6 +303,9 @@ final class Parser {
         Node node;
         if (t.kind() == Kind.IDENT && peek().kind() == Kind.LPAREN) {
             node = call(t);
+        } else if (t.kind() == Kind.IDENT && scheme.field(t.text()) == null
+                && (t.text().equals("true") || t.text().equals("false"))) {
+            node = new Node.Literal(t.text().equals("true"), Type.BOOL, t.column()); // "expression": "true" matches every request
         } else if (t.kind() == Kind.IDENT) {
             Scheme.Field field = scheme.field(t.text());
             if (field == null) {

@@ -41,6 +41,14 @@ class SchemeExtensionTest {
     }
 
     @Test
+    void trueAndFalseAreExpressions() {
+        Context c = new Context(SCHEME);
+        assertThat(Expression.parse(SCHEME, "true").matches(c)).isTrue();
+        assertThat(Expression.parse(SCHEME, "false").matches(c)).isFalse();
+        assertThat(Expression.parse(SCHEME, "not false and true").matches(c)).isTrue();
+    }
+
+    @Test
     void anExpressionNamesTheFieldsItReads() {
         Expression e = Expression.parse(SCHEME,
                 "not (http.request.uri.path eq \"/\" or any(lower(waf.inputs[*]) contains \"x\")) and len(http.request.headers[\"a\"]) > 0");

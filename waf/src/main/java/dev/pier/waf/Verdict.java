@@ -26,6 +26,7 @@ public final class Verdict {
     private final List<String> actions = new ArrayList<>(2);
     private final List<String> ruleIds = new ArrayList<>(2);
     private final List<String> sources = new ArrayList<>(2);
+    private List<String> managedMatches = List.of();
     private int attackScore;
     private int sqliScore;
     private int xssScore;
@@ -76,6 +77,11 @@ public final class Verdict {
         return sources;
     }
 
+    /** Ids of the managed rules that matched (each added to the anomaly score), for tuning overrides. */
+    public List<String> managedMatches() {
+        return managedMatches;
+    }
+
     /** Cloudflare's WAF attack score, 1 (attack) to 99 (clean); 0 when managed rules did not run. */
     public int attackScore() {
         return attackScore;
@@ -122,6 +128,10 @@ public final class Verdict {
         this.source = source;
         this.response = response;
         acted(logName(action), ruleId, source);
+    }
+
+    void managedMatches(List<String> ids) {
+        this.managedMatches = ids;
     }
 
     void retryAfter(long seconds) {

@@ -291,6 +291,7 @@ public final class ZoneWaf {
                     ManagedExecution.Result result = r.execution().run(request, action -> cleared(action, request, now));
                     AttackScore score = result.score();
                     verdict.scores(score.overall(), score.sqli(), score.xss(), score.rce());
+                    verdict.managedMatches(result.matched());
                     result.logged().forEach(id -> verdict.acted("log", id, Verdict.FIREWALL_MANAGED));
                     if (result.action() != null) {
                         verdict.terminate(result.action(), result.ruleId(), Verdict.FIREWALL_MANAGED, null);

@@ -5,7 +5,7 @@ import dev.pier.rules.Context;
 /**
  * Cloudflare's WAF attack scores, from 1 (almost certainly an attack) to 99 (clean), derived
  * from the anomaly points of the managed rules that matched: 99 minus two per point, at
- * least 1. One critical SQL injection match (25 points) gives 49, "likely attack"; two give 1.
+ * least 1. One critical SQL injection match (40 points) gives 19, "attack"; a warning alone (24) gives 51.
  *
  * @param overall the score over all attack classes (Cloudflare's {@code cf.waf.score})
  */

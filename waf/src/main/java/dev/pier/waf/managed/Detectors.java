@@ -68,12 +68,12 @@ public final class Detectors {
                     i++;
                 }
                 fp.append('n');
-            } else if (c == '@') {
-                int j = i + 1;
-                while (j < n && (s.charAt(j) == '@' || Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
+            } else if (c == '@' && i + 2 < n && s.charAt(i + 1) == '@' && Character.isLetter(s.charAt(i + 2))) {
+                int j = i + 2;
+                while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
                     j++;
                 }
-                fp.append(j > i + 1 ? 'v' : 'w');
+                fp.append('v'); // a system variable such as @@version; a lone @ is part of a word (user@host)
                 i = j;
             } else if (Character.isLetter(c) || c == '_' || c == '$') {
                 int j = i;
@@ -129,9 +129,12 @@ public final class Detectors {
 
     private static final com.google.re2j.Pattern INJECTION = com.google.re2j.Pattern.compile(String.join("|",
             "U\\(*E",                                   // union select
-            "[sn)v]\\)*[&o][(]*[snvf]",                  // ' or 1 / 1 and 2>1 / ') or ('a
+            "[sn)v]\\)*&[(]*[snvf]\\)*o",              // 1 or 1=1 / ') or ('a')=('a
+            "^&[(]*[snv]\\)*o[(]*[snv]",                 // or 1=1 (the value starts the injection)
+            "[sn)v]\\)*&[(]*[snvwf]\\)*o[(]*[snvw]\\)*c", // 1 or x=x# (ends in a comment)
+            "^[sn]\\)*K.*[oc]",                          // 1 order by 3-- / 1 having 1=1
             ";[TEK]",                                   // stacked query
-            "[&o(,]f\\(|^f\\(",                          // and sleep(5) / benchmark(...)
+            "[&o(,;]f\\(|^f\\(",                         // and sleep(5) / ); if((...
             "[sn)]\\)*[&;U(][^F]*E.*F",                   // ' and (select x from y)
             "v"));                                      // @@version
 
@@ -139,9 +142,10 @@ public final class Detectors {
         if (INJECTION.matcher(fp).find()) {
             return true;
         }
-        // After a closing quote, SQL straight away: a comment, a clause or a semicolon.
-        return quoted && (fp.startsWith("sc") || fp.startsWith("s;") || fp.startsWith("sK") || fp.startsWith("s)")
-                && fp.length() > 2 && "&;cKU".indexOf(fp.charAt(2)) >= 0);
+        // After a closing quote, SQL straight away: a comment, logic, a clause or a semicolon.
+        return quoted && (fp.startsWith("sc") || fp.startsWith("s;") || fp.startsWith("sK") || fp.startsWith("s&")
+                || fp.startsWith("sU") || fp.startsWith("so") && fp.length() > 2
+                || fp.startsWith("s)") && fp.length() > 2 && "&;cKUo".indexOf(fp.charAt(2)) >= 0);
     }
 
     private static final com.google.re2j.Pattern MARKUP = com.google.re2j.Pattern.compile(

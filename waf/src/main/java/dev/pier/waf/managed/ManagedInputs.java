@@ -47,7 +47,15 @@ public final class ManagedInputs {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!NOT_INSPECTED.contains(e.getKey())) {
                     for (Object v : (List<?>) e.getValue()) {
-                        headers.add(Normalizer.normalize(String.valueOf(v)));
+                        String value = String.valueOf(v);
+                        headers.add(Normalizer.normalize(value));
+                        int q = value.indexOf('?');
+                        if (q >= 0 && q + 1 < value.length()) {
+                            // a URL in a header (Referer): its query arguments one by one, as for the request's own
+                            for (String pair : value.substring(q + 1).split("&")) {
+                                headers.add(Normalizer.normalize(pair.substring(pair.indexOf('=') + 1)));
+                            }
+                        }
                     }
                 }
             }

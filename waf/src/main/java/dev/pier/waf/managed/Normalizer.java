@@ -6,7 +6,9 @@ import java.util.Locale;
 /**
  * Undoes the encodings attackers hide behind. Percent-decoding repeats (up to three rounds)
  * because double encoding ({@code %253C}) is a classic evasion; {@code %uXXXX}, HTML entities
- * and SQL comments are decoded too. The result is lower case with whitespace runs as one space.
+ * and SQL comments are decoded too. The result is lower case with whitespace runs as one space
+ * ({@code +} counts as whitespace: it is a space in form encoding, which cookies and URLs in
+ * headers use).
  */
 final class Normalizer {
 
@@ -46,7 +48,12 @@ final class Normalizer {
                 out.append((char) hex(s, i + 2, 4));
                 i += 5;
             } else if (c == '%' && i + 2 < s.length() && hex(s, i + 1, 2) >= 0) {
-                bytes[n++] = (byte) hex(s, i + 1, 2);
+                int b = hex(s, i + 1, 2);
+                if (n > 0 && (bytes[n - 1] & 0xfe) == 0xc0 && overlong(bytes[n - 1], b) != 0) {
+                    bytes[n - 1] = (byte) overlong(bytes[n - 1], b); // %c0%af is '/' to a lax decoder
+                } else {
+                    bytes[n++] = (byte) b;
+                }
                 i += 2;
             } else {
                 n = flush(bytes, n, out);
@@ -55,6 +62,12 @@ final class Normalizer {
         }
         flush(bytes, n, out);
         return out.toString();
+    }
+
+    /** The ASCII character an overlong two-byte UTF-8 sequence stands for ({@code C0 AF} is '/'), or 0. */
+    private static int overlong(byte first, int second) {
+        int cp = ((first & 0x1f) << 6) | (second & 0x3f);
+        return (second & 0xc0) == 0x80 && (cp == '/' || cp == '\\' || cp == '.') ? cp : 0;
     }
 
     private static int flush(byte[] bytes, int n, StringBuilder out) {
@@ -142,12 +155,23 @@ final class Normalizer {
             char c = s.charAt(i);
             if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '*') {
                 int end = s.indexOf("*/", i + 2);
+                if (end > 0 && i + 2 < s.length() && s.charAt(i + 2) == '!') {
+                    // MySQL runs what is inside /*!50000 ... */: keep it, drop the markers
+                    int from = i + 3;
+                    while (from < end && Character.isDigit(s.charAt(from))) {
+                        from++;
+                    }
+                    out.append(' ').append(squeeze(s.substring(from, end))).append(' ');
+                    i = end + 1;
+                    space = true;
+                    continue;
+                }
                 if (end > 0) {
                     i = end + 1;
                     c = ' ';
                 }
             }
-            if (c <= ' ' || c == 0x7f || c == 0xa0) {
+            if (c <= ' ' || c == '+' || c == 0x7f || c == 0xa0) {
                 if (!space) {
                     out.append(' ');
                 }

@@ -1,0 +1,173 @@
+package dev.pier.waf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.config.ConfigLoader;
+import dev.pier.config.Zone;
+import dev.pier.rules.Context;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The managed ruleset at its defaults (paranoia level 1, threshold medium 40) against two
+ * corpora of WebSocket upgrade requests: real attack payloads in the URI, query, headers and
+ * cookies, and real-world benign upgrades (see {@code corpus/README.md} for the sources).
+ * The rates land in {@code target/waf-corpus.txt}; docs/WAF.md quotes them.
+ */
+class CorpusTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final WafRuntime RUNTIME = WafRuntime.local();
+    private static final List<String> REPORT = new ArrayList<>();
+
+    record Sample(String category, String source, String uri, List<Map.Entry<String, String>> headers) {
+    }
+
+    static List<Sample> load(String name) throws IOException {
+        List<Sample> out = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                CorpusTest.class.getResourceAsStream("/corpus/" + name), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = JSON.readTree(line);
+                List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(
+                        Map.entry("Host", "chat.example.com"), Map.entry("Upgrade", "websocket"),
+                        Map.entry("Connection", "Upgrade"), Map.entry("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                        Map.entry("Sec-WebSocket-Version", "13")));
+                for (JsonNode h : n.get("headers")) {
+                    headers.add(new AbstractMap.SimpleEntry<>(h.get(0).asText(), h.get(1).asText()));
+                }
+                out.add(new Sample(n.get("category").asText(), n.get("source").asText(), n.get("uri").asText(), headers));
+            }
+        }
+        return out;
+    }
+
+    static ZoneWaf managed(String overrides) {
+        Zone zone = ConfigLoader.parse("""
+                listeners: [ { address: 127.0.0.1:8080 } ]
+                zones:
+                  - name: example.com
+                    dns_records: [ { type: A, name: chat.example.com, content: 127.0.0.1 } ]
+                    rulesets:
+                      - phase: http_request_firewall_managed
+                        rules:
+                          - expression: "true"
+                            action: execute
+                            action_parameters:
+                              id: 4814384a9e5d4991b9815dcfc25d2f1f
+                %s""".formatted(overrides.indent(18)), Path.of(".")).zones().get(0);
+        return ZoneWaf.compile(zone, RUNTIME);
+    }
+
+    static Verdict verdict(ZoneWaf waf, Sample s) throws Exception {
+        Context fields = RequestFields.of(new RequestFields.Request("GET", s.uri(), "HTTP/1.1", s.headers(), "chat.example.com",
+                InetAddress.getByName("198.51.100.7"), true, "ray", 443), waf.fields());
+        return waf.evaluate(fields, System.currentTimeMillis()).toCompletableFuture().get();
+    }
+
+    @Test
+    void attacksAreBlockedAtTheDefaults() throws Exception {
+        ZoneWaf waf = managed("");
+        Map<String, int[]> byCategory = new TreeMap<>();
+        List<String> missed = new ArrayList<>();
+        for (Sample s : load("attacks.jsonl")) {
+            Verdict v = verdict(waf, s);
+            int[] counts = byCategory.computeIfAbsent(s.category(), k -> new int[2]);
+            counts[1]++;
+            if (v.terminates()) {
+                counts[0]++;
+                assertThat(v.ruleId()).isEqualTo("6179ae15870a4bb7b2d480d4843b323c");
+                assertThat(v.source()).isEqualTo("firewallManaged");
+                assertThat(v.attackScore()).isBetween(1, 98);
+            } else {
+                missed.add(s.category() + " " + s.uri() + " " + s.headers().subList(5, s.headers().size()));
+            }
+        }
+        int blocked = byCategory.values().stream().mapToInt(c -> c[0]).sum();
+        int total = byCategory.values().stream().mapToInt(c -> c[1]).sum();
+        REPORT.add(String.format("attacks blocked: %d of %d (%.1f%%)", blocked, total, 100.0 * blocked / total));
+        byCategory.forEach((k, c) -> REPORT.add(String.format("  %-10s %3d of %3d (%.1f%%)", k, c[0], c[1], 100.0 * c[0] / c[1])));
+        missed.forEach(m -> REPORT.add("  missed: " + m));
+        assertThat(100.0 * blocked / total).isGreaterThanOrEqualTo(97.0);
+        byCategory.forEach((k, c) -> assertThat(100.0 * c[0] / c[1]).as(k).isGreaterThanOrEqualTo(95.0));
+    }
+
+    @Test
+    void benignUpgradesPass() throws Exception {
+        ZoneWaf waf = managed("");
+        int passed = 0;
+        int total = 0;
+        List<String> falsePositives = new ArrayList<>();
+        for (Sample s : load("benign.jsonl")) {
+            total++;
+            Verdict v = verdict(waf, s);
+            if (!v.terminates()) {
+                passed++;
+                assertThat(v.attackScore()).isGreaterThan(50);
+            } else {
+                falsePositives.add(s.source() + " " + s.uri() + " " + s.headers().subList(5, s.headers().size())
+                        + " <- " + describe(v.managedMatches()));
+            }
+        }
+        REPORT.add(String.format("benign passed: %d of %d (false positives %.1f%%)", passed, total, 100.0 * (total - passed) / total));
+        falsePositives.forEach(f -> REPORT.add("  false positive: " + f));
+        // What is left are Kubernetes exec requests: their query is a shell command by design.
+        assertThat(falsePositives).allSatisfy(f -> assertThat(f).startsWith("kubernetes-exec "));
+        assertThat(100.0 * (total - passed) / total).isLessThanOrEqualTo(2.0);
+    }
+
+    /** The skip rule docs/WAF.md gives for Kubernetes exec leaves no false positive at all. */
+    @Test
+    void theDocumentedSkipForKubernetesExecLeavesNoFalsePositive() throws Exception {
+        Zone zone = ConfigLoader.parse("""
+                listeners: [ { address: 127.0.0.1:8080 } ]
+                zones:
+                  - name: example.com
+                    dns_records: [ { type: A, name: chat.example.com, content: 127.0.0.1 } ]
+                    rulesets:
+                      - phase: http_request_firewall_custom
+                        rules:
+                          - description: kubectl exec and attach carry shell commands in their query
+                            expression: 'starts_with(http.request.uri.path, "/api/v1/namespaces/") and (ends_with(http.request.uri.path, "/exec") or ends_with(http.request.uri.path, "/attach"))'
+                            action: skip
+                            action_parameters: { phases: [http_request_firewall_managed] }
+                      - phase: http_request_firewall_managed
+                        rules:
+                          - { expression: "true", action: execute, action_parameters: { id: 4814384a9e5d4991b9815dcfc25d2f1f } }
+                """, Path.of(".")).zones().get(0);
+        ZoneWaf waf = ZoneWaf.compile(zone, RUNTIME);
+        for (Sample s : load("benign.jsonl")) {
+            assertThat(verdict(waf, s).terminates()).as(s.uri()).isFalse();
+        }
+    }
+
+    static List<String> describe(List<String> ids) {
+        return RUNTIME.managed().get(dev.pier.waf.managed.ManagedRulesets.OWASP).rules().stream()
+                .filter(r -> ids.contains(r.id())).map(r -> r.description().substring(0, 6)).toList();
+    }
+
+    @AfterAll
+    static void report() throws IOException {
+        Path out = Path.of("target", "waf-corpus.txt");
+        Files.createDirectories(out.getParent());
+        Files.write(out, REPORT);
+        REPORT.forEach(System.out::println);
+    }
+}
