@@ -28,6 +28,22 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Sends a request from a chosen local address (any 127.x.y.z is this machine, so tests can
+     * be "another client") and returns only the response head, then closes: for upgrades that
+     * succeed, whose connection would otherwise stay open.
+     */
+    public static String head(int port, String fromAddress, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new java.net.InetSocketAddress(fromAddress, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return SilentOrigins.readHead(socket.getInputStream());
+        }
+    }
+
     /** A WebSocket upgrade request with Connection: close so that error answers end the read. */
     public static String upgrade(String path, String host, String... headers) {
         StringBuilder out = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"

@@ -1,0 +1,35 @@
+package dev.pier.edge.waf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.edge.support.JettyOrigin;
+import dev.pier.edge.support.RawHttp;
+import dev.pier.edge.support.TestEdge;
+import org.junit.jupiter.api.Test;
+
+/** Origin rules (http_request_origin, action route) choose the origin port, host and Host header. */
+class OriginRulesTest {
+
+    @Test
+    void routeByPathToAnotherOriginWithAnotherHostHeader() throws Exception {
+        try (JettyOrigin main = new JettyOrigin(); JettyOrigin other = new JettyOrigin()) {
+            // appended to the test zone's origin ruleset, after its rule: the later rule wins where both match
+            String yaml = TestEdge.zoneYaml("localhost", main.port(), "") + """
+                              - expression: 'http.request.uri.path eq "/headers" and http.request.uri.args["to"][0] eq "other"'
+                                action: route
+                                action_parameters: { host_header: backend.internal, origin: { host: 127.0.0.1, port: %d } }
+                    """.formatted(other.port());
+            try (TestEdge edge = TestEdge.fromYaml(yaml)) {
+                String viaMain = RawHttp.exchange(edge.port(), "GET /headers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                assertThat(viaMain).startsWith("HTTP/1.1 200").contains("host: localhost");
+                assertThat(main.httpRequests.get()).isEqualTo(1);
+
+                String viaOther = RawHttp.exchange(edge.port(), "GET /headers?to=other HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                assertThat(viaOther).startsWith("HTTP/1.1 200").contains("host: backend.internal");
+                assertThat(other.httpRequests.get()).isEqualTo(1);
+                assertThat(main.httpRequests.get()).isEqualTo(1);
+                assertThat(edge.nextLog().securityActions).isNull(); // routing is not a security decision
+            }
+        }
+    }
+}
