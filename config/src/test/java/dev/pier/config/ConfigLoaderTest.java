@@ -67,7 +67,9 @@ class ConfigLoaderTest {
     void errorsNameTheKeyAndWhatWasExpected() {
         assertError(MINIMAL.replace("type: A,", "type: AAA,"), "zones[0].dns_records[0].type: 'AAA' (expected: A, AAAA or CNAME)");
         assertError(MINIMAL.replace("127.0.0.1:8080", "127.0.0.1"), "listeners[0].address: '127.0.0.1' (expected: host:port, e.g. 127.0.0.1:8080)");
-        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls)");
+        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls, waf)");
+        assertError(MINIMAL + "waf:\n  redis: 127.0.0.1:6379\n", "waf.redis: '127.0.0.1:6379' (expected: a Redis URI such as redis://127.0.0.1:6379)");
+        assertError(MINIMAL + "waf:\n  challenge_secret: short\n", "waf.challenge_secret: too short (expected: at least 16 characters");
         assertError(MINIMAL + "timeouts:\n  origin_connect: soon\n", "timeouts.origin_connect: 'soon' (expected: a duration such as 100s, 500ms, 5m or 1h)");
         assertError(MINIMAL.replace("name: example.com, content", "name: other.org, content"),
                 "zones[0].dns_records[0].name: 'other.org' is not in zone example.com (expected: example.com or a name ending in .example.com)");
