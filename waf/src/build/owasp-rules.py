@@ -5,18 +5,24 @@ Rule ids are Cloudflare-style (32 hex characters), derived from the CRS rule num
 they stay the same across edits; the description starts with the CRS number, as Cloudflare's do.
 Run it after editing a rule:  python3 waf/src/build/owasp-rules.py
 """
-import hashlib, os
+import hashlib, json, os
 
 ARGS = "waf.args"
 HDRS = "waf.headers"
 
+class PerInput(str):
+    """An expression over one input (waf.input), run for each input of the given targets."""
+    targets = ("args", "headers")
+
 def anywhere(regex, targets=(ARGS, HDRS)):
-    return " or ".join(f'any({t}[*] matches r#"{regex}"#)' for t in targets)
+    e = PerInput(f'waf.input matches r#"{regex}"#')
+    e.targets = tuple("args" if t == ARGS else "headers" for t in targets)
+    return e
 
 RULES = [
     # ---------------------------------------------------------------- SQL injection
     ("942100", "SQL Injection Attack Detected via libinjection-style analysis", "attack-sqli", 1, "critical",
-     "any(waf_sqli(waf.args[*])) or any(waf_sqli(waf.headers[*]))"),
+     PerInput("waf_sqli(waf.input)")),
     ("942190", "Detects MSSQL code execution and information gathering attempts (UNION SELECT)", "attack-sqli", 1, "critical",
      anywhere(r"\bunion\s*(all|distinct)?\s*\(*\s*select\b")),
     ("942160", "Detects blind SQLi tests using sleep() or benchmark()", "attack-sqli", 1, "critical",
@@ -42,7 +48,7 @@ RULES = [
 
     # ---------------------------------------------------------------- XSS
     ("941100", "XSS Attack Detected via libinjection-style analysis", "attack-xss", 1, "critical",
-     "any(waf_xss(waf.args[*])) or any(waf_xss(waf.headers[*]))"),
+     PerInput("waf_xss(waf.input)")),
     ("941110", "XSS Filter - Category 1: Script Tag Vector", "attack-xss", 1, "critical",
      anywhere(r"<\s*script[^>]*>|<\s*/\s*script\s*>|<\s*script\b")),
     ("941120", "XSS Filter - Category 2: Event Handler Vector", "attack-xss", 1, "critical",
@@ -110,7 +116,7 @@ RULES = [
     ("920270", "Invalid character in request (null or control character)", "attack-protocol", 1, "critical",
      r'waf.raw_uri matches r#"(?i)%(00|0[1-8bcef]|1[0-9a-f]|7f)|%u00[01][0-9a-f]"#'),
     ("921130", "HTTP Response Splitting / header injection (CR or LF in the request)", "attack-protocol", 1, "critical",
-     r'waf.raw_uri matches r#"(?i)(%0d|%0a|%250d|%250a|%u000d|%u000a|%e5%98%8a|%e5%98%8d)"# or any(http.request.headers.values[*] matches r#"(?i)%0d|%0a|%00"#)'),
+     r'waf.raw_uri matches r#"(?i)(%0d|%0a|%250d|%250a|%u000d|%u000a|%e5%98%8a|%e5%98%8d)"# or any(lower(http.request.headers.values[*]) contains "%0d") or any(lower(http.request.headers.values[*]) contains "%0a") or any(http.request.headers.values[*] contains "%00")'),
     ("920100", "Invalid percent-encoding in the request target", "attack-protocol", 1, "critical",
      r'waf.raw_uri matches r#"%([^0-9a-fA-FuU]|[0-9a-fA-F]([^0-9a-fA-F]|$)|$)"#'),
     ("920170", "GET or HEAD request with a body (Content-Length or Transfer-Encoding)", "attack-protocol", 1, "critical",
@@ -122,6 +128,68 @@ RULES = [
     ("920390", "Total arguments size exceeded", "attack-protocol", 2, "warning",
      r'len(http.request.uri.query) > 6000'),
 ]
+
+# The literals any match of a rule must contain, one of them at least (lower case): only the
+# rules whose literals occur somewhere in a request run (see Prefilter.java). No entry: always runs.
+PREFILTER = {
+    "942190": ["union"],
+    "942160": ["sleep", "benchmark", "waitfor", "dbms_", "randomblob"],
+    "942140": ["information_schema", "mysql.", "sys", "pg_", "sqlite_", "msysaccessobjects", "all_tables", "user_tables", "dual"],
+    "942130": ["or", "and", "xor", "||", "&&"],
+    "942150": ["("],
+    "942360": ["select", "insert", "delete", "drop", "update", "truncate", "alter", "create", "exec"],
+    "942350": ["into", "load", "exec", "xp_cmdshell"],
+    "942370": ["'", '"', "`"],
+    "942510": ["'", '"', "`"],
+    "942200": [",", "select", "@@", "char", "0x"],
+    "942380": ["order", "group", "having"],
+    "941100": ["<", "script", "data", "srcdoc", "onerror", "onload", "onmouseover", "onmouseenter", "onfocus", "onblur", "onclick",
+               "ontoggle", "onbegin", "onanimationstart", "onpageshow", "onstart", "onfinish", "onwheel", "onpointerover",
+               "ontransitionend", "oninput", "onchange", "onsubmit", "onunload", "onresize", "onscroll", "onhashchange", "onmessage",
+               "onpopstate", "oncopy", "oncut", "onpaste", "onkeydown", "onkeyup", "onkeypress", "ondblclick", "oncontextmenu",
+               "ondrag", "ondrop", "onauxclick", "expression", "-moz-binding", "@import", "alert", "prompt", "confirm", "eval",
+               "settimeout", "setinterval", "atob", "document", "window", "fromcharcode", "self", "top", "constructor", "{{", "cdata", "<?xml", "entity"],
+    "941110": ["script"],
+    "941120": ["="],
+    "941130": ["xlink:href", "formaction", "srcdoc", "style", "script", "data"],
+    "941160": ["<"],
+    "941180": ["document", "parentnode", "innerhtml", "window", "-moz-binding", "<!--", "-->", "fromcharcode"],
+    "941390": ["alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "atob", "fetch", "import", "function", "=>"],
+    "941330": ["[", "\\x", "\\u", "&#"],
+    "930100": ["%2e", "%252e", "%c0%ae", "%e0%80%ae", "%u002e", ".."],
+    "930110": [".."],
+    "930120": ["proc", "windows", "boot.ini", "winnt", "inetpub", "var", "etc", "sys", "tmp", "win.ini", "desktop.ini", "web.config",
+               ".htaccess", ".htpasswd", ".bash_history", "id_rsa", "authorized_keys", "wp-config.php", ".git/", ".env"],
+    "930140": [":"],
+    "932100": [";", "&", "|", "`", "$("],
+    "932150": ["wget", "curl", "nc", "bash", "sh", "python", "perl", "ruby", "php", "rm", "chmod", "nslookup", "ping", "telnet", "socat", "cat", "tftp"],
+    "932105": ["$(", "`", "$ifs", "${ifs}", "{"],
+    "932110": ["cmd", "powershell", "net", "certutil", "bitsadmin", "wscript", "cscript", "rundll32", "regsvr32", "mshta", "wmic",
+               ";", "&", "|", "invoke-", "iex", "new-object", "download", "start-process"],
+    "932130": ["/bin/", "/usr/bin/", "/dev/", "${", "nc", "bash", "sh", ">"],
+    "932160": ["("],
+    "932170": ["${"],
+    "933100": ["<?", "$_", "{", "phpinfo", "system", "passthru", "shell_exec", "exec", "popen", "proc_open", "pcntl_exec", "assert",
+               "base64_decode", "file_get_contents", "file_put_contents", "fopen", "include", "require", "eval", "create_function",
+               "call_user_func", "preg_replace"],
+    "934100": ["require", "process.", "child_process", "constructor", "__proto__"],
+    "944100": ["java.lang", "getruntime", "class.module", "#{", "%{", "${"],
+    "934200": ["{{", "{%", "<%", "${"],
+    "934110": ["169.254.169.254", "metadata.google.internal", "100.100.100.200", "fd00:ec2::254", "://"],
+    "913100": ["sqlmap", "nikto", "nmap", "masscan", "zgrab", "nuclei", "wpscan", "dirbuster", "gobuster", "dirb", "acunetix", "nessus",
+               "openvas", "w3af", "arachni", "zap", "owasp", "burp", "netsparker", "invicti", "appscan", "webinspect", "havij", "commix",
+               "jaeles", "ffuf", "wfuzz", "feroxbuster", "whatweb", "skipfish", "paros", "grabber", "vega", "xsser", "fimap", "jbrofuzz",
+               "morfeus", "zmeu", "absinthe", "bsqlbf", "brutus", "cgichk", "interactsh", "qualys", "censysinspect",
+               "internet-measurement", "l9explore", "leakix", "crawlergo", "xray", "hydra", "medusa", "metasploit", "sqlninja",
+               "pangolin", "webshag", "httprint", "wapiti", "dotdotpwn", "joomscan", "droopescan", "cmsmap", "detectify", "intruder.io",
+               "probely", "jorgee", "sf/", "netlab360", "fuzz faster u fool", "mozlila", "moblie safari"],
+    "913120": ["acunetix", "nessus", "netsparker", "bxss", "burpcollaborator", "oastify", "oast.", "interact.sh", "dnslog.cn", "ceye.io",
+               "xss.ht", "canarytokens"],
+    "921110": ["http/"],
+    "920270": ["%"],
+
+    "920100": ["%"],
+}
 
 def rule_id(number):
     return hashlib.md5(("pier-owasp:" + number).encode()).hexdigest()
@@ -146,6 +214,10 @@ for number, desc, cat, level, sev, expr in RULES:
     out.append(f'    description: "{number}: {desc}"')
     out.append(f"    categories: [{cat}, paranoia-level-{level}]")
     out.append(f"    severity: {sev}")
+    if isinstance(expr, PerInput):
+        out.append("    targets: [" + ", ".join(expr.targets) + "]")
+    if number in PREFILTER:
+        out.append("    prefilter: [" + ", ".join(json.dumps(l) for l in PREFILTER[number]) + "]")
     out.append("    expression: " + block(expr, 6))
 path = os.path.join(os.path.dirname(__file__), "..", "main", "resources", "dev", "pier", "waf", "managed", "owasp.yaml")
 with open(os.path.normpath(path), "w") as f:

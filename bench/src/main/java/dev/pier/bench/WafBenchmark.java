@@ -41,6 +41,17 @@ public class WafBenchmark {
     @Param({"custom100", "managed", "both"})
     public String rules;
 
+    /**
+     * {@code fresh}: every request carries a token and a session cookie never seen before (the
+     * per-input cache misses on them, as it would for every user's own tokens); {@code repeated}:
+     * the same request again and again (the cache's best case).
+     */
+    @Param({"fresh", "repeated"})
+    public String inputs;
+
+    private long counter;
+    private List<Map.Entry<String, String>> headers;
+
     WafRuntime runtime;
     ZoneWaf waf;
     RequestFields.Request request;
@@ -72,7 +83,7 @@ public class WafBenchmark {
         runtime = WafRuntime.local();
         Zone zone = ConfigLoader.parse(yaml.toString(), Path.of(".")).zones().get(0);
         waf = ZoneWaf.compile(zone, runtime);
-        List<Map.Entry<String, String>> headers = List.of(
+        headers = List.of(
                 Map.entry("Host", "chat.example.com"), Map.entry("Connection", "Upgrade"), Map.entry("Upgrade", "websocket"),
                 Map.entry("Pragma", "no-cache"), Map.entry("Cache-Control", "no-cache"),
                 Map.entry("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"),
@@ -95,7 +106,16 @@ public class WafBenchmark {
 
     @Benchmark
     public Verdict evaluate() throws Exception {
-        Context fields = RequestFields.of(request, waf.fields());
+        RequestFields.Request r = request;
+        if (inputs.equals("fresh")) {
+            long n = ++counter * 0x9E3779B97F4A7C15L;
+            String token = Long.toHexString(n) + Long.toHexString(n >>> 7);
+            List<Map.Entry<String, String>> h = new java.util.ArrayList<>(headers);
+            h.set(10, Map.entry("Cookie", "_ga=GA1.1.1731425977.1718030012; session=Fe26.2**" + token + "; theme=dark"));
+            r = new RequestFields.Request("GET", "/socket.io/?EIO=4&transport=websocket&room=lobby&token=" + token, "HTTP/1.1",
+                    h, r.host(), r.client(), true, r.rayId(), 443);
+        }
+        Context fields = RequestFields.of(r, waf.fields());
         return waf.evaluate(fields, System.currentTimeMillis()).toCompletableFuture().get();
     }
 }

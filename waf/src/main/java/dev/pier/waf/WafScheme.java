@@ -16,6 +16,11 @@ public final class WafScheme {
     public static final String ARGS = "waf.args";
     /** Normalised values of the request headers a browser does not fill itself (User-Agent, Referer, custom ones). */
     public static final String HEADERS = "waf.headers";
+    /**
+     * One normalised input (an argument, a cookie, a header value): managed rules written over
+     * it run once per input of their targets, and their results are cached per input.
+     */
+    public static final String INPUT = "waf.input";
     /** The request target exactly as received, for protocol anomalies that decoding would hide. */
     public static final String RAW_URI = "waf.raw_uri";
 
@@ -23,6 +28,7 @@ public final class WafScheme {
             .field(ARGS, Type.arrayOf(Type.BYTES))
             .field(HEADERS, Type.arrayOf(Type.BYTES))
             .field(RAW_URI, Type.BYTES)
+            .field(INPUT, Type.BYTES)
             .function("waf_sqli", Type.BOOL, List.of(Type.BYTES), a -> Detectors.sqli((String) a[0]))
             .function("waf_xss", Type.BOOL, List.of(Type.BYTES), a -> Detectors.xss((String) a[0]))
             .build();

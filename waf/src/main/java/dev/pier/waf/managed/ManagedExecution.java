@@ -2,8 +2,12 @@ package dev.pier.waf.managed;
 
 import dev.pier.config.ruleset.ActionParameters;
 import dev.pier.config.ruleset.RuleAction;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.pier.rules.Context;
+import dev.pier.waf.WafScheme;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,11 +40,25 @@ public final class ManagedExecution {
                          RuleAction action, String ruleId) {
     }
 
+    /** Inputs longer than this are evaluated every time rather than cached: a cache of payloads helps nobody. */
+    private static final int CACHED_INPUT_LENGTH = 512;
+
     private final List<Running> rules;
     private final ManagedRuleset.AnomalyRule anomaly;
     private final boolean anomalyEnabled;
+    /** Positions in {@link #rules} of the rules over the whole request, and of the per-input rules by target. */
+    private final int[] requestRules;
+    private final int[] argRules;
+    private final int[] headerRules;
+    /** Null when every rule runs on every request and input, uncached: for checking that nothing is hidden. */
+    private final Prefilter requestPrefilter;
+    private final Prefilter argPrefilter;
+    private final Prefilter headerPrefilter;
+    private final Cache<String, BitSet> argResults;
+    private final Cache<String, BitSet> headerResults;
 
-    ManagedExecution(ManagedRuleset ruleset, ActionParameters.Overrides overrides) {
+    /** @param prefiltered whether prefilters and the per-input cache are used (always, but in tests) */
+    ManagedExecution(ManagedRuleset ruleset, ActionParameters.Overrides overrides, boolean prefiltered) {
         Set<String> known = new HashSet<>();
         ruleset.rules().forEach(r -> known.add(r.id()));
         known.add(ruleset.anomaly().id());
@@ -81,6 +99,14 @@ public final class ManagedExecution {
             }
         }
         this.rules = List.copyOf(running);
+        this.requestRules = positions(r -> !r.perInput());
+        this.argRules = positions(r -> r.targets().contains(ManagedRuleset.Target.ARGS));
+        this.headerRules = positions(r -> r.targets().contains(ManagedRuleset.Target.HEADERS));
+        this.requestPrefilter = prefiltered ? prefilter(requestRules) : null;
+        this.argPrefilter = prefiltered ? prefilter(argRules) : null;
+        this.headerPrefilter = prefiltered ? prefilter(headerRules) : null;
+        this.argResults = prefiltered ? Caffeine.newBuilder().maximumSize(10_000).build() : null;
+        this.headerResults = prefiltered ? Caffeine.newBuilder().maximumSize(10_000).build() : null;
         ManagedRuleset.AnomalyRule a = ruleset.anomaly();
         RuleAction action = overrides.action() != null ? overrides.action() : a.action();
         int threshold = a.scoreThreshold();
@@ -105,23 +131,46 @@ public final class ManagedExecution {
         return anomaly;
     }
 
+    private int[] positions(java.util.function.Predicate<ManagedRuleset.Rule> which) {
+        return java.util.stream.IntStream.range(0, rules.size()).filter(i -> which.test(rules.get(i).rule())).toArray();
+    }
+
+    private Prefilter prefilter(int[] positions) {
+        return new Prefilter(java.util.Arrays.stream(positions).mapToObj(i -> rules.get(i).rule().prefilter()).toList());
+    }
+
     /**
-     * Runs the rules over a request whose WAF inputs are filled ({@link ManagedInputs#fill}).
+     * Runs the rules over a request whose WAF inputs are filled ({@link ManagedInputs#fill}):
+     * the per-input rules on each input (from the cache when the input was seen before), the
+     * others once on the request; then, in the ruleset's order, the points add up and the first
+     * rule with an action of its own acts.
      *
      * @param cleared whether a challenge action is already passed by this request
      */
+    @SuppressWarnings("unchecked")
     public Result run(Context request, Predicate<RuleAction> cleared) {
+        BitSet hits = new BitSet(rules.size());
+        for (String input : (List<String>) request.get(WafScheme.ARGS)) {
+            hits.or(inputHits(input, argRules, argPrefilter, argResults));
+        }
+        for (String input : (List<String>) request.get(WafScheme.HEADERS)) {
+            hits.or(inputHits(input, headerRules, headerPrefilter, headerResults));
+        }
+        BitSet candidates = requestPrefilter == null ? null : requestPrefilter.candidates(ManagedInputs.all(request));
+        for (int k = 0; k < requestRules.length; k++) {
+            if ((candidates == null || candidates.get(k)) && rules.get(requestRules[k]).rule().expression().matches(request)) {
+                hits.set(requestRules[k]);
+            }
+        }
         int total = 0;
         int sqli = 0;
         int xss = 0;
         int rce = 0;
         List<String> matched = new ArrayList<>(2);
         List<String> logged = List.of();
-        for (Running r : rules) {
+        for (int i = hits.nextSetBit(0); i >= 0; i = hits.nextSetBit(i + 1)) {
+            Running r = rules.get(i);
             ManagedRuleset.Rule rule = r.rule();
-            if (!rule.expression().matches(request)) {
-                continue;
-            }
             matched.add(rule.id());
             int points = rule.severity().points();
             total += points;
@@ -150,6 +199,35 @@ public final class ManagedExecution {
         }
         return new Result(score, total, matched, logged, null, null);
     }
+
+    /** The positions (in {@link #rules}) of the per-input rules that match one input. */
+    private BitSet inputHits(String input, int[] targetRules, Prefilter prefilter, Cache<String, BitSet> cache) {
+        if (targetRules.length == 0) {
+            return EMPTY;
+        }
+        if (cache == null || input.length() > CACHED_INPUT_LENGTH) {
+            return evaluate(input, targetRules, prefilter);
+        }
+        return cache.get(input, in -> evaluate(in, targetRules, prefilter));
+    }
+
+    private BitSet evaluate(String input, int[] targetRules, Prefilter prefilter) {
+        BitSet candidates = prefilter == null ? null : prefilter.candidates(List.of(input));
+        if (candidates != null && candidates.isEmpty()) {
+            return EMPTY;
+        }
+        Context one = new Context(WafScheme.SCHEME).set(WafScheme.INPUT, input);
+        BitSet hits = new BitSet(rules.size());
+        for (int k = 0; k < targetRules.length; k++) {
+            if ((candidates == null || candidates.get(k)) && rules.get(targetRules[k]).rule().expression().matches(one)) {
+                hits.set(targetRules[k]);
+            }
+        }
+        return hits.isEmpty() ? EMPTY : hits;
+    }
+
+    /** Never modified: callers only read it or {@code or} it into their own. */
+    private static final BitSet EMPTY = new BitSet(0);
 
     /** Only the scores, never an action. */
     AttackScore score(Context request) {

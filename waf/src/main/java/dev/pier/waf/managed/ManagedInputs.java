@@ -66,6 +66,18 @@ public final class ManagedInputs {
                 .set(WafScheme.RAW_URI, raw instanceof String s ? s : "");
     }
 
+    /**
+     * Every input of a request the managed rules look at, for the prefilter of the rules over
+     * the whole request: the normalised inputs and the request target as received.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> all(Context request) {
+        List<String> out = new ArrayList<>((List<String>) request.get(WafScheme.ARGS));
+        out.addAll((List<String>) request.get(WafScheme.HEADERS));
+        out.add((String) request.get(WafScheme.RAW_URI));
+        return out;
+    }
+
     private static void addAll(List<String> out, Map<String, List<String>> map) {
         if (map == null) {
             return;

@@ -21,9 +21,24 @@ public record ManagedRuleset(String id, String name, List<Rule> rules, AnomalyRu
     /**
      * @param paranoiaLevel 1 to 4, from the {@code paranoia-level-N} category; rules above
      *                      level 1 are off unless their category is enabled
+     * @param prefilter     literals any match must contain (one at least); empty: the rule always runs
+     * @param targets       for a rule over {@code waf.input}: which inputs it runs on, each on its
+     *                      own; empty for a rule over the whole request
      */
     public record Rule(String id, String description, Set<String> categories, Severity severity, int paranoiaLevel,
-                       Expression expression) {
+                       Expression expression, List<String> prefilter, Set<Target> targets) {
+
+        public boolean perInput() {
+            return !targets.isEmpty();
+        }
+    }
+
+    /** The inputs a per-input rule looks at. */
+    public enum Target {
+        /** The path, query argument names and values, cookie names and values ({@code waf.args}). */
+        ARGS,
+        /** Header values a browser does not fill itself ({@code waf.headers}). */
+        HEADERS
     }
 
     public record AnomalyRule(String id, String description, RuleAction action, int scoreThreshold) {

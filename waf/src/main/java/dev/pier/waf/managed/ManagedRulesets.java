@@ -31,7 +31,7 @@ public final class ManagedRulesets {
 
     private ManagedRulesets(Map<String, ManagedRuleset> rulesets) {
         this.rulesets = Map.copyOf(rulesets);
-        this.defaults = new ManagedExecution(rulesets.get(OWASP), ActionParameters.Overrides.NONE);
+        this.defaults = new ManagedExecution(rulesets.get(OWASP), ActionParameters.Overrides.NONE, true);
     }
 
     /** The rulesets in Pier's resources. */
@@ -57,7 +57,12 @@ public final class ManagedRulesets {
                     + (execute.id().equals(CLOUDFLARE_MANAGED) ? "; Cloudflare's own Managed Ruleset is not shipped with Pier" : "")
                     + ")");
         }
-        return new ManagedExecution(ruleset, execute.overrides());
+        return new ManagedExecution(ruleset, execute.overrides(), true);
+    }
+
+    /** Like {@link #execute} but every rule runs on every request: for checking that the prefilter hides no match. */
+    ManagedExecution executeWithoutPrefilter(ActionParameters.Execute execute) {
+        return new ManagedExecution(rulesets.get(execute.id()), execute.overrides(), false);
     }
 
     /** The WAF attack scores of a request, by the OWASP rules at their defaults (for {@code cf.waf.score} in any phase). */
@@ -94,8 +99,19 @@ public final class ManagedRulesets {
             } catch (RuleException e) {
                 throw new IllegalStateException(resource + ": rule " + id + ": " + e.getMessage(), e);
             }
+            List<String> prefilter = new ArrayList<>();
+            if (r.has("prefilter")) {
+                r.get("prefilter").forEach(l -> prefilter.add(l.asText()));
+            }
+            Set<ManagedRuleset.Target> targets = java.util.EnumSet.noneOf(ManagedRuleset.Target.class);
+            if (r.has("targets")) {
+                r.get("targets").forEach(t -> targets.add(ManagedRuleset.Target.valueOf(t.asText().toUpperCase(java.util.Locale.ROOT))));
+            }
+            if (targets.isEmpty() == expression.fields().contains(WafScheme.INPUT)) {
+                throw new IllegalStateException(resource + ": rule " + id + ": targets go with expressions over waf.input, and only with them");
+            }
             rules.add(new ManagedRuleset.Rule(id, r.get("description").asText(), Set.copyOf(categories),
-                    Severity.of(r.get("severity").asText()), level, expression));
+                    Severity.of(r.get("severity").asText()), level, expression, List.copyOf(prefilter), Set.copyOf(targets)));
         }
         JsonNode a = root.get("anomaly");
         ManagedRuleset.AnomalyRule anomaly = new ManagedRuleset.AnomalyRule(a.get("id").asText(), a.get("description").asText(),
