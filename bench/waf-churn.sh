@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Upgrade handshakes per second through Pier with the WAF on (100 custom rules + the managed
-# OWASP ruleset) as a ratio to the same edge with no rules: the side-by-side churn test
-# (../shared/bench/churn.js: open, one echo, close; 20 at a time), interleaved, with each
-# edge's CPU time per handshake read from /proc.
+# OWASP ruleset) as a ratio to the same edge with no rules: the side-by-side churn test (open,
+# one echo, close; 20 at a time), interleaved, with each edge's CPU time per handshake read
+# from /proc. The client is bench/churn-browser.js: ../shared/bench/churn.js with a browser's
+# headers, and a token and session cookie of its own on every upgrade.
 #
-# usage: bench/waf-churn.sh [rounds=5] [seconds=5]
+# usage: bench/waf-churn.sh [rounds=5] [seconds=5] [both|custom|managed]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd); rounds=${1:-5}; secs=${2:-5}
+root=$(cd "$(dirname "$0")/.." && pwd); rounds=${1:-5}; secs=${2:-5}; rules=${3:-both}
 shared=$root/../shared/bench; dir=/tmp/pier-waf-bench
-mkdir -p "$dir"; cp "$shared"/*.js "$dir/"
+mkdir -p "$dir"; cp "$shared"/*.js "$root/bench/churn-browser.js" "$dir/"
 [ -d "$dir/node_modules/ws" ] || (cd "$dir" && npm init -y >/dev/null && npm install -s ws@8 bufferutil >/dev/null)
 "$root/pier" --help >/dev/null   # builds Pier once if needed, before anything is timed
 
@@ -38,7 +39,13 @@ for i in $(seq 0 99); do
 done
 managed=$'      - phase: http_request_firewall_managed\n        rules:\n          - { expression: "true", action: execute, action_parameters: { id: 4814384a9e5d4991b9815dcfc25d2f1f } }'
 zone 9121 "" > "$dir/none.yaml"
-zone 9122 "$custom"$'\n'"$managed" > "$dir/waf.yaml"
+# the managed rules are at their defaults; the origin ignores the path and query
+case $rules in
+  both) zone 9122 "$custom"$'\n'"$managed" > "$dir/waf.yaml" ;;
+  custom) zone 9122 "$custom" > "$dir/waf.yaml" ;;
+  managed) zone 9122 "$managed" > "$dir/waf.yaml" ;;
+  *) echo "rules: $rules (expected: both, custom or managed)" >&2; exit 2 ;;
+esac
 
 cd "$dir"
 node origin.js 9001 > origin.log 2>&1 & opid=$!
@@ -50,11 +57,11 @@ java_pid() { pgrep -P "$1" java || echo "$1"; }
 j1=$(java_pid $p1); j2=$(java_pid $p2)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
-node churn.js ws://127.0.0.1:9121/ 20 2 >/dev/null; node churn.js ws://127.0.0.1:9122/ 20 2 >/dev/null   # warm-up
+node churn-browser.js ws://127.0.0.1:9121/ 20 2 >/dev/null; node churn-browser.js ws://127.0.0.1:9122/ 20 2 >/dev/null   # warm-up
 echo "edge handshakes_per_s p50_ms p99_ms errors cpu_ms_per_handshake"
 for r in $(seq "$rounds"); do
   for t in "none ws://127.0.0.1:9121/ $j1" "waf ws://127.0.0.1:9122/ $j2"; do
-    set -- $t; c0=$(cpu "$3"); out=$(node churn.js "$2" 20 "$secs"); c1=$(cpu "$3")
+    set -- $t; c0=$(cpu "$3"); out=$(node churn-browser.js "$2" 20 "$secs"); c1=$(cpu "$3")
     python3 - "$1" "$out" "$c0" "$c1" "$hz" "$secs" <<'PY'
 import json, sys
 name, out, c0, c1, hz, secs = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
