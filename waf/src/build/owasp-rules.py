@@ -191,6 +191,11 @@ PREFILTER = {
     "920100": ["%"],
 }
 
+# Per-input rules that can match a bare token (only a-z, 0-9, _ and -, the shape of most ids,
+# hashes and session tokens): the others are not run on such inputs at all. Checked against
+# the corpora by PrefilterTest, like the literals.
+TOKENS = {"942190", "942140", "942350", "941100", "941130", "941180", "930120", "932110", "934100", "913120"}
+
 def rule_id(number):
     return hashlib.md5(("pier-owasp:" + number).encode()).hexdigest()
 
@@ -216,6 +221,8 @@ for number, desc, cat, level, sev, expr in RULES:
     out.append(f"    severity: {sev}")
     if isinstance(expr, PerInput):
         out.append("    targets: [" + ", ".join(expr.targets) + "]")
+        if number in TOKENS:
+            out.append("    matches_tokens: true")
     if number in PREFILTER:
         out.append("    prefilter: [" + ", ".join(json.dumps(l) for l in PREFILTER[number]) + "]")
     out.append("    expression: " + block(expr, 6))

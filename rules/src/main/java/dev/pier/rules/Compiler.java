@@ -167,7 +167,12 @@ final class Compiler {
             case "gt" -> (v, c) -> order(v, right) > 0;
             case "ge" -> (v, c) -> order(v, right) >= 0;
             case "contains" -> (v, c) -> ((String) v).contains((String) right);
-            case "matches" -> (v, c) -> ((Pattern) right).matcher((String) v).find();
+            case "matches" -> {
+                Pattern pattern = (Pattern) right;
+                RequiredLiterals required = RequiredLiterals.of(pattern.pattern());
+                yield required == null ? (v, c) -> pattern.matcher((String) v).find()
+                        : (v, c) -> required.mayMatch((String) v) && pattern.matcher((String) v).find();
+            }
             case "wildcard", "strict wildcard" -> {
                 Pattern pattern = Wildcards.pattern((String) right, cmp.op().equals("strict wildcard"));
                 yield (v, c) -> pattern.matcher((String) v).matches();

@@ -213,6 +213,13 @@ public final class ManagedExecution {
 
     private BitSet evaluate(String input, int[] targetRules, Prefilter prefilter) {
         BitSet candidates = prefilter == null ? null : prefilter.candidates(List.of(input));
+        if (candidates != null && isToken(input)) {
+            for (int k = candidates.nextSetBit(0); k >= 0; k = candidates.nextSetBit(k + 1)) {
+                if (!rules.get(targetRules[k]).rule().matchesTokens()) {
+                    candidates.clear(k);
+                }
+            }
+        }
         if (candidates != null && candidates.isEmpty()) {
             return EMPTY;
         }
@@ -224,6 +231,17 @@ public final class ManagedExecution {
             }
         }
         return hits.isEmpty() ? EMPTY : hits;
+    }
+
+    /** Only a-z, 0-9, _ and -: ids, hashes, most session tokens (inputs are lower case already). */
+    private static boolean isToken(String input) {
+        for (int i = 0; i < input.length(); i++) {
+            char c = input.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Never modified: callers only read it or {@code or} it into their own. */

@@ -24,9 +24,12 @@ public record ManagedRuleset(String id, String name, List<Rule> rules, AnomalyRu
      * @param prefilter     literals any match must contain (one at least); empty: the rule always runs
      * @param targets       for a rule over {@code waf.input}: which inputs it runs on, each on its
      *                      own; empty for a rule over the whole request
+     * @param matchesTokens for a per-input rule: whether it can match a bare token (only a-z, 0-9,
+     *                      _ and -, the shape of most ids and session tokens); if not, it is not
+     *                      run on such inputs
      */
     public record Rule(String id, String description, Set<String> categories, Severity severity, int paranoiaLevel,
-                       Expression expression, List<String> prefilter, Set<Target> targets) {
+                       Expression expression, List<String> prefilter, Set<Target> targets, boolean matchesTokens) {
 
         public boolean perInput() {
             return !targets.isEmpty();

@@ -111,7 +111,8 @@ public final class ManagedRulesets {
                 throw new IllegalStateException(resource + ": rule " + id + ": targets go with expressions over waf.input, and only with them");
             }
             rules.add(new ManagedRuleset.Rule(id, r.get("description").asText(), Set.copyOf(categories),
-                    Severity.of(r.get("severity").asText()), level, expression, List.copyOf(prefilter), Set.copyOf(targets)));
+                    Severity.of(r.get("severity").asText()), level, expression, List.copyOf(prefilter), Set.copyOf(targets),
+                    r.path("matches_tokens").asBoolean(false)));
         }
         JsonNode a = root.get("anomaly");
         ManagedRuleset.AnomalyRule anomaly = new ManagedRuleset.AnomalyRule(a.get("id").asText(), a.get("description").asText(),

@@ -1,0 +1,72 @@
+package dev.pier.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.re2j.Pattern;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The literals read from a pattern, and that they never rule out an input the pattern matches. */
+class RequiredLiteralsTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', nullValues = "none", value = {
+        "(?i)(union|select).*5;              union|select",
+        "union\\s+select;                    select",
+        "\\bpassword\\b;                      password",
+        "^/admin/[0-9]+$;                     /admin/",
+        "ab+c;                                a",
+        "colou?r;                             colo",
+        "(foo|bar)bazz;                       bazz",
+        "(foo|bar)ba;                         foo|bar",
+        "(?:etc|proc)/passwd|win\\.ini;       /passwd|win.ini",
+        "a.*b;                                a",
+        "x{2,}yz;                             yz",
+        "\\d+;                                none",
+        "[a-z]+;                              none",
+        "(a|);                                none",
+        "(?s)anything;                        none",
+        "abc(?i)def;                          none",
+    })
+    void readsWhatEveryMatchContains(String regex, String expected) {
+        RequiredLiterals r = RequiredLiterals.of(regex.trim());
+        if (expected == null) {
+            assertThat(r).isNull();
+        } else {
+            assertThat(r.literals()).containsExactlyInAnyOrder(expected.trim().split("\\|"));
+        }
+    }
+
+    static final List<String> PATTERNS = List.of("(?i)(union|select).*5", "union\\s+select", "\\bpass(word)?\\b", "ab+c",
+            "colou?r", "(foo|bar)baz", "(?:etc|proc)/passwd|win\\.ini", "a.*b", "x{2,}yz", "(?i)script\\s*>", "o(ne|nce)+",
+            "(?i)\\b(sleep|benchmark)\\s*\\(", "<\\s*/?\\s*(script|iframe)\\b", "\\$\\{(jndi|env):", "a\\.b|c\\-d", "(ab){2}c");
+
+    /** Random inputs over the patterns' own characters: wherever a pattern matches, its literals are there. */
+    @Test
+    void neverRulesOutAMatch() {
+        Random random = new Random(42);
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCSELUNIO5 ./\\-<>(){}$:_";
+        int matches = 0;
+        for (String regex : PATTERNS) {
+            Pattern p = Pattern.compile(regex);
+            RequiredLiterals r = RequiredLiterals.of(regex);
+            for (int i = 0; i < 20_000; i++) {
+                StringBuilder s = new StringBuilder();
+                int n = random.nextInt(12);
+                for (int k = 0; k < n; k++) {
+                    s.append(random.nextInt(4) == 0 && r != null ? r.literals().get(random.nextInt(r.literals().size()))
+                            : String.valueOf(alphabet.charAt(random.nextInt(alphabet.length()))));
+                }
+                String input = s.toString();
+                if (p.matcher(input).find()) {
+                    matches++;
+                    assertThat(r == null || r.mayMatch(input)).as(regex + " on " + input).isTrue();
+                }
+            }
+        }
+        assertThat(matches).isGreaterThan(1000);
+    }
+}
