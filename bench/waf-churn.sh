@@ -57,7 +57,7 @@ java_pid() { pgrep -P "$1" java || echo "$1"; }
 j1=$(java_pid $p1); j2=$(java_pid $p2)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
-node churn-browser.js ws://127.0.0.1:9121/ 20 2 >/dev/null; node churn-browser.js ws://127.0.0.1:9122/ 20 2 >/dev/null   # warm-up
+for _ in 1 2; do node churn-browser.js ws://127.0.0.1:9121/ 20 5 >/dev/null; node churn-browser.js ws://127.0.0.1:9122/ 20 5 >/dev/null; done   # warm-up: both JITs settle
 echo "edge handshakes_per_s p50_ms p99_ms errors cpu_ms_per_handshake"
 for r in $(seq "$rounds"); do
   for t in "none ws://127.0.0.1:9121/ $j1" "waf ws://127.0.0.1:9122/ $j2"; do

@@ -205,7 +205,9 @@ public final class ManagedExecution {
         if (targetRules.length == 0) {
             return EMPTY;
         }
-        if (cache == null || input.length() > CACHED_INPUT_LENGTH) {
+        if (cache == null || input.length() > CACHED_INPUT_LENGTH || isToken(input)) {
+            // Tokens are mostly one-offs (session ids, nonces) that would only churn the cache,
+            // and the few rules that can match a token are quick to run on one.
             return evaluate(input, targetRules, prefilter);
         }
         return cache.get(input, in -> evaluate(in, targetRules, prefilter));
