@@ -174,8 +174,11 @@ final class Compiler {
                         : (v, c) -> required.mayMatch((String) v) && pattern.matcher((String) v).find();
             }
             case "wildcard", "strict wildcard" -> {
-                Pattern pattern = Wildcards.pattern((String) right, cmp.op().equals("strict wildcard"));
-                yield (v, c) -> pattern.matcher((String) v).matches();
+                boolean strict = cmp.op().equals("strict wildcard");
+                Pattern pattern = Wildcards.pattern((String) right, strict);
+                RequiredLiterals required = RequiredLiterals.ofWildcard((String) right, !strict);
+                yield required == null ? (v, c) -> pattern.matcher((String) v).matches()
+                        : (v, c) -> required.mayMatch((String) v) && pattern.matcher((String) v).matches();
             }
             default -> right instanceof Parser.ListRef list ? (v, c) -> c.inList(list.name(), v) : membership((List<Object>) right);
         };

@@ -44,6 +44,26 @@ final class RequiredLiterals {
         }
     }
 
+    /**
+     * The longest literal part of a wildcard pattern ({@code https://*.example.com} needs
+     * ".example.com"), or null when it has escapes or no part worth checking.
+     */
+    static RequiredLiterals ofWildcard(String wildcard, boolean ignoreCase) {
+        if (wildcard.indexOf('\\') >= 0) {
+            return null;
+        }
+        String longest = "";
+        for (String part : wildcard.split("\\*")) {
+            if (part.length() > longest.length()) {
+                longest = part;
+            }
+        }
+        if (longest.length() < 2) {
+            return null;
+        }
+        return new RequiredLiterals(List.of(ignoreCase ? longest.toLowerCase(java.util.Locale.ROOT) : longest), ignoreCase);
+    }
+
     List<String> literals() {
         return literals;
     }

@@ -40,6 +40,15 @@ class RequiredLiteralsTest {
         }
     }
 
+    @Test
+    void wildcardsNeedTheirLongestLiteralPart() {
+        assertThat(RequiredLiterals.ofWildcard("https://*.attacker.test", true).literals()).containsExactly(".attacker.test");
+        assertThat(RequiredLiterals.ofWildcard("*A*", false)).isNull();
+        assertThat(RequiredLiterals.ofWildcard("a\\*b*", true)).isNull();
+        assertThat(RequiredLiterals.ofWildcard("*EvilBot*", true).mayMatch("Mozilla evilbot/2")).isTrue();
+        assertThat(RequiredLiterals.ofWildcard("*EvilBot*", false).mayMatch("Mozilla evilbot/2")).isFalse();
+    }
+
     static final List<String> PATTERNS = List.of("(?i)(union|select).*5", "union\\s+select", "\\bpass(word)?\\b", "ab+c",
             "colou?r", "(foo|bar)baz", "(?:etc|proc)/passwd|win\\.ini", "a.*b", "x{2,}yz", "(?i)script\\s*>", "o(ne|nce)+",
             "(?i)\\b(sleep|benchmark)\\s*\\(", "<\\s*/?\\s*(script|iframe)\\b", "\\$\\{(jndi|env):", "a\\.b|c\\-d", "(ab){2}c");
