@@ -91,10 +91,18 @@ final class DemoCommand implements Callable<Integer> {
                       - { type: A, name: localhost, content: 127.0.0.1 }
                     certificates:
                       - { certificate: localhost.pem, key: localhost.key }   # self-signed, made on first run
-                    rulesets:   # the built-in echo origin
-                      - phase: http_request_origin
+                    rulesets:
+                      - phase: http_request_origin   # the built-in echo origin
                         rules:
                           - { expression: 'http.host eq "localhost"', action: route, action_parameters: { origin: { port: %3$d } } }
+                      - phase: http_ratelimit         # 100 upgrades per 10 s per client, then 429
+                        rules:
+                          - expression: any(http.request.headers["upgrade"][*] eq "websocket")
+                            action: block
+                            ratelimit: { characteristics: [cf.colo.id, ip.src], period: 10, requests_per_period: 100 }
+                      - phase: http_request_firewall_managed   # Pier's OWASP Core Ruleset (docs/WAF.md)
+                        rules:
+                          - { expression: "true", action: execute, action_parameters: { id: 4814384a9e5d4991b9815dcfc25d2f1f } }
                   - name: 127.0.0.1
                     dns_records:
                       - { type: A, name: 127.0.0.1, content: 127.0.0.1 }
