@@ -46,6 +46,15 @@ RULES = [
     ("942380", "SQL Injection Attack: ORDER BY / HAVING probing", "attack-sqli", 2, "notice",
      anywhere(r"\b(order|group)\s+by\s+\d+\b|\bhaving\s+\d+\s*=")),
 
+    ("942430", "Restricted SQL Character Anomaly Detection: many special characters", "attack-sqli", 3, "warning",
+     anywhere(r"([~!@#$%^&*()\-+={}\[\]|:;\"'`<>][^~!@#$%^&*()\-+={}\[\]|:;\"'`<>]*){8,}")),
+    ("942460", "Meta-Character Anomaly Detection Alert: repetitive non-word characters", "attack-sqli", 3, "warning",
+     anywhere(r"[^\w\s]{4,}")),
+    ("942420", "Restricted SQL Character Anomaly Detection (cookies): special characters in a cookie", "attack-sqli", 4, "notice",
+     anywhere(r"[~!@#$%^&*()\-+={}\[\]|:;\"'`<>]{2,}", (ARGS,))),
+    ("920273", "Invalid character in request: outside a very strict set", "attack-protocol", 4, "notice",
+     r'waf.raw_uri matches r#"[^A-Za-z0-9._~/?&=%:@+,;!$*()\-]"#'),
+
     # ---------------------------------------------------------------- XSS
     ("941100", "XSS Attack Detected via libinjection-style analysis", "attack-xss", 1, "critical",
      PerInput("waf_xss(waf.input)")),
@@ -194,7 +203,7 @@ PREFILTER = {
 # Per-input rules that can match a bare token (only a-z, 0-9, _ and -, the shape of most ids,
 # hashes and session tokens): the others are not run on such inputs at all. Checked against
 # the corpora by PrefilterTest, like the literals.
-TOKENS = {"942190", "942140", "942350", "941100", "941130", "941180", "930120", "932110", "934100", "913120"}
+TOKENS = {"942430", "942460", "942420", "942190", "942140", "942350", "941100", "941130", "941180", "930120", "932110", "934100", "913120"}
 
 def rule_id(number):
     return hashlib.md5(("pier-owasp:" + number).encode()).hexdigest()

@@ -35,6 +35,12 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
                       - id: bad-bots
                         expression: 'lower(http.user_agent) wildcard "*evilbot*"'
                         action: block
+                      - id: banned-range
+                        expression: 'ip.src in {127.0.0.2/31 192.0.2.0/24}'
+                        action: block
+                      - id: bad-client-header
+                        expression: 'http.request.headers["x-client"][0] eq "scraper"'
+                        action: block
                       - id: disabled-rule
                         expression: 'http.host eq "localhost"'
                         action: block
@@ -66,14 +72,22 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
     }
 
     @Test
-    void rulesMatchOnPathHeadersAndUserAgent() throws Exception {
+    void rulesBlockUpgradesByPathHeaderAddressRangeAndUserAgent() throws Exception {
         try (TestEdge edge = withRules()) {
             assertThat(RawHttp.exchange(edge.port(), RawHttp.upgrade("/admin", "localhost")))
                     .startsWith("HTTP/1.1 403").contains("A security rule of this zone blocked the request.").contains("no-admin-socket");
             assertThat(RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo?token=let-me-in", "localhost", "User-Agent: EvilBot/2.0")))
                     .startsWith("HTTP/1.1 403");
+            assertThat(RawHttp.head(edge.port(), "127.0.0.2", RawHttp.upgrade("/echo?token=let-me-in", "localhost")))
+                    .startsWith("HTTP/1.1 403"); // 127.0.0.2 is in the banned range
+            assertThat(RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo?token=let-me-in", "localhost", "X-Client: scraper")))
+                    .startsWith("HTTP/1.1 403");
+            assertThat(RawHttp.head(edge.port(), "127.0.0.1", RawHttp.upgrade("/echo?token=let-me-in", "localhost", "X-Client: app")))
+                    .startsWith("HTTP/1.1 101"); // none of them applies
             assertThat(edge.nextLog().securityRuleId).isEqualTo("no-admin-socket");
             assertThat(edge.nextLog().securityRuleId).isEqualTo("bad-bots");
+            assertThat(edge.nextLog().securityRuleId).isEqualTo("banned-range");
+            assertThat(edge.nextLog().securityRuleId).isEqualTo("bad-client-header");
         }
     }
 

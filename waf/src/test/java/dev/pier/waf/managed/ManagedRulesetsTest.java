@@ -29,6 +29,22 @@ class ManagedRulesetsTest {
     }
 
     @Test
+    void paranoiaLevelsOneToFourEachAddRules() {
+        ManagedRuleset owasp = RULESETS.get(ManagedRulesets.OWASP);
+        assertThat(owasp.rules().stream().map(ManagedRuleset.Rule::paranoiaLevel).distinct()).containsExactlyInAnyOrder(1, 2, 3, 4);
+        int previous = 0;
+        for (int level = 1; level <= 4; level++) {
+            List<ActionParameters.CategoryOverride> enable = new java.util.ArrayList<>();
+            for (int l = 2; l <= level; l++) {
+                enable.add(new ActionParameters.CategoryOverride("paranoia-level-" + l, true, null));
+            }
+            int size = execute(new ActionParameters.Overrides(null, null, enable, List.of())).size();
+            assertThat(size).as("paranoia level " + level).isGreaterThan(previous);
+            previous = size;
+        }
+    }
+
+    @Test
     void overridesFollowCloudflaresPrecedence() {
         ManagedExecution pl2 = execute(new ActionParameters.Overrides(null, null,
                 List.of(new ActionParameters.CategoryOverride("paranoia-level-2", true, null)), List.of()));
