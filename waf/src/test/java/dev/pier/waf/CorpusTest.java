@@ -85,12 +85,11 @@ class CorpusTest {
         return waf.evaluate(fields, System.currentTimeMillis()).toCompletableFuture().get();
     }
 
-    @Test
-    void attacksAreBlockedAtTheDefaults() throws Exception {
-        ZoneWaf waf = managed("");
+    /** Blocked attacks per category ({blocked, total}), with every miss in the report. */
+    static Map<String, int[]> attackRates(ZoneWaf waf, String file, String label) throws Exception {
         Map<String, int[]> byCategory = new TreeMap<>();
         List<String> missed = new ArrayList<>();
-        for (Sample s : load("attacks.jsonl")) {
+        for (Sample s : load(file)) {
             Verdict v = verdict(waf, s);
             int[] counts = byCategory.computeIfAbsent(s.category(), k -> new int[2]);
             counts[1]++;
@@ -103,37 +102,52 @@ class CorpusTest {
                 missed.add(s.category() + " " + s.uri() + " " + s.headers().subList(5, s.headers().size()));
             }
         }
-        int blocked = byCategory.values().stream().mapToInt(c -> c[0]).sum();
-        int total = byCategory.values().stream().mapToInt(c -> c[1]).sum();
-        REPORT.add(String.format("attacks blocked: %d of %d (%.1f%%)", blocked, total, 100.0 * blocked / total));
+        int[] all = total(byCategory);
+        REPORT.add(String.format("%sattacks blocked: %d of %d (%.1f%%)", label, all[0], all[1], 100.0 * all[0] / all[1]));
         byCategory.forEach((k, c) -> REPORT.add(String.format("  %-10s %3d of %3d (%.1f%%)", k, c[0], c[1], 100.0 * c[0] / c[1])));
-        missed.forEach(m -> REPORT.add("  missed: " + m));
-        assertThat(100.0 * blocked / total).isGreaterThanOrEqualTo(97.0);
-        byCategory.forEach((k, c) -> assertThat(100.0 * c[0] / c[1]).as(k).isGreaterThanOrEqualTo(95.0));
+        missed.forEach(m -> REPORT.add("  " + label + "missed: " + m));
+        return byCategory;
+    }
+
+    static int[] total(Map<String, int[]> byCategory) {
+        return new int[] {byCategory.values().stream().mapToInt(c -> c[0]).sum(), byCategory.values().stream().mapToInt(c -> c[1]).sum()};
+    }
+
+    /** The benign requests that were refused ("source uri headers <- matched rules"), with the rate in the report. */
+    static List<String> falsePositives(ZoneWaf waf, String file, String label) throws Exception {
+        int total = 0;
+        List<String> refused = new ArrayList<>();
+        for (Sample s : load(file)) {
+            total++;
+            Verdict v = verdict(waf, s);
+            if (v.terminates()) {
+                refused.add(s.source() + " " + s.uri() + " " + s.headers().subList(5, s.headers().size())
+                        + " <- " + describe(v.managedMatches()));
+            } else {
+                assertThat(v.attackScore()).isGreaterThan(50);
+            }
+        }
+        REPORT.add(String.format("%sbenign passed: %d of %d (false positives %.1f%%)", label, total - refused.size(), total,
+                100.0 * refused.size() / total));
+        refused.forEach(f -> REPORT.add("  " + label + "false positive: " + f));
+        assertThat(total).isGreaterThan(200);
+        return refused;
+    }
+
+    @Test
+    void attacksAreBlockedAtTheDefaults() throws Exception {
+        Map<String, int[]> rates = attackRates(managed(""), "attacks.jsonl", "");
+        int[] all = total(rates);
+        assertThat(100.0 * all[0] / all[1]).isGreaterThanOrEqualTo(97.0);
+        rates.forEach((k, c) -> assertThat(100.0 * c[0] / c[1]).as(k).isGreaterThanOrEqualTo(95.0));
     }
 
     @Test
     void benignUpgradesPass() throws Exception {
-        ZoneWaf waf = managed("");
-        int passed = 0;
-        int total = 0;
-        List<String> falsePositives = new ArrayList<>();
-        for (Sample s : load("benign.jsonl")) {
-            total++;
-            Verdict v = verdict(waf, s);
-            if (!v.terminates()) {
-                passed++;
-                assertThat(v.attackScore()).isGreaterThan(50);
-            } else {
-                falsePositives.add(s.source() + " " + s.uri() + " " + s.headers().subList(5, s.headers().size())
-                        + " <- " + describe(v.managedMatches()));
-            }
-        }
-        REPORT.add(String.format("benign passed: %d of %d (false positives %.1f%%)", passed, total, 100.0 * (total - passed) / total));
-        falsePositives.forEach(f -> REPORT.add("  false positive: " + f));
+        List<String> refused = falsePositives(managed(""), "benign.jsonl", "");
         // What is left are Kubernetes exec requests: their query is a shell command by design.
-        assertThat(falsePositives).allSatisfy(f -> assertThat(f).startsWith("kubernetes-exec "));
-        assertThat(100.0 * (total - passed) / total).isLessThanOrEqualTo(2.0);
+        assertThat(refused).allSatisfy(f -> assertThat(f).startsWith("kubernetes-exec "));
+        assertThat(refused.size()).isLessThanOrEqualTo(7); // 2% of 350
     }
 
     /** The skip rule docs/WAF.md gives for Kubernetes exec leaves no false positive at all. */
@@ -159,6 +173,25 @@ class CorpusTest {
         for (Sample s : load("benign.jsonl")) {
             assertThat(verdict(waf, s).terminates()).as(s.uri()).isFalse();
         }
+    }
+
+    static List<String> describe(List<String> ids) {
+        return RUNTIME.managed().get(dev.pier.waf.managed.ManagedRulesets.OWASP).rules().stream()
+                .filter(r -> ids.contains(r.id())).map(r -> r.description().substring(0, 6)).toList();
+    }
+
+    /**
+     * The held-out corpus was written from other sources after the rules were tuned, and the
+     * rules were not changed for it: its rates are what to expect on traffic the rules have not seen.
+     */
+    @Test
+    void heldOutCorpusRates() throws Exception {
+        ZoneWaf waf = managed("");
+        int[] all = total(attackRates(waf, "holdout/attacks.jsonl", "held-out "));
+        assertThat(all[1]).isGreaterThan(300);
+        assertThat(100.0 * all[0] / all[1]).isGreaterThanOrEqualTo(FLOOR_DETECTION);
+        assertThat(falsePositives(waf, "holdout/benign.jsonl", "held-out ").size())
+                .isLessThanOrEqualTo((int) (226 * CEILING_FALSE_POSITIVES / 100));
     }
 
     static List<String> describe(List<String> ids) {
