@@ -1,0 +1,478 @@
+package dev.pier.control.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The store on a JDBC database: an embedded H2 file by default, PostgreSQL for several edge
+ * nodes. Portable SQL only, so one migration and one implementation serve both; the contract
+ * tests run against each.
+ */
+public final class JdbcStore implements Store {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final HikariDataSource pool;
+
+    private JdbcStore(HikariDataSource pool) {
+        this.pool = pool;
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    }
+
+    /** The embedded store: an H2 database in {@code dataDir}, created on first use, durable across restarts. */
+    public static JdbcStore embedded(Path dataDir) {
+        return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("pier-store") + ";DB_CLOSE_ON_EXIT=FALSE", null, null);
+    }
+
+    /**
+     * A PostgreSQL store, e.g. {@code jdbc:postgresql://127.0.0.1:5432/test}.
+     *
+     * @throws StoreException UNAVAILABLE when the database cannot be reached or migrated
+     */
+    public static JdbcStore postgres(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password);
+    }
+
+    private static JdbcStore open(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(8);
+        config.setPoolName("pier-store");
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(5_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot open " + url + " (" + rootMessage(e) + ")", e);
+        }
+        try {
+            return new JdbcStore(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot migrate " + url + " (" + rootMessage(e) + ")", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** A new Cloudflare-style id: 32 hex characters. */
+    static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** Timestamps are kept to the microsecond: what both databases store exactly. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    // ---------------------------------------------------------------- zones
+
+    @Override
+    public Page<StoredZone> zones(String name, int page, int perPage) {
+        return read(c -> {
+            String where = name == null ? "" : " WHERE name = ?";
+            int total;
+            try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM zones" + where)) {
+                if (name != null) {
+                    count.setString(1, name);
+                }
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    total = rs.getInt(1);
+                }
+            }
+            List<StoredZone> items = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM zones" + where + " ORDER BY name LIMIT ? OFFSET ?")) {
+                int i = 1;
+                if (name != null) {
+                    q.setString(i++, name);
+                }
+                q.setInt(i++, perPage);
+                q.setInt(i, (page - 1) * perPage);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(zone(rs));
+                    }
+                }
+            }
+            return new Page<>(items, page, perPage, total);
+        });
+    }
+
+    @Override
+    public Optional<StoredZone> zone(String id) {
+        return read(c -> one(c, "SELECT * FROM zones WHERE id = ?", JdbcStore::zone, id));
+    }
+
+    @Override
+    public StoredZone createZone(String name, String actor) {
+        return write(c -> {
+            if (one(c, "SELECT * FROM zones WHERE name = ?", JdbcStore::zone, name).isPresent()) {
+                throw new StoreException(StoreException.Kind.CONFLICT, "zone " + name + " already exists");
+            }
+            Instant now = now();
+            StoredZone zone = new StoredZone(newId(), name, "active", now, now);
+            update(c, "INSERT INTO zones (id, name, status, created_on, modified_on) VALUES (?, ?, ?, ?, ?)",
+                    zone.id(), zone.name(), zone.status(), ts(now), ts(now));
+            audit(c, actor, "create", "zone", zone.id(), zone.id(), null, zone);
+            return zone;
+        });
+    }
+
+    @Override
+    public boolean deleteZone(String id, String actor) {
+        return write(c -> {
+            Optional<StoredZone> zone = one(c, "SELECT * FROM zones WHERE id = ?", JdbcStore::zone, id);
+            if (zone.isEmpty()) {
+                return false;
+            }
+            update(c, "DELETE FROM zones WHERE id = ?", id);
+            audit(c, actor, "delete", "zone", id, id, zone.get(), null);
+            return true;
+        });
+    }
+
+    private static StoredZone zone(ResultSet rs) throws SQLException {
+        return new StoredZone(rs.getString("id"), rs.getString("name"), rs.getString("status"),
+                instant(rs, "created_on"), instant(rs, "modified_on"));
+    }
+
+    private static void requireZone(Connection c, String zoneId) throws SQLException {
+        if (one(c, "SELECT * FROM zones WHERE id = ?", JdbcStore::zone, zoneId).isEmpty()) {
+            throw new StoreException(StoreException.Kind.NOT_FOUND, "zone " + zoneId + " does not exist");
+        }
+    }
+
+    // ---------------------------------------------------------------- settings
+
+    @Override
+    public Map<String, StoredSetting> settings(String zoneId) {
+        return read(c -> {
+            Map<String, StoredSetting> out = new LinkedHashMap<>();
+            for (StoredSetting s : all(c, "SELECT * FROM zone_settings WHERE zone_id = ? ORDER BY setting", JdbcStore::setting, zoneId)) {
+                out.put(s.id(), s);
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<StoredSetting> putSettings(String zoneId, Map<String, String> jsonValues, String actor) {
+        return write(c -> {
+            requireZone(c, zoneId);
+            Instant now = now();
+            List<StoredSetting> out = new ArrayList<>();
+            for (Map.Entry<String, String> e : jsonValues.entrySet()) {
+                Optional<StoredSetting> before = one(c, "SELECT * FROM zone_settings WHERE zone_id = ? AND setting = ?",
+                        JdbcStore::setting, zoneId, e.getKey());
+                if (before.isPresent()) {
+                    update(c, "UPDATE zone_settings SET setting_value = ?, modified_on = ? WHERE zone_id = ? AND setting = ?",
+                            e.getValue(), ts(now), zoneId, e.getKey());
+                } else {
+                    update(c, "INSERT INTO zone_settings (zone_id, setting, setting_value, modified_on) VALUES (?, ?, ?, ?)",
+                            zoneId, e.getKey(), e.getValue(), ts(now));
+                }
+                StoredSetting after = new StoredSetting(e.getKey(), e.getValue(), now);
+                audit(c, actor, "update", "setting", e.getKey(), zoneId, before.orElse(null), after);
+                out.add(after);
+            }
+            return out;
+        });
+    }
+
+    private static StoredSetting setting(ResultSet rs) throws SQLException {
+        return new StoredSetting(rs.getString("setting"), rs.getString("setting_value"), instant(rs, "modified_on"));
+    }
+
+    // ---------------------------------------------------------------- DNS records
+
+    @Override
+    public List<StoredDnsRecord> dnsRecords(String zoneId) {
+        return read(c -> all(c, "SELECT * FROM dns_records WHERE zone_id = ? ORDER BY name, record_type", JdbcStore::dns, zoneId));
+    }
+
+    @Override
+    public Optional<StoredDnsRecord> dnsRecord(String zoneId, String id) {
+        return read(c -> one(c, "SELECT * FROM dns_records WHERE zone_id = ? AND id = ?", JdbcStore::dns, zoneId, id));
+    }
+
+    @Override
+    public StoredDnsRecord createDnsRecord(String zoneId, String type, String name, String content, boolean proxied, int ttl,
+                                           String actor) {
+        return write(c -> {
+            requireZone(c, zoneId);
+            Instant now = now();
+            StoredDnsRecord r = new StoredDnsRecord(newId(), zoneId, type, name, content, proxied, ttl, now, now);
+            update(c, "INSERT INTO dns_records (id, zone_id, record_type, name, content, proxied, ttl, created_on, modified_on) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", r.id(), zoneId, type, name, content, proxied, ttl, ts(now), ts(now));
+            audit(c, actor, "create", "dns_record", r.id(), zoneId, null, r);
+            return r;
+        });
+    }
+
+    @Override
+    public StoredDnsRecord updateDnsRecord(String zoneId, String id, String type, String name, String content, boolean proxied,
+                                           int ttl, String actor) {
+        return write(c -> {
+            StoredDnsRecord before = one(c, "SELECT * FROM dns_records WHERE zone_id = ? AND id = ?", JdbcStore::dns, zoneId, id)
+                    .orElseThrow(() -> new StoreException(StoreException.Kind.NOT_FOUND, "DNS record " + id + " does not exist"));
+            Instant now = now();
+            StoredDnsRecord after = new StoredDnsRecord(id, zoneId, type, name, content, proxied, ttl, before.createdOn(), now);
+            update(c, "UPDATE dns_records SET record_type = ?, name = ?, content = ?, proxied = ?, ttl = ?, modified_on = ? "
+                    + "WHERE zone_id = ? AND id = ?", type, name, content, proxied, ttl, ts(now), zoneId, id);
+            audit(c, actor, "update", "dns_record", id, zoneId, before, after);
+            return after;
+        });
+    }
+
+    @Override
+    public boolean deleteDnsRecord(String zoneId, String id, String actor) {
+        return write(c -> {
+            Optional<StoredDnsRecord> before = one(c, "SELECT * FROM dns_records WHERE zone_id = ? AND id = ?", JdbcStore::dns, zoneId, id);
+            if (before.isEmpty()) {
+                return false;
+            }
+            update(c, "DELETE FROM dns_records WHERE id = ?", id);
+            audit(c, actor, "delete", "dns_record", id, zoneId, before.get(), null);
+            return true;
+        });
+    }
+
+    private static StoredDnsRecord dns(ResultSet rs) throws SQLException {
+        return new StoredDnsRecord(rs.getString("id"), rs.getString("zone_id"), rs.getString("record_type"), rs.getString("name"),
+                rs.getString("content"), rs.getBoolean("proxied"), rs.getInt("ttl"), instant(rs, "created_on"),
+                instant(rs, "modified_on"));
+    }
+
+    // ---------------------------------------------------------------- rulesets
+
+    @Override
+    public Optional<StoredRuleset> ruleset(String zoneId, String phase) {
+        return read(c -> one(c, "SELECT * FROM rulesets WHERE zone_id = ? AND phase = ?", JdbcStore::ruleset, zoneId, phase));
+    }
+
+    @Override
+    public List<StoredRuleset> rulesets(String zoneId) {
+        return read(c -> all(c, "SELECT * FROM rulesets WHERE zone_id = ? ORDER BY phase", JdbcStore::ruleset, zoneId));
+    }
+
+    @Override
+    public StoredRuleset putRuleset(String zoneId, String phase, String json, String actor) {
+        return write(c -> {
+            requireZone(c, zoneId);
+            Optional<StoredRuleset> before = one(c, "SELECT * FROM rulesets WHERE zone_id = ? AND phase = ?", JdbcStore::ruleset,
+                    zoneId, phase);
+            Instant now = now();
+            StoredRuleset after;
+            if (before.isPresent()) {
+                after = new StoredRuleset(before.get().id(), zoneId, phase, json, before.get().version() + 1, now);
+                update(c, "UPDATE rulesets SET body = ?, version = ?, modified_on = ? WHERE id = ?", json, after.version(), ts(now),
+                        after.id());
+            } else {
+                after = new StoredRuleset(newId(), zoneId, phase, json, 1, now);
+                update(c, "INSERT INTO rulesets (id, zone_id, phase, body, version, modified_on) VALUES (?, ?, ?, ?, ?, ?)",
+                        after.id(), zoneId, phase, json, 1, ts(now));
+            }
+            audit(c, actor, before.isPresent() ? "update" : "create", "ruleset", after.id(), zoneId, before.orElse(null), after);
+            return after;
+        });
+    }
+
+    private static StoredRuleset ruleset(ResultSet rs) throws SQLException {
+        return new StoredRuleset(rs.getString("id"), rs.getString("zone_id"), rs.getString("phase"), rs.getString("body"),
+                rs.getInt("version"), instant(rs, "modified_on"));
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    @Override
+    public StoredToken createToken(String name, String secretHash, Set<String> permissions, Set<String> zoneIds, String actor) {
+        return write(c -> {
+            StoredToken t = new StoredToken(newId(), name, secretHash, permissions, zoneIds, "active", now());
+            update(c, "INSERT INTO api_tokens (id, name, secret_hash, permissions, zone_ids, status, issued_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    t.id(), name, secretHash, String.join(",", new TreeSet<>(permissions)), String.join(",", new TreeSet<>(zoneIds)),
+                    t.status(), ts(t.issuedOn()));
+            // the audit log names the token, never its hash
+            audit(c, actor, "create", "api_token", t.id(), null, null, Map.of("id", t.id(), "name", name,
+                    "permissions", new TreeSet<>(permissions), "zones", new TreeSet<>(zoneIds)));
+            return t;
+        });
+    }
+
+    @Override
+    public Optional<StoredToken> tokenByHash(String secretHash) {
+        return read(c -> one(c, "SELECT * FROM api_tokens WHERE secret_hash = ?", JdbcStore::token, secretHash));
+    }
+
+    private static StoredToken token(ResultSet rs) throws SQLException {
+        return new StoredToken(rs.getString("id"), rs.getString("name"), rs.getString("secret_hash"), split(rs.getString("permissions")),
+                split(rs.getString("zone_ids")), rs.getString("status"), instant(rs, "issued_on"));
+    }
+
+    private static Set<String> split(String csv) {
+        return csv.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(csv.split(",")));
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    @Override
+    public List<AuditEntry> audit(String zoneId, int limit) {
+        return read(c -> zoneId == null
+                ? all(c, "SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?", JdbcStore::entry, limit)
+                : all(c, "SELECT * FROM audit_log WHERE zone_id = ? ORDER BY seq DESC LIMIT ?", JdbcStore::entry, zoneId, limit));
+    }
+
+    @Override
+    public long lastChange() {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_log");
+                 ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private static void audit(Connection c, String actor, String action, String type, String id, String zoneId, Object before,
+                              Object after) throws SQLException {
+        update(c, "INSERT INTO audit_log (changed_at, actor, action, resource_type, resource_id, zone_id, before_value, after_value) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ts(now()), actor, action, type, id, zoneId, json(before), json(after));
+    }
+
+    private static AuditEntry entry(ResultSet rs) throws SQLException {
+        return new AuditEntry(rs.getLong("seq"), instant(rs, "changed_at"), rs.getString("actor"), rs.getString("action"),
+                rs.getString("resource_type"), rs.getString("resource_id"), rs.getString("zone_id"), rs.getString("before_value"),
+                rs.getString("after_value"));
+    }
+
+    private static String json(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("audit: " + value.getClass().getSimpleName() + " cannot be written as JSON", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T read(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: " + e.getMessage(), e);
+        }
+    }
+
+    /** One transaction: all of it, with its audit entries, or nothing. */
+    private <T> T write(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> Optional<T> one(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        List<T> rows = all(c, sql, row, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private static <T> List<T> all(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            bind(q, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            bind(q, args);
+            q.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement q, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            q.setObject(i + 1, args[i]);
+        }
+    }
+
+    private static OffsetDateTime ts(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.pier.control.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The control plane's source of truth. Every write names its actor, is atomic, and lands in
+ * the audit log in the same transaction; {@link #lastChange()} is the audit log's last sequence,
+ * which edge nodes compare to know they are up to date.
+ */
+public interface Store extends AutoCloseable {
+
+    // ---------------------------------------------------------------- zones
+
+    /**
+     * Zones by name, a page at a time (pages count from 1).
+     *
+     * @param name an exact zone name to filter by, or null for all
+     */
+    Page<StoredZone> zones(String name, int page, int perPage);
+
+    Optional<StoredZone> zone(String id);
+
+    /** @throws StoreException CONFLICT when a zone of that name exists */
+    StoredZone createZone(String name, String actor);
+
+    /** Deletes a zone with its settings, records and rulesets; false when there was none. */
+    boolean deleteZone(String id, String actor);
+
+    // ---------------------------------------------------------------- settings
+
+    /** The settings a zone changed from their defaults, by id. */
+    Map<String, StoredSetting> settings(String zoneId);
+
+    /**
+     * Sets settings (JSON values by id) in one transaction.
+     *
+     * @throws StoreException NOT_FOUND for an unknown zone
+     */
+    List<StoredSetting> putSettings(String zoneId, Map<String, String> jsonValues, String actor);
+
+    // ---------------------------------------------------------------- DNS records
+
+    List<StoredDnsRecord> dnsRecords(String zoneId);
+
+    Optional<StoredDnsRecord> dnsRecord(String zoneId, String id);
+
+    /** @throws StoreException NOT_FOUND for an unknown zone */
+    StoredDnsRecord createDnsRecord(String zoneId, String type, String name, String content, boolean proxied, int ttl,
+                                    String actor);
+
+    /** @throws StoreException NOT_FOUND for an unknown record */
+    StoredDnsRecord updateDnsRecord(String zoneId, String id, String type, String name, String content, boolean proxied,
+                                    int ttl, String actor);
+
+    boolean deleteDnsRecord(String zoneId, String id, String actor);
+
+    // ---------------------------------------------------------------- rulesets
+
+    Optional<StoredRuleset> ruleset(String zoneId, String phase);
+
+    List<StoredRuleset> rulesets(String zoneId);
+
+    /**
+     * Creates or replaces a zone's entry point ruleset for a phase; its version goes up by one.
+     *
+     * @throws StoreException NOT_FOUND for an unknown zone
+     */
+    StoredRuleset putRuleset(String zoneId, String phase, String json, String actor);
+
+    // ---------------------------------------------------------------- API tokens
+
+    /** Stores a token; {@code secretHash} is the SHA-256 of its secret, which is never stored. */
+    StoredToken createToken(String name, String secretHash, Set<String> permissions, Set<String> zoneIds, String actor);
+
+    Optional<StoredToken> tokenByHash(String secretHash);
+
+    // ---------------------------------------------------------------- audit log and change feed
+
+    /** The newest entries first, at most {@code limit}; for one zone, or all when {@code zoneId} is null. */
+    List<AuditEntry> audit(String zoneId, int limit);
+
+    /** The sequence of the last change, 0 for an empty store. */
+    long lastChange();
+
+    @Override
+    void close();
+}

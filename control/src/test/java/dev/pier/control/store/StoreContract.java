@@ -1,0 +1,141 @@
+package dev.pier.control.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every store must do, run against each implementation: the embedded H2 store and
+ * PostgreSQL. Each test gets an empty store.
+ */
+abstract class StoreContract {
+
+    protected Store store;
+
+    /** A new, empty store. */
+    protected abstract Store open() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = open();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Test
+    void zonesAreCreatedListedByNameAndPageAndDeletedWithEverythingInThem() {
+        StoredZone a = store.createZone("a.example", "alice");
+        store.createZone("c.example", "alice");
+        store.createZone("b.example", "alice");
+        assertThat(a.id()).matches("[0-9a-f]{32}");
+        assertThat(a.status()).isEqualTo("active");
+        assertThat(store.zone(a.id())).contains(a);
+
+        Page<StoredZone> first = store.zones(null, 1, 2);
+        assertThat(first.items()).extracting(StoredZone::name).containsExactly("a.example", "b.example");
+        assertThat(first.totalCount()).isEqualTo(3);
+        assertThat(first.totalPages()).isEqualTo(2);
+        assertThat(store.zones(null, 2, 2).items()).extracting(StoredZone::name).containsExactly("c.example");
+        assertThat(store.zones("b.example", 1, 20).items()).extracting(StoredZone::name).containsExactly("b.example");
+        assertThat(store.zones("nope.example", 1, 20).totalCount()).isZero();
+
+        store.putSettings(a.id(), Map.of("websockets", "\"off\""), "alice");
+        store.createDnsRecord(a.id(), "A", "a.example", "192.0.2.1", true, 1, "alice");
+        store.putRuleset(a.id(), "http_request_firewall_custom", "{\"rules\":[]}", "alice");
+        assertThat(store.deleteZone(a.id(), "alice")).isTrue();
+        assertThat(store.zone(a.id())).isEmpty();
+        assertThat(store.settings(a.id())).isEmpty();
+        assertThat(store.dnsRecords(a.id())).isEmpty();
+        assertThat(store.rulesets(a.id())).isEmpty();
+        assertThat(store.deleteZone(a.id(), "alice")).isFalse();
+    }
+
+    @Test
+    void aZoneNameIsTakenOnceAndAFailedWriteLeavesNothing() {
+        store.createZone("example.com", "alice");
+        long before = store.lastChange();
+        assertThatThrownBy(() -> store.createZone("example.com", "bob"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CONFLICT));
+        assertThat(store.zones(null, 1, 20).totalCount()).isEqualTo(1);
+        assertThat(store.lastChange()).isEqualTo(before);
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("websockets", "\"off\"");
+        assertThatThrownBy(() -> store.putSettings("0123456789abcdef0123456789abcdef", settings, "bob"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
+        assertThat(store.lastChange()).isEqualTo(before);
+    }
+
+    @Test
+    void settingsAreKeptAsJsonWithTheirTimeAndEveryChangeIsAudited() {
+        StoredZone z = store.createZone("example.com", "alice");
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("websockets", "\"off\"");
+        values.put("min_tls_version", "\"1.3\"");
+        store.putSettings(z.id(), values, "alice");
+        store.putSettings(z.id(), Map.of("websockets", "\"on\""), "bob");
+        Map<String, StoredSetting> settings = store.settings(z.id());
+        assertThat(settings.get("websockets").jsonValue()).isEqualTo("\"on\"");
+        assertThat(settings.get("min_tls_version").jsonValue()).isEqualTo("\"1.3\"");
+        assertThat(settings.get("websockets").modifiedOn()).isAfterOrEqualTo(settings.get("min_tls_version").modifiedOn());
+
+        List<AuditEntry> audit = store.audit(z.id(), 10);
+        assertThat(audit).hasSize(4); // zone, two settings, one setting again: newest first
+        AuditEntry last = audit.get(0);
+        assertThat(last.actor()).isEqualTo("bob");
+        assertThat(last.action()).isEqualTo("update");
+        assertThat(last.resourceType()).isEqualTo("setting");
+        assertThat(last.resourceId()).isEqualTo("websockets");
+        assertThat(last.before()).contains("\\\"off\\\"");
+        assertThat(last.after()).contains("\\\"on\\\"");
+        assertThat(audit.get(0).seq()).isGreaterThan(audit.get(1).seq());
+        assertThat(store.lastChange()).isEqualTo(last.seq());
+    }
+
+    @Test
+    void dnsRecordsAreCreatedUpdatedAndDeleted() {
+        StoredZone z = store.createZone("example.com", "alice");
+        StoredDnsRecord r = store.createDnsRecord(z.id(), "A", "ws.example.com", "192.0.2.10", true, 1, "alice");
+        store.createDnsRecord(z.id(), "CNAME", "*.example.com", "origin.internal", true, 1, "alice");
+        assertThat(store.dnsRecords(z.id())).extracting(StoredDnsRecord::name).containsExactly("*.example.com", "ws.example.com");
+        StoredDnsRecord changed = store.updateDnsRecord(z.id(), r.id(), "AAAA", "ws.example.com", "2001:db8::10", true, 300, "bob");
+        assertThat(store.dnsRecord(z.id(), r.id())).contains(changed);
+        assertThat(changed.createdOn()).isEqualTo(r.createdOn());
+        assertThatThrownBy(() -> store.updateDnsRecord(z.id(), "missing", "A", "x.example.com", "192.0.2.1", true, 1, "bob"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
+        assertThat(store.deleteDnsRecord(z.id(), r.id(), "bob")).isTrue();
+        assertThat(store.deleteDnsRecord(z.id(), r.id(), "bob")).isFalse();
+        assertThat(store.dnsRecords(z.id())).hasSize(1);
+    }
+
+    @Test
+    void aPhaseRulesetIsReplacedAndItsVersionGoesUp() {
+        StoredZone z = store.createZone("example.com", "alice");
+        StoredRuleset v1 = store.putRuleset(z.id(), "http_request_firewall_custom", "{\"rules\":[{\"expression\":\"true\",\"action\":\"log\"}]}", "alice");
+        StoredRuleset v2 = store.putRuleset(z.id(), "http_request_firewall_custom", "{\"rules\":[]}", "bob");
+        assertThat(v1.version()).isEqualTo(1);
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.id()).isEqualTo(v1.id());
+        assertThat(store.ruleset(z.id(), "http_request_firewall_custom")).contains(v2);
+        assertThat(store.ruleset(z.id(), "http_ratelimit")).isEmpty();
+    }
+
+    @Test
+    void tokensAreFoundByTheHashOfTheirSecretAndTheAuditNeverHoldsTheHash() {
+        StoredToken t = store.createToken("ci", "ab".repeat(32), Set.of("Zone Settings Write", "DNS Write"), Set.of(), "admin");
+        assertThat(store.tokenByHash("ab".repeat(32))).contains(t);
+        assertThat(store.tokenByHash("cd".repeat(32))).isEmpty();
+        assertThat(t.permissions()).containsExactlyInAnyOrder("Zone Settings Write", "DNS Write");
+        assertThat(store.audit(null, 1).get(0).after()).contains("\"ci\"").doesNotContain("abab");
+    }
+}
