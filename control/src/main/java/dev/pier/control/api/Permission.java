@@ -1,0 +1,31 @@
+package dev.pier.control.api;
+
+/** What an API token may do, by the names of Cloudflare's permission groups. */
+public enum Permission {
+    ZONE_READ("Zone Read"),
+    ZONE_WRITE("Zone Write"),
+    ZONE_SETTINGS_READ("Zone Settings Read"),
+    ZONE_SETTINGS_WRITE("Zone Settings Write"),
+    DNS_WRITE("DNS Write"),
+    ZONE_WAF_WRITE("Zone WAF Write"),
+    ANALYTICS_READ("Analytics Read");
+
+    private final String label;
+
+    Permission(String label) {
+        this.label = label;
+    }
+
+    /** The name as stored and as Cloudflare writes it. */
+    public String label() {
+        return label;
+    }
+
+    /** Whether a token holding these labels may do what this permission guards (write implies read). */
+    boolean grantedBy(java.util.Set<String> labels) {
+        return labels.contains(label)
+                || this == ZONE_READ && (labels.contains(ZONE_WRITE.label) || labels.contains(ZONE_SETTINGS_READ.label)
+                        || labels.contains(ZONE_SETTINGS_WRITE.label) || labels.contains(DNS_WRITE.label))
+                || this == ZONE_SETTINGS_READ && labels.contains(ZONE_SETTINGS_WRITE.label);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.pier.control.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.control.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API's contract, run against each store: Cloudflare's shapes for zones and settings,
+ * and every kind of bad request refused with Cloudflare's error and nothing written.
+ */
+abstract class ApiContract {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    Store store;
+    ControlApi api;
+    String admin;
+    String zoneId;
+
+    protected abstract Store open() throws Exception;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = open();
+        api = new ControlApi(store);
+        admin = api.credentials().issueToken("admin", EnumSet.allOf(Permission.class), Set.of(), "test");
+        zoneId = call("POST", "/zones", admin, "{\"name\":\"example.com\"}").path("result").path("id").asText();
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    JsonNode call(String method, String path, String token, String body) throws Exception {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (token != null) {
+            headers.put("authorization", "Bearer " + token);
+        }
+        return call(method, path, headers, body);
+    }
+
+    int lastStatus;
+
+    JsonNode call(String method, String path, Map<String, String> headers, String body) throws Exception {
+        int q = path.indexOf('?');
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        if (q >= 0) {
+            for (String pair : path.substring(q + 1).split("&")) {
+                String[] kv = pair.split("=", 2);
+                query.put(kv[0], List.of(kv.length > 1 ? kv[1] : ""));
+            }
+        }
+        ApiResponse response = api.handle(new ApiRequest(method, q < 0 ? path : path.substring(0, q), query, headers,
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
+        lastStatus = response.status();
+        return JSON.readTree(response.json());
+    }
+
+    @Test
+    void theWebsocketsSettingInCloudflaresShape() throws Exception {
+        JsonNode before = call("GET", "/zones/" + zoneId + "/settings/websockets", admin, null);
+        assertThat(before.path("success").asBoolean()).isTrue();
+        assertThat(before.path("result").path("value").asText()).isEqualTo("on");
+        assertThat(before.path("result").path("modified_on").isNull()).isTrue();
+
+        // Cloudflare's documented call: PATCH .../settings/websockets with {"value":"on"}
+        JsonNode patched = call("PATCH", "/zones/" + zoneId + "/settings/websockets", admin, "{\"value\":\"off\"}");
+        assertThat(lastStatus).isEqualTo(200);
+        assertThat(patched.path("success").asBoolean()).isTrue();
+        assertThat(patched.path("errors").size()).isZero();
+        assertThat(patched.path("messages").isArray()).isTrue();
+        JsonNode result = patched.path("result");
+        assertThat(result.path("id").asText()).isEqualTo("websockets");
+        assertThat(result.path("value").asText()).isEqualTo("off");
+        assertThat(result.path("editable").asBoolean()).isTrue();
+        assertThat(result.path("modified_on").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+
+        JsonNode all = call("GET", "/zones/" + zoneId + "/settings", admin, null);
+        assertThat(all.path("result").findValuesAsText("id")).contains("websockets", "ssl", "min_tls_version");
+
+        JsonNode several = call("PATCH", "/zones/" + zoneId + "/settings", admin,
+                "{\"items\":[{\"id\":\"websockets\",\"value\":\"on\"},{\"id\":\"ssl\",\"value\":\"strict\"}]}");
+        assertThat(several.path("result").findValuesAsText("value")).containsExactly("on", "strict");
+        assertThat(store.audit(zoneId, 10)).hasSize(4); // zone, websockets, websockets and ssl
+    }
+
+    @Test
+    void badInputIsACloudflareErrorAndWritesNothing() throws Exception {
+        long before = store.lastChange();
+        String setting = "/zones/" + zoneId + "/settings/websockets";
+        assertError(call("PATCH", setting, admin, "{\"value\":"), 400, 6007, "Malformed JSON in request body");
+        assertError(call("PATCH", "/zones/" + zoneId + "/settings/websocket", admin, "{\"value\":\"on\"}"), 400, 1006,
+                "Unrecognized zone setting name");
+        assertError(call("PATCH", setting, admin, "{\"value\":\"maybe\"}"), 400, 1007,
+                "Invalid value for zone setting websockets (expected: \"on\" or \"off\")");
+        assertError(call("PATCH", "/zones/" + zoneId + "/settings", admin,
+                "{\"items\":[{\"id\":\"websockets\",\"value\":\"off\"},{\"id\":\"ssl\",\"value\":\"sometimes\"}]}"), 400, 1007,
+                "Invalid value for zone setting ssl (expected: \"off\" or \"flexible\" or \"full\" or \"strict\")");
+        assertError(call("PATCH", setting, (String) null, "{\"value\":\"off\"}"), 400, 10000, "Authentication error");
+        assertError(call("PATCH", setting, "A".repeat(40), "{\"value\":\"off\"}"), 403, 10000, "Authentication error");
+        JsonNode malformed = call("PATCH", setting, Map.of("authorization", "Bearer not a token"), "{\"value\":\"off\"}");
+        assertError(malformed, 400, 6003, "Invalid request headers");
+        assertThat(malformed.path("errors").get(0).path("error_chain").get(0).path("code").asInt()).isEqualTo(6111);
+        JsonNode badKey = call("PATCH", setting, Map.of("x-auth-email", "a@example.com", "x-auth-key", "nope"), "{\"value\":\"off\"}");
+        assertThat(badKey.path("errors").get(0).path("error_chain").get(0).path("code").asInt()).isEqualTo(6103);
+
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_SETTINGS_READ), Set.of(), "test");
+        assertThat(call("GET", setting, reader, null).path("success").asBoolean()).isTrue();
+        assertError(call("PATCH", setting, reader, "{\"value\":\"off\"}"), 403, 10000, "Authentication error");
+
+        String other = call("POST", "/zones", admin, "{\"name\":\"other.example\"}").path("result").path("id").asText();
+        before = store.lastChange();
+        String scoped = api.credentials().issueToken("scoped", EnumSet.allOf(Permission.class), Set.of(other), "test");
+        before = store.lastChange();
+        assertError(call("PATCH", setting, scoped, "{\"value\":\"off\"}"), 403, 10000, "Authentication error");
+        assertThat(names(call("GET", "/zones", scoped, null))).containsExactly("other.example");
+        assertThat(store.lastChange()).isEqualTo(before);
+        assertThat(store.settings(zoneId)).isEmpty();
+    }
+
+    /** The zone names of a list answer. */
+    static List<String> names(JsonNode response) {
+        List<String> out = new java.util.ArrayList<>();
+        response.path("result").forEach(z -> out.add(z.path("name").asText()));
+        return out;
+    }
+
+    static void assertError(JsonNode response, int status, int code, String message) {
+        assertThat(response.path("success").asBoolean()).isFalse();
+        assertThat(response.path("result").isNull()).isTrue();
+        assertThat(response.path("errors").get(0).path("code").asInt()).isEqualTo(code);
+        assertThat(response.path("errors").get(0).path("message").asText()).isEqualTo(message);
+    }
+
+    @Test
+    void zonesAreListedByNameAndPageCreatedOnceAndDeleted() throws Exception {
+        call("POST", "/zones", admin, "{\"name\":\"b.example\"}");
+        call("POST", "/zones", admin, "{\"name\":\"a.example\"}");
+        JsonNode page = call("GET", "/zones?per_page=5&page=1", admin, null);
+        assertThat(names(page)).containsExactly("a.example", "b.example", "example.com");
+        assertThat(page.path("result_info").path("total_count").asInt()).isEqualTo(3);
+        assertThat(page.path("result_info").path("per_page").asInt()).isEqualTo(5);
+        assertThat(names(call("GET", "/zones?name=b.example", admin, null))).containsExactly("b.example");
+        JsonNode zone = call("GET", "/zones/" + zoneId, admin, null).path("result");
+        assertThat(zone.path("id").asText()).matches("[0-9a-f]{32}");
+        assertThat(zone.path("status").asText()).isEqualTo("active");
+
+        assertError(call("POST", "/zones", admin, "{\"name\":\"example.com\"}"), 400, 1061, "zone example.com already exists");
+        assertError(call("POST", "/zones", admin, "{\"name\":\"bad name\"}"), 400, 1097, "Invalid zone name: bad name");
+        assertThat(call("DELETE", "/zones/" + zoneId, admin, null).path("result").path("id").asText()).isEqualTo(zoneId);
+        assertError(call("GET", "/zones/" + zoneId, admin, null), 404, 7003,
+                "Could not route to /zones/" + zoneId + ", perhaps your object identifier is invalid?");
+    }
+
+    @Test
+    void tokensVerifyAndTheLegacyKeyWorks() throws Exception {
+        JsonNode verified = call("GET", "/user/tokens/verify", admin, null);
+        assertThat(verified.path("result").path("status").asText()).isEqualTo("active");
+        assertThat(verified.path("messages").get(0).path("message").asText()).isEqualTo("This API Token is valid and active");
+
+        String key = api.credentials().issueGlobalKey("ops@example.com", "test");
+        JsonNode viaKey = call("GET", "/zones/" + zoneId + "/settings/websockets",
+                Map.of("x-auth-email", "ops@example.com", "x-auth-key", key), null);
+        assertThat(viaKey.path("success").asBoolean()).isTrue();
+        assertError(call("GET", "/zones", Map.of("x-auth-email", "someone@example.com", "x-auth-key", key), null), 403, 10000,
+                "Authentication error");
+        // the secret is never stored, not even in the audit log
+        assertThat(store.audit(null, 50)).allSatisfy(e -> assertThat(String.valueOf(e.after())).doesNotContain(admin).doesNotContain(key));
+    }
+}
