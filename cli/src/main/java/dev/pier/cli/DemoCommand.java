@@ -1,19 +1,25 @@
 package dev.pier.cli;
 
+import dev.pier.cli.control.ControlPlane;
 import dev.pier.cli.demo.EchoOrigin;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
+import dev.pier.control.StoredZones;
+import dev.pier.control.api.Permission;
 import dev.pier.edge.tls.Certificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code pier demo}: the edge on 127.0.0.1:8080 in front of a built-in echo origin, with no
- * setup. It writes the configuration it runs to its data folder, so the demo can be edited
- * live and shows what a real configuration looks like.
+ * setup, and the control plane on 127.0.0.1:8081 (Cloudflare's API over an embedded store in
+ * the data folder). The first run imports the demo's zones into the store; later runs keep
+ * what was changed through the API. Each run prints a fresh API token with every permission.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the edge in front of a built-in echo origin, with no setup.")
@@ -28,6 +34,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--tls-port", defaultValue = "8443", description = "TLS (https/wss) port (default: ${DEFAULT-VALUE}).")
     int tlsPort;
 
+    @Option(names = "--origin-port", defaultValue = "8082", description = "Port of the built-in echo origin (default: ${DEFAULT-VALUE}).")
+    int originPort;
+
     @Option(names = "--data", defaultValue = "pier-data", paramLabel = "DIR",
             description = "Where the demo keeps its config and request log (default: ${DEFAULT-VALUE}).")
     Path data;
@@ -36,26 +45,38 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(data);
         ensureCertificate(data);
-        EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0);
+        EchoOrigin origin = EchoOrigin.start("127.0.0.1", originPort);
         Path configFile = data.resolve("demo.yaml").toAbsolutePath();
         Files.writeString(configFile, demoConfig(port, tlsPort, adminPort, origin.port()));
         PierConfig config = ConfigLoader.load(configFile);
         Runtime.getRuntime().addShutdownHook(new Thread(origin::close, "pier-demo-origin"));
-        System.out.printf("""
-                Pier demo is running.
-                  edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
-                  edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
-                  metrics    http://127.0.0.1:%2$d/metrics
-                  config     %3$s   (edit it: changes apply within a second)
-                  request log %4$s
+        try (ControlPlane control = ControlPlane.open("embedded:" + data.toAbsolutePath())) {
+            if (control.store().zones("localhost", 1, 1).items().isEmpty()) {
+                StoredZones.importYaml(configFile, control.store(), "pier demo"); // first run: the demo's zones
+            }
+            String zoneId = control.store().zones("localhost", 1, 1).items().get(0).id();
+            String token = control.api().credentials().issueToken("pier demo", EnumSet.allOf(Permission.class), Set.of(), "pier demo");
+            System.out.printf("""
+                    Pier demo is running.
+                      edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
+                      edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
+                      API        http://127.0.0.1:%2$d/client/v4/   (Cloudflare's v4 API; zone localhost is %7$s)
+                      metrics    http://127.0.0.1:%2$d/metrics
+                      store      %8$s   (zones, settings and rules; they survive restarts)
+                      request log %4$s
+                    API token: %9$s
 
-                Try:
-                  ./pier wscat -c ws://localhost:%1$d/
-                  ./pier wscat -n -c wss://localhost:%5$d/
-                  curl -i http://localhost:%1$d/hello
-                Stop with Ctrl+C.
-                %n""", port, adminPort, configFile, config.requestLog(), tlsPort, data.resolve(CERTIFICATE).toAbsolutePath());
-        return ServeCommand.runUntilStopped(config, configFile, null);
+                    Try:
+                      ./pier wscat -c ws://localhost:%1$d/
+                      ./pier wscat -n -c wss://localhost:%5$d/
+                      curl -i http://localhost:%1$d/hello
+                      curl -X PATCH http://127.0.0.1:%2$d/client/v4/zones/%7$s/settings/websockets \\
+                           -H "Authorization: Bearer %9$s" -H "Content-Type: application/json" -d '{"value":"off"}'
+                    Stop with Ctrl+C.
+                    %n""", port, adminPort, configFile, config.requestLog(), tlsPort, data.resolve(CERTIFICATE).toAbsolutePath(),
+                    zoneId, data.toAbsolutePath(), token);
+            return ServeCommand.runUntilStopped(config, configFile, null, control);
+        }
     }
 
     static final String CERTIFICATE = "localhost.pem";

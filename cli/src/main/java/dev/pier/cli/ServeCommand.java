@@ -2,6 +2,7 @@ package dev.pier.cli;
 
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
+import dev.pier.cli.control.ControlPlane;
 import dev.pier.edge.Edge;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +36,25 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where the running process's id is kept for hand-overs (default: the config file + .pid).")
     Path pidFile;
 
+    @Option(names = "--store", paramLabel = "STORE",
+            description = {"Take the zones from a store instead of the file, serve Cloudflare's API on the admin listener,",
+                    "and apply every stored change within a second: embedded:DIR (an H2 database) or",
+                    "jdbc:postgresql://HOST:PORT/DB?user=NAME (several edge nodes share one). The file keeps the",
+                    "node's own settings (listeners, admin, timeouts, TLS, WAF); `pier import` puts its zones in the store."})
+    String store;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException("config: " + config + " (expected: an existing YAML file)");
         }
         PierConfig initial = ConfigLoader.load(config);
-        return runUntilStopped(initial, config, pidFile);
+        if (store == null) {
+            return runUntilStopped(initial, config, pidFile, null);
+        }
+        try (ControlPlane control = ControlPlane.open(store)) {
+            return runUntilStopped(initial, config, pidFile, control);
+        }
     }
 
     /**
@@ -49,10 +62,15 @@ final class ServeCommand implements Callable<Integer> {
      * to drain), reloads it while the file changes, and stops on SIGTERM, Ctrl+C, or when a
      * successor takes over and the last connection has ended.
      */
-    static int runUntilStopped(PierConfig initial, Path configFile, Path pidFile) throws Exception {
+    static int runUntilStopped(PierConfig fileConfig, Path configFile, Path pidFile, ControlPlane control) throws Exception {
         Takeover takeover = new Takeover(pidFile != null ? pidFile : Path.of(configFile + ".pid"));
         var previous = takeover.previous();
-        Edge edge = Edge.start(initial);
+        long change = control == null ? 0 : control.store().lastChange();
+        Edge edge = control == null ? Edge.start(fileConfig)
+                : Edge.start(control.config(fileConfig), null, control.routes());
+        if (control != null) {
+            control.follow(edge, change);
+        }
         if (previous.isPresent()) {
             takeover.takeOverFrom(previous.get());
         }
@@ -69,7 +87,8 @@ final class ServeCommand implements Callable<Integer> {
             logger.info("Drained: every connection has ended");
             stopped.countDown();
         }));
-        try (ConfigWatcher ignored = new ConfigWatcher(configFile, edge::reload)) {
+        java.util.function.Consumer<PierConfig> reload = control == null ? edge::reload : c -> edge.reload(control.config(c));
+        try (ConfigWatcher ignored = new ConfigWatcher(configFile, reload)) {
             stopped.await();
         }
         return 0;

@@ -7,6 +7,7 @@ import dev.pier.config.ListenerConfig;
 import dev.pier.config.PierConfig;
 import dev.pier.config.Timeouts;
 import dev.pier.edge.admin.AdminHandler;
+import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.http.ClientChannelInitializer;
 import dev.pier.edge.http.EdgeChannelOptions;
 import dev.pier.edge.http.EdgeContext;
@@ -53,12 +54,14 @@ public final class Edge implements AutoCloseable {
     private PierConfig config;
     private NdjsonRequestLogWriter logWriter;
     private final RequestLogSink extraSink;
+    private final List<AdminRoute> adminRoutes;
     private final WafRuntime waf;
     private boolean closed;
 
-    private Edge(PierConfig config, RequestLogSink extraSink) throws IOException {
+    private Edge(PierConfig config, RequestLogSink extraSink, List<AdminRoute> adminRoutes) throws IOException {
         this.config = config;
         this.extraSink = extraSink;
+        this.adminRoutes = List.copyOf(adminRoutes);
         this.waf = WafRuntime.start(config.waf());
         EdgeContext.Snapshot snapshot;
         try {
@@ -87,9 +90,17 @@ public final class Edge implements AutoCloseable {
      * configured log file); for embedding and tests.
      */
     public static Edge start(PierConfig config, RequestLogSink observer) {
+        return start(config, observer, List.of());
+    }
+
+    /**
+     * Starts an edge whose admin listener also serves {@code adminRoutes} (the control plane's
+     * API and dashboard).
+     */
+    public static Edge start(PierConfig config, RequestLogSink observer, List<AdminRoute> adminRoutes) {
         Edge edge;
         try {
-            edge = new Edge(config, observer);
+            edge = new Edge(config, observer, adminRoutes);
         } catch (IOException e) {
             throw new UncheckedIOException("request log " + config.requestLog() + " cannot be opened", e);
         }
@@ -136,7 +147,7 @@ public final class Edge implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                    new AdminHandler(context.usage()));
+                                    new AdminHandler(context.usage(), adminRoutes));
                         }
                     })
                     .bind(config.admin().host(), config.admin().port())

@@ -2,6 +2,7 @@ package dev.pier.edge.admin;
 
 import dev.pier.analytics.UsageRegistry;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -13,24 +14,41 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
- * Serves the admin listener: {@code GET /metrics} in Prometheus text format. Scrapes are rare
- * and small, so the text is rendered on the event loop.
+ * Serves the admin listener: {@code GET /metrics} in Prometheus text format, rendered on the
+ * event loop (scrapes are rare and small), and the {@link AdminRoute}s the process adds (the
+ * control plane), each request on a virtual thread since those may block.
  */
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Executor BLOCKING = Executors.newVirtualThreadPerTaskExecutor();
 
     private final UsageRegistry usage;
+    private final List<AdminRoute> routes;
 
-    public AdminHandler(UsageRegistry usage) {
+    public AdminHandler(UsageRegistry usage, List<AdminRoute> routes) {
         this.usage = usage;
+        this.routes = List.copyOf(routes);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = request.uri().split("\\?", 2)[0];
+        for (AdminRoute route : routes) {
+            if (path.equals(route.prefix()) || path.startsWith(route.prefix() + "/")) {
+                serve(ctx, request, route);
+                return;
+            }
+        }
         FullHttpResponse response;
         if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
             response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Only GET is served here.\n", "text/plain");
@@ -42,7 +60,38 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         } else {
             response = text(ctx, HttpResponseStatus.NOT_FOUND, "Not found: " + path + " (try /metrics)\n", "text/plain");
         }
+        send(ctx, response, HttpUtil.isKeepAlive(request));
+    }
+
+    /** Hands the request to its route on a virtual thread and writes the answer back on the event loop. */
+    private static void serve(ChannelHandlerContext ctx, FullHttpRequest request, AdminRoute route) {
+        String method = request.method().name();
+        String uri = request.uri();
+        Map<String, String> headers = new HashMap<>();
+        request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        byte[] body = ByteBufUtil.getBytes(request.content());
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        BLOCKING.execute(() -> {
+            AdminRoute.Response answer;
+            try {
+                answer = route.handle(method, uri, headers, body);
+            } catch (RuntimeException e) {
+                answer = new AdminRoute.Response(500, "text/plain", ("internal error: " + e.getClass().getSimpleName() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            AdminRoute.Response a = answer;
+            ctx.executor().execute(() -> {
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
+                        Unpooled.wrappedBuffer(a.body()));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+                a.headers().forEach(response.headers()::set);
+                HttpUtil.setContentLength(response, a.body().length);
+                send(ctx, response, keepAlive);
+            });
+        });
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {

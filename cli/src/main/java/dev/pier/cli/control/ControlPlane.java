@@ -1,0 +1,79 @@
+package dev.pier.cli.control;
+
+import dev.pier.config.PierConfig;
+import dev.pier.control.StoreFollower;
+import dev.pier.control.StoredZones;
+import dev.pier.control.api.ControlApi;
+import dev.pier.control.store.JdbcStore;
+import dev.pier.control.store.Store;
+import dev.pier.edge.Edge;
+import dev.pier.edge.admin.AdminRoute;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A {@code pier} process's control plane: the store named by {@code --store}, the API on the
+ * admin listener, and the follower that applies every stored change to this node's edge.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    /** How often the store's change feed is read: changes reach the edge well within a second. */
+    static final Duration FOLLOW = Duration.ofMillis(250);
+
+    private final Store store;
+    private final ControlApi api;
+    private StoreFollower follower;
+    private volatile PierConfig base;
+
+    private ControlPlane(Store store) {
+        this.store = store;
+        this.api = new ControlApi(store);
+    }
+
+    /**
+     * Opens a store: {@code embedded:DIR} (an H2 database in DIR) or a PostgreSQL JDBC URL
+     * ({@code jdbc:postgresql://127.0.0.1:5432/test}; user and password from the URL's
+     * {@code user} and {@code password} parameters).
+     */
+    public static ControlPlane open(String spec) {
+        if (spec.startsWith("embedded:")) {
+            return new ControlPlane(JdbcStore.embedded(Path.of(spec.substring("embedded:".length()))));
+        }
+        if (spec.startsWith("jdbc:postgresql:")) {
+            return new ControlPlane(JdbcStore.postgres(spec, null, null));
+        }
+        throw new IllegalArgumentException("store: " + spec + " (expected: embedded:DIR or jdbc:postgresql://HOST:PORT/DB)");
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public ControlApi api() {
+        return api;
+    }
+
+    public List<AdminRoute> routes() {
+        return List.of(new ApiRoute(api));
+    }
+
+    /** The edge's configuration: the file's node settings with the store's zones. */
+    public PierConfig config(PierConfig fileConfig) {
+        this.base = fileConfig;
+        return StoredZones.config(fileConfig, store);
+    }
+
+    /** Applies every later change in the store (or in the file's node settings) to the edge. */
+    public void follow(Edge edge, long fromChange) {
+        follower = new StoreFollower(store, fromChange, FOLLOW, change -> edge.reload(StoredZones.config(base, store)));
+    }
+
+    @Override
+    public void close() {
+        if (follower != null) {
+            follower.close();
+        }
+        store.close();
+    }
+}

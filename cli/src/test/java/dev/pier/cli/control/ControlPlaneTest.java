@@ -1,0 +1,164 @@
+package dev.pier.cli.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.cli.demo.EchoOrigin;
+import dev.pier.config.ConfigLoader;
+import dev.pier.config.PierConfig;
+import dev.pier.control.StoredZones;
+import dev.pier.control.api.Permission;
+import dev.pier.edge.Edge;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The control plane in one process, end to end: Cloudflare's curl lines for the websockets
+ * setting, run verbatim but for the host, against the admin listener; the edge refuses new
+ * upgrades within a second and leaves open WebSockets alone.
+ */
+class ControlPlaneTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+    EchoOrigin origin;
+    ControlPlane control;
+    Edge edge;
+    String token;
+    String zoneId;
+
+    @BeforeEach
+    void start() throws Exception {
+        origin = EchoOrigin.start("127.0.0.1", 0);
+        Path file = Files.writeString(dir.resolve("pier.yaml"), """
+                listeners: [ { address: 127.0.0.1:0 } ]
+                admin: { address: 127.0.0.1:0 }
+                request_log: requests.ndjson
+                zones:
+                  - name: 127.0.0.1
+                    dns_records: [ { type: A, name: 127.0.0.1, content: 127.0.0.1 } ]
+                    rulesets:
+                      - phase: http_request_origin
+                        rules: [ { expression: "true", action: route, action_parameters: { origin: { port: %d } } } ]
+                """.formatted(origin.port()));
+        control = ControlPlane.open("embedded:" + dir);
+        StoredZones.importYaml(file, control.store(), "test");
+        zoneId = control.store().zones("127.0.0.1", 1, 1).items().get(0).id();
+        token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
+        PierConfig fileConfig = ConfigLoader.load(file);
+        long change = control.store().lastChange();
+        edge = Edge.start(control.config(fileConfig), null, control.routes());
+        control.follow(edge, change);
+    }
+
+    @AfterEach
+    void stop() {
+        edge.close();
+        control.close();
+        origin.close();
+    }
+
+    /** Cloudflare's documented call, with only api.cloudflare.com replaced by this admin listener. */
+    JsonNode curl(String script) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", script.replace("https://api.cloudflare.com", "http://127.0.0.1:" + edge.adminAddress().getPort()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // curl's progress meter goes to stderr
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return JSON.readTree(out);
+    }
+
+    String env() {
+        return "ZONE_ID=" + zoneId + " CLOUDFLARE_API_TOKEN=" + token + "; ";
+    }
+
+    WebSocket connect(BlockingQueue<String> echoes) {
+        return http.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + edge.listenerAddress(0).getPort() + "/"), new WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        echoes.add(data.toString());
+                        ws.request(1);
+                        return null;
+                    }
+                }).join();
+    }
+
+    boolean upgradeRefused() {
+        try {
+            connect(new LinkedBlockingQueue<>()).abort();
+            return false;
+        } catch (CompletionException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void cloudflaresCurlLinesTurnWebsocketsOffAndOnWithinASecond() throws Exception {
+        BlockingQueue<String> echoes = new LinkedBlockingQueue<>();
+        WebSocket open = connect(echoes);
+
+        JsonNode got = curl(env() + """
+                curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/settings/websockets \\
+                    -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN"
+                """);
+        assertThat(got.path("success").asBoolean()).isTrue();
+        assertThat(got.path("result").path("id").asText()).isEqualTo("websockets");
+        assertThat(got.path("result").path("value").asText()).isEqualTo("on");
+
+        long patched = System.nanoTime();
+        JsonNode off = curl(env() + """
+                curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/settings/websockets \\
+                    -X PATCH \\
+                    -H 'Content-Type: application/json' \\
+                    -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
+                    -d '{
+                          "value": "off"
+                        }'
+                """);
+        assertThat(off.path("success").asBoolean()).isTrue();
+        assertThat(off.path("errors").isArray()).isTrue();
+        assertThat(off.path("messages").isArray()).isTrue();
+        assertThat(off.path("result").path("value").asText()).isEqualTo("off");
+        assertThat(off.path("result").path("editable").asBoolean()).isTrue();
+        assertThat(off.path("result").path("modified_on").asText()).isNotEmpty();
+
+        while (!upgradeRefused()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - patched)).isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(20);
+        }
+        // the WebSocket opened before the change is left alone
+        open.sendText("still here", true).join();
+        assertThat(echoes.poll(5, TimeUnit.SECONDS)).isEqualTo("still here");
+
+        long on = System.nanoTime();
+        curl(env() + """
+                curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/settings/websockets \\
+                    -X PATCH -H 'Content-Type: application/json' -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
+                    -d '{"value": "on"}'
+                """);
+        while (upgradeRefused()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - on)).isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(20);
+        }
+        open.sendClose(1000, "").join();
+    }
+}

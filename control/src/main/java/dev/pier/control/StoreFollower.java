@@ -1,0 +1,77 @@
+package dev.pier.control;
+
+import dev.pier.control.store.Store;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the store's change feed (the audit log's last sequence) and calls back when it moved,
+ * so an edge node picks up every change within a poll interval. Polling the sequence is the
+ * change feed and the resync in one: a node that missed changes, restarted, or lost the
+ * database for a while sees a newer sequence and reloads everything. While the store cannot be
+ * reached the node keeps serving its last configuration and says so, once.
+ */
+public final class StoreFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreFollower.class);
+
+    private final Store store;
+    private final Duration interval;
+    private final LongConsumer onChange;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long seen;
+
+    /**
+     * @param seen     the sequence the current configuration was built at
+     * @param onChange gets the new sequence; it rebuilds and applies the configuration (an
+     *                 exception there is logged and retried at the next change)
+     */
+    public StoreFollower(Store store, long seen, Duration interval, LongConsumer onChange) {
+        this.store = store;
+        this.seen = seen;
+        this.interval = interval;
+        this.onChange = onChange;
+        this.thread = Thread.ofPlatform().daemon().name("pier-store-follower").start(this::run);
+    }
+
+    private void run() {
+        boolean failing = false;
+        while (running) {
+            try {
+                long last = store.lastChange();
+                if (failing) {
+                    LOG.info("store: reachable again; following changes");
+                    failing = false;
+                }
+                if (last != seen) {
+                    try {
+                        onChange.accept(last);
+                    } catch (RuntimeException e) {
+                        LOG.error("store: change {} could not be applied, keeping the running configuration: {}", last, e.getMessage());
+                    }
+                    seen = last;
+                }
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    LOG.warn("store: cannot be reached ({}); serving the last configuration until it can", e.getMessage());
+                    failing = true;
+                }
+            }
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

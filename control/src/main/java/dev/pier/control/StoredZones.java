@@ -1,0 +1,160 @@
+package dev.pier.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pier.config.ConfigException;
+import dev.pier.config.ConfigLoader;
+import dev.pier.config.ConfigNode;
+import dev.pier.config.DnsRecord;
+import dev.pier.config.PierConfig;
+import dev.pier.config.SslMode;
+import dev.pier.config.Zone;
+import dev.pier.config.ZoneSettings;
+import dev.pier.config.ruleset.Ruleset;
+import dev.pier.config.ruleset.RulesetReader;
+import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredDnsRecord;
+import dev.pier.control.store.StoredRuleset;
+import dev.pier.control.store.StoredSetting;
+import dev.pier.control.store.StoredZone;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The bridge between the store and the edge's configuration model: the zones an edge serves,
+ * read from the store; and a YAML file's zones written into the store (config as code: the
+ * file is imported, the store stays the one source of truth).
+ */
+public final class StoredZones {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private StoredZones() {
+    }
+
+    /** Every zone in the store, as the edge runs it. A stored value the edge cannot use is a ConfigException naming it. */
+    public static List<Zone> load(Store store) {
+        List<Zone> zones = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            List<StoredZone> batch = store.zones(null, page, 500).items();
+            for (StoredZone z : batch) {
+                zones.add(zone(store, z));
+            }
+            if (batch.size() < 500) {
+                return zones;
+            }
+        }
+    }
+
+    /** The edge's configuration: the file's listeners, timeouts and TLS with the store's zones. */
+    public static PierConfig config(PierConfig base, Store store) {
+        return new PierConfig(base.listeners(), base.admin(), base.requestLog(), base.timeouts(), load(store), base.tls(), base.waf());
+    }
+
+    private static Zone zone(Store store, StoredZone z) {
+        Map<String, JsonNode> s = new LinkedHashMap<>();
+        for (StoredSetting setting : store.settings(z.id()).values()) {
+            s.put(setting.id(), parse(setting.jsonValue()));
+        }
+        ZoneSettings d = ZoneSettings.DEFAULTS;
+        ZoneSettings settings = new ZoneSettings(
+                !s.containsKey("websockets") || s.get("websockets").asText().equals("on"),
+                s.containsKey("websocket_idle_timeout") ? Duration.ofSeconds(s.get("websocket_idle_timeout").asLong()) : d.idleTimeout(),
+                s.containsKey("max_websocket_connections") ? s.get("max_websocket_connections").asInt() : d.maxWebSocketConnections(),
+                !s.containsKey("websocket_keepalive") || s.get("websocket_keepalive").asText().equals("off") ? null
+                        : Duration.ofSeconds(s.get("websocket_keepalive").asLong()),
+                s.containsKey("max_websocket_message_size") ? s.get("max_websocket_message_size").asLong() : d.maxMessageSize(),
+                s.containsKey("ssl") ? SslMode.valueOf(s.get("ssl").asText().toUpperCase(Locale.ROOT)) : d.ssl(),
+                s.containsKey("min_tls_version") ? s.get("min_tls_version").asText() : d.minTlsVersion());
+        List<DnsRecord> records = new ArrayList<>();
+        for (StoredDnsRecord r : store.dnsRecords(z.id())) {
+            if (r.proxied()) {
+                records.add(new DnsRecord(DnsRecord.Type.valueOf(r.type()), r.name(), r.content()));
+            }
+        }
+        List<ConfigNode> rulesets = new ArrayList<>();
+        for (StoredRuleset r : store.rulesets(z.id())) {
+            ObjectNode node = (ObjectNode) parse(r.json());
+            node.put("phase", r.phase());
+            rulesets.add(new ConfigNode(node, "zones[" + z.name() + "].rulesets[" + r.phase() + "]"));
+        }
+        List<Ruleset> parsed = RulesetReader.rulesets(rulesets);
+        return new Zone(z.name(), settings, records, List.of(), null, parsed);
+    }
+
+    /**
+     * Writes a YAML configuration file's zones into the store, declaratively: a zone of the file
+     * ends up with exactly the file's settings, proxied records and rulesets. The file is checked
+     * whole first ({@link ConfigLoader}); a file that does not load writes nothing.
+     *
+     * @return the names of the zones written
+     */
+    public static List<String> importYaml(Path file, Store store, String actor) {
+        PierConfig checked = ConfigLoader.load(file);
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        List<String> names = new ArrayList<>();
+        JsonNode zones = root.path("zones");
+        for (int i = 0; i < checked.zones().size(); i++) {
+            Zone zone = checked.zones().get(i);
+            JsonNode raw = zones.get(i);
+            String id = store.zones(zone.name(), 1, 1).items().stream().findFirst().map(StoredZone::id)
+                    .orElseGet(() -> store.createZone(zone.name(), actor).id());
+            store.putSettings(id, settings(zone.settings()), actor);
+            for (StoredDnsRecord old : store.dnsRecords(id)) {
+                store.deleteDnsRecord(id, old.id(), actor);
+            }
+            for (DnsRecord r : zone.dnsRecords()) {
+                store.createDnsRecord(id, r.type().name(), r.name(), r.content(), true, 1, actor);
+            }
+            for (JsonNode ruleset : raw.path("rulesets")) {
+                ObjectNode body = ((ObjectNode) ruleset.deepCopy());
+                String phase = body.remove("phase").asText();
+                store.putRuleset(id, phase, body.toString(), actor);
+            }
+            names.add(zone.name());
+        }
+        return names;
+    }
+
+    /** A zone's settings as the API names them, JSON values. */
+    static Map<String, String> settings(ZoneSettings s) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("websockets", quote(s.websockets() ? "on" : "off"));
+        out.put("ssl", quote(s.ssl().name().toLowerCase(Locale.ROOT)));
+        out.put("min_tls_version", quote(s.minTlsVersion()));
+        out.put("websocket_idle_timeout", Long.toString(s.idleTimeout().toSeconds()));
+        out.put("websocket_keepalive", s.keepalive() == null ? quote("off") : Long.toString(s.keepalive().toSeconds()));
+        out.put("max_websocket_connections", Integer.toString(s.maxWebSocketConnections()));
+        out.put("max_websocket_message_size", Long.toString(s.maxMessageSize()));
+        return out;
+    }
+
+    private static String quote(String s) {
+        return F.textNode(s).toString();
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new ConfigException("store: a stored value is not JSON: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.pier.edge.admin;
+
+import java.util.Map;
+
+/**
+ * Something more the admin listener serves below a path prefix: the control plane's API and
+ * dashboard. Handlers may block (they talk to a database): each request runs on a virtual
+ * thread, never on an event loop.
+ */
+public interface AdminRoute {
+
+    /** The path prefix served, such as {@code /client/v4}. */
+    String prefix();
+
+    /**
+     * @param method  upper case
+     * @param uri     the request target, path and query
+     * @param headers lower-cased names
+     * @param body    the request body (empty when there is none)
+     */
+    Response handle(String method, String uri, Map<String, String> headers, byte[] body);
+
+    /** What to answer. */
+    record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+        public Response(int status, String contentType, byte[] body) {
+            this(status, contentType, body, Map.of());
+        }
+    }
+}
