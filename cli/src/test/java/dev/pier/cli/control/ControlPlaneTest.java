@@ -161,4 +161,25 @@ class ControlPlaneTest {
         }
         open.sendClose(1000, "").join();
     }
+
+    @Test
+    void aCustomRuleAddedThroughTheApiBlocksUpgradesWithinASecond() throws Exception {
+        long put = System.nanoTime();
+        JsonNode ruleset = curl(env() + """
+                curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/rulesets/phases/http_request_firewall_custom/entrypoint \\
+                    -X PUT -H 'Content-Type: application/json' -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
+                    -d '{"rules": [{"expression": "http.request.uri.path eq \\"/\\"", "action": "block"}]}'
+                """);
+        assertThat(ruleset.path("success").asBoolean()).as(ruleset.toString()).isTrue();
+        while (!upgradeRefused()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - put)).isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(20);
+        }
+        // the refusal is in the request log (written by its own thread: wait for it)
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (Files.readAllLines(dir.resolve("requests.ndjson")).stream().noneMatch(l -> l.contains("\"SecurityAction\":\"block\""))) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
 }

@@ -31,14 +31,25 @@ public final class ControlApi {
     private static final Pattern ZONE = Pattern.compile("/zones/([0-9a-f]{32})");
     private static final Pattern ZONE_SETTINGS = Pattern.compile("/zones/([0-9a-f]{32})/settings");
     private static final Pattern ZONE_SETTING = Pattern.compile("/zones/([0-9a-f]{32})/settings/([a-z0-9_]+)");
+    private static final Pattern DNS_RECORDS = Pattern.compile("/zones/([0-9a-f]{32})/dns_records");
+    private static final Pattern DNS_RECORD = Pattern.compile("/zones/([0-9a-f]{32})/dns_records/([0-9a-f]{32})");
+    private static final Pattern RULESETS = Pattern.compile("/zones/([0-9a-f]{32})/rulesets");
+    private static final Pattern ENTRYPOINT = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/phases/([a-z_]+)/entrypoint");
+    private static final Pattern RULESET = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})");
+    private static final Pattern RULES = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})/rules");
+    private static final Pattern RULE = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})/rules/([0-9a-zA-Z_-]+)");
     private static final Pattern ZONE_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final Store store;
     private final Credentials credentials;
+    private final DnsRecordsApi dns;
+    private final RulesetsApi rulesets;
 
     public ControlApi(Store store) {
         this.store = store;
         this.credentials = new Credentials(store);
+        this.dns = new DnsRecordsApi(store);
+        this.rulesets = new RulesetsApi(store);
     }
 
     public Credentials credentials() {
@@ -50,9 +61,9 @@ public final class ControlApi {
             StoredToken token = credentials.authenticate(request);
             return route(request, token);
         } catch (ApiException e) {
-            return failure(e.status(), e.errors());
+            return Envelope.failure(e.status(), e.errors());
         } catch (StoreException e) {
-            return failure(e.kind() == StoreException.Kind.CONFLICT ? 400 : 503,
+            return Envelope.failure(e.kind() == StoreException.Kind.CONFLICT ? 400 : 503,
                     List.of(new ApiError(e.kind() == StoreException.Kind.CONFLICT ? 1061 : 1000, e.getMessage())));
         }
     }
@@ -63,7 +74,7 @@ public final class ControlApi {
         Matcher matcher;
         if (path.equals("/user/tokens/verify") && m.equals("GET")) {
             ObjectNode result = F.objectNode().put("id", token.id()).put("status", token.status());
-            return success(200, result, null, List.of(new ApiError(10000, "This API Token is valid and active")));
+            return Envelope.success(200, result, null, List.of(new ApiError(10000, "This API Token is valid and active")));
         }
         if (path.equals("/zones")) {
             return switch (m) {
@@ -78,7 +89,7 @@ public final class ControlApi {
             return switch (m) {
                 case "GET" -> {
                     require(token, Permission.ZONE_SETTINGS_READ);
-                    yield success(200, setting(id, store.settings(zone.id())), null, List.of());
+                    yield Envelope.success(200, setting(id, store.settings(zone.id())), null, List.of());
                 }
                 case "PATCH" -> {
                     require(token, Permission.ZONE_SETTINGS_WRITE);
@@ -89,7 +100,7 @@ public final class ControlApi {
                     }
                     Map<String, String> changes = validate(Map.of(id, value));
                     store.putSettings(zone.id(), changes, actor(token));
-                    yield success(200, setting(id, store.settings(zone.id())), null, List.of());
+                    yield Envelope.success(200, setting(id, store.settings(zone.id())), null, List.of());
                 }
                 default -> throw methodNotAllowed(path);
             };
@@ -99,7 +110,7 @@ public final class ControlApi {
             return switch (m) {
                 case "GET" -> {
                     require(token, Permission.ZONE_SETTINGS_READ);
-                    yield success(200, allSettings(store.settings(zone.id())), null, List.of());
+                    yield Envelope.success(200, allSettings(store.settings(zone.id())), null, List.of());
                 }
                 case "PATCH" -> {
                     require(token, Permission.ZONE_SETTINGS_WRITE);
@@ -118,20 +129,105 @@ public final class ControlApi {
                     ArrayNode out = F.arrayNode();
                     Map<String, StoredSetting> now = store.settings(zone.id());
                     wanted.keySet().forEach(id -> out.add(setting(id, now)));
-                    yield success(200, out, null, List.of());
+                    yield Envelope.success(200, out, null, List.of());
                 }
+                default -> throw methodNotAllowed(path);
+            };
+        }
+        if (path.contains("/rulesets")) {
+            return rulesets(r, path, token);
+        }
+        if ((matcher = DNS_RECORDS.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            return switch (m) {
+                case "GET" -> {
+                    require(token, Permission.ZONE_READ);
+                    yield dns.list(r, zone);
+                }
+                case "POST" -> {
+                    require(token, Permission.DNS_WRITE);
+                    yield dns.create(r, zone, token);
+                }
+                default -> throw methodNotAllowed(path);
+            };
+        }
+        if ((matcher = DNS_RECORD.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            String id = matcher.group(2);
+            if (!m.equals("GET")) {
+                require(token, Permission.DNS_WRITE);
+            }
+            return switch (m) {
+                case "GET" -> {
+                    require(token, Permission.ZONE_READ);
+                    yield dns.get(zone, id);
+                }
+                case "PUT" -> dns.update(r, zone, id, token, false);
+                case "PATCH" -> dns.update(r, zone, id, token, true);
+                case "DELETE" -> dns.delete(zone, id, token);
                 default -> throw methodNotAllowed(path);
             };
         }
         if ((matcher = ZONE.matcher(path)).matches()) {
             StoredZone zone = zone(matcher.group(1), token);
             return switch (m) {
-                case "GET" -> success(200, zoneJson(zone), null, List.of());
+                case "GET" -> Envelope.success(zoneJson(zone));
                 case "DELETE" -> {
                     require(token, Permission.ZONE_WRITE);
                     store.deleteZone(zone.id(), actor(token));
-                    yield success(200, F.objectNode().put("id", zone.id()), null, List.of());
+                    yield Envelope.success(200, F.objectNode().put("id", zone.id()), null, List.of());
                 }
+                default -> throw methodNotAllowed(path);
+            };
+        }
+        throw new ApiException(404, new ApiError(7000, "No route for that URI"));
+    }
+
+    private ApiResponse rulesets(ApiRequest r, String path, StoredToken token) {
+        String m = r.method();
+        if (!m.equals("GET")) {
+            require(token, Permission.ZONE_WAF_WRITE);
+        } else {
+            require(token, Permission.ZONE_READ);
+        }
+        Matcher matcher;
+        if ((matcher = ENTRYPOINT.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            return switch (m) {
+                case "GET" -> rulesets.entrypoint(zone, matcher.group(2));
+                case "PUT" -> rulesets.put(zone, matcher.group(2), body(r), token);
+                default -> throw methodNotAllowed(path);
+            };
+        }
+        if ((matcher = RULE.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            return switch (m) {
+                case "PATCH" -> rulesets.editRule(zone, matcher.group(2), matcher.group(3), body(r), token);
+                case "DELETE" -> rulesets.deleteRule(zone, matcher.group(2), matcher.group(3), token);
+                default -> throw methodNotAllowed(path);
+            };
+        }
+        if ((matcher = RULES.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            if (!m.equals("POST")) {
+                throw methodNotAllowed(path);
+            }
+            return rulesets.addRule(zone, matcher.group(2), body(r), token);
+        }
+        if ((matcher = RULESET.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            return switch (m) {
+                case "GET" -> rulesets.byId(zone, matcher.group(2));
+                case "PUT" -> rulesets.putById(zone, matcher.group(2), body(r), token);
+                case "DELETE" -> rulesets.delete(zone, matcher.group(2), token);
+                default -> throw methodNotAllowed(path);
+            };
+        }
+        if ((matcher = RULESETS.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            return switch (m) {
+                case "GET" -> rulesets.list(zone);
+                case "POST" -> rulesets.create(zone, body(r), token);
                 default -> throw methodNotAllowed(path);
             };
         }
@@ -158,7 +254,7 @@ public final class ControlApi {
         zones.items().forEach(z -> items.add(zoneJson(z)));
         ObjectNode info = F.objectNode().put("page", zones.page()).put("per_page", zones.perPage())
                 .put("count", zones.items().size()).put("total_count", zones.totalCount()).put("total_pages", zones.totalPages());
-        return success(200, items, info, List.of());
+        return Envelope.success(200, items, info, List.of());
     }
 
     private ApiResponse createZone(ApiRequest r, StoredToken token) {
@@ -171,10 +267,10 @@ public final class ControlApi {
         if (n == null || !ZONE_NAME.matcher(n).matches() || !n.contains(".") && !n.equals("localhost")) {
             throw ApiException.badRequest(1097, "Invalid zone name: " + (n == null ? "missing (expected: {\"name\": \"example.com\"})" : n));
         }
-        return success(200, zoneJson(store.createZone(n, actor(token))), null, List.of());
+        return Envelope.success(200, zoneJson(store.createZone(n, actor(token))), null, List.of());
     }
 
-    private StoredZone zone(String id, StoredToken token) {
+    StoredZone zone(String id, StoredToken token) {
         StoredZone zone = store.zone(id).orElseThrow(() -> ApiException.notFound("/zones/" + id));
         if (!token.zoneIds().isEmpty() && !token.zoneIds().contains(id)) {
             throw new ApiException(403, new ApiError(10000, "Authentication error"));
@@ -236,17 +332,17 @@ public final class ControlApi {
 
     // ---------------------------------------------------------------- plumbing
 
-    private static void require(StoredToken token, Permission permission) {
+    static void require(StoredToken token, Permission permission) {
         if (!permission.grantedBy(token.permissions())) {
             throw new ApiException(403, new ApiError(10000, "Authentication error"));
         }
     }
 
-    private static String actor(StoredToken token) {
+    static String actor(StoredToken token) {
         return "token:" + token.id() + " (" + token.name() + ")";
     }
 
-    private static JsonNode body(ApiRequest r) {
+    static JsonNode body(ApiRequest r) {
         try {
             JsonNode node = JSON.readTree(r.body());
             if (node == null || !node.isObject()) {
@@ -282,39 +378,7 @@ public final class ControlApi {
         throw ApiException.badRequest(1004, "Invalid " + name + ": " + v + " (expected: a number from " + min + " to " + max + ")");
     }
 
-    private static ApiException methodNotAllowed(String path) {
+    static ApiException methodNotAllowed(String path) {
         return new ApiException(405, new ApiError(10405, "Method not allowed for " + path));
-    }
-
-    private static ApiResponse success(int status, JsonNode result, ObjectNode info, List<ApiError> messages) {
-        ObjectNode o = F.objectNode();
-        o.put("success", true);
-        o.putArray("errors");
-        ArrayNode m = o.putArray("messages");
-        messages.forEach(e -> m.addObject().put("code", e.code()).put("message", e.message()).putNull("type"));
-        o.set("result", result);
-        if (info != null) {
-            o.set("result_info", info);
-        }
-        return new ApiResponse(status, o.toString());
-    }
-
-    private static ApiResponse failure(int status, List<ApiError> errors) {
-        ObjectNode o = F.objectNode();
-        o.put("success", false);
-        ArrayNode e = o.putArray("errors");
-        errors.forEach(err -> e.add(error(err)));
-        o.putArray("messages");
-        o.putNull("result");
-        return new ApiResponse(status, o.toString());
-    }
-
-    private static ObjectNode error(ApiError err) {
-        ObjectNode o = F.objectNode().put("code", err.code()).put("message", err.message());
-        if (!err.chain().isEmpty()) {
-            ArrayNode chain = o.putArray("error_chain");
-            err.chain().forEach(c -> chain.add(error(c)));
-        }
-        return o;
     }
 }

@@ -315,6 +315,20 @@ public final class JdbcStore implements Store {
         });
     }
 
+    @Override
+    public boolean deleteRuleset(String zoneId, String phase, String actor) {
+        return write(c -> {
+            Optional<StoredRuleset> before = one(c, "SELECT * FROM rulesets WHERE zone_id = ? AND phase = ?", JdbcStore::ruleset,
+                    zoneId, phase);
+            if (before.isEmpty()) {
+                return false;
+            }
+            update(c, "DELETE FROM rulesets WHERE id = ?", before.get().id());
+            audit(c, actor, "delete", "ruleset", before.get().id(), zoneId, before.get(), null);
+            return true;
+        });
+    }
+
     private static StoredRuleset ruleset(ResultSet rs) throws SQLException {
         return new StoredRuleset(rs.getString("id"), rs.getString("zone_id"), rs.getString("phase"), rs.getString("body"),
                 rs.getInt("version"), instant(rs, "modified_on"));

@@ -70,6 +70,9 @@ public interface Store extends AutoCloseable {
      */
     StoredRuleset putRuleset(String zoneId, String phase, String json, String actor);
 
+    /** Removes a zone's entry point ruleset for a phase; false when there was none. */
+    boolean deleteRuleset(String zoneId, String phase, String actor);
+
     // ---------------------------------------------------------------- API tokens
 
     /** Stores a token; {@code secretHash} is the SHA-256 of its secret, which is never stored. */

@@ -179,4 +179,82 @@ abstract class ApiContract {
         // the secret is never stored, not even in the audit log
         assertThat(store.audit(null, 50)).allSatisfy(e -> assertThat(String.valueOf(e.after())).doesNotContain(admin).doesNotContain(key));
     }
+
+    @Test
+    void dnsRecordsInCloudflaresShapeAndChecked() throws Exception {
+        String records = "/zones/" + zoneId + "/dns_records";
+        JsonNode created = call("POST", records, admin, "{\"type\":\"A\",\"name\":\"ws\",\"content\":\"192.0.2.10\",\"proxied\":true}");
+        assertThat(created.path("success").asBoolean()).isTrue();
+        JsonNode record = created.path("result");
+        assertThat(record.path("name").asText()).isEqualTo("ws.example.com"); // relative names are in the zone
+        assertThat(record.path("zone_id").asText()).isEqualTo(zoneId);
+        assertThat(record.path("proxied").asBoolean()).isTrue();
+        String id = record.path("id").asText();
+
+        JsonNode patched = call("PATCH", records + "/" + id, admin, "{\"content\":\"192.0.2.11\"}");
+        assertThat(patched.path("result").path("content").asText()).isEqualTo("192.0.2.11");
+        assertThat(patched.path("result").path("type").asText()).isEqualTo("A");
+        JsonNode put = call("PUT", records + "/" + id, admin, "{\"type\":\"CNAME\",\"name\":\"ws.example.com\",\"content\":\"origin.internal\",\"proxied\":true}");
+        assertThat(put.path("result").path("type").asText()).isEqualTo("CNAME");
+        assertThat(call("GET", records + "?type=CNAME", admin, null).path("result").size()).isEqualTo(1);
+
+        long before = store.lastChange();
+        JsonNode bad = call("POST", records, admin, "{\"type\":\"A\",\"name\":\"x\",\"content\":\"not-an-ip\"}");
+        assertError(bad, 400, 1004, "DNS Validation Error");
+        assertThat(bad.path("errors").get(0).path("error_chain").get(0).path("message").asText())
+                .isEqualTo("Content for A record must be a valid IPv4 address.");
+        assertError(call("POST", records, admin, "{\"type\":\"MX\",\"name\":\"x\",\"content\":\"mail.example.com\"}"), 400, 1004,
+                "DNS Validation Error");
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(), "test");
+        before = store.lastChange();
+        assertError(call("DELETE", records + "/" + id, reader, null), 403, 10000, "Authentication error");
+        assertThat(store.lastChange()).isEqualTo(before);
+        assertThat(call("DELETE", records + "/" + id, admin, null).path("result").path("id").asText()).isEqualTo(id);
+        assertError(call("GET", records + "/" + id, admin, null), 404, 81044, "Record does not exist.");
+    }
+
+    @Test
+    void rulesetsArePhaseEntrypointsAndABadExpressionIsRefusedWithItsColumn() throws Exception {
+        String entrypoint = "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint";
+        assertError(call("GET", entrypoint, admin, null), 404, 10003,
+                "could not find entrypoint ruleset in the http_request_firewall_custom phase");
+        JsonNode put = call("PUT", entrypoint, admin, """
+                {"rules": [{"description": "no admin socket", "expression": "http.request.uri.path eq \\"/admin\\"", "action": "block"}]}
+                """);
+        assertThat(put.path("success").asBoolean()).isTrue();
+        JsonNode ruleset = put.path("result");
+        assertThat(ruleset.path("phase").asText()).isEqualTo("http_request_firewall_custom");
+        assertThat(ruleset.path("kind").asText()).isEqualTo("zone");
+        assertThat(ruleset.path("version").asText()).isEqualTo("1");
+        String rulesetId = ruleset.path("id").asText();
+        String ruleId = ruleset.path("rules").get(0).path("id").asText();
+        assertThat(ruleId).matches("[0-9a-f]{32}");
+
+        long before = store.lastChange();
+        JsonNode bad = call("POST", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules", admin,
+                "{\"expression\": \"http.hots eq \\\"x\\\"\", \"action\": \"block\"}");
+        assertThat(bad.path("success").asBoolean()).isFalse();
+        assertThat(bad.path("errors").get(0).path("code").asInt()).isEqualTo(20021);
+        assertThat(bad.path("errors").get(0).path("message").asText()).contains("column 1: unknown field http.hots");
+        assertError(call("PUT", entrypoint, admin, "{\"rules\": [{\"expression\": \"true\", \"action\": \"route\"}]}"), 400, 20200,
+                "rules[0].action: 'route' (expected in http_request_firewall_custom: block, log, skip, managed_challenge, js_challenge, challenge)");
+        assertThat(store.lastChange()).isEqualTo(before);
+
+        JsonNode added = call("POST", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules", admin,
+                "{\"expression\": \"http.user_agent contains \\\"curl\\\"\", \"action\": \"log\"}");
+        assertThat(added.path("result").path("rules").size()).isEqualTo(2);
+        assertThat(added.path("result").path("version").asText()).isEqualTo("2");
+        JsonNode edited = call("PATCH", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules/" + ruleId, admin, "{\"enabled\": false}");
+        assertThat(edited.path("result").path("rules").get(0).path("enabled").asBoolean()).isFalse();
+        JsonNode deleted = call("DELETE", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules/" + ruleId, admin, null);
+        assertThat(deleted.path("result").path("rules").size()).isEqualTo(1);
+        assertThat(call("GET", "/zones/" + zoneId + "/rulesets", admin, null).path("result").get(0).path("phase").asText())
+                .isEqualTo("http_request_firewall_custom");
+
+        JsonNode unknownManaged = call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_managed/entrypoint", admin,
+                "{\"rules\": [{\"expression\": \"true\", \"action\": \"execute\", \"action_parameters\": {\"id\": \"efb7b8c949ac4650a09736fc376e9aee\"}}]}");
+        assertThat(unknownManaged.path("errors").get(0).path("message").asText()).contains("not shipped with Pier");
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_SETTINGS_WRITE), Set.of(), "test");
+        assertError(call("PUT", entrypoint, reader, "{\"rules\": []}"), 403, 10000, "Authentication error");
+    }
 }

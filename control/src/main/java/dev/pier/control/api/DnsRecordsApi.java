@@ -1,0 +1,137 @@
+package dev.pier.control.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredDnsRecord;
+import dev.pier.control.store.StoredToken;
+import dev.pier.control.store.StoredZone;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /zones/{id}/dns_records}: list, create, read, replace (PUT), edit (PATCH) and delete A,
+ * AAAA and CNAME records in Cloudflare's shape. Only proxied records are served by the edge.
+ */
+final class DnsRecordsApi {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final Pattern HOST = Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    private final Store store;
+
+    DnsRecordsApi(Store store) {
+        this.store = store;
+    }
+
+    ApiResponse list(ApiRequest r, StoredZone zone) {
+        String type = r.param("type");
+        String name = r.param("name");
+        List<StoredDnsRecord> all = store.dnsRecords(zone.id()).stream()
+                .filter(d -> type == null || d.type().equalsIgnoreCase(type))
+                .filter(d -> name == null || d.name().equalsIgnoreCase(name)).toList();
+        ArrayNode out = F.arrayNode();
+        all.forEach(d -> out.add(json(d, zone)));
+        ObjectNode info = F.objectNode().put("page", 1).put("per_page", Math.max(all.size(), 1)).put("count", all.size())
+                .put("total_count", all.size()).put("total_pages", 1);
+        return Envelope.success(200, out, info, List.of());
+    }
+
+    ApiResponse get(StoredZone zone, String id) {
+        return Envelope.success(json(find(zone, id), zone));
+    }
+
+    ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
+        Record d = read(ControlApi.body(r), zone, null);
+        return Envelope.success(json(store.createDnsRecord(zone.id(), d.type, d.name, d.content, d.proxied, d.ttl,
+                ControlApi.actor(token)), zone));
+    }
+
+    /** PUT replaces every field; PATCH keeps the fields the body leaves out. */
+    ApiResponse update(ApiRequest r, StoredZone zone, String id, StoredToken token, boolean patch) {
+        StoredDnsRecord before = find(zone, id);
+        Record d = read(ControlApi.body(r), zone, patch ? before : null);
+        return Envelope.success(json(store.updateDnsRecord(zone.id(), id, d.type, d.name, d.content, d.proxied, d.ttl,
+                ControlApi.actor(token)), zone));
+    }
+
+    ApiResponse delete(StoredZone zone, String id, StoredToken token) {
+        find(zone, id);
+        store.deleteDnsRecord(zone.id(), id, ControlApi.actor(token));
+        return Envelope.success(F.objectNode().put("id", id));
+    }
+
+    private StoredDnsRecord find(StoredZone zone, String id) {
+        return store.dnsRecord(zone.id(), id).orElseThrow(() -> new ApiException(404, new ApiError(81044, "Record does not exist.")));
+    }
+
+    private record Record(String type, String name, String content, boolean proxied, int ttl) {
+    }
+
+    /** Reads and checks a record; {@code base} gives the values a PATCH leaves out. */
+    private static Record read(JsonNode body, StoredZone zone, StoredDnsRecord base) {
+        String type = text(body, "type", base == null ? null : base.type());
+        String name = text(body, "name", base == null ? null : base.name());
+        String content = text(body, "content", base == null ? null : base.content());
+        boolean proxied = body.has("proxied") ? body.get("proxied").asBoolean() : base == null || base.proxied();
+        int ttl = body.has("ttl") ? body.get("ttl").asInt() : base == null ? 1 : base.ttl();
+        if (type == null || name == null || content == null) {
+            throw invalid(9000, "A record needs a type, a name and a content");
+        }
+        type = type.toUpperCase(Locale.ROOT);
+        name = name.toLowerCase(Locale.ROOT);
+        if (name.equals("@")) {
+            name = zone.name();
+        } else if (!name.equals(zone.name()) && !name.endsWith("." + zone.name())) {
+            name = name + "." + zone.name(); // Cloudflare accepts a name relative to the zone
+        }
+        if (!HOST.matcher(name).matches()) {
+            throw invalid(9007, "Invalid record name: " + name);
+        }
+        switch (type) {
+            case "A" -> {
+                if (!IPV4.matcher(content).matches()) {
+                    throw invalid(9005, "Content for A record must be a valid IPv4 address.");
+                }
+            }
+            case "AAAA" -> {
+                if (!content.contains(":") || !content.matches("[0-9a-fA-F:.]+")) {
+                    throw invalid(9006, "Content for AAAA record must be a valid IPv6 address.");
+                }
+            }
+            case "CNAME" -> {
+                if (!HOST.matcher(content.toLowerCase(Locale.ROOT)).matches() || content.startsWith("*.")) {
+                    throw invalid(9007, "Content for CNAME record must be a valid host name.");
+                }
+            }
+            default -> throw invalid(9004, "Record type " + type + " is not served by Pier (expected: A, AAAA or CNAME)");
+        }
+        if (ttl != 1 && (ttl < 30 || ttl > 86_400)) {
+            throw invalid(9021, "Invalid TTL (expected: 1 for automatic, or 30 to 86400)");
+        }
+        return new Record(type, name, content, proxied, ttl);
+    }
+
+    private static String text(JsonNode body, String key, String fallback) {
+        JsonNode v = body.get(key);
+        return v == null || v.isNull() ? fallback : v.asText();
+    }
+
+    private static ApiException invalid(int code, String message) {
+        return new ApiException(400, new ApiError(1004, "DNS Validation Error", List.of(new ApiError(code, message))));
+    }
+
+    private static ObjectNode json(StoredDnsRecord d, StoredZone zone) {
+        ObjectNode o = F.objectNode().put("id", d.id()).put("zone_id", zone.id()).put("zone_name", zone.name())
+                .put("name", d.name()).put("type", d.type()).put("content", d.content()).put("proxiable", true)
+                .put("proxied", d.proxied()).put("ttl", d.ttl()).put("locked", false);
+        o.putNull("comment");
+        o.putArray("tags");
+        o.put("created_on", d.createdOn().toString()).put("modified_on", d.modifiedOn().toString());
+        return o;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.pier.control.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.config.ConfigException;
+import dev.pier.config.ConfigNode;
+import dev.pier.config.Zone;
+import dev.pier.config.ZoneSettings;
+import dev.pier.config.ruleset.Phase;
+import dev.pier.config.ruleset.Ruleset;
+import dev.pier.config.ruleset.RulesetReader;
+import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredRuleset;
+import dev.pier.control.store.StoredToken;
+import dev.pier.control.store.StoredZone;
+import dev.pier.waf.WafRuntime;
+import dev.pier.waf.ZoneWaf;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Zone rulesets in Cloudflare's shape: the phase entry points
+ * ({@code /rulesets/phases/{phase}/entrypoint}), rulesets by id, and single rules. Every write
+ * is checked whole before it is stored: the ruleset's shape ({@link RulesetReader}) and every
+ * expression, compiled as the edge will compile it; a bad one is refused with the parser's
+ * column and message, and nothing is written.
+ */
+final class RulesetsApi {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Compiles rules to check them; never serves traffic. */
+    private static final WafRuntime CHECKER = WafRuntime.local();
+
+    private final Store store;
+
+    RulesetsApi(Store store) {
+        this.store = store;
+    }
+
+    ApiResponse list(StoredZone zone) {
+        ArrayNode out = F.arrayNode();
+        for (StoredRuleset r : store.rulesets(zone.id())) {
+            ObjectNode o = json(r, false);
+            out.add(o);
+        }
+        return Envelope.success(out);
+    }
+
+    ApiResponse entrypoint(StoredZone zone, String phase) {
+        return Envelope.success(json(find(zone, phase(phase)), true));
+    }
+
+    ApiResponse byId(StoredZone zone, String id) {
+        return Envelope.success(json(findById(zone, id), true));
+    }
+
+    /** PUT entrypoint, PUT by id and POST (create) all end here: the phase's ruleset becomes the body. */
+    ApiResponse put(StoredZone zone, String phase, JsonNode body, StoredToken token) {
+        ObjectNode ruleset = checked(zone, phase(phase), body);
+        return Envelope.success(json(store.putRuleset(zone.id(), phase, ruleset.toString(), ControlApi.actor(token)), true));
+    }
+
+    ApiResponse putById(StoredZone zone, String id, JsonNode body, StoredToken token) {
+        return put(zone, findById(zone, id).phase(), body, token);
+    }
+
+    ApiResponse create(StoredZone zone, JsonNode body, StoredToken token) {
+        JsonNode phase = body.get("phase");
+        if (phase == null) {
+            throw invalid(20200, "phase: missing (expected one of the phases Pier runs, e.g. http_request_firewall_custom)");
+        }
+        if (store.ruleset(zone.id(), phase.asText()).isPresent()) {
+            throw invalid(20200, "a zone has one ruleset per phase and " + phase.asText() + " has one (update it instead)");
+        }
+        return put(zone, phase.asText(), body, token);
+    }
+
+    ApiResponse delete(StoredZone zone, String id, StoredToken token) {
+        StoredRuleset r = findById(zone, id);
+        store.deleteRuleset(zone.id(), r.phase(), ControlApi.actor(token));
+        return Envelope.success(F.nullNode());
+    }
+
+    /** POST .../rules: a rule added at the end (or {@code position.index}, 1-based). */
+    ApiResponse addRule(StoredZone zone, String id, JsonNode rule, StoredToken token) {
+        StoredRuleset r = findById(zone, id);
+        ObjectNode body = (ObjectNode) parse(r.json());
+        ArrayNode rules = body.withArray("rules");
+        ObjectNode copy = ((ObjectNode) rule.deepCopy());
+        JsonNode position = copy.remove("position");
+        int at = position != null && position.has("index") ? Math.max(0, Math.min(rules.size(), position.get("index").asInt() - 1)) : rules.size();
+        rules.insert(at, copy);
+        return put(zone, r.phase(), body, token);
+    }
+
+    /** PATCH .../rules/{rule_id}: the fields given replace the rule's. */
+    ApiResponse editRule(StoredZone zone, String id, String ruleId, JsonNode changes, StoredToken token) {
+        StoredRuleset r = findById(zone, id);
+        ObjectNode body = (ObjectNode) parse(r.json());
+        ObjectNode rule = ruleById(body, ruleId);
+        changes.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("id")) {
+                rule.set(e.getKey(), e.getValue());
+            }
+        });
+        return put(zone, r.phase(), body, token);
+    }
+
+    ApiResponse deleteRule(StoredZone zone, String id, String ruleId, StoredToken token) {
+        StoredRuleset r = findById(zone, id);
+        ObjectNode body = (ObjectNode) parse(r.json());
+        ArrayNode rules = body.withArray("rules");
+        ruleById(body, ruleId);
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).path("id").asText().equals(ruleId)) {
+                rules.remove(i);
+                break;
+            }
+        }
+        return put(zone, r.phase(), body, token);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /** The body as it will be stored (every rule with an id), after checking it as the edge would. */
+    private static ObjectNode checked(StoredZone zone, Phase phase, JsonNode body) {
+        if (!body.isObject()) {
+            throw invalid(20200, "expected a ruleset object with rules");
+        }
+        ObjectNode ruleset = F.objectNode();
+        ruleset.put("name", body.path("name").asText("default"));
+        ruleset.put("description", body.path("description").asText(""));
+        ArrayNode rules = ruleset.putArray("rules");
+        for (JsonNode rule : body.path("rules")) {
+            if (!rule.isObject()) {
+                throw invalid(20200, "rules: every rule is an object");
+            }
+            ObjectNode copy = ((ObjectNode) rule.deepCopy());
+            copy.remove(List.of("version", "last_updated", "position"));
+            if (!copy.hasNonNull("id")) {
+                copy.put("id", newId());
+            }
+            rules.add(copy);
+        }
+        ObjectNode withPhase = ruleset.deepCopy();
+        withPhase.put("phase", phase.id());
+        Ruleset parsed;
+        try {
+            parsed = RulesetReader.ruleset(new ConfigNode(withPhase, ""));
+        } catch (ConfigException e) {
+            throw invalid(20200, e.getMessage());
+        }
+        try {
+            ZoneWaf.compile(new Zone(zone.name(), ZoneSettings.DEFAULTS, List.of(), List.of(), null, List.of(parsed)), CHECKER);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage().replace("zone " + zone.name() + ", " + phase.id() + ", ", "");
+            throw invalid(20021, message);
+        }
+        return ruleset;
+    }
+
+    private static Phase phase(String id) {
+        Phase phase = Phase.of(id);
+        if (phase == null) {
+            throw new ApiException(400, new ApiError(20200, "phase: " + id + " (expected one of: http_request_origin, "
+                    + "http_request_firewall_custom, http_ratelimit, http_request_firewall_managed)"));
+        }
+        return phase;
+    }
+
+    private StoredRuleset find(StoredZone zone, Phase phase) {
+        return store.ruleset(zone.id(), phase.id()).orElseThrow(() -> new ApiException(404, new ApiError(10003,
+                "could not find entrypoint ruleset in the " + phase.id() + " phase")));
+    }
+
+    private StoredRuleset findById(StoredZone zone, String id) {
+        Optional<StoredRuleset> r = store.rulesets(zone.id()).stream().filter(x -> x.id().equals(id)).findFirst();
+        return r.orElseThrow(() -> new ApiException(404, new ApiError(10003, "could not find ruleset " + id)));
+    }
+
+    private static ObjectNode ruleById(ObjectNode body, String ruleId) {
+        for (JsonNode rule : body.withArray("rules")) {
+            if (rule.path("id").asText().equals(ruleId)) {
+                return (ObjectNode) rule;
+            }
+        }
+        throw new ApiException(404, new ApiError(10003, "could not find rule " + ruleId));
+    }
+
+    private static ApiException invalid(int code, String message) {
+        return new ApiException(400, new ApiError(code, message));
+    }
+
+    private static ObjectNode json(StoredRuleset r, boolean withRules) {
+        ObjectNode body = (ObjectNode) parse(r.json());
+        ObjectNode o = F.objectNode().put("id", r.id()).put("name", body.path("name").asText("default"))
+                .put("description", body.path("description").asText("")).put("kind", "zone")
+                .put("version", Integer.toString(r.version())).put("phase", r.phase())
+                .put("last_updated", r.modifiedOn().toString());
+        if (withRules) {
+            ArrayNode rules = o.putArray("rules");
+            for (JsonNode rule : body.withArray("rules")) {
+                ObjectNode copy = ((ObjectNode) rule.deepCopy());
+                copy.put("version", Integer.toString(r.version())).put("last_updated", r.modifiedOn().toString());
+                if (!copy.has("enabled")) {
+                    copy.put("enabled", true);
+                }
+                rules.add(copy);
+            }
+        }
+        return o;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored ruleset is not JSON", e);
+        }
+    }
+
+    private static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}
