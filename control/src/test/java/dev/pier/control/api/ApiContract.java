@@ -257,4 +257,19 @@ abstract class ApiContract {
         String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_SETTINGS_WRITE), Set.of(), "test");
         assertError(call("PUT", entrypoint, reader, "{\"rules\": []}"), 403, 10000, "Authentication error");
     }
+
+    @Test
+    void everyChangeIsInTheAuditLogWithWhoAndBeforeAndAfter() throws Exception {
+        call("PATCH", "/zones/" + zoneId + "/settings/websockets", admin, "{\"value\":\"off\"}");
+        JsonNode logs = call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null);
+        assertThat(logs.path("success").asBoolean()).isTrue();
+        JsonNode last = logs.path("result").get(0);
+        assertThat(last.path("action").path("type").asText()).isEqualTo("update");
+        assertThat(last.path("actor").path("id").asText()).contains("(admin)");
+        assertThat(last.path("resource").path("type").asText()).isEqualTo("setting");
+        assertThat(last.path("resource").path("id").asText()).isEqualTo("websockets");
+        assertThat(last.path("oldValue").isNull()).isTrue();
+        assertThat(last.path("newValue").path("jsonValue").asText()).isEqualTo("\"off\"");
+        assertThat(logs.path("result").get(1).path("resource").path("type").asText()).isEqualTo("zone");
+    }
 }
