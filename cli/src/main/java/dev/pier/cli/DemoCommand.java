@@ -60,6 +60,7 @@ final class DemoCommand implements Callable<Integer> {
                     Pier demo is running.
                       edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
                       edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
+                      dashboard  http://127.0.0.1:%2$d/dashboard/   (sign in with the API token below)
                       API        http://127.0.0.1:%2$d/client/v4/   (Cloudflare's v4 API; zone localhost is %7$s)
                       metrics    http://127.0.0.1:%2$d/metrics
                       store      %8$s   (zones, settings and rules; they survive restarts)

@@ -55,7 +55,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public List<AdminRoute> routes() {
-        return List.of(new ApiRoute(api));
+        return List.of(new ApiRoute(api), new DashboardRoute());
     }
 
     /** The edge's configuration: the file's node settings with the store's zones. */

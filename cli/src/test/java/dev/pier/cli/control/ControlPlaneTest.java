@@ -4,23 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pier.cli.demo.EchoOrigin;
-import dev.pier.config.ConfigLoader;
-import dev.pier.config.PierConfig;
-import dev.pier.control.StoredZones;
-import dev.pier.control.api.Permission;
-import dev.pier.edge.Edge;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -36,50 +25,28 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlPlaneTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
-    EchoOrigin origin;
-    ControlPlane control;
-    Edge edge;
+    TestControlPlane plane;
     String token;
     String zoneId;
 
     @BeforeEach
     void start() throws Exception {
-        origin = EchoOrigin.start("127.0.0.1", 0);
-        Path file = Files.writeString(dir.resolve("pier.yaml"), """
-                listeners: [ { address: 127.0.0.1:0 } ]
-                admin: { address: 127.0.0.1:0 }
-                request_log: requests.ndjson
-                zones:
-                  - name: 127.0.0.1
-                    dns_records: [ { type: A, name: 127.0.0.1, content: 127.0.0.1 } ]
-                    rulesets:
-                      - phase: http_request_origin
-                        rules: [ { expression: "true", action: route, action_parameters: { origin: { port: %d } } } ]
-                """.formatted(origin.port()));
-        control = ControlPlane.open("embedded:" + dir);
-        StoredZones.importYaml(file, control.store(), "test");
-        zoneId = control.store().zones("127.0.0.1", 1, 1).items().get(0).id();
-        token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
-        PierConfig fileConfig = ConfigLoader.load(file);
-        long change = control.store().lastChange();
-        edge = Edge.start(control.config(fileConfig), null, control.routes());
-        control.follow(edge, change);
+        plane = new TestControlPlane(dir);
+        token = plane.token;
+        zoneId = plane.zoneId;
     }
 
     @AfterEach
     void stop() {
-        edge.close();
-        control.close();
-        origin.close();
+        plane.close();
     }
 
     /** Cloudflare's documented call, with only api.cloudflare.com replaced by this admin listener. */
     JsonNode curl(String script) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", script.replace("https://api.cloudflare.com", "http://127.0.0.1:" + edge.adminAddress().getPort()))
+        Process p = new ProcessBuilder("bash", "-c", script.replace("https://api.cloudflare.com", "http://127.0.0.1:" + plane.adminPort()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // curl's progress meter goes to stderr
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -91,24 +58,18 @@ class ControlPlaneTest {
     }
 
     WebSocket connect(BlockingQueue<String> echoes) {
-        return http.newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + edge.listenerAddress(0).getPort() + "/"), new WebSocket.Listener() {
-                    @Override
-                    public java.util.concurrent.CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        echoes.add(data.toString());
-                        ws.request(1);
-                        return null;
-                    }
-                }).join();
+        return plane.connect(new WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                echoes.add(data.toString());
+                ws.request(1);
+                return null;
+            }
+        });
     }
 
     boolean upgradeRefused() {
-        try {
-            connect(new LinkedBlockingQueue<>()).abort();
-            return false;
-        } catch (CompletionException e) {
-            return true;
-        }
+        return plane.upgradeRefused();
     }
 
     @Test

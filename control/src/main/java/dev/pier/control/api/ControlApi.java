@@ -38,6 +38,7 @@ public final class ControlApi {
     private static final Pattern RULESET = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})");
     private static final Pattern RULES = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})/rules");
     private static final Pattern RULE = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})/rules/([0-9a-zA-Z_-]+)");
+    private static final Pattern VALIDATE = Pattern.compile("/zones/([0-9a-f]{32})/filters/validate-expr");
     private static final Pattern ZONE_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final Store store;
@@ -136,6 +137,20 @@ public final class ControlApi {
         }
         if (path.equals("/accounts/" + ACCOUNT + "/audit_logs") && m.equals("GET")) {
             return auditLogs(r, token);
+        }
+        if ((matcher = VALIDATE.matcher(path)).matches() && m.equals("POST")) {
+            zone(matcher.group(1), token);
+            require(token, Permission.ZONE_READ);
+            JsonNode expression = body(r).get("expression");
+            if (expression == null || !expression.isTextual()) {
+                throw ApiException.badRequest(20021, "expected {\"expression\": \"…\"}");
+            }
+            try {
+                dev.pier.rules.Expression.parse(dev.pier.waf.WafScheme.SCHEME, expression.asText());
+            } catch (dev.pier.rules.RuleException e) {
+                throw ApiException.badRequest(20021, "filter parsing error: " + e.getMessage());
+            }
+            return Envelope.success(F.nullNode());
         }
         if (path.contains("/rulesets")) {
             return rulesets(r, path, token);

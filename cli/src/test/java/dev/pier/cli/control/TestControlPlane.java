@@ -1,0 +1,81 @@
+package dev.pier.cli.control;
+
+import dev.pier.cli.demo.EchoOrigin;
+import dev.pier.config.ConfigLoader;
+import dev.pier.config.PierConfig;
+import dev.pier.control.StoredZones;
+import dev.pier.control.api.Permission;
+import dev.pier.edge.Edge;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+
+/**
+ * An edge with its control plane in this process, on an embedded store in {@code dir}: one zone
+ * {@code 127.0.0.1} in front of an echo origin, and an API token with every permission.
+ */
+final class TestControlPlane implements AutoCloseable {
+
+    final Path dir;
+    final EchoOrigin origin;
+    final ControlPlane control;
+    final Edge edge;
+    final String token;
+    final String zoneId;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    TestControlPlane(Path dir) throws Exception {
+        this.dir = dir;
+        origin = EchoOrigin.start("127.0.0.1", 0);
+        Path file = Files.writeString(dir.resolve("pier.yaml"), """
+                listeners: [ { address: 127.0.0.1:0 } ]
+                admin: { address: 127.0.0.1:0 }
+                request_log: requests.ndjson
+                zones:
+                  - name: 127.0.0.1
+                    dns_records: [ { type: A, name: 127.0.0.1, content: 127.0.0.1 } ]
+                    rulesets:
+                      - phase: http_request_origin
+                        rules: [ { expression: "true", action: route, action_parameters: { origin: { port: %d } } } ]
+                """.formatted(origin.port()));
+        control = ControlPlane.open("embedded:" + dir);
+        StoredZones.importYaml(file, control.store(), "test");
+        zoneId = control.store().zones("127.0.0.1", 1, 1).items().get(0).id();
+        token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
+        PierConfig fileConfig = ConfigLoader.load(file);
+        long change = control.store().lastChange();
+        edge = Edge.start(control.config(fileConfig), null, control.routes());
+        control.follow(edge, change);
+    }
+
+    int adminPort() {
+        return edge.adminAddress().getPort();
+    }
+
+    WebSocket connect(WebSocket.Listener listener) {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + edge.listenerAddress(0).getPort() + "/"), listener)
+                .join();
+    }
+
+    boolean upgradeRefused() {
+        try {
+            connect(new WebSocket.Listener() {
+            }).abort();
+            return false;
+        } catch (CompletionException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        edge.close();
+        control.close();
+        origin.close();
+    }
+}
