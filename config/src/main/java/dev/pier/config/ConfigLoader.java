@@ -161,7 +161,7 @@ public final class ConfigLoader {
         ConfigNode s = z.child("settings");
         if (s != null) {
             s.onlyKeys("websockets", "idle_timeout", "max_websocket_connections", "keepalive", "max_message_size",
-                    "ssl", "min_tls_version");
+                    "ssl", "min_tls_version", "proxy_read_timeout");
             String ssl = s.child("ssl") == null ? "off" : s.child("ssl").raw().isBoolean()
                     ? (s.child("ssl").raw().booleanValue() ? "full" : "off") : s.text("ssl", "off");
             SslMode mode;
@@ -181,7 +181,8 @@ public final class ConfigLoader {
                     s.offOrDuration("keepalive"),
                     s.size("max_message_size"),
                     mode,
-                    minTls);
+                    minTls,
+                    s.duration("proxy_read_timeout", null));
         }
         List<DnsRecord> records = new ArrayList<>();
         for (ConfigNode r : z.list("dns_records")) {

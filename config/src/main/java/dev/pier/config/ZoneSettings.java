@@ -14,12 +14,27 @@ import java.time.Duration;
  *                                1009; 0 means no limit
  * @param ssl                     how the edge talks to the zone's origins
  * @param minTlsVersion           the oldest TLS version clients may use: "1.2" or "1.3"
+ * @param proxyReadTimeout        how long the origin may take to answer (Cloudflare's
+ *                                {@code proxy_read_timeout}); null for the node's
+ *                                {@code timeouts.origin_response}
  */
 public record ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections,
-                           Duration keepalive, long maxMessageSize, SslMode ssl, String minTlsVersion) {
+                           Duration keepalive, long maxMessageSize, SslMode ssl, String minTlsVersion,
+                           Duration proxyReadTimeout) {
 
     public static final ZoneSettings DEFAULTS =
-            new ZoneSettings(true, Duration.ofSeconds(100), 0, null, 0, SslMode.OFF, "1.2");
+            new ZoneSettings(true, Duration.ofSeconds(100), 0, null, 0, SslMode.OFF, "1.2", null);
+
+    /** Settings that leave the origin read timeout to the node. */
+    public ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections,
+                        Duration keepalive, long maxMessageSize, SslMode ssl, String minTlsVersion) {
+        this(websockets, idleTimeout, maxWebSocketConnections, keepalive, maxMessageSize, ssl, minTlsVersion, null);
+    }
+
+    /** The origin read timeout for this zone, given the node's. */
+    public Duration originResponse(Duration node) {
+        return proxyReadTimeout != null ? proxyReadTimeout : node;
+    }
 
     /** The settings of the first release, with no keepalive, no message size limit and plain origins. */
     public ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections) {

@@ -2,6 +2,7 @@ package dev.pier.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -77,7 +78,8 @@ public final class StoredZones {
                         : Duration.ofSeconds(s.get("websocket_keepalive").asLong()),
                 s.containsKey("max_websocket_message_size") ? s.get("max_websocket_message_size").asLong() : d.maxMessageSize(),
                 s.containsKey("ssl") ? SslMode.valueOf(s.get("ssl").asText().toUpperCase(Locale.ROOT)) : d.ssl(),
-                s.containsKey("min_tls_version") ? s.get("min_tls_version").asText() : d.minTlsVersion());
+                s.containsKey("min_tls_version") ? s.get("min_tls_version").asText() : d.minTlsVersion(),
+                s.containsKey("proxy_read_timeout") ? Duration.ofSeconds(s.get("proxy_read_timeout").asLong()) : null);
         List<DnsRecord> records = new ArrayList<>();
         for (StoredDnsRecord r : store.dnsRecords(z.id())) {
             if (r.proxied()) {
@@ -90,7 +92,8 @@ public final class StoredZones {
             node.put("phase", r.phase());
             rulesets.add(new ConfigNode(node, "zones[" + z.name() + "].rulesets[" + r.phase() + "]"));
         }
-        List<Ruleset> parsed = RulesetReader.rulesets(rulesets);
+        List<Ruleset> parsed = new ArrayList<>(RulesetReader.rulesets(rulesets));
+        parsed.sort(java.util.Comparator.comparing(Ruleset::phase)); // Cloudflare's phase order
         return new Zone(z.name(), settings, records, List.of(), null, parsed);
     }
 
@@ -102,12 +105,26 @@ public final class StoredZones {
      * @return the names of the zones written
      */
     public static List<String> importYaml(Path file, Store store, String actor) {
-        PierConfig checked = ConfigLoader.load(file);
         JsonNode root;
         try {
             root = YAML.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        PierConfig checked;
+        if (root != null && root.has("listeners")) {
+            checked = ConfigLoader.load(file);
+        } else {
+            // a zones-only file, as `pier export` writes: check it as a whole configuration would be
+            ObjectNode whole = root == null || !root.isObject() ? F.objectNode() : ((ObjectNode) root).deepCopy();
+            whole.putArray("listeners").addObject().put("address", "127.0.0.1:1");
+            try {
+                checked = ConfigLoader.parse(YAML.writeValueAsString(whole), file.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")", e);
+            } catch (ConfigException e) {
+                throw new ConfigException(file + ": " + e.getMessage(), e);
+            }
         }
         List<String> names = new ArrayList<>();
         JsonNode zones = root.path("zones");
@@ -133,6 +150,46 @@ public final class StoredZones {
         return names;
     }
 
+    /**
+     * The store's zones as a YAML document ({@code zones:} only), in the configuration file's
+     * shape: what `pier import` reads back.
+     */
+    public static String exportYaml(Store store) {
+        ObjectNode root = F.objectNode();
+        ArrayNode zones = root.putArray("zones");
+        for (Zone zone : load(store)) {
+            StoredZone stored = store.zones(zone.name(), 1, 1).items().get(0);
+            ObjectNode z = zones.addObject().put("name", zone.name());
+            ZoneSettings s = zone.settings();
+            ObjectNode settings = z.putObject("settings").put("websockets", s.websockets() ? "on" : "off")
+                    .put("idle_timeout", s.idleTimeout().toSeconds() + "s")
+                    .put("max_websocket_connections", s.maxWebSocketConnections())
+                    .put("keepalive", s.keepalive() == null ? "off" : s.keepalive().toSeconds() + "s")
+                    .put("max_message_size", s.maxMessageSize())
+                    .put("ssl", s.ssl().name().toLowerCase(Locale.ROOT))
+                    .put("min_tls_version", s.minTlsVersion());
+            if (s.proxyReadTimeout() != null) {
+                settings.put("proxy_read_timeout", s.proxyReadTimeout().toSeconds() + "s");
+            }
+            ArrayNode records = z.putArray("dns_records");
+            for (DnsRecord r : zone.dnsRecords()) {
+                records.addObject().put("type", r.type().name()).put("name", r.name()).put("content", r.content());
+            }
+            ArrayNode rulesets = z.putArray("rulesets");
+            for (StoredRuleset r : store.rulesets(stored.id())) {
+                ObjectNode body = (ObjectNode) parse(r.json());
+                ObjectNode out = rulesets.addObject().put("phase", r.phase());
+                out.setAll(body);
+            }
+        }
+        try {
+            return "# Written by `pier export`: the store's zones. `pier import --config FILE` reads it back.\n"
+                    + YAML.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("export: YAML cannot be written", e);
+        }
+    }
+
     /** A zone's settings as the API names them, JSON values. */
     static Map<String, String> settings(ZoneSettings s) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -143,6 +200,9 @@ public final class StoredZones {
         out.put("websocket_keepalive", s.keepalive() == null ? quote("off") : Long.toString(s.keepalive().toSeconds()));
         out.put("max_websocket_connections", Integer.toString(s.maxWebSocketConnections()));
         out.put("max_websocket_message_size", Long.toString(s.maxMessageSize()));
+        if (s.proxyReadTimeout() != null) {
+            out.put("proxy_read_timeout", quote(Long.toString(s.proxyReadTimeout().toSeconds())));
+        }
         return out;
     }
 

@@ -26,6 +26,8 @@ final class Settings {
         add("ssl", F.textNode("off"), oneOf("off", "flexible", "full", "strict"));
         add("min_tls_version", F.textNode("1.2"), v -> v.isTextual() && (v.asText().equals("1.2") || v.asText().equals("1.3")) ? null
                 : "\"1.2\" or \"1.3\" (Pier never offers TLS 1.0 or 1.1)");
+        add("proxy_read_timeout", F.textNode("100"), v -> (v.isIntegralNumber() || v.isTextual() && v.asText().matches("\\d{1,4}"))
+                && v.asInt() >= 1 && v.asInt() <= 6000 ? null : "a number of seconds from 1 to 6000, e.g. \"100\"");
         add("websocket_idle_timeout", F.numberNode(100), seconds(1, 86_400));
         add("websocket_keepalive", F.textNode("off"), v -> v.isTextual() && v.asText().equals("off") ? null
                 : seconds(1, 3_600).apply(v) == null ? null : "\"off\" or a number of seconds from 1 to 3600");

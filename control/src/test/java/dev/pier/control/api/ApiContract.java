@@ -94,6 +94,10 @@ abstract class ApiContract {
                 "{\"items\":[{\"id\":\"websockets\",\"value\":\"on\"},{\"id\":\"ssl\",\"value\":\"strict\"}]}");
         assertThat(several.path("result").findValuesAsText("value")).containsExactly("on", "strict");
         assertThat(store.audit(zoneId, 10)).hasSize(4); // zone, websockets, websockets and ssl
+        assertThat(call("PATCH", "/zones/" + zoneId + "/settings/proxy_read_timeout", admin, "{\"value\":\"30\"}")
+                .path("result").path("value").asText()).isEqualTo("30");
+        assertError(call("PATCH", "/zones/" + zoneId + "/settings/proxy_read_timeout", admin, "{\"value\":\"0\"}"), 400, 1007,
+                "Invalid value for zone setting proxy_read_timeout (expected: a number of seconds from 1 to 6000, e.g. \"100\")");
     }
 
     @Test

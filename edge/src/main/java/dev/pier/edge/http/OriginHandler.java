@@ -185,12 +185,11 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
         return traffic.read;
     }
 
-    /** Sends a request head and starts the response timer (524 when it passes). */
-    void sendHead(HttpRequest request) {
+    /** Sends a request head and starts the response timer (524 when {@code responseTimeout} passes). */
+    void sendHead(HttpRequest request, java.time.Duration responseTimeout) {
         keepAlive = HttpUtil.isKeepAlive(request);
         ctx.write(request, ctx.voidPromise());
-        responseTimer = ctx.executor().schedule(proxy::originTimedOut,
-                timeouts.originResponse().toNanos(), TimeUnit.NANOSECONDS);
+        responseTimer = ctx.executor().schedule(proxy::originTimedOut, responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
         ctx.read();
     }
 

@@ -325,7 +325,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         String tlsName = tls == null ? null : RoutingTable.hostOnly(serverName);
         if (origin != null && origin.matches(originHost, port, tlsName) && origin.reusable()) {
             exchange.originReadMark = origin.bytesRead();
-            origin.sendHead(request);
+            origin.sendHead(request, responseTimeout(snapshot));
             exchange.log.originIp = origin.remoteIp();
             return;
         }
@@ -339,6 +339,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                 tls, tlsName, route.zone().settings().ssl() == SslMode.STRICT);
     }
 
+    /** The zone's proxy_read_timeout, or the node's origin_response timeout. */
+    private java.time.Duration responseTimeout(EdgeContext.Snapshot snapshot) {
+        java.time.Duration node = snapshot.config().timeouts().originResponse();
+        return exchange == null || exchange.settings == null ? node : exchange.settings.originResponse(node);
+    }
+
     void originConnected(OriginHandler connected) {
         if (connected != origin || exchange == null || pendingHead == null) {
             connected.close();
@@ -348,7 +354,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         pendingHead = null;
         exchange.log.originIp = connected.remoteIp();
         exchange.originReadMark = connected.bytesRead();
-        connected.sendHead(head);
+        connected.sendHead(head, responseTimeout(edge.snapshot()));
         replayDeferred();
         connected.flush();
         readIfWanted();

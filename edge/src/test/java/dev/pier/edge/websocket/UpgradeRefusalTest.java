@@ -89,6 +89,24 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
     }
 
     @Test
+    void aZonesProxyReadTimeoutOverridesTheNodes() throws Exception {
+        try (SilentOrigins.Scripted mute = new SilentOrigins.Scripted((in, out) -> {
+            SilentOrigins.readHead(in);
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }); TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", mute.port(), "proxy_read_timeout: 300ms")
+                .replace("origin_response: 5s", "origin_response: 60s"))) {
+            long start = System.nanoTime();
+            String response = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost"));
+            assertThat(response).startsWith("HTTP/1.1 524");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(30)); // not the node's 60 s
+        }
+    }
+
+    @Test
     void invalidHandshakesAre426WithTheSupportedVersion() throws Exception {
         try (TestEdge edge = TestEdge.toOrigin(origin.port())) {
             int before = origin.upgrades.get();

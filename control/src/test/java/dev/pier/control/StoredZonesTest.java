@@ -1,0 +1,63 @@
+package dev.pier.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pier.config.ConfigException;
+import dev.pier.config.ConfigLoader;
+import dev.pier.config.Zone;
+import dev.pier.control.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Config as code: a YAML file's zones into the store, the store's zones out as YAML, and back, unchanged. */
+class StoredZonesTest {
+
+    static final String FILE = """
+            listeners: [ { address: 127.0.0.1:8080 } ]
+            zones:
+              - name: example.com
+                settings: { websockets: off, idle_timeout: 60s, keepalive: 30s, ssl: full, min_tls_version: "1.3", proxy_read_timeout: 30s }
+                dns_records:
+                  - { type: A, name: example.com, content: 192.0.2.10 }
+                  - { type: CNAME, name: "*.example.com", content: origin.internal }
+                rulesets:
+                  - phase: http_request_firewall_custom
+                    rules:
+                      - { id: no-admin, expression: 'http.request.uri.path eq "/admin"', action: block }
+                  - phase: http_ratelimit
+                    rules:
+                      - { id: rl, expression: "true", action: block, ratelimit: { characteristics: [ip.src], period: 10, requests_per_period: 5 } }
+            """;
+
+    @Test
+    void aFilesZonesRoundTripThroughTheStoreAndYaml(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("pier.yaml"), FILE);
+        List<Zone> expected = ConfigLoader.load(file).zones();
+        try (Store store = TestStores.embedded(); Store again = TestStores.embedded()) {
+            assertThat(StoredZones.importYaml(file, store, "test")).containsExactly("example.com");
+            assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
+
+            Path exported = Files.writeString(dir.resolve("exported.yaml"), StoredZones.exportYaml(store));
+            StoredZones.importYaml(exported, again, "test");
+            assertThat(StoredZones.load(again)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
+
+            // importing again is declarative: the zone ends up as the file says, nothing doubles
+            StoredZones.importYaml(file, store, "test");
+            assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aFileThatDoesNotLoadWritesNothing(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), FILE.replace("period: 10", "period: 11"));
+        try (Store store = TestStores.embedded()) {
+            assertThatThrownBy(() -> StoredZones.importYaml(file, store, "test")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("ratelimit.period: 11");
+            assertThat(store.lastChange()).isZero();
+        }
+    }
+}
