@@ -58,7 +58,7 @@ public final class ConfigLoader {
             throw new ConfigException("the file is empty (expected: at least one listener and one zone)");
         }
         ConfigNode top = new ConfigNode(root, "");
-        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf");
+        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists");
 
         List<ListenerConfig> listeners = new ArrayList<>();
         for (ConfigNode l : top.list("listeners")) {
@@ -124,7 +124,36 @@ public final class ConfigLoader {
                 && zones.stream().allMatch(z -> z.certificates().isEmpty())) {
             throw new ConfigException("listeners: a TLS listener needs certificates (expected: zones[].certificates or tls.default_certificate)");
         }
-        return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")));
+        return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")), lists(top.child("lists")));
+    }
+
+    private static final Pattern LIST_NAME = Pattern.compile("[a-z0-9_]{1,50}");
+
+    /** {@code lists: { office: ["192.0.2.0/24", "2001:db8::/32"] }}: IP lists, as Cloudflare's account Lists. */
+    private static java.util.Map<String, List<String>> lists(ConfigNode node) {
+        if (node == null) {
+            return java.util.Map.of();
+        }
+        if (!node.raw().isObject()) {
+            throw new ConfigException(node.path() + ": expected a mapping of list names to addresses");
+        }
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (Iterator<String> it = node.raw().fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!LIST_NAME.matcher(name).matches()) {
+                throw node.error(name, "not a list name (expected: lower case letters, digits and _, at most 50)");
+            }
+            List<String> items = new ArrayList<>();
+            for (ConfigNode item : node.list(name)) {
+                String text = item.raw().asText().trim();
+                if (!text.matches("[0-9a-fA-F.:]+(/\\d{1,3})?") || !(text.contains(".") || text.contains(":"))) {
+                    throw new ConfigException(item.path() + ": '" + text + "' (expected: an IP address or a CIDR range such as 192.0.2.0/24)");
+                }
+                items.add(text);
+            }
+            out.put(name, items);
+        }
+        return out;
     }
 
     private static WafConfig waf(ConfigNode w) {

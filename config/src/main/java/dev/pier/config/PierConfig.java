@@ -13,6 +13,8 @@ import java.util.List;
  * @param zones       the zones, each with its settings and proxied DNS records
  * @param tls         edge-wide TLS settings
  * @param waf         edge-wide WAF settings (shared rate limits, challenges)
+ * @param lists       named lists expressions use as {@code $name} (Cloudflare's account Lists):
+ *                    IP addresses and CIDR ranges by list name
  */
 public record PierConfig(
         List<ListenerConfig> listeners,
@@ -21,11 +23,23 @@ public record PierConfig(
         Timeouts timeouts,
         List<Zone> zones,
         TlsConfig tls,
-        WafConfig waf) {
+        WafConfig waf,
+        java.util.Map<String, List<String>> lists) {
 
     public PierConfig {
         listeners = List.copyOf(listeners);
         zones = List.copyOf(zones);
+        lists = java.util.Map.copyOf(lists);
+    }
+
+    public PierConfig(List<ListenerConfig> listeners, ListenerConfig admin, Path requestLog, Timeouts timeouts,
+                      List<Zone> zones, TlsConfig tls, WafConfig waf) {
+        this(listeners, admin, requestLog, timeouts, zones, tls, waf, java.util.Map.of());
+    }
+
+    /** The same node settings with other zones and lists (the control plane's). */
+    public PierConfig withZones(List<Zone> otherZones, java.util.Map<String, List<String>> otherLists) {
+        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists);
     }
 
     public PierConfig(List<ListenerConfig> listeners, ListenerConfig admin, Path requestLog, Timeouts timeouts,

@@ -61,7 +61,7 @@ public final class StoredZones {
 
     /** The edge's configuration: the file's listeners, timeouts and TLS with the store's zones. */
     public static PierConfig config(PierConfig base, Store store) {
-        return new PierConfig(base.listeners(), base.admin(), base.requestLog(), base.timeouts(), load(store), base.tls(), base.waf());
+        return base.withZones(load(store), store.listsWithItems());
     }
 
     private static Zone zone(Store store, StoredZone z) {

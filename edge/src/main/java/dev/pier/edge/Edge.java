@@ -177,7 +177,8 @@ public final class Edge implements AutoCloseable {
                 old.close();
             } catch (IOException e) {
                 logger.error("New request log {} cannot be opened; keeping {}", next.requestLog(), config.requestLog());
-                next = new PierConfig(next.listeners(), next.admin(), config.requestLog(), next.timeouts(), next.zones(), next.tls(), next.waf());
+                next = new PierConfig(next.listeners(), next.admin(), config.requestLog(), next.timeouts(), next.zones(), next.tls(),
+                        next.waf(), next.lists());
             }
         }
         EdgeContext.Snapshot snapshot;

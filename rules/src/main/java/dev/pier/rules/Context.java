@@ -14,7 +14,7 @@ public final class Context {
 
     private final Scheme scheme;
     final Object[] values;
-    private final Map<String, List<Object>> lists = new java.util.HashMap<>();
+    private Map<String, List<Object>> lists = new java.util.HashMap<>();
 
     public Context(Scheme scheme) {
         this.scheme = scheme;
@@ -53,19 +53,16 @@ public final class Context {
      * addresses, or CIDR ranges written as strings ("10.0.0.0/8") for IP lists.
      */
     public Context list(String name, java.util.Collection<?> items) {
-        java.util.List<Object> members = new java.util.ArrayList<>();
-        for (Object item : items) {
-            if (item instanceof String s && s.matches("[0-9a-fA-F.:]+/\\d+")) {
-                Cidr cidr = Cidr.parseOrNull(s);
-                if (cidr == null) {
-                    throw new IllegalArgumentException("list " + name + ": " + s + " (expected: a CIDR range such as 10.0.0.0/8)");
-                }
-                members.add(cidr);
-            } else {
-                members.add(item);
-            }
+        if (!(lists instanceof java.util.HashMap)) {
+            lists = new java.util.HashMap<>(lists); // shared lists are never written to
         }
-        lists.put(name, members);
+        lists.put(name, Lists.members(name, items));
+        return this;
+    }
+
+    /** Uses lists prepared once (per configuration) for every request, instead of building them per request. */
+    public Context useLists(Lists prepared) {
+        lists = prepared.byName();
         return this;
     }
 

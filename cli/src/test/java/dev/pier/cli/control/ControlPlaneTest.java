@@ -143,4 +143,35 @@ class ControlPlaneTest {
             Thread.sleep(50);
         }
     }
+
+    @Test
+    void anIpListChangedThroughTheApiChangesWhatARuleBlocksWithinASecond() throws Exception {
+        String list = curl(env() + """
+                curl https://api.cloudflare.com/client/v4/accounts/pier/rules/lists -X POST -H 'Content-Type: application/json' \\
+                    -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d '{"name": "banned", "kind": "ip"}'
+                """).path("result").path("id").asText();
+        curl(env() + """
+                curl https://api.cloudflare.com/client/v4/accounts/pier/rules/lists/%s/items -X POST -H 'Content-Type: application/json' \\
+                    -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d '[{"ip": "127.0.0.0/8"}]'
+                """.formatted(list));
+        long put = System.nanoTime();
+        curl(env() + """
+                curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/rulesets/phases/http_request_firewall_custom/entrypoint \\
+                    -X PUT -H 'Content-Type: application/json' -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
+                    -d '{"rules": [{"expression": "ip.src in $banned", "action": "block"}]}'
+                """);
+        while (!upgradeRefused()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - put)).isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(20);
+        }
+        long replaced = System.nanoTime();
+        curl(env() + """
+                curl https://api.cloudflare.com/client/v4/accounts/pier/rules/lists/%s/items -X PUT -H 'Content-Type: application/json' \\
+                    -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d '[{"ip": "192.0.2.1"}]'
+                """.formatted(list));
+        while (upgradeRefused()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - replaced)).isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(20);
+        }
+    }
 }

@@ -39,18 +39,22 @@ public final class ControlApi {
     private static final Pattern RULES = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})/rules");
     private static final Pattern RULE = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})/rules/([0-9a-zA-Z_-]+)");
     private static final Pattern VALIDATE = Pattern.compile("/zones/([0-9a-f]{32})/filters/validate-expr");
+    private static final Pattern LISTS = Pattern.compile("/accounts/" + "pier" + "/rules/lists(?:/([0-9a-f]{32}))?(/items)?");
+    private static final Pattern LIST_OPERATION = Pattern.compile("/accounts/pier/rules/lists/bulk_operations/([0-9a-f]{32})");
     private static final Pattern ZONE_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final Store store;
     private final Credentials credentials;
     private final DnsRecordsApi dns;
     private final RulesetsApi rulesets;
+    private final ListsApi lists;
 
     public ControlApi(Store store) {
         this.store = store;
         this.credentials = new Credentials(store);
         this.dns = new DnsRecordsApi(store);
         this.rulesets = new RulesetsApi(store);
+        this.lists = new ListsApi(store);
     }
 
     public Credentials credentials() {
@@ -137,6 +141,13 @@ public final class ControlApi {
         }
         if (path.equals("/accounts/" + ACCOUNT + "/audit_logs") && m.equals("GET")) {
             return auditLogs(r, token);
+        }
+        if ((matcher = LIST_OPERATION.matcher(path)).matches() && m.equals("GET")) {
+            require(token, Permission.ZONE_READ);
+            return lists.operation(matcher.group(1));
+        }
+        if ((matcher = LISTS.matcher(path)).matches()) {
+            return lists(r, matcher.group(1), matcher.group(2) != null, token);
         }
         if ((matcher = VALIDATE.matcher(path)).matches() && m.equals("POST")) {
             zone(matcher.group(1), token);
@@ -250,6 +261,52 @@ public final class ControlApi {
             };
         }
         throw new ApiException(404, new ApiError(7000, "No route for that URI"));
+    }
+
+    private ApiResponse lists(ApiRequest r, String id, boolean items, StoredToken token) {
+        String m = r.method();
+        if (m.equals("GET")) {
+            require(token, Permission.ZONE_READ);
+        } else {
+            require(token, Permission.ZONE_WAF_WRITE);
+            if (!token.zoneIds().isEmpty()) {
+                throw new ApiException(403, new ApiError(10000, "Authentication error")); // lists are the account's
+            }
+        }
+        if (id == null) {
+            return switch (m) {
+                case "GET" -> lists.all();
+                case "POST" -> lists.create(body(r), token);
+                default -> throw methodNotAllowed(r.path());
+            };
+        }
+        if (!items) {
+            return switch (m) {
+                case "GET" -> lists.get(id);
+                case "DELETE" -> lists.delete(id, token);
+                default -> throw methodNotAllowed(r.path());
+            };
+        }
+        return switch (m) {
+            case "GET" -> lists.items(id);
+            case "POST" -> lists.putItems(id, json(r), false, token);
+            case "PUT" -> lists.putItems(id, json(r), true, token);
+            case "DELETE" -> lists.deleteItems(id, body(r), token);
+            default -> throw methodNotAllowed(r.path());
+        };
+    }
+
+    /** Any JSON body (an array for list items). */
+    static JsonNode json(ApiRequest r) {
+        try {
+            JsonNode node = JSON.readTree(r.body());
+            if (node == null) {
+                throw ApiException.badRequest(6007, "Malformed JSON in request body");
+            }
+            return node;
+        } catch (IOException e) {
+            throw ApiException.badRequest(6007, "Malformed JSON in request body");
+        }
     }
 
     /** Pier has one account; its id appears where Cloudflare's API has an account id. */

@@ -334,6 +334,120 @@ public final class JdbcStore implements Store {
                 rs.getInt("version"), instant(rs, "modified_on"));
     }
 
+    // ---------------------------------------------------------------- lists
+
+    @Override
+    public List<StoredList> lists() {
+        return read(c -> all(c, LIST_SELECT + " ORDER BY l.name", JdbcStore::storedList));
+    }
+
+    @Override
+    public Optional<StoredList> list(String id) {
+        return read(c -> one(c, LIST_SELECT + " WHERE l.id = ?", JdbcStore::storedList, id));
+    }
+
+    private static final String LIST_SELECT = "SELECT l.*, (SELECT COUNT(*) FROM rules_list_items i WHERE i.list_id = l.id) AS num_items "
+            + "FROM rules_lists l";
+
+    @Override
+    public StoredList createList(String name, String kind, String description, String actor) {
+        return write(c -> {
+            if (one(c, LIST_SELECT + " WHERE l.name = ?", JdbcStore::storedList, name).isPresent()) {
+                throw new StoreException(StoreException.Kind.CONFLICT, "list " + name + " already exists");
+            }
+            Instant now = now();
+            StoredList list = new StoredList(newId(), name, kind, description, 0, now, now);
+            update(c, "INSERT INTO rules_lists (id, name, kind, description, created_on, modified_on) VALUES (?, ?, ?, ?, ?, ?)",
+                    list.id(), name, kind, description, ts(now), ts(now));
+            audit(c, actor, "create", "list", list.id(), null, null, list);
+            return list;
+        });
+    }
+
+    @Override
+    public boolean deleteList(String id, String actor) {
+        return write(c -> {
+            Optional<StoredList> before = one(c, LIST_SELECT + " WHERE l.id = ?", JdbcStore::storedList, id);
+            if (before.isEmpty()) {
+                return false;
+            }
+            update(c, "DELETE FROM rules_lists WHERE id = ?", id);
+            audit(c, actor, "delete", "list", id, null, before.get(), null);
+            return true;
+        });
+    }
+
+    @Override
+    public List<StoredListItem> listItems(String listId) {
+        return read(c -> all(c, "SELECT * FROM rules_list_items WHERE list_id = ? ORDER BY item", JdbcStore::listItem, listId));
+    }
+
+    @Override
+    public void putListItems(String listId, Map<String, String> items, boolean replace, String actor) {
+        write(c -> {
+            StoredList list = one(c, LIST_SELECT + " WHERE l.id = ?", JdbcStore::storedList, listId)
+                    .orElseThrow(() -> new StoreException(StoreException.Kind.NOT_FOUND, "list " + listId + " does not exist"));
+            List<StoredListItem> before = all(c, "SELECT * FROM rules_list_items WHERE list_id = ? ORDER BY item", JdbcStore::listItem, listId);
+            if (replace) {
+                update(c, "DELETE FROM rules_list_items WHERE list_id = ?", listId);
+            }
+            Instant now = now();
+            for (Map.Entry<String, String> e : items.entrySet()) {
+                update(c, "INSERT INTO rules_list_items (id, list_id, item, item_comment, created_on, modified_on) VALUES (?, ?, ?, ?, ?, ?)",
+                        newId(), listId, e.getKey(), e.getValue(), ts(now), ts(now));
+            }
+            update(c, "UPDATE rules_lists SET modified_on = ? WHERE id = ?", ts(now), listId);
+            audit(c, actor, replace ? "replace_items" : "add_items", "list", listId, null,
+                    before.stream().map(StoredListItem::item).toList(), items.keySet());
+            return list;
+        });
+    }
+
+    @Override
+    public int deleteListItems(String listId, java.util.Collection<String> itemIds, String actor) {
+        return write(c -> {
+            int n = 0;
+            for (String id : itemIds) {
+                Optional<StoredListItem> item = one(c, "SELECT * FROM rules_list_items WHERE list_id = ? AND id = ?", JdbcStore::listItem,
+                        listId, id);
+                if (item.isPresent()) {
+                    update(c, "DELETE FROM rules_list_items WHERE id = ?", id);
+                    audit(c, actor, "delete_item", "list", listId, null, item.get().item(), null);
+                    n++;
+                }
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public Map<String, List<String>> listsWithItems() {
+        return read(c -> {
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            for (StoredList l : all(c, LIST_SELECT + " ORDER BY l.name", JdbcStore::storedList)) {
+                out.put(l.name(), new ArrayList<>());
+            }
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT l.name, i.item FROM rules_list_items i JOIN rules_lists l ON l.id = i.list_id ORDER BY l.name, i.item");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.get(rs.getString(1)).add(rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static StoredList storedList(ResultSet rs) throws SQLException {
+        return new StoredList(rs.getString("id"), rs.getString("name"), rs.getString("kind"), rs.getString("description"),
+                rs.getInt("num_items"), instant(rs, "created_on"), instant(rs, "modified_on"));
+    }
+
+    private static StoredListItem listItem(ResultSet rs) throws SQLException {
+        return new StoredListItem(rs.getString("id"), rs.getString("list_id"), rs.getString("item"), rs.getString("item_comment"),
+                instant(rs, "created_on"), instant(rs, "modified_on"));
+    }
+
     // ---------------------------------------------------------------- tokens
 
     @Override

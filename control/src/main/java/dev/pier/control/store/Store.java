@@ -73,6 +73,32 @@ public interface Store extends AutoCloseable {
     /** Removes a zone's entry point ruleset for a phase; false when there was none. */
     boolean deleteRuleset(String zoneId, String phase, String actor);
 
+    // ---------------------------------------------------------------- account lists
+
+    List<StoredList> lists();
+
+    Optional<StoredList> list(String id);
+
+    /** @throws StoreException CONFLICT when a list of that name exists */
+    StoredList createList(String name, String kind, String description, String actor);
+
+    boolean deleteList(String id, String actor);
+
+    List<StoredListItem> listItems(String listId);
+
+    /**
+     * Adds items (item → comment), or with {@code replace} makes them the list's only items.
+     *
+     * @throws StoreException NOT_FOUND for an unknown list
+     */
+    void putListItems(String listId, java.util.Map<String, String> items, boolean replace, String actor);
+
+    /** Removes items by id; returns how many there were. */
+    int deleteListItems(String listId, java.util.Collection<String> itemIds, String actor);
+
+    /** Every list's items by list name: what the edge needs to run {@code $name}. */
+    Map<String, List<String>> listsWithItems();
+
     // ---------------------------------------------------------------- API tokens
 
     /** Stores a token; {@code secretHash} is the SHA-256 of its secret, which is never stored. */

@@ -276,4 +276,34 @@ abstract class ApiContract {
         assertThat(last.path("newValue").path("jsonValue").asText()).isEqualTo("\"off\"");
         assertThat(logs.path("result").get(1).path("resource").path("type").asText()).isEqualTo("zone");
     }
+
+    @Test
+    void ipListsAreCreatedFilledAndUsableInRules() throws Exception {
+        JsonNode list = call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"office\",\"kind\":\"ip\",\"description\":\"HQ\"}");
+        String id = list.path("result").path("id").asText();
+        assertThat(list.path("result").path("kind").asText()).isEqualTo("ip");
+        JsonNode added = call("POST", "/accounts/pier/rules/lists/" + id + "/items", admin,
+                "[{\"ip\":\"192.0.2.0/24\",\"comment\":\"HQ\"},{\"ip\":\"2001:db8::1\"}]");
+        String op = added.path("result").path("operation_id").asText();
+        assertThat(call("GET", "/accounts/pier/rules/lists/bulk_operations/" + op, admin, null).path("result").path("status").asText())
+                .isEqualTo("completed");
+        assertThat(call("GET", "/accounts/pier/rules/lists/" + id + "/items", admin, null).path("result").findValuesAsText("ip"))
+                .containsExactly("192.0.2.0/24", "2001:db8::1");
+        assertThat(store.listsWithItems()).containsEntry("office", List.of("192.0.2.0/24", "2001:db8::1"));
+
+        long before = store.lastChange();
+        assertError(call("POST", "/accounts/pier/rules/lists/" + id + "/items", admin, "[{\"ip\":\"192.0.2.0/24\"},{\"ip\":\"300.1.1.1\"}]"),
+                400, 10004, "Invalid list item: '300.1.1.1' (expected: an IP address or a CIDR range)");
+        assertError(call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"Bad Name\",\"kind\":\"ip\"}"), 400, 10001,
+                "Invalid list name: 'Bad Name' (expected: lower case letters, digits and _, at most 50)");
+        assertThat(store.lastChange()).isEqualTo(before);
+
+        call("PUT", "/accounts/pier/rules/lists/" + id + "/items", admin, "[{\"ip\":\"198.51.100.7\"}]");
+        assertThat(store.listsWithItems()).containsEntry("office", List.of("198.51.100.7"));
+        JsonNode rule = call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint", admin,
+                "{\"rules\": [{\"expression\": \"not ip.src in $office\", \"action\": \"block\"}]}");
+        assertThat(rule.path("success").asBoolean()).isTrue();
+        assertThat(call("DELETE", "/accounts/pier/rules/lists/" + id, admin, null).path("success").asBoolean()).isTrue();
+        assertThat(store.lists()).isEmpty();
+    }
 }

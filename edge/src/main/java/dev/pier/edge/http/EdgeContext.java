@@ -6,6 +6,7 @@ import dev.pier.config.PierConfig;
 import dev.pier.config.RoutingTable;
 import dev.pier.config.Zone;
 import dev.pier.edge.tls.TlsContexts;
+import dev.pier.rules.Lists;
 import dev.pier.waf.WafRuntime;
 import dev.pier.waf.ZoneWaf;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 public final class EdgeContext {
 
     /** A configuration, and the routing table, TLS contexts and compiled rulesets built from it. */
-    public record Snapshot(PierConfig config, RoutingTable routes, TlsContexts tls, Map<String, ZoneWaf> wafs) {
+    public record Snapshot(PierConfig config, RoutingTable routes, TlsContexts tls, Map<String, ZoneWaf> wafs, Lists lists) {
         /** @throws IllegalArgumentException when a certificate, key or rule cannot be used */
         public static Snapshot of(PierConfig config, WafRuntime waf) {
             Map<String, ZoneWaf> wafs = new HashMap<>();
@@ -33,7 +34,7 @@ public final class EdgeContext {
                     wafs.put(zone.name(), compiled);
                 }
             }
-            return new Snapshot(config, config.routingTable(), TlsContexts.of(config), Map.copyOf(wafs));
+            return new Snapshot(config, config.routingTable(), TlsContexts.of(config), Map.copyOf(wafs), Lists.of(config.lists()));
         }
 
         /** The zone's rulesets, compiled (none when it has no enabled rule). */

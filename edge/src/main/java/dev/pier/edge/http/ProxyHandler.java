@@ -241,7 +241,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         int port = ctx.channel().localAddress() instanceof InetSocketAddress l ? l.getPort() : 0;
         Context fields = RequestFields.of(new RequestFields.Request(request.method().name(), request.uri(),
                 request.protocolVersion().text(), request.headers(), RoutingTable.hostOnly(host), client,
-                "https".equals(scheme), log.rayId, port), waf.fields());
+                "https".equals(scheme), log.rayId, port), waf.fields()).useLists(snapshot.lists());
         CompletableFuture<Verdict> verdict = waf.evaluate(fields, System.currentTimeMillis()).toCompletableFuture();
         if (verdict.isDone()) {
             onVerdict(ex, request, route, snapshot, verdict.join());

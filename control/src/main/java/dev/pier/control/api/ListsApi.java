@@ -1,0 +1,136 @@
+package dev.pier.control.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredList;
+import dev.pier.control.store.StoredListItem;
+import dev.pier.control.store.StoredToken;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /accounts/pier/rules/lists}: IP lists in Cloudflare's shape, usable in any rule as
+ * {@code ip.src in $name}. Cloudflare runs item changes as bulk operations; Pier applies them
+ * at once and answers with an operation that is already {@code completed}.
+ */
+final class ListsApi {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,50}");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+
+    private final Store store;
+
+    ListsApi(Store store) {
+        this.store = store;
+    }
+
+    ApiResponse all() {
+        ArrayNode out = F.arrayNode();
+        store.lists().forEach(l -> out.add(json(l)));
+        return Envelope.success(out);
+    }
+
+    ApiResponse get(String id) {
+        return Envelope.success(json(find(id)));
+    }
+
+    ApiResponse create(JsonNode body, StoredToken token) {
+        String name = body.path("name").asText("");
+        String kind = body.path("kind").asText("");
+        if (!NAME.matcher(name).matches()) {
+            throw ApiException.badRequest(10001, "Invalid list name: '" + name + "' (expected: lower case letters, digits and _, at most 50)");
+        }
+        if (!kind.equals("ip")) {
+            throw ApiException.badRequest(10002, "Invalid list kind: '" + kind + "' (expected: ip; Pier keeps IP lists)");
+        }
+        return Envelope.success(json(store.createList(name, kind, body.path("description").asText(""), ControlApi.actor(token))));
+    }
+
+    ApiResponse delete(String id, StoredToken token) {
+        find(id);
+        store.deleteList(id, ControlApi.actor(token));
+        return Envelope.success(F.objectNode().put("id", id));
+    }
+
+    ApiResponse items(String id) {
+        find(id);
+        ArrayNode out = F.arrayNode();
+        for (StoredListItem i : store.listItems(id)) {
+            out.addObject().put("id", i.id()).put("ip", i.item()).put("comment", i.comment())
+                    .put("created_on", i.createdOn().toString()).put("modified_on", i.modifiedOn().toString());
+        }
+        return Envelope.success(out);
+    }
+
+    /** POST adds, PUT replaces: every item is checked first, so a bad one changes nothing. */
+    ApiResponse putItems(String id, JsonNode body, boolean replace, StoredToken token) {
+        find(id);
+        if (!body.isArray()) {
+            throw ApiException.badRequest(10003, "Invalid items: expected an array such as [{\"ip\": \"192.0.2.0/24\"}]");
+        }
+        Map<String, String> items = new LinkedHashMap<>();
+        for (JsonNode item : body) {
+            String ip = item.path("ip").asText("");
+            if (!validIp(ip)) {
+                throw ApiException.badRequest(10004, "Invalid list item: '" + ip + "' (expected: an IP address or a CIDR range)");
+            }
+            items.put(ip, item.path("comment").asText(""));
+        }
+        store.putListItems(id, items, replace, ControlApi.actor(token));
+        return completed();
+    }
+
+    ApiResponse deleteItems(String id, JsonNode body, StoredToken token) {
+        find(id);
+        List<String> ids = new ArrayList<>();
+        body.path("items").forEach(i -> ids.add(i.path("id").asText()));
+        store.deleteListItems(id, ids, ControlApi.actor(token));
+        return completed();
+    }
+
+    ApiResponse operation(String operationId) {
+        return Envelope.success(F.objectNode().put("id", operationId).put("status", "completed"));
+    }
+
+    private static ApiResponse completed() {
+        return Envelope.success(F.objectNode().put("operation_id", java.util.UUID.randomUUID().toString().replace("-", "")));
+    }
+
+    private StoredList find(String id) {
+        return store.list(id).orElseThrow(() -> new ApiException(404, new ApiError(10000, "list not found")));
+    }
+
+    static boolean validIp(String text) {
+        String[] parts = text.split("/", -1);
+        if (parts.length > 2 || !parts[0].matches("[0-9a-fA-F.:]+") || !(parts[0].contains(".") || parts[0].contains(":"))) {
+            return false;
+        }
+        int max;
+        if (parts[0].contains(":")) {
+            try {
+                max = InetAddress.getByName(parts[0]).getAddress().length * 8; // a literal with ':' is parsed, never looked up
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        } else if (IPV4.matcher(parts[0]).matches()) {
+            max = 32;
+        } else {
+            return false;
+        }
+        return parts.length == 1 || parts[1].matches("\\d{1,3}") && Integer.parseInt(parts[1]) <= max;
+    }
+
+    private static ObjectNode json(StoredList l) {
+        return F.objectNode().put("id", l.id()).put("name", l.name()).put("kind", l.kind()).put("description", l.description())
+                .put("num_items", l.numItems()).put("num_referencing_filters", 0)
+                .put("created_on", l.createdOn().toString()).put("modified_on", l.modifiedOn().toString());
+    }
+}
