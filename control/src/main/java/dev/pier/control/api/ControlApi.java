@@ -43,6 +43,9 @@ public final class ControlApi {
     private static final Pattern LIST_OPERATION = Pattern.compile("/accounts/pier/rules/lists/bulk_operations/([0-9a-f]{32})");
     private static final Pattern ZONE_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
+    /** The OpenAPI document of what this API serves. */
+    private static final String OPENAPI = resource("openapi.json");
+
     private final Store store;
     private final Credentials credentials;
     private final DnsRecordsApi dns;
@@ -62,6 +65,9 @@ public final class ControlApi {
     }
 
     public ApiResponse handle(ApiRequest request) {
+        if (request.path().equals("/openapi.json") && request.method().equals("GET")) {
+            return new ApiResponse(200, OPENAPI); // public: it describes, it reveals nothing
+        }
         try {
             StoredToken token = credentials.authenticate(request);
             return route(request, token);
@@ -306,6 +312,14 @@ public final class ControlApi {
             return node;
         } catch (IOException e) {
             throw ApiException.badRequest(6007, "Malformed JSON in request body");
+        }
+    }
+
+    private static String resource(String name) {
+        try (var in = ControlApi.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the API's " + name + " is missing from the classpath", e);
         }
     }
 

@@ -306,4 +306,26 @@ abstract class ApiContract {
         assertThat(call("DELETE", "/accounts/pier/rules/lists/" + id, admin, null).path("success").asBoolean()).isTrue();
         assertThat(store.lists()).isEmpty();
     }
+
+    /** The OpenAPI document is published by the API, and every operation it lists is really served. */
+    @Test
+    void theOpenApiDocumentListsWhatIsServed() throws Exception {
+        JsonNode doc = call("GET", "/openapi.json", (String) null, null);
+        assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
+        int operations = 0;
+        for (var path = doc.path("paths").fields(); path.hasNext(); ) {
+            var entry = path.next();
+            String concrete = entry.getKey().replace("{zone_id}", zoneId).replace("{account_id}", "pier")
+                    .replace("{setting_id}", "websockets").replace("{ruleset_phase}", "http_request_firewall_custom")
+                    .replaceAll("\\{[a-z_]+_id\\}", "0123456789abcdef0123456789abcdef");
+            for (var method = entry.getValue().fieldNames(); method.hasNext(); ) {
+                String m = method.next().toUpperCase(java.util.Locale.ROOT);
+                JsonNode answer = call(m, concrete, admin, m.equals("GET") || m.equals("DELETE") ? null : "{}");
+                int code = answer.path("errors").path(0).path("code").asInt();
+                assertThat(code).as(m + " " + entry.getKey()).isNotIn(7000, 10405);
+                operations++;
+            }
+        }
+        assertThat(operations).isGreaterThan(30);
+    }
 }
