@@ -22,6 +22,7 @@ public final class StoreFollower implements AutoCloseable {
     private final LongConsumer onChange;
     private final Thread thread;
     private volatile boolean running = true;
+    private boolean poked;
     private long seen;
 
     /**
@@ -61,12 +62,23 @@ public final class StoreFollower implements AutoCloseable {
                 }
             }
             try {
-                Thread.sleep(interval);
+                synchronized (this) {
+                    if (!poked) {
+                        wait(interval.toMillis());
+                    }
+                    poked = false;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+    }
+
+    /** Reads the change feed now rather than at the next interval: a change made in this process applies at once. */
+    public synchronized void poke() {
+        poked = true;
+        notifyAll();
     }
 
     @Override

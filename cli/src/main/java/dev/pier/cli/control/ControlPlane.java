@@ -67,6 +67,7 @@ public final class ControlPlane implements AutoCloseable {
     /** Applies every later change in the store (or in the file's node settings) to the edge. */
     public void follow(Edge edge, long fromChange) {
         follower = new StoreFollower(store, fromChange, FOLLOW, change -> edge.reload(StoredZones.config(base, store)));
+        api.afterWrite(follower::poke); // in this process a change applies at once; other nodes read the feed
     }
 
     @Override

@@ -121,6 +121,9 @@ class ControlPlaneTest {
             Thread.sleep(20);
         }
         open.sendClose(1000, "").join();
+        // the token went over the API many times; it is in no log and not in the store
+        assertThat(Files.readString(dir.resolve("requests.ndjson"))).doesNotContain(token);
+        assertThat(plane.control.store().audit(null, 100)).allSatisfy(e -> assertThat(String.valueOf(e.after())).doesNotContain(token));
     }
 
     @Test

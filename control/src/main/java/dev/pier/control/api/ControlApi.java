@@ -64,13 +64,24 @@ public final class ControlApi {
         return credentials;
     }
 
+    private volatile Runnable afterWrite = () -> { };
+
+    /** Runs after every request that may have written (an edge in the same process applies the change at once). */
+    public void afterWrite(Runnable action) {
+        this.afterWrite = action;
+    }
+
     public ApiResponse handle(ApiRequest request) {
         if (request.path().equals("/openapi.json") && request.method().equals("GET")) {
             return new ApiResponse(200, OPENAPI); // public: it describes, it reveals nothing
         }
         try {
             StoredToken token = credentials.authenticate(request);
-            return route(request, token);
+            ApiResponse response = route(request, token);
+            if (!request.method().equals("GET")) {
+                afterWrite.run();
+            }
+            return response;
         } catch (ApiException e) {
             return Envelope.failure(e.status(), e.errors());
         } catch (StoreException e) {
