@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.cli.demo.EchoOrigin;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -35,23 +34,11 @@ class TakeoverProcessTest {
     final HttpClient http = HttpClient.newHttpClient();
 
     Process serve(Path dir, Path config, String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.pier.cli.PierCommand", "serve", "--config", config.toString())
-                .redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile())
-                .start();
+        return PierProcesses.start(dir, name, "serve", "--config", config.toString());
     }
 
     static void awaitListening(int port) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("nothing listens on " + port);
+        PierProcesses.awaitListening(port);
     }
 
     /** A client that sends numbered messages and checks each echo, in order, until stopped. */

@@ -3,6 +3,7 @@ package dev.pier.cli.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.cli.PierProcesses;
 import dev.pier.cli.demo.EchoOrigin;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.Permission;
@@ -10,7 +11,6 @@ import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,23 +46,11 @@ class TwoEdgesOnePostgresTest {
     }
 
     Process serve(Path config, String store, String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.pier.cli.PierCommand", "serve",
-                "--config", config.toString(), "--store", store)
-                .redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile())
-                .start();
+        return PierProcesses.start(dir, name, "serve", "--config", config.toString(), "--store", store);
     }
 
     static void awaitListening(int port) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("nothing listens on " + port);
+        PierProcesses.awaitListening(port);
     }
 
     boolean upgradeRefused(int port) {

@@ -71,16 +71,21 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
         }
     }
 
-    @Test
-    void noUpgradeResponseInTimeIs524() throws Exception {
-        try (SilentOrigins.Scripted mute = new SilentOrigins.Scripted((in, out) -> {
+    /** An origin that reads the request head and never answers. */
+    static SilentOrigins.Scripted muteOrigin() throws Exception {
+        return new SilentOrigins.Scripted((in, out) -> {
             SilentOrigins.readHead(in);
             try {
                 Thread.sleep(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }); TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", mute.port(), "")
+        });
+    }
+
+    @Test
+    void noUpgradeResponseInTimeIs524() throws Exception {
+        try (SilentOrigins.Scripted mute = muteOrigin(); TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", mute.port(), "")
                 .replace("origin_response: 5s", "origin_response: 500ms"))) {
             String response = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost"));
             assertThat(response).startsWith("HTTP/1.1 524").contains("The origin did not answer in time.");
@@ -90,14 +95,7 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
 
     @Test
     void aZonesProxyReadTimeoutOverridesTheNodes() throws Exception {
-        try (SilentOrigins.Scripted mute = new SilentOrigins.Scripted((in, out) -> {
-            SilentOrigins.readHead(in);
-            try {
-                Thread.sleep(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }); TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", mute.port(), "proxy_read_timeout: 300ms")
+        try (SilentOrigins.Scripted mute = muteOrigin(); TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", mute.port(), "proxy_read_timeout: 300ms")
                 .replace("origin_response: 5s", "origin_response: 60s"))) {
             long start = System.nanoTime();
             String response = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost"));
