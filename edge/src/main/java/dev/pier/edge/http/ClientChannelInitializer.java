@@ -19,7 +19,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
 
     /** The URI limit is checked exactly by the proxy; the line may carry method and version too. */
     private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
-            .setMaxInitialLineLength(ProxyHandler.MAX_URI_LENGTH + 64)
+            .setMaxInitialLineLength(RequestHeadCheck.MAX_URI_LENGTH + 64)
             .setMaxHeaderSize(32 * 1024)
             .setMaxChunkSize(64 * 1024);
 

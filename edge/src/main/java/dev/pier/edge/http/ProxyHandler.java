@@ -16,7 +16,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -28,8 +27,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -37,8 +34,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -54,8 +49,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
-    static final int MAX_URI_LENGTH = 16 * 1024;
-    static final int MAX_HEADER_LENGTH = 16 * 1024;
     static final String CODEC = "http";
 
     private final EdgeContext edge;
@@ -179,30 +172,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         log.clientRequestHost = request.headers().get(HttpHeaderNames.HOST);
         log.clientRequestUserAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
 
-        if (request.decoderResult().isFailure()) {
-            Throwable cause = request.decoderResult().cause();
-            ex.requestComplete = true;
-            ex.closeAfter = true;
-            answer(cause instanceof TooLongHttpLineException ? EdgeError.URI_TOO_LONG
-                    : cause instanceof TooLongHttpHeaderException ? EdgeError.HEADERS_TOO_LARGE
-                    : cause instanceof TooLongFrameException ? EdgeError.HEADERS_TOO_LARGE
-                    : EdgeError.BAD_REQUEST, null, request);
-            return;
-        }
-        if (request.uri().length() > MAX_URI_LENGTH) {
-            answer(EdgeError.URI_TOO_LONG, null, request);
-            return;
-        }
-        String longHeader = oversizedHeader(request);
-        if (longHeader != null) {
-            answer(EdgeError.HEADERS_TOO_LARGE, "Header " + longHeader + " is larger than 16 KB.", request);
+        RequestHeadCheck.Refusal refused = RequestHeadCheck.head(request);
+        if (refused != null) {
+            if (refused.close()) {
+                ex.requestComplete = true;
+                ex.closeAfter = true;
+            }
+            answer(refused.error(), refused.detail(), request);
             return;
         }
         String host = log.clientRequestHost;
-        if (host == null || host.isBlank()) {
-            answer(EdgeError.MISSING_HOST, null, request);
-            return;
-        }
         EdgeContext.Snapshot snapshot = edge.snapshot();
         Route route = snapshot.routes().resolve(host);
         if (route == null) {
@@ -216,14 +195,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         if (Handshake.isUpgrade(request)) {
             ex.upgrade = true;
-            if (!ex.settings.websockets()) {
-                answer(EdgeError.WEBSOCKETS_DISABLED,
-                        "The zone " + log.zoneName + " has the websockets setting off.", request);
-                return;
-            }
-            String problem = Handshake.problem(request);
-            if (problem != null) {
-                answer(EdgeError.BAD_HANDSHAKE, problem, request);
+            refused = RequestHeadCheck.upgrade(request, ex.settings, log.zoneName);
+            if (refused != null) {
+                answer(refused.error(), refused.detail(), request);
                 return;
             }
         }
@@ -307,16 +281,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private InetAddress clientAddress() {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-    }
-
-    private static String oversizedHeader(HttpRequest request) {
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence(); it.hasNext(); ) {
-            Map.Entry<CharSequence, CharSequence> header = it.next();
-            if (header.getKey().length() + header.getValue().length() > MAX_HEADER_LENGTH) {
-                return header.getKey().toString();
-            }
-        }
-        return null;
     }
 
     private void sendToOrigin(HttpRequest request, Route route, EdgeContext.Snapshot snapshot, String originHost, int port,
