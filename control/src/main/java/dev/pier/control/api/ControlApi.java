@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class ControlApi {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern ZONE = Pattern.compile("/zones/([0-9a-f]{32})");
@@ -85,8 +86,15 @@ public final class ControlApi {
         } catch (ApiException e) {
             return Envelope.failure(e.status(), e.errors());
         } catch (StoreException e) {
+            if (e.kind() != StoreException.Kind.CONFLICT) {
+                LOG.warn("API: {} {}: the store failed: {}", request.method(), request.path(), e.getMessage());
+            }
             return Envelope.failure(e.kind() == StoreException.Kind.CONFLICT ? 400 : 503,
                     List.of(new ApiError(e.kind() == StoreException.Kind.CONFLICT ? 1061 : 1000, e.getMessage())));
+        } catch (RuntimeException e) {
+            // a bug, not a bad request: still Cloudflare's envelope, and the details in the log (never a secret: no headers)
+            LOG.error("API: {} {} failed", request.method(), request.path(), e);
+            return Envelope.failure(500, List.of(new ApiError(10001, "Internal error; the edge's log has the details")));
         }
     }
 
