@@ -1,6 +1,5 @@
 package dev.pier.control.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,13 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoreException;
-import dev.pier.control.store.StoredSetting;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +48,8 @@ public final class ControlApi {
     private final DnsRecordsApi dns;
     private final RulesetsApi rulesets;
     private final ListsApi lists;
+    private final SettingsApi settings;
+    private final AuditApi audit;
 
     public ControlApi(Store store) {
         this.store = store;
@@ -59,6 +57,8 @@ public final class ControlApi {
         this.dns = new DnsRecordsApi(store);
         this.rulesets = new RulesetsApi(store);
         this.lists = new ListsApi(store);
+        this.settings = new SettingsApi(store);
+        this.audit = new AuditApi(store);
     }
 
     public Credentials credentials() {
@@ -115,22 +115,14 @@ public final class ControlApi {
         }
         if ((matcher = ZONE_SETTING.matcher(path)).matches()) {
             StoredZone zone = zone(matcher.group(1), token);
-            String id = matcher.group(2);
             return switch (m) {
                 case "GET" -> {
                     require(token, Permission.ZONE_SETTINGS_READ);
-                    yield Envelope.success(200, setting(id, store.settings(zone.id())), null, List.of());
+                    yield settings.one(zone, matcher.group(2));
                 }
                 case "PATCH" -> {
                     require(token, Permission.ZONE_SETTINGS_WRITE);
-                    JsonNode body = body(r);
-                    JsonNode value = body.get("value");
-                    if (value == null) {
-                        throw ApiException.badRequest(1007, "Invalid value for zone setting " + id + ": the body needs a value");
-                    }
-                    Map<String, String> changes = validate(Map.of(id, value));
-                    store.putSettings(zone.id(), changes, actor(token));
-                    yield Envelope.success(200, setting(id, store.settings(zone.id())), null, List.of());
+                    yield settings.editOne(zone, matcher.group(2), body(r), token);
                 }
                 default -> throw methodNotAllowed(path);
             };
@@ -140,32 +132,18 @@ public final class ControlApi {
             return switch (m) {
                 case "GET" -> {
                     require(token, Permission.ZONE_SETTINGS_READ);
-                    yield Envelope.success(200, allSettings(store.settings(zone.id())), null, List.of());
+                    yield settings.all(zone);
                 }
                 case "PATCH" -> {
                     require(token, Permission.ZONE_SETTINGS_WRITE);
-                    JsonNode items = body(r).get("items");
-                    if (items == null || !items.isArray() || items.isEmpty()) {
-                        throw ApiException.badRequest(1007, "Invalid request: expected {\"items\": [{\"id\": …, \"value\": …}, …]}");
-                    }
-                    Map<String, JsonNode> wanted = new LinkedHashMap<>();
-                    for (JsonNode item : items) {
-                        if (!item.hasNonNull("id") || !item.has("value")) {
-                            throw ApiException.badRequest(1007, "Invalid request: every item needs an id and a value");
-                        }
-                        wanted.put(item.get("id").asText(), item.get("value"));
-                    }
-                    store.putSettings(zone.id(), validate(wanted), actor(token));
-                    ArrayNode out = F.arrayNode();
-                    Map<String, StoredSetting> now = store.settings(zone.id());
-                    wanted.keySet().forEach(id -> out.add(setting(id, now)));
-                    yield Envelope.success(200, out, null, List.of());
+                    yield settings.editSeveral(zone, body(r), token);
                 }
                 default -> throw methodNotAllowed(path);
             };
         }
         if (path.equals("/accounts/" + ACCOUNT + "/audit_logs") && m.equals("GET")) {
-            return auditLogs(r, token);
+            require(token, Permission.ZONE_READ);
+            return audit.list(r, token);
         }
         if ((matcher = LIST_OPERATION.matcher(path)).matches() && m.equals("GET")) {
             require(token, Permission.ZONE_READ);
@@ -345,30 +323,6 @@ public final class ControlApi {
     /** Pier has one account; its id appears where Cloudflare's API has an account id. */
     static final String ACCOUNT = "pier";
 
-    /** {@code GET /accounts/pier/audit_logs}: every change, newest first, in the shape of Cloudflare's audit logs. */
-    private ApiResponse auditLogs(ApiRequest r, StoredToken token) {
-        require(token, Permission.ZONE_READ);
-        int perPage = intParam(r, "per_page", 100, 1, 1000);
-        String zone = r.param("zone_id");
-        ArrayNode out = F.arrayNode();
-        for (var e : store.audit(zone, perPage)) {
-            if (!token.zoneIds().isEmpty() && (e.zoneId() == null || !token.zoneIds().contains(e.zoneId()))) {
-                continue; // a token scoped to zones sees their changes only
-            }
-            ObjectNode o = out.addObject().put("id", Long.toString(e.seq())).put("when", e.at().toString());
-            o.putObject("action").put("type", e.action()).put("result", true);
-            o.putObject("actor").put("id", e.actor()).put("type", e.actor().startsWith("token:") ? "token" : "system");
-            o.putObject("resource").put("id", e.resourceId()).put("type", e.resourceType());
-            if (e.zoneId() != null) {
-                o.putObject("metadata").put("zone_id", e.zoneId());
-            }
-            o.set("oldValue", e.before() == null ? F.nullNode() : parse(e.before()));
-            o.set("newValue", e.after() == null ? F.nullNode() : parse(e.after()));
-        }
-        ObjectNode info = F.objectNode().put("page", 1).put("per_page", perPage).put("count", out.size());
-        return Envelope.success(200, out, info, List.of());
-    }
-
     // ---------------------------------------------------------------- zones
 
     private ApiResponse listZones(ApiRequest r, StoredToken token) {
@@ -423,48 +377,6 @@ public final class ControlApi {
         return o;
     }
 
-    // ---------------------------------------------------------------- settings
-
-    /** Checks every change before any is written: one bad value and nothing changes. */
-    private static Map<String, String> validate(Map<String, JsonNode> wanted) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : wanted.entrySet()) {
-            Settings.Setting setting = Settings.ALL.get(e.getKey());
-            if (setting == null) {
-                throw ApiException.badRequest(1006, "Unrecognized zone setting name");
-            }
-            String problem = setting.check().apply(e.getValue());
-            if (problem != null) {
-                throw ApiException.badRequest(1007, "Invalid value for zone setting " + e.getKey() + " (expected: " + problem + ")");
-            }
-            out.put(e.getKey(), e.getValue().toString());
-        }
-        return out;
-    }
-
-    private static ObjectNode setting(String id, Map<String, StoredSetting> stored) {
-        Settings.Setting setting = Settings.ALL.get(id);
-        if (setting == null) {
-            throw ApiException.badRequest(1006, "Unrecognized zone setting name");
-        }
-        StoredSetting s = stored.get(id);
-        ObjectNode o = F.objectNode().put("id", id);
-        o.set("value", s == null ? setting.defaultValue() : parse(s.jsonValue()));
-        o.put("editable", true);
-        if (s == null) {
-            o.putNull("modified_on");
-        } else {
-            o.put("modified_on", s.modifiedOn().toString());
-        }
-        return o;
-    }
-
-    private static ArrayNode allSettings(Map<String, StoredSetting> stored) {
-        ArrayNode out = F.arrayNode();
-        Settings.ALL.keySet().forEach(id -> out.add(setting(id, stored)));
-        return out;
-    }
-
     // ---------------------------------------------------------------- plumbing
 
     static void require(StoredToken token, Permission permission) {
@@ -489,15 +401,8 @@ public final class ControlApi {
         }
     }
 
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored setting is not JSON: " + json, e);
-        }
-    }
 
-    private static int intParam(ApiRequest r, String name, int fallback, int min, int max) {
+    static int intParam(ApiRequest r, String name, int fallback, int min, int max) {
         String v = r.param(name);
         if (v == null) {
             return fallback;

@@ -1,0 +1,115 @@
+package dev.pier.control.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredSetting;
+import dev.pier.control.store.StoredToken;
+import dev.pier.control.store.StoredZone;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /zones/{id}/settings}: every setting, one, or several at once, in Cloudflare's shape
+ * ({@code {"id", "value", "editable", "modified_on"}}). Every value is checked before any is
+ * written: one bad value and nothing changes.
+ */
+final class SettingsApi {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Store store;
+
+    SettingsApi(Store store) {
+        this.store = store;
+    }
+
+    ApiResponse all(StoredZone zone) {
+        ArrayNode out = F.arrayNode();
+        Map<String, StoredSetting> stored = store.settings(zone.id());
+        Settings.ALL.keySet().forEach(id -> out.add(setting(id, stored)));
+        return Envelope.success(out);
+    }
+
+    ApiResponse one(StoredZone zone, String id) {
+        return Envelope.success(setting(id, store.settings(zone.id())));
+    }
+
+    ApiResponse editOne(StoredZone zone, String id, JsonNode body, StoredToken token) {
+        JsonNode value = body.get("value");
+        if (value == null) {
+            throw ApiException.badRequest(1007, "Invalid value for zone setting " + id + ": the body needs a value");
+        }
+        store.putSettings(zone.id(), validate(Map.of(id, value)), ControlApi.actor(token));
+        return one(zone, id);
+    }
+
+    ApiResponse editSeveral(StoredZone zone, JsonNode body, StoredToken token) {
+        JsonNode items = body.get("items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            throw ApiException.badRequest(1007, "Invalid request: expected {\"items\": [{\"id\": …, \"value\": …}, …]}");
+        }
+        Map<String, JsonNode> wanted = new LinkedHashMap<>();
+        for (JsonNode item : items) {
+            if (!item.hasNonNull("id") || !item.has("value")) {
+                throw ApiException.badRequest(1007, "Invalid request: every item needs an id and a value");
+            }
+            wanted.put(item.get("id").asText(), item.get("value"));
+        }
+        store.putSettings(zone.id(), validate(wanted), ControlApi.actor(token));
+        ArrayNode out = F.arrayNode();
+        Map<String, StoredSetting> now = store.settings(zone.id());
+        wanted.keySet().forEach(id -> out.add(setting(id, now)));
+        return Envelope.success(out);
+    }
+
+    /** Checks every change before any is written: one bad value and nothing changes. */
+    private static Map<String, String> validate(Map<String, JsonNode> wanted) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : wanted.entrySet()) {
+            Settings.Setting setting = Settings.ALL.get(e.getKey());
+            if (setting == null) {
+                throw ApiException.badRequest(1006, "Unrecognized zone setting name");
+            }
+            String problem = setting.check().apply(e.getValue());
+            if (problem != null) {
+                throw ApiException.badRequest(1007, "Invalid value for zone setting " + e.getKey() + " (expected: " + problem + ")");
+            }
+            out.put(e.getKey(), e.getValue().toString());
+        }
+        return out;
+    }
+
+    private static ObjectNode setting(String id, Map<String, StoredSetting> stored) {
+        Settings.Setting setting = Settings.ALL.get(id);
+        if (setting == null) {
+            throw ApiException.badRequest(1006, "Unrecognized zone setting name");
+        }
+        StoredSetting s = stored.get(id);
+        ObjectNode o = F.objectNode().put("id", id);
+        o.set("value", s == null ? setting.defaultValue() : parse(s.jsonValue()));
+        o.put("editable", true);
+        if (s == null) {
+            o.putNull("modified_on");
+        } else {
+            o.put("modified_on", s.modifiedOn().toString());
+        }
+        return o;
+    }
+
+
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored setting is not JSON: " + json, e);
+        }
+    }
+}
