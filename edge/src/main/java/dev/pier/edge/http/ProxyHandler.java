@@ -49,6 +49,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(ProxyHandler.class);
+
     static final String CODEC = "http";
 
     private final EdgeContext edge;
@@ -216,7 +218,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Context fields = RequestFields.of(new RequestFields.Request(request.method().name(), request.uri(),
                 request.protocolVersion().text(), request.headers(), RoutingTable.hostOnly(host), client,
                 "https".equals(scheme), log.rayId, port), waf.fields()).useLists(snapshot.lists());
-        CompletableFuture<Verdict> verdict = waf.evaluate(fields, System.currentTimeMillis()).toCompletableFuture();
+        CompletableFuture<Verdict> verdict;
+        try {
+            verdict = waf.evaluate(fields, System.currentTimeMillis()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            // A fault in the WAF must not take the zone down with it: the request goes on, and the log says why.
+            logger.error("WAF failed on a request to zone {} (ray {}); letting it through", log.zoneName, log.rayId, e);
+            log.edgeError = "WAF_FAILED";
+            verdict = CompletableFuture.completedFuture(new Verdict());
+        }
         if (verdict.isDone()) {
             onVerdict(ex, request, route, snapshot, verdict.join());
             return;

@@ -41,7 +41,9 @@ public final class ManagedExecution {
     }
 
     /** Inputs longer than this are evaluated every time rather than cached: a cache of payloads helps nobody. */
-    private static final int CACHED_INPUT_LENGTH = 512;
+    private static final int CACHED_INPUT_LENGTH = 256;
+    /** Per target and per zone: a few megabytes at most, whatever attackers send. */
+    private static final int CACHED_INPUTS = 4_096;
 
     private final List<Running> rules;
     private final ManagedRuleset.AnomalyRule anomaly;
@@ -105,8 +107,8 @@ public final class ManagedExecution {
         this.requestPrefilter = prefiltered ? prefilter(requestRules) : null;
         this.argPrefilter = prefiltered ? prefilter(argRules) : null;
         this.headerPrefilter = prefiltered ? prefilter(headerRules) : null;
-        this.argResults = prefiltered ? Caffeine.newBuilder().maximumSize(10_000).build() : null;
-        this.headerResults = prefiltered ? Caffeine.newBuilder().maximumSize(10_000).build() : null;
+        this.argResults = prefiltered ? Caffeine.newBuilder().maximumSize(CACHED_INPUTS).build() : null;
+        this.headerResults = prefiltered ? Caffeine.newBuilder().maximumSize(CACHED_INPUTS).build() : null;
         ManagedRuleset.AnomalyRule a = ruleset.anomaly();
         RuleAction action = overrides.action() != null ? overrides.action() : a.action();
         int threshold = a.scoreThreshold();
