@@ -36,6 +36,9 @@ final class RequiredLiterals {
             }
             List<String> out = new ArrayList<>();
             for (String l : required) {
+                if (ignoreCase && !l.chars().allMatch(c -> c < 0x80)) {
+                    return null; // case folding beyond ASCII (İ, ſ, K) is RE2's to decide, not a contains()
+                }
                 out.add(ignoreCase ? l.toLowerCase(java.util.Locale.ROOT) : l);
             }
             return new RequiredLiterals(List.copyOf(out), ignoreCase);
@@ -58,7 +61,7 @@ final class RequiredLiterals {
                 longest = part;
             }
         }
-        if (longest.length() < 2) {
+        if (longest.length() < 2 || ignoreCase && !longest.chars().allMatch(c -> c < 0x80)) {
             return null;
         }
         return new RequiredLiterals(List.of(ignoreCase ? longest.toLowerCase(java.util.Locale.ROOT) : longest), ignoreCase);
@@ -83,7 +86,9 @@ final class RequiredLiterals {
         char first = lowerLiteral.charAt(0);
         for (int i = 0; i + n <= input.length(); i++) {
             char c = input.charAt(i);
-            if ((c == first || Character.toLowerCase(c) == first) && input.regionMatches(true, i, lowerLiteral, 0, n)) {
+            // upper then lower case: 'ſ' and the Kelvin sign fold to 's' and 'k' as RE2's (?i) folds them
+            if ((c == first || Character.toLowerCase(Character.toUpperCase(c)) == first)
+                    && input.regionMatches(true, i, lowerLiteral, 0, n)) {
                 return true;
             }
         }
@@ -283,7 +288,11 @@ final class RequiredLiterals {
                 if (re.charAt(pos) == '\\') {
                     pos++;
                 } else if (re.startsWith("[:", pos)) {
-                    pos = re.indexOf(":]", pos) + 1;
+                    int end = re.indexOf(":]", pos + 2);
+                    if (end < 0) {
+                        throw new GiveUp(); // "[:" without ":]" is a plain '[' to RE2: not worth reading further
+                    }
+                    pos = end + 1;
                 }
                 pos++;
             }

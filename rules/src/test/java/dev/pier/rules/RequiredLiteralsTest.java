@@ -49,6 +49,23 @@ class RequiredLiteralsTest {
         assertThat(RequiredLiterals.ofWildcard("*EvilBot*", false).mayMatch("Mozilla evilbot/2")).isFalse();
     }
 
+    @Test
+    void caseFoldingAgreesWithRe2BeyondAscii() {
+        // RE2's (?i) folds the long s and the Kelvin sign to s and k: the prefilter must not rule them out
+        for (String input : new String[] {"\u017Felect", "SELECT", "\u212Aeep"}) {
+            String regex = input.endsWith("eep") ? "(?i)keep" : "(?i)select";
+            assertThat(Pattern.compile(regex).matcher(input).find()).as(input).isTrue();
+            assertThat(RequiredLiterals.of(regex).mayMatch(input)).as(input).isTrue();
+        }
+        assertThat(RequiredLiterals.of("(?i)\u0130stanbul")).isNull(); // a non-ASCII literal under (?i): no prefilter
+    }
+
+    @Test
+    void unclosedPosixClassesEndTheReadingInsteadOfLooping() {
+        assertThat(RequiredLiterals.of("[[:a]x")).isNull();
+        assertThat(RequiredLiterals.of("ab[[:alpha:]]cd")).isNotNull();
+    }
+
     static final List<String> PATTERNS = List.of("(?i)(union|select).*5", "union\\s+select", "\\bpass(word)?\\b", "ab+c",
             "colou?r", "(foo|bar)baz", "(?:etc|proc)/passwd|win\\.ini", "a.*b", "x{2,}yz", "(?i)script\\s*>", "o(ne|nce)+",
             "(?i)\\b(sleep|benchmark)\\s*\\(", "<\\s*/?\\s*(script|iframe)\\b", "\\$\\{(jndi|env):", "a\\.b|c\\-d", "(ab){2}c");
