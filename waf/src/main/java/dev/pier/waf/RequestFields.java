@@ -31,6 +31,11 @@ public final class RequestFields {
     }
 
     public static Context of(Request r, Set<String> needed) {
+        return of(r, needed, System.currentTimeMillis());
+    }
+
+    /** The fields of a request that arrived at {@code nowMillis} ({@code http.request.timestamp.sec}). */
+    public static Context of(Request r, Set<String> needed, long nowMillis) {
         Context c = new Context(WafScheme.SCHEME);
         String uri = r.uri();
         int q = uri.indexOf('?');
@@ -74,7 +79,7 @@ public final class RequestFields {
                     .set("http.x_forwarded_for", first(headers, "x-forwarded-for"))
                     .set("http.request.cookies", cookies(headers.getOrDefault("cookie", List.of())));
         }
-        c.set("http.request.timestamp.sec", System.currentTimeMillis() / 1000);
+        c.set("http.request.timestamp.sec", nowMillis / 1000);
         return c;
     }
 
@@ -115,8 +120,8 @@ public final class RequestFields {
                     && Character.digit(s.charAt(i + 2), 16) >= 0) {
                 out[n++] = (byte) (Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
                 i += 2;
-            } else if (ch < 0x80) {
-                out[n++] = (byte) ch;
+            } else if (ch < 0x100) {
+                out[n++] = (byte) ch; // Netty hands the request line over as ISO-8859-1: one char per byte on the wire
             } else {
                 byte[] utf8 = String.valueOf(ch).getBytes(StandardCharsets.UTF_8);
                 if (n + utf8.length > out.length) {

@@ -181,12 +181,25 @@ public final class ZoneWaf {
     }
 
     /**
-     * Runs the phases over one request's fields.
+     * Runs the phases over one request's fields, on the caller's thread.
      *
      * @param request   the request's fields (at least {@link #fields()}); the WAF adds its own
      * @param nowMillis the request's time
      */
     public CompletionStage<Verdict> evaluate(Context request, long nowMillis) {
+        return evaluate(request, nowMillis, Runnable::run);
+    }
+
+    /**
+     * Runs the phases over one request's fields; what follows an answer from shared rate limit
+     * counters (the later rate limits, the managed rules) runs on {@code continueOn}, the
+     * connection's event loop, never on the Redis client's thread.
+     */
+    public CompletionStage<Verdict> evaluate(Context request, long nowMillis, java.util.concurrent.Executor continueOn) {
+        return phases(request, nowMillis, continueOn);
+    }
+
+    private CompletionStage<Verdict> phases(Context request, long nowMillis, java.util.concurrent.Executor continueOn) {
         Verdict verdict = new Verdict();
         for (Rule r : origin) {
             if (r.expression().matches(request)) {
@@ -220,7 +233,7 @@ public final class ZoneWaf {
                         }
                     }
                     if (skip.currentRuleset()) {
-                        return rateLimits(request, nowMillis, verdict, skipped, 0);
+                        return rateLimits(request, nowMillis, verdict, skipped, 0, continueOn);
                     }
                 }
                 default -> {
@@ -231,10 +244,11 @@ public final class ZoneWaf {
                 }
             }
         }
-        return rateLimits(request, nowMillis, verdict, skipped, 0);
+        return rateLimits(request, nowMillis, verdict, skipped, 0, continueOn);
     }
 
-    private CompletionStage<Verdict> rateLimits(Context request, long now, Verdict verdict, Set<Phase> skipped, int from) {
+    private CompletionStage<Verdict> rateLimits(Context request, long now, Verdict verdict, Set<Phase> skipped, int from,
+                                                java.util.concurrent.Executor continueOn) {
         if (!skipped.contains(Phase.HTTP_RATELIMIT)) {
             for (int i = from; i < rateLimits.size(); i++) {
                 LimitRule r = rateLimits.get(i);
@@ -243,13 +257,16 @@ public final class ZoneWaf {
                 }
                 boolean counts = r.counting() == null || r.counting().matches(request);
                 int next = i + 1;
-                return runtime.limiter().hit(key(r, request), r.rule().ratelimit(), counts, now)
-                        .thenCompose(outcome -> {
-                            if (outcome.limited() && limited(r.rule(), request, now, verdict, outcome.retryAfterSeconds())) {
-                                return CompletableFuture.completedFuture(verdict);
-                            }
-                            return rateLimits(request, now, verdict, skipped, next);
-                        });
+                CompletableFuture<RateLimiter.Outcome> hit = runtime.limiter().hit(key(r, request), r.rule().ratelimit(), counts, now)
+                        .toCompletableFuture();
+                java.util.function.Function<RateLimiter.Outcome, CompletionStage<Verdict>> then = outcome -> {
+                    if (outcome.limited() && limited(r.rule(), request, now, verdict, outcome.retryAfterSeconds())) {
+                        return CompletableFuture.completedFuture(verdict);
+                    }
+                    return rateLimits(request, now, verdict, skipped, next, continueOn);
+                };
+                // answered already (local counters): go on here; answered later (Redis): go on on the event loop
+                return hit.isDone() ? hit.thenCompose(then) : hit.thenComposeAsync(then, continueOn);
             }
         }
         managed(request, now, verdict, skipped);
@@ -317,13 +334,29 @@ public final class ZoneWaf {
         return runtime.clearances().valid(String.valueOf(values.get(0)), zone, client, ua == null ? "" : ua.toString(), now);
     }
 
-    /** The counter key: zone, rule and the values of the characteristics, so zones and rules never share a counter. */
+    /**
+     * The counter key: a SHA-256 of the zone, the rule and the characteristics' values, each
+     * length-prefixed. Zones and rules never share a counter, no value can pose as another
+     * (or as a block marker), and a key is 64 characters whatever clients send.
+     */
     private String key(LimitRule r, Context request) {
-        StringBuilder key = new StringBuilder(zone).append('\u0000').append(r.rule().id());
+        StringBuilder key = new StringBuilder(128);
+        append(key, zone);
+        append(key, r.rule().id());
         for (Expression c : r.characteristics()) {
             Object v = c.value(request);
-            key.append('\u0000').append(v instanceof InetAddress ip ? ip.getHostAddress() : String.valueOf(v));
+            append(key, v instanceof InetAddress ip ? ip.getHostAddress() : String.valueOf(v));
         }
-        return key.toString();
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static void append(StringBuilder key, String part) {
+        key.append(part.length()).append(':').append(part);
     }
 }

@@ -72,14 +72,19 @@ public final class JdbcStore implements Store {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot open " + url + " (" + rootMessage(e) + ")", e);
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot open " + redacted(url) + " (" + rootMessage(e) + ")", e);
         }
         try {
             return new JdbcStore(pool);
         } catch (RuntimeException e) {
             pool.close();
-            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot migrate " + url + " (" + rootMessage(e) + ")", e);
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot migrate " + redacted(url) + " (" + rootMessage(e) + ")", e);
         }
+    }
+
+    /** A JDBC URL without its password, for messages: a secret never reaches a log. */
+    static String redacted(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//)[^/@]*:[^/@]*@", "$1***@");
     }
 
     private static String rootMessage(Throwable e) {

@@ -14,6 +14,8 @@ public enum EdgeError {
             + "open the page that makes this connection in a browser first."),
     CHALLENGE_FAILED(403, Source.CLIENT, "The challenge answer is not valid: it is wrong, expired, or for another client."),
     RATE_LIMITED(429, Source.CLIENT, "Too many requests: a rate limiting rule of this zone refused the request."),
+    /** Never answered: logged when the WAF itself failed and the request was let through. */
+    WAF_FAILED(500, Source.INTERNAL, "The WAF failed on this request and let it through."),
     REQUEST_TIMEOUT(408, Source.CLIENT, "The request head did not arrive in time."),
     UNKNOWN_HOST(404, Source.CLIENT, "No zone on this edge serves this host name."),
     URI_TOO_LONG(414, Source.CLIENT, "The request URI is longer than 16 KB."),

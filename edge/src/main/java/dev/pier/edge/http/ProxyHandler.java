@@ -205,8 +205,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         InetAddress client = clientAddress();
         if (!ex.upgrade && request.uri().startsWith(Clearances.VERIFY_PATH)) {
-            respond(SecurityResponses.verify(ctx.alloc(), request, edge.waf().clearances(), log.zoneName, client,
-                    "https".equals(scheme), log.rayId), EdgeError.CHALLENGE_FAILED.name(), request);
+            FullHttpResponse answer = SecurityResponses.verify(ctx.alloc(), request, edge.waf().clearances(), log.zoneName, client,
+                    "https".equals(scheme), log.rayId);
+            respond(answer, answer.status().code() == 302 ? null : EdgeError.CHALLENGE_FAILED.name(), request);
             return;
         }
         ZoneWaf waf = snapshot.waf(log.zoneName);
@@ -214,29 +215,46 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             proceed(ex, request, route, snapshot, null);
             return;
         }
-        int port = ctx.channel().localAddress() instanceof InetSocketAddress l ? l.getPort() : 0;
-        Context fields = RequestFields.of(new RequestFields.Request(request.method().name(), request.uri(),
-                request.protocolVersion().text(), request.headers(), RoutingTable.hostOnly(host), client,
-                "https".equals(scheme), log.rayId, port), waf.fields()).useLists(snapshot.lists());
+        int port = localPort();
         CompletableFuture<Verdict> verdict;
         try {
-            verdict = waf.evaluate(fields, System.currentTimeMillis()).toCompletableFuture();
+            long now = System.currentTimeMillis();
+            Context fields = RequestFields.of(new RequestFields.Request(request.method().name(), request.uri(),
+                    request.protocolVersion().text(), request.headers(), RoutingTable.hostOnly(host), client,
+                    "https".equals(scheme), log.rayId, port), waf.fields(), now).useLists(snapshot.lists());
+            verdict = waf.evaluate(fields, now, ctx.executor()).toCompletableFuture();
         } catch (RuntimeException e) {
-            // A fault in the WAF must not take the zone down with it: the request goes on, and the log says why.
-            logger.error("WAF failed on a request to zone {} (ray {}); letting it through", log.zoneName, log.rayId, e);
-            log.edgeError = "WAF_FAILED";
-            verdict = CompletableFuture.completedFuture(new Verdict());
+            verdict = CompletableFuture.failedFuture(e);
         }
         if (verdict.isDone()) {
-            onVerdict(ex, request, route, snapshot, verdict.join());
+            onVerdict(ex, request, route, snapshot, verdictOrFault(verdict, ex));
             return;
         }
-        // Shared rate limit counters answer from Redis's thread: come back to this connection's loop.
-        verdict.whenComplete((v, error) -> ctx.executor().execute(() -> {
+        // Shared rate limit counters answer later: the rest of the WAF runs on this connection's event loop.
+        CompletableFuture<Verdict> later = verdict;
+        later.whenCompleteAsync((v, error) -> {
             if (exchange == ex && ctx.channel().isActive()) {
-                onVerdict(ex, request, route, snapshot, v != null ? v : new Verdict());
+                onVerdict(ex, request, route, snapshot, verdictOrFault(later, ex));
             }
-        }));
+        }, ctx.executor());
+    }
+
+    /**
+     * The WAF's verdict, or, when the WAF itself failed, no verdict: a fault in the WAF lets the
+     * request through rather than taking the zone down, and the log says so (docs/WAF.md).
+     */
+    private Verdict verdictOrFault(CompletableFuture<Verdict> verdict, Exchange ex) {
+        try {
+            return verdict.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            logger.error("WAF failed on a request to zone {} (ray {}); letting it through", ex.log.zoneName, ex.log.rayId, e);
+            ex.log.edgeError = EdgeError.WAF_FAILED.name();
+            return new Verdict();
+        }
+    }
+
+    private int localPort() {
+        return ctx.channel().localAddress() instanceof InetSocketAddress l ? l.getPort() : 0;
     }
 
     /**
@@ -282,7 +300,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (hostHeader != null) {
             request.headers().set(HttpHeaderNames.HOST, hostHeader);
         }
-        int listenerPort = ctx.channel().localAddress() instanceof InetSocketAddress local ? local.getPort() : 80;
+        int listenerPort = localPort() == 0 ? 80 : localPort();
         int port = verdict != null && verdict.originPort() > 0 ? verdict.originPort() : listenerPort;
         String originHost = verdict != null && verdict.originHost() != null
                 ? snapshot.routes().originFor(verdict.originHost()) : route.originHost();

@@ -17,11 +17,12 @@ public final class ChallengePage {
      * @param rayId      the request id shown on the page
      */
     public static String html(String challenge, int difficulty, String returnTo, String rayId) {
+        // the client's own text goes in last, so nothing in it is ever taken for a placeholder
         return TEMPLATE.replace("{{challenge}}", js(challenge))
                 .replace("{{difficulty}}", Integer.toString(difficulty))
-                .replace("{{return}}", js(returnTo))
                 .replace("{{verify}}", Clearances.VERIFY_PATH)
-                .replace("{{ray}}", escapeHtml(rayId));
+                .replace("{{ray}}", escapeHtml(rayId))
+                .replace("{{return}}", js(returnTo));
     }
 
     /** A JavaScript string literal's content: only characters that cannot end the string or the script. */

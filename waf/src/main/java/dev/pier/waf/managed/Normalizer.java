@@ -151,10 +151,12 @@ final class Normalizer {
     static String squeeze(String s) {
         StringBuilder out = new StringBuilder(s.length());
         boolean space = false;
+        boolean unclosed = false; // once no "*/" follows, none will: linear time on "/*/*/*…"
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '*') {
+            if (!unclosed && c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '*') {
                 int end = s.indexOf("*/", i + 2);
+                unclosed = end < 0;
                 if (end > 0 && i + 2 < s.length() && s.charAt(i + 2) == '!') {
                     // MySQL runs what is inside /*!50000 ... */: keep it, drop the markers
                     int from = i + 3;

@@ -25,6 +25,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
     private static final String PREFIX = "pier:rl:";
+    private static final String BLOCK_PREFIX = "pier:rlb:";
 
     /**
      * KEYS[1] the window counter, KEYS[2] the block marker; ARGV: period ms, limit, mitigation
@@ -74,22 +75,31 @@ public final class RedisRateLimiter implements RateLimiter {
      */
     public static RedisRateLimiter connect(String uri, Duration timeout) {
         RedisClient client = RedisClient.create(RedisURI.create(uri));
+        // while disconnected, fail at once (and count locally) rather than queue commands without bound
+        client.setOptions(io.lettuce.core.ClientOptions.builder()
+                .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         try {
             StatefulRedisConnection<String, String> connection = client.connect();
             return new RedisRateLimiter(client, connection, timeout);
         } catch (RuntimeException e) {
             client.shutdown(0, 2, TimeUnit.SECONDS);
-            throw new IllegalStateException("rate limiting: cannot reach Redis at " + uri + " (" + e.getMessage() + ")", e);
+            throw new IllegalStateException("rate limiting: cannot reach Redis at " + redacted(uri) + " (" + e.getMessage() + ")", e);
         }
     }
 
     @Override
     public CompletionStage<Outcome> hit(String key, RateLimit limit, boolean count, long now) {
-        String k = PREFIX + key;
-        return redis.<List<Long>>evalsha(sha, ScriptOutputType.MULTI, new String[] {k, k + ":block"},
-                        Long.toString(limit.period() * 1000L), Long.toString(limit.requestsPerPeriod()),
-                        Long.toString(limit.mitigationTimeout() * 1000L), count ? "1" : "0")
-                .toCompletableFuture()
+        String[] keys = {PREFIX + key, BLOCK_PREFIX + key};
+        String[] args = {Long.toString(limit.period() * 1000L), Long.toString(limit.requestsPerPeriod()),
+                Long.toString(limit.mitigationTimeout() * 1000L), count ? "1" : "0"};
+        return redis.<List<Long>>evalsha(sha, ScriptOutputType.MULTI, keys, args).toCompletableFuture()
+                .exceptionallyCompose(error -> {
+                    // Redis restarted or flushed its scripts: send the script itself (Redis caches it again)
+                    if (String.valueOf(error.getMessage()).contains("NOSCRIPT")) {
+                        return redis.<List<Long>>eval(SCRIPT, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+                    }
+                    return java.util.concurrent.CompletableFuture.failedFuture(error);
+                })
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((reply, error) -> {
                     if (error != null) {
@@ -98,6 +108,11 @@ public final class RedisRateLimiter implements RateLimiter {
                     }
                     return reply.get(0) == 1L ? Outcome.limitedFor(reply.get(1)) : Outcome.PASS;
                 });
+    }
+
+    /** A Redis URI without its password, for messages. */
+    static String redacted(String uri) {
+        return uri.replaceAll("(rediss?://)[^@/]*@", "$1***@");
     }
 
     private void warn(Throwable error) {
