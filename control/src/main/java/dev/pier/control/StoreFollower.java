@@ -24,6 +24,7 @@ public final class StoreFollower implements AutoCloseable {
     private volatile boolean running = true;
     private boolean poked;
     private long seen;
+    private long failedAt = -1;
 
     /**
      * @param seen     the sequence the current configuration was built at
@@ -50,10 +51,15 @@ public final class StoreFollower implements AutoCloseable {
                 if (last != seen) {
                     try {
                         onChange.accept(last);
+                        seen = last;
+                        failedAt = -1;
                     } catch (RuntimeException e) {
-                        LOG.error("store: change {} could not be applied, keeping the running configuration: {}", last, e.getMessage());
+                        // tried again at the next poll (a database hiccup passes); said once per version
+                        if (failedAt != last) {
+                            LOG.error("store: version {} could not be applied, keeping the running configuration: {}", last, e.getMessage());
+                            failedAt = last;
+                        }
                     }
-                    seen = last;
                 }
             } catch (RuntimeException e) {
                 if (!failing) {

@@ -91,41 +91,60 @@ final class RulesetsApi {
 
     /** POST .../rules: a rule added at the end (or {@code position.index}, 1-based). */
     ApiResponse addRule(StoredZone zone, String id, JsonNode rule, StoredToken token) {
-        StoredRuleset r = findById(zone, id);
-        ObjectNode body = (ObjectNode) parse(r.json());
-        ArrayNode rules = body.withArray("rules");
-        ObjectNode copy = ((ObjectNode) rule.deepCopy());
-        JsonNode position = copy.remove("position");
-        int at = position != null && position.has("index") ? Math.max(0, Math.min(rules.size(), position.get("index").asInt() - 1)) : rules.size();
-        rules.insert(at, copy);
-        return put(zone, r.phase(), body, token);
+        return edit(zone, id, token, body -> {
+            ArrayNode rules = body.withArray("rules");
+            ObjectNode copy = ((ObjectNode) rule.deepCopy());
+            JsonNode position = copy.remove("position");
+            int at = position != null && position.has("index")
+                    ? Math.max(0, Math.min(rules.size(), position.get("index").asInt() - 1)) : rules.size();
+            rules.insert(at, copy);
+        });
     }
 
     /** PATCH .../rules/{rule_id}: the fields given replace the rule's. */
     ApiResponse editRule(StoredZone zone, String id, String ruleId, JsonNode changes, StoredToken token) {
-        StoredRuleset r = findById(zone, id);
-        ObjectNode body = (ObjectNode) parse(r.json());
-        ObjectNode rule = ruleById(body, ruleId);
-        changes.fields().forEachRemaining(e -> {
-            if (!e.getKey().equals("id")) {
-                rule.set(e.getKey(), e.getValue());
-            }
+        return edit(zone, id, token, body -> {
+            ObjectNode rule = ruleById(body, ruleId);
+            changes.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("id")) {
+                    rule.set(e.getKey(), e.getValue());
+                }
+            });
         });
-        return put(zone, r.phase(), body, token);
     }
 
     ApiResponse deleteRule(StoredZone zone, String id, String ruleId, StoredToken token) {
-        StoredRuleset r = findById(zone, id);
-        ObjectNode body = (ObjectNode) parse(r.json());
-        ArrayNode rules = body.withArray("rules");
-        ruleById(body, ruleId);
-        for (int i = 0; i < rules.size(); i++) {
-            if (rules.get(i).path("id").asText().equals(ruleId)) {
-                rules.remove(i);
-                break;
+        return edit(zone, id, token, body -> {
+            ruleById(body, ruleId);
+            ArrayNode rules = body.withArray("rules");
+            for (int i = 0; i < rules.size(); i++) {
+                if (rules.get(i).path("id").asText().equals(ruleId)) {
+                    rules.remove(i);
+                    break;
+                }
+            }
+        });
+    }
+
+    /**
+     * One rule changed: read, change, check, and write only if nobody wrote in between (else
+     * read again), so concurrent edits of one ruleset are never lost.
+     */
+    private ApiResponse edit(StoredZone zone, String id, StoredToken token, java.util.function.Consumer<ObjectNode> change) {
+        for (int attempt = 0; ; attempt++) {
+            StoredRuleset current = findById(zone, id);
+            ObjectNode body = (ObjectNode) parse(current.json());
+            change.accept(body);
+            ObjectNode checked = checked(zone, phase(current.phase()), body);
+            try {
+                return Envelope.success(json(store.replaceRuleset(zone.id(), current.phase(), checked.toString(), current.version(),
+                        ControlApi.actor(token)), true));
+            } catch (dev.pier.control.store.StoreException e) {
+                if (e.kind() != dev.pier.control.store.StoreException.Kind.CONFLICT || attempt == 9) {
+                    throw e;
+                }
             }
         }
-        return put(zone, r.phase(), body, token);
     }
 
     // ---------------------------------------------------------------- checks

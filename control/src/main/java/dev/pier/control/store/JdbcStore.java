@@ -321,6 +321,24 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public StoredRuleset replaceRuleset(String zoneId, String phase, String json, int expectedVersion, String actor) {
+        return write(c -> {
+            StoredRuleset before = one(c, "SELECT * FROM rulesets WHERE zone_id = ? AND phase = ?", JdbcStore::ruleset, zoneId, phase)
+                    .orElseThrow(() -> new StoreException(StoreException.Kind.NOT_FOUND, "ruleset " + phase + " does not exist"));
+            Instant now = now();
+            StoredRuleset after = new StoredRuleset(before.id(), zoneId, phase, json, expectedVersion + 1, now);
+            try (PreparedStatement q = c.prepareStatement("UPDATE rulesets SET body = ?, version = ?, modified_on = ? WHERE id = ? AND version = ?")) {
+                bind(q, json, after.version(), ts(now), before.id(), expectedVersion);
+                if (q.executeUpdate() != 1) {
+                    throw new StoreException(StoreException.Kind.CONFLICT, "ruleset " + before.id() + " changed meanwhile");
+                }
+            }
+            audit(c, actor, "update", "ruleset", after.id(), zoneId, before, after);
+            return after;
+        });
+    }
+
+    @Override
     public boolean deleteRuleset(String zoneId, String phase, String actor) {
         return write(c -> {
             Optional<StoredRuleset> before = one(c, "SELECT * FROM rulesets WHERE zone_id = ? AND phase = ?", JdbcStore::ruleset,
@@ -495,7 +513,7 @@ public final class JdbcStore implements Store {
     @Override
     public long lastChange() {
         return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_log");
+            try (PreparedStatement q = c.prepareStatement("SELECT version FROM change_version WHERE id = 1");
                  ResultSet rs = q.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -552,6 +570,8 @@ public final class JdbcStore implements Store {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
+                // last, so the row lock is held only while committing: writers commit in version order
+                update(c, "UPDATE change_version SET version = version + 1 WHERE id = 1");
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {

@@ -70,6 +70,14 @@ public interface Store extends AutoCloseable {
      */
     StoredRuleset putRuleset(String zoneId, String phase, String json, String actor);
 
+    /**
+     * Replaces a ruleset only if it is still at {@code expectedVersion}: a read-modify-write
+     * (one rule added, edited or removed) cannot lose a concurrent one.
+     *
+     * @throws StoreException CONFLICT when the ruleset changed in between
+     */
+    StoredRuleset replaceRuleset(String zoneId, String phase, String json, int expectedVersion, String actor);
+
     /** Removes a zone's entry point ruleset for a phase; false when there was none. */
     boolean deleteRuleset(String zoneId, String phase, String actor);
 
@@ -111,7 +119,10 @@ public interface Store extends AutoCloseable {
     /** The newest entries first, at most {@code limit}; for one zone, or all when {@code zoneId} is null. */
     List<AuditEntry> audit(String zoneId, int limit);
 
-    /** The sequence of the last change, 0 for an empty store. */
+    /**
+     * The store's version: one more after every write, in commit order (0 for an empty store).
+     * Having seen version N means having seen every change committed up to N.
+     */
     long lastChange();
 
     @Override

@@ -328,4 +328,25 @@ abstract class ApiContract {
         }
         assertThat(operations).isGreaterThan(30);
     }
+
+    /** Rules added at the same time to one ruleset are all kept: each write checks nothing changed since its read. */
+    @Test
+    void concurrentRuleAddsAreAllKept() throws Exception {
+        String entrypoint = "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint";
+        String rulesetId = call("PUT", entrypoint, admin, "{\"rules\": []}").path("result").path("id").asText();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<JsonNode>> adds = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String body = "{\"expression\": \"http.request.uri.path eq \\\"/r" + i + "\\\"\", \"action\": \"block\"}";
+                adds.add(pool.submit(() -> call("POST", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules", admin, body)));
+            }
+            for (var add : adds) {
+                assertThat(add.get().path("success").asBoolean()).as(add.get().toString()).isTrue();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(call("GET", entrypoint, admin, null).path("result").path("rules").size()).isEqualTo(4);
+    }
 }
