@@ -87,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
             logger.info("Drained: every connection has ended");
             stopped.countDown();
         }));
-        java.util.function.Consumer<PierConfig> reload = control == null ? edge::reload : c -> edge.reload(control.config(c));
+        java.util.function.Consumer<PierConfig> reload = control == null ? edge::reload : control::fileChanged;
         try (ConfigWatcher ignored = new ConfigWatcher(configFile, reload)) {
             stopped.await();
         }

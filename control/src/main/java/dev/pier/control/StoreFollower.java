@@ -23,7 +23,7 @@ public final class StoreFollower implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean poked;
-    private long seen;
+    private volatile long seen;
     private long failedAt = -1;
 
     /**
@@ -85,6 +85,12 @@ public final class StoreFollower implements AutoCloseable {
     public synchronized void poke() {
         poked = true;
         notifyAll();
+    }
+
+    /** Applies the store again even if it did not change (the node's own settings did), on the follower's thread. */
+    public synchronized void reapply() {
+        seen = -1;
+        poke();
     }
 
     @Override

@@ -140,13 +140,27 @@ public final class StoredZones {
             for (DnsRecord r : zone.dnsRecords()) {
                 store.createDnsRecord(id, r.type().name(), r.name(), r.content(), true, 1, actor);
             }
+            java.util.Set<String> phases = new java.util.HashSet<>();
             for (JsonNode ruleset : raw.path("rulesets")) {
                 ObjectNode body = ((ObjectNode) ruleset.deepCopy());
                 String phase = body.remove("phase").asText();
+                phases.add(phase);
                 store.putRuleset(id, phase, body.toString(), actor);
+            }
+            for (StoredRuleset old : store.rulesets(id)) {
+                if (!phases.contains(old.phase())) {
+                    store.deleteRuleset(id, old.phase(), actor); // declarative: the file has no ruleset for it
+                }
             }
             names.add(zone.name());
         }
+        checked.lists().forEach((name, items) -> {
+            String listId = store.lists().stream().filter(l -> l.name().equals(name)).findFirst().map(dev.pier.control.store.StoredList::id)
+                    .orElseGet(() -> store.createList(name, "ip", "", actor).id());
+            Map<String, String> entries = new LinkedHashMap<>();
+            items.forEach(item -> entries.put(item, ""));
+            store.putListItems(listId, entries, true, actor);
+        });
         return names;
     }
 
@@ -156,6 +170,11 @@ public final class StoredZones {
      */
     public static String exportYaml(Store store) {
         ObjectNode root = F.objectNode();
+        Map<String, List<String>> lists = store.listsWithItems();
+        if (!lists.isEmpty()) {
+            ObjectNode l = root.putObject("lists");
+            lists.forEach((name, items) -> items.forEach(l.withArray(name)::add));
+        }
         ArrayNode zones = root.putArray("zones");
         for (Zone zone : load(store)) {
             StoredZone stored = store.zones(zone.name(), 1, 1).items().get(0);

@@ -18,6 +18,8 @@ class StoredZonesTest {
 
     static final String FILE = """
             listeners: [ { address: 127.0.0.1:8080 } ]
+            lists:
+              office: ["192.0.2.0/24", "2001:db8::/32"]
             zones:
               - name: example.com
                 settings: { websockets: off, idle_timeout: 60s, keepalive: 30s, ssl: full, min_tls_version: "1.3", proxy_read_timeout: 30s }
@@ -45,9 +47,15 @@ class StoredZonesTest {
             StoredZones.importYaml(exported, again, "test");
             assertThat(StoredZones.load(again)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
 
-            // importing again is declarative: the zone ends up as the file says, nothing doubles
+            assertThat(again.listsWithItems()).isEqualTo(store.listsWithItems());
+            assertThat(store.listsWithItems()).containsEntry("office", List.of("192.0.2.0/24", "2001:db8::/32"));
+
+            // importing again is declarative: the zone ends up as the file says, nothing doubles, nothing stays behind
+            String zoneId = store.zones("example.com", 1, 1).items().get(0).id();
+            store.putRuleset(zoneId, "http_request_origin", "{\"rules\": []}", "someone");
             StoredZones.importYaml(file, store, "test");
             assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
+            assertThat(store.ruleset(zoneId, "http_request_origin")).isEmpty();
         }
     }
 

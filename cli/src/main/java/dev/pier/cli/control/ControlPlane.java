@@ -64,6 +64,15 @@ public final class ControlPlane implements AutoCloseable {
         return StoredZones.config(fileConfig, store);
     }
 
+    /**
+     * The node's file changed: its settings apply through the follower, the one thread that
+     * rebuilds the edge's configuration, so a file reload and a store change never race.
+     */
+    public void fileChanged(PierConfig fileConfig) {
+        this.base = fileConfig;
+        follower.reapply();
+    }
+
     /** Applies every later change in the store (or in the file's node settings) to the edge. */
     public void follow(Edge edge, long fromChange) {
         follower = new StoreFollower(store, fromChange, FOLLOW, change -> edge.reload(StoredZones.config(base, store)));

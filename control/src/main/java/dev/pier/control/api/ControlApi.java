@@ -89,8 +89,8 @@ public final class ControlApi {
             if (e.kind() != StoreException.Kind.CONFLICT) {
                 LOG.warn("API: {} {}: the store failed: {}", request.method(), request.path(), e.getMessage());
             }
-            return Envelope.failure(e.kind() == StoreException.Kind.CONFLICT ? 400 : 503,
-                    List.of(new ApiError(e.kind() == StoreException.Kind.CONFLICT ? 1061 : 1000, e.getMessage())));
+            return e.kind() == StoreException.Kind.CONFLICT ? Envelope.failure(400, List.of(new ApiError(1061, e.getMessage())))
+                    : Envelope.failure(503, List.of(new ApiError(1000, "The store is unavailable; the edge's log has the details")));
         } catch (RuntimeException e) {
             // a bug, not a bad request: still Cloudflare's envelope, and the details in the log (never a secret: no headers)
             LOG.error("API: {} {} failed", request.method(), request.path(), e);
@@ -143,6 +143,9 @@ public final class ControlApi {
         }
         if (path.equals("/accounts/" + ACCOUNT + "/audit_logs") && m.equals("GET")) {
             require(token, Permission.ZONE_READ);
+            if (!token.zoneIds().isEmpty() && (r.param("zone_id") == null || !token.zoneIds().contains(r.param("zone_id")))) {
+                throw ApiException.badRequest(10000, "A token scoped to zones reads the audit log one of its zones at a time (zone_id)");
+            }
             return audit.list(r, token);
         }
         if ((matcher = LIST_OPERATION.matcher(path)).matches() && m.equals("GET")) {
@@ -203,7 +206,10 @@ public final class ControlApi {
         if ((matcher = ZONE.matcher(path)).matches()) {
             StoredZone zone = zone(matcher.group(1), token);
             return switch (m) {
-                case "GET" -> Envelope.success(zoneJson(zone));
+                case "GET" -> {
+                    require(token, Permission.ZONE_READ);
+                    yield Envelope.success(zoneJson(zone));
+                }
                 case "DELETE" -> {
                     require(token, Permission.ZONE_WRITE);
                     store.deleteZone(zone.id(), actor(token));
@@ -327,7 +333,7 @@ public final class ControlApi {
 
     private ApiResponse listZones(ApiRequest r, StoredToken token) {
         require(token, Permission.ZONE_READ);
-        int page = intParam(r, "page", 1, 1, Integer.MAX_VALUE);
+        int page = intParam(r, "page", 1, 1, 100_000);
         int perPage = intParam(r, "per_page", 20, 5, 50);
         Page<StoredZone> zones;
         if (token.zoneIds().isEmpty()) {
@@ -360,11 +366,11 @@ public final class ControlApi {
     }
 
     StoredZone zone(String id, StoredToken token) {
-        StoredZone zone = store.zone(id).orElseThrow(() -> ApiException.notFound("/zones/" + id));
+        // scope first: a scoped token learns nothing about zones outside it, not even whether they exist
         if (!token.zoneIds().isEmpty() && !token.zoneIds().contains(id)) {
             throw new ApiException(403, new ApiError(10000, "Authentication error"));
         }
-        return zone;
+        return store.zone(id).orElseThrow(() -> ApiException.notFound("/zones/" + id));
     }
 
     private static ObjectNode zoneJson(StoredZone z) {

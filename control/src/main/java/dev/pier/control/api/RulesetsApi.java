@@ -166,6 +166,9 @@ final class RulesetsApi {
             copy.remove(List.of("version", "last_updated", "position"));
             if (!copy.hasNonNull("id")) {
                 copy.put("id", newId());
+            } else if (!copy.get("id").asText().matches("[0-9A-Za-z_-]{1,64}")) {
+                throw invalid(20200, "rules[" + (rules.size()) + "].id: '" + copy.get("id").asText()
+                        + "' (expected: letters, digits, _ and -, at most 64)");
             }
             rules.add(copy);
         }

@@ -103,7 +103,7 @@ async function dns(z, page) {
   page.innerHTML = `<section class="card"><h3>DNS records</h3><table id="records">
       <tr><th>Type</th><th>Name</th><th>Content</th><th>Proxy</th><th></th></tr>
       ${records.map(r => `<tr><td>${r.type}</td><td>${esc(r.name)}</td><td>${esc(r.content)}</td>
-        <td>${r.proxied ? "Proxied" : "DNS only"}</td><td><button data-delete="${r.id}">Delete</button></td></tr>`).join("")}</table></section>
+        <td>${r.proxied ? "Proxied" : "DNS only"}</td><td><button data-delete="${esc(r.id)}">Delete</button></td></tr>`).join("")}</table></section>
     <section class="card"><h3>Add record</h3>
       <label class="row">Type <select id="dns-type"><option>A</option><option>AAAA</option><option>CNAME</option></select></label>
       <label class="row">Name <input id="dns-name" placeholder="ws or @"></label>
@@ -162,7 +162,7 @@ async function security(z, page) {
   page.innerHTML = `<section class="card"><h3>Custom rules</h3><table id="rules">
       <tr><th>Description</th><th>Expression</th><th>Action</th><th></th></tr>
       ${(custom ? custom.rules : []).map(r => `<tr><td>${esc(r.description || "")}</td><td><code>${esc(r.expression)}</code></td>
-        <td>${esc(r.action)}</td><td><button data-rule="${r.id}">Delete</button></td></tr>`).join("")}</table>
+        <td>${esc(r.action)}</td><td><button data-rule="${esc(r.id)}">Delete</button></td></tr>`).join("")}</table>
       <h4>Add a rule</h4>
       <label class="row">Description <input id="rule-description"></label>
       <textarea id="rule-expression" placeholder='http.request.uri.path eq "/admin"'></textarea>

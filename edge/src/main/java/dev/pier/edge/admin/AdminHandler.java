@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
  */
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminHandler.class);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final Executor BLOCKING = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -71,11 +72,14 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         byte[] body = ByteBufUtil.getBytes(request.content());
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        // one request at a time on a connection, so pipelined requests are answered in order
+        ctx.channel().config().setAutoRead(false);
         BLOCKING.execute(() -> {
             AdminRoute.Response answer;
             try {
                 answer = route.handle(method, uri, headers, body);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                LOG.error("admin: {} {} failed", method, uri.split("\\?", 2)[0], e);
                 answer = new AdminRoute.Response(500, "text/plain", ("internal error: " + e.getClass().getSimpleName() + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
@@ -87,6 +91,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 a.headers().forEach(response.headers()::set);
                 HttpUtil.setContentLength(response, a.body().length);
                 send(ctx, response, keepAlive);
+                ctx.channel().config().setAutoRead(true);
             });
         });
     }
