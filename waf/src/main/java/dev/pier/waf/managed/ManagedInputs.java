@@ -22,12 +22,14 @@ public final class ManagedInputs {
     /**
      * Headers whose values browsers and WebSocket clients fill themselves in a fixed grammar;
      * inspecting them would only find false positives. Cookies are inspected one by one.
+     * Origin, Sec-WebSocket-Protocol and Accept-Language are inspected: any client can put
+     * anything there, and origins do read them (the benign corpora show no false positive).
      */
     private static final Set<String> NOT_INSPECTED = Set.of("host", "connection", "upgrade", "sec-websocket-key",
-            "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "accept", "accept-encoding",
-            "accept-language", "cache-control", "pragma", "cookie", "authorization", "sec-fetch-site", "sec-fetch-mode",
+            "sec-websocket-version", "sec-websocket-extensions", "accept", "accept-encoding",
+            "cache-control", "pragma", "cookie", "authorization", "sec-fetch-site", "sec-fetch-mode",
             "sec-fetch-dest", "sec-fetch-user", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "dnt",
-            "upgrade-insecure-requests", "priority", "if-none-match", "if-modified-since", "te", "origin");
+            "upgrade-insecure-requests", "priority", "if-none-match", "if-modified-since", "te");
 
     private ManagedInputs() {
     }
