@@ -535,26 +535,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers with an edge error; the origin is not (or no longer) involved. */
     private void answer(EdgeError error, String detail, HttpRequest request) {
-        Exchange ex = exchange;
-        ex.answeredByEdge = true;
-        ex.responseStarted = true;
-        ex.log.edgeResponseStatus = error.status();
-        ex.log.edgeError = error.name();
-        releaseWebSocketSlot(ex);
-        if (request != null && (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request))) {
-            ex.closeAfter = true; // do not read a body nobody wants
-        }
-        if (ex.closeAfter) {
-            ex.requestComplete = true;
-        }
-        HttpResponse response = ErrorResponses.render(ctx.alloc(), error, detail, ex.log.rayId);
-        HttpUtil.setKeepAlive(response, !ex.closeAfter);
-        ctx.writeAndFlush(response, ctx.voidPromise());
-        ex.responseComplete = true;
-        completeIfDone();
+        respond(ErrorResponses.render(ctx.alloc(), error, detail, exchange.log.rayId), error.name(), request);
     }
 
-    /** Sends a response the edge made itself (a security decision, a challenge's answer). */
+    /** Sends a response the edge made itself (an edge error, a security decision, a challenge's answer). */
     private void respond(FullHttpResponse response, String edgeError, HttpRequest request) {
         Exchange ex = exchange;
         ex.answeredByEdge = true;
@@ -562,7 +546,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ex.log.edgeResponseStatus = response.status().code();
         ex.log.edgeError = edgeError;
         releaseWebSocketSlot(ex);
-        if (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request)) {
+        if (request != null && (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request))) {
             ex.closeAfter = true; // do not read a body nobody wants
         }
         if (ex.closeAfter) {
