@@ -14,11 +14,19 @@ public final class Expression {
     private final String source;
     private final Compiler.Eval eval;
     private final java.util.Set<String> fields;
+    private final java.util.Set<String> lists;
 
     private Expression(String source, Node tree) {
         this.source = source;
         this.eval = Compiler.compile(tree);
-        this.fields = fieldsOf(tree);
+        java.util.Set<String> listNames = new java.util.TreeSet<>();
+        this.fields = fieldsOf(tree, listNames);
+        this.lists = java.util.Collections.unmodifiableSet(listNames);
+    }
+
+    /** The lists the expression names ({@code $office} → "office"), so that a caller can check they exist. */
+    public java.util.Set<String> lists() {
+        return lists;
     }
 
     /**
@@ -52,7 +60,7 @@ public final class Expression {
         return fields;
     }
 
-    private static java.util.Set<String> fieldsOf(Node tree) {
+    private static java.util.Set<String> fieldsOf(Node tree, java.util.Set<String> lists) {
         java.util.Set<String> out = new java.util.TreeSet<>();
         java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
         todo.add(tree);
@@ -62,7 +70,12 @@ public final class Expression {
                 case Node.Literal l -> { }
                 case Node.Index i -> todo.add(i.base());
                 case Node.Call c -> todo.addAll(c.args());
-                case Node.Compare c -> todo.add(c.left());
+                case Node.Compare c -> {
+                    todo.add(c.left());
+                    if (c.right() instanceof Parser.ListRef list) {
+                        lists.add(list.name());
+                    }
+                }
                 case Node.Not n -> todo.add(n.operand());
                 case Node.Logic l -> {
                     todo.add(l.left());

@@ -107,9 +107,28 @@ public final class ZoneWaf {
      *         valid or a managed ruleset is unknown
      */
     public static ZoneWaf compile(Zone zone, WafRuntime runtime) {
+        return compile(zone, runtime, null);
+    }
+
+    /**
+     * Compiles a zone's rulesets, checking that every {@code $list} they name is one of
+     * {@code lists} (null: not checked).
+     *
+     * @throws IllegalArgumentException naming the zone, phase and rule of a bad expression, an
+     *         unknown list or an unknown managed ruleset
+     */
+    public static ZoneWaf compile(Zone zone, WafRuntime runtime, Set<String> lists) {
         if (zone.rulesets().isEmpty()) {
             return NONE;
         }
+        ZoneWaf waf = compileAll(zone, runtime);
+        if (lists != null) {
+            waf.checkLists(zone, lists);
+        }
+        return waf;
+    }
+
+    private static ZoneWaf compileAll(Zone zone, WafRuntime runtime) {
         List<Rule> origin = simple(zone, Phase.HTTP_REQUEST_ORIGIN);
         List<Rule> custom = simple(zone, Phase.HTTP_REQUEST_FIREWALL_CUSTOM);
         List<LimitRule> limits = new ArrayList<>();
@@ -169,6 +188,29 @@ public final class ZoneWaf {
 
     private static String where(Zone zone, Phase phase, RulesetRule rule) {
         return "zone " + zone.name() + ", " + phase.id() + ", rule " + rule.id() + ": ";
+    }
+
+    private void checkLists(Zone zone, Set<String> known) {
+        List<Rule> simple = new ArrayList<>(origin);
+        simple.addAll(custom);
+        for (Rule r : simple) {
+            missing(zone, r.rule(), r.expression(), known);
+        }
+        for (LimitRule r : rateLimits) {
+            missing(zone, r.rule(), r.expression(), known);
+        }
+        for (ManagedRule r : managed) {
+            missing(zone, r.rule(), r.expression(), known);
+        }
+    }
+
+    private static void missing(Zone zone, RulesetRule rule, Expression e, Set<String> known) {
+        for (String list : e.lists()) {
+            if (!known.contains(list)) {
+                throw new IllegalArgumentException("zone " + zone.name() + ", rule " + rule.id() + ": $" + list
+                        + " is not a list (expected one of: " + (known.isEmpty() ? "none defined" : String.join(", ", new TreeSet<>(known))) + ")");
+            }
+        }
     }
 
     public boolean isEmpty() {

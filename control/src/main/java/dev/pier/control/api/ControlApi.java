@@ -305,6 +305,15 @@ public final class ControlApi {
         };
     }
 
+    /** Stored JSON, parsed. */
+    static JsonNode parseJson(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored JSON is not JSON", e);
+        }
+    }
+
     /** Any JSON body (an array for list items). */
     static JsonNode json(ApiRequest r) {
         try {

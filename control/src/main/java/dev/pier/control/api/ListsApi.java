@@ -55,7 +55,12 @@ final class ListsApi {
     }
 
     ApiResponse delete(String id, StoredToken token) {
-        find(id);
+        StoredList list = find(id);
+        int references = references(list.name());
+        if (references > 0) {
+            throw ApiException.badRequest(10005, "List " + list.name() + " is used by " + references
+                    + " rule(s) (expected: a list no rule names; remove them first)");
+        }
         store.deleteList(id, ControlApi.actor(token));
         return Envelope.success(F.objectNode().put("id", id));
     }
@@ -102,6 +107,31 @@ final class ListsApi {
 
     private static ApiResponse completed() {
         return Envelope.success(F.objectNode().put("operation_id", java.util.UUID.randomUUID().toString().replace("-", "")));
+    }
+
+    /** How many rules, in every zone, name {@code $name}. */
+    private int references(String name) {
+        int n = 0;
+        for (int page = 1; ; page++) {
+            List<dev.pier.control.store.StoredZone> zones = store.zones(null, page, 500).items();
+            for (dev.pier.control.store.StoredZone zone : zones) {
+                for (dev.pier.control.store.StoredRuleset ruleset : store.rulesets(zone.id())) {
+                    for (JsonNode rule : ControlApi.parseJson(ruleset.json()).path("rules")) {
+                        try {
+                            if (dev.pier.rules.Expression.parse(dev.pier.waf.WafScheme.SCHEME, rule.path("expression").asText())
+                                    .lists().contains(name)) {
+                                n++;
+                            }
+                        } catch (dev.pier.rules.RuleException e) {
+                            // stored rules were checked when written; nothing to count in one that no longer parses
+                        }
+                    }
+                }
+            }
+            if (zones.size() < 500) {
+                return n;
+            }
+        }
     }
 
     private StoredList find(String id) {

@@ -40,9 +40,12 @@ final class RulesetsApi {
     private static final WafRuntime CHECKER = WafRuntime.local();
 
     private final Store store;
+    /** The account's list names, read when a ruleset is checked. */
+    private final java.util.function.Supplier<java.util.Set<String>> lists;
 
     RulesetsApi(Store store) {
         this.store = store;
+        this.lists = () -> store.listsWithItems().keySet();
     }
 
     ApiResponse list(StoredZone zone) {
@@ -150,7 +153,7 @@ final class RulesetsApi {
     // ---------------------------------------------------------------- checks
 
     /** The body as it will be stored (every rule with an id), after checking it as the edge would. */
-    private static ObjectNode checked(StoredZone zone, Phase phase, JsonNode body) {
+    private ObjectNode checked(StoredZone zone, Phase phase, JsonNode body) {
         if (!body.isObject()) {
             throw invalid(20200, "expected a ruleset object with rules");
         }
@@ -181,7 +184,8 @@ final class RulesetsApi {
             throw invalid(20200, e.getMessage());
         }
         try {
-            ZoneWaf.compile(new Zone(zone.name(), ZoneSettings.DEFAULTS, List.of(), List.of(), null, List.of(parsed)), CHECKER);
+            ZoneWaf.compile(new Zone(zone.name(), ZoneSettings.DEFAULTS, List.of(), List.of(), null, List.of(parsed)), CHECKER,
+                    lists.get());
         } catch (IllegalArgumentException e) {
             String message = e.getMessage().replace("zone " + zone.name() + ", " + phase.id() + ", ", "");
             throw invalid(20021, message);

@@ -303,6 +303,12 @@ abstract class ApiContract {
         JsonNode rule = call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint", admin,
                 "{\"rules\": [{\"expression\": \"not ip.src in $office\", \"action\": \"block\"}]}");
         assertThat(rule.path("success").asBoolean()).isTrue();
+        JsonNode unknown = call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_ratelimit/entrypoint", admin,
+                "{\"rules\": [{\"expression\": \"ip.src in $nope\", \"action\": \"block\", \"ratelimit\": {\"characteristics\": [\"ip.src\"], \"period\": 10, \"requests_per_period\": 5}}]}");
+        assertThat(unknown.path("errors").get(0).path("message").asText()).contains("$nope is not a list (expected one of: office)");
+        assertError(call("DELETE", "/accounts/pier/rules/lists/" + id, admin, null), 400, 10005,
+                "List office is used by 1 rule(s) (expected: a list no rule names; remove them first)");
+        call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint", admin, "{\"rules\": []}");
         assertThat(call("DELETE", "/accounts/pier/rules/lists/" + id, admin, null).path("success").asBoolean()).isTrue();
         assertThat(store.lists()).isEmpty();
     }

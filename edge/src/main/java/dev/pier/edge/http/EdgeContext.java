@@ -29,7 +29,7 @@ public final class EdgeContext {
         public static Snapshot of(PierConfig config, WafRuntime waf) {
             Map<String, ZoneWaf> wafs = new HashMap<>();
             for (Zone zone : config.zones()) {
-                ZoneWaf compiled = ZoneWaf.compile(zone, waf);
+                ZoneWaf compiled = ZoneWaf.compile(zone, waf, config.lists().keySet());
                 if (!compiled.isEmpty()) {
                     wafs.put(zone.name(), compiled);
                 }

@@ -143,7 +143,7 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
     }
 
     @Test
-    void anInvalidRuleIsRejectedWithItsZoneRuleAndColumn() {
+    void anInvalidRuleIsRejectedWithItsZoneRuleAndColumn() throws Exception {
         String bad = TestEdge.zoneYaml("localhost", origin.port(), "") + """
                       - phase: http_request_firewall_custom
                         rules:
@@ -151,5 +151,16 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
                 """;
         assertThatThrownBy(() -> TestEdge.fromYaml(bad))
                 .hasMessageContaining("zone localhost, http_request_firewall_custom, rule typo: column 1: unknown field http.hots");
+        String unknownList = TestEdge.zoneYaml("localhost", origin.port(), "") + """
+                      - phase: http_request_firewall_custom
+                        rules:
+                          - { id: office-only, expression: 'not ip.src in $office', action: block }
+                """;
+        assertThatThrownBy(() -> TestEdge.fromYaml(unknownList))
+                .hasMessageContaining("zone localhost, rule office-only: $office is not a list (expected one of: none defined)");
+        try (TestEdge withList = TestEdge.fromYaml("lists: { office: [\"127.0.0.0/8\"] }\n" + unknownList)) {
+            org.assertj.core.api.Assertions.assertThat(RawHttp.head(withList.port(), "127.0.0.1", RawHttp.upgrade("/echo", "localhost")))
+                    .startsWith("HTTP/1.1 101"); // 127.0.0.1 is in $office
+        }
     }
 }
