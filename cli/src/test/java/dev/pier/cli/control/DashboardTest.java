@@ -1,21 +1,33 @@
 package dev.pier.cli.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
+import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
+import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
+import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 
+import dev.pier.control.store.StoredDnsRecord;
 import dev.pier.edge.support.Chromium;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real browser (headless Chromium from Debian's packages): sign in with a
- * token, flip the WebSockets toggle and watch the edge refuse and then accept an upgrade, type
- * a custom rule (its parse error shows as you type), deploy it and watch it block.
+ * The dashboard in a real browser (Selenium driving headless Chromium from Debian's packages),
+ * used the way a person uses it: type a token and sign in, click through to the zone, flip the
+ * WebSockets toggle and watch the edge refuse and then accept an upgrade, type a custom rule
+ * (its parse error shows as you type), deploy it and watch it block; add a DNS record and pick a
+ * minimum TLS version, and find both in the store.
  */
 class DashboardTest {
 
@@ -24,6 +36,7 @@ class DashboardTest {
     @TempDir
     Path dir;
     TestControlPlane plane;
+    WebDriverWait wait;
 
     @BeforeAll
     static void startBrowser() throws Exception {
@@ -31,13 +44,14 @@ class DashboardTest {
     }
 
     @AfterAll
-    static void stopBrowser() throws Exception {
+    static void stopBrowser() {
         chromium.close();
     }
 
     @BeforeEach
     void start() throws Exception {
         plane = new TestControlPlane(dir);
+        wait = chromium.waiting();
     }
 
     @AfterEach
@@ -45,25 +59,24 @@ class DashboardTest {
         plane.close();
     }
 
-    /** Runs a script in the page once {@code selector} is there (the pages render after their API calls). */
-    String when(String selector, String script) throws Exception {
-        return chromium.runAsync("""
-                const done = arguments[arguments.length - 1];
-                const started = Date.now();
-                (function wait() {
-                  const el = document.querySelector(%s);
-                  if (el) { try { done(String((function (el) { %s })(el))); } catch (e) { done("error: " + e); } return; }
-                  if (Date.now() - started > 10000) { done("missing: " + %s); return; }
-                  setTimeout(wait, 50);
-                })();
-                """.formatted(js(selector), script, js(selector))).asText();
+    WebElement clickable(String css) {
+        return wait.until(elementToBeClickable(By.cssSelector(css)));
     }
 
-    static String js(String s) {
-        return "'" + s.replace("\\\\", "\\\\\\\\").replace("'", "\\\\'") + "'";
+    void type(String css, String text) {
+        WebElement field = clickable(css);
+        field.clear();
+        field.sendKeys(text);
     }
 
-    void awaitWithinASecond(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    void signIn() {
+        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/");
+        type("#token", plane.token);
+        clickable("#signin").click();
+        clickable("#zones a[data-zone]").click();
+    }
+
+    static void awaitWithinASecond(BooleanSupplier condition) throws InterruptedException {
         long start = System.nanoTime();
         while (!condition.getAsBoolean()) {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
@@ -72,30 +85,55 @@ class DashboardTest {
     }
 
     @Test
-    void signInFlipWebsocketsAndDeployARule() throws Exception {
-        String base = "http://127.0.0.1:" + plane.adminPort() + "/dashboard/";
-        chromium.open(base);
-        assertThat(when("#token", "el.value = 'wrong-token-wrong-token-wrong-token-0000'; document.querySelector('#signin').click(); return 'ok';"))
-                .isEqualTo("ok");
-        assertThat(when("#signin-error:not(:empty)", "return el.textContent;")).isEqualTo("Authentication error");
-        when("#token", "el.value = " + js(plane.token) + "; document.querySelector('#signin').click(); return 'ok';");
-        assertThat(when("#zones a[data-zone]", "return el.textContent;")).isEqualTo("127.0.0.1");
+    void aWrongTokenIsRefusedWithCloudflaresMessage() {
+        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/");
+        type("#token", "wrong-token-wrong-token-wrong-token-0000");
+        clickable("#signin").click();
+        wait.until(textToBe(By.id("signin-error"), "Authentication error"));
+        assertThat(chromium.driver().findElements(By.cssSelector("#zones"))).isEmpty();
+    }
 
-        chromium.open(base + "#/zone/" + plane.zoneId + "/network");
-        assertThat(when("#websockets", "return el.checked;")).isEqualTo("true");
+    @Test
+    void signInFlipWebsocketsAndDeployARule() throws Exception {
+        signIn();
+        assertThat(clickable("#tab-overview").getAttribute("class")).isEqualTo("active");
+        assertThat(chromium.driver().findElement(By.tagName("h2")).getText()).isEqualTo("127.0.0.1");
+
+        clickable("#tab-network").click();
+        WebElement toggle = clickable("#websockets");
+        assertThat(toggle.isSelected()).isTrue();
         assertThat(plane.upgradeRefused()).isFalse();
-        when("#websockets", "el.click(); return 'clicked';");
+        toggle.click();
         awaitWithinASecond(plane::upgradeRefused);
-        when("#websockets", "el.click(); return 'clicked';");
+        toggle.click();
         awaitWithinASecond(() -> !plane.upgradeRefused());
 
-        chromium.open(base + "#/zone/" + plane.zoneId + "/security");
-        when("#rule-expression", "el.value = 'http.request.uri.paht eq \"/\"'; el.dispatchEvent(new Event('input')); return 'typed';");
-        assertThat(when("#rule-error:not(:empty)", "return el.textContent;")).contains("unknown field http.request.uri.paht");
-        when("#rule-expression", "el.value = 'http.request.uri.path eq \"/\"'; el.dispatchEvent(new Event('input')); return 'typed';");
-        assertThat(when("#rule-error .ok", "return el.textContent;")).isEqualTo("valid");
-        when("#rule-add", "el.click(); return 'clicked';");
-        assertThat(when("#rules tr:nth-child(2) code", "return el.textContent;")).isEqualTo("http.request.uri.path eq \"/\"");
+        clickable("#tab-security").click();
+        type("#rule-expression", "http.request.uri.paht eq \"/\"");
+        wait.until(textToBePresentInElementLocated(By.id("rule-error"), "unknown field http.request.uri.paht"));
+        type("#rule-expression", "http.request.uri.path eq \"/\"");
+        wait.until(presenceOfElementLocated(By.cssSelector("#rule-error .ok")));
+        assertThat(chromium.driver().findElement(By.id("rule-error")).getText()).isEqualTo("valid");
+        type("#rule-description", "no root");
+        clickable("#rule-add").click();
+        wait.until(textToBe(By.cssSelector("#rules tr:nth-child(2) code"), "http.request.uri.path eq \"/\""));
         awaitWithinASecond(plane::upgradeRefused);
+    }
+
+    @Test
+    void dnsRecordsAndTlsSettingsAreSavedFromTheirPages() {
+        signIn();
+        clickable("#tab-dns").click();
+        new Select(clickable("#dns-type")).selectByVisibleText("CNAME");
+        type("#dns-name", "chat");
+        type("#dns-content", "origin.example.net");
+        clickable("#dns-add").click();
+        wait.until(textToBePresentInElementLocated(By.id("records"), "origin.example.net"));
+        assertThat(plane.control.store().dnsRecords(plane.zoneId)).extracting(StoredDnsRecord::type, StoredDnsRecord::content)
+                .contains(org.assertj.core.groups.Tuple.tuple("CNAME", "origin.example.net"));
+
+        clickable("#tab-ssl").click();
+        new Select(clickable("#min-tls")).selectByVisibleText("1.3");
+        wait.until(driver -> "\"1.3\"".equals(plane.control.store().settings(plane.zoneId).get("min_tls_version").jsonValue()));
     }
 }

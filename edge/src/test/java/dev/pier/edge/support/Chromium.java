@@ -2,106 +2,90 @@ package dev.pier.edge.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Headless Chromium (Debian's chromium and chromium-driver packages) driven over the W3C
- * WebDriver protocol: enough to open a page and run a script in it. The certificate check is
- * off because the tests' certificates are made on the spot.
+ * Headless Chromium from Debian's chromium and chromium-driver packages, driven by Selenium.
+ * Both binaries are named explicitly so that Selenium Manager never tries to download one (this
+ * machine's network is closed). The certificate check is off because the tests' certificates are
+ * made on the spot, and background networking is off because every such connection is refused.
  */
 public final class Chromium implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Process driver;
-    private final String base;
-    private final String session;
+    private final ChromeDriver driver;
     private final Path profile;
 
-    private Chromium(Process driver, String base, String session, Path profile) {
+    private Chromium(ChromeDriver driver, Path profile) {
         this.driver = driver;
-        this.base = base;
-        this.session = session;
         this.profile = profile;
     }
 
-    public static Chromium start() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        Process driver = new ProcessBuilder("chromedriver", "--port=" + port)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String base = "http://127.0.0.1:" + port;
-        HttpClient http = HttpClient.newHttpClient();
-        for (int i = 0; ; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/status")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException e) {
-                if (i > 100) {
-                    driver.destroy();
-                    throw new IllegalStateException("chromedriver did not start", e);
-                }
-                Thread.sleep(100);
-            }
-        }
+    public static Chromium start() throws IOException {
         Path profile = Files.createTempDirectory("pier-chromium");
-        Map<String, Object> capabilities = Map.of("capabilities", Map.of("alwaysMatch", Map.of(
-                "browserName", "chrome",
-                "acceptInsecureCerts", true,
-                "goog:chromeOptions", Map.of("binary", "/usr/bin/chromium", "args", List.of(
-                        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.setAcceptInsecureCerts(true);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--ignore-certificate-errors", "--disable-background-networking", "--disable-component-update",
-                        "--disable-sync", "--no-first-run", "--disable-quic", "--user-data-dir=" + profile)))));
-        JsonNode created = post(http, base + "/session", capabilities);
-        return new Chromium(driver, base, created.path("value").path("sessionId").asText(), profile);
+                        "--disable-sync", "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        return new Chromium(driver, profile);
     }
 
-    private static JsonNode post(HttpClient http, String url, Object body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode json = JSON.readTree(response.body());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("WebDriver " + url + ": " + json.path("value").path("message").asText(response.body()));
-        }
-        return json;
+    public ChromeDriver driver() {
+        return driver;
     }
 
-    public void open(String url) throws Exception {
-        post(http, base + "/session/" + session + "/url", Map.of("url", url));
+    public void open(String url) {
+        driver.get(url);
     }
 
-    /** Runs an asynchronous script (it calls its last argument when done) and returns its result. */
-    public JsonNode runAsync(String script) throws Exception {
-        post(http, base + "/session/" + session + "/timeouts", Map.of("script", 30_000));
-        return post(http, base + "/session/" + session + "/execute/async", Map.of("script", script, "args", List.of()))
-                .path("value");
+    /** Waits up to ten seconds, polling every 50 ms, for whatever the page is about to render. */
+    public WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        wait.pollingEvery(Duration.ofMillis(50));
+        return wait;
+    }
+
+    /**
+     * Runs an asynchronous script (it calls its last argument when done) and returns its result as
+     * JSON: Selenium hands back maps, lists, strings, numbers and booleans, which map one to one.
+     */
+    public JsonNode runAsync(String script) {
+        return JSON.valueToTree(driver.executeAsyncScript(script));
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
-            http.send(HttpRequest.newBuilder(URI.create(base + "/session/" + session)).DELETE().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            driver.quit();
         } finally {
-            driver.destroy();
-            driver.waitFor();
+            deleteQuietly(profile);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // A profile left in /tmp is harmless; the test's outcome does not depend on it.
         }
     }
 }
