@@ -18,6 +18,7 @@ import dev.pier.config.ruleset.Ruleset;
 import dev.pier.config.ruleset.RulesetReader;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredDnsRecord;
+import dev.pier.control.store.StoredList;
 import dev.pier.control.store.StoredRuleset;
 import dev.pier.control.store.StoredSetting;
 import dev.pier.control.store.StoredZone;
@@ -26,10 +27,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The bridge between the store and the edge's configuration model: the zones an edge serves,
@@ -100,7 +103,8 @@ public final class StoredZones {
     /**
      * Writes a YAML configuration file's zones into the store, declaratively: a zone of the file
      * ends up with exactly the file's settings, proxied records and rulesets. The file is checked
-     * whole first ({@link ConfigLoader}); a file that does not load writes nothing.
+     * whole first ({@link ConfigLoader}); a file that does not load writes nothing. The writes are
+     * one transaction, and so one change for the edges that follow the store.
      *
      * @return the names of the zones written
      */
@@ -126,42 +130,48 @@ public final class StoredZones {
                 throw new ConfigException(file + ": " + e.getMessage(), e);
             }
         }
-        List<String> names = new ArrayList<>();
         JsonNode zones = root.path("zones");
-        for (int i = 0; i < checked.zones().size(); i++) {
-            Zone zone = checked.zones().get(i);
-            JsonNode raw = zones.get(i);
-            String id = store.zones(zone.name(), 1, 1).items().stream().findFirst().map(StoredZone::id)
-                    .orElseGet(() -> store.createZone(zone.name(), actor).id());
-            store.putSettings(id, settings(zone.settings()), actor);
-            for (StoredDnsRecord old : store.dnsRecords(id)) {
-                store.deleteDnsRecord(id, old.id(), actor);
+        // one transaction: an edge following the store sees the whole import or none of it
+        return store.inTransaction(tx -> {
+            checked.lists().forEach((name, items) -> { // first: the rules below may name them
+                String listId = tx.lists().stream().filter(l -> l.name().equals(name)).findFirst().map(StoredList::id)
+                        .orElseGet(() -> tx.createList(name, "ip", "", actor).id());
+                Map<String, String> entries = new LinkedHashMap<>();
+                items.forEach(item -> entries.put(item, ""));
+                tx.putListItems(listId, entries, true, actor);
+            });
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < checked.zones().size(); i++) {
+                importZone(tx, checked.zones().get(i), zones.get(i), actor);
+                names.add(checked.zones().get(i).name());
             }
-            for (DnsRecord r : zone.dnsRecords()) {
-                store.createDnsRecord(id, r.type().name(), r.name(), r.content(), true, 1, actor);
-            }
-            java.util.Set<String> phases = new java.util.HashSet<>();
-            for (JsonNode ruleset : raw.path("rulesets")) {
-                ObjectNode body = ((ObjectNode) ruleset.deepCopy());
-                String phase = body.remove("phase").asText();
-                phases.add(phase);
-                store.putRuleset(id, phase, body.toString(), actor);
-            }
-            for (StoredRuleset old : store.rulesets(id)) {
-                if (!phases.contains(old.phase())) {
-                    store.deleteRuleset(id, old.phase(), actor); // declarative: the file has no ruleset for it
-                }
-            }
-            names.add(zone.name());
-        }
-        checked.lists().forEach((name, items) -> {
-            String listId = store.lists().stream().filter(l -> l.name().equals(name)).findFirst().map(dev.pier.control.store.StoredList::id)
-                    .orElseGet(() -> store.createList(name, "ip", "", actor).id());
-            Map<String, String> entries = new LinkedHashMap<>();
-            items.forEach(item -> entries.put(item, ""));
-            store.putListItems(listId, entries, true, actor);
+            return names;
         });
-        return names;
+    }
+
+    /** Makes a stored zone exactly the file's: its settings, records and phase rulesets. */
+    private static void importZone(Store tx, Zone zone, JsonNode raw, String actor) {
+        String id = tx.zones(zone.name(), 1, 1).items().stream().findFirst().map(StoredZone::id)
+                .orElseGet(() -> tx.createZone(zone.name(), actor).id());
+        tx.putSettings(id, settings(zone.settings()), actor);
+        for (StoredDnsRecord old : tx.dnsRecords(id)) {
+            tx.deleteDnsRecord(id, old.id(), actor);
+        }
+        for (DnsRecord r : zone.dnsRecords()) {
+            tx.createDnsRecord(id, r.type().name(), r.name(), r.content(), true, 1, actor);
+        }
+        Set<String> phases = new HashSet<>();
+        for (JsonNode ruleset : raw.path("rulesets")) {
+            ObjectNode body = ruleset.deepCopy();
+            String phase = body.remove("phase").asText();
+            phases.add(phase);
+            tx.putRuleset(id, phase, body.toString(), actor);
+        }
+        for (StoredRuleset old : tx.rulesets(id)) {
+            if (!phases.contains(old.phase())) {
+                tx.deleteRuleset(id, old.phase(), actor); // declarative: the file has no ruleset for it
+            }
+        }
     }
 
     /**

@@ -53,7 +53,9 @@ class StoredZonesTest {
             // importing again is declarative: the zone ends up as the file says, nothing doubles, nothing stays behind
             String zoneId = store.zones("example.com", 1, 1).items().get(0).id();
             store.putRuleset(zoneId, "http_request_origin", "{\"rules\": []}", "someone");
+            long before = store.lastChange();
             StoredZones.importYaml(file, store, "test");
+            assertThat(store.lastChange()).as("an import is one change for the edges").isEqualTo(before + 1);
             assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
             assertThat(store.ruleset(zoneId, "http_request_origin")).isEmpty();
         }

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -39,6 +40,8 @@ public final class JdbcStore implements Store {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HikariDataSource pool;
+    /** The connection of the transaction {@link #inTransaction} opened on this thread, if any. */
+    private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
 
     private JdbcStore(HikariDataSource pool) {
         this.pool = pool;
@@ -556,16 +559,44 @@ public final class JdbcStore implements Store {
         T map(ResultSet rs) throws SQLException;
     }
 
+    @Override
+    public <T> T inTransaction(Function<Store, T> work) {
+        if (transaction.get() != null) {
+            return work.apply(this);
+        }
+        return write(c -> {
+            transaction.set(c);
+            try {
+                return work.apply(this);
+            } finally {
+                transaction.remove();
+            }
+        });
+    }
+
     private <T> T read(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
+        Connection open = transaction.get();
+        try {
+            if (open != null) {
+                return work.run(open);
+            }
+            try (Connection c = pool.getConnection()) {
+                return work.run(c);
+            }
         } catch (SQLException e) {
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: " + e.getMessage(), e);
         }
     }
 
-    /** One transaction: all of it, with its audit entries, or nothing. */
+    /**
+     * One transaction: all of it, with its audit entries, or nothing. Inside
+     * {@link #inTransaction} it is part of that one, which commits and counts the change.
+     */
     private <T> T write(Work<T> work) {
+        Connection open = transaction.get();
+        if (open != null) {
+            return read(work);
+        }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {

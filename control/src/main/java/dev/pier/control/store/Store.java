@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The control plane's source of truth. Every write names its actor, is atomic, and lands in
@@ -113,6 +114,16 @@ public interface Store extends AutoCloseable {
     StoredToken createToken(String name, String secretHash, Set<String> permissions, Set<String> zoneIds, String actor);
 
     Optional<StoredToken> tokenByHash(String secretHash);
+
+    // ---------------------------------------------------------------- transactions
+
+    /**
+     * Runs {@code work} against this store as one transaction: every write it makes commits
+     * together, as one change of {@link #lastChange()}, or none does when it throws. Reads in it see
+     * its own writes. A call inside {@code work} joins the transaction already open. A write that
+     * fails inside fails the whole transaction: {@code work} must let its exception through.
+     */
+    <T> T inTransaction(Function<Store, T> work);
 
     // ---------------------------------------------------------------- audit log and change feed
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,35 @@ abstract class StoreContract {
         assertThatThrownBy(() -> store.putSettings("0123456789abcdef0123456789abcdef", settings, "bob"))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
         assertThat(store.lastChange()).isEqualTo(before);
+    }
+
+    @Test
+    void aTransactionIsOneChangeThatOthersSeeWholeOrNotAtAll() {
+        long before = store.lastChange();
+        String id = store.inTransaction(tx -> {
+            StoredZone zone = tx.createZone("a.example", "alice");
+            tx.putSettings(zone.id(), Map.of("websockets", "\"off\""), "alice");
+            tx.createDnsRecord(zone.id(), "A", "a.example", "192.0.2.1", true, 1, "alice");
+            assertThat(tx.settings(zone.id())).containsKey("websockets"); // its reads see its writes
+            // another thread (an edge following the store) sees none of it before the commit
+            assertThat(CompletableFuture.supplyAsync(() -> store.zones("a.example", 1, 1).totalCount()).join()).isZero();
+            assertThat(CompletableFuture.supplyAsync(store::lastChange).join()).isEqualTo(before);
+            return zone.id();
+        });
+        assertThat(store.lastChange()).isEqualTo(before + 1);
+        assertThat(store.settings(id).get("websockets").jsonValue()).isEqualTo("\"off\"");
+        assertThat(store.dnsRecords(id)).hasSize(1);
+        assertThat(store.audit(id, 10)).extracting(AuditEntry::action).hasSize(3);
+
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.putSettings(id, Map.of("websockets", "\"on\""), "bob");
+            tx.createZone("b.example", "bob");
+            return tx.createZone("a.example", "bob"); // taken: the whole transaction fails
+        })).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CONFLICT));
+        assertThat(store.lastChange()).isEqualTo(before + 1);
+        assertThat(store.settings(id).get("websockets").jsonValue()).isEqualTo("\"off\"");
+        assertThat(store.zones(null, 1, 20).items()).extracting(StoredZone::name).containsExactly("a.example");
+        assertThat(store.audit(null, 10)).hasSize(3);
     }
 
     @Test
