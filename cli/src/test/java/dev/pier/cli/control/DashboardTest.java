@@ -1,5 +1,6 @@
 package dev.pier.cli.control;
 
+import static dev.pier.cli.control.TestControlPlane.awaitWithinASecond;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
@@ -9,8 +10,6 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentI
 import dev.pier.control.store.StoredDnsRecord;
 import dev.pier.edge.support.Chromium;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,14 +75,6 @@ class DashboardTest {
         clickable("#zones a[data-zone]").click();
     }
 
-    static void awaitWithinASecond(BooleanSupplier condition) throws InterruptedException {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void aWrongTokenIsRefusedWithCloudflaresMessage() {
         chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/");
@@ -104,9 +95,9 @@ class DashboardTest {
         assertThat(toggle.isSelected()).isTrue();
         assertThat(plane.upgradeRefused()).isFalse();
         toggle.click();
-        awaitWithinASecond(plane::upgradeRefused);
+        awaitWithinASecond(System.nanoTime(), plane::upgradeRefused);
         toggle.click();
-        awaitWithinASecond(() -> !plane.upgradeRefused());
+        awaitWithinASecond(System.nanoTime(), () -> !plane.upgradeRefused());
 
         clickable("#tab-security").click();
         type("#rule-expression", "http.request.uri.paht eq \"/\"");
@@ -117,7 +108,7 @@ class DashboardTest {
         type("#rule-description", "no root");
         clickable("#rule-add").click();
         wait.until(textToBe(By.cssSelector("#rules tr:nth-child(2) code"), "http.request.uri.path eq \"/\""));
-        awaitWithinASecond(plane::upgradeRefused);
+        awaitWithinASecond(System.nanoTime(), plane::upgradeRefused);
     }
 
     @Test

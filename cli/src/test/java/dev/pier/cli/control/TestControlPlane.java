@@ -1,19 +1,27 @@
 package dev.pier.cli.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pier.cli.demo.EchoOrigin;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.Permission;
 import dev.pier.edge.Edge;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 
 /**
  * An edge with its control plane in this process, on an embedded store in {@code dir}: one zone
@@ -69,6 +77,27 @@ final class TestControlPlane implements AutoCloseable {
             return false;
         } catch (CompletionException e) {
             return true;
+        }
+    }
+
+    /** The status of a plain GET through the edge. */
+    int status(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.listenerAddress(0).getPort() + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for {@code condition}, and fails when it is still false a second after {@code sinceNanos}. */
+    static void awaitWithinASecond(long sinceNanos, BooleanSupplier condition) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - sinceNanos)).isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(20);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pier.cli.control;
 
+import static dev.pier.cli.control.TestControlPlane.awaitWithinASecond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
@@ -60,13 +60,6 @@ class TwoEdgesOnePostgresTest {
             return false;
         } catch (CompletionException e) {
             return true;
-        }
-    }
-
-    void awaitWithinASecond(long since, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            assertThat(Duration.ofNanos(System.nanoTime() - since)).isLessThan(Duration.ofSeconds(1));
-            Thread.sleep(20);
         }
     }
 

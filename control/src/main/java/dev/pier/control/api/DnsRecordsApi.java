@@ -1,9 +1,9 @@
 package dev.pier.control.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredDnsRecord;
 import dev.pier.control.store.StoredToken;
@@ -34,11 +34,10 @@ final class DnsRecordsApi {
         List<StoredDnsRecord> all = store.dnsRecords(zone.id()).stream()
                 .filter(d -> type == null || d.type().equalsIgnoreCase(type))
                 .filter(d -> name == null || d.name().equalsIgnoreCase(name)).toList();
-        ArrayNode out = F.arrayNode();
-        all.forEach(d -> out.add(json(d, zone)));
-        ObjectNode info = F.objectNode().put("page", 1).put("per_page", Math.max(all.size(), 1)).put("count", all.size())
-                .put("total_count", all.size()).put("total_pages", 1);
-        return Envelope.success(200, out, info, List.of());
+        // Cloudflare's paging: 100 a page by default, 5,000,000 at most
+        Page<StoredDnsRecord> page = Page.slice(all, ControlApi.intParam(r, "page", 1, 1, Integer.MAX_VALUE),
+                ControlApi.intParam(r, "per_page", 100, 5, 5_000_000));
+        return Envelope.page(page, d -> json(d, zone));
     }
 
     ApiResponse get(StoredZone zone, String id) {

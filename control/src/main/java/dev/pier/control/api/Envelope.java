@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.store.Page;
 import java.util.List;
+import java.util.function.Function;
 
 /** Cloudflare's envelope: {@code success}, {@code errors}, {@code messages}, {@code result}, {@code result_info}. */
 final class Envelope {
@@ -48,5 +50,17 @@ final class Envelope {
 
     static ApiResponse success(JsonNode result) {
         return success(200, result, null, List.of());
+    }
+
+    /**
+     * One page of a list, with Cloudflare's {@code result_info}. A page past the last is empty,
+     * which is how Cloudflare's client libraries know to stop paging.
+     */
+    static <T> ApiResponse page(Page<T> page, Function<T, JsonNode> json) {
+        ArrayNode items = F.arrayNode();
+        page.items().forEach(item -> items.add(json.apply(item)));
+        ObjectNode info = F.objectNode().put("page", page.page()).put("per_page", page.perPage())
+                .put("count", page.items().size()).put("total_count", page.totalCount()).put("total_pages", page.totalPages());
+        return success(200, items, info, List.of());
     }
 }

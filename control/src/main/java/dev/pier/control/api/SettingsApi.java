@@ -11,7 +11,6 @@ import dev.pier.control.store.StoredSetting;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -507,10 +508,14 @@ public final class JdbcStore implements Store {
     // ---------------------------------------------------------------- audit
 
     @Override
-    public List<AuditEntry> audit(String zoneId, int limit) {
-        return read(c -> zoneId == null
-                ? all(c, "SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?", JdbcStore::entry, limit)
-                : all(c, "SELECT * FROM audit_log WHERE zone_id = ? ORDER BY seq DESC LIMIT ?", JdbcStore::entry, zoneId, limit));
+    public Page<AuditEntry> audit(Set<String> zoneIds, int page, int perPage) {
+        Object[] zones = zoneIds.toArray();
+        String where = zones.length == 0 ? "" : " WHERE zone_id IN (" + String.join(", ", Collections.nCopies(zones.length, "?")) + ")";
+        Object[] args = Arrays.copyOf(zones, zones.length + 2);
+        args[zones.length] = perPage;
+        args[zones.length + 1] = (long) (page - 1) * perPage;
+        return read(c -> new Page<>(all(c, "SELECT * FROM audit_log" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", JdbcStore::entry, args),
+                page, perPage, all(c, "SELECT COUNT(*) FROM audit_log" + where, rs -> rs.getInt(1), zones).get(0)));
     }
 
     @Override

@@ -9,6 +9,12 @@ public record Page<T>(List<T> items, int page, int perPage, int totalCount) {
         items = List.copyOf(items);
     }
 
+    /** Page {@code page} (from 1) of a list held in memory. */
+    public static <T> Page<T> slice(List<T> all, int page, int perPage) {
+        int from = (int) Math.min(all.size(), (long) (page - 1) * perPage);
+        return new Page<>(all.subList(from, Math.min(all.size(), from + perPage)), page, perPage, all.size());
+    }
+
     public int totalPages() {
         return perPage == 0 ? 0 : (totalCount + perPage - 1) / perPage;
     }

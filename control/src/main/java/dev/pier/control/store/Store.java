@@ -127,8 +127,11 @@ public interface Store extends AutoCloseable {
 
     // ---------------------------------------------------------------- audit log and change feed
 
-    /** The newest entries first, at most {@code limit}; for one zone, or all when {@code zoneId} is null. */
-    List<AuditEntry> audit(String zoneId, int limit);
+    /**
+     * The audit log, newest first, a page at a time (pages count from 1): the entries of the
+     * given zones, or every entry when {@code zoneIds} is empty.
+     */
+    Page<AuditEntry> audit(Set<String> zoneIds, int page, int perPage);
 
     /**
      * The store's version: one more after every write, in commit order (0 for an empty store).

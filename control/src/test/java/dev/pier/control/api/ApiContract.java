@@ -93,7 +93,7 @@ abstract class ApiContract {
         JsonNode several = call("PATCH", "/zones/" + zoneId + "/settings", admin,
                 "{\"items\":[{\"id\":\"websockets\",\"value\":\"on\"},{\"id\":\"ssl\",\"value\":\"strict\"}]}");
         assertThat(several.path("result").findValuesAsText("value")).containsExactly("on", "strict");
-        assertThat(store.audit(zoneId, 10)).hasSize(4); // zone, websockets, websockets and ssl
+        assertThat(store.audit(Set.of(zoneId), 1, 10).items()).hasSize(4); // zone, websockets, websockets and ssl
         assertThat(call("PATCH", "/zones/" + zoneId + "/settings/proxy_read_timeout", admin, "{\"value\":\"30\"}")
                 .path("result").path("value").asText()).isEqualTo("30");
         assertError(call("PATCH", "/zones/" + zoneId + "/settings/proxy_read_timeout", admin, "{\"value\":\"0\"}"), 400, 1007,
@@ -181,7 +181,7 @@ abstract class ApiContract {
         assertError(call("GET", "/zones", Map.of("x-auth-email", "someone@example.com", "x-auth-key", key), null), 403, 10000,
                 "Authentication error");
         // the secret is never stored, not even in the audit log
-        assertThat(store.audit(null, 50)).allSatisfy(e -> assertThat(String.valueOf(e.after())).doesNotContain(admin).doesNotContain(key));
+        assertThat(store.audit(Set.of(), 1, 50).items()).allSatisfy(e -> assertThat(String.valueOf(e.after())).doesNotContain(admin).doesNotContain(key));
     }
 
     @Test
@@ -260,6 +260,41 @@ abstract class ApiContract {
         assertThat(unknownManaged.path("errors").get(0).path("message").asText()).contains("not shipped with Pier");
         String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_SETTINGS_WRITE), Set.of(), "test");
         assertError(call("PUT", entrypoint, reader, "{\"rules\": []}"), 403, 10000, "Authentication error");
+    }
+
+    @Test
+    void listsArePagedTheWayCloudflaresClientLibrariesPageThem() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            call("POST", "/zones/" + zoneId + "/dns_records", admin, "{\"type\":\"A\",\"name\":\"r" + i + ".example.com\",\"content\":\"192.0.2." + i + "\"}");
+        }
+        JsonNode first = call("GET", "/zones/" + zoneId + "/dns_records?per_page=5", admin, null);
+        assertThat(first.path("result").size()).isEqualTo(5);
+        assertThat(first.path("result_info").path("total_count").asInt()).isEqualTo(7);
+        assertThat(first.path("result_info").path("total_pages").asInt()).isEqualTo(2);
+        JsonNode second = call("GET", "/zones/" + zoneId + "/dns_records?per_page=5&page=2", admin, null);
+        assertThat(second.path("result").size()).isEqualTo(2);
+        assertThat(second.path("result_info").path("count").asInt()).isEqualTo(2);
+        // a page past the end is empty: the client libraries ask for pages until one is
+        assertThat(call("GET", "/zones/" + zoneId + "/dns_records?per_page=5&page=3", admin, null).path("result").size()).isZero();
+        assertThat(call("GET", "/zones?page=2", admin, null).path("result").size()).isZero();
+        assertThat(call("GET", "/zones/" + zoneId + "/dns_records", admin, null).path("result_info").path("per_page").asInt())
+                .as("Cloudflare's default").isEqualTo(100);
+        assertError(call("GET", "/zones/" + zoneId + "/dns_records?per_page=2", admin, null), 400, 1004,
+                "Invalid per_page: 2 (expected: a number from 5 to 5000000)");
+
+        // the audit log, newest first, two at a time: 7 records, the zone, the admin token
+        JsonNode audit = call("GET", "/accounts/pier/audit_logs?per_page=2&page=4", admin, null);
+        assertThat(audit.path("result_info").path("total_count").asInt()).isEqualTo(9);
+        assertThat(audit.path("result").get(1).path("resource").path("type").asText()).isEqualTo("zone");
+        assertThat(call("GET", "/accounts/pier/audit_logs?per_page=2&page=5", admin, null).path("result").get(0)
+                .path("resource").path("type").asText()).isEqualTo("api_token");
+        assertThat(call("GET", "/accounts/pier/audit_logs?per_page=2&page=6", admin, null).path("result").size()).isZero();
+        // a token scoped to another zone sees none of this zone's changes
+        String other = call("POST", "/zones", admin, "{\"name\":\"other.example\"}").path("result").path("id").asText();
+        String scoped = api.credentials().issueToken("scoped", EnumSet.allOf(Permission.class), Set.of(other), "test");
+        JsonNode theirs = call("GET", "/accounts/pier/audit_logs", scoped, null);
+        assertThat(theirs.path("result").findValuesAsText("zone_id")).containsOnly(other);
+        assertError(call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, scoped, null), 403, 10000, "Authentication error");
     }
 
     @Test

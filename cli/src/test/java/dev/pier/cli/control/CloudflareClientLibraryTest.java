@@ -1,0 +1,145 @@
+package dev.pier.cli.control;
+
+import static dev.pier.cli.control.TestControlPlane.awaitWithinASecond;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cloudflare's own client library (the {@code cloudflare} package on npm, pinned in
+ * {@code src/test/node/cloudflare-sdk}) against Pier, with nothing changed but its base URL: the
+ * paths, the envelope, paging and the errors are what the library expects, and what it changes
+ * reaches the edge within a second.
+ */
+class CloudflareClientLibraryTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path PROJECT = Path.of("target", "cloudflare-sdk");
+
+    @TempDir
+    Path dir;
+    TestControlPlane plane;
+
+    /** Installs the pinned library from the lock file (npm ci) into target/, once per build. */
+    @BeforeAll
+    static void installTheLibrary() throws Exception {
+        Files.createDirectories(PROJECT);
+        try (Stream<Path> files = Files.list(Path.of("src", "test", "node", "cloudflare-sdk"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, PROJECT.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (!Files.exists(PROJECT.resolve("node_modules/cloudflare/package.json"))) {
+            run(List.of("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"), 180);
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        plane = new TestControlPlane(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        plane.close();
+    }
+
+    /** One step of client.mjs, with the library's own environment variables. */
+    JsonNode step(String name) throws Exception {
+        ProcessBuilder node = new ProcessBuilder("node", "client.mjs", name, "127.0.0.1");
+        node.environment().put("CLOUDFLARE_BASE_URL", "http://127.0.0.1:" + plane.adminPort() + "/client/v4");
+        node.environment().put("CLOUDFLARE_API_TOKEN", plane.token);
+        return JSON.readTree(run(node, 60));
+    }
+
+    static String run(List<String> command, int seconds) throws Exception {
+        return run(new ProcessBuilder(command), seconds);
+    }
+
+    static String run(ProcessBuilder command, int seconds) throws Exception {
+        Path err = Files.createTempFile("pier-node", ".err");
+        Process p = command.directory(PROJECT.toFile()).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        boolean ended = p.waitFor(seconds, TimeUnit.SECONDS);
+        String stderr = Files.readString(err);
+        Files.delete(err);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        assertThat(ended && p.exitValue() == 0).as("%s failed:%n%s%s", command.command(), out, stderr).isTrue();
+        return out;
+    }
+
+    @Test
+    void theLibraryTurnsWebsocketsOffAndOnAndTheEdgeFollows() throws Exception {
+        long off = System.nanoTime();
+        JsonNode got = step("websocketsOff");
+        assertThat(got.path("zones")).extracting(JsonNode::asText).containsExactly("127.0.0.1");
+        assertThat(got.path("zone").asText()).isEqualTo("127.0.0.1");
+        assertThat(got.path("token").asText()).isEqualTo("active");
+        assertThat(got.path("before").path("value").asText()).isEqualTo("on");
+        assertThat(got.path("after").path("id").asText()).isEqualTo("websockets");
+        assertThat(got.path("after").path("value").asText()).isEqualTo("off");
+        assertThat(got.path("after").path("editable").asBoolean()).isTrue();
+        awaitWithinASecond(off, plane::upgradeRefused);
+
+        long on = System.nanoTime();
+        assertThat(step("websocketsOn").path("after").path("value").asText()).isEqualTo("on");
+        awaitWithinASecond(on, () -> !plane.upgradeRefused());
+    }
+
+    @Test
+    void theLibraryManagesRecordsListsAndRulesAndPagesThroughLists() throws Exception {
+        long configured = System.nanoTime();
+        JsonNode got = step("configure");
+        JsonNode dns = got.path("dns");
+        assertThat(dns.path("created").asText()).isEqualTo("192.0.2.7");
+        assertThat(dns.path("edited").asText()).isEqualTo("192.0.2.8");
+        assertThat(dns.path("names")).extracting(JsonNode::asText).containsExactlyInAnyOrder("127.0.0.1", "sdk.127.0.0.1");
+        assertThat(dns.path("deleted").asBoolean()).isTrue();
+        assertThat(got.path("list").path("operation").asText()).isEqualTo("completed");
+        assertThat(got.path("list").path("items")).extracting(JsonNode::asText).containsExactly("127.0.0.0/8");
+        assertThat(got.path("ruleset").path("phase").asText()).isEqualTo("http_request_firewall_custom");
+        assertThat(got.path("ruleset").path("rules")).extracting(JsonNode::asText).containsExactly("from the SDK");
+        assertThat(got.path("phases")).extracting(JsonNode::asText).contains("http_request_firewall_custom", "http_request_origin");
+        // the library paged through the audit log two entries at a time, to its end
+        assertThat(got.path("audit").asInt()).isEqualTo(plane.control.store().audit(Set.of(), 1, 1000).totalCount());
+
+        // the rule on the library's IP list blocks /sdk from loopback, and nothing else
+        awaitWithinASecond(configured, () -> plane.status("/sdk") == 403);
+        assertThat(plane.status("/")).isEqualTo(200);
+    }
+
+    @Test
+    void cloudflaresErrorsArriveAsTheLibrarysErrorsAndChangeNothing() throws Exception {
+        long before = plane.control.store().lastChange();
+        JsonNode got = step("errors");
+        assertError(got.path("badValue"), "BadRequestError", 400, 1007);
+        assertError(got.path("unknownSetting"), "BadRequestError", 400, 1006);
+        assertError(got.path("badRule"), "BadRequestError", 400, 20021);
+        assertThat(got.path("badRule").path("errors").get(0).path("message").asText()).contains("unknown field http.request.uri.paht");
+        assertError(got.path("wrongToken"), "PermissionDeniedError", 403, 10000);
+        assertError(got.path("noZone"), "NotFoundError", 404, 7003);
+        assertThat(plane.control.store().lastChange()).isEqualTo(before);
+    }
+
+    static void assertError(JsonNode failure, String type, int status, int code) {
+        assertThat(failure.path("type").asText()).as(failure.toString()).isEqualTo(type);
+        assertThat(failure.path("status").asInt()).isEqualTo(status);
+        assertThat(failure.path("errors").get(0).path("code").asInt()).isEqualTo(code);
+    }
+}

@@ -1,0 +1,96 @@
+// Cloudflare's own client library against Pier: only the base URL differs from talking to
+// Cloudflare (CLOUDFLARE_BASE_URL and CLOUDFLARE_API_TOKEN are the library's own variables).
+// `node client.mjs <step> [zone name]` runs one step and prints what it saw as one JSON object;
+// CloudflareClientLibraryTest checks it, and checks the edge in between steps.
+import Cloudflare from 'cloudflare';
+
+const client = new Cloudflare({ maxRetries: 0, timeout: 10_000 });
+const account_id = 'pier';
+const [step, zoneName] = process.argv.slice(2);
+
+async function all(pages) {
+  const out = [];
+  for await (const item of pages) out.push(item);
+  return out;
+}
+
+async function failure(call) {
+  try {
+    await call();
+    return { unexpected: 'success' };
+  } catch (e) {
+    return { type: e.constructor.name, status: e.status, errors: e.errors };
+  }
+}
+
+async function zoneId() {
+  const [zone] = await all(client.zones.list({ name: zoneName }));
+  return zone.id;
+}
+
+const steps = {
+  // find the zone, check the token, turn WebSockets off
+  async websocketsOff() {
+    const zones = await all(client.zones.list({ name: zoneName }));
+    const zone_id = zones[0].id;
+    return {
+      zones: zones.map(z => z.name),
+      zone: (await client.zones.get({ zone_id })).name,
+      token: (await client.user.tokens.verify()).status,
+      before: await client.zones.settings.get('websockets', { zone_id }),
+      after: await client.zones.settings.edit('websockets', { zone_id, value: 'off' }),
+    };
+  },
+
+  async websocketsOn() {
+    return { after: await client.zones.settings.edit('websockets', { zone_id: await zoneId(), value: 'on' }) };
+  },
+
+  // DNS records, a custom rule on an IP list, and the audit log they leave behind
+  async configure() {
+    const zone_id = await zoneId();
+    const created = await client.dns.records.create({ zone_id, type: 'A', name: 'sdk.' + zoneName, content: '192.0.2.7', proxied: true, ttl: 1 });
+    const edited = await client.dns.records.edit(created.id, { zone_id, type: 'A', name: 'sdk.' + zoneName, content: '192.0.2.8' });
+    const names = (await all(client.dns.records.list({ zone_id, per_page: 5 }))).map(r => r.name);
+    const deleted = await client.dns.records.delete(created.id, { zone_id });
+
+    const list = await client.rules.lists.create({ account_id, kind: 'ip', name: 'sdk_blocked', description: 'from the SDK' });
+    const operation = await client.rules.lists.items.create(list.id, { account_id, body: [{ ip: '127.0.0.0/8', comment: 'loopback' }] });
+    const status = await client.rules.lists.bulkOperations.get(operation.operation_id, { account_id });
+    const items = (await all(client.rules.lists.items.list(list.id, { account_id }))).map(i => i.ip);
+
+    const ruleset = await client.rulesets.phases.update('http_request_firewall_custom', {
+      zone_id,
+      rules: [{ expression: 'ip.src in $sdk_blocked and http.request.uri.path eq "/sdk"', action: 'block', description: 'from the SDK' }],
+    });
+    const phases = (await all(client.rulesets.list({ zone_id }))).map(r => r.phase);
+    const audit = await all(client.auditLogs.list({ account_id, per_page: 2 }));
+    return {
+      dns: { created: created.content, edited: edited.content, names, deleted: deleted.id === created.id },
+      list: { name: list.name, operation: status.status, items },
+      ruleset: { phase: ruleset.phase, version: ruleset.version, rules: ruleset.rules.map(r => r.description) },
+      phases,
+      audit: audit.length,
+    };
+  },
+
+  // Cloudflare's errors arrive as the library's own error classes
+  async errors() {
+    const zone_id = await zoneId();
+    const stranger = new Cloudflare({ apiToken: 'x'.repeat(40), maxRetries: 0 });
+    return {
+      badValue: await failure(() => client.zones.settings.edit('websockets', { zone_id, value: 'maybe' })),
+      unknownSetting: await failure(() => client.zones.settings.edit('websocket', { zone_id, value: 'on' })),
+      badRule: await failure(() => client.rulesets.phases.update('http_request_firewall_custom', {
+        zone_id, rules: [{ expression: 'http.request.uri.paht eq "/"', action: 'block' }] })),
+      wrongToken: await failure(() => stranger.zones.get({ zone_id })),
+      noZone: await failure(() => client.zones.get({ zone_id: '0'.repeat(32) })),
+    };
+  },
+};
+
+if (!steps[step]) {
+  console.error(`usage: node client.mjs <${Object.keys(steps).join('|')}> <zone name>`);
+  process.exit(2);
+}
+console.log(JSON.stringify(await steps[step]()));
