@@ -7,11 +7,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the store's change feed (the audit log's last sequence) and calls back when it moved,
- * so an edge node picks up every change within a poll interval. Polling the sequence is the
- * change feed and the resync in one: a node that missed changes, restarted, or lost the
- * database for a while sees a newer sequence and reloads everything. While the store cannot be
- * reached the node keeps serving its last configuration and says so, once.
+ * Follows the store's change feed (its version, one more per committed write) and calls back
+ * when it moved. The store wakes the follower as soon as another process commits (PostgreSQL's
+ * LISTEN/NOTIFY, {@link Store#onChange}), a write in this process pokes it, and it also polls
+ * the version every interval. The poll is the resync: a node that missed a notification,
+ * restarted, or lost the database for a while sees a newer version and reloads everything. While
+ * the store cannot be reached the node keeps serving its last configuration and says so, once.
  */
 public final class StoreFollower implements AutoCloseable {
 
@@ -21,6 +22,7 @@ public final class StoreFollower implements AutoCloseable {
     private final Duration interval;
     private final LongConsumer onChange;
     private final Thread thread;
+    private final AutoCloseable notifications;
     private volatile boolean running = true;
     private boolean poked;
     private volatile long seen;
@@ -37,6 +39,7 @@ public final class StoreFollower implements AutoCloseable {
         this.interval = interval;
         this.onChange = onChange;
         this.thread = Thread.ofPlatform().daemon().name("pier-store-follower").start(this::run);
+        this.notifications = store.onChange(this::poke);
     }
 
     private void run() {
@@ -97,5 +100,10 @@ public final class StoreFollower implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        try {
+            notifications.close();
+        } catch (Exception e) {
+            LOG.debug("store: closing the change listener", e);
+        }
     }
 }

@@ -32,7 +32,12 @@ public final class TestStores {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
         SCHEMAS.add(schema);
-        return JdbcStore.postgres(POSTGRES + "?currentSchema=" + schema, "postgres", "");
+        return JdbcStore.postgres(lastPostgresUrl(), "postgres", "");
+    }
+
+    /** The URL of the schema {@link #postgres()} made last: a second store on the same data, as another node has. */
+    public static synchronized String lastPostgresUrl() {
+        return POSTGRES + "?currentSchema=" + SCHEMAS.get(SCHEMAS.size() - 1);
     }
 
     /** Leaves the test database as it was (the stores must be closed first). */

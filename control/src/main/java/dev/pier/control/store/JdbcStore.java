@@ -41,11 +41,18 @@ public final class JdbcStore implements Store {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HikariDataSource pool;
+    /** Where and as whom to open a listening connection; null for the embedded store, which has no NOTIFY. */
+    private final String postgresUrl;
+    private final String user;
+    private final String password;
     /** The connection of the transaction {@link #inTransaction} opened on this thread, if any. */
     private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
 
-    private JdbcStore(HikariDataSource pool) {
+    private JdbcStore(HikariDataSource pool, String url, String user, String password) {
         this.pool = pool;
+        this.postgresUrl = url.startsWith("jdbc:postgresql:") ? url : null;
+        this.user = user;
+        this.password = password;
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
     }
 
@@ -79,7 +86,7 @@ public final class JdbcStore implements Store {
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot open " + redacted(url) + " (" + rootMessage(e) + ")", e);
         }
         try {
-            return new JdbcStore(pool);
+            return new JdbcStore(pool, url, user, password);
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot migrate " + redacted(url) + " (" + rootMessage(e) + ")", e);
@@ -565,6 +572,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public AutoCloseable onChange(Runnable listener) {
+        return postgresUrl == null ? Store.super.onChange(listener) : new PostgresChangeListener(postgresUrl, user, password, listener);
+    }
+
+    @Override
     public <T> T inTransaction(Function<Store, T> work) {
         if (transaction.get() != null) {
             return work.apply(this);
@@ -608,6 +620,10 @@ public final class JdbcStore implements Store {
                 T result = work.run(c);
                 // last, so the row lock is held only while committing: writers commit in version order
                 update(c, "UPDATE change_version SET version = version + 1 WHERE id = 1");
+                if (postgresUrl != null) {
+                    // delivered when the transaction commits, and not at all if it rolls back
+                    all(c, "SELECT pg_notify('" + PostgresChangeListener.CHANNEL + "', current_schema())", rs -> null);
+                }
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {

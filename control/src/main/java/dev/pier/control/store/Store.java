@@ -134,6 +134,17 @@ public interface Store extends AutoCloseable {
     Page<AuditEntry> audit(Set<String> zoneIds, int page, int perPage);
 
     /**
+     * Calls {@code listener} soon after any process commits a change to this store, where the
+     * store can tell (PostgreSQL's LISTEN/NOTIFY); the embedded store cannot, and never calls. It is
+     * a hint to read {@link #lastChange()} now, and may come more than once or spuriously: the
+     * version stays the truth. Closing the handle stops it.
+     */
+    default AutoCloseable onChange(Runnable listener) {
+        return () -> {
+        };
+    }
+
+    /**
      * The store's version: one more after every write, in commit order (0 for an empty store).
      * Having seen version N means having seen every change committed up to N.
      */

@@ -1,0 +1,54 @@
+package dev.pier.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.control.store.JdbcStore;
+import dev.pier.control.store.Store;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The change feed across processes on PostgreSQL: a write committed through one store (another
+ * edge node, or the control plane) wakes a follower of another store at once through
+ * LISTEN/NOTIFY, without waiting for its poll; a rolled-back write wakes nobody.
+ */
+class PostgresChangeFeedTest {
+
+    @AfterAll
+    static void dropSchemas() throws Exception {
+        TestStores.dropSchemas();
+    }
+
+    @Test
+    void aCommitWakesAFollowerOfAnotherStoreWithoutItsPoll() throws Exception {
+        try (Store writer = TestStores.postgres(); Store reader = JdbcStore.postgres(TestStores.lastPostgresUrl(), "postgres", "")) {
+            String zone = writer.createZone("example.com", "test").id();
+            BlockingQueue<Long> applied = new LinkedBlockingQueue<>();
+            // a poll once an hour: only a notification can bring the change within the test's time
+            try (StoreFollower follower = new StoreFollower(reader, reader.lastChange(), Duration.ofHours(1), applied::add)) {
+                Thread.sleep(300); // the listener connects and catches up (a no-op: nothing changed yet)
+                long committed = System.nanoTime();
+                writer.putSettings(zone, Map.of("websockets", "\"off\""), "test");
+                assertThat(applied.poll(5, TimeUnit.SECONDS)).isEqualTo(writer.lastChange());
+                assertThat(Duration.ofNanos(System.nanoTime() - committed)).isLessThan(Duration.ofSeconds(1));
+
+                // a transaction that rolls back notifies nobody
+                try {
+                    writer.inTransaction(tx -> {
+                        tx.putSettings(zone, Map.of("websockets", "\"on\""), "test");
+                        throw new IllegalStateException("changed my mind");
+                    });
+                } catch (IllegalStateException expected) {
+                    // rolled back
+                }
+                assertThat(applied.poll(1, TimeUnit.SECONDS)).isNull();
+                assertThat(reader.settings(zone).get("websockets").jsonValue()).isEqualTo("\"off\"");
+            }
+        }
+    }
+}
