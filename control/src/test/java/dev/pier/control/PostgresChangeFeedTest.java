@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -15,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The change feed across processes on PostgreSQL: a write committed through one store (another
  * edge node, or the control plane) wakes a follower of another store at once through
- * LISTEN/NOTIFY, without waiting for its poll; a rolled-back write wakes nobody.
+ * LISTEN/NOTIFY, without waiting for its poll; a rolled-back write wakes nobody; a listening
+ * connection that dies is made again, and what was missed meanwhile is caught up.
  */
 class PostgresChangeFeedTest {
 
@@ -48,6 +52,18 @@ class PostgresChangeFeedTest {
                 }
                 assertThat(applied.poll(1, TimeUnit.SECONDS)).isNull();
                 assertThat(reader.settings(zone).get("websockets").jsonValue()).isEqualTo("\"off\"");
+
+                // the listening connection dies (a database restart, a proxy in between): the
+                // listener connects again, catches up on what it missed, and hears the next change
+                try (Connection admin = DriverManager.getConnection(TestStores.POSTGRES, "postgres", "")) {
+                    ResultSet killed = admin.createStatement().executeQuery(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pier-store-listener'");
+                    assertThat(killed.next()).as("the listener's connection").isTrue();
+                }
+                writer.putSettings(zone, Map.of("websockets", "\"on\""), "missed");
+                assertThat(applied.poll(5, TimeUnit.SECONDS)).as("caught up after reconnecting").isEqualTo(writer.lastChange());
+                writer.putSettings(zone, Map.of("websockets", "\"off\""), "after");
+                assertThat(applied.poll(5, TimeUnit.SECONDS)).as("notified again").isEqualTo(writer.lastChange());
             }
         }
     }

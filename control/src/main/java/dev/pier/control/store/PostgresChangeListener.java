@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class PostgresChangeListener implements AutoCloseable {
 
     static final String CHANNEL = "pier_changes";
+    /** How the listening connection names itself in pg_stat_activity. */
+    static final String APPLICATION_NAME = "pier-store-listener";
     private static final Logger LOG = LoggerFactory.getLogger(PostgresChangeListener.class);
 
     private final String url;
@@ -38,6 +40,7 @@ final class PostgresChangeListener implements AutoCloseable {
         if (password != null) {
             credentials.setProperty("password", password);
         }
+        credentials.setProperty("ApplicationName", APPLICATION_NAME);
         this.listener = listener;
         this.thread = Thread.ofPlatform().daemon().name("pier-store-listener").start(this::run);
     }
