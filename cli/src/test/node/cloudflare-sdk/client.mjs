@@ -74,6 +74,33 @@ const steps = {
     };
   },
 
+  // a zone from creation to deletion, with a ruleset made and edited rule by rule
+  async zoneLifecycle() {
+    const zone = await client.zones.create({ account: { id: account_id }, name: 'sdk.example', type: 'full' });
+    const zone_id = zone.id;
+    const tls = await client.zones.settings.edit('min_tls_version', { zone_id, value: '1.3' });
+    const record = await client.dns.records.create({ zone_id, type: 'CNAME', name: 'www.sdk.example', content: 'origin.example.net', proxied: true });
+    const replaced = await client.dns.records.update(record.id, { zone_id, type: 'CNAME', name: 'www.sdk.example', content: 'o2.example.net', proxied: false });
+    const limit = { characteristics: ['cf.colo.id', 'ip.src'], period: 10, requests_per_period: 5 };
+    const ruleset = await client.rulesets.create({ zone_id, kind: 'zone', name: 'limits', phase: 'http_ratelimit',
+      rules: [{ expression: 'true', action: 'block', ratelimit: { ...limit, period: 60, requests_per_period: 100 } }] });
+    const added = await client.rulesets.rules.create(ruleset.id, { zone_id, expression: 'http.request.uri.path eq "/x"', action: 'block', ratelimit: limit });
+    const ruleId = added.rules[1].id;
+    const edited = await client.rulesets.rules.edit(ruleId, { ruleset_id: ruleset.id, zone_id, expression: 'http.request.uri.path eq "/y"', action: 'block', ratelimit: limit });
+    const removed = await client.rulesets.rules.delete(ruleId, { ruleset_id: ruleset.id, zone_id });
+    const read = await client.rulesets.get(ruleset.id, { zone_id });
+    await client.rulesets.delete(ruleset.id, { zone_id });
+    const deleted = await client.zones.delete({ zone_id });
+    const left = await all(client.zones.list({ name: 'sdk.example' }));
+    return {
+      zone: zone.name, tls: tls.value,
+      record: { content: replaced.content, proxied: replaced.proxied },
+      versions: [ruleset.version, added.version, edited.version, removed.version],
+      edited: edited.rules[1].expression, rulesAfter: read.rules.length,
+      deleted: deleted.id === zone_id, left: left.length,
+    };
+  },
+
   // Cloudflare's errors arrive as the library's own error classes
   async errors() {
     const zone_id = await zoneId();

@@ -125,6 +125,21 @@ class CloudflareClientLibraryTest {
     }
 
     @Test
+    void theLibraryTakesAZoneFromCreationToDeletion() throws Exception {
+        JsonNode got = step("zoneLifecycle");
+        assertThat(got.path("zone").asText()).isEqualTo("sdk.example");
+        assertThat(got.path("tls").asText()).isEqualTo("1.3");
+        assertThat(got.path("record").path("content").asText()).isEqualTo("o2.example.net");
+        assertThat(got.path("record").path("proxied").asBoolean()).isFalse();
+        assertThat(got.path("versions")).extracting(JsonNode::asText).containsExactly("1", "2", "3", "4");
+        assertThat(got.path("edited").asText()).isEqualTo("http.request.uri.path eq \"/y\"");
+        assertThat(got.path("rulesAfter").asInt()).isEqualTo(1);
+        assertThat(got.path("deleted").asBoolean()).isTrue();
+        assertThat(got.path("left").asInt()).isZero();
+        assertThat(plane.control.store().zones("sdk.example", 1, 1).totalCount()).isZero();
+    }
+
+    @Test
     void cloudflaresErrorsArriveAsTheLibrarysErrorsAndChangeNothing() throws Exception {
         long before = plane.control.store().lastChange();
         JsonNode got = step("errors");
