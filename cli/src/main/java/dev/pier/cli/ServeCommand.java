@@ -52,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
         if (store == null) {
             return runUntilStopped(initial, config, pidFile, null);
         }
+        if (!initial.zones().isEmpty()) {
+            logger.warn("{}: its zones are not served with --store, the store's are; `pier import --config {} --store ...` copies them in",
+                    config, config);
+        }
         try (ControlPlane control = ControlPlane.open(store)) {
             return runUntilStopped(initial, config, pidFile, control);
         }

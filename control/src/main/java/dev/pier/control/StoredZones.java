@@ -130,6 +130,13 @@ public final class StoredZones {
                 throw new ConfigException(file + ": " + e.getMessage(), e);
             }
         }
+        for (Zone zone : checked.zones()) {
+            if (!zone.certificates().isEmpty() || zone.originCa() != null) {
+                // refused rather than dropped: the store does not keep certificates yet
+                throw new ConfigException(file + ": zones[" + zone.name() + "]: certificates and origin_ca are not kept in the store"
+                        + " (expected: the node's tls.default_certificate, whose subjectAltNames may cover every zone)");
+            }
+        }
         JsonNode zones = root.path("zones");
         // one transaction: an edge following the store sees the whole import or none of it
         return store.inTransaction(tx -> {

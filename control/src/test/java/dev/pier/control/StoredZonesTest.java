@@ -62,6 +62,18 @@ class StoredZonesTest {
     }
 
     @Test
+    void zoneCertificatesAreRefusedRatherThanDropped(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("example.pem"), "not read: the file is refused first");
+        Path file = Files.writeString(dir.resolve("pier.yaml"), FILE.replace("    dns_records:\n",
+                "    certificates: [ { certificate: example.pem, key: example.pem } ]\n    dns_records:\n"));
+        try (Store store = TestStores.embedded()) {
+            assertThatThrownBy(() -> StoredZones.importYaml(file, store, "test")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("zones[example.com]: certificates and origin_ca are not kept in the store");
+            assertThat(store.lastChange()).isZero();
+        }
+    }
+
+    @Test
     void aFileThatDoesNotLoadWritesNothing(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), FILE.replace("period: 10", "period: 11"));
         try (Store store = TestStores.embedded()) {
