@@ -62,9 +62,24 @@ public final class StoredZones {
         }
     }
 
-    /** The edge's configuration: the file's listeners, timeouts and TLS with the store's zones. */
+    /**
+     * The edge's configuration: the file's listeners, timeouts and TLS with the store's zones,
+     * as they were at one version of the store. The zones are read in many queries; when a write
+     * commits in between, they are read again, so an edge never applies half of a change (half
+     * an import, say).
+     *
+     * @throws ConfigException when the store kept changing through every attempt (the follower
+     *                         tries again at its next poll)
+     */
     public static PierConfig config(PierConfig base, Store store) {
-        return base.withZones(load(store), store.listsWithItems());
+        for (int attempt = 0; attempt < 10; attempt++) {
+            long version = store.lastChange();
+            PierConfig config = base.withZones(load(store), store.listsWithItems());
+            if (store.lastChange() == version) {
+                return config;
+            }
+        }
+        throw new ConfigException("store: it changed during each of 10 reads; no consistent view of it yet");
     }
 
     private static Zone zone(Store store, StoredZone z) {

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.config.ConfigException;
 import dev.pier.config.ConfigLoader;
+import dev.pier.config.PierConfig;
 import dev.pier.config.Zone;
 import dev.pier.control.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +61,43 @@ class StoredZonesTest {
             assertThat(store.lastChange()).as("an import is one change for the edges").isEqualTo(before + 1);
             assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
             assertThat(store.ruleset(zoneId, "http_request_origin")).isEmpty();
+        }
+    }
+
+    @Test
+    void theEdgesConfigurationIsReadAtOneVersionOfTheStore(@TempDir Path dir) throws Exception {
+        PierConfig base = ConfigLoader.parse("listeners: [ { address: 127.0.0.1:8080 } ]", dir);
+        try (Store store = TestStores.embedded()) {
+            String a = store.createZone("a.example", "test").id();
+            String b = store.createZone("b.example", "test").id();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            // one writer keeps flipping both zones in one transaction: they are always alike in the store
+            Thread writer = Thread.ofPlatform().start(() -> {
+                for (int i = 0; writing.get(); i++) {
+                    String value = i % 2 == 0 ? "\"off\"" : "\"on\"";
+                    store.inTransaction(tx -> {
+                        tx.putSettings(a, Map.of("websockets", value), "flipper");
+                        return tx.putSettings(b, Map.of("websockets", value), "flipper");
+                    });
+                }
+            });
+            try {
+                int consistent = 0;
+                for (int i = 0; i < 200; i++) {
+                    List<Zone> zones;
+                    try {
+                        zones = StoredZones.config(base, store).zones();
+                    } catch (ConfigException busy) {
+                        continue; // the store changed through every attempt: no configuration rather than a torn one
+                    }
+                    assertThat(zones.get(0).settings().websockets()).as("read %d", i).isEqualTo(zones.get(1).settings().websockets());
+                    consistent++;
+                }
+                assertThat(consistent).isPositive();
+            } finally {
+                writing.set(false);
+                writer.join();
+            }
         }
     }
 

@@ -142,8 +142,9 @@ public final class ControlApi {
         }
         if (path.equals("/accounts/" + ACCOUNT + "/audit_logs") && m.equals("GET")) {
             require(token, Permission.ZONE_READ);
-            if (r.param("zone_id") != null) {
-                zone(r.param("zone_id"), token); // in the token's scope, and there
+            String zoneId = r.param("zone_id");
+            if (zoneId != null) {
+                inScope(zoneId, token); // not necessarily there: a deleted zone's history stays readable
             }
             return audit.list(r, token);
         }
@@ -370,10 +371,14 @@ public final class ControlApi {
 
     StoredZone zone(String id, StoredToken token) {
         // scope first: a scoped token learns nothing about zones outside it, not even whether they exist
-        if (!token.zoneIds().isEmpty() && !token.zoneIds().contains(id)) {
+        inScope(id, token);
+        return store.zone(id).orElseThrow(() -> ApiException.notFound("/zones/" + id));
+    }
+
+    private static void inScope(String zoneId, StoredToken token) {
+        if (!token.zoneIds().isEmpty() && !token.zoneIds().contains(zoneId)) {
             throw new ApiException(403, new ApiError(10000, "Authentication error"));
         }
-        return store.zone(id).orElseThrow(() -> ApiException.notFound("/zones/" + id));
     }
 
     private static ObjectNode zoneJson(StoredZone z) {

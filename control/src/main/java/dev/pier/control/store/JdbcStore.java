@@ -45,8 +45,18 @@ public final class JdbcStore implements Store {
     private final String postgresUrl;
     private final String user;
     private final String password;
-    /** The connection of the transaction {@link #inTransaction} opened on this thread, if any. */
-    private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
+    /** The transaction {@link #inTransaction} opened on this thread, if any. */
+    private final ThreadLocal<Transaction> transaction = new ThreadLocal<>();
+
+    /** An open {@link #inTransaction}: its connection, and the first write that failed in it. */
+    private static final class Transaction {
+        final Connection connection;
+        RuntimeException failed;
+
+        Transaction(Connection connection) {
+            this.connection = connection;
+        }
+    }
 
     private JdbcStore(HikariDataSource pool, String url, String user, String password) {
         this.pool = pool;
@@ -582,20 +592,28 @@ public final class JdbcStore implements Store {
             return work.apply(this);
         }
         return write(c -> {
-            transaction.set(c);
+            Transaction tx = new Transaction(c);
+            transaction.set(tx);
+            T result;
             try {
-                return work.apply(this);
+                result = work.apply(this);
             } finally {
                 transaction.remove();
             }
+            if (tx.failed != null) {
+                // the work caught a failed write and went on: it must not commit half (and on
+                // PostgreSQL the transaction is aborted anyway)
+                throw tx.failed;
+            }
+            return result;
         });
     }
 
     private <T> T read(Work<T> work) {
-        Connection open = transaction.get();
+        Transaction open = transaction.get();
         try {
             if (open != null) {
-                return work.run(open);
+                return work.run(open.connection);
             }
             try (Connection c = pool.getConnection()) {
                 return work.run(c);
@@ -610,9 +628,16 @@ public final class JdbcStore implements Store {
      * {@link #inTransaction} it is part of that one, which commits and counts the change.
      */
     private <T> T write(Work<T> work) {
-        Connection open = transaction.get();
+        Transaction open = transaction.get();
         if (open != null) {
-            return read(work);
+            try {
+                return read(work);
+            } catch (RuntimeException e) {
+                if (open.failed == null) {
+                    open.failed = e;
+                }
+                throw e;
+            }
         }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);

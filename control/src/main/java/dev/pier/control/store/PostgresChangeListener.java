@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 final class PostgresChangeListener implements AutoCloseable {
 
     static final String CHANNEL = "pier_changes";
-    /** How the listening connection names itself in pg_stat_activity. */
-    static final String APPLICATION_NAME = "pier-store-listener";
+    /** How the listening connection names itself in pg_stat_activity: which process of which host listens. */
+    static final String APPLICATION_NAME = "pier-store-listener " + ProcessHandle.current().pid();
+    /** How often a quiet listening connection is checked: a connection that died silently sends no error. */
+    private static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Logger LOG = LoggerFactory.getLogger(PostgresChangeListener.class);
 
     private final String url;
@@ -41,6 +44,7 @@ final class PostgresChangeListener implements AutoCloseable {
             credentials.setProperty("password", password);
         }
         credentials.setProperty("ApplicationName", APPLICATION_NAME);
+        credentials.setProperty("tcpKeepAlive", "true");
         this.listener = listener;
         this.thread = Thread.ofPlatform().daemon().name("pier-store-listener").start(this::run);
     }
@@ -64,10 +68,17 @@ final class PostgresChangeListener implements AutoCloseable {
                 }
                 listener.run(); // whatever was committed while this was not listening
                 PGConnection pg = c.unwrap(PGConnection.class);
+                long checked = System.nanoTime();
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(1_000);
                     if (notifications != null && mine(notifications, schema)) {
                         listener.run();
+                    }
+                    if (System.nanoTime() - checked > CHECK_NANOS) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SELECT 1"); // fails on a dead connection, which is then made again
+                        }
+                        checked = System.nanoTime();
                     }
                 }
             } catch (SQLException | RuntimeException e) {

@@ -121,7 +121,7 @@ public interface Store extends AutoCloseable {
      * Runs {@code work} against this store as one transaction: every write it makes commits
      * together, as one change of {@link #lastChange()}, or none does when it throws. Reads in it see
      * its own writes. A call inside {@code work} joins the transaction already open. A write that
-     * fails inside fails the whole transaction: {@code work} must let its exception through.
+     * fails inside fails the whole transaction, even if {@code work} catches its exception.
      */
     <T> T inTransaction(Function<Store, T> work);
 

@@ -295,6 +295,11 @@ abstract class ApiContract {
         JsonNode theirs = call("GET", "/accounts/pier/audit_logs", scoped, null);
         assertThat(theirs.path("result").findValuesAsText("zone_id")).containsOnly(other);
         assertError(call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, scoped, null), 403, 10000, "Authentication error");
+        // a deleted zone's history stays readable by its id
+        call("DELETE", "/zones/" + zoneId, admin, null);
+        JsonNode history = call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null);
+        assertThat(history.path("result").get(0).path("action").path("type").asText()).isEqualTo("delete");
+        assertThat(history.path("result_info").path("total_count").asInt()).isEqualTo(9);
     }
 
     @Test

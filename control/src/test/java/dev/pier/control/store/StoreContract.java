@@ -104,6 +104,19 @@ abstract class StoreContract {
         assertThat(store.settings(id).get("websockets").jsonValue()).isEqualTo("\"off\"");
         assertThat(store.zones(null, 1, 20).items()).extracting(StoredZone::name).containsExactly("a.example");
         assertThat(store.audit(Set.of(), 1, 10).items()).hasSize(3);
+
+        // work that catches a failed write and goes on still commits nothing
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.putSettings(id, Map.of("websockets", "\"on\""), "bob");
+            try {
+                tx.createZone("a.example", "bob");
+            } catch (StoreException ignored) {
+                // carry on regardless
+            }
+            return null;
+        })).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CONFLICT));
+        assertThat(store.lastChange()).isEqualTo(before + 1);
+        assertThat(store.settings(id).get("websockets").jsonValue()).isEqualTo("\"off\"");
     }
 
     @Test
