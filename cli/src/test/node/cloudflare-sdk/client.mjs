@@ -101,6 +101,20 @@ const steps = {
     };
   },
 
+  // an edge certificate (PEM_CERTIFICATE and PEM_KEY come from the test), uploaded, read and deleted
+  async certificates() {
+    const zone_id = await zoneId();
+    const created = await client.customCertificates.create({ zone_id, certificate: process.env.PEM_CERTIFICATE,
+      private_key: process.env.PEM_KEY, bundle_method: 'ubiquitous' });
+    const listed = await all(client.customCertificates.list({ zone_id }));
+    const read = await client.customCertificates.get(created.id, { zone_id });
+    const mismatched = await failure(() => client.customCertificates.create({ zone_id, certificate: process.env.PEM_CERTIFICATE,
+      private_key: process.env.PEM_OTHER_KEY }));
+    const deleted = await client.customCertificates.delete(created.id, { zone_id });
+    return { hosts: created.hosts, status: read.status, expires: read.expires_on, listed: listed.map(c => c.id),
+      deleted: deleted.id === created.id, mismatched, text: JSON.stringify([created, listed, read]) };
+  },
+
   // Cloudflare's errors arrive as the library's own error classes
   async errors() {
     const zone_id = await zoneId();

@@ -6,7 +6,7 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.Permission;
-import dev.pier.edge.tls.Certificates;
+import dev.pier.config.Certificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;

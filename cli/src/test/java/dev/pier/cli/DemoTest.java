@@ -45,7 +45,7 @@ class DemoTest {
                     assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("close:4321 see you"); // echoed as sent
                 }
                 // wss:// on the TLS listener, with the self-signed certificate the demo made
-                javax.net.ssl.SSLContext trusting = trusting(dev.pier.edge.tls.Certificates.read(dir.resolve("localhost.pem")).get(0));
+                javax.net.ssl.SSLContext trusting = trusting(dev.pier.config.Certificates.read(dir.resolve("localhost.pem")).get(0));
                 int tlsPort = edge.listenerAddress(1).getPort();
                 for (String host : new String[] {"localhost", "127.0.0.1"}) {
                     BlockingQueue<String> events = new LinkedBlockingQueue<>();

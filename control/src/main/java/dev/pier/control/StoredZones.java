@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pier.config.CertificateFiles;
+import dev.pier.config.Certificates;
 import dev.pier.config.ConfigException;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.ConfigNode;
@@ -48,13 +50,22 @@ public final class StoredZones {
     private StoredZones() {
     }
 
-    /** Every zone in the store, as the edge runs it. A stored value the edge cannot use is a ConfigException naming it. */
+    /**
+     * Every zone in the store, as the edge runs it but for certificates, which only
+     * {@link #load(Store, CertificateFolder)} gives. A stored value the edge cannot use is a
+     * ConfigException naming it.
+     */
     public static List<Zone> load(Store store) {
+        return load(store, null);
+    }
+
+    /** Every zone in the store, as the edge runs it, its certificates written in {@code certificates}. */
+    public static List<Zone> load(Store store, CertificateFolder certificates) {
         List<Zone> zones = new ArrayList<>();
         for (int page = 1; ; page++) {
             List<StoredZone> batch = store.zones(null, page, 500).items();
             for (StoredZone z : batch) {
-                zones.add(zone(store, z));
+                zones.add(zone(store, z, certificates));
             }
             if (batch.size() < 500) {
                 return zones;
@@ -71,10 +82,10 @@ public final class StoredZones {
      * @throws ConfigException when the store kept changing through every attempt (the follower
      *                         tries again at its next poll)
      */
-    public static PierConfig config(PierConfig base, Store store) {
+    public static PierConfig config(PierConfig base, Store store, CertificateFolder certificates) {
         for (int attempt = 0; attempt < 10; attempt++) {
             long version = store.lastChange();
-            PierConfig config = base.withZones(load(store), store.listsWithItems());
+            PierConfig config = base.withZones(load(store, certificates), store.listsWithItems());
             if (store.lastChange() == version) {
                 return config;
             }
@@ -82,7 +93,7 @@ public final class StoredZones {
         throw new ConfigException("store: it changed during each of 10 reads; no consistent view of it yet");
     }
 
-    private static Zone zone(Store store, StoredZone z) {
+    private static Zone zone(Store store, StoredZone z, CertificateFolder certificates) {
         Map<String, JsonNode> s = new LinkedHashMap<>();
         for (StoredSetting setting : store.settings(z.id()).values()) {
             s.put(setting.id(), parse(setting.jsonValue()));
@@ -112,7 +123,11 @@ public final class StoredZones {
         }
         List<Ruleset> parsed = new ArrayList<>(RulesetReader.rulesets(rulesets));
         parsed.sort(java.util.Comparator.comparing(Ruleset::phase)); // Cloudflare's phase order
-        return new Zone(z.name(), settings, records, List.of(), null, parsed);
+        List<CertificateFiles> files = new ArrayList<>();
+        if (certificates != null) {
+            store.certificates(z.id()).forEach(c -> files.add(certificates.files(c)));
+        }
+        return new Zone(z.name(), settings, records, files, null, parsed);
     }
 
     /**
@@ -145,12 +160,24 @@ public final class StoredZones {
                 throw new ConfigException(file + ": " + e.getMessage(), e);
             }
         }
+        Map<String, List<String[]>> certificates = new LinkedHashMap<>(); // zone → [certificate, key] PEM
         for (Zone zone : checked.zones()) {
-            if (!zone.certificates().isEmpty() || zone.originCa() != null) {
-                // refused rather than dropped: the store does not keep certificates yet
-                throw new ConfigException(file + ": zones[" + zone.name() + "]: certificates and origin_ca are not kept in the store"
-                        + " (expected: the node's tls.default_certificate, whose subjectAltNames may cover every zone)");
+            if (zone.originCa() != null) {
+                // refused rather than dropped: the store does not keep origin CAs yet
+                throw new ConfigException(file + ": zones[" + zone.name() + "].origin_ca is not kept in the store"
+                        + " (expected: ssl: full, or the edge run from its file)");
             }
+            List<String[]> pems = new ArrayList<>();
+            for (CertificateFiles c : zone.certificates()) {
+                String[] pem = {readPem(file, c.certificate()), readPem(file, c.key())};
+                try {
+                    Certificates.check(pem[0], pem[1]);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file + ": zones[" + zone.name() + "].certificates " + c.certificate() + ": " + e.getMessage(), e);
+                }
+                pems.add(pem);
+            }
+            certificates.put(zone.name(), pems);
         }
         JsonNode zones = root.path("zones");
         // one transaction: an edge following the store sees the whole import or none of it
@@ -164,15 +191,19 @@ public final class StoredZones {
             });
             List<String> names = new ArrayList<>();
             for (int i = 0; i < checked.zones().size(); i++) {
-                importZone(tx, checked.zones().get(i), zones.get(i), actor);
+                importZone(tx, checked.zones().get(i), zones.get(i), certificates.get(checked.zones().get(i).name()), actor);
                 names.add(checked.zones().get(i).name());
             }
             return names;
         });
     }
 
-    /** Makes a stored zone exactly the file's: its settings, records and phase rulesets. */
-    private static void importZone(Store tx, Zone zone, JsonNode raw, String actor) {
+    /**
+     * Makes a stored zone exactly the file's: its settings, records and phase rulesets. Its
+     * certificates are added when not stored yet; certificates are removed through the API only,
+     * since an export (which never holds private keys) has none to import back.
+     */
+    private static void importZone(Store tx, Zone zone, JsonNode raw, List<String[]> certificates, String actor) {
         String id = tx.zones(zone.name(), 1, 1).items().stream().findFirst().map(StoredZone::id)
                 .orElseGet(() -> tx.createZone(zone.name(), actor).id());
         tx.putSettings(id, settings(zone.settings()), actor);
@@ -193,6 +224,21 @@ public final class StoredZones {
             if (!phases.contains(old.phase())) {
                 tx.deleteRuleset(id, old.phase(), actor); // declarative: the file has no ruleset for it
             }
+        }
+        Set<String> stored = new HashSet<>();
+        tx.certificates(id).forEach(c -> stored.add(c.certificatePem()));
+        for (String[] pem : certificates) {
+            if (stored.add(pem[0])) {
+                tx.createCertificate(id, pem[0], pem[1], actor);
+            }
+        }
+    }
+
+    private static String readPem(Path file, Path pem) {
+        try {
+            return Files.readString(pem, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + pem + " cannot be read (" + e.getMessage() + ")", e);
         }
     }
 
@@ -235,6 +281,7 @@ public final class StoredZones {
         }
         try {
             return "# Written by `pier export`: the store's zones. `pier import --config FILE` reads it back.\n"
+                    + "# Zone certificates stay in the store: a private key is never exported.\n"
                     + YAML.writeValueAsString(root);
         } catch (IOException e) {
             throw new IllegalStateException("export: YAML cannot be written", e);

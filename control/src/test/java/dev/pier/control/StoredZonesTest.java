@@ -3,6 +3,8 @@ package dev.pier.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.config.CertificateFiles;
+import dev.pier.config.Certificates;
 import dev.pier.config.ConfigException;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
@@ -10,6 +12,7 @@ import dev.pier.config.Zone;
 import dev.pier.control.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,7 +89,7 @@ class StoredZonesTest {
                 for (int i = 0; i < 200; i++) {
                     List<Zone> zones;
                     try {
-                        zones = StoredZones.config(base, store).zones();
+                        zones = StoredZones.config(base, store, null).zones();
                     } catch (ConfigException busy) {
                         continue; // the store changed through every attempt: no configuration rather than a torn one
                     }
@@ -102,13 +105,49 @@ class StoredZonesTest {
     }
 
     @Test
-    void zoneCertificatesAreRefusedRatherThanDropped(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("example.pem"), "not read: the file is refused first");
+    void zoneCertificatesAreImportedOnceAndGivenToTheEdgeAsPrivateFiles(@TempDir Path dir) throws Exception {
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com", "*.example.com");
+        pem.write(dir.resolve("example.pem"), dir.resolve("example.key"));
         Path file = Files.writeString(dir.resolve("pier.yaml"), FILE.replace("    dns_records:\n",
-                "    certificates: [ { certificate: example.pem, key: example.pem } ]\n    dns_records:\n"));
+                "    certificates: [ { certificate: example.pem, key: example.key } ]\n    dns_records:\n"));
+        try (Store store = TestStores.embedded(); CertificateFolder folder = CertificateFolder.create()) {
+            StoredZones.importYaml(file, store, "test");
+            StoredZones.importYaml(file, store, "test"); // the same certificate is kept once
+            String zoneId = store.zones("example.com", 1, 1).items().get(0).id();
+            assertThat(store.certificates(zoneId)).hasSize(1);
+
+            CertificateFiles files = StoredZones.load(store, folder).get(0).certificates().get(0);
+            assertThat(Files.readString(files.certificate())).isEqualTo(pem.certificatePem());
+            assertThat(Files.readString(files.key())).isEqualTo(pem.keyPem());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.key()))).isEqualTo("rw-------");
+            assertThat(StoredZones.load(store, folder).get(0).certificates()).as("unchanged: the same files").containsExactly(files);
+
+            // an export never holds a private key, and importing it back keeps the stored certificate
+            String exported = StoredZones.exportYaml(store);
+            assertThat(exported).doesNotContain("PRIVATE KEY");
+            StoredZones.importYaml(Files.writeString(dir.resolve("exported.yaml"), exported), store, "test");
+            assertThat(store.certificates(zoneId)).hasSize(1);
+
+            folder.close();
+            assertThat(folder.dir()).doesNotExist();
+        }
+    }
+
+    @Test
+    void aCertificateThatDoesNotMatchItsKeyOrAnOriginCaIsRefusedAndNothingWritten(@TempDir Path dir) throws Exception {
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com");
+        pem.write(dir.resolve("example.pem"), dir.resolve("example.key"));
+        Certificates.selfSigned("example.com").write(dir.resolve("other.pem"), dir.resolve("other.key"));
+        Path mismatched = Files.writeString(dir.resolve("pier.yaml"), FILE.replace("    dns_records:\n",
+                "    certificates: [ { certificate: example.pem, key: other.key } ]\n    dns_records:\n"));
+        Path originCa = Files.writeString(dir.resolve("ca.yaml"), FILE.replace("    dns_records:\n",
+                "    origin_ca: example.pem\n    dns_records:\n"));
         try (Store store = TestStores.embedded()) {
-            assertThatThrownBy(() -> StoredZones.importYaml(file, store, "test")).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("zones[example.com]: certificates and origin_ca are not kept in the store");
+            assertThatThrownBy(() -> StoredZones.importYaml(mismatched, store, "test")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("zones[example.com].certificates").hasMessageContaining("example.pem")
+                    .hasMessageEndingWith("private_key: the private key does not match the certificate");
+            assertThatThrownBy(() -> StoredZones.importYaml(originCa, store, "test")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("zones[example.com].origin_ca is not kept in the store");
             assertThat(store.lastChange()).isZero();
         }
     }

@@ -1,6 +1,7 @@
 package dev.pier.cli.control;
 
 import dev.pier.config.PierConfig;
+import dev.pier.control.CertificateFolder;
 import dev.pier.control.StoreFollower;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.ControlApi;
@@ -23,6 +24,8 @@ public final class ControlPlane implements AutoCloseable {
 
     private final Store store;
     private final ControlApi api;
+    /** The edge's copies of the store's certificates, as the files its TLS reads. */
+    private final CertificateFolder certificates = CertificateFolder.create();
     private StoreFollower follower;
     private volatile PierConfig base;
 
@@ -61,7 +64,7 @@ public final class ControlPlane implements AutoCloseable {
     /** The edge's configuration: the file's node settings with the store's zones. */
     public PierConfig config(PierConfig fileConfig) {
         this.base = fileConfig;
-        return StoredZones.config(fileConfig, store);
+        return StoredZones.config(fileConfig, store, certificates);
     }
 
     /**
@@ -75,7 +78,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Applies every later change in the store (or in the file's node settings) to the edge. */
     public void follow(Edge edge, long fromChange) {
-        follower = new StoreFollower(store, fromChange, FOLLOW, change -> edge.reload(StoredZones.config(base, store)));
+        follower = new StoreFollower(store, fromChange, FOLLOW, change -> edge.reload(StoredZones.config(base, store, certificates)));
         api.afterWrite(follower::poke); // in this process a change applies at once; other nodes read the feed
     }
 
@@ -85,5 +88,6 @@ public final class ControlPlane implements AutoCloseable {
             follower.close();
         }
         store.close();
+        certificates.close();
     }
 }

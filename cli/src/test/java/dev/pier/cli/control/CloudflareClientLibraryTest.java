@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.config.Certificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,11 +58,14 @@ class CloudflareClientLibraryTest {
         plane.close();
     }
 
-    /** One step of client.mjs, with the library's own environment variables. */
-    JsonNode step(String name) throws Exception {
+    /** One step of client.mjs, with the library's own environment variables (and the step's own). */
+    JsonNode step(String name, String... environment) throws Exception {
         ProcessBuilder node = new ProcessBuilder("node", "client.mjs", name, "127.0.0.1");
         node.environment().put("CLOUDFLARE_BASE_URL", "http://127.0.0.1:" + plane.adminPort() + "/client/v4");
         node.environment().put("CLOUDFLARE_API_TOKEN", plane.token);
+        for (int i = 0; i < environment.length; i += 2) {
+            node.environment().put(environment[i], environment[i + 1]);
+        }
         return JSON.readTree(run(node, 60));
     }
 
@@ -142,6 +146,21 @@ class CloudflareClientLibraryTest {
         assertThat(got.path("deleted").asBoolean()).isTrue();
         assertThat(got.path("left").asInt()).isZero();
         assertThat(plane.control.store().zones("sdk.example", 1, 1).totalCount()).isZero();
+    }
+
+    @Test
+    void theLibraryUploadsReadsAndDeletesAnEdgeCertificate() throws Exception {
+        Certificates.SelfSigned pem = Certificates.selfSigned("chat.example.com", "*.chat.example.com");
+        JsonNode got = step("certificates", "PEM_CERTIFICATE", pem.certificatePem(), "PEM_KEY", pem.keyPem(),
+                "PEM_OTHER_KEY", Certificates.selfSigned("chat.example.com").keyPem());
+        assertThat(got.path("hosts")).extracting(JsonNode::asText).containsExactly("chat.example.com", "*.chat.example.com");
+        assertThat(got.path("status").asText()).isEqualTo("active");
+        assertThat(got.path("expires").asText()).isEqualTo(pem.certificate().getNotAfter().toInstant().toString());
+        assertThat(got.path("listed").size()).isEqualTo(1);
+        assertThat(got.path("deleted").asBoolean()).isTrue();
+        assertError(got.path("mismatched"), "BadRequestError", 400, 1004);
+        assertThat(got.path("text").asText()).as("the key never comes back").doesNotContain("PRIVATE KEY");
+        assertThat(plane.control.store().certificates(plane.zoneId)).isEmpty();
     }
 
     @Test

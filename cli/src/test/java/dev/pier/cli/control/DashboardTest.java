@@ -7,6 +7,8 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElemen
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 
+import dev.pier.config.Certificates;
+import dev.pier.control.store.StoredCertificate;
 import dev.pier.control.store.StoredDnsRecord;
 import dev.pier.edge.support.Chromium;
 import java.nio.file.Path;
@@ -25,8 +27,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard in a real browser (Selenium driving headless Chromium from Debian's packages),
  * used the way a person uses it: type a token and sign in, click through to the zone, flip the
  * WebSockets toggle and watch the edge refuse and then accept an upgrade, type a custom rule
- * (its parse error shows as you type), deploy it and watch it block; add a DNS record and pick a
- * minimum TLS version, and find both in the store.
+ * (its parse error shows as you type), deploy it and watch it block; add a DNS record, pick a
+ * minimum TLS version and upload an edge certificate, and find them in the store.
  */
 class DashboardTest {
 
@@ -112,7 +114,7 @@ class DashboardTest {
     }
 
     @Test
-    void dnsRecordsAndTlsSettingsAreSavedFromTheirPages() {
+    void dnsRecordsTlsSettingsAndCertificatesAreSavedFromTheirPages() {
         signIn();
         clickable("#tab-dns").click();
         new Select(clickable("#dns-type")).selectByVisibleText("CNAME");
@@ -126,5 +128,20 @@ class DashboardTest {
         clickable("#tab-ssl").click();
         new Select(clickable("#min-tls")).selectByVisibleText("1.3");
         wait.until(driver -> "\"1.3\"".equals(plane.control.store().settings(plane.zoneId).get("min_tls_version").jsonValue()));
+
+        // an edge certificate: a key that does not match is refused on the page, the right one is listed
+        Certificates.SelfSigned pem = Certificates.selfSigned("chat.example.com");
+        type("#certificate-pem", pem.certificatePem());
+        type("#private-key-pem", Certificates.selfSigned("chat.example.com").keyPem());
+        clickable("#certificate-add").click();
+        wait.until(textToBe(By.id("certificate-error"), "private_key: the private key does not match the certificate"));
+        assertThat(plane.control.store().certificates(plane.zoneId)).isEmpty();
+        type("#private-key-pem", pem.keyPem());
+        clickable("#certificate-add").click();
+        wait.until(textToBePresentInElementLocated(By.id("certificates"), "chat.example.com"));
+        assertThat(plane.control.store().certificates(plane.zoneId)).extracting(StoredCertificate::certificatePem)
+                .containsExactly(pem.certificatePem());
+        clickable("#certificates button[data-certificate]").click();
+        wait.until(driver -> plane.control.store().certificates(plane.zoneId).isEmpty());
     }
 }

@@ -3,6 +3,7 @@ package dev.pier.cli.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.cli.demo.EchoOrigin;
+import dev.pier.config.Certificates;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.control.StoredZones;
@@ -38,10 +39,25 @@ final class TestControlPlane implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     TestControlPlane(Path dir) throws Exception {
+        this(dir, false);
+    }
+
+    /**
+     * @param tls whether the node also has a TLS listener (the second), whose default certificate
+     *            is a self-signed one for {@code default.test}
+     */
+    TestControlPlane(Path dir, boolean tls) throws Exception {
         this.dir = dir;
         origin = EchoOrigin.start("127.0.0.1", 0);
-        Path file = Files.writeString(dir.resolve("pier.yaml"), """
+        if (tls) {
+            Certificates.selfSigned("default.test").write(dir.resolve("default.pem"), dir.resolve("default.key"));
+        }
+        Path file = Files.writeString(dir.resolve("pier.yaml"), (tls ? """
+                listeners: [ { address: 127.0.0.1:0 }, { address: 127.0.0.1:0, tls: on } ]
+                tls: { default_certificate: { certificate: default.pem, key: default.key } }
+                """ : """
                 listeners: [ { address: 127.0.0.1:0 } ]
+                """) + """
                 admin: { address: 127.0.0.1:0 }
                 request_log: requests.ndjson
                 zones:

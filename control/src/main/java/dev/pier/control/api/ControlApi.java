@@ -29,6 +29,7 @@ public final class ControlApi {
     private static final Pattern ZONE_SETTING = Pattern.compile("/zones/([0-9a-f]{32})/settings/([a-z0-9_]+)");
     private static final Pattern DNS_RECORDS = Pattern.compile("/zones/([0-9a-f]{32})/dns_records");
     private static final Pattern DNS_RECORD = Pattern.compile("/zones/([0-9a-f]{32})/dns_records/([0-9a-f]{32})");
+    private static final Pattern CERTIFICATES = Pattern.compile("/zones/([0-9a-f]{32})/custom_certificates(?:/([0-9a-f]{32}))?");
     private static final Pattern RULESETS = Pattern.compile("/zones/([0-9a-f]{32})/rulesets");
     private static final Pattern ENTRYPOINT = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/phases/([a-z_]+)/entrypoint");
     private static final Pattern RULESET = Pattern.compile("/zones/([0-9a-f]{32})/rulesets/([0-9a-f]{32})");
@@ -49,6 +50,7 @@ public final class ControlApi {
     private final ListsApi lists;
     private final SettingsApi settings;
     private final AuditApi audit;
+    private final CertificatesApi certificates;
 
     public ControlApi(Store store) {
         this.store = store;
@@ -58,6 +60,7 @@ public final class ControlApi {
         this.lists = new ListsApi(store);
         this.settings = new SettingsApi(store);
         this.audit = new AuditApi(store);
+        this.certificates = new CertificatesApi(store);
     }
 
     public Credentials credentials() {
@@ -200,6 +203,27 @@ public final class ControlApi {
                 case "PUT" -> dns.update(r, zone, id, token, false);
                 case "PATCH" -> dns.update(r, zone, id, token, true);
                 case "DELETE" -> dns.delete(zone, id, token);
+                default -> throw methodNotAllowed(path);
+            };
+        }
+        if ((matcher = CERTIFICATES.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            String id = matcher.group(2);
+            require(token, m.equals("GET") ? Permission.SSL_READ : Permission.SSL_WRITE);
+            return switch (m) {
+                case "GET" -> id == null ? certificates.list(r, zone) : certificates.get(zone, id);
+                case "POST" -> {
+                    if (id != null) {
+                        throw methodNotAllowed(path);
+                    }
+                    yield certificates.create(r, zone, token);
+                }
+                case "DELETE" -> {
+                    if (id == null) {
+                        throw methodNotAllowed(path);
+                    }
+                    yield certificates.delete(zone, id, token);
+                }
                 default -> throw methodNotAllowed(path);
             };
         }

@@ -8,6 +8,8 @@ public enum Permission {
     ZONE_SETTINGS_WRITE("Zone Settings Write"),
     DNS_WRITE("DNS Write"),
     ZONE_WAF_WRITE("Zone WAF Write"),
+    SSL_READ("SSL and Certificates Read"),
+    SSL_WRITE("SSL and Certificates Write"),
     ANALYTICS_READ("Analytics Read");
 
     private final String label;
@@ -26,6 +28,7 @@ public enum Permission {
         return labels.contains(label)
                 || this == ZONE_READ && (labels.contains(ZONE_WRITE.label) || labels.contains(ZONE_SETTINGS_READ.label)
                         || labels.contains(ZONE_SETTINGS_WRITE.label) || labels.contains(DNS_WRITE.label))
-                || this == ZONE_SETTINGS_READ && labels.contains(ZONE_SETTINGS_WRITE.label);
+                || this == ZONE_SETTINGS_READ && labels.contains(ZONE_SETTINGS_WRITE.label)
+                || this == SSL_READ && labels.contains(SSL_WRITE.label);
     }
 }

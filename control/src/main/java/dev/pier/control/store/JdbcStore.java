@@ -307,6 +307,49 @@ public final class JdbcStore implements Store {
                 instant(rs, "modified_on"));
     }
 
+    // ---------------------------------------------------------------- edge certificates
+
+    @Override
+    public List<StoredCertificate> certificates(String zoneId) {
+        return read(c -> all(c, "SELECT * FROM zone_certificates WHERE zone_id = ? ORDER BY uploaded_on, id", JdbcStore::certificate, zoneId));
+    }
+
+    @Override
+    public Optional<StoredCertificate> certificate(String zoneId, String id) {
+        return read(c -> one(c, "SELECT * FROM zone_certificates WHERE zone_id = ? AND id = ?", JdbcStore::certificate, zoneId, id));
+    }
+
+    @Override
+    public StoredCertificate createCertificate(String zoneId, String certificatePem, String privateKeyPem, String actor) {
+        return write(c -> {
+            requireZone(c, zoneId);
+            StoredCertificate cert = new StoredCertificate(newId(), zoneId, certificatePem, privateKeyPem, now());
+            update(c, "INSERT INTO zone_certificates (id, zone_id, certificate, private_key, uploaded_on) VALUES (?, ?, ?, ?, ?)",
+                    cert.id(), zoneId, certificatePem, privateKeyPem, ts(cert.uploadedOn()));
+            audit(c, actor, "create", "certificate", cert.id(), zoneId, null, cert.audited());
+            return cert;
+        });
+    }
+
+    @Override
+    public boolean deleteCertificate(String zoneId, String id, String actor) {
+        return write(c -> {
+            Optional<StoredCertificate> before = one(c, "SELECT * FROM zone_certificates WHERE zone_id = ? AND id = ?",
+                    JdbcStore::certificate, zoneId, id);
+            if (before.isEmpty()) {
+                return false;
+            }
+            update(c, "DELETE FROM zone_certificates WHERE id = ?", id);
+            audit(c, actor, "delete", "certificate", id, zoneId, before.get().audited(), null);
+            return true;
+        });
+    }
+
+    private static StoredCertificate certificate(ResultSet rs) throws SQLException {
+        return new StoredCertificate(rs.getString("id"), rs.getString("zone_id"), rs.getString("certificate"),
+                rs.getString("private_key"), instant(rs, "uploaded_on"));
+    }
+
     // ---------------------------------------------------------------- rulesets
 
     @Override

@@ -58,6 +58,22 @@ public interface Store extends AutoCloseable {
 
     boolean deleteDnsRecord(String zoneId, String id, String actor);
 
+    // ---------------------------------------------------------------- edge certificates
+
+    /** A zone's certificates, oldest first. */
+    List<StoredCertificate> certificates(String zoneId);
+
+    Optional<StoredCertificate> certificate(String zoneId, String id);
+
+    /**
+     * Stores a certificate chain and its key, both PEM (checked by the caller).
+     *
+     * @throws StoreException NOT_FOUND for an unknown zone
+     */
+    StoredCertificate createCertificate(String zoneId, String certificatePem, String privateKeyPem, String actor);
+
+    boolean deleteCertificate(String zoneId, String id, String actor);
+
     // ---------------------------------------------------------------- rulesets
 
     Optional<StoredRuleset> ruleset(String zoneId, String phase);

@@ -233,7 +233,18 @@ async function security(z, page) {
 
 async function ssl(z, page) {
   const s = await settings(z);
-  page.innerHTML = `<section class="card"><h3>SSL/TLS encryption mode</h3>
+  const certificates = (await api("GET", `/zones/${z.id}/custom_certificates?per_page=50`)).result;
+  page.innerHTML = `<section class="card"><h3>Edge certificates</h3><table id="certificates">
+      <tr><th>Hosts</th><th>Issuer</th><th>Expires</th><th></th></tr>
+      ${certificates.map(c => `<tr><td>${c.hosts.map(esc).join(", ")}</td><td>${esc(c.issuer)}</td>
+        <td>${esc(c.expires_on.slice(0, 10))}</td><td><button data-certificate="${esc(c.id)}">Delete</button></td></tr>`).join("")}</table>
+      <p class="explain">The edge presents a certificate to clients that ask for one of its hosts (SNI); other names get the
+        node's default certificate. The private key never leaves the store but for the edge.</p>
+      <h4>Upload a certificate</h4>
+      <textarea id="certificate-pem" placeholder="-----BEGIN CERTIFICATE----- (the chain, leaf first)"></textarea>
+      <textarea id="private-key-pem" placeholder="-----BEGIN PRIVATE KEY-----"></textarea>
+      <button id="certificate-add">Upload</button> <span id="certificate-error" class="error"></span></section>
+    <section class="card"><h3>SSL/TLS encryption mode</h3>
       <select id="ssl">${["off", "flexible", "full", "strict"].map(m => `<option ${m === s.ssl ? "selected" : ""}>${m}</option>`).join("")}</select>
       <p class="explain">How the edge talks to your origin: off and flexible in plain HTTP, full over TLS without checking the
         certificate, strict over TLS with the certificate checked.</p></section>
@@ -241,6 +252,17 @@ async function ssl(z, page) {
       <select id="min-tls">${["1.2", "1.3"].map(v => `<option ${v === s.min_tls_version ? "selected" : ""}>${v}</option>`).join("")}</select></section>`;
   document.getElementById("ssl").onchange = e => patchSetting(z, "ssl", e.target.value);
   document.getElementById("min-tls").onchange = e => patchSetting(z, "min_tls_version", e.target.value);
+  document.getElementById("certificate-add").onclick = async () => {
+    try {
+      await api("POST", `/zones/${z.id}/custom_certificates`, { certificate: document.getElementById("certificate-pem").value,
+        private_key: document.getElementById("private-key-pem").value });
+      say("Certificate uploaded"); ssl(z, page);
+    } catch (e) { document.getElementById("certificate-error").textContent = e.message; }
+  };
+  page.querySelectorAll("[data-certificate]").forEach(b => b.onclick = async () => {
+    await api("DELETE", `/zones/${z.id}/custom_certificates/${b.dataset.certificate}`);
+    say("Certificate deleted"); ssl(z, page);
+  });
 }
 
 // ------------------------------------------------------------------ routing

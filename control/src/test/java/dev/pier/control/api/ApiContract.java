@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.config.Certificates;
 import dev.pier.control.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -300,6 +302,52 @@ abstract class ApiContract {
         JsonNode history = call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null);
         assertThat(history.path("result").get(0).path("action").path("type").asText()).isEqualTo("delete");
         assertThat(history.path("result_info").path("total_count").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void certificatesAreUploadedCheckedListedAndDeletedAndTheirKeysNeverLeave() throws Exception {
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com", "*.example.com");
+        String path = "/zones/" + zoneId + "/custom_certificates";
+        ObjectNode upload = JSON.createObjectNode().put("certificate", pem.certificatePem()).put("private_key", pem.keyPem())
+                .put("bundle_method", "ubiquitous");
+        JsonNode created = call("POST", path, admin, upload.toString());
+        assertThat(created.path("success").asBoolean()).as(created.toString()).isTrue();
+        JsonNode cert = created.path("result");
+        assertThat(cert.path("id").asText()).matches("[0-9a-f]{32}");
+        assertThat(cert.path("zone_id").asText()).isEqualTo(zoneId);
+        assertThat(cert.path("hosts")).extracting(JsonNode::asText).containsExactly("example.com", "*.example.com");
+        assertThat(cert.path("issuer").asText()).isEqualTo("CN=example.com");
+        assertThat(cert.path("signature").asText()).isEqualTo("SHA256WithECDSA");
+        assertThat(cert.path("status").asText()).isEqualTo("active");
+        assertThat(cert.path("expires_on").asText()).isEqualTo(pem.certificate().getNotAfter().toInstant().toString());
+        String id = cert.path("id").asText();
+
+        JsonNode list = call("GET", path, admin, null);
+        assertThat(list.path("result").findValuesAsText("id")).containsExactly(id);
+        assertThat(list.path("result_info").path("total_count").asInt()).isEqualTo(1);
+        assertThat(call("GET", path + "/" + id, admin, null).path("result").path("hosts").size()).isEqualTo(2);
+        assertThat(list.toString() + created).doesNotContain("PRIVATE KEY");
+
+        // every bad upload is refused with what is wrong, and nothing is written
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.SSL_READ), Set.of(), "test");
+        long before = store.lastChange();
+        Certificates.SelfSigned other = Certificates.selfSigned("example.com");
+        assertError(call("POST", path, admin, upload.deepCopy().put("private_key", other.keyPem()).toString()), 400, 1004,
+                "private_key: the private key does not match the certificate");
+        assertError(call("POST", path, admin, upload.deepCopy().put("certificate", "-----BEGIN CERTIFICATE-----\nnope\n").toString()),
+                400, 1004, "certificate: not a PEM certificate chain (No certificate data found)");
+        assertError(call("POST", path, admin, upload.deepCopy().put("private_key", pem.certificatePem()).toString()), 400, 1004,
+                "private_key: not an unencrypted private key (expected: BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
+        assertError(call("POST", path, admin, upload.deepCopy().without("private_key").toString()), 400, 1004,
+                "private_key: missing (expected: PEM text)");
+        assertThat(call("GET", path, reader, null).path("success").asBoolean()).isTrue();
+        assertError(call("POST", path, reader, upload.toString()), 403, 10000, "Authentication error");
+        assertThat(store.lastChange()).isEqualTo(before);
+
+        assertThat(call("DELETE", path + "/" + id, admin, null).path("result").path("id").asText()).isEqualTo(id);
+        assertError(call("GET", path + "/" + id, admin, null), 404, 1003, "Certificate " + id + " does not exist");
+        assertThat(call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null).toString()).contains("certificate")
+                .doesNotContain("PRIVATE KEY");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.pier.control.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.config.Certificates;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,31 @@ abstract class StoreContract {
         })).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CONFLICT));
         assertThat(store.lastChange()).isEqualTo(before + 1);
         assertThat(store.settings(id).get("websockets").jsonValue()).isEqualTo("\"off\"");
+    }
+
+    @Test
+    void certificatesAreKeptWithTheirKeysWhichTheAuditNeverHolds() {
+        StoredZone zone = store.createZone("example.com", "alice");
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com", "*.example.com");
+        StoredCertificate stored = store.createCertificate(zone.id(), pem.certificatePem(), pem.keyPem(), "alice");
+        assertThat(stored.id()).matches("[0-9a-f]{32}");
+        assertThat(store.certificates(zone.id())).containsExactly(stored);
+        assertThat(store.certificate(zone.id(), stored.id()).orElseThrow().privateKeyPem()).isEqualTo(pem.keyPem());
+        assertThat(stored.toString()).doesNotContain("PRIVATE KEY");
+
+        assertThat(store.deleteCertificate(zone.id(), stored.id(), "alice")).isTrue();
+        assertThat(store.deleteCertificate(zone.id(), stored.id(), "alice")).isFalse();
+        assertThat(store.certificates(zone.id())).isEmpty();
+        List<AuditEntry> audit = store.audit(Set.of(zone.id()), 1, 10).items();
+        assertThat(audit).extracting(AuditEntry::action).containsExactly("delete", "create", "create");
+        assertThat(audit.get(1).after()).contains("BEGIN CERTIFICATE");
+        assertThat(audit).allSatisfy(e -> assertThat(e.before() + " " + e.after()).doesNotContain("PRIVATE KEY"));
+
+        store.createCertificate(zone.id(), pem.certificatePem(), pem.keyPem(), "alice");
+        store.deleteZone(zone.id(), "alice");
+        assertThat(store.certificates(zone.id())).as("gone with their zone").isEmpty();
+        assertThatThrownBy(() -> store.createCertificate(zone.id(), pem.certificatePem(), pem.keyPem(), "alice"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Serves the admin listener: {@code GET /metrics} in Prometheus text format, rendered on the
@@ -84,16 +85,23 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                         .getBytes(StandardCharsets.UTF_8));
             }
             AdminRoute.Response a = answer;
-            ctx.executor().execute(() -> {
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
-                        Unpooled.wrappedBuffer(a.body()));
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
-                a.headers().forEach(response.headers()::set);
-                HttpUtil.setContentLength(response, a.body().length);
-                send(ctx, response, keepAlive);
-                ctx.channel().config().setAutoRead(true);
-            });
+            try {
+                ctx.executor().execute(() -> reply(ctx, a, keepAlive));
+            } catch (RejectedExecutionException closing) {
+                // the edge closed while the route worked: the connection went with it, nobody to answer
+            }
         });
+    }
+
+    /** On the event loop: writes a route's answer and reads the connection's next request. */
+    private static void reply(ChannelHandlerContext ctx, AdminRoute.Response a, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
+                Unpooled.wrappedBuffer(a.body()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+        a.headers().forEach(response.headers()::set);
+        HttpUtil.setContentLength(response, a.body().length);
+        send(ctx, response, keepAlive);
+        ctx.channel().config().setAutoRead(true);
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {

@@ -1,6 +1,7 @@
 package dev.pier.edge.tls;
 
 import dev.pier.config.CertificateFiles;
+import dev.pier.config.Certificates;
 import dev.pier.config.PierConfig;
 import dev.pier.config.SslMode;
 import dev.pier.config.Zone;

@@ -1,6 +1,6 @@
 package dev.pier.edge.support;
 
-import dev.pier.edge.tls.Certificates;
+import dev.pier.config.Certificates;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;

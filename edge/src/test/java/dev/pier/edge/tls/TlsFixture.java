@@ -1,5 +1,6 @@
 package dev.pier.edge.tls;
 
+import dev.pier.config.Certificates;
 import dev.pier.edge.support.JettyOrigin;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.TestTls;

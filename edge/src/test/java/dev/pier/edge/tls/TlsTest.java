@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.analytics.RequestLog;
+import dev.pier.config.Certificates;
 import dev.pier.edge.support.JettyOrigin;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.TestTls;

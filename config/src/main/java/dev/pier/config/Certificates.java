@@ -1,16 +1,21 @@
-package dev.pier.edge.tls;
+package dev.pier.config;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -22,6 +27,7 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -29,18 +35,24 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Reading certificates, and making self-signed ones (BouncyCastle) for the demo and tests. */
+/**
+ * Certificates and keys in PEM: reading them, checking a pair as an edge certificate, and making
+ * self-signed ones (BouncyCastle) for the demo and tests.
+ */
 public final class Certificates {
 
     private Certificates() {
     }
 
     /** A self-signed certificate and its key, as PEM text. */
-    public record SelfSigned(String certificatePem, String keyPem, X509Certificate certificate, java.security.PrivateKey key) {
+    public record SelfSigned(String certificatePem, String keyPem, X509Certificate certificate, PrivateKey key) {
 
         /** Writes both PEM files (the key readable by the owner only where the file system allows). */
         public void write(Path certificateFile, Path keyFile) throws IOException {
@@ -90,6 +102,114 @@ public final class Certificates {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * The certificates in PEM text, leaf first.
+     *
+     * @throws IllegalArgumentException when there is none, or one is not a certificate
+     */
+    public static List<X509Certificate> parse(String pem) {
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (var c : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+                chain.add((X509Certificate) c);
+            }
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in it (expected: a PEM certificate chain, leaf first)");
+            }
+            return chain;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a PEM certificate chain (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The private key in PEM text: PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 ({@code BEGIN RSA
+     * PRIVATE KEY}) or SEC1 ({@code BEGIN EC PRIVATE KEY}), unencrypted.
+     *
+     * @throws IllegalArgumentException when it holds no such key
+     */
+    public static PrivateKey parseKey(String pem) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object object = parser.readObject();
+            var converter = new JcaPEMKeyConverter();
+            if (object instanceof PEMKeyPair pair) {
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
+            }
+            if (object instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            throw new IllegalArgumentException(object == null
+                    ? "no key in it (expected: a PEM private key, unencrypted)"
+                    : "not an unencrypted private key (expected: BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a PEM private key (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Checks that {@code key} is the private half of the certificate's public key, by signing
+     * with one and verifying with the other (whatever the algorithm: RSA, EC, Ed25519).
+     *
+     * @throws IllegalArgumentException when it is not
+     */
+    public static void checkPair(X509Certificate certificate, PrivateKey key) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> throw new IllegalArgumentException("a " + key.getAlgorithm() + " key (expected: RSA, EC or Ed25519)");
+        };
+        try {
+            byte[] probe = new byte[32];
+            new SecureRandom().nextBytes(probe);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (!verifier.verify(signature)) {
+                throw new IllegalArgumentException("the private key does not match the certificate");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the private key does not match the certificate (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Checks a certificate chain and its key as an edge certificate: a PEM chain, an unencrypted
+     * key that matches its leaf, not expired, with at least one DNS name to serve.
+     *
+     * @return the leaf
+     * @throws IllegalArgumentException naming the part that is wrong ({@code certificate: …} or
+     *                                  {@code private_key: …})
+     */
+    public static X509Certificate check(String certificatePem, String keyPem) {
+        List<X509Certificate> chain;
+        PrivateKey key;
+        try {
+            chain = parse(certificatePem);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("certificate: " + e.getMessage(), e);
+        }
+        try {
+            key = parseKey(keyPem);
+            checkPair(chain.get(0), key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("private_key: " + e.getMessage(), e);
+        }
+        X509Certificate leaf = chain.get(0);
+        if (leaf.getNotAfter().before(new Date())) {
+            throw new IllegalArgumentException("certificate: expired on " + leaf.getNotAfter().toInstant());
+        }
+        if (dnsNames(leaf).isEmpty()) {
+            throw new IllegalArgumentException("certificate: no DNS name in its subjectAltName (expected: the names it serves)");
+        }
+        return leaf;
     }
 
     /** The certificates in a PEM file, leaf first. */

@@ -1,0 +1,91 @@
+package dev.pier.control;
+
+import dev.pier.config.CertificateFiles;
+import dev.pier.control.store.StoredCertificate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+/**
+ * A node's copy of the store's certificates as the PEM files the edge's TLS reads: one pair a
+ * certificate, named by the SHA-256 of its content, so an unchanged certificate keeps its files
+ * and a new one never overwrites files in use. The folder is readable by its owner only; it is
+ * a cache, emptied when the node closes.
+ */
+public final class CertificateFolder implements AutoCloseable {
+
+    private final Path dir;
+
+    private CertificateFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A new, private folder for this process. */
+    public static CertificateFolder create() {
+        try {
+            return new CertificateFolder(Files.createTempDirectory("pier-certificates",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("certificates: cannot make a folder for the edge's copies", e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The files of a stored certificate, written when they are not there yet. */
+    CertificateFiles files(StoredCertificate c) {
+        String name = sha256(c.certificatePem() + "\n" + c.privateKeyPem());
+        Path certificate = dir.resolve(name + ".pem");
+        Path key = dir.resolve(name + ".key");
+        if (!Files.exists(key)) {
+            write(certificate, c.certificatePem());
+            write(key, c.privateKeyPem());
+        }
+        return new CertificateFiles(certificate, key);
+    }
+
+    /** Written beside and moved in, so the edge never reads half a file. */
+    private void write(Path file, String content) {
+        try {
+            Path partial = Files.createTempFile(dir, "partial", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(partial, content, StandardCharsets.US_ASCII);
+            try {
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("certificates: cannot write " + file, e);
+        }
+    }
+
+    private static String sha256(String content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary folder left behind holds nothing the store does not
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.pier.control.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.config.Certificates;
+import dev.pier.control.store.Page;
+import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredCertificate;
+import dev.pier.control.store.StoredToken;
+import dev.pier.control.store.StoredZone;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+
+/**
+ * {@code /zones/{id}/custom_certificates}: a zone's edge certificates in the shape of
+ * Cloudflare's custom certificates. An upload is checked whole (a PEM chain, an unencrypted key
+ * that matches its leaf, not expired, at least one DNS name) before anything is stored; the
+ * private key is never in an answer. Unlike Cloudflare, self-signed and private CA certificates
+ * are accepted: a self-hosted edge serves internal names too.
+ */
+final class CertificatesApi {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** Cloudflare's code for a request it cannot take as sent. */
+    private static final int INVALID = 1004;
+
+    private final Store store;
+
+    CertificatesApi(Store store) {
+        this.store = store;
+    }
+
+    ApiResponse list(ApiRequest r, StoredZone zone) {
+        Page<StoredCertificate> page = Page.slice(store.certificates(zone.id()), ControlApi.intParam(r, "page", 1, 1, 100_000),
+                ControlApi.intParam(r, "per_page", 20, 5, 50));
+        return Envelope.page(page, CertificatesApi::json);
+    }
+
+    ApiResponse get(StoredZone zone, String id) {
+        return Envelope.success(json(find(zone, id)));
+    }
+
+    ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
+        JsonNode body = ControlApi.body(r);
+        String certificate = text(body, "certificate");
+        String key = text(body, "private_key");
+        try {
+            Certificates.check(certificate, key);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(INVALID, e.getMessage());
+        }
+        return Envelope.success(json(store.createCertificate(zone.id(), certificate, key, ControlApi.actor(token))));
+    }
+
+    ApiResponse delete(StoredZone zone, String id, StoredToken token) {
+        find(zone, id);
+        store.deleteCertificate(zone.id(), id, ControlApi.actor(token));
+        return Envelope.success(F.objectNode().put("id", id));
+    }
+
+    private StoredCertificate find(StoredZone zone, String id) {
+        return store.certificate(zone.id(), id)
+                .orElseThrow(() -> new ApiException(404, new ApiError(1003, "Certificate " + id + " does not exist")));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw ApiException.badRequest(INVALID, field + ": missing (expected: PEM text)");
+        }
+        return value.asText();
+    }
+
+    private static ObjectNode json(StoredCertificate c) {
+        X509Certificate leaf = Certificates.parse(c.certificatePem()).get(0);
+        ObjectNode o = F.objectNode().put("id", c.id()).put("zone_id", c.zoneId());
+        ArrayNode hosts = o.putArray("hosts");
+        Certificates.dnsNames(leaf).forEach(hosts::add);
+        Instant uploaded = c.uploadedOn();
+        o.put("issuer", leaf.getIssuerX500Principal().getName())
+                .put("signature", leaf.getSigAlgName().replace("with", "With")) // SHA256WithRSA, as Cloudflare writes it
+                .put("status", "active")
+                .put("bundle_method", "force")
+                .put("type", "sni_custom")
+                .put("priority", 0)
+                .put("expires_on", leaf.getNotAfter().toInstant().toString())
+                .put("uploaded_on", uploaded.toString())
+                .put("modified_on", uploaded.toString());
+        return o;
+    }
+}
