@@ -101,9 +101,10 @@ const steps = {
     };
   },
 
-  // an edge certificate (PEM_CERTIFICATE and PEM_KEY come from the test), uploaded, read and deleted
+  // an edge certificate of a new zone example.com (PEM_CERTIFICATE and PEM_KEY come from the
+  // test), uploaded, read and deleted
   async certificates() {
-    const zone_id = await zoneId();
+    const zone_id = (await client.zones.create({ account: { id: account_id }, name: 'example.com' })).id;
     const created = await client.customCertificates.create({ zone_id, certificate: process.env.PEM_CERTIFICATE,
       private_key: process.env.PEM_KEY, bundle_method: 'ubiquitous' });
     const listed = await all(client.customCertificates.list({ zone_id }));
@@ -111,6 +112,7 @@ const steps = {
     const mismatched = await failure(() => client.customCertificates.create({ zone_id, certificate: process.env.PEM_CERTIFICATE,
       private_key: process.env.PEM_OTHER_KEY }));
     const deleted = await client.customCertificates.delete(created.id, { zone_id });
+    await client.zones.delete({ zone_id });
     return { hosts: created.hosts, status: read.status, expires: read.expires_on, listed: listed.map(c => c.id),
       deleted: deleted.id === created.id, mismatched, text: JSON.stringify([created, listed, read]) };
   },

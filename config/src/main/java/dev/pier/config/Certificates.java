@@ -69,15 +69,19 @@ public final class Certificates {
 
     /** A self-signed EC P-256 certificate for {@code hosts} (DNS names or IP addresses), valid for a year. */
     public static SelfSigned selfSigned(String... hosts) {
+        Instant now = Instant.now();
+        return selfSigned(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), hosts);
+    }
+
+    /** A self-signed EC P-256 certificate for {@code hosts}, valid from {@code notBefore} to {@code notAfter}. */
+    public static SelfSigned selfSigned(Instant notBefore, Instant notAfter, String... hosts) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair keys = generator.generateKeyPair();
             X500Name subject = new X500Name("CN=" + hosts[0]);
-            Instant now = Instant.now();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),
-                    Date.from(now.plus(Duration.ofDays(365))), subject, keys.getPublic());
+                    new BigInteger(64, new SecureRandom()), Date.from(notBefore), Date.from(notAfter), subject, keys.getPublic());
             List<GeneralName> names = new ArrayList<>();
             for (String host : hosts) {
                 boolean ip = host.matches("[0-9.]+") || host.contains(":");
@@ -181,14 +185,29 @@ public final class Certificates {
     }
 
     /**
-     * Checks a certificate chain and its key as an edge certificate: a PEM chain, an unencrypted
-     * key that matches its leaf, not expired, with at least one DNS name to serve.
+     * An edge certificate as it is kept: the chain and the key re-encoded from what was parsed
+     * (PEM, the key as PKCS#8), so nothing that came around them (comments, other blocks, odd
+     * characters) is kept, and the same certificate is always the same text.
+     */
+    public record EdgeCertificate(String certificatePem, String keyPem, X509Certificate leaf) {
+
+        @Override
+        public String toString() {
+            return "EdgeCertificate[" + leaf.getSubjectX500Principal() + "]";
+        }
+    }
+
+    /**
+     * Checks a certificate chain and its key as an edge certificate of {@code zone}: a PEM chain
+     * in which each certificate is signed by the next; an unencrypted key that matches the leaf;
+     * the leaf valid now, and naming at least one DNS name, each the zone itself or a name under
+     * it (a zone cannot take another's names).
      *
-     * @return the leaf
+     * @return the chain and key in the form they are kept in
      * @throws IllegalArgumentException naming the part that is wrong ({@code certificate: …} or
      *                                  {@code private_key: …})
      */
-    public static X509Certificate check(String certificatePem, String keyPem) {
+    public static EdgeCertificate check(String certificatePem, String keyPem, String zone) {
         List<X509Certificate> chain;
         PrivateKey key;
         try {
@@ -203,13 +222,57 @@ public final class Certificates {
             throw new IllegalArgumentException("private_key: " + e.getMessage(), e);
         }
         X509Certificate leaf = chain.get(0);
-        if (leaf.getNotAfter().before(new Date())) {
-            throw new IllegalArgumentException("certificate: expired on " + leaf.getNotAfter().toInstant());
+        try {
+            leaf.checkValidity();
+        } catch (java.security.cert.CertificateExpiredException e) {
+            throw new IllegalArgumentException("certificate: expired on " + leaf.getNotAfter().toInstant(), e);
+        } catch (java.security.cert.CertificateNotYetValidException e) {
+            throw new IllegalArgumentException("certificate: not valid before " + leaf.getNotBefore().toInstant(), e);
         }
-        if (dnsNames(leaf).isEmpty()) {
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            try {
+                chain.get(i).verify(chain.get(i + 1).getPublicKey());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("certificate: certificate " + (i + 1) + " of the chain is not signed by the next one"
+                        + " (expected: the leaf first, then each issuer)", e);
+            }
+        }
+        Set<String> names = hostNames(leaf);
+        if (names.isEmpty()) {
             throw new IllegalArgumentException("certificate: no DNS name in its subjectAltName (expected: the names it serves)");
         }
-        return leaf;
+        String apex = zone.toLowerCase(java.util.Locale.ROOT);
+        for (String name : names) {
+            if (!name.equals(apex) && !name.endsWith("." + apex)) {
+                throw new IllegalArgumentException("certificate: " + name + " is not a name of zone " + zone
+                        + " (expected: " + apex + " or names under it)");
+            }
+        }
+        StringBuilder canonical = new StringBuilder();
+        chain.forEach(c -> canonical.append(pem(c)));
+        try {
+            return new EdgeCertificate(canonical.toString(), pem(new JcaPKCS8Generator(key, null)), leaf);
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalArgumentException("private_key: cannot be written as PKCS#8 (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The DNS names (not the IP addresses) a certificate is for, lower case: what SNI can ask for. */
+    public static Set<String> hostNames(X509Certificate certificate) {
+        Set<String> names = new LinkedHashSet<>();
+        try {
+            Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    if (Integer.valueOf(2).equals(san.get(0))) {
+                        names.add(san.get(1).toString().toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new IllegalArgumentException("unreadable subjectAltName (" + e.getMessage() + ")", e);
+        }
+        return names;
     }
 
     /** The certificates in a PEM file, leaf first. */

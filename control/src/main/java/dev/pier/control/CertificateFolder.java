@@ -12,8 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +48,7 @@ public final class CertificateFolder implements AutoCloseable {
     }
 
     /** The files of a stored certificate, written when they are not there yet. */
-    CertificateFiles files(StoredCertificate c) {
+    synchronized CertificateFiles files(StoredCertificate c) {
         String name = sha256(c.certificatePem() + "\n" + c.privateKeyPem());
         Path certificate = dir.resolve(name + ".pem");
         Path key = dir.resolve(name + ".key");
@@ -58,17 +61,41 @@ public final class CertificateFolder implements AutoCloseable {
 
     /** Written beside and moved in, so the edge never reads half a file. */
     private void write(Path file, String content) {
+        Path partial = null;
         try {
-            Path partial = Files.createTempFile(dir, "partial", ".tmp",
+            partial = Files.createTempFile(dir, "partial", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(partial, content, StandardCharsets.US_ASCII);
+            Files.writeString(partial, content, StandardCharsets.UTF_8);
             try {
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            partial = null;
         } catch (IOException e) {
             throw new UncheckedIOException("certificates: cannot write " + file, e);
+        } finally {
+            if (partial != null) {
+                partial.toFile().delete();
+            }
+        }
+    }
+
+    /**
+     * Deletes every file but these: a deleted certificate's key does not stay on disk. Called
+     * once a configuration is built, before the edge applies it; the edge reads its certificates
+     * as it applies a configuration and keeps them in memory, so no file it needs goes away.
+     */
+    synchronized void keepOnly(Collection<CertificateFiles> used) {
+        Set<Path> keep = new HashSet<>();
+        used.forEach(f -> {
+            keep.add(f.certificate());
+            keep.add(f.key());
+        });
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(f -> !keep.contains(f)).forEach(f -> f.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // tried again after the next change
         }
     }
 
@@ -81,7 +108,7 @@ public final class CertificateFolder implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

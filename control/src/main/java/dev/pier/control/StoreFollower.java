@@ -105,5 +105,10 @@ public final class StoreFollower implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("store: closing the change listener", e);
         }
+        try {
+            thread.join(5_000); // an apply in progress ends before what it uses is closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

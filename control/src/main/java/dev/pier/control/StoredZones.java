@@ -87,6 +87,10 @@ public final class StoredZones {
             long version = store.lastChange();
             PierConfig config = base.withZones(load(store, certificates), store.listsWithItems());
             if (store.lastChange() == version) {
+                if (certificates != null) {
+                    // the edge reads its certificates once, as it applies this; others' keys go now
+                    certificates.keepOnly(config.zones().stream().flatMap(z -> z.certificates().stream()).toList());
+                }
                 return config;
             }
         }
@@ -160,22 +164,20 @@ public final class StoredZones {
                 throw new ConfigException(file + ": " + e.getMessage(), e);
             }
         }
-        Map<String, List<String[]>> certificates = new LinkedHashMap<>(); // zone → [certificate, key] PEM
+        Map<String, List<Certificates.EdgeCertificate>> certificates = new LinkedHashMap<>();
         for (Zone zone : checked.zones()) {
             if (zone.originCa() != null) {
                 // refused rather than dropped: the store does not keep origin CAs yet
                 throw new ConfigException(file + ": zones[" + zone.name() + "].origin_ca is not kept in the store"
                         + " (expected: ssl: full, or the edge run from its file)");
             }
-            List<String[]> pems = new ArrayList<>();
+            List<Certificates.EdgeCertificate> pems = new ArrayList<>();
             for (CertificateFiles c : zone.certificates()) {
-                String[] pem = {readPem(file, c.certificate()), readPem(file, c.key())};
                 try {
-                    Certificates.check(pem[0], pem[1]);
+                    pems.add(Certificates.check(readPem(file, c.certificate()), readPem(file, c.key()), zone.name()));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(file + ": zones[" + zone.name() + "].certificates " + c.certificate() + ": " + e.getMessage(), e);
                 }
-                pems.add(pem);
             }
             certificates.put(zone.name(), pems);
         }
@@ -203,7 +205,7 @@ public final class StoredZones {
      * certificates are added when not stored yet; certificates are removed through the API only,
      * since an export (which never holds private keys) has none to import back.
      */
-    private static void importZone(Store tx, Zone zone, JsonNode raw, List<String[]> certificates, String actor) {
+    private static void importZone(Store tx, Zone zone, JsonNode raw, List<Certificates.EdgeCertificate> certificates, String actor) {
         String id = tx.zones(zone.name(), 1, 1).items().stream().findFirst().map(StoredZone::id)
                 .orElseGet(() -> tx.createZone(zone.name(), actor).id());
         tx.putSettings(id, settings(zone.settings()), actor);
@@ -227,9 +229,9 @@ public final class StoredZones {
         }
         Set<String> stored = new HashSet<>();
         tx.certificates(id).forEach(c -> stored.add(c.certificatePem()));
-        for (String[] pem : certificates) {
-            if (stored.add(pem[0])) {
-                tx.createCertificate(id, pem[0], pem[1], actor);
+        for (Certificates.EdgeCertificate c : certificates) {
+            if (stored.add(c.certificatePem())) { // both re-encoded: the same certificate is the same text
+                tx.createCertificate(id, c.certificatePem(), c.keyPem(), actor);
             }
         }
     }

@@ -122,6 +122,20 @@ class StoredZonesTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.key()))).isEqualTo("rw-------");
             assertThat(StoredZones.load(store, folder).get(0).certificates()).as("unchanged: the same files").containsExactly(files);
 
+            // a deleted certificate's key does not stay on disk once the next configuration is built
+            PierConfig base = ConfigLoader.parse("listeners: [ { address: 127.0.0.1:8080 } ]", dir);
+            String kept = store.certificates(zoneId).get(0).id();
+            Certificates.SelfSigned other = Certificates.selfSigned("www.example.com");
+            String removed = store.createCertificate(zoneId, other.certificatePem(), other.keyPem(), "test").id();
+            List<CertificateFiles> both = StoredZones.config(base, store, folder).zones().get(0).certificates();
+            assertThat(both).hasSize(2).allSatisfy(f -> assertThat(f.key()).exists());
+            store.deleteCertificate(zoneId, removed, "test");
+            assertThat(StoredZones.config(base, store, folder).zones().get(0).certificates()).containsExactly(files);
+            assertThat(both.get(1).key()).doesNotExist();
+            assertThat(both.get(1).certificate()).doesNotExist();
+            assertThat(files.key()).exists();
+            assertThat(kept).isNotEqualTo(removed);
+
             // an export never holds a private key, and importing it back keeps the stored certificate
             String exported = StoredZones.exportYaml(store);
             assertThat(exported).doesNotContain("PRIVATE KEY");

@@ -87,7 +87,10 @@ public final class ControlPlane implements AutoCloseable {
         if (follower != null) {
             follower.close();
         }
-        store.close();
-        certificates.close();
+        try {
+            store.close();
+        } finally {
+            certificates.close();
+        }
     }
 }

@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -55,8 +57,8 @@ class CertificatesThroughTheApiTest {
         return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    /** The certificate the TLS listener presents to a client that asks for {@code host}. */
-    String presentedTo(String host) {
+    /** The certificate the TLS listener presents to a client that asks for {@code host}, or null when the handshake fails. */
+    X509Certificate presentedTo(String host) {
         try {
             SSLContext trustAll = SSLContext.getInstance("TLS");
             trustAll.init(null, new TrustManager[] {new X509TrustManager() {
@@ -79,29 +81,72 @@ class CertificatesThroughTheApiTest {
                 parameters.setServerNames(List.of(new SNIHostName(host)));
                 socket.setSSLParameters(parameters);
                 socket.startHandshake();
-                return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+                return (X509Certificate) socket.getSession().getPeerCertificates()[0];
             }
         } catch (Exception e) {
-            return "handshake failed: " + e.getMessage();
+            return null;
         }
+    }
+
+    boolean servesDefault(String host) {
+        X509Certificate presented = presentedTo(host);
+        return presented != null && presented.getSubjectX500Principal().getName().equals("CN=default.test");
+    }
+
+    String upload(String zone, Certificates.SelfSigned pem) throws Exception {
+        JsonNode created = api("POST", "/zones/" + zone + "/custom_certificates", JSON.createObjectNode()
+                .put("certificate", pem.certificatePem()).put("private_key", pem.keyPem()).toString());
+        assertThat(created.path("success").asBoolean()).as(created.toString()).isTrue();
+        return created.path("result").path("id").asText();
     }
 
     @Test
     void anUploadedCertificateIsServedWithinASecondAndADeletedOneIsGone() throws Exception {
-        assertThat(presentedTo("chat.example.com")).isEqualTo("CN=default.test");
+        assertThat(servesDefault("chat.example.com")).isTrue();
         String zone = api("POST", "/zones", "{\"name\": \"example.com\"}").path("result").path("id").asText();
         Certificates.SelfSigned pem = Certificates.selfSigned("example.com", "*.example.com");
 
         long uploaded = System.nanoTime();
-        JsonNode created = api("POST", "/zones/" + zone + "/custom_certificates", JSON.createObjectNode()
-                .put("certificate", pem.certificatePem()).put("private_key", pem.keyPem()).toString());
-        assertThat(created.path("success").asBoolean()).as(created.toString()).isTrue();
-        awaitWithinASecond(uploaded, () -> presentedTo("chat.example.com").equals("CN=example.com"));
-        assertThat(presentedTo("example.com")).isEqualTo("CN=example.com");
-        assertThat(presentedTo("other.test")).as("other names keep the default").isEqualTo("CN=default.test");
+        String id = upload(zone, pem);
+        awaitWithinASecond(uploaded, () -> pem.certificate().equals(presentedTo("chat.example.com")));
+        assertThat(presentedTo("example.com")).isEqualTo(pem.certificate());
+        assertThat(servesDefault("other.test")).as("other names keep the default").isTrue();
 
         long deleted = System.nanoTime();
-        api("DELETE", "/zones/" + zone + "/custom_certificates/" + created.path("result").path("id").asText(), null);
-        awaitWithinASecond(deleted, () -> presentedTo("chat.example.com").equals("CN=default.test"));
+        api("DELETE", "/zones/" + zone + "/custom_certificates/" + id, null);
+        awaitWithinASecond(deleted, () -> servesDefault("chat.example.com"));
+    }
+
+    @Test
+    void aRenewalIsServedInsteadOfTheCertificateItRenews() throws Exception {
+        String zone = api("POST", "/zones", "{\"name\": \"example.com\"}").path("result").path("id").asText();
+        Instant now = Instant.now();
+        Certificates.SelfSigned old = Certificates.selfSigned(now.minus(Duration.ofDays(300)), now.plus(Duration.ofDays(30)), "*.example.com");
+        Certificates.SelfSigned renewed = Certificates.selfSigned(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(90)), "*.example.com");
+        String oldId = upload(zone, old);
+        long start = System.nanoTime();
+        awaitWithinASecond(start, () -> old.certificate().equals(presentedTo("chat.example.com")));
+        long renewing = System.nanoTime();
+        upload(zone, renewed);
+        awaitWithinASecond(renewing, () -> renewed.certificate().equals(presentedTo("chat.example.com")));
+        api("DELETE", "/zones/" + zone + "/custom_certificates/" + oldId, null);
+        Thread.sleep(500);
+        assertThat(presentedTo("chat.example.com")).isEqualTo(renewed.certificate());
+    }
+
+    @Test
+    void aZoneCannotTakeAnotherZonesNames() throws Exception {
+        String mine = api("POST", "/zones", "{\"name\": \"example.com\"}").path("result").path("id").asText();
+        String theirs = api("POST", "/zones", "{\"name\": \"a.test\"}").path("result").path("id").asText();
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com", "*.example.com");
+        long start = System.nanoTime();
+        upload(mine, pem);
+        awaitWithinASecond(start, () -> pem.certificate().equals(presentedTo("chat.example.com")));
+        Certificates.SelfSigned hijack = Certificates.selfSigned("*.example.com");
+        JsonNode refused = api("POST", "/zones/" + theirs + "/custom_certificates", JSON.createObjectNode()
+                .put("certificate", hijack.certificatePem()).put("private_key", hijack.keyPem()).toString());
+        assertThat(refused.path("errors").get(0).path("message").asText())
+                .isEqualTo("certificate: *.example.com is not a name of zone a.test (expected: a.test or names under it)");
+        assertThat(presentedTo("chat.example.com")).isEqualTo(pem.certificate());
     }
 }

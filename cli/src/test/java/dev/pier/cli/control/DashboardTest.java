@@ -129,19 +129,22 @@ class DashboardTest {
         new Select(clickable("#min-tls")).selectByVisibleText("1.3");
         wait.until(driver -> "\"1.3\"".equals(plane.control.store().settings(plane.zoneId).get("min_tls_version").jsonValue()));
 
-        // an edge certificate: a key that does not match is refused on the page, the right one is listed
+        // an edge certificate, on a zone with DNS names: a key that does not match is refused on
+        // the page, the right one is listed
+        String zoneId = plane.control.store().createZone("example.com", "test").id();
+        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/#/zone/" + zoneId + "/ssl");
         Certificates.SelfSigned pem = Certificates.selfSigned("chat.example.com");
         type("#certificate-pem", pem.certificatePem());
         type("#private-key-pem", Certificates.selfSigned("chat.example.com").keyPem());
         clickable("#certificate-add").click();
         wait.until(textToBe(By.id("certificate-error"), "private_key: the private key does not match the certificate"));
-        assertThat(plane.control.store().certificates(plane.zoneId)).isEmpty();
+        assertThat(plane.control.store().certificates(zoneId)).isEmpty();
         type("#private-key-pem", pem.keyPem());
         clickable("#certificate-add").click();
         wait.until(textToBePresentInElementLocated(By.id("certificates"), "chat.example.com"));
-        assertThat(plane.control.store().certificates(plane.zoneId)).extracting(StoredCertificate::certificatePem)
+        assertThat(plane.control.store().certificates(zoneId)).extracting(StoredCertificate::certificatePem)
                 .containsExactly(pem.certificatePem());
         clickable("#certificates button[data-certificate]").click();
-        wait.until(driver -> plane.control.store().certificates(plane.zoneId).isEmpty());
+        wait.until(driver -> plane.control.store().certificates(zoneId).isEmpty());
     }
 }

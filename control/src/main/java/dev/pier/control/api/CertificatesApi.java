@@ -15,9 +15,8 @@ import java.time.Instant;
 
 /**
  * {@code /zones/{id}/custom_certificates}: a zone's edge certificates in the shape of
- * Cloudflare's custom certificates. An upload is checked whole (a PEM chain, an unencrypted key
- * that matches its leaf, not expired, at least one DNS name) before anything is stored; the
- * private key is never in an answer. Unlike Cloudflare, self-signed and private CA certificates
+ * Cloudflare's custom certificates. An upload is checked whole ({@link Certificates#check})
+ * and kept re-encoded, before anything is stored; the private key is never in an answer. Unlike Cloudflare, self-signed and private CA certificates
  * are accepted: a self-hosted edge serves internal names too.
  */
 final class CertificatesApi {
@@ -46,12 +45,14 @@ final class CertificatesApi {
         JsonNode body = ControlApi.body(r);
         String certificate = text(body, "certificate");
         String key = text(body, "private_key");
+        Certificates.EdgeCertificate checked;
         try {
-            Certificates.check(certificate, key);
+            checked = Certificates.check(certificate, key, zone.name());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(INVALID, e.getMessage());
         }
-        return Envelope.success(json(store.createCertificate(zone.id(), certificate, key, ControlApi.actor(token))));
+        return Envelope.success(json(store.createCertificate(zone.id(), checked.certificatePem(), checked.keyPem(),
+                ControlApi.actor(token))));
     }
 
     ApiResponse delete(StoredZone zone, String id, StoredToken token) {
@@ -77,7 +78,7 @@ final class CertificatesApi {
         X509Certificate leaf = Certificates.parse(c.certificatePem()).get(0);
         ObjectNode o = F.objectNode().put("id", c.id()).put("zone_id", c.zoneId());
         ArrayNode hosts = o.putArray("hosts");
-        Certificates.dnsNames(leaf).forEach(hosts::add);
+        Certificates.hostNames(leaf).forEach(hosts::add);
         Instant uploaded = c.uploadedOn();
         o.put("issuer", leaf.getIssuerX500Principal().getName())
                 .put("signature", leaf.getSigAlgName().replace("with", "With")) // SHA256WithRSA, as Cloudflare writes it

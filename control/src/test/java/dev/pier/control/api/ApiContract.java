@@ -340,6 +340,10 @@ abstract class ApiContract {
                 "private_key: not an unencrypted private key (expected: BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
         assertError(call("POST", path, admin, upload.deepCopy().without("private_key").toString()), 400, 1004,
                 "private_key: missing (expected: PEM text)");
+        Certificates.SelfSigned foreign = Certificates.selfSigned("*.example.org");
+        assertError(call("POST", path, admin, JSON.createObjectNode().put("certificate", foreign.certificatePem())
+                .put("private_key", foreign.keyPem()).toString()), 400, 1004,
+                "certificate: *.example.org is not a name of zone example.com (expected: example.com or names under it)");
         assertThat(call("GET", path, reader, null).path("success").asBoolean()).isTrue();
         assertError(call("POST", path, reader, upload.toString()), 403, 10000, "Authentication error");
         assertThat(store.lastChange()).isEqualTo(before);

@@ -72,12 +72,20 @@ public final class TlsContexts {
             return NONE;
         }
         Map<String, SslContext> byHost = new HashMap<>();
+        // a name served by several certificates gets the one valid longest (a renewal wins over
+        // the certificate it renews; on a tie, the later one listed)
+        Map<String, java.util.Date> expiry = new HashMap<>();
         Map<String, SslContext> toOrigins = new HashMap<>();
         for (Zone zone : config.zones()) {
             for (CertificateFiles files : zone.certificates()) {
                 SslContext context = server(files, zone.settings().minTlsVersion());
-                for (String name : Certificates.dnsNames(Certificates.read(files.certificate()).get(0))) {
-                    byHost.putIfAbsent(name, context);
+                java.security.cert.X509Certificate leaf = Certificates.read(files.certificate()).get(0);
+                for (String name : Certificates.dnsNames(leaf)) {
+                    java.util.Date current = expiry.get(name);
+                    if (current == null || !leaf.getNotAfter().before(current)) {
+                        byHost.put(name, context);
+                        expiry.put(name, leaf.getNotAfter());
+                    }
                 }
             }
             if (zone.settings().ssl().tlsToOrigin()) {
