@@ -101,20 +101,22 @@ const steps = {
     };
   },
 
-  // an edge certificate of a new zone example.com (PEM_CERTIFICATE and PEM_KEY come from the
-  // test), uploaded, read and deleted
+  // an edge certificate of a new zone example.com (the PEM_* come from the test): uploaded,
+  // renewed in place, read and deleted
   async certificates() {
     const zone_id = (await client.zones.create({ account: { id: account_id }, name: 'example.com' })).id;
     const created = await client.customCertificates.create({ zone_id, certificate: process.env.PEM_CERTIFICATE,
       private_key: process.env.PEM_KEY, bundle_method: 'ubiquitous' });
     const listed = await all(client.customCertificates.list({ zone_id }));
+    const renewed = await client.customCertificates.edit(created.id, { zone_id, certificate: process.env.PEM_RENEWED_CERTIFICATE,
+      private_key: process.env.PEM_RENEWED_KEY });
     const read = await client.customCertificates.get(created.id, { zone_id });
     const mismatched = await failure(() => client.customCertificates.create({ zone_id, certificate: process.env.PEM_CERTIFICATE,
       private_key: process.env.PEM_OTHER_KEY }));
     const deleted = await client.customCertificates.delete(created.id, { zone_id });
     await client.zones.delete({ zone_id });
-    return { hosts: created.hosts, status: read.status, expires: read.expires_on, listed: listed.map(c => c.id),
-      deleted: deleted.id === created.id, mismatched, text: JSON.stringify([created, listed, read]) };
+    return { hosts: created.hosts, renewedHosts: renewed.hosts, status: read.status, expires: read.expires_on, listed: listed.map(c => c.id),
+      deleted: deleted.id === created.id, mismatched, text: JSON.stringify([created, listed, renewed, read]) };
   },
 
   // Cloudflare's errors arrive as the library's own error classes

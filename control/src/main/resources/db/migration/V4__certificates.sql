@@ -6,6 +6,7 @@ CREATE TABLE zone_certificates (
     zone_id     VARCHAR(32) NOT NULL REFERENCES zones (id) ON DELETE CASCADE,
     certificate VARCHAR     NOT NULL,
     private_key VARCHAR     NOT NULL,
-    uploaded_on TIMESTAMP WITH TIME ZONE NOT NULL
+    uploaded_on TIMESTAMP WITH TIME ZONE NOT NULL,
+    modified_on TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX zone_certificates_zone ON zone_certificates (zone_id);

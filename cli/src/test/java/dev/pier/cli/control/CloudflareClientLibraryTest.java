@@ -9,6 +9,8 @@ import dev.pier.config.Certificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -151,11 +153,16 @@ class CloudflareClientLibraryTest {
     @Test
     void theLibraryUploadsReadsAndDeletesAnEdgeCertificate() throws Exception {
         Certificates.SelfSigned pem = Certificates.selfSigned("chat.example.com", "*.chat.example.com");
+        Certificates.SelfSigned renewed = Certificates.selfSigned(Instant.now().minusSeconds(60),
+                Instant.now().plus(Duration.ofDays(400)), "chat.example.com");
         JsonNode got = step("certificates", "PEM_CERTIFICATE", pem.certificatePem(), "PEM_KEY", pem.keyPem(),
-                "PEM_OTHER_KEY", Certificates.selfSigned("chat.example.com").keyPem());
+                "PEM_OTHER_KEY", Certificates.selfSigned("chat.example.com").keyPem(),
+                "PEM_RENEWED_CERTIFICATE", renewed.certificatePem(), "PEM_RENEWED_KEY", renewed.keyPem());
         assertThat(got.path("hosts")).extracting(JsonNode::asText).containsExactly("chat.example.com", "*.chat.example.com");
+        assertThat(got.path("renewedHosts")).extracting(JsonNode::asText).containsExactly("chat.example.com");
         assertThat(got.path("status").asText()).isEqualTo("active");
-        assertThat(got.path("expires").asText()).isEqualTo(pem.certificate().getNotAfter().toInstant().toString());
+        assertThat(got.path("expires").asText()).as("read after the renewal")
+                .isEqualTo(renewed.certificate().getNotAfter().toInstant().toString());
         assertThat(got.path("listed").size()).isEqualTo(1);
         assertThat(got.path("deleted").asBoolean()).isTrue();
         assertError(got.path("mismatched"), "BadRequestError", 400, 1004);

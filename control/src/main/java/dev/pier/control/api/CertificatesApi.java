@@ -11,7 +11,6 @@ import dev.pier.control.store.StoredCertificate;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 
 /**
  * {@code /zones/{id}/custom_certificates}: a zone's edge certificates in the shape of
@@ -42,17 +41,28 @@ final class CertificatesApi {
     }
 
     ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
+        Certificates.EdgeCertificate checked = checked(r, zone);
+        return Envelope.success(json(store.createCertificate(zone.id(), checked.certificatePem(), checked.keyPem(),
+                ControlApi.actor(token))));
+    }
+
+    /** PATCH: a new chain and key for the same certificate id (a renewal in place). */
+    ApiResponse replace(ApiRequest r, StoredZone zone, String id, StoredToken token) {
+        find(zone, id);
+        Certificates.EdgeCertificate checked = checked(r, zone);
+        return Envelope.success(json(store.replaceCertificate(zone.id(), id, checked.certificatePem(), checked.keyPem(),
+                ControlApi.actor(token))));
+    }
+
+    private static Certificates.EdgeCertificate checked(ApiRequest r, StoredZone zone) {
         JsonNode body = ControlApi.body(r);
         String certificate = text(body, "certificate");
         String key = text(body, "private_key");
-        Certificates.EdgeCertificate checked;
         try {
-            checked = Certificates.check(certificate, key, zone.name());
+            return Certificates.check(certificate, key, zone.name());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(INVALID, e.getMessage());
         }
-        return Envelope.success(json(store.createCertificate(zone.id(), checked.certificatePem(), checked.keyPem(),
-                ControlApi.actor(token))));
     }
 
     ApiResponse delete(StoredZone zone, String id, StoredToken token) {
@@ -79,7 +89,6 @@ final class CertificatesApi {
         ObjectNode o = F.objectNode().put("id", c.id()).put("zone_id", c.zoneId());
         ArrayNode hosts = o.putArray("hosts");
         Certificates.hostNames(leaf).forEach(hosts::add);
-        Instant uploaded = c.uploadedOn();
         o.put("issuer", leaf.getIssuerX500Principal().getName())
                 .put("signature", leaf.getSigAlgName().replace("with", "With")) // SHA256WithRSA, as Cloudflare writes it
                 .put("status", "active")
@@ -87,8 +96,8 @@ final class CertificatesApi {
                 .put("type", "sni_custom")
                 .put("priority", 0)
                 .put("expires_on", leaf.getNotAfter().toInstant().toString())
-                .put("uploaded_on", uploaded.toString())
-                .put("modified_on", uploaded.toString());
+                .put("uploaded_on", c.uploadedOn().toString())
+                .put("modified_on", c.modifiedOn().toString());
         return o;
     }
 }

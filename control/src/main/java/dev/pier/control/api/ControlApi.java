@@ -218,6 +218,12 @@ public final class ControlApi {
                     }
                     yield certificates.create(r, zone, token);
                 }
+                case "PATCH" -> {
+                    if (id == null) {
+                        throw methodNotAllowed(path);
+                    }
+                    yield certificates.replace(r, zone, id, token);
+                }
                 case "DELETE" -> {
                     if (id == null) {
                         throw methodNotAllowed(path);

@@ -323,11 +323,26 @@ public final class JdbcStore implements Store {
     public StoredCertificate createCertificate(String zoneId, String certificatePem, String privateKeyPem, String actor) {
         return write(c -> {
             requireZone(c, zoneId);
-            StoredCertificate cert = new StoredCertificate(newId(), zoneId, certificatePem, privateKeyPem, now());
-            update(c, "INSERT INTO zone_certificates (id, zone_id, certificate, private_key, uploaded_on) VALUES (?, ?, ?, ?, ?)",
-                    cert.id(), zoneId, certificatePem, privateKeyPem, ts(cert.uploadedOn()));
+            Instant now = now();
+            StoredCertificate cert = new StoredCertificate(newId(), zoneId, certificatePem, privateKeyPem, now, now);
+            update(c, "INSERT INTO zone_certificates (id, zone_id, certificate, private_key, uploaded_on, modified_on) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", cert.id(), zoneId, certificatePem, privateKeyPem, ts(now), ts(now));
             audit(c, actor, "create", "certificate", cert.id(), zoneId, null, cert.audited());
             return cert;
+        });
+    }
+
+    @Override
+    public StoredCertificate replaceCertificate(String zoneId, String id, String certificatePem, String privateKeyPem, String actor) {
+        return write(c -> {
+            StoredCertificate before = one(c, "SELECT * FROM zone_certificates WHERE zone_id = ? AND id = ?", JdbcStore::certificate,
+                    zoneId, id).orElseThrow(() -> new StoreException(StoreException.Kind.NOT_FOUND, "certificate " + id + " does not exist"));
+            Instant now = now();
+            StoredCertificate after = new StoredCertificate(id, zoneId, certificatePem, privateKeyPem, before.uploadedOn(), now);
+            update(c, "UPDATE zone_certificates SET certificate = ?, private_key = ?, modified_on = ? WHERE zone_id = ? AND id = ?",
+                    certificatePem, privateKeyPem, ts(now), zoneId, id);
+            audit(c, actor, "update", "certificate", id, zoneId, before.audited(), after.audited());
+            return after;
         });
     }
 
@@ -347,7 +362,7 @@ public final class JdbcStore implements Store {
 
     private static StoredCertificate certificate(ResultSet rs) throws SQLException {
         return new StoredCertificate(rs.getString("id"), rs.getString("zone_id"), rs.getString("certificate"),
-                rs.getString("private_key"), instant(rs, "uploaded_on"));
+                rs.getString("private_key"), instant(rs, "uploaded_on"), instant(rs, "modified_on"));
     }
 
     // ---------------------------------------------------------------- rulesets

@@ -72,6 +72,13 @@ public interface Store extends AutoCloseable {
      */
     StoredCertificate createCertificate(String zoneId, String certificatePem, String privateKeyPem, String actor);
 
+    /**
+     * Replaces a certificate's chain and key (checked by the caller), keeping its id.
+     *
+     * @throws StoreException NOT_FOUND for an unknown certificate
+     */
+    StoredCertificate replaceCertificate(String zoneId, String id, String certificatePem, String privateKeyPem, String actor);
+
     boolean deleteCertificate(String zoneId, String id, String actor);
 
     // ---------------------------------------------------------------- rulesets

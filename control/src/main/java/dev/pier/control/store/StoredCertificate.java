@@ -14,7 +14,8 @@ import java.util.Map;
  * A zone's edge certificate: the PEM chain (leaf first) and its PEM private key. The key is for
  * the edge alone: {@link #toString()} and {@link #audited()} leave it out.
  */
-public record StoredCertificate(String id, String zoneId, String certificatePem, String privateKeyPem, Instant uploadedOn) {
+public record StoredCertificate(String id, String zoneId, String certificatePem, String privateKeyPem, Instant uploadedOn,
+                                Instant modifiedOn) {
 
     /** What the audit log keeps of it: which certificate it is (its leaf's SHA-256), for which names, until when. */
     public Map<String, Object> audited() {
@@ -30,6 +31,7 @@ public record StoredCertificate(String id, String zoneId, String certificatePem,
         out.put("hosts", List.copyOf(Certificates.hostNames(leaf)));
         out.put("expires_on", leaf.getNotAfter().toInstant().toString());
         out.put("uploaded_on", uploadedOn.toString());
+        out.put("modified_on", modifiedOn.toString());
         return out;
     }
 

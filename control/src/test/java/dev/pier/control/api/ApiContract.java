@@ -348,6 +348,20 @@ abstract class ApiContract {
         assertError(call("POST", path, reader, upload.toString()), 403, 10000, "Authentication error");
         assertThat(store.lastChange()).isEqualTo(before);
 
+        // PATCH: a renewal in place keeps the id; its checks are the upload's
+        Certificates.SelfSigned renewed = Certificates.selfSigned("example.com");
+        JsonNode patched = call("PATCH", path + "/" + id, admin, JSON.createObjectNode().put("certificate", renewed.certificatePem())
+                .put("private_key", renewed.keyPem()).toString()).path("result");
+        assertThat(patched.path("id").asText()).isEqualTo(id);
+        assertThat(patched.path("hosts")).extracting(JsonNode::asText).containsExactly("example.com");
+        assertThat(patched.path("uploaded_on").asText()).isEqualTo(cert.path("uploaded_on").asText());
+        assertThat(patched.path("modified_on").asText()).isNotEqualTo(cert.path("modified_on").asText());
+        assertThat(store.certificate(zoneId, id).orElseThrow().privateKeyPem()).isEqualTo(renewed.keyPem());
+        assertError(call("PATCH", path + "/" + id, admin, upload.deepCopy().put("private_key", renewed.keyPem()).toString()), 400, 1004,
+                "private_key: the private key does not match the certificate");
+        assertError(call("PATCH", path + "/0123456789abcdef0123456789abcdef", admin, upload.toString()), 404, 1003,
+                "Certificate 0123456789abcdef0123456789abcdef does not exist");
+
         assertThat(call("DELETE", path + "/" + id, admin, null).path("result").path("id").asText()).isEqualTo(id);
         assertError(call("GET", path + "/" + id, admin, null), 404, 1003, "Certificate " + id + " does not exist");
         assertThat(call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null).toString()).contains("certificate")
