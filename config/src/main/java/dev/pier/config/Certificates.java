@@ -248,13 +248,23 @@ public final class Certificates {
                         + " (expected: " + apex + " or names under it)");
             }
         }
-        StringBuilder canonical = new StringBuilder();
-        chain.forEach(c -> canonical.append(pem(c)));
         try {
-            return new EdgeCertificate(canonical.toString(), pem(new JcaPKCS8Generator(key, null)), leaf);
+            return new EdgeCertificate(canonicalChain(certificatePem), pem(new JcaPKCS8Generator(key, null)), leaf);
         } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
             throw new IllegalArgumentException("private_key: cannot be written as PKCS#8 (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * A chain of certificates in PEM, re-encoded from what was parsed: nothing around the blocks
+     * is kept, and the same certificates are always the same text.
+     *
+     * @throws IllegalArgumentException when it holds no certificate
+     */
+    public static String canonicalChain(String pem) {
+        StringBuilder out = new StringBuilder();
+        parse(pem).forEach(c -> out.append(pem(c)));
+        return out.toString();
     }
 
     /** The DNS names (not the IP addresses) a certificate is for, lower case: what SNI can ask for. */

@@ -3,9 +3,11 @@ package dev.pier.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pier.config.ruleset.RulesetReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pier.config.ruleset.RulesetReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -247,13 +249,37 @@ public final class ConfigLoader {
         for (ConfigNode c : z.list("certificates")) {
             certificates.add(certificate(c, base));
         }
-        String originCa = z.text("origin_ca", null);
+        String originCa = originCa(z, base);
         if (z.child("origin_rules") != null) {
             throw z.error("origin_rules", "replaced by Origin Rules in Cloudflare's shape (expected: a ruleset with "
                     + "phase: http_request_origin and rules such as { expression: 'http.host eq \"ws.example.com\"', "
                     + "action: route, action_parameters: { origin: { port: 9001 } } })");
         }
-        return new Zone(name, settings, records, certificates, originCa == null ? null : base.resolve(originCa).normalize(),
-                RulesetReader.rulesets(z.list("rulesets")));
+        return new Zone(name, settings, records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets")));
+    }
+
+    /**
+     * {@code origin_ca}: a PEM file (relative to the configuration's folder) or the PEM text itself
+     * (what `pier export` writes); read now, so a reload reads it again. Kept re-encoded.
+     */
+    private static String originCa(ConfigNode z, Path base) {
+        String value = z.text("origin_ca", null);
+        if (value == null) {
+            return null;
+        }
+        String pem = value;
+        if (!value.strip().startsWith("-----BEGIN")) {
+            Path file = base.resolve(value).normalize();
+            try {
+                pem = Files.readString(file, StandardCharsets.US_ASCII);
+            } catch (IOException | UncheckedIOException e) {
+                throw z.error("origin_ca", file + " cannot be read (" + e.getMessage() + ")");
+            }
+        }
+        try {
+            return Certificates.canonicalChain(pem);
+        } catch (IllegalArgumentException e) {
+            throw z.error("origin_ca", e.getMessage());
+        }
     }
 }

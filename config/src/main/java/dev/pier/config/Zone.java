@@ -12,13 +12,13 @@ import java.util.List;
  * @param dnsRecords  the records that route a hostname of this zone to its origin
  * @param certificates edge certificates for the zone's host names (chosen by SNI, by the
  *                    names the certificates carry)
- * @param originCa    CA certificates (PEM) that origins must chain to in strict mode; null
- *                    for the system's trust store
+ * @param originCa    the CA certificates (PEM text) that origins must chain to in strict
+ *                    mode; null for the system's trust store
  * @param rulesets    the zone's phase rulesets (origin rules, custom rules, rate limiting,
  *                    managed rules), at most one per phase
  */
 public record Zone(String name, ZoneSettings settings, List<DnsRecord> dnsRecords, List<CertificateFiles> certificates,
-                   java.nio.file.Path originCa, List<Ruleset> rulesets) {
+                   String originCa, List<Ruleset> rulesets) {
 
     public Zone {
         dnsRecords = List.copyOf(dnsRecords);

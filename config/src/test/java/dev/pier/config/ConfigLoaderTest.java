@@ -89,8 +89,12 @@ class ConfigLoaderTest {
                 .hasMessageContaining(message);
     }
 
+    static final Certificates.SelfSigned CA = Certificates.selfSigned("ca.example");
+
     @Test
-    void keepaliveMessageSizeAndTlsSettings() {
+    void keepaliveMessageSizeAndTlsSettings(@TempDir Path etc) throws Exception {
+        Files.createDirectories(etc.resolve("certs"));
+        Files.writeString(etc.resolve("certs/ca.pem"), "the CA of our origins\n" + CA.certificatePem());
         PierConfig config = ConfigLoader.parse(MINIMAL.replace("  - name: example.com\n", """
                   - name: example.com
                     settings:
@@ -101,14 +105,25 @@ class ConfigLoaderTest {
                     certificates:
                       - { certificate: certs/a.pem, key: certs/a.key }
                     origin_ca: certs/ca.pem
-                """).replace("127.0.0.1:8080", "127.0.0.1:8443\n    tls: on"), Path.of("/etc/pier"));
+                """).replace("127.0.0.1:8080", "127.0.0.1:8443\n    tls: on"), etc);
         Zone zone = config.zones().get(0);
         assertThat(zone.settings().keepalive()).isEqualTo(Duration.ofSeconds(20));
         assertThat(zone.settings().maxMessageSize()).isEqualTo(65536);
         assertThat(zone.settings().ssl()).isEqualTo(SslMode.STRICT);
         assertThat(zone.settings().minTlsVersion()).isEqualTo("1.3");
-        assertThat(zone.certificates()).containsExactly(new CertificateFiles(Path.of("/etc/pier/certs/a.pem"), Path.of("/etc/pier/certs/a.key")));
-        assertThat(zone.originCa()).isEqualTo(Path.of("/etc/pier/certs/ca.pem"));
+        assertThat(zone.certificates()).containsExactly(new CertificateFiles(etc.resolve("certs/a.pem"), etc.resolve("certs/a.key")));
+        assertThat(zone.originCa()).as("read from its file, re-encoded").isEqualTo(CA.certificatePem());
+
+        // origin_ca may also be the PEM text itself (what `pier export` writes)
+        String inline = MINIMAL.replace("  - name: example.com\n", "  - name: example.com\n    origin_ca: |\n"
+                + CA.certificatePem().indent(6));
+        assertThat(ConfigLoader.parse(inline, etc).zones().get(0).originCa()).isEqualTo(CA.certificatePem());
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL.replace("  - name: example.com\n",
+                "  - name: example.com\n    origin_ca: certs/missing.pem\n"), etc)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("zones[0].origin_ca: " + etc.resolve("certs/missing.pem") + " cannot be read");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL.replace("  - name: example.com\n",
+                "  - name: example.com\n    origin_ca: \"-----BEGIN CERTIFICATE-----\\nnope\"\n"), etc)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("zones[0].origin_ca: not a PEM certificate chain");
         assertThat(config.listeners().get(0).tls()).isTrue();
 
         assertError(MINIMAL.replace("  - name: example.com\n", "  - name: example.com\n    settings:\n      ssl: maybe\n"),

@@ -131,7 +131,9 @@ public final class StoredZones {
         if (certificates != null) {
             store.certificates(z.id()).forEach(c -> files.add(certificates.files(c)));
         }
-        return new Zone(z.name(), settings, records, files, null, parsed);
+        String originCa = s.containsKey("origin_ca") && !s.get("origin_ca").asText().isEmpty()
+                ? Certificates.canonicalChain(s.get("origin_ca").asText()) : null;
+        return new Zone(z.name(), settings, records, files, originCa, parsed);
     }
 
     /**
@@ -166,11 +168,6 @@ public final class StoredZones {
         }
         Map<String, List<Certificates.EdgeCertificate>> certificates = new LinkedHashMap<>();
         for (Zone zone : checked.zones()) {
-            if (zone.originCa() != null) {
-                // refused rather than dropped: the store does not keep origin CAs yet
-                throw new ConfigException(file + ": zones[" + zone.name() + "].origin_ca is not kept in the store"
-                        + " (expected: ssl: full, or the edge run from its file)");
-            }
             List<Certificates.EdgeCertificate> pems = new ArrayList<>();
             for (CertificateFiles c : zone.certificates()) {
                 try {
@@ -208,7 +205,9 @@ public final class StoredZones {
     private static void importZone(Store tx, Zone zone, JsonNode raw, List<Certificates.EdgeCertificate> certificates, String actor) {
         String id = tx.zones(zone.name(), 1, 1).items().stream().findFirst().map(StoredZone::id)
                 .orElseGet(() -> tx.createZone(zone.name(), actor).id());
-        tx.putSettings(id, settings(zone.settings()), actor);
+        Map<String, String> settings = settings(zone.settings());
+        settings.put("origin_ca", quote(zone.originCa() == null ? "" : zone.originCa()));
+        tx.putSettings(id, settings, actor);
         for (StoredDnsRecord old : tx.dnsRecords(id)) {
             tx.deleteDnsRecord(id, old.id(), actor);
         }
@@ -269,6 +268,9 @@ public final class StoredZones {
                     .put("min_tls_version", s.minTlsVersion());
             if (s.proxyReadTimeout() != null) {
                 settings.put("proxy_read_timeout", s.proxyReadTimeout().toSeconds() + "s");
+            }
+            if (zone.originCa() != null) {
+                z.put("origin_ca", zone.originCa()); // public certificates: the PEM text itself
             }
             ArrayNode records = z.putArray("dns_records");
             for (DnsRecord r : zone.dnsRecords()) {

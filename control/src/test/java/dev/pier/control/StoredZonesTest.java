@@ -148,20 +148,36 @@ class StoredZonesTest {
     }
 
     @Test
-    void aCertificateThatDoesNotMatchItsKeyOrAnOriginCaIsRefusedAndNothingWritten(@TempDir Path dir) throws Exception {
+    void anOriginCaRoundTripsAsItsPemTextAndAFileWithoutOneClearsIt(@TempDir Path dir) throws Exception {
+        Certificates.SelfSigned ca = Certificates.selfSigned("ca.example");
+        Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
+        Path file = Files.writeString(dir.resolve("pier.yaml"), FILE.replace("    dns_records:\n",
+                "    origin_ca: ca.pem\n    dns_records:\n"));
+        try (Store store = TestStores.embedded(); Store again = TestStores.embedded()) {
+            StoredZones.importYaml(file, store, "test");
+            assertThat(StoredZones.load(store).get(0).originCa()).isEqualTo(ca.certificatePem());
+            String exported = StoredZones.exportYaml(store);
+            assertThat(exported).contains("origin_ca").contains("BEGIN CERTIFICATE");
+            StoredZones.importYaml(Files.writeString(dir.resolve("exported.yaml"), exported), again, "test");
+            assertThat(StoredZones.load(again).get(0).originCa()).isEqualTo(ca.certificatePem());
+
+            // declarative: the file without origin_ca takes it away
+            StoredZones.importYaml(Files.writeString(dir.resolve("plain.yaml"), FILE), store, "test");
+            assertThat(StoredZones.load(store).get(0).originCa()).isNull();
+        }
+    }
+
+    @Test
+    void aCertificateThatDoesNotMatchItsKeyIsRefusedAndNothingWritten(@TempDir Path dir) throws Exception {
         Certificates.SelfSigned pem = Certificates.selfSigned("example.com");
         pem.write(dir.resolve("example.pem"), dir.resolve("example.key"));
         Certificates.selfSigned("example.com").write(dir.resolve("other.pem"), dir.resolve("other.key"));
         Path mismatched = Files.writeString(dir.resolve("pier.yaml"), FILE.replace("    dns_records:\n",
                 "    certificates: [ { certificate: example.pem, key: other.key } ]\n    dns_records:\n"));
-        Path originCa = Files.writeString(dir.resolve("ca.yaml"), FILE.replace("    dns_records:\n",
-                "    origin_ca: example.pem\n    dns_records:\n"));
         try (Store store = TestStores.embedded()) {
             assertThatThrownBy(() -> StoredZones.importYaml(mismatched, store, "test")).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("zones[example.com].certificates").hasMessageContaining("example.pem")
                     .hasMessageEndingWith("private_key: the private key does not match the certificate");
-            assertThatThrownBy(() -> StoredZones.importYaml(originCa, store, "test")).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("zones[example.com].origin_ca is not kept in the store");
             assertThat(store.lastChange()).isZero();
         }
     }

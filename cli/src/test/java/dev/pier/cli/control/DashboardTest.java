@@ -128,6 +128,13 @@ class DashboardTest {
         clickable("#tab-ssl").click();
         new Select(clickable("#min-tls")).selectByVisibleText("1.3");
         wait.until(driver -> "\"1.3\"".equals(plane.control.store().settings(plane.zoneId).get("min_tls_version").jsonValue()));
+        type("#origin-ca", "not a certificate");
+        clickable("#origin-ca-save").click();
+        wait.until(textToBePresentInElementLocated(By.id("origin-ca-error"), "Invalid value for zone setting origin_ca"));
+        String ca = Certificates.selfSigned("ca.example").certificatePem();
+        type("#origin-ca", ca);
+        clickable("#origin-ca-save").click();
+        wait.until(driver -> plane.control.store().settings(plane.zoneId).get("origin_ca").jsonValue().contains("BEGIN CERTIFICATE"));
 
         // an edge certificate, on a zone with DNS names: a key that does not match is refused on
         // the page, the right one is listed

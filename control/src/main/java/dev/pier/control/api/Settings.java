@@ -2,6 +2,7 @@ package dev.pier.control.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.pier.config.Certificates;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ final class Settings {
         add("ssl", F.textNode("off"), oneOf("off", "flexible", "full", "strict"));
         add("min_tls_version", F.textNode("1.2"), v -> v.isTextual() && (v.asText().equals("1.2") || v.asText().equals("1.3")) ? null
                 : "\"1.2\" or \"1.3\" (Pier never offers TLS 1.0 or 1.1)");
+        add("origin_ca", F.textNode(""), v -> v.isTextual() && (v.asText().isEmpty() || isPemChain(v.asText())) ? null
+                : "the PEM certificates of the CA that origins chain to in strict mode, or \"\" for the system's trust store");
         add("proxy_read_timeout", F.textNode("100"), v -> (v.isIntegralNumber() || v.isTextual() && v.asText().matches("\\d{1,4}"))
                 && v.asInt() >= 1 && v.asInt() <= 6000 ? null : "a number of seconds from 1 to 6000, e.g. \"100\"");
         add("websocket_idle_timeout", F.numberNode(100), seconds(1, 86_400));
@@ -47,6 +50,15 @@ final class Settings {
     private static java.util.function.Function<JsonNode, String> oneOf(String... values) {
         List<String> ok = List.of(values);
         return v -> v.isTextual() && ok.contains(v.asText()) ? null : String.join(" or ", ok.stream().map(s -> "\"" + s + "\"").toList());
+    }
+
+    private static boolean isPemChain(String pem) {
+        try {
+            Certificates.parse(pem);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static java.util.function.Function<JsonNode, String> seconds(int min, int max) {

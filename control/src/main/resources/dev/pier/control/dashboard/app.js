@@ -249,9 +249,20 @@ async function ssl(z, page) {
       <p class="explain">How the edge talks to your origin: off and flexible in plain HTTP, full over TLS without checking the
         certificate, strict over TLS with the certificate checked.</p></section>
     <section class="card"><h3>Minimum TLS version</h3>
-      <select id="min-tls">${["1.2", "1.3"].map(v => `<option ${v === s.min_tls_version ? "selected" : ""}>${v}</option>`).join("")}</select></section>`;
+      <select id="min-tls">${["1.2", "1.3"].map(v => `<option ${v === s.min_tls_version ? "selected" : ""}>${v}</option>`).join("")}</select></section>
+    <section class="card"><h3>Origin CA</h3>
+      <textarea id="origin-ca" placeholder="-----BEGIN CERTIFICATE----- (empty: the system's trust store)">${esc(s.origin_ca)}</textarea>
+      <p class="explain">In strict mode, the certificates your origins' certificates must chain to.</p>
+      <button id="origin-ca-save">Save</button> <span id="origin-ca-error" class="error"></span></section>`;
   document.getElementById("ssl").onchange = e => patchSetting(z, "ssl", e.target.value);
   document.getElementById("min-tls").onchange = e => patchSetting(z, "min_tls_version", e.target.value);
+  document.getElementById("origin-ca-save").onclick = async () => {
+    try {
+      await api("PATCH", `/zones/${z.id}/settings/origin_ca`, { value: document.getElementById("origin-ca").value });
+      document.getElementById("origin-ca-error").textContent = "";
+      say("Saved: origin_ca");
+    } catch (e) { document.getElementById("origin-ca-error").textContent = e.message; }
+  };
   document.getElementById("certificate-add").onclick = async () => {
     try {
       await api("POST", `/zones/${z.id}/custom_certificates`, { certificate: document.getElementById("certificate-pem").value,

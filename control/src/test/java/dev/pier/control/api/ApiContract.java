@@ -305,6 +305,19 @@ abstract class ApiContract {
     }
 
     @Test
+    void theOriginCaIsASettingOfPemCertificates() throws Exception {
+        String setting = "/zones/" + zoneId + "/settings/origin_ca";
+        assertThat(call("GET", setting, admin, null).path("result").path("value").asText()).isEmpty();
+        Certificates.SelfSigned ca = Certificates.selfSigned("ca.example");
+        JsonNode set = call("PATCH", setting, admin, JSON.createObjectNode().put("value", ca.certificatePem()).toString());
+        assertThat(set.path("result").path("value").asText()).isEqualTo(ca.certificatePem());
+        assertError(call("PATCH", setting, admin, "{\"value\": \"-----BEGIN CERTIFICATE-----\\nnope\"}"), 400, 1007,
+                "Invalid value for zone setting origin_ca (expected: the PEM certificates of the CA that origins chain to in strict mode,"
+                        + " or \"\" for the system's trust store)");
+        assertThat(call("PATCH", setting, admin, "{\"value\": \"\"}").path("result").path("value").asText()).isEmpty();
+    }
+
+    @Test
     void certificatesAreUploadedCheckedListedAndDeletedAndTheirKeysNeverLeave() throws Exception {
         Certificates.SelfSigned pem = Certificates.selfSigned("example.com", "*.example.com");
         String path = "/zones/" + zoneId + "/custom_certificates";

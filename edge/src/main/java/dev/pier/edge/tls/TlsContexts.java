@@ -121,12 +121,11 @@ public final class TlsContexts {
             if (zone.settings().ssl() == SslMode.FULL) {
                 builder.trustManager(InsecureTrustManagerFactory.INSTANCE); // Cloudflare's "full": encrypted, not verified
             } else if (zone.originCa() != null) {
-                builder.trustManager(zone.originCa().toFile());
+                builder.trustManager(Certificates.parse(zone.originCa()).toArray(java.security.cert.X509Certificate[]::new));
             }
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("zones[" + zone.name() + "].origin_ca " + zone.originCa()
-                    + ": cannot be used (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("zones[" + zone.name() + "].origin_ca: cannot be used (" + e.getMessage() + ")", e);
         }
     }
 
