@@ -82,6 +82,9 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             edge.shutdown();
+            if (control != null) {
+                control.close(); // here, not after: the JVM halts once the hooks are done (keys leave the disk)
+            }
             takeover.removeIfOwn();
             stopped.countDown();
         }, "pier-shutdown"));

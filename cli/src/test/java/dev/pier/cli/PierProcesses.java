@@ -14,8 +14,15 @@ public final class PierProcesses {
 
     /** Starts {@code pier ARGS…}; its standard output and error go to {@code dir/NAME.out} and {@code .err}. */
     public static Process start(Path dir, String name, String... args) throws IOException {
+        return start(dir, name, List.of(), args);
+    }
+
+    /** The same, with options for its JVM ({@code -Dkey=value}). */
+    public static Process start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.pier.cli.PierCommand"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pier.cli.PierCommand"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command)
                 .redirectOutput(dir.resolve(name + ".out").toFile())

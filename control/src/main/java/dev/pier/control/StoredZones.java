@@ -208,10 +208,15 @@ public final class StoredZones {
         Map<String, String> settings = settings(zone.settings());
         settings.put("origin_ca", quote(zone.originCa() == null ? "" : zone.originCa()));
         tx.putSettings(id, settings, actor);
+        // the file holds proxied records only: those become the file's; DNS-only records stay, and
+        // a record the file still has keeps its id and TTL
+        Set<DnsRecord> wanted = new java.util.LinkedHashSet<>(zone.dnsRecords());
         for (StoredDnsRecord old : tx.dnsRecords(id)) {
-            tx.deleteDnsRecord(id, old.id(), actor);
+            if (old.proxied() && !wanted.remove(new DnsRecord(DnsRecord.Type.valueOf(old.type()), old.name(), old.content()))) {
+                tx.deleteDnsRecord(id, old.id(), actor);
+            }
         }
-        for (DnsRecord r : zone.dnsRecords()) {
+        for (DnsRecord r : wanted) {
             tx.createDnsRecord(id, r.type().name(), r.name(), r.content(), true, 1, actor);
         }
         Set<String> phases = new HashSet<>();
@@ -302,9 +307,8 @@ public final class StoredZones {
         out.put("websocket_keepalive", s.keepalive() == null ? quote("off") : Long.toString(s.keepalive().toSeconds()));
         out.put("max_websocket_connections", Integer.toString(s.maxWebSocketConnections()));
         out.put("max_websocket_message_size", Long.toString(s.maxMessageSize()));
-        if (s.proxyReadTimeout() != null) {
-            out.put("proxy_read_timeout", quote(Long.toString(s.proxyReadTimeout().toSeconds())));
-        }
+        // null: back to the node's own timeout, as the file says by leaving it out
+        out.put("proxy_read_timeout", s.proxyReadTimeout() == null ? null : quote(Long.toString(s.proxyReadTimeout().toSeconds())));
         return out;
     }
 

@@ -10,6 +10,7 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.config.Zone;
 import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredDnsRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -59,11 +60,23 @@ class StoredZonesTest {
             // importing again is declarative: the zone ends up as the file says, nothing doubles, nothing stays behind
             String zoneId = store.zones("example.com", 1, 1).items().get(0).id();
             store.putRuleset(zoneId, "http_request_origin", "{\"rules\": []}", "someone");
+            store.createDnsRecord(zoneId, "A", "mail.example.com", "192.0.2.25", false, 300, "someone"); // DNS only
+            List<String> proxiedIds = store.dnsRecords(zoneId).stream().filter(StoredDnsRecord::proxied).map(StoredDnsRecord::id).toList();
             long before = store.lastChange();
             StoredZones.importYaml(file, store, "test");
             assertThat(store.lastChange()).as("an import is one change for the edges").isEqualTo(before + 1);
+            assertThat(store.dnsRecords(zoneId)).as("a DNS-only record, which no file holds, stays")
+                    .anySatisfy(r -> assertThat(r.name()).isEqualTo("mail.example.com"));
+            assertThat(store.dnsRecords(zoneId).stream().filter(StoredDnsRecord::proxied).map(StoredDnsRecord::id))
+                    .as("records the file still has keep their ids").containsExactlyInAnyOrderElementsOf(proxiedIds);
+
             assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
             assertThat(store.ruleset(zoneId, "http_request_origin")).isEmpty();
+            // a setting the file leaves out goes back to its default
+            StoredZones.importYaml(Files.writeString(dir.resolve("no-timeout.yaml"), FILE.replace(", proxy_read_timeout: 30s", "")),
+                    store, "test");
+            assertThat(StoredZones.load(store).get(0).settings().proxyReadTimeout()).isNull();
+            assertThat(store.settings(zoneId)).doesNotContainKey("proxy_read_timeout");
         }
     }
 

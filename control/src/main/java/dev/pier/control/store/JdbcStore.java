@@ -228,6 +228,14 @@ public final class JdbcStore implements Store {
             for (Map.Entry<String, String> e : jsonValues.entrySet()) {
                 Optional<StoredSetting> before = one(c, "SELECT * FROM zone_settings WHERE zone_id = ? AND setting = ?",
                         JdbcStore::setting, zoneId, e.getKey());
+                if (e.getValue() == null) {
+                    // back to its default
+                    if (before.isPresent()) {
+                        update(c, "DELETE FROM zone_settings WHERE zone_id = ? AND setting = ?", zoneId, e.getKey());
+                        audit(c, actor, "delete", "setting", e.getKey(), zoneId, before.get(), null);
+                    }
+                    continue;
+                }
                 if (before.isPresent()) {
                     update(c, "UPDATE zone_settings SET setting_value = ?, modified_on = ? WHERE zone_id = ? AND setting = ?",
                             e.getValue(), ts(now), zoneId, e.getKey());

@@ -36,7 +36,8 @@ public interface Store extends AutoCloseable {
     Map<String, StoredSetting> settings(String zoneId);
 
     /**
-     * Sets settings (JSON values by id) in one transaction.
+     * Sets settings (JSON values by id) in one transaction; a null value puts a setting back to
+     * its default. Returns the settings set.
      *
      * @throws StoreException NOT_FOUND for an unknown zone
      */
