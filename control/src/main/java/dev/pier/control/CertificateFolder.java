@@ -22,33 +22,43 @@ import java.util.stream.Stream;
 /**
  * A node's copy of the store's certificates as the PEM files the edge's TLS reads: one pair a
  * certificate, named by the SHA-256 of its content, so an unchanged certificate keeps its files
- * and a new one never overwrites files in use. The folder is readable by its owner only; it is
- * a cache, emptied when the node closes.
+ * and a new one never overwrites files in use. The folder is readable by its owner only, made
+ * when the first certificate is written (a node without certificates has none), and removed
+ * when the node closes.
  */
 public final class CertificateFolder implements AutoCloseable {
 
-    private final Path dir;
+    /** Made on first use; null until then. */
+    private Path dir;
 
-    private CertificateFolder(Path dir) {
-        this.dir = dir;
+    private CertificateFolder() {
     }
 
-    /** A new, private folder for this process. */
+    /** A private folder for this process, made when it is first needed. */
     public static CertificateFolder create() {
-        try {
-            return new CertificateFolder(Files.createTempDirectory("pier-certificates",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
-        } catch (IOException e) {
-            throw new UncheckedIOException("certificates: cannot make a folder for the edge's copies", e);
-        }
+        return new CertificateFolder();
     }
 
-    public Path dir() {
+    /** The folder, or null while no certificate has been written. */
+    public synchronized Path dir() {
+        return dir;
+    }
+
+    private Path folder() {
+        if (dir == null) {
+            try {
+                dir = Files.createTempDirectory("pier-certificates",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw new UncheckedIOException("certificates: cannot make a folder for the edge's copies", e);
+            }
+        }
         return dir;
     }
 
     /** The files of a stored certificate, written when they are not there yet. */
     synchronized CertificateFiles files(StoredCertificate c) {
+        Path dir = folder();
         String name = sha256(c.certificatePem() + "\n" + c.privateKeyPem());
         Path certificate = dir.resolve(name + ".pem");
         Path key = dir.resolve(name + ".key");
@@ -60,10 +70,10 @@ public final class CertificateFolder implements AutoCloseable {
     }
 
     /** Written beside and moved in, so the edge never reads half a file. */
-    private void write(Path file, String content) {
+    private static void write(Path file, String content) {
         Path partial = null;
         try {
-            partial = Files.createTempFile(dir, "partial", ".tmp",
+            partial = Files.createTempFile(file.getParent(), "partial", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(partial, content, StandardCharsets.UTF_8);
             try {
@@ -87,6 +97,9 @@ public final class CertificateFolder implements AutoCloseable {
      * as it applies a configuration and keeps them in memory, so no file it needs goes away.
      */
     synchronized void keepOnly(Collection<CertificateFiles> used) {
+        if (dir == null) {
+            return;
+        }
         Set<Path> keep = new HashSet<>();
         used.forEach(f -> {
             keep.add(f.certificate());
@@ -109,6 +122,9 @@ public final class CertificateFolder implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (dir == null) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
