@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,13 +21,12 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML file whose zones to import.")
     Path config;
 
-    @Option(names = "--store", required = true, paramLabel = "STORE",
-            description = "embedded:DIR or jdbc:postgresql://HOST:PORT/DB?user=NAME")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Override
     public Integer call() {
-        try (ControlPlane control = ControlPlane.open(store)) {
+        try (ControlPlane control = store.open()) {
             List<String> zones = StoredZones.importYaml(config, control.store(), "pier import " + config.getFileName());
             System.out.println("imported " + zones.size() + " zone(s): " + String.join(", ", zones));
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,9 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Issue an API token (printed once, stored hashed).")
 final class TokenCommand implements Callable<Integer> {
 
-    @Option(names = "--store", required = true, paramLabel = "STORE",
-            description = "embedded:DIR or jdbc:postgresql://HOST:PORT/DB?user=NAME")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--name", required = true, description = "What the token is for; the audit log names it.")
     String name;
@@ -34,7 +34,7 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Set<Permission> granted = permissions == null || permissions.isEmpty() ? EnumSet.allOf(Permission.class) : EnumSet.copyOf(permissions);
-        try (ControlPlane control = ControlPlane.open(store)) {
+        try (ControlPlane control = store.open()) {
             String secret = control.api().credentials().issueToken(name, granted,
                     zones == null ? Set.of() : new LinkedHashSet<>(zones), "pier token");
             System.out.println("API token: " + secret);

@@ -10,13 +10,17 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -26,6 +30,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -60,7 +65,7 @@ public final class Certificates {
             Files.writeString(certificateFile, certificatePem);
             Files.writeString(keyFile, keyPem);
             try {
-                Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system
             }
@@ -224,9 +229,9 @@ public final class Certificates {
         X509Certificate leaf = chain.get(0);
         try {
             leaf.checkValidity();
-        } catch (java.security.cert.CertificateExpiredException e) {
+        } catch (CertificateExpiredException e) {
             throw new IllegalArgumentException("certificate: expired on " + leaf.getNotAfter().toInstant(), e);
-        } catch (java.security.cert.CertificateNotYetValidException e) {
+        } catch (CertificateNotYetValidException e) {
             throw new IllegalArgumentException("certificate: not valid before " + leaf.getNotBefore().toInstant(), e);
         }
         for (int i = 0; i + 1 < chain.size(); i++) {
@@ -241,7 +246,7 @@ public final class Certificates {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("certificate: no DNS name in its subjectAltName (expected: the names it serves)");
         }
-        String apex = zone.toLowerCase(java.util.Locale.ROOT);
+        String apex = zone.toLowerCase(Locale.ROOT);
         for (String name : names) {
             if (!name.equals(apex) && !name.endsWith("." + apex)) {
                 throw new IllegalArgumentException("certificate: " + name + " is not a name of zone " + zone
@@ -269,20 +274,7 @@ public final class Certificates {
 
     /** The DNS names (not the IP addresses) a certificate is for, lower case: what SNI can ask for. */
     public static Set<String> hostNames(X509Certificate certificate) {
-        Set<String> names = new LinkedHashSet<>();
-        try {
-            Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (Integer.valueOf(2).equals(san.get(0))) {
-                        names.add(san.get(1).toString().toLowerCase(java.util.Locale.ROOT));
-                    }
-                }
-            }
-        } catch (java.security.cert.CertificateParsingException e) {
-            throw new IllegalArgumentException("unreadable subjectAltName (" + e.getMessage() + ")", e);
-        }
-        return names;
+        return subjectAltNames(certificate, false);
     }
 
     /** The certificates in a PEM file, leaf first. */
@@ -303,19 +295,24 @@ public final class Certificates {
         }
     }
 
-    /** The DNS names a certificate is for: its subjectAltName DNS entries, wildcards included, lower case. */
+    /** The DNS names a certificate is for: its subjectAltName DNS entries, wildcards included, lower case (and IP addresses). */
     public static Set<String> dnsNames(X509Certificate certificate) {
+        return subjectAltNames(certificate, true);
+    }
+
+    /** A certificate's subjectAltName DNS names (type 2), and IP addresses (type 7) when asked, lower case. */
+    private static Set<String> subjectAltNames(X509Certificate certificate, boolean withIpAddresses) {
         Set<String> names = new LinkedHashSet<>();
         try {
             Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
             if (sans != null) {
                 for (List<?> san : sans) {
-                    if (Integer.valueOf(2).equals(san.get(0)) || Integer.valueOf(7).equals(san.get(0))) {
-                        names.add(san.get(1).toString().toLowerCase(java.util.Locale.ROOT));
+                    if (Integer.valueOf(2).equals(san.get(0)) || withIpAddresses && Integer.valueOf(7).equals(san.get(0))) {
+                        names.add(san.get(1).toString().toLowerCase(Locale.ROOT));
                     }
                 }
             }
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             throw new IllegalArgumentException("certificate for " + certificate.getSubjectX500Principal()
                     + ": unreadable subjectAltName (" + e.getMessage() + ")", e);
         }

@@ -12,6 +12,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.security.cert.X509Certificate;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -74,14 +76,14 @@ public final class TlsContexts {
         Map<String, SslContext> byHost = new HashMap<>();
         // a name served by several certificates gets the one valid longest (a renewal wins over
         // the certificate it renews; on a tie, the later one listed)
-        Map<String, java.util.Date> expiry = new HashMap<>();
+        Map<String, Date> expiry = new HashMap<>();
         Map<String, SslContext> toOrigins = new HashMap<>();
         for (Zone zone : config.zones()) {
             for (CertificateFiles files : zone.certificates()) {
                 SslContext context = server(files, zone.settings().minTlsVersion());
-                java.security.cert.X509Certificate leaf = Certificates.read(files.certificate()).get(0);
+                X509Certificate leaf = Certificates.read(files.certificate()).get(0);
                 for (String name : Certificates.dnsNames(leaf)) {
-                    java.util.Date current = expiry.get(name);
+                    Date current = expiry.get(name);
                     if (current == null || !leaf.getNotAfter().before(current)) {
                         byHost.put(name, context);
                         expiry.put(name, leaf.getNotAfter());
@@ -121,7 +123,7 @@ public final class TlsContexts {
             if (zone.settings().ssl() == SslMode.FULL) {
                 builder.trustManager(InsecureTrustManagerFactory.INSTANCE); // Cloudflare's "full": encrypted, not verified
             } else if (zone.originCa() != null) {
-                builder.trustManager(Certificates.parse(zone.originCa()).toArray(java.security.cert.X509Certificate[]::new));
+                builder.trustManager(Certificates.parse(zone.originCa()).toArray(X509Certificate[]::new));
             }
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
