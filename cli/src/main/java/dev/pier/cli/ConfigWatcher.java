@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,7 +30,8 @@ final class ConfigWatcher implements AutoCloseable {
     private final Consumer<PierConfig> apply;
     private final WatchService watcher;
     private final Thread thread;
-    private long lastModified;
+    /** What the file held when last read; a change is a change of content, not of timestamps. */
+    private byte[] lastContent;
 
     ConfigWatcher(Path file, Consumer<PierConfig> apply) throws IOException {
         this(file, apply, true);
@@ -39,7 +41,7 @@ final class ConfigWatcher implements AutoCloseable {
     ConfigWatcher(Path file, Consumer<PierConfig> apply, boolean watchFile) throws IOException {
         this.file = file.toAbsolutePath();
         this.apply = apply;
-        this.lastModified = modified();
+        this.lastContent = content();
         this.watcher = FileSystems.getDefault().newWatchService();
         this.thread = new Thread(this::watch, "pier-config-watcher");
         thread.setDaemon(true);
@@ -64,9 +66,9 @@ final class ConfigWatcher implements AutoCloseable {
                 TimeUnit.MILLISECONDS.sleep(100);
                 key.pollEvents();
                 key.reset();
-                long now = modified();
-                if (now != lastModified && Files.exists(file)) {
-                    lastModified = now;
+                byte[] now = content();
+                if (now != null && !Arrays.equals(now, lastContent)) {
+                    lastContent = now;
                     reload("file change");
                 }
             }
@@ -75,11 +77,15 @@ final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    private long modified() {
+    /**
+     * The file's bytes, or null while it does not exist. Timestamps are no test of change: two
+     * writes within the file system's clock tick share one, and the file is small enough to read.
+     */
+    private byte[] content() {
         try {
-            return Files.getLastModifiedTime(file).toMillis() ^ Files.size(file);
+            return Files.readAllBytes(file);
         } catch (IOException e) {
-            return -1;
+            return null;
         }
     }
 

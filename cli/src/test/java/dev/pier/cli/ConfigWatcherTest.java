@@ -6,6 +6,7 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,16 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigWatcherTest {
 
     static String config(String websockets) {
+        return config("example.com", websockets);
+    }
+
+    static String config(String zone, String websockets) {
         return """
                 listeners:
                   - address: 127.0.0.1:0
                 zones:
-                  - name: example.com
+                  - name: %1$s
                     settings:
-                      websockets: %s
+                      websockets: %2$s
                     dns_records:
-                      - { type: A, name: example.com, content: 127.0.0.1 }
-                """.formatted(websockets);
+                      - { type: A, name: %1$s, content: 127.0.0.1 }
+                """.formatted(zone, websockets);
     }
 
     @Test
@@ -42,6 +47,21 @@ class ConfigWatcherTest {
             assertThat(applied.poll(1, TimeUnit.SECONDS)).isNull();
             Files.writeString(file, config("on"));
             assertThat(applied.poll(5, TimeUnit.SECONDS).zones().get(0).settings().websockets()).isTrue();
+        }
+    }
+
+    @Test
+    void aChangeThatKeepsSizeAndTimestampIsReloaded(@TempDir Path dir) throws Exception {
+        // As `cp -p` or `rsync -t` leave it, or two saves within one tick of the file system's clock.
+        Path file = Files.writeString(dir.resolve("pier.yaml"), config("example.com", "on"));
+        FileTime written = Files.getLastModifiedTime(file);
+        BlockingQueue<PierConfig> applied = new LinkedBlockingQueue<>();
+        try (ConfigWatcher ignored = new ConfigWatcher(file, applied::add)) {
+            Files.writeString(file, config("example.org", "on"));
+            Files.setLastModifiedTime(file, written);
+            PierConfig next = applied.poll(5, TimeUnit.SECONDS);
+            assertThat(next).isNotNull();
+            assertThat(next.zones().get(0).name()).isEqualTo("example.org");
         }
     }
 
