@@ -7,30 +7,43 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.cli.PierProcesses;
 import dev.pier.cli.demo.EchoOrigin;
 import dev.pier.control.StoredZones;
+import dev.pier.control.api.ControlApi;
 import dev.pier.control.api.Permission;
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two edge processes against one PostgreSQL (the development machine's, 127.0.0.1:5432,
  * database {@code test}): a PATCH through one node's API changes both within a second; kill
- * that node and the other keeps serving, and keeps following the store.
+ * that node and the other keeps serving, and keeps following the store. Then the database goes
+ * away from the survivor (it reaches PostgreSQL through a relay the test cuts): it keeps serving
+ * its last configuration and its open WebSocket, and catches up with what changed meanwhile as
+ * soon as the database is back.
  */
 class TwoEdgesOnePostgresTest {
 
@@ -55,11 +68,48 @@ class TwoEdgesOnePostgresTest {
 
     boolean upgradeRefused(int port) {
         try {
-            http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new java.net.http.WebSocket.Listener() {
+            http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new WebSocket.Listener() {
             }).join().abort();
             return false;
         } catch (CompletionException e) {
             return true;
+        }
+    }
+
+    HttpResponse<String> patchWebsockets(int adminPort, String zoneId, String token, String value) throws Exception {
+        return http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + adminPort + "/client/v4/zones/" + zoneId + "/settings/websockets"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"value\":\"" + value + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    WebSocket connect(int port, BlockingQueue<String> echoes) {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                echoes.add(data.toString());
+                ws.request(1);
+                return null;
+            }
+        }).join();
+    }
+
+    /** Waits for a line of the process's log; the store's connection timeout is 5 s, so this allows 15. */
+    static void awaitLogLine(Path log, String text) throws Exception {
+        await(Duration.ofSeconds(15), () -> {
+            try {
+                return Files.readString(log).contains(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    static void await(Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("within %s", within).isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 
@@ -73,10 +123,12 @@ class TwoEdgesOnePostgresTest {
         String storeUrl = server + "?user=postgres&currentSchema=" + schema;
         Process a = null;
         Process b = null;
-        try (EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0)) {
+        try (EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0); CuttableRelay database = new CuttableRelay(5432)) {
+            String storeUrlThroughRelay = storeUrl.replace(":5432/", ":" + database.port() + "/");
             int portA = freePort();
             int portB = freePort();
             int adminA = freePort();
+            int adminB = freePort();
             Path zones = Files.writeString(dir.resolve("zones.yaml"), """
                     listeners: [ { address: 127.0.0.1:1 } ]
                     zones:
@@ -91,16 +143,17 @@ class TwoEdgesOnePostgresTest {
             try (Store store = JdbcStore.postgres(storeUrl, null, null)) {
                 StoredZones.importYaml(zones, store, "test");
                 zoneId = store.zones("127.0.0.1", 1, 1).items().get(0).id();
-                token = new dev.pier.control.api.ControlApi(store).credentials()
+                token = new ControlApi(store).credentials()
                         .issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
             }
             Path configA = Files.writeString(dir.resolve("a.yaml"),
                     "listeners: [ { address: 127.0.0.1:%d } ]\nadmin: { address: 127.0.0.1:%d }\nrequest_log: a.ndjson\nzones: []\n"
                             .formatted(portA, adminA));
             Path configB = Files.writeString(dir.resolve("b.yaml"),
-                    "listeners: [ { address: 127.0.0.1:%d } ]\nrequest_log: b.ndjson\nzones: []\n".formatted(portB));
+                    "listeners: [ { address: 127.0.0.1:%d } ]\nadmin: { address: 127.0.0.1:%d }\nrequest_log: b.ndjson\nzones: []\n"
+                            .formatted(portB, adminB));
             a = serve(configA, storeUrl, "a");
-            b = serve(configB, storeUrl, "b");
+            b = serve(configB, storeUrlThroughRelay, "b");
             awaitListening(portA);
             awaitListening(portB);
             awaitListening(adminA);
@@ -108,10 +161,7 @@ class TwoEdgesOnePostgresTest {
             assertThat(upgradeRefused(portB)).isFalse();
 
             long patched = System.nanoTime();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + adminA + "/client/v4/zones/" + zoneId + "/settings/websockets"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"value\":\"off\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = patchWebsockets(adminA, zoneId, token, "off");
             assertThat(new ObjectMapper().readTree(response.body()).path("result").path("value").asText()).isEqualTo("off");
             int pa = portA;
             int pb = portB;
@@ -125,9 +175,36 @@ class TwoEdgesOnePostgresTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             long direct = System.nanoTime();
             try (Store store = JdbcStore.postgres(storeUrl, null, null)) {
-                store.putSettings(zoneId, java.util.Map.of("websockets", "\"on\""), "test");
+                store.putSettings(zoneId, Map.of("websockets", "\"on\""), "test");
             }
             awaitWithinASecond(direct, () -> !upgradeRefused(pb));
+
+            // the database goes away from B, and a change is made that B cannot see
+            BlockingQueue<String> echoes = new LinkedBlockingQueue<>();
+            WebSocket open = connect(portB, echoes);
+            database.cut();
+            awaitLogLine(dir.resolve("b.err"), "store: cannot be reached");
+            try (Store store = JdbcStore.postgres(storeUrl, null, null)) {
+                store.putSettings(zoneId, Map.of("websockets", "\"off\""), "test");
+            }
+            // B serves its last configuration: new upgrades, plain requests and the open WebSocket
+            assertThat(upgradeRefused(portB)).isFalse();
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portB + "/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            open.sendText("while the database is away", true).join();
+            assertThat(echoes.poll(5, TimeUnit.SECONDS)).isEqualTo("while the database is away");
+            // and its API says it cannot write (turning websockets back on: seen below not to have happened)
+            HttpResponse<String> refused = patchWebsockets(adminB, zoneId, token, "on");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(new ObjectMapper().readTree(refused.body()).path("errors").path(0).path("code").asInt()).isEqualTo(1000);
+
+            // the database is back: B resyncs to the change it missed, and the open WebSocket stays
+            database.restore();
+            awaitLogLine(dir.resolve("b.err"), "store: reachable again");
+            await(Duration.ofSeconds(5), () -> upgradeRefused(pb));
+            open.sendText("after", true).join();
+            assertThat(echoes.poll(5, TimeUnit.SECONDS)).isEqualTo("after");
+            open.sendClose(1000, "").join();
         } finally {
             if (a != null) {
                 a.destroyForcibly().waitFor();
