@@ -35,9 +35,9 @@ class PostgresChangeFeedTest {
             BlockingQueue<Long> applied = new LinkedBlockingQueue<>();
             // a poll once an hour: only a notification can bring the change within the test's time
             try (StoreFollower follower = new StoreFollower(reader, reader.lastChange(), Duration.ofHours(1), applied::add)) {
-                Thread.sleep(300); // the listener connects and catches up (a no-op: nothing changed yet)
-                long committed = System.nanoTime();
+                awaitListening();
                 writer.putSettings(zone, Map.of("websockets", "\"off\""), "test");
+                long committed = System.nanoTime();
                 assertThat(applied.poll(5, TimeUnit.SECONDS)).isEqualTo(writer.lastChange());
                 assertThat(Duration.ofNanos(System.nanoTime() - committed)).isLessThan(Duration.ofSeconds(1));
 
@@ -50,9 +50,26 @@ class PostgresChangeFeedTest {
                     assertThat(killed.next()).as("the listener's connection").isTrue();
                 }
                 writer.putSettings(zone, Map.of("websockets", "\"on\""), "missed");
-                assertThat(applied.poll(5, TimeUnit.SECONDS)).as("caught up after reconnecting").isEqualTo(writer.lastChange());
+                assertThat(applied.poll(15, TimeUnit.SECONDS)).as("caught up after reconnecting").isEqualTo(writer.lastChange());
                 writer.putSettings(zone, Map.of("websockets", "\"off\""), "after");
                 assertThat(applied.poll(5, TimeUnit.SECONDS)).as("notified again").isEqualTo(writer.lastChange());
+            }
+        }
+    }
+
+    /** Waits until this process's listening connection has sent its LISTEN (it queries on after it). */
+    static void awaitListening() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Connection admin = DriverManager.getConnection(TestStores.POSTGRES, "postgres", "")) {
+            while (true) {
+                ResultSet listening = admin.createStatement().executeQuery(
+                        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'pier-store-listener " + ProcessHandle.current().pid()
+                                + "' AND state = 'idle' AND (query LIKE 'SELECT current_schema()%' OR query = 'SELECT 1')");
+                if (listening.next()) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("the listener connects").isLessThan(deadline);
+                Thread.sleep(20);
             }
         }
     }

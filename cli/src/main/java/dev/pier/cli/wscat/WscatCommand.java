@@ -68,7 +68,7 @@ public final class WscatCommand implements Callable<Integer> {
 
     /** Long enough for a slow TLS handshake, short enough that a black-holed host is noticed. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** How long to wait for the server to answer our Close before giving up on it. */
+    /** How long to wait, by default, for the server to answer our Close before giving up on it. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
     /** RFC 6455 limits: a control frame carries at most 125 bytes, two of which a Close spends on its code. */
     private static final int MAX_CONTROL_DATA = 125;
@@ -111,15 +111,20 @@ public final class WscatCommand implements Callable<Integer> {
     private boolean slash;
 
     private final InputStream stdin;
+    private final Duration closeTimeout;
 
     /** Used by picocli: reads lines from the process's stdin. */
     public WscatCommand() {
-        this(System.in);
+        this(System.in, CLOSE_TIMEOUT);
     }
 
-    /** Lets tests feed the interactive mode without replacing {@code System.in}. */
-    WscatCommand(InputStream stdin) {
+    /**
+     * Lets tests feed the interactive mode without replacing {@code System.in}, and wait longer
+     * for a server's Close than a person would on a busy machine.
+     */
+    WscatCommand(InputStream stdin, Duration closeTimeout) {
         this.stdin = stdin;
+        this.closeTimeout = closeTimeout;
     }
 
     @Override
@@ -303,7 +308,7 @@ public final class WscatCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits for the server's Close (up to {@link #CLOSE_TIMEOUT} if we sent ours and it has not
+     * Waits for the server's Close (up to the close timeout if we sent ours and it has not
      * answered yet) and turns the outcome into the exit code.
      *
      * @param announce whether to print how the server closed; not after an {@code -x} run
@@ -311,7 +316,7 @@ public final class WscatCommand implements Callable<Integer> {
      */
     private int finish(WebSocket webSocket, WscatListener listener, boolean announce) throws InterruptedException {
         try {
-            WscatListener.Closure closure = listener.closed().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            WscatListener.Closure closure = listener.closed().get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (announce) {
                 err().printf("Disconnected (code: %d, reason: \"%s\")%n", closure.code(), closure.reason());
                 err().flush();

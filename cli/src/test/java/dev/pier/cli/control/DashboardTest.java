@@ -1,6 +1,6 @@
 package dev.pier.cli.control;
 
-import static dev.pier.cli.control.TestControlPlane.awaitWithinASecond;
+import static dev.pier.cli.control.TestControlPlane.awaitWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
@@ -12,6 +12,7 @@ import dev.pier.control.store.StoredCertificate;
 import dev.pier.control.store.StoredDnsRecord;
 import dev.pier.edge.support.Chromium;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,9 +98,9 @@ class DashboardTest {
         assertThat(toggle.isSelected()).isTrue();
         assertThat(plane.upgradeRefused()).isFalse();
         toggle.click();
-        awaitWithinASecond(System.nanoTime(), plane::upgradeRefused);
+        awaitWithin(Duration.ofSeconds(5), System.nanoTime(), plane::upgradeRefused);
         toggle.click();
-        awaitWithinASecond(System.nanoTime(), () -> !plane.upgradeRefused());
+        awaitWithin(Duration.ofSeconds(5), System.nanoTime(), () -> !plane.upgradeRefused());
 
         clickable("#tab-security").click();
         type("#rule-expression", "http.request.uri.paht eq \"/\"");
@@ -110,7 +111,7 @@ class DashboardTest {
         type("#rule-description", "no root");
         clickable("#rule-add").click();
         wait.until(textToBe(By.cssSelector("#rules tr:nth-child(2) code"), "http.request.uri.path eq \"/\""));
-        awaitWithinASecond(System.nanoTime(), plane::upgradeRefused);
+        awaitWithin(Duration.ofSeconds(5), System.nanoTime(), plane::upgradeRefused);
     }
 
     @Test

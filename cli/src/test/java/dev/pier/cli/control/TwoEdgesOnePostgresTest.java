@@ -1,5 +1,6 @@
 package dev.pier.cli.control;
 
+import static dev.pier.cli.control.TestControlPlane.awaitWithin;
 import static dev.pier.cli.control.TestControlPlane.awaitWithinASecond;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +34,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,21 +96,13 @@ class TwoEdgesOnePostgresTest {
 
     /** Waits for a line of the process's log; the store's connection timeout is 5 s, so this allows 15. */
     static void awaitLogLine(Path log, String text) throws Exception {
-        await(Duration.ofSeconds(15), () -> {
+        awaitWithin(Duration.ofSeconds(15), System.nanoTime(), () -> {
             try {
                 return Files.readString(log).contains(text);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-    }
-
-    static void await(Duration within, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("within %s", within).isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 
     @Test
@@ -160,11 +152,11 @@ class TwoEdgesOnePostgresTest {
             assertThat(upgradeRefused(portA)).isFalse();
             assertThat(upgradeRefused(portB)).isFalse();
 
-            long patched = System.nanoTime();
             HttpResponse<String> response = patchWebsockets(adminA, zoneId, token, "off");
             assertThat(new ObjectMapper().readTree(response.body()).path("result").path("value").asText()).isEqualTo("off");
             int pa = portA;
             int pb = portB;
+            long patched = System.nanoTime();
             awaitWithinASecond(patched, () -> upgradeRefused(pa));
             awaitWithinASecond(patched, () -> upgradeRefused(pb));
 
@@ -173,10 +165,10 @@ class TwoEdgesOnePostgresTest {
             assertThat(upgradeRefused(portB)).isTrue();
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portB + "/hello")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            long direct = System.nanoTime();
             try (Store store = JdbcStore.postgres(storeUrl, null, null)) {
                 store.putSettings(zoneId, Map.of("websockets", "\"on\""), "test");
             }
+            long direct = System.nanoTime();
             awaitWithinASecond(direct, () -> !upgradeRefused(pb));
 
             // the database goes away from B, and a change is made that B cannot see
@@ -201,7 +193,7 @@ class TwoEdgesOnePostgresTest {
             // the database is back: B resyncs to the change it missed, and the open WebSocket stays
             database.restore();
             awaitLogLine(dir.resolve("b.err"), "store: reachable again");
-            await(Duration.ofSeconds(5), () -> upgradeRefused(pb));
+            awaitWithin(Duration.ofSeconds(5), System.nanoTime(), () -> upgradeRefused(pb));
             open.sendText("after", true).join();
             assertThat(echoes.poll(5, TimeUnit.SECONDS)).isEqualTo("after");
             open.sendClose(1000, "").join();

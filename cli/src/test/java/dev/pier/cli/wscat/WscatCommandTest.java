@@ -11,9 +11,11 @@ import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -229,17 +231,17 @@ class WscatCommandTest {
 
     @Test
     void connectionRefusedIsOneErrorLineAndExitCodeOne() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
+        // a port bound but not listening refuses connections, and nothing else can take it meanwhile
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            String target = "ws://127.0.0.1:" + bound.getLocalPort() + "/";
+
+            Run run = run("", "-c", target, "-x", "hello");
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().lines()).containsExactly("error: connection refused to " + target);
+            assertThat(run.out()).isEmpty();
         }
-        String target = "ws://127.0.0.1:" + closedPort + "/";
-
-        Run run = run("", "-c", target, "-x", "hello");
-
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().lines()).containsExactly("error: connection refused to " + target);
-        assertThat(run.out()).isEmpty();
     }
 
     @Test
@@ -268,7 +270,7 @@ class WscatCommandTest {
     private static Run run(InputStream in, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = new CommandLine(new WscatCommand(in))
+        int exitCode = new CommandLine(new WscatCommand(in, Duration.ofSeconds(10)))
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(args);
