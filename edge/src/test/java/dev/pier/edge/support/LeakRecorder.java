@@ -1,8 +1,10 @@
 package dev.pier.edge.support;
 
 import io.netty.util.ResourceLeakDetector;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Netty's leak detector, made to remember what it reports so that {@link NoLeaksExtension}
@@ -11,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class LeakRecorder<T> extends ResourceLeakDetector<T> {
 
-    static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static final Queue<String> LEAKS = new ConcurrentLinkedQueue<>();
 
     public LeakRecorder(Class<?> resourceType, int samplingInterval) {
         super(resourceType, samplingInterval);
@@ -20,6 +22,18 @@ public final class LeakRecorder<T> extends ResourceLeakDetector<T> {
     /** The constructor Netty looks for first (older factories pass a maximum; it is unused). */
     public LeakRecorder(Class<?> resourceType, int samplingInterval, long maxActive) {
         super(resourceType, samplingInterval);
+    }
+
+    /**
+     * The leaks reported since the last call, forgotten here: each is reported to one test
+     * class only, so a leak fails the class it was seen in and not every class after it.
+     */
+    static List<String> takeReported() {
+        List<String> taken = new ArrayList<>();
+        for (String leak; (leak = LEAKS.poll()) != null; ) {
+            taken.add(leak);
+        }
+        return taken;
     }
 
     @Override
