@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +50,10 @@ class GracefulShutdownTest {
 
     @Test
     void anHttpRequestInFlightCompletes() throws Exception {
+        CountDownLatch headAtOrigin = new CountDownLatch(1);
         try (SilentOrigins.Scripted slow = new SilentOrigins.Scripted((in, out) -> {
             SilentOrigins.readHead(in);
+            headAtOrigin.countDown();
             try {
                 Thread.sleep(1000);
                 out.write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nfinished\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -69,7 +72,7 @@ class GracefulShutdownTest {
                     return e.toString();
                 }
             });
-            Thread.sleep(300); // the request is at the origin now
+            assertThat(headAtOrigin.await(10, TimeUnit.SECONDS)).as("the request reached the origin").isTrue();
             edge.edge.shutdown();
             assertThat(response.get(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close")
                     .endsWith("finished\n");
