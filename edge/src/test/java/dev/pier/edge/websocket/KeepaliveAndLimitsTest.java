@@ -22,9 +22,12 @@ class KeepaliveAndLimitsTest extends EdgeWithJettyOrigin {
     @Test
     void keepaliveKeepsASilentConnectionOpenPastTheIdleTimeout() throws Exception {
         try (TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", origin.port(),
-                "idle_timeout: 1s\nkeepalive: 300ms"))) {
+                "idle_timeout: 3s\nkeepalive: 1s"))) {
+            // A quiet side is pinged one to two keepalive intervals after it last spoke, and
+            // its pong counts as activity: silence of 2 s at most, well inside the idle timeout.
+            // Each peer has a whole interval to answer, so a scheduling stall does not kill it.
             WsClient client = WsClient.connect(edge.ws("/echo"));
-            Thread.sleep(3000); // three idle timeouts of silence from both peers
+            Thread.sleep(7000); // more than two idle timeouts of silence from both peers
             client.socket.sendText("still here", true).join();
             List<String> seen = new ArrayList<>();
             String event;
@@ -54,7 +57,7 @@ class KeepaliveAndLimitsTest extends EdgeWithJettyOrigin {
             } catch (IOException | InterruptedException e) {
                 // closed by the edge
             }
-        }); TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", deaf.port(), "keepalive: 300ms"))) {
+        }); TestEdge edge = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", deaf.port(), "keepalive: 1s"))) {
             WsClient client = WsClient.connect(edge.ws("/"));
             String event;
             while ((event = client.next()).startsWith("ping:")) {
