@@ -14,9 +14,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** One request counted per upgrade, exact bytes to the client, and the log and metrics that show it. */
@@ -79,7 +81,15 @@ class UsageAccountingTest extends EdgeWithJettyOrigin {
         edge.close(); // flushes the NDJSON file
         List<String> lines = Files.readAllLines(edge.requestLogFile());
         assertThat(lines).hasSize(connections);
-        JsonNode record = new ObjectMapper().readTree(lines.get(0));
+        // Records are written as connections finish, which need not be the order they were opened in.
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : lines) {
+            records.add(json.readTree(line));
+        }
+        assertThat(records).extracting(r -> r.path("ClientRequestURI").asText())
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, connections).mapToObj(i -> "/echo?n=" + i).toList());
+        JsonNode record = records.stream().filter(r -> r.path("ClientRequestURI").asText().equals("/echo?n=0")).findFirst().orElseThrow();
         assertThat(record.fieldNames()).toIterable().contains("ClientIP", "ClientSrcPort", "ClientRequestHost",
                 "ClientRequestMethod", "ClientRequestURI", "ClientRequestUserAgent", "ClientRequestBytes",
                 "EdgeStartTimestamp", "EdgeEndTimestamp", "EdgeResponseStatus", "EdgeResponseBytes",
