@@ -83,7 +83,8 @@ class WebSocketCloseTest extends EdgeWithJettyOrigin {
 
     @Test
     void idleConnectionsAreClosedOnBothSides() throws Exception {
-        try (TestEdge idle = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", origin.port(), "idle_timeout: 1s"))) {
+        try (TestEdge idle = TestEdge.fromYaml(TestEdge.zoneYaml("localhost", origin.port(), "idle_timeout: 3s"))) {
+            // Long enough that a slow first echo is not taken for idleness; the close must still come.
             WsClient client = WsClient.connect(idle.ws("/echo"));
             client.socket.sendText("still here", true).join();
             assertThat(client.next()).isEqualTo("text:still here");
