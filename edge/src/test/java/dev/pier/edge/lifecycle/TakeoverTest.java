@@ -3,7 +3,6 @@ package dev.pier.edge.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.edge.support.JettyOrigin;
-import dev.pier.edge.support.SilentOrigins;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import java.time.Duration;
@@ -51,11 +50,13 @@ class TakeoverTest {
 
     @Test
     void aNewEdgeTakesOverWhileTheOldOneDrains() throws Exception {
-        int port = SilentOrigins.closedPort();
         try (JettyOrigin origin = new JettyOrigin()) {
-            String yaml = TestEdge.zoneYaml("localhost", origin.port(), "").replace("127.0.0.1:0\nadmin", "127.0.0.1:" + port + "\nadmin");
-            TestEdge old = TestEdge.fromYaml(yaml);
-            assertThat(old.port()).isEqualTo(port);
+            // The old edge takes any free port and the new one is given the same: a port found
+            // free beforehand could be taken by someone else before the old edge bound it.
+            String anyPort = TestEdge.zoneYaml("localhost", origin.port(), "");
+            TestEdge old = TestEdge.fromYaml(anyPort);
+            int port = old.port();
+            String yaml = anyPort.replace("127.0.0.1:0\nadmin", "127.0.0.1:" + port + "\nadmin");
             AtomicBoolean stop = new AtomicBoolean();
             List<CompletableFuture<Integer>> running = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -63,6 +64,7 @@ class TakeoverTest {
             }
             Thread.sleep(300);
             try (TestEdge next = TestEdge.fromYaml(yaml)) {
+                assertThat(next.port()).as("the new edge listens on the old one's port").isEqualTo(port);
                 CompletableFuture<Void> draining = CompletableFuture.runAsync(() -> old.edge.drain(Duration.ofSeconds(20)), CHATTERS);
                 while (old.edge.listening()) {
                     Thread.sleep(10);

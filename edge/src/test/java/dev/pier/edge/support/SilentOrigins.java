@@ -20,10 +20,32 @@ public final class SilentOrigins {
     private SilentOrigins() {
     }
 
-    /** A port nothing listens on: connecting is refused. */
-    public static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * A loopback port nothing listens on, for as long as this is open: connecting to it is
+     * refused. A socket bound to the port but not listening holds it, so that nothing else
+     * (another test's listener, or an outgoing connection's local port) can be given it in
+     * the meantime; on Linux a connection to such a port is refused as to a free one.
+     */
+    public static final class ClosedPort implements AutoCloseable {
+        private final SocketChannel holder;
+
+        public ClosedPort() throws IOException {
+            holder = SocketChannel.open();
+            try {
+                holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            } catch (IOException e) {
+                holder.close();
+                throw e;
+            }
+        }
+
+        public int port() throws IOException {
+            return ((InetSocketAddress) holder.getLocalAddress()).getPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            holder.close();
         }
     }
 

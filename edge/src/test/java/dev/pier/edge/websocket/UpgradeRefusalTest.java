@@ -53,7 +53,7 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
 
     @Test
     void originDownIs521() throws Exception {
-        try (TestEdge edge = TestEdge.toOrigin(SilentOrigins.closedPort())) {
+        try (SilentOrigins.ClosedPort down = new SilentOrigins.ClosedPort(); TestEdge edge = TestEdge.toOrigin(down.port())) {
             String response = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost"));
             assertThat(response).startsWith("HTTP/1.1 521").contains("The origin refused the connection.");
             assertThat(edge.nextLog().edgeResponseStatus).isEqualTo(521);
