@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -113,6 +114,19 @@ public final class SilentOrigins {
 
         public int port() {
             return server.getLocalPort();
+        }
+
+        /**
+         * Waits up to 10 s until at least {@code n} connections have been accepted, and returns
+         * how many have: a client can see the connection established (the kernel accepted it)
+         * before the accepting thread has counted it.
+         */
+        public int awaitAccepted(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (accepted.get() < n && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+            }
+            return accepted.get();
         }
 
         @Override

@@ -89,7 +89,7 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
                 .replace("origin_response: 5s", "origin_response: 500ms"))) {
             String response = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost"));
             assertThat(response).startsWith("HTTP/1.1 524").contains("The origin did not answer in time.");
-            assertThat(mute.accepted.get()).isEqualTo(1);
+            assertThat(mute.awaitAccepted(1)).isEqualTo(1);
         }
     }
 
