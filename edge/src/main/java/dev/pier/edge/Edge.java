@@ -234,9 +234,15 @@ public final class Edge implements AutoCloseable {
             timeouts = config.timeouts();
         }
         context.startDraining();
+        List<String> addresses = new ArrayList<>();
         for (Channel listener : listeners) {
+            addresses.add(String.valueOf(listener.localAddress()));
             listener.close().syncUninterruptibly();
         }
+        // Only once every listener is closed: from this line on, a new connection reaches the
+        // successor listening beside this process (if any), never this one. Operators see the
+        // hand-over happen and how much is left to drain; TakeoverProcessTest waits for it.
+        logger.info("Stopped accepting on {}; draining {} connection(s)", String.join(", ", addresses), context.clients().size());
         for (Channel client : context.clients()) {
             client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(EdgeContext.DRAIN));
         }
