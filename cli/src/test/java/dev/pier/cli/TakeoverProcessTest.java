@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.cli.demo.EchoOrigin;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -39,6 +44,57 @@ class TakeoverProcessTest {
 
     static void awaitListening(int port) throws InterruptedException {
         PierProcesses.awaitListening(port);
+    }
+
+    /**
+     * Holds a loopback port for the two processes' configuration: a socket bound to it with
+     * SO_REUSEPORT that does not listen. Pier binds its listener beside it (with SO_REUSEPORT,
+     * as for any takeover), only listening sockets get connections, and nothing else can be
+     * given the port meanwhile, as it could if the test found a free port and let it go before
+     * the first process started. The takeover needs a port fixed in the file both processes
+     * are started with, so the first process cannot simply take any port.
+     */
+    static SocketChannel reservePort() throws IOException {
+        SocketChannel holder = SocketChannel.open();
+        try {
+            holder.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return holder;
+        } catch (IOException | RuntimeException e) {
+            holder.close();
+            throw e;
+        }
+    }
+
+    /** Waits up to 30 s for the pid file to name {@code pid}, failing after that. */
+    static void awaitPidFile(Path pidFile, long pid) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!pidIn(pidFile).equals(Long.toString(pid))) {
+            if (System.nanoTime() - deadline >= 0) {
+                assertThat(pidIn(pidFile)).as("the pid in " + pidFile + " after 30 s").isEqualTo(Long.toString(pid));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The pid a pid file names, or "" while there is none. */
+    static String pidIn(Path pidFile) throws IOException {
+        try {
+            return Files.readString(pidFile).trim();
+        } catch (NoSuchFileException e) {
+            return "";
+        }
+    }
+
+    /** Waits for a line containing {@code text} in a process's output file, failing after {@code within}. */
+    static void awaitLine(Path file, String text, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!Files.readString(file).contains(text)) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("no line with \"" + text + "\" in " + file + " within " + within + ":\n" + Files.readString(file));
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** A client that sends numbered messages and checks each echo, in order, until stopped. */
@@ -72,11 +128,8 @@ class TakeoverProcessTest {
 
     @Test
     void aSecondProcessTakesOverWithoutLosingAMessage(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        try (EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0)) {
+        try (SocketChannel reserved = reservePort(); EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0)) {
+            int port = ((InetSocketAddress) reserved.getLocalAddress()).getPort();
             Path config = Files.writeString(dir.resolve("pier.yaml"), """
                     listeners:
                       - address: 127.0.0.1:%d
@@ -94,6 +147,8 @@ class TakeoverProcessTest {
             Process next = null;
             try {
                 awaitListening(port);
+                Path pidFile = Path.of(config + ".pid");
+                awaitPidFile(pidFile, old.pid()); // else the new process would find no one to take over from
                 AtomicBoolean stop = new AtomicBoolean();
                 List<CompletableFuture<Integer>> chats = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
@@ -102,13 +157,9 @@ class TakeoverProcessTest {
                 Thread.sleep(500);
 
                 next = serve(dir, config, "next");
-                Path pidFile = Path.of(config + ".pid");
-                long nextPid = next.pid();
-                for (int i = 0; i < 300 && !Files.readString(pidFile).trim().equals(Long.toString(nextPid)); i++) {
-                    Thread.sleep(100); // the new process writes its pid once it listens and has told the old one
-                }
-                assertThat(Files.readString(pidFile).trim()).isEqualTo(Long.toString(nextPid));
-                Thread.sleep(500);
+                awaitPidFile(pidFile, next.pid()); // the new process writes it once it listens and has told the old one
+                // Once the old process has closed its listener, a new connection can only reach the new one.
+                awaitLine(dir.resolve("old.err"), "Stopped accepting on /127.0.0.1:" + port + ";", Duration.ofSeconds(15));
 
                 AtomicBoolean once = new AtomicBoolean(true);
                 CompletableFuture<Integer> fresh = chatter(port, once); // sends nothing, closes at once
