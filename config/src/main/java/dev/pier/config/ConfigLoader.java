@@ -162,7 +162,7 @@ public final class ConfigLoader {
         if (w == null) {
             return WafConfig.DEFAULTS;
         }
-        w.onlyKeys("redis", "challenge_secret", "challenge_passage", "challenge_difficulty");
+        w.onlyKeys("redis", "redis_timeout", "challenge_secret", "challenge_passage", "challenge_difficulty");
         String redis = w.text("redis", null);
         if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
             throw w.error("redis", "'" + redis + "' (expected: a Redis URI such as redis://127.0.0.1:6379)");
@@ -171,7 +171,8 @@ public final class ConfigLoader {
         if (secret != null && secret.length() < 16) {
             throw w.error("challenge_secret", "too short (expected: at least 16 characters; nodes that share it accept each other's clearances)");
         }
-        return new WafConfig(redis, secret, w.duration("challenge_passage", WafConfig.DEFAULTS.challengePassage()),
+        return new WafConfig(redis, w.duration("redis_timeout", WafConfig.DEFAULTS.redisTimeout()), secret,
+                w.duration("challenge_passage", WafConfig.DEFAULTS.challengePassage()),
                 w.integer("challenge_difficulty", WafConfig.DEFAULTS.challengeDifficulty(), 1, 24));
     }
 

@@ -84,6 +84,26 @@ class ConfigLoaderTest {
         assertError(MINIMAL + MINIMAL.substring(MINIMAL.indexOf("  - name")), "appears twice");
     }
 
+    @Test
+    void redisTimeoutIsADurationAboveZeroAnd250msByDefault() {
+        assertThat(ConfigLoader.parse(MINIMAL, Path.of(".")).waf().redisTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(ConfigLoader.parse(MINIMAL + "waf:\n  redis: redis://127.0.0.1:6379\n", Path.of(".")).waf().redisTimeout())
+                .isEqualTo(Duration.ofMillis(250));
+        WafConfig waf = ConfigLoader.parse(MINIMAL + "waf:\n  redis: redis://127.0.0.1:6379\n  redis_timeout: 5s\n", Path.of(".")).waf();
+        assertThat(waf.redis()).isEqualTo("redis://127.0.0.1:6379");
+        assertThat(waf.redisTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ConfigLoader.parse(MINIMAL + "waf:\n  redis_timeout: 750ms\n", Path.of(".")).waf().redisTimeout())
+                .isEqualTo(Duration.ofMillis(750));
+        assertThat(WafConfig.DEFAULTS.redisTimeout()).isEqualTo(Duration.ofMillis(250));
+
+        assertError(MINIMAL + "waf:\n  redis_timeout: 0ms\n", "waf.redis_timeout: '0ms' (expected: a duration above zero)");
+        assertError(MINIMAL + "waf:\n  redis_timeout: 0\n", "waf.redis_timeout: '0' (expected: a duration above zero)");
+        assertError(MINIMAL + "waf:\n  redis_timeout: -1s\n", "waf.redis_timeout: '-1s' (expected: a duration such as 100s, 500ms, 5m or 1h)");
+        assertError(MINIMAL + "waf:\n  redis_timeout: soon\n", "waf.redis_timeout: 'soon' (expected: a duration such as 100s, 500ms, 5m or 1h)");
+        assertError(MINIMAL + "waf:\n  redis_timout: 5s\n",
+                "waf.redis_timout: unknown key (expected one of: redis, redis_timeout, challenge_secret, challenge_passage, challenge_difficulty)");
+    }
+
     private static void assertError(String yaml, String message) {
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, Path.of("."))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(message);

@@ -7,7 +7,6 @@ import dev.pier.waf.ratelimit.LocalRateLimiter;
 import dev.pier.waf.ratelimit.RateLimiter;
 import dev.pier.waf.ratelimit.RedisRateLimiter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * What the WAF shares across zones and configuration snapshots on one edge node: the managed
@@ -32,7 +31,7 @@ public record WafRuntime(ManagedRulesets managed, RateLimiter limiter, Clearance
      */
     public static WafRuntime start(WafConfig config) {
         RateLimiter limiter = config.redis() == null ? new LocalRateLimiter()
-                : RedisRateLimiter.connect(config.redis(), Duration.ofMillis(250));
+                : RedisRateLimiter.connect(config.redis(), config.redisTimeout());
         byte[] secret = config.challengeSecret() == null ? null : config.challengeSecret().getBytes(StandardCharsets.UTF_8);
         return new WafRuntime(BuiltIn.RULESETS, limiter, new Clearances(secret, config.challengePassage(), config.challengeDifficulty()));
     }

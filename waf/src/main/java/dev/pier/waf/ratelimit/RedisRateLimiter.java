@@ -8,8 +8,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,10 +72,15 @@ public final class RedisRateLimiter implements RateLimiter {
     /**
      * Connects to Redis (e.g. {@code redis://127.0.0.1:6379}).
      *
+     * @param timeout how long a counted request waits for Redis ({@code waf.redis_timeout}) before
+     *                this node counts it on its own
      * @throws IllegalStateException when Redis cannot be reached at start: a node that was told
      *         to share its limits must not start silently on its own
      */
     public static RedisRateLimiter connect(String uri, Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("rate limiting: the Redis timeout must be above zero, not " + timeout);
+        }
         RedisClient client = RedisClient.create(RedisURI.create(uri));
         // while disconnected, fail at once (and count locally) rather than queue commands without bound
         client.setOptions(io.lettuce.core.ClientOptions.builder()
@@ -115,11 +122,15 @@ public final class RedisRateLimiter implements RateLimiter {
         return uri.replaceAll("(rediss?://)[^@/]*@", "$1***@");
     }
 
+    /** Says that this node counts on its own: at most once every 10 s, however many requests fall back. */
     private void warn(Throwable error) {
         long now = System.currentTimeMillis();
         long last = lastWarning.get();
         if (now - last > 10_000 && lastWarning.compareAndSet(last, now)) {
-            LOG.warn("rate limiting: Redis did not answer ({}); this node counts on its own until it does", error.toString());
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            String why = cause instanceof TimeoutException
+                    ? "within " + timeout.toMillis() + " ms (waf.redis_timeout)" : "(" + cause + ")";
+            LOG.warn("rate limiting: Redis did not answer {}; this node counts on its own until it does", why);
         }
     }
 
