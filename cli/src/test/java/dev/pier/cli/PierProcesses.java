@@ -2,9 +2,12 @@ package dev.pier.cli;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Real {@code pier} processes for tests, on this JVM's class path, with their output in {@code dir}. */
 public final class PierProcesses {
@@ -28,6 +31,24 @@ public final class PierProcesses {
                 .redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectError(dir.resolve(name + ".err").toFile())
                 .start();
+    }
+
+    /**
+     * The port a process started with {@code :0} in its file got, read from its log line
+     * {@code WHAT /HOST:PORT} ("Listening on", "Admin listener on"); waits up to 30 s for it.
+     * Better than finding a free port and handing it over: nothing can take it in between.
+     */
+    public static int loggedPort(Path dir, String name, String what) throws IOException, InterruptedException {
+        Pattern line = Pattern.compile(Pattern.quote(what) + " /[^\\s]*:(\\d+)");
+        Path log = dir.resolve(name + ".err");
+        for (int i = 0; i < 300; i++) {
+            Matcher found = line.matcher(Files.exists(log) ? Files.readString(log) : "");
+            if (found.find()) {
+                return Integer.parseInt(found.group(1));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no line '" + what + " …' in " + log);
     }
 
     public static void awaitListening(int port) throws InterruptedException {

@@ -8,7 +8,6 @@ import dev.pier.control.StoredZones;
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,12 +25,6 @@ class CertificateFolderProcessTest {
 
     @TempDir
     Path dir;
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     List<Path> certificateFolders(Path tmp) throws IOException {
         try (Stream<Path> files = Files.list(tmp)) {
@@ -51,17 +44,16 @@ class CertificateFolderProcessTest {
         try (Store store = JdbcStore.embedded(dir.resolve("store"))) {
             StoredZones.importYaml(zones, store, "test");
         }
-        int port = freePort();
         Path node = Files.writeString(dir.resolve("node.yaml"), """
-                listeners: [ { address: 127.0.0.1:%d, tls: on } ]
+                listeners: [ { address: 127.0.0.1:0, tls: on } ]
                 tls: { default_certificate: { certificate: default.pem, key: default.key } }
-                """.formatted(port));
+                """);
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
 
         Process pier = PierProcesses.start(dir, "pier", List.of("-Djava.io.tmpdir=" + tmp),
                 "serve", "--config", node.toString(), "--store", "embedded:" + dir.resolve("store"));
         try {
-            PierProcesses.awaitListening(port);
+            PierProcesses.awaitListening(PierProcesses.loggedPort(dir, "pier", "Listening on"));
             List<Path> folders = certificateFolders(tmp);
             assertThat(folders).hasSize(1);
             try (Stream<Path> files = Files.list(folders.get(0))) {

@@ -14,7 +14,6 @@ import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,18 +51,8 @@ class TwoEdgesOnePostgresTest {
     @TempDir
     Path dir;
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     Process serve(Path config, String store, String name) throws IOException {
         return PierProcesses.start(dir, name, "serve", "--config", config.toString(), "--store", store);
-    }
-
-    static void awaitListening(int port) throws InterruptedException {
-        PierProcesses.awaitListening(port);
     }
 
     boolean upgradeRefused(int port) {
@@ -117,10 +106,6 @@ class TwoEdgesOnePostgresTest {
         Process b = null;
         try (EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0); CuttableRelay database = new CuttableRelay(5432)) {
             String storeUrlThroughRelay = storeUrl.replace(":5432/", ":" + database.port() + "/");
-            int portA = freePort();
-            int portB = freePort();
-            int adminA = freePort();
-            int adminB = freePort();
             Path zones = Files.writeString(dir.resolve("zones.yaml"), """
                     listeners: [ { address: 127.0.0.1:1 } ]
                     zones:
@@ -139,16 +124,15 @@ class TwoEdgesOnePostgresTest {
                         .issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
             }
             Path configA = Files.writeString(dir.resolve("a.yaml"),
-                    "listeners: [ { address: 127.0.0.1:%d } ]\nadmin: { address: 127.0.0.1:%d }\nrequest_log: a.ndjson\nzones: []\n"
-                            .formatted(portA, adminA));
+                    "listeners: [ { address: 127.0.0.1:0 } ]\nadmin: { address: 127.0.0.1:0 }\nrequest_log: a.ndjson\nzones: []\n");
             Path configB = Files.writeString(dir.resolve("b.yaml"),
-                    "listeners: [ { address: 127.0.0.1:%d } ]\nadmin: { address: 127.0.0.1:%d }\nrequest_log: b.ndjson\nzones: []\n"
-                            .formatted(portB, adminB));
+                    "listeners: [ { address: 127.0.0.1:0 } ]\nadmin: { address: 127.0.0.1:0 }\nrequest_log: b.ndjson\nzones: []\n");
             a = serve(configA, storeUrl, "a");
             b = serve(configB, storeUrlThroughRelay, "b");
-            awaitListening(portA);
-            awaitListening(portB);
-            awaitListening(adminA);
+            int portA = PierProcesses.loggedPort(dir, "a", "Listening on");
+            int portB = PierProcesses.loggedPort(dir, "b", "Listening on");
+            int adminA = PierProcesses.loggedPort(dir, "a", "Admin listener on");
+            int adminB = PierProcesses.loggedPort(dir, "b", "Admin listener on");
             assertThat(upgradeRefused(portA)).isFalse();
             assertThat(upgradeRefused(portB)).isFalse();
 
