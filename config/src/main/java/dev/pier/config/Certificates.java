@@ -279,7 +279,8 @@ public final class Certificates {
 
     /** The certificates in a PEM file, leaf first. */
     public static List<X509Certificate> read(Path pemFile) {
-        try (InputStream in = Files.newInputStream(pemFile)) {
+        // read whole: the certificate factory reads its stream a byte at a time
+        try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(pemFile))) {
             List<X509Certificate> chain = new ArrayList<>();
             for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 chain.add((X509Certificate) c);

@@ -183,7 +183,7 @@ public final class Edge implements AutoCloseable {
         }
         EdgeContext.Snapshot snapshot;
         try {
-            snapshot = EdgeContext.Snapshot.of(next, waf);
+            snapshot = EdgeContext.Snapshot.of(next, waf, context.snapshot());
         } catch (IllegalArgumentException e) {
             throw new dev.pier.config.ConfigException(e.getMessage(), e);
         }

@@ -27,14 +27,34 @@ public final class EdgeContext {
     public record Snapshot(PierConfig config, RoutingTable routes, TlsContexts tls, Map<String, ZoneWaf> wafs, Lists lists) {
         /** @throws IllegalArgumentException when a certificate, key or rule cannot be used */
         public static Snapshot of(PierConfig config, WafRuntime waf) {
+            return of(config, waf, null);
+        }
+
+        /**
+         * Builds the snapshot of {@code config}, taking from {@code previous} (null: none) what the
+         * change left alone: a zone's compiled rulesets when its rulesets and the names of the
+         * lists are the same, and TLS contexts whose certificate, key and settings are the same.
+         * A change to one zone's setting then costs next to nothing, however many zones there are.
+         *
+         * @throws IllegalArgumentException when a certificate, key or rule cannot be used
+         */
+        public static Snapshot of(PierConfig config, WafRuntime waf, Snapshot previous) {
+            Map<String, Zone> before = new HashMap<>();
+            if (previous != null && previous.config.lists().keySet().equals(config.lists().keySet())) {
+                previous.config.zones().forEach(z -> before.put(z.name(), z));
+            }
             Map<String, ZoneWaf> wafs = new HashMap<>();
             for (Zone zone : config.zones()) {
-                ZoneWaf compiled = ZoneWaf.compile(zone, waf, config.lists().keySet());
+                Zone old = before.get(zone.name());
+                ZoneWaf compiled = old != null && old.rulesets().equals(zone.rulesets())
+                        ? previous.waf(zone.name())
+                        : ZoneWaf.compile(zone, waf, config.lists().keySet());
                 if (!compiled.isEmpty()) {
                     wafs.put(zone.name(), compiled);
                 }
             }
-            return new Snapshot(config, config.routingTable(), TlsContexts.of(config), Map.copyOf(wafs), Lists.of(config.lists()));
+            TlsContexts tls = TlsContexts.of(config, previous == null ? null : previous.tls());
+            return new Snapshot(config, config.routingTable(), tls, Map.copyOf(wafs), Lists.of(config.lists()));
         }
 
         /** The zone's rulesets, compiled (none when it has no enabled rule). */

@@ -12,9 +12,14 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The TLS contexts of one configuration snapshot, built once when it loads (so a certificate
  * change takes effect on reload, for new connections only): server contexts by host name for
- * SNI, the default one, and client contexts toward each zone's origins.
+ * SNI, the default one, and client contexts toward each zone's origins. A context whose
+ * certificate, key and settings did not change is taken over from the snapshot before, so a
+ * reload builds only what changed.
  */
 public final class TlsContexts {
 
@@ -38,19 +45,36 @@ public final class TlsContexts {
             ApplicationProtocolNames.HTTP_1_1);
 
     /** No TLS anywhere: for configurations without TLS listeners or TLS origins. */
-    public static final TlsContexts NONE = new TlsContexts(Map.of(), null, true, Map.of());
+    public static final TlsContexts NONE = new TlsContexts(Map.of(), null, true, Map.of(), Map.of(), Map.of());
 
     private final Map<String, SslContext> byHost;      // exact names and "*.suffix" wildcards
     private final SslContext fallback;
     private final boolean rejectUnknown;
     private final Map<String, SslContext> toOrigins;   // by zone name
+    // every context above, by what it was built from, for the next snapshot to take over
+    private final Map<ServerInputs, Server> servers;
+    private final Map<ClientInputs, SslContext> clients;
 
     private TlsContexts(Map<String, SslContext> byHost, SslContext fallback, boolean rejectUnknown,
-                        Map<String, SslContext> toOrigins) {
+                        Map<String, SslContext> toOrigins, Map<ServerInputs, Server> servers, Map<ClientInputs, SslContext> clients) {
         this.byHost = byHost;
         this.fallback = fallback;
         this.rejectUnknown = rejectUnknown;
         this.toOrigins = toOrigins;
+        this.servers = servers;
+        this.clients = clients;
+    }
+
+    /** What a server context is built from: the files' contents (a renewal may keep their names) and the minimum version. */
+    private record ServerInputs(String certificateAndKeySha256, String minTlsVersion) {
+    }
+
+    /** A server context and the certificate it presents. */
+    private record Server(SslContext context, X509Certificate leaf) {
+    }
+
+    /** What a client context toward origins is built from. */
+    private record ClientInputs(SslMode mode, String originCa) {
     }
 
     /** BoringSSL through netty-tcnative when it loads, else the JDK's TLS (said once in the log). */
@@ -68,11 +92,22 @@ public final class TlsContexts {
 
     /** Builds every context the configuration needs; a bad certificate or key fails with its file named. */
     public static TlsContexts of(PierConfig config) {
+        return of(config, null);
+    }
+
+    /**
+     * Builds every context the configuration needs, taking over from {@code previous} (null:
+     * none) each one built from the same inputs; a bad certificate or key fails with its file
+     * named.
+     */
+    public static TlsContexts of(PierConfig config, TlsContexts previous) {
         boolean tlsListeners = config.listeners().stream().anyMatch(l -> l.tls());
         boolean tlsOrigins = config.zones().stream().anyMatch(z -> z.settings().ssl().tlsToOrigin());
         if (!tlsListeners && !tlsOrigins) {
             return NONE;
         }
+        Map<ServerInputs, Server> servers = new HashMap<>();
+        Map<ClientInputs, SslContext> clients = new HashMap<>();
         Map<String, SslContext> byHost = new HashMap<>();
         // a name served by several certificates gets the one valid longest (a renewal wins over
         // the certificate it renews; on a tie, the later one listed)
@@ -80,29 +115,62 @@ public final class TlsContexts {
         Map<String, SslContext> toOrigins = new HashMap<>();
         for (Zone zone : config.zones()) {
             for (CertificateFiles files : zone.certificates()) {
-                SslContext context = server(files, zone.settings().minTlsVersion());
-                X509Certificate leaf = Certificates.read(files.certificate()).get(0);
+                Server server = serverFor(files, zone.settings().minTlsVersion(), servers, previous);
+                X509Certificate leaf = server.leaf();
                 for (String name : Certificates.dnsNames(leaf)) {
                     Date current = expiry.get(name);
                     if (current == null || !leaf.getNotAfter().before(current)) {
-                        byHost.put(name, context);
+                        byHost.put(name, server.context());
                         expiry.put(name, leaf.getNotAfter());
                     }
                 }
             }
             if (zone.settings().ssl().tlsToOrigin()) {
-                toOrigins.put(zone.name(), client(zone));
+                SslContext client = clients.computeIfAbsent(new ClientInputs(zone.settings().ssl(), zone.originCa()),
+                        inputs -> previous != null && previous.clients.containsKey(inputs) ? previous.clients.get(inputs) : client(zone));
+                toOrigins.put(zone.name(), client);
             }
         }
         CertificateFiles defaultFiles = config.tls().defaultCertificate();
-        SslContext fallback = defaultFiles == null ? null : server(defaultFiles, "1.2");
-        return new TlsContexts(Map.copyOf(byHost), fallback, config.tls().rejectUnknownSni(), Map.copyOf(toOrigins));
+        SslContext fallback = defaultFiles == null ? null : serverFor(defaultFiles, "1.2", servers, previous).context();
+        return new TlsContexts(Map.copyOf(byHost), fallback, config.tls().rejectUnknownSni(), Map.copyOf(toOrigins),
+                Map.copyOf(servers), Map.copyOf(clients));
+    }
+
+    /** The server context for these files, built once per snapshot and taken over from {@code previous} when it has it. */
+    private static Server serverFor(CertificateFiles files, String minTlsVersion, Map<ServerInputs, Server> servers,
+                                    TlsContexts previous) {
+        return servers.computeIfAbsent(new ServerInputs(sha256(files), minTlsVersion), inputs -> {
+            Server before = previous == null ? null : previous.servers.get(inputs);
+            return before != null ? before
+                    : new Server(server(files, minTlsVersion), Certificates.read(files.certificate()).get(0));
+        });
+    }
+
+    /** The SHA-256 of a certificate file and its key file, together. */
+    private static String sha256(CertificateFiles files) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(Files.readAllBytes(files.certificate()));
+            digest.update((byte) 0);
+            digest.update(Files.readAllBytes(files.key()));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("certificate " + files.certificate() + " with key " + files.key()
+                    + ": cannot be read (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static SslContext server(CertificateFiles files, String minTlsVersion) {
         try {
             return SslContextBuilder.forServer(files.certificate().toFile(), files.key().toFile())
                     .sslProvider(provider())
+                    .trustManager(NoClientCertificates.INSTANCE)
+                    // The key store is Netty's, in memory, for a moment: JKS protects the key in it
+                    // at a fraction of the cost of PKCS12's 10,000 rounds of PBKDF2.
+                    .keyStoreType("JKS")
                     .protocols(protocols(minTlsVersion))
                     .applicationProtocolConfig(ALPN)
                     .sessionCacheSize(20_000)

@@ -42,7 +42,7 @@ public final class ManagedExecution {
 
     /** Inputs longer than this are evaluated every time rather than cached: a cache of payloads helps nobody. */
     private static final int CACHED_INPUT_LENGTH = 256;
-    /** Per target and per zone: a few megabytes at most, whatever attackers send. */
+    /** Per target and per execution (zones with the same overrides share one): a few megabytes at most, whatever attackers send. */
     private static final int CACHED_INPUTS = 4_096;
 
     private final List<Running> rules;

@@ -1,6 +1,8 @@
 package dev.pier.waf.managed;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pier.config.ruleset.ActionParameters;
@@ -28,6 +30,8 @@ public final class ManagedRulesets {
 
     private final Map<String, ManagedRuleset> rulesets;
     private final ManagedExecution defaults;
+    /** By what they execute; held weakly, so an execution no snapshot uses any more goes. */
+    private final Cache<ActionParameters.Execute, ManagedExecution> executions = Caffeine.newBuilder().weakValues().build();
 
     private ManagedRulesets(Map<String, ManagedRuleset> rulesets) {
         this.rulesets = Map.copyOf(rulesets);
@@ -57,7 +61,11 @@ public final class ManagedRulesets {
                     + (execute.id().equals(CLOUDFLARE_MANAGED) ? "; Cloudflare's own Managed Ruleset is not shipped with Pier" : "")
                     + ")");
         }
-        return new ManagedExecution(ruleset, execute.overrides(), true);
+        // An execution is all in its ruleset and overrides: zones that execute the same share
+        // one, prefilters and input caches included, for as long as a snapshot holds it. A
+        // thousand zones with the default overrides then compile the ruleset once, not a
+        // thousand times on every change.
+        return executions.get(execute, e -> new ManagedExecution(ruleset, e.overrides(), true));
     }
 
     /** Like {@link #execute} but every rule runs on every request: for checking that the prefilter hides no match. */

@@ -70,6 +70,17 @@ class ManagedRulesetsTest {
     }
 
     @Test
+    void zonesExecutingTheSameShareOneExecutionAndOthersGetTheirOwn() {
+        ActionParameters.Overrides paranoid = new ActionParameters.Overrides(null, null,
+                List.of(new ActionParameters.CategoryOverride("paranoia-level-2", true, null)), List.of());
+        ActionParameters.Overrides paranoidToo = new ActionParameters.Overrides(null, null,
+                List.of(new ActionParameters.CategoryOverride("paranoia-level-2", true, null)), List.of());
+        assertThat(execute(paranoidToo)).as("equal overrides, compiled once").isSameAs(execute(paranoid));
+        assertThat(execute(ActionParameters.Overrides.NONE)).isNotSameAs(execute(paranoid));
+        assertThat(execute(ActionParameters.Overrides.NONE).size()).isLessThan(execute(paranoid).size());
+    }
+
+    @Test
     void unknownRulesetsAndRulesAreClearErrors() {
         assertThatThrownBy(() -> RULESETS.execute(new ActionParameters.Execute("efb7b8c949ac4650a09736fc376e9aee", ActionParameters.Overrides.NONE)))
                 .hasMessage("execute: efb7b8c949ac4650a09736fc376e9aee (expected: 4814384a9e5d4991b9815dcfc25d2f1f, the OWASP Core "
