@@ -24,6 +24,7 @@ import dev.pier.control.store.StoredList;
 import dev.pier.control.store.StoredRuleset;
 import dev.pier.control.store.StoredSetting;
 import dev.pier.control.store.StoredZone;
+import dev.pier.control.store.StoredZoneContents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,20 +63,15 @@ public final class StoredZones {
     /** Every zone in the store, as the edge runs it, its certificates written in {@code certificates}. */
     public static List<Zone> load(Store store, CertificateFolder certificates) {
         List<Zone> zones = new ArrayList<>();
-        for (int page = 1; ; page++) {
-            List<StoredZone> batch = store.zones(null, page, 500).items();
-            for (StoredZone z : batch) {
-                zones.add(zone(store, z, certificates));
-            }
-            if (batch.size() < 500) {
-                return zones;
-            }
+        for (StoredZoneContents contents : store.zoneContents()) {
+            zones.add(zone(contents, certificates));
         }
+        return zones;
     }
 
     /**
      * The edge's configuration: the file's listeners, timeouts and TLS with the store's zones,
-     * as they were at one version of the store. The zones are read in many queries; when a write
+     * as they were at one version of the store. The zones are read in a query per table; when a write
      * commits in between, they are read again, so an edge never applies half of a change (half
      * an import, say).
      *
@@ -97,9 +93,10 @@ public final class StoredZones {
         throw new ConfigException("store: it changed during each of 10 reads; no consistent view of it yet");
     }
 
-    private static Zone zone(Store store, StoredZone z, CertificateFolder certificates) {
+    private static Zone zone(StoredZoneContents contents, CertificateFolder certificates) {
+        StoredZone z = contents.zone();
         Map<String, JsonNode> s = new LinkedHashMap<>();
-        for (StoredSetting setting : store.settings(z.id()).values()) {
+        for (StoredSetting setting : contents.settings().values()) {
             s.put(setting.id(), parse(setting.jsonValue()));
         }
         ZoneSettings d = ZoneSettings.DEFAULTS;
@@ -114,13 +111,13 @@ public final class StoredZones {
                 s.containsKey("min_tls_version") ? s.get("min_tls_version").asText() : d.minTlsVersion(),
                 s.containsKey("proxy_read_timeout") ? Duration.ofSeconds(s.get("proxy_read_timeout").asLong()) : null);
         List<DnsRecord> records = new ArrayList<>();
-        for (StoredDnsRecord r : store.dnsRecords(z.id())) {
+        for (StoredDnsRecord r : contents.dnsRecords()) {
             if (r.proxied()) {
                 records.add(new DnsRecord(DnsRecord.Type.valueOf(r.type()), r.name(), r.content()));
             }
         }
         List<ConfigNode> rulesets = new ArrayList<>();
-        for (StoredRuleset r : store.rulesets(z.id())) {
+        for (StoredRuleset r : contents.rulesets()) {
             ObjectNode node = (ObjectNode) parse(r.json());
             node.put("phase", r.phase());
             rulesets.add(new ConfigNode(node, "zones[" + z.name() + "].rulesets[" + r.phase() + "]"));
@@ -129,7 +126,7 @@ public final class StoredZones {
         parsed.sort(java.util.Comparator.comparing(Ruleset::phase)); // Cloudflare's phase order
         List<CertificateFiles> files = new ArrayList<>();
         if (certificates != null) {
-            store.certificates(z.id()).forEach(c -> files.add(certificates.files(c)));
+            contents.certificates().forEach(c -> files.add(certificates.files(c)));
         }
         String originCa = s.containsKey("origin_ca") && !s.get("origin_ca").asText().isEmpty()
                 ? Certificates.canonicalChain(s.get("origin_ca").asText()) : null;

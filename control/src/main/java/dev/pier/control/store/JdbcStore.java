@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,6 +205,36 @@ public final class JdbcStore implements Store {
         if (one(c, "SELECT * FROM zones WHERE id = ?", JdbcStore::zone, zoneId).isEmpty()) {
             throw new StoreException(StoreException.Kind.NOT_FOUND, "zone " + zoneId + " does not exist");
         }
+    }
+
+    @Override
+    public List<StoredZoneContents> zoneContents() {
+        return read(c -> {
+            Map<String, List<StoredSetting>> settings = byZone(c, "SELECT * FROM zone_settings ORDER BY zone_id, setting", JdbcStore::setting);
+            Map<String, List<StoredDnsRecord>> records = byZone(c, "SELECT * FROM dns_records ORDER BY zone_id, name, record_type", JdbcStore::dns);
+            Map<String, List<StoredCertificate>> certificates = byZone(c,
+                    "SELECT * FROM zone_certificates ORDER BY zone_id, uploaded_on, id", JdbcStore::certificate);
+            Map<String, List<StoredRuleset>> rulesets = byZone(c, "SELECT * FROM rulesets ORDER BY zone_id, phase", JdbcStore::ruleset);
+            List<StoredZoneContents> out = new ArrayList<>();
+            for (StoredZone zone : all(c, "SELECT * FROM zones ORDER BY name", JdbcStore::zone)) {
+                Map<String, StoredSetting> byId = new LinkedHashMap<>();
+                settings.getOrDefault(zone.id(), List.of()).forEach(setting -> byId.put(setting.id(), setting));
+                out.add(new StoredZoneContents(zone, byId, records.getOrDefault(zone.id(), List.of()),
+                        certificates.getOrDefault(zone.id(), List.of()), rulesets.getOrDefault(zone.id(), List.of())));
+            }
+            return out;
+        });
+    }
+
+    /** Every row of a query over a table with a {@code zone_id}, grouped by it, in the query's order. */
+    private static <T> Map<String, List<T>> byZone(Connection c, String sql, Row<T> row) throws SQLException {
+        Map<String, List<T>> out = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString("zone_id"), zone -> new ArrayList<>()).add(row.map(rs));
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- settings

@@ -82,6 +82,13 @@ public interface Store extends AutoCloseable {
 
     boolean deleteCertificate(String zoneId, String id, String actor);
 
+    /**
+     * Every zone with its settings, DNS records, certificates and rulesets, ordered by name, in
+     * a query per table rather than per zone: what a node reads on every change, which must not
+     * grow into thousands of round trips with the number of zones.
+     */
+    List<StoredZoneContents> zoneContents();
+
     // ---------------------------------------------------------------- rulesets
 
     Optional<StoredRuleset> ruleset(String zoneId, String phase);

@@ -147,6 +147,40 @@ abstract class StoreContract {
     }
 
     @Test
+    void everyZonesContentsAreReadAtOnceAsEachWouldBeAlone() {
+        StoredZone b = store.createZone("b.example", "alice");
+        StoredZone a = store.createZone("a.example", "alice");
+        StoredZone empty = store.createZone("c.example", "alice");
+        for (StoredZone zone : List.of(a, b)) {
+            store.putSettings(zone.id(), Map.of("websockets", "\"off\"", "min_tls_version", "\"1.3\""), "alice");
+            store.createDnsRecord(zone.id(), "A", zone.name(), "192.0.2.1", true, 1, "alice");
+            store.createDnsRecord(zone.id(), "CNAME", "www." + zone.name(), zone.name(), false, 1, "alice");
+            store.putRuleset(zone.id(), "http_request_firewall_custom", "{\"rules\":[]}", "alice");
+            store.putRuleset(zone.id(), "http_ratelimit", "{\"rules\":[]}", "alice");
+            Certificates.SelfSigned pem = Certificates.selfSigned(zone.name());
+            store.createCertificate(zone.id(), pem.certificatePem(), pem.keyPem(), "alice");
+        }
+
+        List<StoredZoneContents> contents = store.zoneContents();
+        assertThat(contents).extracting(c -> c.zone().name()).containsExactly("a.example", "b.example", "c.example");
+        for (StoredZoneContents c : contents) {
+            String id = c.zone().id();
+            assertThat(c.zone()).isEqualTo(store.zone(id).orElseThrow());
+            assertThat(c.settings()).isEqualTo(store.settings(id));
+            assertThat(c.dnsRecords()).isEqualTo(store.dnsRecords(id));
+            assertThat(c.certificates()).isEqualTo(store.certificates(id));
+            assertThat(c.rulesets()).isEqualTo(store.rulesets(id));
+        }
+        assertThat(contents.get(0).settings()).containsOnlyKeys("websockets", "min_tls_version");
+        assertThat(contents.get(0).dnsRecords()).hasSize(2);
+        assertThat(contents.get(0).rulesets()).hasSize(2);
+        assertThat(contents.get(0).certificates()).hasSize(1);
+        assertThat(contents.get(2).zone()).isEqualTo(empty);
+        assertThat(contents.get(2).settings()).isEmpty();
+        assertThat(contents.get(2).dnsRecords()).isEmpty();
+    }
+
+    @Test
     void settingsAreKeptAsJsonWithTheirTimeAndEveryChangeIsAudited() {
         StoredZone z = store.createZone("example.com", "alice");
         Map<String, String> values = new LinkedHashMap<>();
