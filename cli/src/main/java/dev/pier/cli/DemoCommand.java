@@ -56,7 +56,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             String zoneId = control.store().zones("localhost", 1, 1).items().get(0).id();
             String token = control.api().credentials().issueToken("pier demo", EnumSet.allOf(Permission.class), Set.of(), "pier demo");
-            System.out.printf("""
+            // printed once the edge listens, so that what it says can be used at once
+            Runnable banner = () -> System.out.printf("""
                     Pier demo is running.
                       edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
                       edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
@@ -76,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
                     Stop with Ctrl+C.
                     %n""", port, adminPort, configFile, config.requestLog(), tlsPort, data.resolve(CERTIFICATE).toAbsolutePath(),
                     zoneId, data.toAbsolutePath(), token);
-            return ServeCommand.runUntilStopped(config, configFile, null, control);
+            return ServeCommand.runUntilStopped(config, configFile, null, control, banner);
         }
     }
 

@@ -67,6 +67,12 @@ final class ServeCommand implements Callable<Integer> {
      * successor takes over and the last connection has ended.
      */
     static int runUntilStopped(PierConfig fileConfig, Path configFile, Path pidFile, ControlPlane control) throws Exception {
+        return runUntilStopped(fileConfig, configFile, pidFile, control, () -> { });
+    }
+
+    /** @param started runs once every listener is bound: what it prints is then true */
+    static int runUntilStopped(PierConfig fileConfig, Path configFile, Path pidFile, ControlPlane control, Runnable started)
+            throws Exception {
         Takeover takeover = new Takeover(pidFile != null ? pidFile : Path.of(configFile + ".pid"));
         var previous = takeover.previous();
         long change = control == null ? 0 : control.store().lastChange();
@@ -79,6 +85,7 @@ final class ServeCommand implements Callable<Integer> {
             takeover.takeOverFrom(previous.get());
         }
         takeover.writeOwnPid();
+        started.run();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             edge.shutdown();
