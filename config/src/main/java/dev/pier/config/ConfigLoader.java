@@ -122,6 +122,15 @@ public final class ConfigLoader {
             }
             zones.add(zone);
         }
+        ZoneNames zoneNames = ZoneNames.of(names);
+        for (int i = 0; i < zones.size(); i++) {
+            for (DnsRecord r : zones.get(i).dnsRecords()) {
+                if (zoneNames.ownedByAnother(zones.get(i).name(), r.name())) {
+                    throw top.list("zones").get(i).error("dns_records", "'" + r.name() + "' belongs to zone "
+                            + zoneNames.owner(r.name()) + " (expected: the record in that zone; the most specific zone serves a name)");
+                }
+            }
+        }
         if (listeners.stream().anyMatch(ListenerConfig::tls) && tls.defaultCertificate() == null
                 && zones.stream().allMatch(z -> z.certificates().isEmpty())) {
             throw new ConfigException("listeners: a TLS listener needs certificates (expected: zones[].certificates or tls.default_certificate)");

@@ -7,23 +7,31 @@ import java.util.Map;
 
 /**
  * Host name → {@link Route}, built once per snapshot. Exact records win over wildcards, and a
- * longer wildcard wins over a shorter one, as in DNS.
+ * longer wildcard wins over a shorter one, as in DNS. When zones nest, a name belongs to the
+ * most specific zone ({@link ZoneNames}): a parent zone's records for it are left out, and its
+ * wildcards stop at the nested zone.
  */
 public final class RoutingTable {
 
     private final Map<String, Route> exact;
     private final Map<String, Route> wildcards; // key: the suffix after "*."
+    private final ZoneNames zoneNames;
 
-    private RoutingTable(Map<String, Route> exact, Map<String, Route> wildcards) {
+    private RoutingTable(Map<String, Route> exact, Map<String, Route> wildcards, ZoneNames zoneNames) {
         this.exact = exact;
         this.wildcards = wildcards;
+        this.zoneNames = zoneNames;
     }
 
     static RoutingTable of(List<Zone> zones) {
+        ZoneNames zoneNames = ZoneNames.of(zones.stream().map(Zone::name).toList());
         Map<String, Route> exact = new HashMap<>();
         Map<String, Route> wildcards = new HashMap<>();
         for (Zone zone : zones) {
             for (DnsRecord record : zone.dnsRecords()) {
+                if (zoneNames.ownedByAnother(zone.name(), record.name())) {
+                    continue; // a name of a zone nested in this one: that zone's records serve it
+                }
                 if (record.isWildcard()) {
                     wildcards.put(record.name().substring(2), new Route(zone, record, record.content()));
                 } else {
@@ -31,7 +39,7 @@ public final class RoutingTable {
                 }
             }
         }
-        return new RoutingTable(Map.copyOf(exact), Map.copyOf(wildcards));
+        return new RoutingTable(Map.copyOf(exact), Map.copyOf(wildcards), zoneNames);
     }
 
     /**
@@ -44,13 +52,17 @@ public final class RoutingTable {
         }
         String host = hostOnly(hostHeader);
         Route route = exact.get(host);
-        if (route != null) {
-            return route;
+        if (route != null || zoneNames.isZone(host)) {
+            return route; // a zone's own name is served by its own record only
         }
         for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-            Route wildcard = wildcards.get(host.substring(dot + 1));
+            String suffix = host.substring(dot + 1);
+            Route wildcard = wildcards.get(suffix);
             if (wildcard != null) {
                 return wildcard;
+            }
+            if (zoneNames.isZone(suffix)) {
+                return null; // the most specific zone covering the host has no record for it
             }
         }
         return null;

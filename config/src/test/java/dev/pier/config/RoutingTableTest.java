@@ -2,7 +2,10 @@ package dev.pier.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RoutingTableTest {
@@ -48,5 +51,39 @@ class RoutingTableTest {
         assertThat(routes.resolve("notexample.com")).isNull();
         assertThat(routes.resolve("")).isNull();
         assertThat(routes.resolve(null)).isNull();
+    }
+
+    static DnsRecord a(String name, String content) {
+        return new DnsRecord(DnsRecord.Type.A, name, content);
+    }
+
+    @Test
+    void aNestedZoneOwnsItsNamesWhateverItsParentHoldsOrTheOrderTheyComeIn() {
+        // as a store could hold them: the parent wrote a record for the nested zone's name
+        Zone parent = new Zone("example.com", ZoneSettings.DEFAULTS, List.of(
+                a("example.com", "10.0.0.1"), a("*.example.com", "10.0.0.9"), a("api.sub.example.com", "10.6.6.6"),
+                a("*.sub.example.com", "10.6.6.7")));
+        Zone nested = new Zone("sub.example.com", ZoneSettings.DEFAULTS, List.of(
+                a("sub.example.com", "10.0.1.1"), a("api.sub.example.com", "10.0.1.2")));
+        for (List<Zone> zones : List.of(List.of(parent, nested), List.of(nested, parent))) {
+            RoutingTable table = RoutingTable.of(zones);
+            assertThat(table.resolve("api.sub.example.com").originHost()).isEqualTo("10.0.1.2");
+            assertThat(table.resolve("sub.example.com").originHost()).isEqualTo("10.0.1.1");
+            assertThat(table.resolve("other.sub.example.com")).as("the parent's wildcards stop at the nested zone").isNull();
+            assertThat(table.resolve("x.example.com").originHost()).isEqualTo("10.0.0.9");
+            assertThat(table.resolve("example.com").originHost()).isEqualTo("10.0.0.1");
+        }
+    }
+
+    @Test
+    void aFileGivingAParentZoneANestedZonesNameIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                listeners: [ { address: 127.0.0.1:8080 } ]
+                zones:
+                  - name: example.com
+                    dns_records: [ { type: A, name: api.sub.example.com, content: 10.6.6.6 } ]
+                  - name: sub.example.com
+                    dns_records: [ { type: A, name: sub.example.com, content: 10.0.1.1 } ]
+                """, Path.of("."))).hasMessageContaining("'api.sub.example.com' belongs to zone sub.example.com");
     }
 }

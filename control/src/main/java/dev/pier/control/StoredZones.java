@@ -70,6 +70,23 @@ public final class StoredZones {
     }
 
     /**
+     * The zone nested in {@code zone} that owns {@code name} (the most specific one, as the edge
+     * routes: {@link dev.pier.config.ZoneNames}), or null when the name is {@code zone}'s own. A
+     * parent zone's records and certificates never serve a nested zone's names, so writing them
+     * is refused rather than silently left unserved.
+     */
+    public static String nestedOwner(Store store, String zone, String name) {
+        String candidate = name.startsWith("*.") ? name.substring(2) : name;
+        while (candidate.endsWith("." + zone)) {
+            if (store.zones(candidate, 1, 1).totalCount() > 0) {
+                return candidate;
+            }
+            candidate = candidate.substring(candidate.indexOf('.') + 1);
+        }
+        return null;
+    }
+
+    /**
      * The edge's configuration: the file's listeners, timeouts and TLS with the store's zones,
      * as they were at one version of the store. The zones are read in a query per table; when a write
      * commits in between, they are read again, so an edge never applies half of a change (half

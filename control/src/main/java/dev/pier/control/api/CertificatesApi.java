@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.Certificates;
+import dev.pier.control.StoredZones;
 import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredCertificate;
@@ -54,15 +55,25 @@ final class CertificatesApi {
                 ControlApi.actor(token))));
     }
 
-    private static Certificates.EdgeCertificate checked(ApiRequest r, StoredZone zone) {
+    private Certificates.EdgeCertificate checked(ApiRequest r, StoredZone zone) {
         JsonNode body = ControlApi.body(r);
         String certificate = text(body, "certificate");
         String key = text(body, "private_key");
+        Certificates.EdgeCertificate checked;
         try {
-            return Certificates.check(certificate, key, zone.name());
+            checked = Certificates.check(certificate, key, zone.name());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(INVALID, e.getMessage());
         }
+        // a name of a zone nested in this one is that zone's to serve
+        for (String name : Certificates.dnsNames(checked.leaf())) {
+            String owner = StoredZones.nestedOwner(store, zone.name(), name);
+            if (owner != null) {
+                throw ApiException.badRequest(INVALID, "certificate: " + name + " belongs to zone " + owner
+                        + " (expected: names of " + zone.name() + " outside its nested zones)");
+            }
+        }
+        return checked;
     }
 
     ApiResponse delete(StoredZone zone, String id, StoredToken token) {

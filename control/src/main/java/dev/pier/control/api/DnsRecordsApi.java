@@ -3,6 +3,7 @@ package dev.pier.control.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.StoredZones;
 import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredDnsRecord;
@@ -45,7 +46,7 @@ final class DnsRecordsApi {
     }
 
     ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
-        Record d = read(ControlApi.body(r), zone, null);
+        Record d = ownName(read(ControlApi.body(r), zone, null), zone);
         return Envelope.success(json(store.createDnsRecord(zone.id(), d.type, d.name, d.content, d.proxied, d.ttl,
                 ControlApi.actor(token)), zone));
     }
@@ -53,7 +54,7 @@ final class DnsRecordsApi {
     /** PUT replaces every field; PATCH keeps the fields the body leaves out. */
     ApiResponse update(ApiRequest r, StoredZone zone, String id, StoredToken token, boolean patch) {
         StoredDnsRecord before = find(zone, id);
-        Record d = read(ControlApi.body(r), zone, patch ? before : null);
+        Record d = ownName(read(ControlApi.body(r), zone, patch ? before : null), zone);
         return Envelope.success(json(store.updateDnsRecord(zone.id(), id, d.type, d.name, d.content, d.proxied, d.ttl,
                 ControlApi.actor(token)), zone));
     }
@@ -118,6 +119,15 @@ final class DnsRecordsApi {
     private static String text(JsonNode body, String key, String fallback) {
         JsonNode v = body.get(key);
         return v == null || v.isNull() ? fallback : v.asText();
+    }
+
+    /** Refuses a name that a zone nested in this one owns: the edge would route it there. */
+    private Record ownName(Record d, StoredZone zone) {
+        String owner = StoredZones.nestedOwner(store, zone.name(), d.name);
+        if (owner != null) {
+            throw invalid(9007, "Invalid record name: " + d.name + " belongs to zone " + owner + " (expected: the record in that zone)");
+        }
+        return d;
     }
 
     private static ApiException invalid(int code, String message) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.Certificates;
 import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredDnsRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -184,6 +185,32 @@ abstract class ApiContract {
                 "Authentication error");
         // the secret is never stored, not even in the audit log
         assertThat(store.audit(Set.of(), 1, 50).items()).allSatisfy(e -> assertThat(String.valueOf(e.after())).doesNotContain(admin).doesNotContain(key));
+    }
+
+    @Test
+    void aZoneCannotTakeTheNamesOfAZoneNestedInIt() throws Exception {
+        call("POST", "/zones", admin, "{\"name\":\"sub.example.com\"}");
+        String parentOnly = api.credentials().issueToken("parent", EnumSet.allOf(Permission.class), Set.of(zoneId), "test");
+        String records = "/zones/" + zoneId + "/dns_records";
+
+        JsonNode refused = call("POST", records, parentOnly, "{\"type\":\"A\",\"name\":\"api.sub\",\"content\":\"192.0.2.6\"}");
+        assertError(refused, 400, 1004, "DNS Validation Error");
+        assertThat(refused.path("errors").get(0).path("error_chain").get(0).path("message").asText())
+                .isEqualTo("Invalid record name: api.sub.example.com belongs to zone sub.example.com (expected: the record in that zone)");
+        assertError(call("POST", records, parentOnly, "{\"type\":\"A\",\"name\":\"*.sub\",\"content\":\"192.0.2.6\"}"),
+                400, 1004, "DNS Validation Error");
+        String www = call("POST", records, parentOnly, "{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\"}")
+                .path("result").path("id").asText();
+        assertError(call("PATCH", records + "/" + www, parentOnly, "{\"name\":\"www.sub.example.com\"}"), 400, 1004, "DNS Validation Error");
+
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com", "api.sub.example.com");
+        assertError(call("POST", "/zones/" + zoneId + "/custom_certificates", parentOnly, JSON.createObjectNode()
+                        .put("certificate", pem.certificatePem()).put("private_key", pem.keyPem()).toString()),
+                400, 1004, "certificate: api.sub.example.com belongs to zone sub.example.com"
+                        + " (expected: names of example.com outside its nested zones)");
+
+        assertThat(store.dnsRecords(zoneId)).extracting(StoredDnsRecord::name).containsExactly("www.example.com");
+        assertThat(store.certificates(zoneId)).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.pier.config.Certificates;
 import dev.pier.config.PierConfig;
 import dev.pier.config.SslMode;
 import dev.pier.config.Zone;
+import dev.pier.config.ZoneNames;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
@@ -20,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +47,7 @@ public final class TlsContexts {
             ApplicationProtocolNames.HTTP_1_1);
 
     /** No TLS anywhere: for configurations without TLS listeners or TLS origins. */
-    public static final TlsContexts NONE = new TlsContexts(Map.of(), null, true, Map.of(), Map.of(), Map.of());
+    public static final TlsContexts NONE = new TlsContexts(Map.of(), null, true, Map.of(), Map.of(), Map.of(), ZoneNames.of(List.of()));
 
     private final Map<String, SslContext> byHost;      // exact names and "*.suffix" wildcards
     private final SslContext fallback;
@@ -54,15 +56,18 @@ public final class TlsContexts {
     // every context above, by what it was built from, for the next snapshot to take over
     private final Map<ServerInputs, Server> servers;
     private final Map<ClientInputs, SslContext> clients;
+    private final ZoneNames zoneNames;
 
     private TlsContexts(Map<String, SslContext> byHost, SslContext fallback, boolean rejectUnknown,
-                        Map<String, SslContext> toOrigins, Map<ServerInputs, Server> servers, Map<ClientInputs, SslContext> clients) {
+                        Map<String, SslContext> toOrigins, Map<ServerInputs, Server> servers, Map<ClientInputs, SslContext> clients,
+                        ZoneNames zoneNames) {
         this.byHost = byHost;
         this.fallback = fallback;
         this.rejectUnknown = rejectUnknown;
         this.toOrigins = toOrigins;
         this.servers = servers;
         this.clients = clients;
+        this.zoneNames = zoneNames;
     }
 
     /** What a server context is built from: the files' contents (a renewal may keep their names) and the minimum version. */
@@ -106,6 +111,7 @@ public final class TlsContexts {
         if (!tlsListeners && !tlsOrigins) {
             return NONE;
         }
+        ZoneNames zoneNames = ZoneNames.of(config.zones().stream().map(Zone::name).toList());
         Map<ServerInputs, Server> servers = new HashMap<>();
         Map<ClientInputs, SslContext> clients = new HashMap<>();
         Map<String, SslContext> byHost = new HashMap<>();
@@ -118,6 +124,9 @@ public final class TlsContexts {
                 Server server = serverFor(files, zone.settings().minTlsVersion(), servers, previous);
                 X509Certificate leaf = server.leaf();
                 for (String name : Certificates.dnsNames(leaf)) {
+                    if (zoneNames.ownedByAnother(zone.name(), name)) {
+                        continue; // a nested zone's name: only that zone's certificates serve it
+                    }
                     Date current = expiry.get(name);
                     if (current == null || !leaf.getNotAfter().before(current)) {
                         byHost.put(name, server.context());
@@ -134,7 +143,7 @@ public final class TlsContexts {
         CertificateFiles defaultFiles = config.tls().defaultCertificate();
         SslContext fallback = defaultFiles == null ? null : serverFor(defaultFiles, "1.2", servers, previous).context();
         return new TlsContexts(Map.copyOf(byHost), fallback, config.tls().rejectUnknownSni(), Map.copyOf(toOrigins),
-                Map.copyOf(servers), Map.copyOf(clients));
+                Map.copyOf(servers), Map.copyOf(clients), zoneNames);
     }
 
     /** The server context for these files, built once per snapshot and taken over from {@code previous} when it has it. */
@@ -214,7 +223,8 @@ public final class TlsContexts {
             String host = hostname.toLowerCase(Locale.ROOT);
             SslContext context = byHost.get(host);
             int dot = host.indexOf('.');
-            if (context == null && dot > 0) {
+            // a zone's own name is never served by its parent zone's wildcard
+            if (context == null && dot > 0 && !zoneNames.isZone(host)) {
                 context = byHost.get("*" + host.substring(dot));
             }
             if (context != null) {
