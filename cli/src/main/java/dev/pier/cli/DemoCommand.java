@@ -55,7 +55,10 @@ final class DemoCommand implements Callable<Integer> {
                 StoredZones.importYaml(configFile, control.store(), "pier demo"); // first run: the demo's zones
             }
             String zoneId = control.store().zones("localhost", 1, 1).items().get(0).id();
-            String token = control.api().credentials().issueToken("pier demo", EnumSet.allOf(Permission.class), Set.of(), "pier demo");
+            // one demo token at a time: the previous run's stops working when this one is made
+            control.store().tokens().stream().filter(t -> t.name().equals(DEMO_TOKEN))
+                    .forEach(t -> control.store().deleteToken(t.id(), DEMO_TOKEN));
+            String token = control.api().credentials().issueToken(DEMO_TOKEN, EnumSet.allOf(Permission.class), Set.of(), DEMO_TOKEN);
             // printed once the edge listens, so that what it says can be used at once
             Runnable banner = () -> System.out.printf("""
                     Pier demo is running.
@@ -82,6 +85,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static final String CERTIFICATE = "localhost.pem";
+    static final String DEMO_TOKEN = "pier demo";
     static final String KEY = "localhost.key";
 
     /** Makes the demo's self-signed certificate on first run; later runs keep using it. */

@@ -2,6 +2,7 @@ package dev.pier.control.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.control.store.Page;
@@ -10,7 +11,9 @@ import dev.pier.control.store.StoreException;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
 import java.io.IOException;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +28,7 @@ public final class ControlApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern ZONE = Pattern.compile("/zones/([0-9a-f]{32})");
+    private static final Pattern TOKEN = Pattern.compile("/user/tokens/([0-9a-f]{32})");
     private static final Pattern ZONE_SETTINGS = Pattern.compile("/zones/([0-9a-f]{32})/settings");
     private static final Pattern ZONE_SETTING = Pattern.compile("/zones/([0-9a-f]{32})/settings/([a-z0-9_]+)");
     private static final Pattern DNS_RECORDS = Pattern.compile("/zones/([0-9a-f]{32})/dns_records");
@@ -107,6 +111,21 @@ public final class ControlApi {
         if (path.equals("/user/tokens/verify") && m.equals("GET")) {
             ObjectNode result = F.objectNode().put("id", token.id()).put("status", token.status());
             return Envelope.success(200, result, null, List.of(new ApiError(10000, "This API Token is valid and active")));
+        }
+        if (path.equals("/user/tokens") && m.equals("GET")) {
+            requireAdministrator(token);
+            ArrayNode result = F.arrayNode();
+            for (StoredToken t : store.tokens()) {
+                result.add(tokenJson(t));
+            }
+            return Envelope.success(result);
+        }
+        if ((matcher = TOKEN.matcher(path)).matches() && m.equals("DELETE")) {
+            requireAdministrator(token);
+            if (!store.deleteToken(matcher.group(1), actor(token))) {
+                throw new ApiException(404, new ApiError(1003, "Token " + matcher.group(1) + " does not exist"));
+            }
+            return Envelope.success(F.objectNode().put("id", matcher.group(1)));
         }
         if (path.equals("/zones")) {
             return switch (m) {
@@ -422,6 +441,27 @@ public final class ControlApi {
     }
 
     // ---------------------------------------------------------------- plumbing
+
+    /**
+     * Tokens are managed by administrators only: a token with every permission on every zone
+     * (so a token can never make or see one stronger than itself).
+     */
+    private static void requireAdministrator(StoredToken token) {
+        if (!token.zoneIds().isEmpty() || !EnumSet.allOf(Permission.class).stream().allMatch(p -> p.grantedBy(token.permissions()))) {
+            throw new ApiException(403, new ApiError(10000, "Authentication error"));
+        }
+    }
+
+    /** A token as Cloudflare lists them, without its secret or hash. */
+    private static ObjectNode tokenJson(StoredToken t) {
+        ObjectNode o = F.objectNode().put("id", t.id()).put("name", t.name()).put("status", t.status())
+                .put("issued_on", t.issuedOn().toString());
+        ArrayNode permissions = o.putArray("permissions");
+        new TreeSet<>(t.permissions()).forEach(permissions::add);
+        ArrayNode zones = o.putArray("zones");
+        new TreeSet<>(t.zoneIds()).forEach(zones::add);
+        return o;
+    }
 
     static void require(StoredToken token, Permission permission) {
         if (!permission.grantedBy(token.permissions())) {

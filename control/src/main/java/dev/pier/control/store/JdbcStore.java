@@ -610,6 +610,26 @@ public final class JdbcStore implements Store {
         return read(c -> one(c, "SELECT * FROM api_tokens WHERE secret_hash = ?", JdbcStore::token, secretHash));
     }
 
+    @Override
+    public List<StoredToken> tokens() {
+        return read(c -> all(c, "SELECT * FROM api_tokens ORDER BY issued_on, id", JdbcStore::token));
+    }
+
+    @Override
+    public boolean deleteToken(String id, String actor) {
+        return write(c -> {
+            Optional<StoredToken> before = one(c, "SELECT * FROM api_tokens WHERE id = ?", JdbcStore::token, id);
+            if (before.isEmpty()) {
+                return false;
+            }
+            update(c, "DELETE FROM api_tokens WHERE id = ?", id);
+            StoredToken t = before.get();
+            audit(c, actor, "delete", "api_token", id, null, Map.of("id", id, "name", t.name(),
+                    "permissions", new TreeSet<>(t.permissions()), "zones", new TreeSet<>(t.zoneIds())), null);
+            return true;
+        });
+    }
+
     private static StoredToken token(ResultSet rs) throws SQLException {
         return new StoredToken(rs.getString("id"), rs.getString("name"), rs.getString("secret_hash"), split(rs.getString("permissions")),
                 split(rs.getString("zone_ids")), rs.getString("status"), instant(rs, "issued_on"));

@@ -146,6 +146,12 @@ public interface Store extends AutoCloseable {
 
     Optional<StoredToken> tokenByHash(String secretHash);
 
+    /** Every API token and legacy key, oldest first (their hashes included; never shown). */
+    List<StoredToken> tokens();
+
+    /** Deletes a token (revokes it): it authenticates nothing from then on. Audited. */
+    boolean deleteToken(String id, String actor);
+
     // ---------------------------------------------------------------- transactions
 
     /**

@@ -188,6 +188,26 @@ abstract class ApiContract {
     }
 
     @Test
+    void tokensAreListedAndRevokedByAnAdministratorOnly() throws Exception {
+        String scoped = api.credentials().issueToken("scoped", EnumSet.allOf(Permission.class), Set.of(zoneId), "test");
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(), "test");
+        JsonNode listed = call("GET", "/user/tokens", admin, null);
+        assertThat(listed.path("result")).extracting(t -> t.path("name").asText()).containsExactly("admin", "scoped", "reader");
+        assertThat(listed.toString()).doesNotContain(scoped).doesNotContain(store.tokens().get(1).secretHash());
+        assertError(call("GET", "/user/tokens", scoped, null), 403, 10000, "Authentication error");
+        assertError(call("GET", "/user/tokens", reader, null), 403, 10000, "Authentication error");
+
+        String scopedId = listed.path("result").get(1).path("id").asText();
+        assertError(call("DELETE", "/user/tokens/" + scopedId, reader, null), 403, 10000, "Authentication error");
+        assertThat(call("GET", "/user/tokens/verify", scoped, null).path("success").asBoolean()).isTrue();
+        assertThat(call("DELETE", "/user/tokens/" + scopedId, admin, null).path("result").path("id").asText()).isEqualTo(scopedId);
+        assertError(call("GET", "/user/tokens/verify", scoped, null), 403, 10000, "Authentication error");
+        assertError(call("DELETE", "/user/tokens/" + scopedId, admin, null), 404, 1003, "Token " + scopedId + " does not exist");
+        assertThat(store.audit(Set.of(), 1, 1).items().get(0).action()).isEqualTo("delete");
+        assertThat(store.audit(Set.of(), 1, 1).items().get(0).before()).contains("\"name\":\"scoped\"").doesNotContain(scoped);
+    }
+
+    @Test
     void aZoneCannotTakeTheNamesOfAZoneNestedInIt() throws Exception {
         call("POST", "/zones", admin, "{\"name\":\"sub.example.com\"}");
         String parentOnly = api.credentials().issueToken("parent", EnumSet.allOf(Permission.class), Set.of(zoneId), "test");
