@@ -11,6 +11,7 @@ import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.http.ClientChannelInitializer;
 import dev.pier.edge.http.EdgeChannelOptions;
 import dev.pier.edge.http.EdgeContext;
+import dev.pier.edge.http.OriginGuard;
 import dev.pier.edge.transport.Transport;
 import dev.pier.edge.tunnel.ControlFrames;
 import dev.pier.edge.tunnel.Tunnel;
@@ -124,6 +125,15 @@ public final class Edge implements AutoCloseable {
     }
 
     private void bind() {
+        // Fixed ports are known before anything listens; the bound addresses (port 0) replace them below.
+        List<InetSocketAddress> configured = new ArrayList<>();
+        for (ListenerConfig listener : config.listeners()) {
+            configured.add(new InetSocketAddress(listener.host(), listener.port()));
+        }
+        if (config.admin() != null) {
+            configured.add(new InetSocketAddress(config.admin().host(), config.admin().port()));
+        }
+        context.originGuard(OriginGuard.of(configured));
         for (ListenerConfig listener : config.listeners()) {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, workerGroup)
@@ -154,6 +164,19 @@ public final class Edge implements AutoCloseable {
                     .syncUninterruptibly().channel();
             logger.info("Admin listener on {}", admin.localAddress());
         }
+        context.originGuard(OriginGuard.of(boundAddresses()));
+    }
+
+    /** Every address the edge listens on: its listeners and the admin listener. */
+    private List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (Channel listener : listeners) {
+            bound.add((InetSocketAddress) listener.localAddress());
+        }
+        if (admin != null) {
+            bound.add((InetSocketAddress) admin.localAddress());
+        }
+        return bound;
     }
 
     /**
@@ -188,6 +211,7 @@ public final class Edge implements AutoCloseable {
             throw new dev.pier.config.ConfigException(e.getMessage(), e);
         }
         context.snapshot(snapshot);
+        context.originGuard(OriginGuard.of(boundAddresses())); // this machine's interface addresses may have changed
         config = next;
     }
 

@@ -75,6 +75,7 @@ public final class EdgeContext {
     private volatile boolean draining;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private volatile RequestLogSink sink;
+    private volatile OriginGuard originGuard = OriginGuard.NONE;
     private final UsageRegistry usage;
     private final Transport transport;
     private final WafRuntime waf;
@@ -98,6 +99,16 @@ public final class EdgeContext {
 
     public void snapshot(Snapshot next) {
         snapshot = next;
+    }
+
+    /** The origin addresses the edge refuses to connect to (its own listeners, link-local addresses). */
+    public OriginGuard originGuard() {
+        return originGuard;
+    }
+
+    /** Set by the edge once it knows its listening addresses. */
+    public void originGuard(OriginGuard next) {
+        originGuard = java.util.Objects.requireNonNull(next, "next");
     }
 
     public RequestLogSink sink() {

@@ -22,6 +22,12 @@ public enum EdgeError {
     BAD_HANDSHAKE(426, Source.CLIENT, "The WebSocket handshake is not valid."),
     TOO_MANY_WEBSOCKETS(429, Source.CLIENT, "This zone has reached its limit of concurrent WebSocket connections."),
     HEADERS_TOO_LARGE(431, Source.CLIENT, "The request headers are larger than 32 KB, or one header is larger than 16 KB."),
+    /**
+     * Cloudflare's error 1000, "DNS points to prohibited IP": the origin's address is one of this
+     * edge's own listeners (a loop, or its admin listener) or link-local (see {@link OriginGuard}).
+     */
+    PROHIBITED_ORIGIN(403, 1000, Source.ORIGIN, "DNS points to a prohibited IP: the origin address is one of this edge's "
+            + "own listeners or a link-local address."),
     INTERNAL(500, Source.INTERNAL, "The edge failed while handling the request."),
     ORIGIN_EMPTY_RESPONSE(520, Source.ORIGIN, "The origin closed the connection without sending a response."),
     ORIGIN_REFUSED(521, Source.ORIGIN, "The origin refused the connection."),
@@ -36,17 +42,28 @@ public enum EdgeError {
     public enum Source { CLIENT, ORIGIN, INTERNAL }
 
     private final int status;
+    private final int code;
     private final Source source;
     private final String sentence;
 
     EdgeError(int status, Source source, String sentence) {
+        this(status, status, source, sentence);
+    }
+
+    EdgeError(int status, int code, Source source, String sentence) {
         this.status = status;
+        this.code = code;
         this.source = source;
         this.sentence = sentence;
     }
 
     public int status() {
         return status;
+    }
+
+    /** The error code the page shows: the status, or Cloudflare's own code where it has one (1000). */
+    public int code() {
+        return code;
     }
 
     public Source source() {

@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-/** Renders the edge's own responses: the status, one sentence, the detail and the ray id. */
+/** Renders the edge's own responses: the error code (the status, or 1000), one sentence, the detail and the ray id. */
 final class ErrorResponses {
 
     private ErrorResponses() {
@@ -17,7 +17,7 @@ final class ErrorResponses {
 
     static FullHttpResponse render(ByteBufAllocator alloc, EdgeError error, String detail, String rayId) {
         StringBuilder body = new StringBuilder(160)
-                .append("error ").append(error.status()).append(": ").append(error.sentence()).append('\n');
+                .append("error ").append(error.code()).append(": ").append(error.sentence()).append('\n');
         if (detail != null) {
             body.append(detail).append('\n');
         }

@@ -5,7 +5,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -22,15 +23,18 @@ import javax.net.ssl.SSLParameters;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The origin half of a proxied connection while it speaks HTTP: connects (on the client
  * channel's event loop, so both halves share a thread), sends requests, times the response
  * head, and hands every response message to the {@link ProxyHandler}. Reading from the origin
- * follows the client's writability.
+ * follows the client's writability. It refuses to connect to an address the {@link OriginGuard}
+ * prohibits, checked on the resolved address just before the connect system call.
  */
-final class OriginHandler extends ChannelInboundHandlerAdapter {
+final class OriginHandler extends ChannelDuplexHandler {
 
     static final String CODEC = "http";
 
@@ -40,6 +44,9 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     /** The name TLS asks for and checks (the client's Host), or null for plain HTTP. */
     private final String tlsName;
     private final Timeouts timeouts;
+    private final OriginGuard guard;
+    /** The resolved address the guard refused, or null. */
+    private InetSocketAddress prohibited;
     private final TrafficCounter traffic = new TrafficCounter();
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -49,8 +56,9 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     private boolean keepAlive = true;
     private boolean readSuspended;
 
-    private OriginHandler(ProxyHandler proxy, String host, int port, String tlsName, Timeouts timeouts) {
+    private OriginHandler(ProxyHandler proxy, String host, int port, String tlsName, Timeouts timeouts, OriginGuard guard) {
         this.proxy = proxy;
+        this.guard = guard;
         this.host = host;
         this.port = port;
         this.tlsName = tlsName;
@@ -67,7 +75,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
      */
     static OriginHandler connect(ProxyHandler proxy, Channel client, EdgeContext edge, String host, int port,
                                  Timeouts timeouts, SslContext tls, String tlsName, boolean strict) {
-        OriginHandler origin = new OriginHandler(proxy, host, port, tls == null ? null : tlsName, timeouts);
+        OriginHandler origin = new OriginHandler(proxy, host, port, tls == null ? null : tlsName, timeouts, edge.originGuard());
         ChannelFuture future = new Bootstrap()
                 .group(client.eventLoop())
                 .channel(edge.transport().socketChannel())
@@ -100,7 +108,9 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
         origin.channel = future.channel();
         future.addListener(f -> {
             if (!f.isSuccess()) {
-                proxy.originFailed(origin, classify(f.cause()), f.cause().getMessage());
+                EdgeError error = classify(f.cause());
+                // The page does not name the edge's own addresses; the request log's OriginIP does.
+                proxy.originFailed(origin, error, error == EdgeError.PROHIBITED_ORIGIN ? null : f.cause().getMessage());
             } else if (tls == null) {
                 origin.connected = true;
                 proxy.originConnected(origin);
@@ -139,6 +149,9 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static EdgeError classify(Throwable cause) {
+        if (cause instanceof ProhibitedOriginException) {
+            return EdgeError.PROHIBITED_ORIGIN;
+        }
         if (cause instanceof ConnectTimeoutException) {
             return EdgeError.ORIGIN_CONNECT_TIMEOUT;
         }
@@ -146,6 +159,31 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
             return EdgeError.ORIGIN_REFUSED;
         }
         return EdgeError.ORIGIN_UNREACHABLE; // no route, unknown host name, anything else on the way
+    }
+
+    /**
+     * The last step before the connect system call, on the resolved address: an address the
+     * guard prohibits fails the connect (the bootstrap then closes the channel) and nothing is
+     * sent anywhere.
+     */
+    @Override
+    public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+        if (remote instanceof InetSocketAddress address) {
+            String refusal = guard.refusal(address);
+            if (refusal != null) {
+                prohibited = address;
+                promise.setFailure(new ProhibitedOriginException(refusal));
+                return;
+            }
+        }
+        ctx.connect(remote, local, promise);
+    }
+
+    /** Why an origin connection was not even attempted. */
+    static final class ProhibitedOriginException extends ConnectException {
+        ProhibitedOriginException(String message) {
+            super(message);
+        }
     }
 
     @Override
@@ -178,6 +216,9 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     }
 
     String remoteIp() {
+        if (prohibited != null) {
+            return prohibited.getAddress().getHostAddress();
+        }
         return channel.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : host;
     }
 

@@ -359,6 +359,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         origin = null;
         pendingHead = null;
         if (exchange != null && !exchange.responseStarted) {
+            if (error == EdgeError.PROHIBITED_ORIGIN) {
+                exchange.log.originIp = failed.remoteIp(); // the refused address, for the operator
+            }
             exchange.closeAfter |= !exchange.requestComplete;
             answer(error, detail, null);
         }
