@@ -7,9 +7,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pier token}: issues an API token straight into a store, for the first sign-in (later
@@ -17,6 +21,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Issue an API token (printed once, stored hashed).")
 final class TokenCommand implements Callable<Integer> {
+
+    private static final Pattern ZONE_ID = Pattern.compile("[0-9a-f]{32}");
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     StoreOption store;
@@ -35,9 +44,20 @@ final class TokenCommand implements Callable<Integer> {
     public Integer call() {
         Set<Permission> granted = permissions == null || permissions.isEmpty() ? EnumSet.allOf(Permission.class) : EnumSet.copyOf(permissions);
         try (ControlPlane control = store.open()) {
+            // no --zone means every zone; a --zone that names none (blank, malformed, unknown)
+            // must not quietly become that
+            if (zones != null) {
+                for (String zone : zones) {
+                    if (!ZONE_ID.matcher(zone).matches() || control.store().zone(zone).isEmpty()) {
+                        throw new ParameterException(spec.commandLine(),
+                                "--zone: '" + zone + "' (expected: the id of a zone in the store, 32 hex characters)");
+                    }
+                }
+            }
             String secret = control.api().credentials().issueToken(name, granted,
                     zones == null ? Set.of() : new LinkedHashSet<>(zones), "pier token");
-            System.out.println("API token: " + secret);
+            spec.commandLine().getOut().println("API token: " + secret);
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }

@@ -22,12 +22,14 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -118,6 +120,8 @@ public final class JdbcStore implements Store {
     }
 
     /** A new Cloudflare-style id: 32 hex characters. */
+    private static final Pattern ZONE_ID = Pattern.compile("[0-9a-f]{32}");
+
     static String newId() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
@@ -593,6 +597,13 @@ public final class JdbcStore implements Store {
 
     @Override
     public StoredToken createToken(String name, String secretHash, Set<String> permissions, Set<String> zoneIds, String actor) {
+        // an empty set means every zone: a blank or malformed id must never be stored as one (""
+        // joins to the same empty column an unscoped token has)
+        for (String zoneId : zoneIds) {
+            if (zoneId == null || !ZONE_ID.matcher(zoneId).matches()) {
+                throw new IllegalArgumentException("zone: '" + zoneId + "' (expected: the id of a zone, 32 hex characters)");
+            }
+        }
         return write(c -> {
             StoredToken t = new StoredToken(newId(), name, secretHash, permissions, zoneIds, "active", now());
             update(c, "INSERT INTO api_tokens (id, name, secret_hash, permissions, zone_ids, status, issued_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -636,7 +647,9 @@ public final class JdbcStore implements Store {
     }
 
     private static Set<String> split(String csv) {
-        return csv.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(csv.split(",")));
+        // split(",", -1) keeps empty parts: a column like "," reads as a scope no zone matches,
+        // never as the empty set that means every zone
+        return csv.isEmpty() ? Set.of() : Set.copyOf(new LinkedHashSet<>(Arrays.asList(csv.split(",", -1))));
     }
 
     // ---------------------------------------------------------------- audit

@@ -141,7 +141,11 @@ public interface Store extends AutoCloseable {
 
     // ---------------------------------------------------------------- API tokens
 
-    /** Stores a token; {@code secretHash} is the SHA-256 of its secret, which is never stored. */
+    /**
+     * Stores a token; {@code secretHash} is the SHA-256 of its secret, which is never stored. An
+     * empty {@code zoneIds} means every zone; a blank or malformed id is refused
+     * (IllegalArgumentException), so it can never read back as that empty set.
+     */
     StoredToken createToken(String name, String secretHash, Set<String> permissions, Set<String> zoneIds, String actor);
 
     Optional<StoredToken> tokenByHash(String secretHash);

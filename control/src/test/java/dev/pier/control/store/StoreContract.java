@@ -242,4 +242,17 @@ abstract class StoreContract {
         assertThat(t.permissions()).containsExactlyInAnyOrder("Zone Settings Write", "DNS Write");
         assertThat(store.audit(Set.of(), 1, 1).items().get(0).after()).contains("\"ci\"").doesNotContain("abab");
     }
+
+    @Test
+    void aTokenIsNeverStoredWithABlankOrMalformedZoneWhichWouldReadBackAsEveryZone() {
+        for (String bad : new String[] {"", " ", ",", "a,b", "ABC"}) {
+            assertThatThrownBy(
+                    () -> store.createToken("ci", "ef".repeat(32), Set.of("DNS Write"), Set.of(bad), "admin"))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(store.tokenByHash("ef".repeat(32))).isEmpty();
+        String zone = "0123456789abcdef".repeat(2);
+        assertThat(store.createToken("ci", "ef".repeat(32), Set.of("DNS Write"), Set.of(zone), "admin").zoneIds()).containsExactly(zone);
+        assertThat(store.tokenByHash("ef".repeat(32)).orElseThrow().zoneIds()).containsExactly(zone);
+    }
 }
