@@ -21,8 +21,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -56,6 +54,9 @@ public final class Edge implements AutoCloseable {
     private NdjsonRequestLogWriter logWriter;
     private final RequestLogSink extraSink;
     private final List<AdminRoute> adminRoutes;
+    /** Admin connections open at once at most; more are closed as they come. */
+    static final int MAX_ADMIN_CONNECTIONS = 256;
+    private final java.util.concurrent.atomic.AtomicInteger adminConnections = new java.util.concurrent.atomic.AtomicInteger();
     private final WafRuntime waf;
     private boolean closed;
 
@@ -156,8 +157,16 @@ public final class Edge implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                    new AdminHandler(context.usage(), adminRoutes));
+                            // a cap on open admin connections, so clients holding them open cannot use up the node's
+                            if (adminConnections.incrementAndGet() > MAX_ADMIN_CONNECTIONS) {
+                                adminConnections.decrementAndGet();
+                                logger.warn("Admin listener: {} connections open; refusing {}", MAX_ADMIN_CONNECTIONS, ch.remoteAddress());
+                                ch.close();
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> adminConnections.decrementAndGet());
+                            new AdminHandler(context.usage(), adminRoutes, () -> context.snapshot().config().timeouts().requestHead())
+                                    .install(ch.pipeline());
                         }
                     })
                     .bind(config.admin().host(), config.admin().port())

@@ -1,20 +1,28 @@
 package dev.pier.edge.admin;
 
 import dev.pier.analytics.UsageRegistry;
+import dev.pier.config.Timeouts;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,59 +30,185 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Serves the admin listener: {@code GET /metrics} in Prometheus text format, rendered on the
  * event loop (scrapes are rare and small), and the {@link AdminRoute}s the process adds (the
  * control plane), each request on a virtual thread since those may block.
+ *
+ * <p>A connection is served one request at a time: requests pipelined behind the one in hand
+ * wait in a queue (and the socket is not read) until its answer is written, so answers go out
+ * in request order and a client that does not read its answers cannot pile them up. A
+ * connection must send each whole request (head and body) within the node's
+ * {@code timeouts.request_head} of being ready for it; a stalled request is answered 408 and
+ * the connection closed, an idle keep-alive connection is closed quietly.
  */
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminHandler.class);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final Executor BLOCKING = Executors.newVirtualThreadPerTaskExecutor();
+    /** The largest request body (bigger ones get 413). */
+    public static final int MAX_BODY = 64 * 1024;
+    /** Requests decoded ahead of the one in hand a connection may have; more closes it. */
+    static final int MAX_QUEUED = 32;
 
     private final UsageRegistry usage;
     private final List<AdminRoute> routes;
+    private final Supplier<Duration> requestTimeout;
+    private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private boolean busy;
+    private boolean closing;
+    private ScheduledFuture<?> timer;
+    private long bytesRead;
+    private long readMark;
 
     public AdminHandler(UsageRegistry usage, List<AdminRoute> routes) {
+        this(usage, routes, Timeouts.DEFAULTS::requestHead);
+    }
+
+    /** @param requestTimeout how long a connection may take to send a whole request (read at each request) */
+    public AdminHandler(UsageRegistry usage, List<AdminRoute> routes, Supplier<Duration> requestTimeout) {
+        super(false);
         this.usage = usage;
         this.routes = List.copyOf(routes);
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** Sets up an admin connection's pipeline: byte counting, HTTP codec, aggregation, this handler. */
+    public void install(ChannelPipeline pipeline) {
+        pipeline.addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                if (msg instanceof ByteBuf b) {
+                    bytesRead += b.readableBytes();
+                }
+                c.fireChannelRead(msg);
+            }
+        });
+        pipeline.addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), this);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            awaitRequest();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        awaitRequest();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        dropAll();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        dropAll();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a reset connection, or one closed while a request was half in (see the request timeout)
+        LOG.debug("admin: {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        dropAll();
+        ctx.close();
+    }
+
+    private void dropAll() {
+        closing = true;
+        cancelTimer();
+        FullHttpRequest r;
+        while ((r = pending.poll()) != null) {
+            r.release();
+        }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (closing) {
+            request.release();
+            return;
+        }
+        cancelTimer(); // a whole request is in
+        pending.add(request);
+        if (pending.size() > MAX_QUEUED) {
+            LOG.debug("admin: {} pipelined more than {} requests; closing", ctx.channel().remoteAddress(), MAX_QUEUED);
+            dropAll();
+            ctx.close();
+            return;
+        }
+        next();
+    }
+
+    // ---------------------------------------------------------------- one request at a time
+
+    /** Starts on the next queued request, unless one is in hand. */
+    private void next() {
+        if (busy || closing) {
+            return;
+        }
+        FullHttpRequest request = pending.poll();
+        if (request == null) {
+            ctx.channel().config().setAutoRead(true);
+            awaitRequest();
+            return;
+        }
+        busy = true;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            handle(request);
+        } finally {
+            request.release();
+        }
+    }
+
+    private void handle(FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!request.decoderResult().isSuccess()) {
+            send(text(HttpResponseStatus.BAD_REQUEST, "Malformed request.\n", "text/plain"), false);
+            return;
+        }
         String path = request.uri().split("\\?", 2)[0];
         for (AdminRoute route : routes) {
             if (path.equals(route.prefix()) || path.startsWith(route.prefix() + "/")) {
-                serve(ctx, request, route);
+                serve(request, route);
                 return;
             }
         }
         FullHttpResponse response;
         if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
-            response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Only GET is served here.\n", "text/plain");
+            response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "Only GET is served here.\n", "text/plain");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
         } else if (path.equals("/metrics")) {
-            response = text(ctx, HttpResponseStatus.OK, usage.scrape(), PROMETHEUS_TEXT);
+            response = text(HttpResponseStatus.OK, usage.scrape(), PROMETHEUS_TEXT);
         } else if (path.equals("/")) {
-            response = text(ctx, HttpResponseStatus.OK, "Pier admin listener. Metrics: /metrics\n", "text/plain");
+            response = text(HttpResponseStatus.OK, "Pier admin listener. Metrics: /metrics\n", "text/plain");
         } else {
-            response = text(ctx, HttpResponseStatus.NOT_FOUND, "Not found: " + path + " (try /metrics)\n", "text/plain");
+            response = text(HttpResponseStatus.NOT_FOUND, "Not found: " + path + " (try /metrics)\n", "text/plain");
         }
-        send(ctx, response, HttpUtil.isKeepAlive(request));
+        send(response, keepAlive);
     }
 
     /** Hands the request to its route on a virtual thread and writes the answer back on the event loop. */
-    private static void serve(ChannelHandlerContext ctx, FullHttpRequest request, AdminRoute route) {
+    private void serve(FullHttpRequest request, AdminRoute route) {
         String method = request.method().name();
         String uri = request.uri();
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         byte[] body = ByteBufUtil.getBytes(request.content());
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        // one request at a time on a connection, so pipelined requests are answered in order
-        ctx.channel().config().setAutoRead(false);
         BLOCKING.execute(() -> {
             AdminRoute.Response answer;
             try {
@@ -86,36 +220,82 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             }
             AdminRoute.Response a = answer;
             try {
-                ctx.executor().execute(() -> reply(ctx, a, keepAlive));
+                ctx.executor().execute(() -> reply(a, keepAlive));
             } catch (RejectedExecutionException closing) {
                 // the edge closed while the route worked: the connection went with it, nobody to answer
             }
         });
     }
 
-    /** On the event loop: writes a route's answer and reads the connection's next request. */
-    private static void reply(ChannelHandlerContext ctx, AdminRoute.Response a, boolean keepAlive) {
+    /** On the event loop: writes a route's answer. */
+    private void reply(AdminRoute.Response a, boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
                 Unpooled.wrappedBuffer(a.body()));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+        response.headers().set("x-content-type-options", "nosniff");
         a.headers().forEach(response.headers()::set);
         HttpUtil.setContentLength(response, a.body().length);
-        send(ctx, response, keepAlive);
-        ctx.channel().config().setAutoRead(true);
+        send(response, keepAlive);
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    /** Writes the answer in hand; once it is written, the next request is taken. */
+    private void send(FullHttpResponse response, boolean keepAlive) {
         HttpUtil.setKeepAlive(response, keepAlive);
-        var written = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
+        if (closing || !ctx.channel().isActive()) {
+            response.release();
+            return;
+        }
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
+            if (!keepAlive || !written.isSuccess()) {
+                dropAll();
+                written.channel().close();
+                return;
+            }
+            busy = false;
+            next();
+        });
+    }
+
+    // ---------------------------------------------------------------- request timeout
+
+    /** Gives the client the request timeout to send its next whole request. */
+    private void awaitRequest() {
+        cancelTimer();
+        if (closing) {
+            return;
+        }
+        readMark = bytesRead;
+        timer = ctx.executor().schedule(this::timedOut, requestTimeout.get().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 
-    private static FullHttpResponse text(ChannelHandlerContext ctx, HttpResponseStatus status, String body, String type) {
+    private void timedOut() {
+        timer = null;
+        if (busy || closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (bytesRead == readMark) {
+            dropAll();
+            ctx.close(); // an idle keep-alive connection: nothing to answer
+            return;
+        }
+        // part of a request came and the rest did not
+        busy = true;
+        ctx.channel().config().setAutoRead(false);
+        send(text(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.\n", "text/plain"), false);
+    }
+
+    private FullHttpResponse text(HttpResponseStatus status, String body, String type) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 ByteBufUtil.writeUtf8(ctx.alloc(), body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type.contains("charset") ? type : type + "; charset=utf-8");
+        response.headers().set("x-content-type-options", "nosniff");
         HttpUtil.setContentLength(response, response.content().readableBytes());
         return response;
     }
