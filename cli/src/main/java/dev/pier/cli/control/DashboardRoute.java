@@ -32,7 +32,8 @@ public final class DashboardRoute implements AdminRoute {
         }
         try (InputStream in = DashboardRoute.class.getResourceAsStream(RESOURCES + file)) {
             return new Response(200, type, in.readAllBytes(), Map.of("Cache-Control", "no-cache",
-                    "Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'"));
+                    "Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+                    "X-Content-Type-Options", "nosniff"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,6 +11,10 @@ import dev.pier.config.Certificates;
 import dev.pier.control.store.StoredCertificate;
 import dev.pier.control.store.StoredDnsRecord;
 import dev.pier.edge.support.Chromium;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -154,5 +158,87 @@ class DashboardTest {
                 .containsExactly(pem.certificatePem());
         clickable("#certificates button[data-certificate]").click();
         wait.until(driver -> plane.control.store().certificates(zoneId).isEmpty());
+    }
+
+    /** A call to the API on the admin listener, with the test's token. */
+    HttpResponse<String> api(String method, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plane.adminPort() + path))
+                .header("Authorization", "Bearer " + plane.token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    String stored(String phase) {
+        return plane.control.store().ruleset(plane.zoneId, phase).orElseThrow().json();
+    }
+
+    @Test
+    void rulesAddedThroughTheApiSurviveTheDashboardsDeployAndManagedSave() throws Exception {
+        String zone = "/client/v4/zones/" + plane.zoneId;
+        assertThat(api("PUT", zone + "/rulesets/phases/http_request_firewall_custom/entrypoint",
+                "{\"rules\": [{\"description\": \"from the API\", \"expression\": \"ip.src eq 192.0.2.1\", \"action\": \"block\"}]}")
+                .statusCode()).isEqualTo(200);
+        assertThat(api("PUT", zone + "/rulesets/phases/http_request_firewall_managed/entrypoint",
+                "{\"rules\": [{\"description\": \"api probe log\", \"expression\": \"http.request.uri.path eq \\\"/probe\\\"\", \"action\": \"log\"}]}")
+                .statusCode()).isEqualTo(200);
+        signIn();
+        clickable("#tab-security").click();
+        type("#rule-expression", "http.request.uri.path eq \"/\"");
+        type("#rule-description", "no root");
+        clickable("#rule-add").click();
+        wait.until(textToBePresentInElementLocated(By.id("rules"), "http.request.uri.path eq \"/\""));
+        assertThat(stored("http_request_firewall_custom")).contains("from the API", "no root");
+
+        WebElement managed = clickable("#managed");
+        assertThat(managed.isSelected()).isFalse();
+        managed.click();
+        clickable("#managed-save").click();
+        wait.until(driver -> stored("http_request_firewall_managed").contains("4814384a9e5d4991b9815dcfc25d2f1f"));
+        assertThat(stored("http_request_firewall_managed")).contains("api probe log");
+        // saving again changes the dashboard's rule in place, still beside the API's
+        new Select(clickable("#threshold")).selectByValue("25");
+        clickable("#managed-save").click();
+        wait.until(driver -> stored("http_request_firewall_managed").contains("\"score_threshold\":25"));
+        assertThat(stored("http_request_firewall_managed")).contains("api probe log");
+        assertThat(stored("http_request_firewall_managed").split("4814384a9e5d4991b9815dcfc25d2f1f", -1)).hasSize(2);
+        // turned off: only the dashboard's rule goes
+        clickable("#managed").click();
+        clickable("#managed-save").click();
+        wait.until(driver -> !stored("http_request_firewall_managed").contains("4814384a9e5d4991b9815dcfc25d2f1f"));
+        assertThat(stored("http_request_firewall_managed")).contains("api probe log");
+
+        // a failing read of an entry point (here a 503) is shown, never taken for "no rules yet"
+        int customVersion = plane.control.store().ruleset(plane.zoneId, "http_request_firewall_custom").orElseThrow().version();
+        int managedVersion = plane.control.store().ruleset(plane.zoneId, "http_request_firewall_managed").orElseThrow().version();
+        ((org.openqa.selenium.JavascriptExecutor) chromium.driver()).executeScript("""
+                const real = window.fetch;
+                window.fetch = (url, init) => url.endsWith("/entrypoint") && init.method === "GET"
+                  ? Promise.resolve(new Response('{"success":false,"errors":[{"code":10000,"message":"upstream unavailable"}]}',
+                      { status: 503, headers: { "Content-Type": "application/json" } }))
+                  : real(url, init);""");
+        type("#rule-description", "during an outage");
+        clickable("#rule-add").click();
+        wait.until(textToBePresentInElementLocated(By.id("rule-error"), "upstream unavailable"));
+        clickable("#managed").click();
+        clickable("#managed-save").click();
+        wait.until(textToBePresentInElementLocated(By.id("managed-error"), "upstream unavailable"));
+        clickable("#tab-network").click();
+        clickable("#tab-security").click();
+        wait.until(textToBePresentInElementLocated(By.id("main"), "upstream unavailable"));
+        assertThat(chromium.driver().findElements(By.id("rule-add"))).isEmpty();
+        assertThat(plane.control.store().ruleset(plane.zoneId, "http_request_firewall_custom").orElseThrow().version()).isEqualTo(customVersion);
+        assertThat(plane.control.store().ruleset(plane.zoneId, "http_request_firewall_managed").orElseThrow().version()).isEqualTo(managedVersion);
+        assertThat(stored("http_request_firewall_custom")).contains("from the API", "no root").doesNotContain("during an outage");
+    }
+
+    @Test
+    void theDashboardCannotBeFramedAndNoAnswerIsSniffed() throws Exception {
+        HttpResponse<String> page = api("GET", "/dashboard/", null);
+        assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("x-content-type-options")).contains("nosniff");
+        assertThat(api("GET", "/dashboard/app.js", null).headers().firstValue("x-content-type-options")).contains("nosniff");
+        assertThat(api("GET", "/client/v4/zones", null).headers().firstValue("x-content-type-options")).contains("nosniff");
+        assertThat(api("GET", "/metrics", null).headers().firstValue("x-content-type-options")).contains("nosniff");
     }
 }

@@ -14,10 +14,13 @@ async function api(method, path, body) {
     headers: { "Authorization": "Bearer " + token(), "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const json = await response.json();
-  if (!json.success) {
-    const e = json.errors && json.errors[0] ? json.errors[0] : { message: "request failed" };
-    throw new Error(e.message + (e.error_chain ? ": " + e.error_chain.map(c => c.message).join("; ") : ""));
+  let json;
+  try { json = await response.json(); } catch (e) { json = null; }
+  if (!json || !json.success) {
+    const e = json && json.errors && json.errors[0] ? json.errors[0] : { message: "request failed (HTTP " + response.status + ")" };
+    const error = new Error(e.message + (e.error_chain ? ": " + e.error_chain.map(c => c.message).join("; ") : ""));
+    error.status = response.status;  // callers tell "not found" (404) from a failure
+    throw error;
   }
   return json;
 }
@@ -145,17 +148,36 @@ async function network(z, page) {
 
 // ------------------------------------------------------------------ Security
 
+// A phase's entry point ruleset, or null when the zone has none yet (Cloudflare's 404). Any
+// other failure is thrown: taking it for "none" would have the next write replace the rules.
 async function entrypoint(z, phase) {
   try {
     return (await api("GET", `/zones/${z.id}/rulesets/phases/${phase}/entrypoint`)).result;
-  } catch (e) { return null; }
+  } catch (e) {
+    if (e.status === 404) return null;
+    throw e;
+  }
+}
+
+// Adds one rule to a phase, read afresh: to its ruleset when there is one, else in a new ruleset
+// (POST /rulesets refuses when the phase has one, so rules added meanwhile are never replaced).
+async function addRule(z, phase, rule) {
+  const current = await entrypoint(z, phase);
+  if (current) await api("POST", `/zones/${z.id}/rulesets/${current.id}/rules`, rule);
+  else await api("POST", `/zones/${z.id}/rulesets`, { name: "default", kind: "zone", phase, rules: [rule] });
+}
+
+// The managed phase's rule the dashboard manages: the one executing Pier's OWASP ruleset.
+function owaspRule(ruleset) {
+  return ruleset && ruleset.rules.find(r => r.action === "execute" && r.action_parameters && r.action_parameters.id === OWASP);
 }
 
 async function security(z, page) {
   const custom = await entrypoint(z, "http_request_firewall_custom");
   const managed = await entrypoint(z, "http_request_firewall_managed");
   const limits = await entrypoint(z, "http_ratelimit");
-  const execute = managed && managed.rules.find(r => r.action === "execute" && r.enabled !== false);
+  const owasp = owaspRule(managed);
+  const execute = owasp && owasp.enabled !== false ? owasp : null;
   const overrides = execute && execute.action_parameters.overrides || {};
   const threshold = ((overrides.rules || []).find(r => r.id === ANOMALY) || {}).score_threshold || 40;
   const paranoia = 1 + (overrides.categories || []).filter(c => /^paranoia-level-[234]$/.test(c.category) && c.enabled).length;
@@ -174,7 +196,7 @@ async function security(z, page) {
       <label class="row">Paranoia level <select id="paranoia">${[1, 2, 3, 4].map(p => `<option ${p === paranoia ? "selected" : ""}>${p}</option>`).join("")}</select></label>
       <label class="row">Score threshold <select id="threshold">${[[60, "Low (60)"], [40, "Medium (40)"], [25, "High (25)"]].map(([v, l]) =>
         `<option value="${v}" ${v === threshold ? "selected" : ""}>${l}</option>`).join("")}</select></label>
-      <button id="managed-save">Save</button></section>
+      <button id="managed-save">Save</button> <span id="managed-error" class="error"></span></section>
     <section class="card"><h3>Rate limiting rules</h3><table id="limits"><tr><th>Expression</th><th>Requests</th><th>Period</th></tr>
       ${(limits ? limits.rules : []).map(r => `<tr><td><code>${esc(r.expression)}</code></td><td>${r.ratelimit.requests_per_period}</td>
         <td>${r.ratelimit.period} s</td></tr>`).join("")}</table>
@@ -200,30 +222,43 @@ async function security(z, page) {
     const rule = { description: document.getElementById("rule-description").value, expression: expression.value,
       action: document.getElementById("rule-action").value };
     try {
-      if (custom) await api("POST", `/zones/${z.id}/rulesets/${custom.id}/rules`, rule);
-      else await api("PUT", `/zones/${z.id}/rulesets/phases/http_request_firewall_custom/entrypoint`, { rules: [rule] });
+      await addRule(z, "http_request_firewall_custom", rule);
       say("Rule deployed"); security(z, page);
     } catch (e) { error.textContent = e.message; }
   };
   page.querySelectorAll("[data-rule]").forEach(b => b.onclick = async () => {
-    await api("DELETE", `/zones/${z.id}/rulesets/${custom.id}/rules/${b.dataset.rule}`);
-    say("Rule deleted"); security(z, page);
+    try {
+      await api("DELETE", `/zones/${z.id}/rulesets/${custom.id}/rules/${b.dataset.rule}`);
+      say("Rule deleted"); security(z, page);
+    } catch (e) { error.textContent = e.message; }
   });
+  // Save changes only the OWASP execute rule; other rules of the managed phase (added through
+  // the API) are kept.
   document.getElementById("managed-save").onclick = async () => {
     const level = Number(document.getElementById("paranoia").value);
-    const rules = document.getElementById("managed").checked ? [{ expression: "true", action: "execute", action_parameters: {
+    const rule = { expression: "true", action: "execute", enabled: true, action_parameters: {
       id: OWASP, overrides: { categories: [2, 3, 4].filter(l => l <= level).map(l => ({ category: "paranoia-level-" + l, enabled: true })),
-        rules: [{ id: ANOMALY, score_threshold: Number(document.getElementById("threshold").value) }] } } }] : [];
-    await api("PUT", `/zones/${z.id}/rulesets/phases/http_request_firewall_managed/entrypoint`, { rules });
-    say("Managed rules saved");
+        rules: [{ id: ANOMALY, score_threshold: Number(document.getElementById("threshold").value) }] } } };
+    const managedError = document.getElementById("managed-error");
+    try {
+      const current = await entrypoint(z, "http_request_firewall_managed");
+      const existing = owaspRule(current);
+      if (document.getElementById("managed").checked) {
+        if (existing) await api("PATCH", `/zones/${z.id}/rulesets/${current.id}/rules/${existing.id}`, rule);
+        else await addRule(z, "http_request_firewall_managed", rule);
+      } else if (existing) {
+        await api("DELETE", `/zones/${z.id}/rulesets/${current.id}/rules/${existing.id}`);
+      }
+      managedError.textContent = "";
+      say("Managed rules saved");
+    } catch (e) { managedError.textContent = e.message; }
   };
   document.getElementById("limit-add").onclick = async () => {
     const rule = { expression: document.getElementById("limit-expression").value, action: "block",
       ratelimit: { characteristics: ["cf.colo.id", "ip.src"], period: Number(document.getElementById("limit-period").value),
         requests_per_period: Number(document.getElementById("limit-requests").value) } };
     try {
-      if (limits) await api("POST", `/zones/${z.id}/rulesets/${limits.id}/rules`, rule);
-      else await api("PUT", `/zones/${z.id}/rulesets/phases/http_ratelimit/entrypoint`, { rules: [rule] });
+      await addRule(z, "http_ratelimit", rule);
       say("Rate limit added"); security(z, page);
     } catch (e) { document.getElementById("limit-error").textContent = e.message; }
   };
