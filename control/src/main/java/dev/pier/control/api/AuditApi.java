@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.control.store.AuditEntry;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredToken;
+import java.util.HashSet;
 import java.util.Set;
 
 /** {@code GET /accounts/pier/audit_logs}: every change, newest first, in the shape of Cloudflare's audit logs. */
@@ -28,7 +29,27 @@ final class AuditApi {
         String zone = r.param("zone_id"); // checked against the token's scope by ControlApi
         // one zone's changes; or every change, but a token scoped to zones sees theirs only
         Set<String> zones = zone == null ? token.zoneIds() : Set.of(zone);
-        return Envelope.page(store.audit(zones, page, perPage), AuditApi::json);
+        return Envelope.page(store.audit(zones, hiddenFrom(token), page, perPage), AuditApi::json);
+    }
+
+    /**
+     * The entries a token may not read, by resource type: what it could not read through the
+     * API either. Tokens are the administrators' business; certificates need SSL read, settings
+     * Zone Settings read. Zones, records, rulesets and lists need the Zone Read that reading the
+     * audit log needs at all.
+     */
+    private static Set<String> hiddenFrom(StoredToken token) {
+        Set<String> hidden = new HashSet<>();
+        if (!ControlApi.isAdministrator(token)) {
+            hidden.add("api_token");
+        }
+        if (!Permission.SSL_READ.grantedBy(token.permissions())) {
+            hidden.add("certificate");
+        }
+        if (!Permission.ZONE_SETTINGS_READ.grantedBy(token.permissions())) {
+            hidden.add("setting");
+        }
+        return hidden;
     }
 
     private static JsonNode json(AuditEntry e) {

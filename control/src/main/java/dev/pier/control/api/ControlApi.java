@@ -444,12 +444,17 @@ public final class ControlApi {
 
     /**
      * Tokens are managed by administrators only: a token with every permission on every zone
-     * (so a token can never make or see one stronger than itself).
+     * (so a token can never see or revoke one stronger than itself).
      */
     private static void requireAdministrator(StoredToken token) {
-        if (!token.zoneIds().isEmpty() || !EnumSet.allOf(Permission.class).stream().allMatch(p -> p.grantedBy(token.permissions()))) {
+        if (!isAdministrator(token)) {
             throw new ApiException(403, new ApiError(10000, "Authentication error"));
         }
+    }
+
+    /** Every permission on every zone. */
+    static boolean isAdministrator(StoredToken token) {
+        return token.zoneIds().isEmpty() && EnumSet.allOf(Permission.class).stream().allMatch(p -> p.grantedBy(token.permissions()));
     }
 
     /** A token as Cloudflare lists them, without its secret or hash. */

@@ -655,14 +655,23 @@ public final class JdbcStore implements Store {
     // ---------------------------------------------------------------- audit
 
     @Override
-    public Page<AuditEntry> audit(Set<String> zoneIds, int page, int perPage) {
-        Object[] zones = zoneIds.toArray();
-        String where = zones.length == 0 ? "" : " WHERE zone_id IN (" + String.join(", ", Collections.nCopies(zones.length, "?")) + ")";
-        Object[] args = Arrays.copyOf(zones, zones.length + 2);
-        args[zones.length] = perPage;
-        args[zones.length + 1] = (long) (page - 1) * perPage;
-        return read(c -> new Page<>(all(c, "SELECT * FROM audit_log" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", JdbcStore::entry, args),
-                page, perPage, all(c, "SELECT COUNT(*) FROM audit_log" + where, rs -> rs.getInt(1), zones).get(0)));
+    public Page<AuditEntry> audit(Set<String> zoneIds, Set<String> hiddenTypes, int page, int perPage) {
+        List<String> conditions = new ArrayList<>();
+        List<Object> filter = new ArrayList<>();
+        if (!zoneIds.isEmpty()) {
+            conditions.add("zone_id IN (" + String.join(", ", Collections.nCopies(zoneIds.size(), "?")) + ")");
+            filter.addAll(zoneIds);
+        }
+        if (!hiddenTypes.isEmpty()) {
+            conditions.add("resource_type NOT IN (" + String.join(", ", Collections.nCopies(hiddenTypes.size(), "?")) + ")");
+            filter.addAll(hiddenTypes);
+        }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        List<Object> args = new ArrayList<>(filter);
+        args.add(perPage);
+        args.add((long) (page - 1) * perPage);
+        return read(c -> new Page<>(all(c, "SELECT * FROM audit_log" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", JdbcStore::entry,
+                args.toArray()), page, perPage, all(c, "SELECT COUNT(*) FROM audit_log" + where, rs -> rs.getInt(1), filter.toArray()).get(0)));
     }
 
     @Override

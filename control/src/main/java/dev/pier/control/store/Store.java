@@ -172,7 +172,15 @@ public interface Store extends AutoCloseable {
      * The audit log, newest first, a page at a time (pages count from 1): the entries of the
      * given zones, or every entry when {@code zoneIds} is empty.
      */
-    Page<AuditEntry> audit(Set<String> zoneIds, int page, int perPage);
+    default Page<AuditEntry> audit(Set<String> zoneIds, int page, int perPage) {
+        return audit(zoneIds, Set.of(), page, perPage);
+    }
+
+    /**
+     * The audit log as {@link #audit(Set, int, int)}, without the entries of the resource types
+     * in {@code hiddenTypes} (what a reader may not see, such as {@code api_token}).
+     */
+    Page<AuditEntry> audit(Set<String> zoneIds, Set<String> hiddenTypes, int page, int perPage);
 
     /**
      * Calls {@code listener} soon after any process commits a change to this store, where the

@@ -208,6 +208,31 @@ abstract class ApiContract {
     }
 
     @Test
+    void theAuditLogShowsAReaderOnlyWhatItCouldReadThroughTheApi() throws Exception {
+        call("PATCH", "/zones/" + zoneId + "/settings/websockets", admin, "{\"value\":\"off\"}");
+        call("POST", "/zones/" + zoneId + "/dns_records", admin, "{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\"}");
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com");
+        call("POST", "/zones/" + zoneId + "/custom_certificates", admin, JSON.createObjectNode()
+                .put("certificate", pem.certificatePem()).put("private_key", pem.keyPem()).toString());
+        String dnsOnly = api.credentials().issueToken("dns", EnumSet.of(Permission.DNS_WRITE), Set.of(), "test");
+        String settings = api.credentials().issueToken("settings", EnumSet.of(Permission.ZONE_SETTINGS_READ, Permission.SSL_READ),
+                Set.of(), "test");
+
+        assertThat(auditTypes(admin)).contains("api_token", "certificate", "setting", "dns_record", "zone");
+        assertThat(auditTypes(dnsOnly)).containsOnly("dns_record", "zone");
+        assertThat(auditTypes(settings)).containsOnly("certificate", "setting", "dns_record", "zone");
+        JsonNode page = call("GET", "/accounts/pier/audit_logs?per_page=1", dnsOnly, null);
+        assertThat(page.path("result_info").path("total_count").asInt()).as("counted as filtered").isEqualTo(2);
+    }
+
+    Set<String> auditTypes(String token) throws Exception {
+        Set<String> types = new java.util.TreeSet<>();
+        call("GET", "/accounts/pier/audit_logs?per_page=100", token, null).path("result")
+                .forEach(e -> types.add(e.path("resource").path("type").asText()));
+        return types;
+    }
+
+    @Test
     void aZoneCannotTakeTheNamesOfAZoneNestedInIt() throws Exception {
         call("POST", "/zones", admin, "{\"name\":\"sub.example.com\"}");
         String parentOnly = api.credentials().issueToken("parent", EnumSet.allOf(Permission.class), Set.of(zoneId), "test");
