@@ -60,13 +60,7 @@ final class TestControlPlane implements AutoCloseable {
                 """) + """
                 admin: { address: 127.0.0.1:0 }
                 request_log: requests.ndjson
-                zones:
-                  - name: 127.0.0.1
-                    dns_records: [ { type: A, name: 127.0.0.1, content: 127.0.0.1 } ]
-                    rulesets:
-                      - phase: http_request_origin
-                        rules: [ { expression: "true", action: route, action_parameters: { origin: { port: %d } } } ]
-                """.formatted(origin.port()));
+                """ + zoneInFrontOf(origin.port()));
         control = ControlPlane.open("embedded:" + dir);
         StoredZones.importYaml(file, control.store(), "test");
         zoneId = control.store().zones("127.0.0.1", 1, 1).items().get(0).id();
@@ -75,6 +69,18 @@ final class TestControlPlane implements AutoCloseable {
         long change = control.store().lastChange();
         edge = Edge.start(control.config(fileConfig), null, control.routes());
         control.follow(edge, change);
+    }
+
+    /** The test zone {@code 127.0.0.1}, every request routed to the origin on {@code originPort}, as YAML. */
+    static String zoneInFrontOf(int originPort) {
+        return """
+                zones:
+                  - name: 127.0.0.1
+                    dns_records: [ { type: A, name: 127.0.0.1, content: 127.0.0.1 } ]
+                    rulesets:
+                      - phase: http_request_origin
+                        rules: [ { expression: "true", action: route, action_parameters: { origin: { port: %d } } } ]
+                """.formatted(originPort);
     }
 
     int adminPort() {

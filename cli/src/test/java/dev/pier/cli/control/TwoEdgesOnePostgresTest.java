@@ -106,15 +106,8 @@ class TwoEdgesOnePostgresTest {
         Process b = null;
         try (EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0); CuttableRelay database = new CuttableRelay(5432)) {
             String storeUrlThroughRelay = storeUrl.replace(":5432/", ":" + database.port() + "/");
-            Path zones = Files.writeString(dir.resolve("zones.yaml"), """
-                    listeners: [ { address: 127.0.0.1:1 } ]
-                    zones:
-                      - name: 127.0.0.1
-                        dns_records: [ { type: A, name: 127.0.0.1, content: 127.0.0.1 } ]
-                        rulesets:
-                          - phase: http_request_origin
-                            rules: [ { expression: "true", action: route, action_parameters: { origin: { port: %d } } } ]
-                    """.formatted(origin.port()));
+            Path zones = Files.writeString(dir.resolve("zones.yaml"),
+                    "listeners: [ { address: 127.0.0.1:1 } ]\n" + TestControlPlane.zoneInFrontOf(origin.port()));
             String token;
             String zoneId;
             try (Store store = JdbcStore.postgres(storeUrl, null, null)) {

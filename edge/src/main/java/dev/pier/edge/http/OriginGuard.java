@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
@@ -52,7 +53,7 @@ public final class OriginGuard {
                 n++;
             }
         }
-        return new OriginGuard(java.util.Arrays.copyOf(ports, n), java.util.Arrays.copyOf(bound, n), interfaceAddresses());
+        return new OriginGuard(Arrays.copyOf(ports, n), Arrays.copyOf(bound, n), interfaceAddresses());
     }
 
     private static Set<InetAddress> interfaceAddresses() {
