@@ -16,6 +16,8 @@ public enum EdgeError {
     RATE_LIMITED(429, Source.CLIENT, "Too many requests: a rate limiting rule of this zone refused the request."),
     /** Never answered: logged when the WAF itself failed and the request was let through. */
     WAF_FAILED(500, Source.INTERNAL, "The WAF failed on this request and let it through."),
+    METHOD_NOT_SUPPORTED(501, Source.CLIENT, "The edge does not serve CONNECT: it is a reverse proxy, not a forward proxy."),
+    VERSION_NOT_SUPPORTED(505, Source.CLIENT, "The edge speaks HTTP/1.1 and HTTP/1.0 only."),
     REQUEST_TIMEOUT(408, Source.CLIENT, "The request head did not arrive in time."),
     UNKNOWN_HOST(404, Source.CLIENT, "No zone on this edge serves this host name."),
     URI_TOO_LONG(414, Source.CLIENT, "The request URI is longer than 16 KB."),
@@ -34,6 +36,7 @@ public enum EdgeError {
     ORIGIN_CONNECT_TIMEOUT(522, Source.ORIGIN, "The connection to the origin timed out."),
     ORIGIN_UNREACHABLE(523, Source.ORIGIN, "The origin could not be reached."),
     ORIGIN_INVALID_RESPONSE(502, Source.ORIGIN, "The origin sent a response the edge could not understand."),
+    ORIGIN_BAD_HANDSHAKE(502, Source.ORIGIN, "The origin answered the WebSocket upgrade with an invalid handshake."),
     ORIGIN_TIMEOUT(524, Source.ORIGIN, "The origin did not answer in time."),
     ORIGIN_TLS_FAILED(525, Source.ORIGIN, "The TLS handshake with the origin failed."),
     ORIGIN_INVALID_CERTIFICATE(526, Source.ORIGIN, "The origin's certificate is not valid.");

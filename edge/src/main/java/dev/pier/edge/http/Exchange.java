@@ -12,6 +12,8 @@ final class Exchange {
     ZoneSettings settings;
     ZoneUsage usage;
     boolean upgrade;
+    /** The upgrade request as forwarded, for checking the origin's 101 against it. */
+    io.netty.handler.codec.http.HttpRequest upgradeRequest;
     /** One open WebSocket is counted against the zone's limit for this exchange. */
     boolean webSocketSlot;
     boolean requestComplete;

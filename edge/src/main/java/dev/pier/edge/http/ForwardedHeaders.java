@@ -61,11 +61,16 @@ final class ForwardedHeaders {
         headers.set(RAY_ID, rayId);
     }
 
+    /**
+     * Removes the hop-by-hop headers and those the Connection header names, except the ones a
+     * message is framed, routed or handshaken by (a request naming those is refused earlier;
+     * an origin's response naming them keeps them).
+     */
     private static void removeHopByHop(HttpHeaders headers) {
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
                 String name = token.trim().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty() && !name.equals("close") && !name.equals("keep-alive")) {
+                if (!name.isEmpty() && !name.equals("close") && !name.equals("keep-alive") && RequestHeadCheck.mayBeHopByHop(name)) {
                     headers.remove(name);
                 }
             }

@@ -65,6 +65,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest pendingHead;
     /** Runs while a request head is awaited (slowloris defence, keep-alive idle limit). */
     private ScheduledFuture<?> headTimer;
+    /** The connection closes once the last response is written: nothing more is read or served. */
+    private boolean closing;
     /** The traffic counters when the current exchange began. */
     private long readMark;
     private long writtenMark;
@@ -123,7 +125,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HttpObject)) {
+        if (!(msg instanceof HttpObject) || closing) {
+            // After a response that closes the connection, what the decoder still produces from
+            // the same read is never served: it was not judged, and nobody will read its answer.
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -175,6 +179,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         log.clientRequestUserAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
 
         RequestHeadCheck.Refusal refused = RequestHeadCheck.head(request);
+        log.clientRequestUri = request.uri(); // in origin-form now, with the Host it named
+        log.clientRequestHost = request.headers().get(HttpHeaderNames.HOST);
         if (refused != null) {
             if (refused.close()) {
                 ex.requestComplete = true;
@@ -197,6 +203,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
         if (Handshake.isUpgrade(request)) {
             ex.upgrade = true;
+            ex.upgradeRequest = request;
             refused = RequestHeadCheck.upgrade(request, ex.settings, log.zoneName);
             if (refused != null) {
                 answer(refused.error(), refused.detail(), request);
@@ -369,6 +376,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequestContent(HttpContent content) {
         Exchange ex = exchange;
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            badRequestBody(ex, content.decoderResult().cause());
+            return;
+        }
         boolean last = content instanceof LastHttpContent;
         if (ex == null || ex.answeredByEdge || origin == null) {
             content.release();
@@ -381,6 +393,31 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The request body cannot be framed (a bad chunk size, junk after a chunk): the origin has
+     * part of a body it must never see completed, so its connection is closed, not reused, and
+     * the client gets 400 (or, when the origin's response has begun, a closed connection).
+     */
+    private void badRequestBody(Exchange ex, Throwable cause) {
+        if (origin != null) {
+            OriginHandler cut = origin;
+            origin = null;
+            cut.close();
+        }
+        if (ex == null || ex.answeredByEdge) {
+            ctx.close();
+            return;
+        }
+        ex.closeAfter = true;
+        ex.requestComplete = true;
+        if (ex.responseStarted) {
+            ex.log.edgeError = EdgeError.BAD_REQUEST.name();
+            ctx.close();
+            return;
+        }
+        answer(EdgeError.BAD_REQUEST, "The request body is not validly framed: " + cause.getMessage(), null);
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (origin != null) {
@@ -391,6 +428,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Reads from the client when there is room for what comes next. */
     private void readIfWanted() {
+        if (closing) {
+            return;
+        }
         Exchange ex = exchange;
         if (ex == null) {
             if (deferred == null || deferred.isEmpty()) {
@@ -441,8 +481,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean onResponseHead(Exchange ex, HttpResponse response) {
         int status = response.status().code();
         ex.log.originResponseStatus = status;
-        if (status == 101 && ex.upgrade) {
-            switchToTunnel(ex, response);
+        if (status == 101) {
+            String problem = ex.upgrade ? Handshake.responseProblem(response, ex.upgradeRequest)
+                    : "101 to a request that asked for no protocol switch";
+            if (problem != null) {
+                refuseOriginHandshake(ex, problem);
+            } else {
+                switchToTunnel(ex, response);
+            }
             return true;
         }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL && status != 101) {
@@ -467,6 +513,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         HttpUtil.setKeepAlive(response, !ex.closeAfter);
         ctx.write(response, ctx.voidPromise());
         return false;
+    }
+
+    /**
+     * The origin switched protocols without a valid WebSocket handshake: no tunnel opens (the
+     * client's next bytes would reach the origin unjudged), the origin connection is dropped and
+     * the client gets 502.
+     */
+    private void refuseOriginHandshake(Exchange ex, String problem) {
+        logger.warn("Origin {} answered the upgrade of ray {} (zone {}) with an invalid handshake: {}",
+                ex.log.originIp, ex.log.rayId, ex.log.zoneName, problem);
+        OriginHandler refused = origin;
+        origin = null;
+        refused.close();
+        ex.closeAfter |= !ex.requestComplete;
+        answer(EdgeError.ORIGIN_BAD_HANDSHAKE, problem, null);
     }
 
     private static boolean mayHaveBody(Exchange ex, int status) {
@@ -549,7 +610,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ex.log.edgeResponseStatus = response.status().code();
         ex.log.edgeError = edgeError;
         releaseWebSocketSlot(ex);
-        if (request != null && (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request))) {
+        if (request != null && mayHaveBody(request)) {
             ex.closeAfter = true; // do not read a body nobody wants
         }
         if (ex.closeAfter) {
@@ -559,6 +620,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(response, ctx.voidPromise());
         ex.responseComplete = true;
         completeIfDone();
+    }
+
+    /** Any length other than a plain 0, even one that does not parse ({@code 3, 3}), or a transfer coding. */
+    private static boolean mayHaveBody(HttpRequest request) {
+        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        return length != null && !length.trim().equals("0") || request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     private static void releaseWebSocketSlot(Exchange ex) {
@@ -578,6 +645,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         exchange = null;
         emit(ex);
         if (ex.closeAfter) {
+            closing = true;
             releaseDeferred();
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;

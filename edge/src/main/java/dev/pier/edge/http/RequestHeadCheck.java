@@ -2,16 +2,27 @@ package dev.pier.edge.http;
 
 import dev.pier.config.ZoneSettings;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The request head phases that need nothing but the head (and, for upgrades, the zone's
- * settings): size limits, the Host header, the websockets setting and RFC 6455's handshake
- * rules. Each returns the refusal to answer with, or null when the head may go on.
+ * settings): the version and method the edge serves, size limits, the request target and the
+ * Host header, the Connection header's options, the websockets setting and RFC 6455's
+ * handshake rules. Each returns the refusal to answer with, or null when the head may go on.
+ *
+ * <p>What the HTTP decoder refuses (conflicting Content-Length, Transfer-Encoding with
+ * Content-Length or without a final chunked, obs-fold, whitespace before a colon, bare CR or
+ * LF, NUL in a value) arrives here as a failed decode and is answered 400 with the connection
+ * closed, since where the next request would start is unknown.
  */
 final class RequestHeadCheck {
 
@@ -25,14 +36,35 @@ final class RequestHeadCheck {
     private RequestHeadCheck() {
     }
 
-    /** The request head phase: decodable, URI ≤ 16 KB, each header ≤ 16 KB, a Host. */
+    /**
+     * Headers the edge itself frames, routes or checks a request by: a Connection option naming
+     * one would have the edge judge one request and the origin receive another (RFC 9110
+     * §7.6.1 lets a proxy drop what Connection names, and dropping Content-Length turns a body
+     * into a second request).
+     */
+    private static final Set<String> NOT_HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "host",
+            "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol");
+
+    /**
+     * The request head phase: decodable, HTTP/1.0 or 1.1, not CONNECT, URI ≤ 16 KB, each header
+     * ≤ 16 KB, an origin-form target (absolute-form is rewritten), exactly one well-formed Host,
+     * and no Connection option naming a header the request is framed or routed by.
+     */
     static Refusal head(HttpRequest request) {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             EdgeError error = cause instanceof TooLongHttpLineException ? EdgeError.URI_TOO_LONG
                     : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException ? EdgeError.HEADERS_TOO_LARGE
                     : EdgeError.BAD_REQUEST;
-            return new Refusal(error, null, true);
+            return new Refusal(error, error == EdgeError.BAD_REQUEST ? cause.getMessage() : null, true);
+        }
+        HttpVersion version = request.protocolVersion();
+        if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
+            // How a later version frames its body is unknown: nothing after this head can be read.
+            return new Refusal(EdgeError.VERSION_NOT_SUPPORTED, "version: " + version + " (expected: HTTP/1.1 or HTTP/1.0)", true);
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            return new Refusal(EdgeError.METHOD_NOT_SUPPORTED, null, true);
         }
         if (request.uri().length() > MAX_URI_LENGTH) {
             return new Refusal(EdgeError.URI_TOO_LONG, null, false);
@@ -43,11 +75,29 @@ final class RequestHeadCheck {
                 return new Refusal(EdgeError.HEADERS_TOO_LARGE, "Header " + header.getKey() + " is larger than 16 KB.", false);
             }
         }
-        String host = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST);
-        if (host == null || host.isBlank()) {
+        String problem = RequestTarget.normalize(request);
+        if (problem != null) {
+            return new Refusal(EdgeError.BAD_REQUEST, problem, true);
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null) {
             return new Refusal(EdgeError.MISSING_HOST, null, false);
         }
+        for (String connection : request.headers().getAll(HttpHeaderNames.CONNECTION)) {
+            for (String option : connection.split(",")) {
+                String name = option.trim().toLowerCase(Locale.ROOT);
+                if (NOT_HOP_BY_HOP.contains(name)) {
+                    return new Refusal(EdgeError.BAD_REQUEST, "Connection: " + option.trim()
+                            + " (expected: hop-by-hop options only; the request is framed and routed by this header)", true);
+                }
+            }
+        }
         return null;
+    }
+
+    /** True when a Connection option may name {@code header}: the edge neither frames nor routes by it. */
+    static boolean mayBeHopByHop(String header) {
+        return !NOT_HOP_BY_HOP.contains(header);
     }
 
     /** The websockets setting and the handshake, for an upgrade request. */

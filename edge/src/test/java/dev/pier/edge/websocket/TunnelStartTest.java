@@ -16,17 +16,13 @@ import org.junit.jupiter.api.Test;
 /** Bytes at the moment of the switch, and bytes forwarded exactly as they came. */
 class TunnelStartTest {
 
-    private static final byte[] RESPONSE = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-            + "Connection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1);
-
     @Test
     void framesSentInTheSameWriteAsThe101AreForwarded() throws Exception {
         byte[] firstFrames = {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o', (byte) 0x82, 2, 7, 8};
         try (SilentOrigins.Scripted eager = new SilentOrigins.Scripted((in, out) -> {
-            SilentOrigins.readHead(in);
-            byte[] both = Arrays.copyOf(RESPONSE, RESPONSE.length + firstFrames.length);
-            System.arraycopy(firstFrames, 0, both, RESPONSE.length, firstFrames.length);
+            byte[] response = SilentOrigins.switchingProtocols(SilentOrigins.readHead(in));
+            byte[] both = Arrays.copyOf(response, response.length + firstFrames.length);
+            System.arraycopy(firstFrames, 0, both, response.length, firstFrames.length);
             write(out, both); // head and frames in one write, so they arrive in one read
             sleep();
         }); TestEdge edge = TestEdge.toOrigin(eager.port()); RawWebSocket client = RawWebSocket.connect(edge.port())) {
@@ -44,8 +40,7 @@ class TunnelStartTest {
                 // RSV1 set, as permessage-deflate would: the edge must not care
                 withRsv1(RawWebSocket.frame(true, 0x2, new byte[300])));
         try (SilentOrigins.Scripted recorder = new SilentOrigins.Scripted((in, out) -> {
-            SilentOrigins.readHead(in);
-            write(out, RESPONSE);
+            write(out, SilentOrigins.switchingProtocols(SilentOrigins.readHead(in)));
             try {
                 received.add(in.readNBytes(frames.length));
             } catch (IOException e) {

@@ -52,10 +52,9 @@ class WebSocketCloseTest extends EdgeWithJettyOrigin {
     @Test
     void originDyingInTheMiddleOfAFrameClosesTcpWithoutInventingBytes() throws Exception {
         try (SilentOrigins.Scripted broken = new SilentOrigins.Scripted((in, out) -> {
-            SilentOrigins.readHead(in);
+            String head = SilentOrigins.readHead(in);
             try {
-                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(SilentOrigins.switchingProtocols(head));
                 out.write(new byte[] {(byte) 0x82, 10, 1, 2, 3}); // a 10-byte frame, 3 bytes of it
                 out.flush();
             } catch (IOException e) {
