@@ -69,12 +69,14 @@ public final class RoutingTable {
     }
 
     /**
-     * The address an origin rule's {@code origin.host} stands for: a proxied record's name means
-     * that record's origin, any other host name or address is used as it is.
+     * The address an origin rule of {@code zone} means by {@code origin.host}: a proxied record
+     * of that same zone stands for the record's origin; any other host name or address is used
+     * as it is (resolved through DNS). Another zone's records are never consulted: through them
+     * a zone could send its traffic to that zone's origin, past that zone's WAF.
      */
-    public String originFor(String host) {
+    public String originFor(String zone, String host) {
         Route route = exact.get(host);
-        return route != null ? route.originHost() : host;
+        return route != null && route.zone().name().equals(zone) ? route.originHost() : host;
     }
 
     /** Lower-cased host name without port, brackets or trailing dot. */

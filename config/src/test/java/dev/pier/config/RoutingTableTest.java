@@ -46,6 +46,15 @@ class RoutingTableTest {
     }
 
     @Test
+    void anOriginRuleHostMeansARecordOfItsOwnZoneOnly() {
+        assertThat(routes.originFor("example.com", "api.example.com")).isEqualTo("10.0.0.2");
+        // example.org's origin rules cannot reach example.com's origins through its records
+        assertThat(routes.originFor("example.org", "api.example.com")).isEqualTo("api.example.com");
+        assertThat(routes.originFor("example.com", "example.org")).isEqualTo("example.org");
+        assertThat(routes.originFor("example.com", "backend.internal")).isEqualTo("backend.internal");
+    }
+
+    @Test
     void unknownHostsHaveNoRoute() {
         assertThat(routes.resolve("example.net")).isNull();
         assertThat(routes.resolve("notexample.com")).isNull();

@@ -106,27 +106,36 @@ final class OriginHandler extends ChannelDuplexHandler {
                 })
                 .connect(host, port);
         origin.channel = future.channel();
-        future.addListener(f -> {
-            if (!f.isSuccess()) {
-                EdgeError error = classify(f.cause());
-                // The page does not name the edge's own addresses; the request log's OriginIP does.
-                proxy.originFailed(origin, error, error == EdgeError.PROHIBITED_ORIGIN ? null : f.cause().getMessage());
-            } else if (tls == null) {
-                origin.connected = true;
-                proxy.originConnected(origin);
-            } else {
-                origin.channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
-                    if (h.isSuccess()) {
-                        origin.connected = true;
-                        proxy.originConnected(origin);
-                    } else {
-                        origin.channel.close();
-                        proxy.originFailed(origin, classifyTls(h.cause()), rootMessage(h.cause()));
-                    }
-                });
-            }
-        });
+        if (future.isDone()) {
+            // Failed at once (a host name that does not resolve): the proxy learns of it once it
+            // holds the handler this method returns, not before, when it would not know it.
+            client.eventLoop().execute(() -> origin.connectDone(future, tls));
+        } else {
+            future.addListener(f -> origin.connectDone(future, tls));
+        }
         return origin;
+    }
+
+    /** Tells the proxy how connecting (and the TLS handshake, when there is one) ended. */
+    private void connectDone(ChannelFuture f, SslContext tls) {
+        if (!f.isSuccess()) {
+            EdgeError error = classify(f.cause());
+            // The page does not name the edge's own addresses; the request log's OriginIP does.
+            proxy.originFailed(this, error, error == EdgeError.PROHIBITED_ORIGIN ? null : f.cause().getMessage());
+        } else if (tls == null) {
+            connected = true;
+            proxy.originConnected(this);
+        } else {
+            channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    connected = true;
+                    proxy.originConnected(this);
+                } else {
+                    channel.close();
+                    proxy.originFailed(this, classifyTls(h.cause()), rootMessage(h.cause()));
+                }
+            });
+        }
     }
 
     /** 526 when the origin's certificate is not valid (strict mode), 525 for any other TLS failure. */

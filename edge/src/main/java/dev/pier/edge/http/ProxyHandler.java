@@ -310,7 +310,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         int listenerPort = localPort() == 0 ? 80 : localPort();
         int port = verdict != null && verdict.originPort() > 0 ? verdict.originPort() : listenerPort;
         String originHost = verdict != null && verdict.originHost() != null
-                ? snapshot.routes().originFor(verdict.originHost()) : route.originHost();
+                ? snapshot.routes().originFor(route.zone().name(), verdict.originHost()) : route.originHost();
         sendToOrigin(request, route, snapshot, originHost, port, hostHeader != null ? hostHeader : host);
     }
 
