@@ -265,10 +265,9 @@ final class Functions {
         }
     }
 
-    private static final Map<String, Pattern> REGEX_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static Pattern regex(String regex) {
-        return REGEX_CACHE.computeIfAbsent(regex, Pattern::compile);
+        return Regexes.CACHE.get("regex " + regex, k -> Pattern.compile(regex));
     }
 
     private Functions() {

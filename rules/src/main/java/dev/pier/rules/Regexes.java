@@ -1,5 +1,7 @@
 package dev.pier.rules;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import java.util.function.Function;
@@ -20,6 +22,18 @@ final class Regexes {
      * rules' largest pattern costs about 650.
      */
     static final long MAX_PROGRAM_SIZE = 10_000;
+
+    /**
+     * Compiled patterns shared by the rules that use the same one, and by functions that take a
+     * pattern at evaluation ({@code regex_replace}, {@code wildcard_replace}), weighed by pattern
+     * length: a compiled pattern takes tens of bytes per character, so this keeps at most a few
+     * megabytes however many distinct patterns are sent (validate-expr needs only Zone Read).
+     * An evicted pattern is compiled again when next needed.
+     */
+    static final Cache<String, Pattern> CACHE = Caffeine.newBuilder()
+            .maximumWeight(256 * 1024)
+            .weigher((String key, Pattern pattern) -> key.length())
+            .build();
 
     private Regexes() {
     }

@@ -1,7 +1,6 @@
 package dev.pier.rules;
 
 import com.google.re2j.Pattern;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cloudflare's wildcard patterns: {@code *} matches any run of characters, {@code \*} and
@@ -10,13 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Wildcards {
 
-    private static final ConcurrentHashMap<String, Pattern> CACHE = new ConcurrentHashMap<>();
-
     private Wildcards() {
     }
 
     static Pattern pattern(String wildcard, boolean caseSensitive) {
-        return CACHE.computeIfAbsent((caseSensitive ? "s:" : "i:") + wildcard, k -> {
+        return Regexes.CACHE.get((caseSensitive ? "wildcard s:" : "wildcard i:") + wildcard, k -> {
             StringBuilder regex = new StringBuilder(caseSensitive ? "" : "(?i)").append("(?s)");
             for (int i = 0; i < wildcard.length(); i++) {
                 char c = wildcard.charAt(i);

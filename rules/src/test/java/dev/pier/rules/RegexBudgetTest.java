@@ -40,6 +40,18 @@ class RegexBudgetTest {
     }
 
     @Test
+    void compiledPatternsAreCachedWithinABoundWhateverIsSent() {
+        for (int i = 0; i < 500; i++) { // distinct 3,900-character wildcards kept 90 MB for good when the cache was unbounded
+            String wildcard = "/" + i + "*" + "x".repeat(3_900);
+            assertThat(Expression.parse(SCHEME, "http.request.uri.path wildcard \"" + wildcard + "\"")).isNotNull();
+        }
+        Regexes.CACHE.cleanUp();
+        long weight = Regexes.CACHE.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+        assertThat(weight).isLessThanOrEqualTo(256 * 1024);
+        assertThat(Regexes.CACHE.estimatedSize()).isLessThan(100);
+    }
+
+    @Test
     void theEstimateMultipliesNestedCountsAndAddsEverythingElse() {
         assertThat(RegexCost.of("abc")).isEqualTo(3);
         assertThat(RegexCost.of("a{1000}")).isEqualTo(1000);
