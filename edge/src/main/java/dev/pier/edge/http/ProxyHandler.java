@@ -521,8 +521,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
      * the client gets 502.
      */
     private void refuseOriginHandshake(Exchange ex, String problem) {
-        logger.warn("Origin {} answered the upgrade of ray {} (zone {}) with an invalid handshake: {}",
-                ex.log.originIp, ex.log.rayId, ex.log.zoneName, problem);
         OriginHandler refused = origin;
         origin = null;
         refused.close();
@@ -597,8 +595,18 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- the edge's own answers
 
-    /** Answers with an edge error; the origin is not (or no longer) involved. */
+    /**
+     * Answers with an edge error; the origin is not (or no longer) involved. What went wrong with
+     * an origin (its address, the connect error, a banner it sent) goes to the edge's log only:
+     * on the page it would tell anyone the origin's address, and let a rule's author scan
+     * internal services through origin rules.
+     */
     private void answer(EdgeError error, String detail, HttpRequest request) {
+        if (error.source() == EdgeError.Source.ORIGIN && detail != null) {
+            logger.warn("{} for ray {} (zone {}, origin {}): {}", error, exchange.log.rayId, exchange.log.zoneName,
+                    exchange.log.originIp, detail);
+            detail = null;
+        }
         respond(ErrorResponses.render(ctx.alloc(), error, detail, exchange.log.rayId), error.name(), request);
     }
 

@@ -11,6 +11,7 @@ import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.ExecutionException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Upgrades the edge or the origin refuses, and origins that fail before the 101. */
@@ -55,9 +56,28 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
     void originDownIs521() throws Exception {
         try (SilentOrigins.ClosedPort down = new SilentOrigins.ClosedPort(); TestEdge edge = TestEdge.toOrigin(down.port())) {
             String response = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost"));
-            assertThat(response).startsWith("HTTP/1.1 521").contains("The origin refused the connection.");
+            assertThat(response).startsWith("HTTP/1.1 521").contains("The origin refused the connection.")
+                    .doesNotContain(String.valueOf(down.port())).doesNotContain("127.0.0.1"); // the address is for the log only
             assertThat(edge.nextLog().edgeResponseStatus).isEqualTo(521);
             assertThat(edge.edge.usage().zone("localhost").openWebSockets()).isZero();
+        }
+    }
+
+    @Test
+    void anOriginsBannerIsNotShownToTheClient() throws Exception {
+        try (SilentOrigins.Scripted nats = new SilentOrigins.Scripted((in, out) -> {
+            try {
+                out.write("INFO {\"server_id\":\"internal-nats-7\",\"version\":\"2.10.1\"}\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                in.read();
+            } catch (java.io.IOException e) {
+                // the edge hung up
+            }
+        }); TestEdge edge = TestEdge.toOrigin(nats.port())) {
+            String response = RawHttp.exchange(edge.port(), "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertThat(response).startsWith("HTTP/1.1 502").contains("The origin sent a response the edge could not understand.")
+                    .doesNotContain("INFO").doesNotContain("internal-nats").doesNotContain(String.valueOf(nats.port()));
+            assertThat(edge.nextLog().edgeError).isEqualTo("ORIGIN_INVALID_RESPONSE");
         }
     }
 
