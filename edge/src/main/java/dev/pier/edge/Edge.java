@@ -6,6 +6,7 @@ import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.ListenerConfig;
 import dev.pier.config.PierConfig;
 import dev.pier.config.Timeouts;
+import dev.pier.edge.admin.AdminConnections;
 import dev.pier.edge.admin.AdminHandler;
 import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.http.ClientChannelInitializer;
@@ -55,8 +56,7 @@ public final class Edge implements AutoCloseable {
     private final RequestLogSink extraSink;
     private final List<AdminRoute> adminRoutes;
     /** Admin connections open at once at most; more are closed as they come. */
-    static final int MAX_ADMIN_CONNECTIONS = 256;
-    private final java.util.concurrent.atomic.AtomicInteger adminConnections = new java.util.concurrent.atomic.AtomicInteger();
+    private final AdminConnections adminConnections = new AdminConnections();
     private final WafRuntime waf;
     private boolean closed;
 
@@ -157,16 +157,10 @@ public final class Edge implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            // a cap on open admin connections, so clients holding them open cannot use up the node's
-                            if (adminConnections.incrementAndGet() > MAX_ADMIN_CONNECTIONS) {
-                                adminConnections.decrementAndGet();
-                                logger.warn("Admin listener: {} connections open; refusing {}", MAX_ADMIN_CONNECTIONS, ch.remoteAddress());
-                                ch.close();
-                                return;
+                            if (adminConnections.admit(ch)) {
+                                new AdminHandler(context.usage(), adminRoutes, () -> context.snapshot().config().timeouts().requestHead(),
+                                        adminConnections).install(ch.pipeline());
                             }
-                            ch.closeFuture().addListener(f -> adminConnections.decrementAndGet());
-                            new AdminHandler(context.usage(), adminRoutes, () -> context.snapshot().config().timeouts().requestHead())
-                                    .install(ch.pipeline());
                         }
                     })
                     .bind(config.admin().host(), config.admin().port())
@@ -227,6 +221,11 @@ public final class Edge implements AutoCloseable {
     /** The address a listener is bound to (useful with port 0). */
     public InetSocketAddress listenerAddress(int index) {
         return (InetSocketAddress) listeners.get(index).localAddress();
+    }
+
+    /** How many admin connections are open now. */
+    public int adminConnectionCount() {
+        return adminConnections.size();
     }
 
     /** The admin listener's address, or null when there is none. */

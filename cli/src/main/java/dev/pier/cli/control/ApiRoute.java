@@ -29,6 +29,8 @@ public final class ApiRoute implements AdminRoute {
         QueryStringDecoder decoded = new QueryStringDecoder(uri);
         ApiRequest request = new ApiRequest(method, decoded.path().substring(PREFIX.length()), decoded.parameters(), headers, body);
         ApiResponse response = api.handle(request);
-        return new Response(response.status(), "application/json", response.json().getBytes(StandardCharsets.UTF_8));
+        boolean authenticated = response.status() / 100 == 2 && api.requiresToken(request);
+        return new Response(response.status(), "application/json", response.json().getBytes(StandardCharsets.UTF_8), Map.of(),
+                authenticated);
     }
 }

@@ -78,8 +78,13 @@ public final class ControlApi {
         this.afterWrite = action;
     }
 
+    /** True for every request but the public ones: a success answer to it means its token was valid. */
+    public boolean requiresToken(ApiRequest request) {
+        return !(request.path().equals("/openapi.json") && request.method().equals("GET"));
+    }
+
     public ApiResponse handle(ApiRequest request) {
-        if (request.path().equals("/openapi.json") && request.method().equals("GET")) {
+        if (!requiresToken(request)) {
             return new ApiResponse(200, OPENAPI); // public: it describes, it reveals nothing
         }
         try {

@@ -44,7 +44,9 @@ import java.util.function.Supplier;
  * in request order and a client that does not read its answers cannot pile them up. A
  * connection must send each whole request (head and body) within the node's
  * {@code timeouts.request_head} of being ready for it; a stalled request is answered 408 and
- * the connection closed, an idle keep-alive connection is closed quietly.
+ * the connection closed, an idle keep-alive connection is closed quietly. Which connections
+ * may stay open when many arrive is {@link AdminConnections}' decision: this handler tells it
+ * when a request is in hand and when one carried credentials a route accepted.
  */
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -59,6 +61,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final UsageRegistry usage;
     private final List<AdminRoute> routes;
     private final Supplier<Duration> requestTimeout;
+    private final AdminConnections connections;
     private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private boolean busy;
@@ -68,15 +71,20 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private long readMark;
 
     public AdminHandler(UsageRegistry usage, List<AdminRoute> routes) {
-        this(usage, routes, Timeouts.DEFAULTS::requestHead);
+        this(usage, routes, Timeouts.DEFAULTS::requestHead, new AdminConnections());
     }
 
-    /** @param requestTimeout how long a connection may take to send a whole request (read at each request) */
-    public AdminHandler(UsageRegistry usage, List<AdminRoute> routes, Supplier<Duration> requestTimeout) {
+    /**
+     * @param requestTimeout how long a connection may take to send a whole request (read at each request)
+     * @param connections    the listener's connections, told which are busy and which carried accepted credentials
+     */
+    public AdminHandler(UsageRegistry usage, List<AdminRoute> routes, Supplier<Duration> requestTimeout,
+                        AdminConnections connections) {
         super(false);
         this.usage = usage;
         this.routes = List.copyOf(routes);
         this.requestTimeout = requestTimeout;
+        this.connections = connections;
     }
 
     /** Sets up an admin connection's pipeline: byte counting, HTTP codec, aggregation, this handler. */
@@ -166,6 +174,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         busy = true;
+        connections.busy(ctx.channel(), true);
         ctx.channel().config().setAutoRead(false);
         try {
             handle(request);
@@ -219,6 +228,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                         .getBytes(StandardCharsets.UTF_8));
             }
             AdminRoute.Response a = answer;
+            if (a.authenticated()) {
+                connections.trust(ctx.channel());
+            }
             try {
                 ctx.executor().execute(() -> reply(a, keepAlive));
             } catch (RejectedExecutionException closing) {
@@ -252,6 +264,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 return;
             }
             busy = false;
+            connections.busy(ctx.channel(), false);
             next();
         });
     }

@@ -20,10 +20,19 @@ public interface AdminRoute {
      */
     Response handle(String method, String uri, Map<String, String> headers, byte[] body);
 
-    /** What to answer. */
-    record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+    /**
+     * What to answer.
+     *
+     * @param authenticated the request carried credentials the route checked and accepted: the
+     *                      listener then keeps its connection open when many others arrive
+     */
+    record Response(int status, String contentType, byte[] body, Map<String, String> headers, boolean authenticated) {
         public Response(int status, String contentType, byte[] body) {
-            this(status, contentType, body, Map.of());
+            this(status, contentType, body, Map.of(), false);
+        }
+
+        public Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+            this(status, contentType, body, headers, false);
         }
     }
 }
