@@ -41,7 +41,7 @@ class TunnelTest {
         log = new RequestLog();
         log.edgeResponseBytes = 129; // the 101 head, counted before the tunnel starts
         usage.tryOpenWebSocket(0);
-        tunnel = new Tunnel(log, usage, logs::add, settings, Duration.ofSeconds(5));
+        tunnel = new Tunnel(log, usage, logs::add, settings, Duration.ofSeconds(5), false);
         client = new EmbeddedChannel();
         origin = new EmbeddedChannel();
         client.freezeTime();
