@@ -235,9 +235,9 @@ public final class Tunnel {
             if (receiverAtBoundary) {
                 to.inject(ControlFrames.close(to.ctx.alloc(), ControlFrames.PROTOCOL_ERROR, "protocol error", !to.client));
             } else {
-                to.ctx.close();
                 sendClose(from, ControlFrames.PROTOCOL_ERROR, "protocol error");
                 from.closeAfterFlush();
+                to.ctx.close();
             }
         } else if (from.gotClose) {
             from.closeAfterFlush(); // the receiver had closed already: nothing more is coming for the sender
@@ -272,6 +272,7 @@ public final class Tunnel {
         TunnelHandler to = from.peer;
         if (to.active && !to.sealed) {
             to.gotClose = true;
+            to.ctx.flush(); // the close goes out even if closing `from` ends its read batch early
         }
         closeIfDone(from);
         closeIfDone(to);
