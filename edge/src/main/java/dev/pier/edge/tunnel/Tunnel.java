@@ -301,8 +301,9 @@ public final class Tunnel {
                     side.client ? "client went away" : "origin went away");
         }
         // When `other` had already sent its close, this side answered it by dropping TCP (RFC 6455
-        // allows that after failing a connection): mirror it rather than invent a close code.
-        if (other.sentClose || !other.active) {
+        // allows that after failing a connection): mirror it rather than invent a close code. A
+        // side the edge failed (its bytes are dropped) has nothing left to say either.
+        if (other.sentClose || other.discarding || !other.active) {
             other.closeAfterFlush();
         }
         startGrace();
