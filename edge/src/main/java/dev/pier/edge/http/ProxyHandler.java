@@ -5,6 +5,7 @@ import dev.pier.config.Route;
 import dev.pier.config.RoutingTable;
 import dev.pier.config.SslMode;
 import dev.pier.config.Timeouts;
+import dev.pier.edge.tunnel.Extensions;
 import dev.pier.edge.tunnel.Tunnel;
 import dev.pier.rules.Context;
 import dev.pier.waf.RequestFields;
@@ -751,6 +752,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         log.edgeResponseStatus = 101;
         ex.usage.upgrade();
         ex.webSocketSlot = false; // the tunnel owns the open-connection count from here on
+        boolean reservedOpcodesAllowed = Extensions.mayDefineOpcodes(
+                response.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
 
         ForwardedHeaders.toClient(response, true, log.rayId);
         ctx.write(response, ctx.voidPromise());
@@ -762,7 +765,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         releaseDeferred(); // nothing but frames may follow an upgrade request
 
         Timeouts timeouts = edge.snapshot().config().timeouts();
-        Tunnel tunnel = new Tunnel(log, ex.usage, edge.sink(), ex.settings, timeouts.closeGrace());
+        Tunnel tunnel = new Tunnel(log, ex.usage, edge.sink(), ex.settings, timeouts.closeGrace(), reservedOpcodesAllowed);
         ChannelPipeline originPipeline = upstream.channel().pipeline();
         originPipeline.addAfter(OriginHandler.CODEC, "tunnel", tunnel.originHandler());
         originPipeline.remove(upstream);

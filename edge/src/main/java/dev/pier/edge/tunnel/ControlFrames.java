@@ -13,6 +13,7 @@ public final class ControlFrames {
 
     /** Close codes the edge uses. */
     public static final int GOING_AWAY = 1001;
+    public static final int PROTOCOL_ERROR = 1002;
     public static final int MESSAGE_TOO_BIG = 1009;
     public static final int INTERNAL_ERROR = 1011;
 

@@ -14,8 +14,13 @@ import io.netty.buffer.ByteBuf;
  *       ({@link #expectPong}); it must not be forwarded.</li>
  *   <li>{@link #HOLD}: the bytes from {@link #eventStart()} may be the start of that pong but
  *       are incomplete; the caller keeps them and presents them again with what follows.</li>
- *   <li>{@link #TOO_BIG}: the data frame starting at {@link #eventStart()} makes its message
- *       larger than the limit; nothing from there on may be forwarded.</li>
+ *   <li>{@link #TOO_BIG}: the frame starting at {@link #eventStart()} is over the limit (a
+ *       data frame: its message; any other frame: its payload); nothing from there on may be
+ *       forwarded.</li>
+ *   <li>{@link #PROTOCOL_ERROR}: the frame starting at {@link #eventStart()} breaks RFC 6455's
+ *       framing rules: a control frame with more than 125 bytes of payload or without FIN
+ *       (§5.5), or a reserved opcode (3-7, 0xB-0xF, §5.2) when no negotiated extension may
+ *       define one; nothing from there on may be forwarded.</li>
  *   <li>{@link #BOUNDARY}: asked for with {@link #stopAtNextBoundary()}, the first frame
  *       boundary, at {@link #eventStart()}: where the edge's own close frame may go.</li>
  * </ul>
@@ -36,11 +41,18 @@ public final class FrameTracker {
     public static final int HOLD = 2;
     public static final int TOO_BIG = 3;
     public static final int BOUNDARY = 4;
+    public static final int PROTOCOL_ERROR = 5;
+
+    /** The largest payload a control frame may carry (RFC 6455 §5.5). */
+    public static final int MAX_CONTROL_PAYLOAD = 125;
 
     /** Payload length of the edge's keepalive pings and of the pongs that answer them. */
     public static final int PING_PAYLOAD = 8;
 
     private final long maxMessageSize;
+    /** False for a tracker that only observes: it reports no limit or framing events. */
+    private final boolean enforcing;
+    private final boolean reservedOpcodesAllowed;
 
     private int headerPos;        // bytes of the current header seen; 0 = at a boundary
     private int headerLength;     // 2 + extended length + mask, known after byte 2
@@ -64,14 +76,25 @@ public final class FrameTracker {
     private int eventStart;
     private int eventEnd;
 
-    /** A tracker with no message size limit. */
+    /** A tracker that only observes: no size limit, and no framing rule is checked. */
     public FrameTracker() {
-        this(0);
+        this.maxMessageSize = 0;
+        this.enforcing = false;
+        this.reservedOpcodesAllowed = true;
     }
 
-    /** @param maxMessageSize largest message payload allowed; 0 for no limit */
-    public FrameTracker(long maxMessageSize) {
+    /**
+     * A tracker that stops at frames the edge must not forward.
+     *
+     * @param maxMessageSize         largest message payload allowed; 0 for no limit
+     * @param reservedOpcodesAllowed true when an extension negotiated for the connection may
+     *                               define reserved opcodes; frames with them are then subject
+     *                               only to the size limit and, for 0xB-0xF, the control frame rules
+     */
+    public FrameTracker(long maxMessageSize, boolean reservedOpcodesAllowed) {
         this.maxMessageSize = maxMessageSize;
+        this.enforcing = true;
+        this.reservedOpcodesAllowed = reservedOpcodesAllowed;
     }
 
     /** Follows all readable bytes of {@code buf}; for callers that need no events. */
@@ -84,7 +107,8 @@ public final class FrameTracker {
      * Follows {@code buf} from index {@code from} to its writer index, or up to the first frame
      * the edge must act on.
      *
-     * @return {@link #DONE}, {@link #SWALLOW}, {@link #HOLD} or {@link #TOO_BIG}
+     * @return {@link #DONE}, {@link #SWALLOW}, {@link #HOLD}, {@link #TOO_BIG},
+     *         {@link #PROTOCOL_ERROR} or {@link #BOUNDARY}
      */
     public int track(ByteBuf buf, int from) {
         int i = from;
@@ -117,9 +141,10 @@ public final class FrameTracker {
                 }
                 int header = wholeHeader(buf, i, end);
                 if (header > 0) {
-                    if (tooBig()) {
+                    int verdict = verdict();
+                    if (verdict != DONE) {
                         eventStart = i;
-                        return TOO_BIG;
+                        return verdict;
                     }
                     i += header;
                     if (remaining == 0) {
@@ -129,9 +154,12 @@ public final class FrameTracker {
                 }
             }
             int start = i - headerPos;
-            if (headerByte(buf.getUnsignedByte(i++)) && tooBig()) {
-                eventStart = start >= from ? start : -1; // -1: the header began in an earlier buffer
-                return TOO_BIG;
+            if (headerByte(buf.getUnsignedByte(i++))) {
+                int verdict = verdict();
+                if (verdict != DONE) {
+                    eventStart = start >= from ? start : -1; // -1: the header began in an earlier buffer
+                    return verdict;
+                }
             }
         }
         return DONE;
@@ -218,7 +246,7 @@ public final class FrameTracker {
         }
         headerPos = 0;
         startFrame(payloadLength, maskKey);
-        if (remaining == 0 && !tooBig()) {
+        if (remaining == 0 && verdict() == DONE) {
             frameEnd();
         }
         return true;
@@ -238,9 +266,25 @@ public final class FrameTracker {
         }
     }
 
-    /** The frame whose header was just read pushes its message over the limit. */
-    private boolean tooBig() {
-        return maxMessageSize > 0 && opcode() <= 0x2 && messageBytes > maxMessageSize;
+    /**
+     * Whether the frame whose header was just read may be forwarded: {@link #DONE} if so, else
+     * {@link #PROTOCOL_ERROR} or {@link #TOO_BIG}. A broken rule is reported before a size.
+     */
+    private int verdict() {
+        if (!enforcing) {
+            return DONE;
+        }
+        int opcode = opcode();
+        boolean control = opcode >= OPCODE_CLOSE;
+        if (control && ((firstByte & 0x80) == 0 || payloadLength > MAX_CONTROL_PAYLOAD)) {
+            return PROTOCOL_ERROR;
+        }
+        boolean reserved = opcode > 0x2 && opcode < OPCODE_CLOSE || opcode > OPCODE_PONG;
+        if (reserved && !reservedOpcodesAllowed) {
+            return PROTOCOL_ERROR;
+        }
+        long size = opcode <= 0x2 ? messageBytes : payloadLength;
+        return maxMessageSize > 0 && size > maxMessageSize ? TOO_BIG : DONE;
     }
 
     private void captureCloseCode(ByteBuf buf, int index, int available) {

@@ -57,16 +57,20 @@ public final class Tunnel {
      * @param usage      the zone's usage; one open WebSocket has been counted for this tunnel
      * @param settings   the zone's idle timeout, keepalive and message size limit
      * @param closeGrace how long a close handshake may take
+     * @param reservedOpcodesAllowed true when the 101 negotiated an extension that may define
+     *                   reserved opcodes ({@link Extensions#mayDefineOpcodes}); else a frame
+     *                   with one fails the connection with 1002
      */
-    public Tunnel(RequestLog log, ZoneUsage usage, RequestLogSink sink, ZoneSettings settings, Duration closeGrace) {
+    public Tunnel(RequestLog log, ZoneUsage usage, RequestLogSink sink, ZoneSettings settings, Duration closeGrace,
+            boolean reservedOpcodesAllowed) {
         this.log = log;
         this.usage = usage;
         this.sink = sink;
         this.idleNanos = settings.idleTimeout().toNanos();
         this.keepaliveNanos = settings.keepalive() == null ? 0 : settings.keepalive().toNanos();
         this.closeGraceNanos = closeGrace.toNanos();
-        this.client = new TunnelHandler(this, true, settings.maxMessageSize());
-        this.origin = new TunnelHandler(this, false, settings.maxMessageSize());
+        this.client = new TunnelHandler(this, true, settings.maxMessageSize(), reservedOpcodesAllowed);
+        this.origin = new TunnelHandler(this, false, settings.maxMessageSize(), reservedOpcodesAllowed);
         client.peer = origin;
         origin.peer = client;
         this.edgeResponseBytes = log.edgeResponseBytes;
@@ -89,7 +93,8 @@ public final class Tunnel {
 
     /**
      * Starts forwarding, once both handlers are in place and both HTTP codecs are gone. Bytes
-     * that either codec held on to are forwarded first.
+     * that either codec held on to are forwarded first; a side whose channel closed during the
+     * switch is then handled as closed (its channelInactive, if still to come, changes nothing).
      */
     public void start() {
         started = true;
@@ -208,6 +213,39 @@ public final class Tunnel {
     }
 
     /**
+     * {@code from} sent a frame that breaks RFC 6455's framing rules ({@link FrameTracker#PROTOCOL_ERROR}).
+     * The bytes before it went on; the frame and everything after it from {@code from} are
+     * dropped. The receiver gets 1002 "protocol error" from the edge, which fails the connection
+     * as the receiver would have; what the receiver still sends (messages already on their way,
+     * then its answering close) reaches {@code from}, which is closed once that close is through
+     * or the grace time is up. When the frame's header began in an earlier read, part of it
+     * already went to the receiver: no close frame can follow it honestly, so the receiver's TCP
+     * is closed and {@code from} gets the 1002 from the edge.
+     */
+    void protocolError(TunnelHandler from, boolean receiverAtBoundary) {
+        if (log.webSocketClosedBy == null) {
+            log.webSocketClosedBy = ClosedBy.edge;
+            log.webSocketCloseCode = ControlFrames.PROTOCOL_ERROR;
+        }
+        from.discarding = true;
+        TunnelHandler to = from.peer;
+        if (to.active && !to.gotClose) {
+            to.gotClose = true;
+            to.sealed = true;
+            if (receiverAtBoundary) {
+                to.inject(ControlFrames.close(to.ctx.alloc(), ControlFrames.PROTOCOL_ERROR, "protocol error", !to.client));
+            } else {
+                sendClose(from, ControlFrames.PROTOCOL_ERROR, "protocol error");
+                from.closeAfterFlush();
+                to.ctx.close();
+            }
+        } else if (from.gotClose) {
+            from.closeAfterFlush(); // the receiver had closed already: nothing more is coming for the sender
+        }
+        startGrace();
+    }
+
+    /**
      * The edge ends the connection on its own: both sides get a close frame (at a frame
      * boundary, else a TCP close) and are closed once they answer or the grace time passes.
      */
@@ -234,6 +272,7 @@ public final class Tunnel {
         TunnelHandler to = from.peer;
         if (to.active && !to.sealed) {
             to.gotClose = true;
+            to.ctx.flush(); // the close goes out even if closing `from` ends its read batch early
         }
         closeIfDone(from);
         closeIfDone(to);
@@ -242,6 +281,11 @@ public final class Tunnel {
 
     /** {@code side}'s TCP connection closed. */
     void sideClosed(TunnelHandler side) {
+        if (side.closeReported) {
+            return;
+        }
+        side.closeReported = true;
+        side.active = false;
         if (log.webSocketClosedBy == null) {
             log.webSocketClosedBy = side.client ? ClosedBy.client : ClosedBy.origin;
             log.webSocketCloseCode = 1006; // closed without a close frame
@@ -257,8 +301,9 @@ public final class Tunnel {
                     side.client ? "client went away" : "origin went away");
         }
         // When `other` had already sent its close, this side answered it by dropping TCP (RFC 6455
-        // allows that after failing a connection): mirror it rather than invent a close code.
-        if (other.sentClose || !other.active) {
+        // allows that after failing a connection): mirror it rather than invent a close code. A
+        // side the edge failed (its bytes are dropped) has nothing left to say either.
+        if (other.sentClose || other.discarding || !other.active) {
             other.closeAfterFlush();
         }
         startGrace();
@@ -289,9 +334,13 @@ public final class Tunnel {
         }
     }
 
-    /** A side that has sent and received a close frame is done; the edge closes the client's TCP. */
+    /**
+     * A side that has sent and received a close frame is done (one the edge failed for a
+     * protocol error has its close dropped, so receiving one is enough); the edge closes the
+     * client's TCP, and the origin's when the client is gone.
+     */
     private void closeIfDone(TunnelHandler side) {
-        if (side.sentClose && side.gotClose && (side.client || !side.peer.active)) {
+        if ((side.sentClose || side.discarding) && side.gotClose && (side.client || !side.peer.active)) {
             side.closeAfterFlush();
         }
     }

@@ -14,6 +14,13 @@ import org.slf4j.LoggerFactory;
  * reads by itself (auto-read) while the peer can take more; once the peer's outbound buffer
  * passes its high water mark, reading stops until the peer is writable again: memory stays
  * bounded whatever the message size.
+ *
+ * <p>Until {@link Tunnel#start()} the handler is only a buffer. While the pipelines are being
+ * switched, a removed HTTP codec hands on the bytes it held (an origin's first frames often
+ * come in the same read as its 101) and may signal read-complete; the peer's handler may not
+ * be in its pipeline yet. So before the start this handler keeps the bytes and touches
+ * neither the peer nor the tunnel's clock; {@link Tunnel#start()} forwards them, and finds a
+ * channel that closed in the meantime by asking it.
  */
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
@@ -45,18 +52,26 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     long lastRead;
     /** Bytes that arrived while the pipelines were being switched over. */
     private ByteBuf early;
+    /** This side's closing has been handed to the tunnel; it is handled once. */
+    boolean closeReported;
     /** The start of a frame that may be the edge's pong, kept until the rest arrives. */
     private ByteBuf held;
 
-    TunnelHandler(Tunnel tunnel, boolean client, long maxMessageSize) {
+    TunnelHandler(Tunnel tunnel, boolean client, long maxMessageSize, boolean reservedOpcodesAllowed) {
         this.tunnel = tunnel;
         this.client = client;
-        this.inbound = new FrameTracker(maxMessageSize);
+        this.inbound = new FrameTracker(maxMessageSize, reservedOpcodesAllowed);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** The channel is torn down; bytes kept for a tunnel that never started are let go. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseBuffers();
     }
 
     @Override
@@ -84,8 +99,11 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             }
         }
         // From here on the channel reads by itself (a full read loop per wake-up, no task per
-        // read) until the peer cannot take more: see suspendIfPeerFull().
-        ctx.channel().config().setAutoRead(true);
+        // read) until the peer cannot take more: see suspendIfPeerFull(), which the early
+        // bytes may already have called.
+        if (!readSuspended) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     /**
@@ -137,6 +155,11 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
                     case FrameTracker.HOLD -> {
                         sendPart(buf, from, start);
                         held = buf.retainedSlice(start, buf.writerIndex() - start);
+                        return;
+                    }
+                    case FrameTracker.PROTOCOL_ERROR -> { // what precedes the frame goes on, nothing after it
+                        sendPart(buf, from, start < 0 ? from : start);
+                        tunnel.protocolError(this, start >= 0);
                         return;
                     }
                     default -> { // TOO_BIG: what precedes the frame goes on, nothing after it
@@ -208,6 +231,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!tunnel.started()) {
+            return; // start() flushes what came early
+        }
         lastRead = tunnel.touched();
         if (peer.active) {
             peer.ctx.flush();
@@ -220,7 +246,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && peer.readSuspended) {
+        if (tunnel.started() && ctx.channel().isWritable() && peer.readSuspended) {
             peer.readSuspended = false;
             peer.ctx.channel().config().setAutoRead(true);
         }
@@ -229,7 +255,15 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (!tunnel.started()) {
+            return; // start() sees the channel closed; the bytes it sent before still go on
+        }
         active = false;
+        releaseBuffers();
+        tunnel.sideClosed(this);
+    }
+
+    private void releaseBuffers() {
         if (early != null) {
             early.release();
             early = null;
@@ -238,7 +272,6 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             held.release();
             held = null;
         }
-        tunnel.sideClosed(this);
     }
 
     @Override

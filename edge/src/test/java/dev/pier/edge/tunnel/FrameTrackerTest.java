@@ -138,4 +138,116 @@ class FrameTrackerTest {
             assertThat(tracker.messages()).isEqualTo(expectedMessages);
         }
     }
+
+    // ------------------------------------------------------------ framing rules and limits
+
+    /** What an enforcing tracker says about {@code bytes} given whole: the event and where it starts. */
+    static int[] verdict(FrameTracker tracker, byte[] bytes) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        try {
+            int event = tracker.track(buf, 0);
+            return new int[] {event, event == FrameTracker.DONE ? -1 : tracker.eventStart()};
+        } finally {
+            buf.release();
+        }
+    }
+
+    static final byte[] MASK = {0x11, 0x22, 0x33, 0x44};
+    static final byte[] HELLO = frame(true, 0x1, "hello".getBytes(), MASK);
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF})
+    void aReservedOpcodeIsAProtocolErrorWhereItStarts(int opcode) {
+        byte[] bytes = concat(HELLO, frame(true, opcode, new byte[4], MASK), HELLO);
+        FrameTracker tracker = new FrameTracker(1024, false);
+        assertThat(verdict(tracker, bytes)).containsExactly(FrameTracker.PROTOCOL_ERROR, HELLO.length);
+        assertThat(tracker.messages()).as("the message before it counts").isEqualTo(1);
+    }
+
+    @Test
+    void aReservedOpcodeAnExtensionMayDefinePassesButNotOverTheLimit() {
+        FrameTracker tracker = new FrameTracker(1024, true);
+        assertThat(verdict(tracker, concat(frame(true, 0x3, new byte[1024], MASK), HELLO))[0]).isEqualTo(FrameTracker.DONE);
+        assertThat(tracker.messages()).as("not a data message").isEqualTo(1);
+        // the case: a 100,000-byte opcode-3 frame against a 1 KiB limit
+        assertThat(verdict(new FrameTracker(1024, true), frame(true, 0x3, new byte[100_000], MASK)))
+                .containsExactly(FrameTracker.TOO_BIG, 0);
+        // a reserved control opcode still follows the control frame rules
+        assertThat(verdict(new FrameTracker(1024, true), frame(true, 0xB, new byte[126], MASK)))
+                .containsExactly(FrameTracker.PROTOCOL_ERROR, 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0x8, 0x9, 0xA})
+    void aControlFrameOver125BytesIsAProtocolErrorEvenOverTheLimit(int opcode) {
+        FrameTracker tracker = new FrameTracker(1024, false);
+        assertThat(verdict(tracker, concat(HELLO, frame(true, opcode, new byte[100_000], MASK))))
+                .containsExactly(FrameTracker.PROTOCOL_ERROR, HELLO.length);
+        assertThat(tracker.closeSeen()).isFalse();
+        assertThat(verdict(new FrameTracker(1024, false), frame(true, opcode, new byte[126], null)))
+                .containsExactly(FrameTracker.PROTOCOL_ERROR, 0);
+        assertThat(verdict(new FrameTracker(1024, false), frame(true, opcode, closePayload(1000, "x".repeat(123)), null))[0])
+                .as("125 bytes is allowed").isEqualTo(FrameTracker.DONE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0x8, 0x9, 0xA})
+    void aFragmentedControlFrameIsAProtocolError(int opcode) {
+        FrameTracker tracker = new FrameTracker(0, false);
+        byte[] bytes = concat(frame(false, 0x1, "frag".getBytes(), MASK), frame(false, opcode, closePayload(1000, ""), MASK),
+                frame(true, opcode, new byte[0], MASK), frame(true, 0x0, "ment".getBytes(), MASK));
+        assertThat(verdict(tracker, bytes)).containsExactly(FrameTracker.PROTOCOL_ERROR, 10);
+        assertThat(tracker.closeSeen()).isFalse();
+    }
+
+    @Test
+    void aControlFrameOverASmallLimitIsTooBig() {
+        assertThat(verdict(new FrameTracker(64, false), frame(true, 0x9, new byte[65], MASK)))
+                .containsExactly(FrameTracker.TOO_BIG, 0);
+        assertThat(verdict(new FrameTracker(64, false), frame(true, 0x9, new byte[64], MASK))[0]).isEqualTo(FrameTracker.DONE);
+    }
+
+    @Test
+    void aBadHeaderSplitAcrossReadsIsFoundWhenItIsWhole() {
+        byte[] bad = frame(true, 0x9, new byte[200], MASK); // 126: a 16-bit length follows
+        FrameTracker tracker = new FrameTracker(0, false);
+        ByteBuf first = Unpooled.wrappedBuffer(concat(HELLO, java.util.Arrays.copyOf(bad, 3)));
+        assertThat(tracker.track(first, 0)).isEqualTo(FrameTracker.DONE);
+        ByteBuf rest = Unpooled.wrappedBuffer(bad, 3, bad.length - 3);
+        assertThat(tracker.track(rest, 0)).isEqualTo(FrameTracker.PROTOCOL_ERROR);
+        assertThat(tracker.eventStart()).as("began in the earlier read").isEqualTo(-1);
+        first.release();
+        rest.release();
+        // and byte by byte: reported at the header's last byte, from where the header began
+        FrameTracker slow = new FrameTracker(0, false);
+        byte[] bytes = concat(HELLO, bad);
+        int event = FrameTracker.DONE;
+        int at = 0;
+        for (; at < bytes.length && event == FrameTracker.DONE; at++) {
+            ByteBuf one = Unpooled.wrappedBuffer(bytes, at, 1);
+            event = slow.track(one, 0);
+            one.release();
+        }
+        assertThat(event).isEqualTo(FrameTracker.PROTOCOL_ERROR);
+        assertThat(at).isEqualTo(HELLO.length + 8); // 2 + 2 length + 4 mask
+    }
+
+    @Test
+    void anObservingTrackerChecksNoRule() {
+        byte[] bytes = concat(frame(true, 0x3, new byte[100_000], MASK), frame(false, 0x9, new byte[300], MASK), HELLO);
+        FrameTracker tracker = new FrameTracker();
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        assertThat(tracker.track(buf, 0)).isEqualTo(FrameTracker.DONE);
+        buf.release();
+        assertThat(tracker.frames()).isEqualTo(3);
+        assertThat(tracker.messages()).isEqualTo(1);
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
 }

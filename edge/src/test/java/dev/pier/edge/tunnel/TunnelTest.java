@@ -41,7 +41,7 @@ class TunnelTest {
         log = new RequestLog();
         log.edgeResponseBytes = 129; // the 101 head, counted before the tunnel starts
         usage.tryOpenWebSocket(0);
-        tunnel = new Tunnel(log, usage, logs::add, settings, Duration.ofSeconds(5));
+        tunnel = new Tunnel(log, usage, logs::add, settings, Duration.ofSeconds(5), false);
         client = new EmbeddedChannel();
         origin = new EmbeddedChannel();
         client.freezeTime();
@@ -315,5 +315,145 @@ class TunnelTest {
         assertThat(client.config().isAutoRead()).as("held back").isFalse();
         origin.close();
         assertThat(client.config().isAutoRead()).as("read on, to see the client's close").isTrue();
+    }
+
+    // ------------------------------------------------------------ before the start
+
+    /** A tunnel whose handlers are added but not started, as during the pipeline switch. */
+    void openUnstarted() {
+        release();
+        logs.clear();
+        log = new RequestLog();
+        usage.tryOpenWebSocket(0);
+        tunnel = new Tunnel(log, usage, logs::add, new ZoneSettings(true, Duration.ofSeconds(100), 0), Duration.ofSeconds(5), false);
+        client = new EmbeddedChannel();
+        origin = new EmbeddedChannel();
+        client.freezeTime();
+    }
+
+    @Test
+    void beforeTheStartTheOriginSideOnlyKeepsWhatTheRemovedCodecHandsOn() {
+        openUnstarted();
+        // The origin's pipeline is switched first: its codec hands on the frames that came
+        // with the 101 and signals read-complete while the client side has no handler yet.
+        origin.pipeline().addLast(tunnel.originHandler());
+        byte[] first = FrameTrackerTest.frame(true, 0x1, "first".getBytes(), null);
+        origin.pipeline().fireChannelRead(bytes(first));
+        origin.pipeline().fireChannelReadComplete();
+        origin.pipeline().fireChannelWritabilityChanged();
+        client.pipeline().addLast(tunnel.clientHandler());
+        byte[] early = FrameTrackerTest.frame(true, 0x1, "early".getBytes(), new byte[] {1, 2, 3, 4});
+        client.pipeline().fireChannelRead(bytes(early));
+        client.pipeline().fireChannelReadComplete();
+        assertThat(origin.isOpen()).as("nothing failed before the start").isTrue();
+        assertThat(read(client)).isEmpty();
+
+        tunnel.start();
+        assertThat(read(client)).isEqualTo(first);
+        assertThat(read(origin)).isEqualTo(early);
+        byte[] second = FrameTrackerTest.frame(true, 0x1, "second".getBytes(), null);
+        origin.writeInbound(bytes(second));
+        assertThat(read(client)).as("the tunnel lives on").isEqualTo(second);
+        assertThat(client.config().isAutoRead()).isTrue();
+        assertThat(origin.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void anOriginThatClosedDuringTheSwitchHasItsLastFramesDeliveredThenA1011() {
+        openUnstarted();
+        // The origin sent its last frames with the 101 and closed: the channel is closed by the
+        // time the tunnel starts (in a real event loop its channelInactive comes later).
+        origin.close();
+        origin.pipeline().addLast(tunnel.originHandler());
+        byte[] last = FrameTrackerTest.frame(true, 0x1, "last words".getBytes(), null);
+        origin.pipeline().fireChannelRead(bytes(last));
+        origin.pipeline().fireChannelInactive();
+        client.pipeline().addLast(tunnel.clientHandler());
+        tunnel.start();
+        byte[] close1011 = FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1011, "origin went away"), null);
+        assertThat(read(client)).isEqualTo(concat(last, close1011));
+        client.writeInbound(bytes(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1011, ""), new byte[] {1, 1, 1, 1})));
+        client.runPendingTasks();
+        assertThat(client.isOpen()).isFalse();
+        assertThat(logs).singleElement().satisfies(l -> {
+            assertThat(l.webSocketClosedBy).isEqualTo(ClosedBy.origin);
+            assertThat(l.webSocketCloseCode).isEqualTo(1006);
+            assertThat(l.webSocketOriginMessages).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void earlyBytesThatFillTheClientKeepTheOriginHeldBack() {
+        openUnstarted();
+        origin.pipeline().addLast(tunnel.originHandler());
+        origin.pipeline().fireChannelRead(bytes(FrameTrackerTest.frame(true, 0x2, new byte[1000], null)));
+        client.pipeline().addLast(tunnel.clientHandler());
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        tunnel.start();
+        assertThat(origin.config().isAutoRead()).as("held back for the full client").isFalse();
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        client.runPendingTasks();
+        assertThat(origin.config().isAutoRead()).isTrue();
+    }
+
+    // ------------------------------------------------------------ protocol errors
+
+    static final byte[] CLIENT_MASK = {9, 9, 9, 9};
+
+    @Test
+    void aClientsReservedOpcodeGivesTheOrigin1002AndTheOriginsAnswerReachesTheClient() {
+        byte[] hello = FrameTrackerTest.frame(true, 0x1, "hello".getBytes(), CLIENT_MASK);
+        byte[] reserved = FrameTrackerTest.frame(true, 0x3, new byte[100_000], CLIENT_MASK);
+        client.writeInbound(bytes(concat(hello, java.util.Arrays.copyOf(reserved, 5000))));
+        byte[] toOrigin = read(origin);
+        assertThat(java.util.Arrays.copyOf(toOrigin, hello.length)).isEqualTo(hello);
+        FrameTracker seen = new FrameTracker();
+        ByteBuf closeBuf = bytes(java.util.Arrays.copyOfRange(toOrigin, hello.length, toOrigin.length));
+        assertThat(seen.track(closeBuf)).as("a whole close frame follows, nothing else").isTrue();
+        assertThat(seen.atBoundary()).isTrue();
+        closeBuf.release();
+        assertThat(seen.closeCode()).isEqualTo(1002);
+        assertThat(toOrigin[hello.length + 1] & 0x80).as("masked, toward the origin").isEqualTo(0x80);
+
+        client.writeInbound(bytes(java.util.Arrays.copyOfRange(reserved, 5000, reserved.length)));
+        assertThat(read(origin)).as("the rest of the bad frame is dropped").isEmpty();
+        assertThat(client.isOpen()).isTrue();
+
+        // the origin's echo, already on its way, and its answering close reach the client
+        byte[] echo = FrameTrackerTest.frame(true, 0x1, "hello".getBytes(), null);
+        byte[] answer = FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1002, "protocol error"), null);
+        origin.writeInbound(bytes(concat(echo, answer)));
+        assertThat(read(client)).isEqualTo(concat(echo, answer));
+        client.runPendingTasks();
+        assertThat(client.isOpen()).as("the failed client is closed once the close is through").isFalse();
+        origin.close();
+        assertThat(logs).singleElement().satisfies(l -> {
+            assertThat(l.webSocketClosedBy).isEqualTo(ClosedBy.edge);
+            assertThat(l.webSocketCloseCode).isEqualTo(1002);
+            assertThat(l.webSocketClientMessages).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void anOriginsOversizedPingGivesTheClient1002() {
+        origin.writeInbound(bytes(FrameTrackerTest.frame(true, 0x9, new byte[126], null)));
+        assertThat(read(client)).isEqualTo(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1002, "protocol error"), null));
+        origin.writeInbound(bytes(FrameTrackerTest.frame(true, 0x1, "more".getBytes(), null)));
+        assertThat(read(client)).as("nothing from the origin after the bad frame").isEmpty();
+        client.writeInbound(bytes(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1002, ""), CLIENT_MASK)));
+        assertThat(read(origin)[0] & 0xFF).as("the client's answer goes to the origin").isEqualTo(0x88);
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
+    void aBadHeaderSplitAcrossReadsClosesTheReceiversTcpAndGivesTheSender1002() {
+        byte[] bad = FrameTrackerTest.frame(false, 0x9, new byte[4], CLIENT_MASK);
+        client.writeInbound(bytes(java.util.Arrays.copyOf(bad, 1)));
+        assertThat(read(origin)).hasSize(1);
+        client.writeInbound(bytes(java.util.Arrays.copyOfRange(bad, 1, bad.length)));
+        assertThat(read(origin)).as("no close can follow half a header").isEmpty();
+        origin.runPendingTasks();
+        assertThat(origin.isOpen()).isFalse();
+        assertThat(read(client)).isEqualTo(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1002, "protocol error"), null));
     }
 }

@@ -2,18 +2,14 @@ package dev.pier.edge.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.edge.support.AllocatorWatch;
 import dev.pier.edge.support.JettyOrigin;
 import dev.pier.edge.support.RawWebSocket;
 import dev.pier.edge.support.TestEdge;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetric;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +44,7 @@ class LargeMessageTest {
 
     @Test
     void hundredMebibytesClientToOriginWithBoundedEdgeMemory() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(edge.port()); MemoryWatch watch = new MemoryWatch()) {
+        try (RawWebSocket client = RawWebSocket.connect(edge.port()); AllocatorWatch watch = new AllocatorWatch()) {
             assertThat(client.handshake("/sink")).startsWith("HTTP/1.1 101");
             OutputStream out = client.socket.getOutputStream();
             byte[] mask = new byte[4];
@@ -76,7 +72,7 @@ class LargeMessageTest {
 
     @Test
     void hundredMebibytesOriginToSlowClientWithBoundedEdgeMemory() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(edge.port()); MemoryWatch watch = new MemoryWatch()) {
+        try (RawWebSocket client = RawWebSocket.connect(edge.port()); AllocatorWatch watch = new AllocatorWatch()) {
             assertThat(client.handshake("/source")).startsWith("HTTP/1.1 101");
             client.write(RawWebSocket.text("stream " + HUNDRED_MIB));
             InputStream in = client.socket.getInputStream();
@@ -111,45 +107,6 @@ class LargeMessageTest {
             }
             assertThat(payload).isEqualTo(HUNDRED_MIB);
             assertThat(watch.peakGrowth()).as("edge buffer memory growth at its peak (bytes)").isLessThan(BOUND);
-        }
-    }
-
-    /**
-     * Samples the allocator's memory every millisecond from when it is made, and keeps the peak
-     * and what the allocator held at the start.
-     */
-    static final class MemoryWatch implements AutoCloseable {
-        private final long baseline;
-        private final AtomicLong peak;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-
-        MemoryWatch() {
-            ByteBufAllocatorMetric metric = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
-            baseline = metric.usedDirectMemory() + metric.usedHeapMemory();
-            peak = new AtomicLong(baseline);
-            thread = Thread.ofPlatform().daemon().start(() -> {
-                while (running.get()) {
-                    peak.accumulateAndGet(metric.usedDirectMemory() + metric.usedHeapMemory(), Math::max);
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        /** How far above the baseline the allocator's memory went. */
-        long peakGrowth() {
-            return peak.get() - baseline;
-        }
-
-        @Override
-        public void close() {
-            running.set(false);
-            System.out.printf("edge buffer memory: peak %.1f MiB above a baseline of %.1f MiB%n",
-                    peakGrowth() / 1048576.0, baseline / 1048576.0);
         }
     }
 }
