@@ -41,6 +41,20 @@ import java.nio.charset.StandardCharsets;
 public final class UrlNormalizer {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final byte UNRESERVED = 1;
+    private static final byte RESERVED = 2;
+    /** What each ASCII character is to RFC 3986 (§2.2, §2.3); 0 for the others. */
+    private static final byte[] KIND = new byte[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+                KIND[c] = UNRESERVED;
+            } else if (":/?#[]@!$&'()*+,;=".indexOf(c) >= 0) {
+                KIND[c] = RESERVED;
+            }
+        }
+    }
 
     private UrlNormalizer() {
     }
@@ -79,7 +93,7 @@ public final class UrlNormalizer {
         char previous = 0;
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c == '%' || c >= 0x80 || !(isUnreserved(c) || isReserved(c))) {
+            if (!isAllowed(c)) { // '%' too: an escape may need decoding or upper case
                 return false;
             }
             if (previous == '/' && (c == '/' || c == '.')) {
@@ -146,7 +160,7 @@ public final class UrlNormalizer {
                     escape(out, decoded);
                 }
                 i += 2;
-            } else if (b < 0x80 && (isUnreserved(b) || isReserved(b))) {
+            } else if (isAllowed(b)) {
                 out.append((char) b);
             } else {
                 escape(out, b);
@@ -194,11 +208,11 @@ public final class UrlNormalizer {
 
     /** RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~". */
     private static boolean isUnreserved(int c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~';
+        return c < 128 && KIND[c] == UNRESERVED;
     }
 
-    /** RFC 3986 §2.2: gen-delims and sub-delims. */
-    private static boolean isReserved(int c) {
-        return ":/?#[]@!$&'()*+,;=".indexOf(c) >= 0;
+    /** Unreserved, or reserved (RFC 3986 §2.2: gen-delims and sub-delims): what a URI may hold as it is. */
+    private static boolean isAllowed(int c) {
+        return c < 128 && KIND[c] != 0;
     }
 }
