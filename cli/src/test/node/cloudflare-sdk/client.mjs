@@ -119,6 +119,26 @@ const steps = {
       deleted: deleted.id === created.id, mismatched, text: JSON.stringify([created, listed, renewed, read]) };
   },
 
+  // URL normalization turned off (a bad scope refused), then a rule on /admin
+  async urlNormalizationOff() {
+    const zone_id = await zoneId();
+    const before = await client.urlNormalization.get({ zone_id });
+    const after = await client.urlNormalization.update({ zone_id, type: 'cloudflare', scope: 'none' });
+    // after the setting: an edge that applies the rule has applied the setting too
+    await client.rulesets.phases.update('http_request_firewall_custom', {
+      zone_id, rules: [{ expression: 'http.request.uri.path eq "/admin"', action: 'block', description: 'no admin' }],
+    });
+    const refused = await failure(() => client.urlNormalization.update({ zone_id, type: 'cloudflare', scope: 'outgoing' }));
+    return { before, after, refused, read: await client.urlNormalization.get({ zone_id }) };
+  },
+
+  // URL normalization back to Cloudflare's default
+  async urlNormalizationReset() {
+    const zone_id = await zoneId();
+    await client.urlNormalization.delete({ zone_id });
+    return { after: await client.urlNormalization.get({ zone_id }) };
+  },
+
   // Cloudflare's errors arrive as the library's own error classes
   async errors() {
     const zone_id = await zoneId();

@@ -202,7 +202,7 @@ public final class ConfigLoader {
         ConfigNode s = z.child("settings");
         if (s != null) {
             s.onlyKeys("websockets", "idle_timeout", "max_websocket_connections", "keepalive", "max_message_size",
-                    "ssl", "min_tls_version", "proxy_read_timeout");
+                    "ssl", "min_tls_version", "proxy_read_timeout", "url_normalization");
             String ssl = s.child("ssl") == null ? "off" : s.child("ssl").raw().isBoolean()
                     ? (s.child("ssl").raw().booleanValue() ? "full" : "off") : s.text("ssl", "off");
             SslMode mode;
@@ -223,7 +223,8 @@ public final class ConfigLoader {
                     s.size("max_message_size"),
                     mode,
                     minTls,
-                    s.duration("proxy_read_timeout", null));
+                    s.duration("proxy_read_timeout", null),
+                    urlNormalization(s.child("url_normalization")));
         }
         List<DnsRecord> records = new ArrayList<>();
         for (ConfigNode r : z.list("dns_records")) {
@@ -266,6 +267,31 @@ public final class ConfigLoader {
                     + "action: route, action_parameters: { origin: { port: 9001 } } })");
         }
         return new Zone(name, settings, records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets")));
+    }
+
+    /**
+     * {@code url_normalization: { type: cloudflare, scope: incoming }}, Cloudflare's setting; a key
+     * left out keeps Cloudflare's default.
+     */
+    private static UrlNormalization urlNormalization(ConfigNode n) {
+        if (n == null) {
+            return UrlNormalization.DEFAULT;
+        }
+        if (!n.raw().isObject()) {
+            throw new ConfigException(n.path() + ": expected a mapping such as { type: cloudflare, scope: incoming }");
+        }
+        n.onlyKeys("type", "scope");
+        String typeId = n.text("type", UrlNormalization.DEFAULT.type().id());
+        UrlNormalization.Type type = UrlNormalization.Type.of(typeId);
+        if (type == null) {
+            throw n.error("type", "'" + typeId + "' (expected: cloudflare or rfc3986)");
+        }
+        String scopeId = n.text("scope", UrlNormalization.DEFAULT.scope().id());
+        UrlNormalization.Scope scope = UrlNormalization.Scope.of(scopeId);
+        if (scope == null) {
+            throw n.error("scope", "'" + scopeId + "' (expected: incoming, both or none)");
+        }
+        return new UrlNormalization(type, scope);
     }
 
     /**

@@ -17,13 +17,27 @@ import java.time.Duration;
  * @param proxyReadTimeout        how long the origin may take to answer (Cloudflare's
  *                                {@code proxy_read_timeout}); null for the node's
  *                                {@code timeouts.origin_response}
+ * @param urlNormalization        how request paths are normalized before the rules (and, with
+ *                                scope {@code both}, toward the origin)
  */
 public record ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections,
                            Duration keepalive, long maxMessageSize, SslMode ssl, String minTlsVersion,
-                           Duration proxyReadTimeout) {
+                           Duration proxyReadTimeout, UrlNormalization urlNormalization) {
 
     public static final ZoneSettings DEFAULTS =
-            new ZoneSettings(true, Duration.ofSeconds(100), 0, null, 0, SslMode.OFF, "1.2", null);
+            new ZoneSettings(true, Duration.ofSeconds(100), 0, null, 0, SslMode.OFF, "1.2", null, UrlNormalization.DEFAULT);
+
+    public ZoneSettings {
+        java.util.Objects.requireNonNull(urlNormalization, "urlNormalization");
+    }
+
+    /** Settings with Cloudflare's default URL normalization. */
+    public ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections,
+                        Duration keepalive, long maxMessageSize, SslMode ssl, String minTlsVersion,
+                        Duration proxyReadTimeout) {
+        this(websockets, idleTimeout, maxWebSocketConnections, keepalive, maxMessageSize, ssl, minTlsVersion, proxyReadTimeout,
+                UrlNormalization.DEFAULT);
+    }
 
     /** Settings that leave the origin read timeout to the node. */
     public ZoneSettings(boolean websockets, Duration idleTimeout, int maxWebSocketConnections,

@@ -158,6 +158,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void urlNormalizationIsCloudflaresSettingWithCloudflaresDefault() {
+        assertThat(ConfigLoader.parse(MINIMAL, Path.of(".")).zones().get(0).settings().urlNormalization())
+                .isEqualTo(new UrlNormalization(UrlNormalization.Type.CLOUDFLARE, UrlNormalization.Scope.INCOMING));
+        assertThat(urlNormalization("{ type: rfc3986, scope: both }"))
+                .isEqualTo(new UrlNormalization(UrlNormalization.Type.RFC3986, UrlNormalization.Scope.BOTH));
+        assertThat(urlNormalization("{ scope: none }"))
+                .isEqualTo(new UrlNormalization(UrlNormalization.Type.CLOUDFLARE, UrlNormalization.Scope.NONE));
+        assertThat(urlNormalization("{ type: rfc3986 }"))
+                .isEqualTo(new UrlNormalization(UrlNormalization.Type.RFC3986, UrlNormalization.Scope.INCOMING));
+        assertThatThrownBy(() -> urlNormalization("{ type: strict }"))
+                .hasMessage("zones[0].settings.url_normalization.type: 'strict' (expected: cloudflare or rfc3986)");
+        assertThatThrownBy(() -> urlNormalization("{ scope: outgoing }"))
+                .hasMessage("zones[0].settings.url_normalization.scope: 'outgoing' (expected: incoming, both or none)");
+        assertThatThrownBy(() -> urlNormalization("{ type: cloudflare, scope: both, merge_slashes: on }"))
+                .hasMessage("zones[0].settings.url_normalization.merge_slashes: unknown key (expected one of: type, scope)");
+        assertThatThrownBy(() -> urlNormalization("cloudflare"))
+                .hasMessage("zones[0].settings.url_normalization: expected a mapping such as { type: cloudflare, scope: incoming }");
+    }
+
+    private static UrlNormalization urlNormalization(String value) {
+        return ConfigLoader.parse(MINIMAL.replace("  - name: example.com\n",
+                "  - name: example.com\n    settings:\n      url_normalization: " + value + "\n"), Path.of(".")).zones().get(0)
+                .settings().urlNormalization();
+    }
+
+    @Test
     void aFileThatCannotBeReadSaysSo(@TempDir Path dir) {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("missing.yaml: cannot be read");

@@ -14,6 +14,7 @@ import dev.pier.config.ConfigNode;
 import dev.pier.config.DnsRecord;
 import dev.pier.config.PierConfig;
 import dev.pier.config.SslMode;
+import dev.pier.config.UrlNormalization;
 import dev.pier.config.Zone;
 import dev.pier.config.ZoneSettings;
 import dev.pier.config.ruleset.Ruleset;
@@ -47,6 +48,8 @@ public final class StoredZones {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** The zone setting {@code /zones/{id}/url_normalization} is kept as. */
+    private static final String URL_NORMALIZATION = "url_normalization";
 
     private StoredZones() {
     }
@@ -126,7 +129,8 @@ public final class StoredZones {
                 s.containsKey("max_websocket_message_size") ? s.get("max_websocket_message_size").asLong() : d.maxMessageSize(),
                 s.containsKey("ssl") ? SslMode.valueOf(s.get("ssl").asText().toUpperCase(Locale.ROOT)) : d.ssl(),
                 s.containsKey("min_tls_version") ? s.get("min_tls_version").asText() : d.minTlsVersion(),
-                s.containsKey("proxy_read_timeout") ? Duration.ofSeconds(s.get("proxy_read_timeout").asLong()) : null);
+                s.containsKey("proxy_read_timeout") ? Duration.ofSeconds(s.get("proxy_read_timeout").asLong()) : null,
+                s.containsKey(URL_NORMALIZATION) ? urlNormalization(z, s.get(URL_NORMALIZATION)) : d.urlNormalization());
         List<DnsRecord> records = new ArrayList<>();
         for (StoredDnsRecord r : contents.dnsRecords()) {
             if (r.proxied()) {
@@ -148,6 +152,17 @@ public final class StoredZones {
         String originCa = s.containsKey("origin_ca") && !s.get("origin_ca").asText().isEmpty()
                 ? Certificates.canonicalChain(s.get("origin_ca").asText()) : null;
         return new Zone(z.name(), settings, records, files, originCa, parsed);
+    }
+
+    /** {@code {"type": "cloudflare", "scope": "incoming"}}, as {@code PUT /zones/{id}/url_normalization} stores it. */
+    private static UrlNormalization urlNormalization(StoredZone z, JsonNode value) {
+        UrlNormalization.Type type = UrlNormalization.Type.of(value.path("type").asText());
+        UrlNormalization.Scope scope = UrlNormalization.Scope.of(value.path("scope").asText());
+        if (type == null || scope == null) {
+            throw new ConfigException("store: zone " + z.name() + ": url_normalization " + value
+                    + " (expected: {\"type\": \"cloudflare\" or \"rfc3986\", \"scope\": \"incoming\", \"both\" or \"none\"})");
+        }
+        return new UrlNormalization(type, scope);
     }
 
     /**
@@ -288,6 +303,8 @@ public final class StoredZones {
             if (s.proxyReadTimeout() != null) {
                 settings.put("proxy_read_timeout", s.proxyReadTimeout().toSeconds() + "s");
             }
+            settings.putObject("url_normalization").put("type", s.urlNormalization().type().id())
+                    .put("scope", s.urlNormalization().scope().id());
             if (zone.originCa() != null) {
                 z.put("origin_ca", zone.originCa()); // public certificates: the PEM text itself
             }
@@ -323,6 +340,9 @@ public final class StoredZones {
         out.put("max_websocket_message_size", Long.toString(s.maxMessageSize()));
         // null: back to the node's own timeout, as the file says by leaving it out
         out.put("proxy_read_timeout", s.proxyReadTimeout() == null ? null : quote(Long.toString(s.proxyReadTimeout().toSeconds())));
+        // Cloudflare's default is kept as no stored value, as for a zone the API created
+        out.put(URL_NORMALIZATION, s.urlNormalization().equals(UrlNormalization.DEFAULT) ? null
+                : F.objectNode().put("scope", s.urlNormalization().scope().id()).put("type", s.urlNormalization().type().id()).toString());
         return out;
     }
 

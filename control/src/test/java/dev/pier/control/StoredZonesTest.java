@@ -8,6 +8,7 @@ import dev.pier.config.Certificates;
 import dev.pier.config.ConfigException;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
+import dev.pier.config.UrlNormalization;
 import dev.pier.config.Zone;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredDnsRecord;
@@ -29,7 +30,8 @@ class StoredZonesTest {
               office: ["192.0.2.0/24", "2001:db8::/32"]
             zones:
               - name: example.com
-                settings: { websockets: off, idle_timeout: 60s, keepalive: 30s, ssl: full, min_tls_version: "1.3", proxy_read_timeout: 30s }
+                settings: { websockets: off, idle_timeout: 60s, keepalive: 30s, ssl: full, min_tls_version: "1.3", proxy_read_timeout: 30s,
+                            url_normalization: { type: rfc3986, scope: both } }
                 dns_records:
                   - { type: A, name: example.com, content: 192.0.2.10 }
                   - { type: CNAME, name: "*.example.com", content: origin.internal }
@@ -73,10 +75,14 @@ class StoredZonesTest {
             assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
             assertThat(store.ruleset(zoneId, "http_request_origin")).isEmpty();
             // a setting the file leaves out goes back to its default
-            StoredZones.importYaml(Files.writeString(dir.resolve("no-timeout.yaml"), FILE.replace(", proxy_read_timeout: 30s", "")),
-                    store, "test");
+            assertThat(StoredZones.load(store).get(0).settings().urlNormalization())
+                    .isEqualTo(new UrlNormalization(UrlNormalization.Type.RFC3986, UrlNormalization.Scope.BOTH));
+            StoredZones.importYaml(Files.writeString(dir.resolve("no-timeout.yaml"), FILE.replace(", proxy_read_timeout: 30s", "")
+                            .replace(",\n                url_normalization: { type: rfc3986, scope: both }", "")), store, "test");
             assertThat(StoredZones.load(store).get(0).settings().proxyReadTimeout()).isNull();
             assertThat(store.settings(zoneId)).doesNotContainKey("proxy_read_timeout");
+            assertThat(StoredZones.load(store).get(0).settings().urlNormalization()).isEqualTo(UrlNormalization.DEFAULT);
+            assertThat(store.settings(zoneId)).doesNotContainKey("url_normalization");
         }
     }
 

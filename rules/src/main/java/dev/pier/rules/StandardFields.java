@@ -3,6 +3,8 @@ package dev.pier.rules;
 /**
  * The request fields Cloudflare's Rules language knows in the request phases, with their
  * types. Header and argument maps are keyed by lower-cased names and hold arrays of values.
+ * The {@code http.request.uri} fields hold the normalized path (the zone's URL normalization);
+ * the {@code raw.} ones hold the request target as the client sent it.
  */
 public final class StandardFields {
 
@@ -27,6 +29,14 @@ public final class StandardFields {
                 .field("http.request.uri.args.names", bytesArray)
                 .field("http.request.uri.args.values", bytesArray)
                 .field("http.request.full_uri", Type.BYTES)
+                // the request target as sent, before the zone's URL normalization
+                .field("raw.http.request.uri", Type.BYTES)
+                .field("raw.http.request.uri.path", Type.BYTES)
+                .field("raw.http.request.uri.query", Type.BYTES)
+                .field("raw.http.request.uri.args", Type.mapOf(bytesArray))
+                .field("raw.http.request.uri.args.names", bytesArray)
+                .field("raw.http.request.uri.args.values", bytesArray)
+                .field("raw.http.request.full_uri", Type.BYTES)
                 .field("http.request.headers", Type.mapOf(bytesArray))
                 .field("http.request.headers.names", bytesArray)
                 .field("http.request.headers.values", bytesArray)

@@ -1,5 +1,6 @@
 package dev.pier.waf;
 
+import dev.pier.config.UrlNormalization;
 import dev.pier.rules.Context;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +16,30 @@ import java.util.Set;
  * header and argument maps keyed by lower-cased names, holding arrays of values. Only the
  * fields some rule reads are computed, so a zone with two origin rules on {@code http.host}
  * pays for {@code http.host} alone.
+ *
+ * <p>The URI fields hold the path normalized as the zone's URL normalization setting says
+ * ({@link UrlNormalizer}); Cloudflare's {@code raw.} fields hold the request target as sent.
+ * The query is never normalized, so {@code raw.http.request.uri.query} and the raw arguments
+ * equal the others.
  */
 public final class RequestFields {
 
-    /** The request as the edge parsed it. */
+    /**
+     * The request as the edge parsed it.
+     *
+     * @param uri              the request target as the client sent it (origin form)
+     * @param urlNormalization the zone's setting: the rules' {@code http.request.uri*} fields hold
+     *                         the normalized path, the {@code raw.*} fields the one sent
+     */
     public record Request(String method, String uri, String version, Iterable<Map.Entry<String, String>> headers,
-                          String host, InetAddress client, boolean tls, String rayId, int edgePort) {
+                          String host, InetAddress client, boolean tls, String rayId, int edgePort,
+                          UrlNormalization urlNormalization) {
+
+        /** A request to a zone with Cloudflare's default URL normalization. */
+        public Request(String method, String uri, String version, Iterable<Map.Entry<String, String>> headers,
+                       String host, InetAddress client, boolean tls, String rayId, int edgePort) {
+            this(method, uri, version, headers, host, client, tls, rayId, edgePort, UrlNormalization.DEFAULT);
+        }
     }
 
     /** Fields made from the headers: asking for any of them fills them all. */
@@ -37,16 +56,24 @@ public final class RequestFields {
     /** The fields of a request that arrived at {@code nowMillis} ({@code http.request.timestamp.sec}). */
     public static Context of(Request r, Set<String> needed, long nowMillis) {
         Context c = new Context(WafScheme.SCHEME);
-        String uri = r.uri();
-        int q = uri.indexOf('?');
-        String rawPath = q < 0 ? uri : uri.substring(0, q);
-        String query = q < 0 ? "" : uri.substring(q + 1);
+        String rawUri = r.uri();
+        int q = rawUri.indexOf('?');
+        String rawPath = q < 0 ? rawUri : rawUri.substring(0, q);
+        String query = q < 0 ? "" : rawUri.substring(q + 1);
+        String path = r.urlNormalization().normalizesIncoming()
+                ? UrlNormalizer.normalizePath(rawPath, r.urlNormalization().type()) : rawPath;
+        String uri = path.equals(rawPath) ? rawUri : path + rawUri.substring(rawPath.length());
+        String origin = (r.tls() ? "https://" : "http://") + r.host();
         c.set("http.host", r.host())
                 .set("http.request.method", r.method())
                 .set("http.request.uri", uri)
-                .set("http.request.uri.path", rawPath)
+                .set("http.request.uri.path", path)
                 .set("http.request.uri.query", query)
-                .set("http.request.full_uri", (r.tls() ? "https://" : "http://") + r.host() + uri)
+                .set("http.request.full_uri", origin + uri)
+                .set("raw.http.request.uri", rawUri)
+                .set("raw.http.request.uri.path", rawPath)
+                .set("raw.http.request.uri.query", query)
+                .set("raw.http.request.full_uri", origin + rawUri)
                 .set("http.request.version", r.version())
                 .set("ssl", r.tls())
                 .set("cf.ray_id", r.rayId())
@@ -54,13 +81,18 @@ public final class RequestFields {
         if (r.client() != null) {
             c.set("ip.src", r.client());
         }
-        if (needed.stream().anyMatch(n -> n.startsWith("http.request.uri.args"))) {
+        if (needed.stream().anyMatch(n -> n.startsWith("http.request.uri.args") || n.startsWith("raw.http.request.uri.args"))) {
+            // normalization leaves the query as sent: the raw arguments are the arguments
             Map<String, List<String>> args = arguments(query);
             List<String> values = new ArrayList<>();
             args.values().forEach(values::addAll);
+            List<String> names = List.copyOf(args.keySet());
             c.set("http.request.uri.args", args)
-                    .set("http.request.uri.args.names", List.copyOf(args.keySet()))
-                    .set("http.request.uri.args.values", values);
+                    .set("http.request.uri.args.names", names)
+                    .set("http.request.uri.args.values", values)
+                    .set("raw.http.request.uri.args", args)
+                    .set("raw.http.request.uri.args.names", names)
+                    .set("raw.http.request.uri.args.values", values);
         }
         if (needed.stream().anyMatch(n -> n.startsWith("http.request.headers") || HEADER_FIELDS.contains(n))) {
             Map<String, List<String>> headers = new LinkedHashMap<>();

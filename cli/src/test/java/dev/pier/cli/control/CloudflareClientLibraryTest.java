@@ -171,6 +171,24 @@ class CloudflareClientLibraryTest {
     }
 
     @Test
+    void theLibrarySetsAndResetsUrlNormalizationAndTheEdgeFollows() throws Exception {
+        assertThat(plane.status("/%61dmin")).isNotEqualTo(403);
+        JsonNode got = step("urlNormalizationOff");
+        assertThat(got.path("before")).isEqualTo(JSON.readTree("{\"type\":\"cloudflare\",\"scope\":\"incoming\"}"));
+        assertThat(got.path("after")).isEqualTo(JSON.readTree("{\"type\":\"cloudflare\",\"scope\":\"none\"}"));
+        assertThat(got.path("read")).isEqualTo(got.path("after"));
+        assertError(got.path("refused"), "BadRequestError", 400, 1007);
+        long off = System.nanoTime();
+        awaitWithinASecond(off, () -> plane.status("/admin") == 403); // the rule is in force
+        assertThat(plane.status("/%61dmin")).as("not normalized: the rule does not see /admin").isNotEqualTo(403);
+
+        assertThat(step("urlNormalizationReset").path("after")).isEqualTo(got.path("before"));
+        long reset = System.nanoTime();
+        awaitWithinASecond(reset, () -> plane.status("/%61dmin") == 403);
+        assertThat(plane.status("//admin")).isEqualTo(403);
+    }
+
+    @Test
     void cloudflaresErrorsArriveAsTheLibrarysErrorsAndChangeNothing() throws Exception {
         long before = plane.control.store().lastChange();
         JsonNode got = step("errors");

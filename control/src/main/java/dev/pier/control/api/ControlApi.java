@@ -31,6 +31,7 @@ public final class ControlApi {
     private static final Pattern TOKEN = Pattern.compile("/user/tokens/([0-9a-f]{32})");
     private static final Pattern ZONE_SETTINGS = Pattern.compile("/zones/([0-9a-f]{32})/settings");
     private static final Pattern ZONE_SETTING = Pattern.compile("/zones/([0-9a-f]{32})/settings/([a-z0-9_]+)");
+    private static final Pattern URL_NORMALIZATION = Pattern.compile("/zones/([0-9a-f]{32})/url_normalization");
     private static final Pattern DNS_RECORDS = Pattern.compile("/zones/([0-9a-f]{32})/dns_records");
     private static final Pattern DNS_RECORD = Pattern.compile("/zones/([0-9a-f]{32})/dns_records/([0-9a-f]{32})");
     private static final Pattern CERTIFICATES = Pattern.compile("/zones/([0-9a-f]{32})/custom_certificates(?:/([0-9a-f]{32}))?");
@@ -53,6 +54,7 @@ public final class ControlApi {
     private final RulesetsApi rulesets;
     private final ListsApi lists;
     private final SettingsApi settings;
+    private final UrlNormalizationApi urlNormalization;
     private final AuditApi audit;
     private final CertificatesApi certificates;
 
@@ -63,6 +65,7 @@ public final class ControlApi {
         this.rulesets = new RulesetsApi(store);
         this.lists = new ListsApi(store);
         this.settings = new SettingsApi(store);
+        this.urlNormalization = new UrlNormalizationApi(store);
         this.audit = new AuditApi(store);
         this.certificates = new CertificatesApi(store);
     }
@@ -164,6 +167,16 @@ public final class ControlApi {
                     require(token, Permission.ZONE_SETTINGS_WRITE);
                     yield settings.editSeveral(zone, body(r), token);
                 }
+                default -> throw methodNotAllowed(path);
+            };
+        }
+        if ((matcher = URL_NORMALIZATION.matcher(path)).matches()) {
+            StoredZone zone = zone(matcher.group(1), token);
+            require(token, m.equals("GET") ? Permission.ZONE_SETTINGS_READ : Permission.ZONE_SETTINGS_WRITE);
+            return switch (m) {
+                case "GET" -> urlNormalization.get(zone);
+                case "PUT" -> urlNormalization.put(zone, body(r), token);
+                case "DELETE" -> urlNormalization.delete(zone, token);
                 default -> throw methodNotAllowed(path);
             };
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.Certificates;
+import dev.pier.config.UrlNormalization;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredDnsRecord;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +102,67 @@ abstract class ApiContract {
                 .path("result").path("value").asText()).isEqualTo("30");
         assertError(call("PATCH", "/zones/" + zoneId + "/settings/proxy_read_timeout", admin, "{\"value\":\"0\"}"), 400, 1007,
                 "Invalid value for zone setting proxy_read_timeout (expected: a number of seconds from 1 to 6000, e.g. \"100\")");
+    }
+
+    /** Cloudflare's {@code /zones/{id}/url_normalization}: its shape, its default, its checks, and the edge's zone reads it. */
+    @Test
+    void urlNormalizationInCloudflaresShape() throws Exception {
+        String path = "/zones/" + zoneId + "/url_normalization";
+        JsonNode before = call("GET", path, admin, null);
+        assertThat(lastStatus).isEqualTo(200);
+        assertThat(before.path("result")).isEqualTo(JSON.readTree("{\"type\":\"cloudflare\",\"scope\":\"incoming\"}"));
+
+        JsonNode put = call("PUT", path, admin, "{\"type\":\"rfc3986\",\"scope\":\"both\"}");
+        assertThat(lastStatus).isEqualTo(200);
+        assertThat(put.path("success").asBoolean()).isTrue();
+        assertThat(put.path("result")).isEqualTo(JSON.readTree("{\"type\":\"rfc3986\",\"scope\":\"both\"}"));
+        assertThat(call("GET", path, admin, null).path("result")).isEqualTo(put.path("result"));
+        assertThat(dev.pier.control.StoredZones.load(store).get(0).settings().urlNormalization())
+                .isEqualTo(new UrlNormalization(UrlNormalization.Type.RFC3986, UrlNormalization.Scope.BOTH));
+        assertThat(store.audit(Set.of(zoneId), 1, 1).items().get(0).resourceId()).isEqualTo("url_normalization");
+
+        long written = store.lastChange();
+        assertError(call("PUT", path, admin, "{\"type\":\"cloudflare\"}"), 400, 1007,
+                "Invalid URL normalization scope: missing (expected: \"incoming\", \"both\" or \"none\")");
+        assertError(call("PUT", path, admin, "{\"type\":\"strict\",\"scope\":\"none\"}"), 400, 1007,
+                "Invalid URL normalization type: \"strict\" (expected: \"cloudflare\" or \"rfc3986\")");
+        assertError(call("PUT", path, admin, "{\"type\":\"cloudflare\",\"scope\":1}"), 400, 1007,
+                "Invalid URL normalization scope: 1 (expected: \"incoming\", \"both\" or \"none\")");
+        assertError(call("PUT", path, admin, "{\"type\":\"cloudflare\",\"scope\":\"none\",\"merge_slashes\":true}"), 400, 1007,
+                "Invalid URL normalization setting: unknown key merge_slashes (expected: {\"type\": \"cloudflare\" or \"rfc3986\", "
+                        + "\"scope\": \"incoming\", \"both\" or \"none\"})");
+        assertError(call("PUT", path, admin, "[]"), 400, 6007, "Malformed JSON in request body");
+        assertError(call("POST", path, admin, "{}"), 405, 10405, "Method not allowed for " + path);
+        assertThat(store.lastChange()).as("a refused change writes nothing").isEqualTo(written);
+        // one way to change it: it is not one of the /settings
+        assertError(call("PATCH", "/zones/" + zoneId + "/settings/url_normalization", admin, "{\"value\":\"none\"}"), 400, 1006,
+                "Unrecognized zone setting name");
+        assertThat(call("GET", "/zones/" + zoneId + "/settings", admin, null).path("result").findValuesAsText("id"))
+                .doesNotContain("url_normalization");
+
+        // permissions as the zone settings': read to read, write to write, and only on the token's zones
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_SETTINGS_READ), Set.of(), "test");
+        String dnsOnly = api.credentials().issueToken("dns", EnumSet.of(Permission.DNS_WRITE), Set.of(), "test");
+        String writer = api.credentials().issueToken("writer", EnumSet.of(Permission.ZONE_SETTINGS_WRITE), Set.of(zoneId), "test");
+        String other = call("POST", "/zones", admin, "{\"name\":\"other.example\"}").path("result").path("id").asText();
+        String elsewhere = api.credentials().issueToken("elsewhere", EnumSet.allOf(Permission.class), Set.of(other), "test");
+        written = store.lastChange();
+        assertThat(call("GET", path, reader, null).path("result").path("scope").asText()).isEqualTo("both");
+        assertError(call("PUT", path, reader, "{\"type\":\"cloudflare\",\"scope\":\"none\"}"), 403, 10000, "Authentication error");
+        assertError(call("DELETE", path, reader, null), 403, 10000, "Authentication error");
+        assertError(call("GET", path, dnsOnly, null), 403, 10000, "Authentication error");
+        assertError(call("GET", path, elsewhere, null), 403, 10000, "Authentication error");
+        assertError(call("PUT", path, elsewhere, "{\"type\":\"cloudflare\",\"scope\":\"none\"}"), 403, 10000, "Authentication error");
+        assertThat(store.lastChange()).as("no refused call writes").isEqualTo(written);
+        assertThat(call("PUT", path, writer, "{\"type\":\"cloudflare\",\"scope\":\"none\"}").path("result").path("scope").asText())
+                .isEqualTo("none");
+
+        // DELETE: back to Cloudflare's default, nothing stored
+        JsonNode deleted = call("DELETE", path, admin, null);
+        assertThat(lastStatus).isEqualTo(200);
+        assertThat(deleted.path("result")).isEqualTo(before.path("result"));
+        assertThat(store.settings(zoneId)).doesNotContainKey("url_normalization");
+        assertThat(dev.pier.control.StoredZones.load(store).get(0).settings().urlNormalization()).isEqualTo(UrlNormalization.DEFAULT);
     }
 
     @Test

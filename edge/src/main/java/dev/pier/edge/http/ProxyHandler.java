@@ -9,6 +9,7 @@ import dev.pier.edge.tunnel.Extensions;
 import dev.pier.edge.tunnel.Tunnel;
 import dev.pier.rules.Context;
 import dev.pier.waf.RequestFields;
+import dev.pier.waf.UrlNormalizer;
 import dev.pier.waf.Verdict;
 import dev.pier.waf.ZoneWaf;
 import dev.pier.waf.challenge.Clearances;
@@ -229,7 +230,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             long now = System.currentTimeMillis();
             Context fields = RequestFields.of(new RequestFields.Request(request.method().name(), request.uri(),
                     request.protocolVersion().text(), request.headers(), RoutingTable.hostOnly(host), client,
-                    "https".equals(scheme), log.rayId, port), waf.fields(), now).useLists(snapshot.lists());
+                    "https".equals(scheme), log.rayId, port, ex.settings.urlNormalization()), waf.fields(), now)
+                    .useLists(snapshot.lists());
             verdict = waf.evaluate(fields, now, ctx.executor()).toCompletableFuture();
         } catch (RuntimeException e) {
             verdict = CompletableFuture.failedFuture(e);
@@ -295,6 +297,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** On to the origin: the zone's WebSocket limit, forwarding headers, origin rules' route. */
     private void proceed(Exchange ex, HttpRequest request, Route route, EdgeContext.Snapshot snapshot, Verdict verdict) {
+        if (ex.settings.urlNormalization().normalizesToOrigin()) { // scope "both": the origin gets the path the rules saw
+            request.setUri(UrlNormalizer.normalizeTarget(request.uri(), ex.settings.urlNormalization().type()));
+        }
         if (ex.upgrade) {
             if (!ex.usage.tryOpenWebSocket(ex.settings.maxWebSocketConnections())) {
                 answer(EdgeError.TOO_MANY_WEBSOCKETS, null, request);

@@ -16,7 +16,7 @@ import java.util.Set;
 public final class ManagedInputs {
 
     /** The request fields the inputs are made from. */
-    public static final Set<String> SOURCES = Set.of("http.request.uri", "http.request.uri.path", "http.request.uri.args",
+    public static final Set<String> SOURCES = Set.of("raw.http.request.uri", "raw.http.request.uri.path", "http.request.uri.args",
             "http.request.cookies", "http.request.headers");
 
     /**
@@ -37,7 +37,8 @@ public final class ManagedInputs {
     @SuppressWarnings("unchecked")
     public static void fill(Context request) {
         List<String> args = new ArrayList<>();
-        Object path = request.get("http.request.uri.path");
+        // the path as sent: URL normalization removes the "../" that path traversal is made of
+        Object path = request.get("raw.http.request.uri.path");
         if (path instanceof String p) {
             args.add(Normalizer.normalize(p));
         }
@@ -62,7 +63,7 @@ public final class ManagedInputs {
                 }
             }
         }
-        Object raw = request.get("http.request.uri");
+        Object raw = request.get("raw.http.request.uri");
         request.set(WafScheme.ARGS, args)
                 .set(WafScheme.HEADERS, headers)
                 .set(WafScheme.RAW_URI, raw instanceof String s ? s : "");
