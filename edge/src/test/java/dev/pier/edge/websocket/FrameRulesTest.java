@@ -75,7 +75,11 @@ class FrameRulesTest {
             client.write(RawWebSocket.text("before"));
             assertThat(client.readFrame().text()).isEqualTo("before");
             client.write(bad);
-            client.write(RawWebSocket.text("after"));
+            try {
+                client.write(RawWebSocket.text("after"));
+            } catch (java.net.SocketException reset) {
+                // the edge may have failed the connection already: then "after" cannot reach anyone either
+            }
 
             // The origin got the edge's close (had it seen the frame, Jetty would have failed
             // the connection with a reason of its own) and its answer reached the client.
