@@ -74,7 +74,7 @@ public enum EdgeError {
         return status;
     }
 
-    /** The error code the page shows: the status, or Cloudflare's own code where it has one (1000). */
+    /** The error code the page shows: the status, or Cloudflare's own code where it has one (1000, 1013). */
     public int code() {
         return code;
     }

@@ -42,13 +42,16 @@ final class TlsPolicy {
     private record Session(String protocol, Set<String> names, String sni) {
     }
 
+    /** What a plain HTTP connection has: no session. */
+    private static final Session PLAIN = new Session(null, Set.of(), null);
+
     /**
      * The refusal for a request whose {@code Host} header is {@code hostHeader}, routed to
      * {@code route}, on {@code channel}; null when the request may go on (always, on plain HTTP).
      */
     static RequestHeadCheck.Refusal refusal(Channel channel, String hostHeader, Route route) {
         Session session = session(channel);
-        if (session == null) {
+        if (session == PLAIN) {
             return null;
         }
         String host = normalized(RoutingTable.hostOnly(hostHeader));
@@ -65,19 +68,19 @@ final class TlsPolicy {
         return null;
     }
 
-    /** The connection's TLS facts, read from its session on its first request; null for plain HTTP. */
+    /** The connection's TLS facts, read from its session on its first request; {@link #PLAIN} without TLS. */
     private static Session session(Channel channel) {
         Session session = channel.attr(SESSION).get();
-        if (session != null) {
-            return session;
+        if (session == null) {
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                session = PLAIN;
+            } else {
+                SSLSession ssl = tls.engine().getSession();
+                session = new Session(ssl.getProtocol(), names(ssl.getLocalCertificates()), sni(ssl));
+            }
+            channel.attr(SESSION).set(session);
         }
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
-        if (tls == null) {
-            return null;
-        }
-        SSLSession ssl = tls.engine().getSession();
-        session = new Session(ssl.getProtocol(), names(ssl.getLocalCertificates()), sni(ssl));
-        channel.attr(SESSION).set(session);
         return session;
     }
 

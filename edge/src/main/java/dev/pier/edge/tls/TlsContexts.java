@@ -51,8 +51,8 @@ public final class TlsContexts {
      * What the edge offers its clients: Mozilla's "intermediate" profile without its DHE suites,
      * so every TLS 1.2 key exchange is ECDHE (forward secrecy) and every cipher an AEAD (no CBC,
      * so no LUCKY13 or padding oracles), then TLS 1.3's three suites. Clients that can do
-     * neither fail the handshake. Netty's default list, used before, also offered CBC suites and
-     * static-RSA key exchange.
+     * neither fail the handshake. (Netty's default list has CBC suites and static-RSA key
+     * exchange.)
      */
     static final List<String> CLIENT_FACING_CIPHERS = List.of(
             "TLS_AES_128_GCM_SHA256",
