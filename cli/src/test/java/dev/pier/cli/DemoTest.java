@@ -60,6 +60,7 @@ class DemoTest {
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hello")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(page.body()).startsWith("Pier demo echo origin: GET /hello");
+                assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
             }
             assertThat(Files.readAllLines(dir.resolve("requests.ndjson"))).hasSize(5);
         }

@@ -134,6 +134,8 @@ public final class EchoOrigin implements AutoCloseable {
             FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.OK,
                     ByteBufUtil.writeUtf8(ctx.alloc(), body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            // the body repeats the request's URI: no browser may read it as anything but text
+            response.headers().set("X-Content-Type-Options", "nosniff");
             HttpUtil.setContentLength(response, response.content().readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             HttpUtil.setKeepAlive(response, keepAlive);

@@ -20,6 +20,16 @@ public enum EdgeError {
     VERSION_NOT_SUPPORTED(505, Source.CLIENT, "The edge speaks HTTP/1.1 and HTTP/1.0 only."),
     REQUEST_TIMEOUT(408, Source.CLIENT, "The request head did not arrive in time."),
     UNKNOWN_HOST(404, Source.CLIENT, "No zone on this edge serves this host name."),
+    /**
+     * RFC 9110 §15.5.20: the certificate the connection presented does not cover the request's
+     * host (a handshake for another name, or without SNI). Cloudflare's error 1013 names the same
+     * mismatch. See {@link TlsPolicy}.
+     */
+    MISDIRECTED_REQUEST(421, 1013, Source.CLIENT, "This connection's certificate does not cover the requested host name; "
+            + "connect again with that name as SNI."),
+    /** The connection's TLS version is older than the zone's {@code min_tls_version} (see {@link TlsPolicy}). */
+    TLS_VERSION_TOO_OLD(421, Source.CLIENT, "This zone requires a newer TLS version than this connection uses; "
+            + "connect again with that zone's host name as SNI."),
     URI_TOO_LONG(414, Source.CLIENT, "The request URI is longer than 16 KB."),
     BAD_HANDSHAKE(426, Source.CLIENT, "The WebSocket handshake is not valid."),
     TOO_MANY_WEBSOCKETS(429, Source.CLIENT, "This zone has reached its limit of concurrent WebSocket connections."),
@@ -64,7 +74,7 @@ public enum EdgeError {
         return status;
     }
 
-    /** The error code the page shows: the status, or Cloudflare's own code where it has one (1000). */
+    /** The error code the page shows: the status, or Cloudflare's own code where it has one (1000, 1013). */
     public int code() {
         return code;
     }

@@ -202,6 +202,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         log.zoneName = route.zone().name();
         ex.usage = edge.usage().zone(log.zoneName);
         ex.usage.request();
+        refused = TlsPolicy.refusal(ctx.channel(), host, route);
+        if (refused != null) {
+            answer(refused.error(), refused.detail(), request);
+            return;
+        }
 
         if (Handshake.isUpgrade(request)) {
             ex.upgrade = true;

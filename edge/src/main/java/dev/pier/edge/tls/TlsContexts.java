@@ -12,6 +12,7 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,24 @@ public final class TlsContexts {
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
             ApplicationProtocolNames.HTTP_1_1);
+
+    /**
+     * What the edge offers its clients: Mozilla's "intermediate" profile without its DHE suites,
+     * so every TLS 1.2 key exchange is ECDHE (forward secrecy) and every cipher an AEAD (no CBC,
+     * so no LUCKY13 or padding oracles), then TLS 1.3's three suites. Clients that can do
+     * neither fail the handshake. (Netty's default list has CBC suites and static-RSA key
+     * exchange.)
+     */
+    static final List<String> CLIENT_FACING_CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     /** No TLS anywhere: for configurations without TLS listeners or TLS origins. */
     public static final TlsContexts NONE = new TlsContexts(Map.of(), null, true, Map.of(), Map.of(), Map.of(), ZoneNames.of(List.of()));
@@ -82,12 +101,18 @@ public final class TlsContexts {
     private record ClientInputs(SslMode mode, String originCa) {
     }
 
-    /** BoringSSL through netty-tcnative when it loads, else the JDK's TLS (said once in the log). */
+    /**
+     * BoringSSL through netty-tcnative when it loads, else the JDK's TLS (said once in the log);
+     * {@code -Dpier.tls=jdk} chooses the JDK's TLS.
+     */
     public static SslProvider provider() {
-        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        boolean jdkAsked = "jdk".equals(System.getProperty("pier.tls"));
+        SslProvider provider = !jdkAsked && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         if (providerLogged.compareAndSet(false, true)) {
             if (provider == SslProvider.OPENSSL) {
                 logger.info("TLS: {} via netty-tcnative", OpenSsl.versionString());
+            } else if (jdkAsked) {
+                logger.info("TLS: the JDK's TLS (-Dpier.tls=jdk)");
             } else {
                 logger.warn("TLS: the native library could not load ({}); using the JDK's TLS", OpenSsl.unavailabilityCause().toString());
             }
@@ -173,14 +198,20 @@ public final class TlsContexts {
     }
 
     private static SslContext server(CertificateFiles files, String minTlsVersion) {
+        return server(files, minTlsVersion, provider());
+    }
+
+    /** A server context with this provider (tests build one with each). */
+    static SslContext server(CertificateFiles files, String minTlsVersion, SslProvider provider) {
         try {
             return SslContextBuilder.forServer(files.certificate().toFile(), files.key().toFile())
-                    .sslProvider(provider())
+                    .sslProvider(provider)
                     .trustManager(NoClientCertificates.INSTANCE)
                     // The key store is Netty's, in memory, for a moment: JKS protects the key in it
                     // at a fraction of the cost of PKCS12's 10,000 rounds of PBKDF2.
                     .keyStoreType("JKS")
                     .protocols(protocols(minTlsVersion))
+                    .ciphers(CLIENT_FACING_CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(ALPN)
                     .sessionCacheSize(20_000)
                     .sessionTimeout(300)
