@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ final class Chatter {
 
     static CompletableFuture<Integer> start(HttpClient http, URI uri, AtomicBoolean stop, ExecutorService threads) throws Exception {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(uri, DemoTest.recorder(events)).get(10, TimeUnit.SECONDS);
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(uri, wholeMessages(events)).get(10, TimeUnit.SECONDS);
         return CompletableFuture.supplyAsync(() -> {
             try {
                 int n = 0;
@@ -46,5 +47,33 @@ final class Chatter {
                 throw new AssertionError(e);
             }
         }, threads);
+    }
+
+    /**
+     * Records each text message whole ({@code text:…}) and the close ({@code close:CODE REASON}).
+     * A proxy may pass a frame on in several TCP segments, and the JDK client then hands a
+     * message over in parts ({@code last} false until the final one): the parts are joined here.
+     */
+    static WebSocket.Listener wholeMessages(BlockingQueue<String> events) {
+        return new WebSocket.Listener() {
+            final StringBuilder message = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                message.append(data);
+                if (last) {
+                    events.add("text:" + message);
+                    message.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                events.add("close:" + code + " " + reason);
+                return null;
+            }
+        };
     }
 }

@@ -130,7 +130,7 @@ class DemoProcessTest {
                 assertThat(chat.get(30, TimeUnit.SECONDS)).isGreaterThan(10);
             }
             assertThat(old.waitFor(60, TimeUnit.SECONDS)).as("the old process exits after its last connection").isTrue();
-            assertThat(old.exitValue()).isZero();
+            assertThat(old.exitValue()).as(Files.readString(dir.resolve("old.err"))).isZero();
             assertThat(Files.readString(dir.resolve("next.err"))).doesNotContain("Address already in use");
 
             // With the old process gone, the new one opens the store file itself and goes on.

@@ -159,7 +159,7 @@ class TakeoverProcessTest {
                     assertThat(chat.get(30, TimeUnit.SECONDS)).isGreaterThan(10);
                 }
                 assertThat(old.waitFor(60, TimeUnit.SECONDS)).as("the old process exits after its last connection").isTrue();
-                assertThat(old.exitValue()).isZero();
+                assertThat(old.exitValue()).as(Files.readString(dir.resolve("old.err"))).isZero();
                 assertThat(Files.readAllLines(dir.resolve("old.out"))).hasSize(4); // the four chatters' records
                 for (int i = 0; i < 50 && Files.readAllLines(dir.resolve("next.out")).isEmpty(); i++) {
                     Thread.sleep(100);
@@ -240,7 +240,7 @@ class TakeoverProcessTest {
                     assertThat(chat.get(30, TimeUnit.SECONDS)).isGreaterThan(10);
                 }
                 assertThat(old.waitFor(60, TimeUnit.SECONDS)).as("the old process exits after its last connection").isTrue();
-                assertThat(old.exitValue()).isZero();
+                assertThat(old.exitValue()).as(Files.readString(dir.resolve("old.err"))).isZero();
                 assertThat(Files.readString(dir.resolve("next.err"))).doesNotContain("Address already in use");
             } finally {
                 old.destroy();

@@ -33,6 +33,7 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A WebSocket echo server for the demo (and a handy origin in tests): every text or binary
@@ -47,6 +48,7 @@ public final class EchoOrigin implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel server;
     private final ChannelGroup connections;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EchoOrigin(EventLoopGroup group, Channel server, ChannelGroup connections) {
         this.group = group;
@@ -120,9 +122,12 @@ public final class EchoOrigin implements AutoCloseable {
         return true;
     }
 
-    /** Closes the listener and every open connection. */
+    /** Closes the listener and every open connection; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
         connections.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
