@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -152,29 +155,88 @@ class DemoProcessTest {
         }
     }
 
+    /**
+     * On SIGTERM the edge drains before the echo origin beside it stops. Idle WebSockets get
+     * 1001; a WebSocket whose client reads slowly while a 48 MiB message comes back from the
+     * origin gets the whole message, then 1001: the edge waits for the frame's end, and the
+     * origin is still there to send the rest. Were the origin stopped first, most of the
+     * message (still in its buffers) would be lost and the client would see the origin go away.
+     */
     @Test
     void sigtermClosesTheDemosWebSocketsWith1001BeforeItsOriginStops() throws Exception {
         Process demo = demo("demo", "0", "0", "0", "0");
         int port = PierProcesses.loggedPort(dir, "demo", "Listening on");
         token("demo"); // printed once every listener is bound
-        List<BlockingQueue<String>> clients = new ArrayList<>();
+        List<BlockingQueue<String>> idle = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             BlockingQueue<String> events = new LinkedBlockingQueue<>();
             WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + "/"), DemoTest.recorder(events))
                     .get(10, TimeUnit.SECONDS);
             ws.sendText("hello", true).join();
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("text:hello");
-            clients.add(events);
+            idle.add(events);
         }
-        demo.destroy(); // SIGTERM
-        for (BlockingQueue<String> events : clients) {
+        SlowReader slow = new SlowReader();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + "/"), slow).get(10, TimeUnit.SECONDS);
+        int size = 48 << 20;
+        ws.sendBinary(ByteBuffer.allocate(size), true).get(60, TimeUnit.SECONDS);
+        assertThat(slow.firstPart.await(60, TimeUnit.SECONDS)).as("the echo starts coming back").isTrue();
+
+        demo.destroy(); // SIGTERM, while the echo is stuck in the buffers behind the paused reader
+        Thread.sleep(2000);
+        slow.resume();
+        assertThat(slow.events.poll(60, TimeUnit.SECONDS)).isEqualTo("binary:" + size);
+        assertThat(slow.events.poll(20, TimeUnit.SECONDS)).isEqualTo("close:1001 edge is restarting");
+        for (BlockingQueue<String> events : idle) {
             assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("close:1001 edge is restarting");
         }
         assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        // the origin side was closed by the edge with 1001 too, not cut: the request log says who closed and how
+        // the edge closed every one of them (not the origin, not a cut): the request log says who closed and how
         List<String> webSockets = Files.readAllLines(dir.resolve("data/requests.ndjson")).stream()
                 .filter(l -> l.contains("\"WebSocket\":true")).toList();
-        assertThat(webSockets).hasSize(3).allSatisfy(record -> assertThat(record)
+        assertThat(webSockets).hasSize(4).allSatisfy(record -> assertThat(record)
                 .contains("\"WebSocketCloseCode\":1001").contains("\"WebSocketClosedBy\":\"edge\""));
+    }
+
+    /**
+     * Counts a binary message's bytes as they come; after the first part it asks for no more
+     * until {@link #resume}, so the rest waits in the edge's and the origin's buffers.
+     */
+    static final class SlowReader implements WebSocket.Listener {
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        final CountDownLatch firstPart = new CountDownLatch(1);
+        private long received;
+        private boolean paused = true;
+        private WebSocket waiting;
+
+        @Override
+        public synchronized CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            received += data.remaining();
+            if (last) {
+                events.add("binary:" + received);
+                received = 0;
+            }
+            firstPart.countDown();
+            if (paused) {
+                waiting = ws;
+            } else {
+                ws.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            events.add("close:" + code + " " + reason);
+            return null;
+        }
+
+        synchronized void resume() {
+            paused = false;
+            if (waiting != null) {
+                waiting.request(1);
+                waiting = null;
+            }
+        }
     }
 }
