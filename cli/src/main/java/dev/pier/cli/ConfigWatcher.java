@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Reloads the configuration file when it changes on disk or when the process gets SIGHUP. A
@@ -27,9 +28,10 @@ final class ConfigWatcher implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ConfigWatcher.class);
 
     private final Path file;
-    private final Consumer<PierConfig> apply;
+    private final boolean watchFile;
     private final WatchService watcher;
     private final Thread thread;
+    private volatile Consumer<PierConfig> apply;
     /** What the file held when last read; a change is a change of content, not of timestamps. */
     private byte[] lastContent;
 
@@ -39,8 +41,18 @@ final class ConfigWatcher implements AutoCloseable {
 
     /** @param watchFile false to reload on SIGHUP only */
     ConfigWatcher(Path file, Consumer<PierConfig> apply, boolean watchFile) throws IOException {
+        this(file, watchFile);
+        start(apply);
+    }
+
+    /**
+     * Watches the file from now on (the part that can fail: a machine can run out of inotify
+     * instances), applying nothing until {@link #start}. A change made before then is applied
+     * by {@code start}, so the file can be read for the first configuration after this.
+     */
+    ConfigWatcher(Path file, boolean watchFile) throws IOException {
         this.file = file.toAbsolutePath();
-        this.apply = apply;
+        this.watchFile = watchFile;
         this.lastContent = content();
         this.watcher = FileSystems.getDefault().newWatchService();
         this.thread = new Thread(this::watch, "pier-config-watcher");
@@ -49,10 +61,23 @@ final class ConfigWatcher implements AutoCloseable {
             // The folder, not the file: editors replace files, and a watch on the old one would go quiet.
             this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY,
                     StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
-            thread.start();
+        }
+    }
+
+    /** Applies every later change (and any since construction) with {@code apply}; reloads on SIGHUP. */
+    void start(Consumer<PierConfig> apply) {
+        this.apply = apply;
+        if (watchFile) {
+            thread.start(); // events queued since construction are read first
         }
         try {
-            Signal.handle(new Signal("HUP"), signal -> reload("SIGHUP"));
+            SignalHandler previous = Signal.handle(new Signal("HUP"), signal -> reload("SIGHUP"));
+            if (previous == SignalHandler.SIG_IGN) {
+                // The JVM leaves a signal that was ignored when it started (nohup) ignored, and says nothing.
+                logger.warn("SIGHUP is ignored in this process (started under nohup?), so `kill -HUP` does not reload {};"
+                        + " changes to the file are still applied. Start Pier without nohup (systemd, setsid) to reload on SIGHUP",
+                        file);
+            }
         } catch (IllegalArgumentException e) {
             logger.debug("SIGHUP is not available here: {}", e.getMessage());
         }

@@ -7,6 +7,11 @@ import dev.pier.config.PierConfig;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.Permission;
 import dev.pier.config.Certificates;
+import dev.pier.edge.transport.PortReservation;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -20,6 +25,8 @@ import picocli.CommandLine.Option;
  * setup, and the control plane on 127.0.0.1:8081 (Cloudflare's API over an embedded store in
  * the data folder). The first run imports the demo's zones into the store; later runs keep
  * what was changed through the API. Each run prints a fresh API token with every permission.
+ * A second {@code pier demo} on the same data folder takes over from a running one, as a second
+ * {@code pier serve} does (docs/OPERATIONS.md).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the edge in front of a built-in echo origin, with no setup.")
@@ -45,43 +52,78 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(data);
         ensureCertificate(data);
-        EchoOrigin origin = EchoOrigin.start("127.0.0.1", originPort);
         Path configFile = data.resolve("demo.yaml").toAbsolutePath();
-        Files.writeString(configFile, demoConfig(port, tlsPort, adminPort, origin.port()));
-        PierConfig config = ConfigLoader.load(configFile);
-        Runtime.getRuntime().addShutdownHook(new Thread(origin::close, "pier-demo-origin"));
-        try (ControlPlane control = ControlPlane.open("embedded:" + data.toAbsolutePath())) {
-            if (control.store().zones("localhost", 1, 1).items().isEmpty()) {
-                StoredZones.importYaml(configFile, control.store(), "pier demo"); // first run: the demo's zones
+        Takeover takeover = new Takeover(Path.of(configFile + ".pid"));
+        List<InetSocketAddress> addresses = Stream.of(port, tlsPort, adminPort, originPort)
+                .map(p -> new InetSocketAddress("127.0.0.1", p)).toList();
+        // A demo already running on this data folder is taken over as `pier serve` is: every port
+        // is held first (none listening), then the store is opened beside the running demo's
+        // (docs/OPERATIONS.md), and only then does anything listen.
+        try (PortReservation ports = PortReservation.hold(addresses);
+                ControlPlane control = ControlPlane.open("embedded:" + data.toAbsolutePath())) {
+            EchoOrigin origin = EchoOrigin.start("127.0.0.1", originPort);
+            try {
+                Files.writeString(configFile, demoConfig(port, tlsPort, adminPort, origin.port()));
+                ConfigWatcher watcher = new ConfigWatcher(configFile, true);
+                try {
+                    return run(control, ConfigLoader.load(configFile), configFile, watcher, takeover, ports, origin);
+                } finally {
+                    watcher.close();
+                }
+            } finally {
+                origin.close(); // the shutdown hook or the drain closed it already, unless the start failed
             }
-            String zoneId = control.store().zones("localhost", 1, 1).items().get(0).id();
-            // one demo token at a time: the previous run's stops working when this one is made
-            control.store().tokens().stream().filter(t -> t.name().equals(DEMO_TOKEN))
-                    .forEach(t -> control.store().deleteToken(t.id(), DEMO_TOKEN));
-            String token = control.api().credentials().issueToken(DEMO_TOKEN, EnumSet.allOf(Permission.class), Set.of(), DEMO_TOKEN);
-            // printed once the edge listens, so that what it says can be used at once
-            Runnable banner = () -> System.out.printf("""
-                    Pier demo is running.
-                      edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
-                      edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
-                      dashboard  http://127.0.0.1:%2$d/dashboard/   (sign in with the API token below)
-                      API        http://127.0.0.1:%2$d/client/v4/   (Cloudflare's v4 API; zone localhost is %7$s)
-                      metrics    http://127.0.0.1:%2$d/metrics
-                      store      %8$s   (zones, settings and rules; they survive restarts)
-                      request log %4$s
-                    API token: %9$s
-
-                    Try:
-                      ./pier wscat -c ws://localhost:%1$d/
-                      ./pier wscat -n -c wss://localhost:%5$d/
-                      curl -i http://localhost:%1$d/hello
-                      curl -X PATCH http://127.0.0.1:%2$d/client/v4/zones/%7$s/settings/websockets \\
-                           -H "Authorization: Bearer %9$s" -H "Content-Type: application/json" -d '{"value":"off"}'
-                    Stop with Ctrl+C.
-                    %n""", port, adminPort, configFile, config.requestLog(), tlsPort, data.resolve(CERTIFICATE).toAbsolutePath(),
-                    zoneId, data.toAbsolutePath(), token);
-            return ServeCommand.runUntilStopped(config, configFile, null, control, banner);
         }
+    }
+
+    private int run(ControlPlane control, PierConfig config, Path configFile, ConfigWatcher watcher, Takeover takeover,
+            PortReservation ports, EchoOrigin origin) throws Exception {
+        if (control.store().zones("localhost", 1, 1).items().isEmpty()) {
+            StoredZones.importYaml(configFile, control.store(), "pier demo"); // first run: the demo's zones
+        }
+        String zoneId = control.store().zones("localhost", 1, 1).items().get(0).id();
+        // one demo token at a time: the previous run's stops working when this one is made
+        control.store().tokens().stream().filter(t -> t.name().equals(DEMO_TOKEN))
+                .forEach(t -> control.store().deleteToken(t.id(), DEMO_TOKEN));
+        String token = control.api().credentials().issueToken(DEMO_TOKEN, EnumSet.allOf(Permission.class), Set.of(), DEMO_TOKEN);
+        // printed once the edge listens, so that what it says can be used at once
+        Runnable banner = () -> System.out.printf("""
+                Pier demo is running.
+                  edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
+                  edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
+                  dashboard  http://127.0.0.1:%2$d/dashboard/   (sign in with the API token below)
+                  API        http://127.0.0.1:%2$d/client/v4/   (Cloudflare's v4 API; zone localhost is %7$s)
+                  metrics    http://127.0.0.1:%2$d/metrics
+                  store      %8$s   (zones, settings and rules; they survive restarts)
+                  request log %4$s
+                API token: %9$s
+
+                Try:
+                  ./pier wscat -c ws://localhost:%1$d/
+                  ./pier wscat -n -c wss://localhost:%5$d/
+                  curl -i http://localhost:%1$d/hello
+                  curl -X PATCH http://127.0.0.1:%2$d/client/v4/zones/%7$s/settings/websockets \\
+                       -H "Authorization: Bearer %9$s" -H "Content-Type: application/json" -d '{"value":"off"}'
+                Stop with Ctrl+C.
+                %n""", port, adminPort, configFile, config.requestLog(), tlsPort, data.resolve(CERTIFICATE).toAbsolutePath(),
+                zoneId, data.toAbsolutePath(), token);
+        Sidecar echo = new Sidecar() {
+            @Override
+            public void stopAccepting() {
+                origin.stopAccepting();
+            }
+
+            @Override
+            public boolean awaitIdle(Duration limit) {
+                return origin.awaitIdle(limit);
+            }
+
+            @Override
+            public void close() {
+                origin.close();
+            }
+        };
+        return ServeCommand.runUntilStopped(config, watcher, takeover, ports, control, echo, banner);
     }
 
     static final String CERTIFICATE = "localhost.pem";

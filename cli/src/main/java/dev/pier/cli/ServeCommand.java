@@ -4,8 +4,11 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.cli.control.ControlPlane;
 import dev.pier.edge.Edge;
+import dev.pier.edge.transport.PortReservation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -48,63 +51,89 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException("config: " + config + " (expected: an existing YAML file)");
         }
-        PierConfig initial = ConfigLoader.load(config);
-        if (store == null) {
-            return runUntilStopped(initial, config, pidFile, null);
-        }
-        if (!initial.zones().isEmpty()) {
-            logger.warn("{}: its zones are not served with --store, the store's are; `pier import --config {} --store ...` copies them in",
-                    config, config);
-        }
-        try (ControlPlane control = ControlPlane.open(store)) {
-            return runUntilStopped(initial, config, pidFile, control);
+        ConfigWatcher watcher = new ConfigWatcher(config, true); // before the first read: no change is missed
+        try {
+            PierConfig initial = ConfigLoader.load(config);
+            Takeover takeover = new Takeover(pidFile != null ? pidFile : Path.of(config + ".pid"));
+            // The ports first, then the store: a port this process cannot have stops it before it opens (or migrates) a store.
+            try (PortReservation ports = PortReservation.hold(Edge.addresses(initial))) {
+                if (store == null) {
+                    return runUntilStopped(initial, watcher, takeover, ports, null, Sidecar.NONE, () -> { });
+                }
+                if (!initial.zones().isEmpty()) {
+                    logger.warn("{}: its zones are not served with --store, the store's are; `pier import --config {} --store ...` copies them in",
+                            config, config);
+                }
+                try (ControlPlane control = ControlPlane.open(store)) {
+                    return runUntilStopped(initial, watcher, takeover, ports, control, Sidecar.NONE, () -> { });
+                }
+            }
+        } finally {
+            watcher.close();
         }
     }
 
     /**
-     * Starts the edge (beside a previous process, if one serves this config, which is then told
-     * to drain), reloads it while the file changes, and stops on SIGTERM, Ctrl+C, or when a
-     * successor takes over and the last connection has ended.
+     * Starts the edge beside a previous process (if one serves this config), then tells that
+     * one to drain; reloads while the file changes; stops on SIGTERM, Ctrl+C, or when a successor
+     * takes over and the last connection has ended.
+     *
+     * <p>Everything that can fail is done before the edge listens: the ports are held
+     * ({@code ports}), the store is open, the file is watched, the pid file is writable. A
+     * process that fails never listened, so it took no connection, and never signalled the
+     * previous process, which keeps serving.
+     *
+     * @param ports   every fixed port of the edge (and of the sidecar), held until the edge is bound
+     * @param control the store and its API, or null to serve the file's zones
+     * @param sidecar what runs beside the edge; it is handed over and stopped after the edge
+     * @param started runs once every listener is bound: what it prints is then true
      */
-    static int runUntilStopped(PierConfig fileConfig, Path configFile, Path pidFile, ControlPlane control) throws Exception {
-        return runUntilStopped(fileConfig, configFile, pidFile, control, () -> { });
-    }
-
-    /** @param started runs once every listener is bound: what it prints is then true */
-    static int runUntilStopped(PierConfig fileConfig, Path configFile, Path pidFile, ControlPlane control, Runnable started)
-            throws Exception {
-        Takeover takeover = new Takeover(pidFile != null ? pidFile : Path.of(configFile + ".pid"));
-        var previous = takeover.previous();
+    static int runUntilStopped(PierConfig fileConfig, ConfigWatcher watcher, Takeover takeover, PortReservation ports,
+            ControlPlane control, Sidecar sidecar, Runnable started) throws Exception {
+        Optional<ProcessHandle> previous = takeover.previous();
+        takeover.checkWritable();
         long change = control == null ? 0 : control.store().lastChange();
         Edge edge = control == null ? Edge.start(fileConfig)
                 : Edge.start(control.config(fileConfig), null, control.routes());
+        ports.close(); // the edge's own listeners hold them now
         if (control != null) {
             control.follow(edge, change);
         }
-        if (previous.isPresent()) {
-            takeover.takeOverFrom(previous.get());
-        }
+        watcher.start(control == null ? edge::reload : control::fileChanged);
         takeover.writeOwnPid();
-        started.run();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            edge.shutdown();
+            edge.stopAccepting();
             if (control != null) {
-                control.close(); // here, not after: the JVM halts once the hooks are done (keys leave the disk)
+                control.close(); // before the JVM halts (keys leave the disk); nothing left needs the store
             }
+            edge.shutdown();
+            sidecar.close(); // after the edge: its WebSockets got their 1001 from a live origin
             takeover.removeIfOwn();
             stopped.countDown();
         }, "pier-shutdown"));
         Signal.handle(new Signal("USR1"), signal -> Thread.ofPlatform().name("pier-drain").start(() -> {
-            logger.info("A new process took over the ports: draining (up to {})", edge.config().timeouts().upgradeDrain());
-            edge.drain(edge.config().timeouts().upgradeDrain());
+            Duration limit = edge.config().timeouts().upgradeDrain();
+            long deadline = System.nanoTime() + limit.toNanos();
+            logger.info("A new process took over the ports: draining (up to {})", limit);
+            edge.stopAccepting();
+            sidecar.stopAccepting();
+            if (control != null) {
+                control.close(); // the successor has the store open already; this process writes nothing more
+            }
+            edge.drain(limit);
+            if (!sidecar.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                logger.info("Closing what still runs beside the edge: the drain time is up");
+            }
+            sidecar.close();
             logger.info("Drained: every connection has ended");
             stopped.countDown();
         }));
-        java.util.function.Consumer<PierConfig> reload = control == null ? edge::reload : control::fileChanged;
-        try (ConfigWatcher ignored = new ConfigWatcher(configFile, reload)) {
-            stopped.await();
+        if (previous.isPresent()) {
+            takeover.takeOverFrom(previous.get());
         }
+        started.run();
+        stopped.await();
         return 0;
     }
 }

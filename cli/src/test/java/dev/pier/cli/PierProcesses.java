@@ -22,11 +22,29 @@ public final class PierProcesses {
 
     /** The same, with options for its JVM ({@code -Dkey=value}). */
     public static Process start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
+        return start(dir, name, command(jvmOptions, args));
+    }
+
+    /**
+     * {@code pier ARGS…} started as {@code nohup} would start it: with SIGHUP ignored, which the
+     * process inherits (a shell's {@code trap '' HUP} before {@code exec}).
+     */
+    public static Process startWithSighupIgnored(Path dir, String name, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "trap '' HUP; exec \"$@\"", "sh"));
+        command.addAll(command(List.of(), args));
+        return start(dir, name, command);
+    }
+
+    private static List<String> command(List<String> jvmOptions, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pier.cli.PierCommand"));
         command.addAll(List.of(args));
+        return command;
+    }
+
+    private static Process start(Path dir, String name, List<String> command) throws IOException {
         return new ProcessBuilder(command)
                 .redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectError(dir.resolve(name + ".err").toFile())
@@ -35,13 +53,13 @@ public final class PierProcesses {
 
     /**
      * The port a process started with {@code :0} in its file got, read from its log line
-     * {@code WHAT /HOST:PORT} ("Listening on", "Admin listener on"); waits up to 30 s for it.
+     * {@code WHAT /HOST:PORT} ("Listening on", "Admin listener on"); waits up to 120 s for it (a JVM starts slowly on a busy machine).
      * Better than finding a free port and handing it over: nothing can take it in between.
      */
     public static int loggedPort(Path dir, String name, String what) throws IOException, InterruptedException {
         Pattern line = Pattern.compile(Pattern.quote(what) + " /[^\\s]*:(\\d+)");
         Path log = dir.resolve(name + ".err");
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 1200; i++) {
             Matcher found = line.matcher(Files.exists(log) ? Files.readString(log) : "");
             if (found.find()) {
                 return Integer.parseInt(found.group(1));
@@ -52,7 +70,7 @@ public final class PierProcesses {
     }
 
     public static void awaitListening(int port) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 1200; i++) {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return;
             } catch (IOException e) {

@@ -13,6 +13,7 @@ import dev.pier.edge.http.ClientChannelInitializer;
 import dev.pier.edge.http.EdgeChannelOptions;
 import dev.pier.edge.http.EdgeContext;
 import dev.pier.edge.http.OriginGuard;
+import dev.pier.edge.transport.PortReservation;
 import dev.pier.edge.transport.Transport;
 import dev.pier.edge.tunnel.ControlFrames;
 import dev.pier.edge.tunnel.Tunnel;
@@ -59,6 +60,7 @@ public final class Edge implements AutoCloseable {
     private final AdminConnections adminConnections = new AdminConnections();
     private final WafRuntime waf;
     private boolean closed;
+    private boolean stoppedAccepting;
 
     private Edge(PierConfig config, RequestLogSink extraSink, List<AdminRoute> adminRoutes) throws IOException {
         this.config = config;
@@ -125,16 +127,38 @@ public final class Edge implements AutoCloseable {
         };
     }
 
-    private void bind() {
-        // Fixed ports are known before anything listens; the bound addresses (port 0) replace them below.
-        List<InetSocketAddress> configured = new ArrayList<>();
+    /**
+     * Every address a configuration listens on: its listeners, then the admin listener (port 0
+     * as configured).
+     */
+    public static List<InetSocketAddress> addresses(PierConfig config) {
+        List<InetSocketAddress> addresses = new ArrayList<>();
         for (ListenerConfig listener : config.listeners()) {
-            configured.add(new InetSocketAddress(listener.host(), listener.port()));
+            addresses.add(new InetSocketAddress(listener.host(), listener.port()));
         }
         if (config.admin() != null) {
-            configured.add(new InetSocketAddress(config.admin().host(), config.admin().port()));
+            addresses.add(new InetSocketAddress(config.admin().host(), config.admin().port()));
         }
+        return addresses;
+    }
+
+    /**
+     * Binds every listener and the admin listener, all with SO_REUSEPORT so that a newer process
+     * can bind them beside this one and take over. Every port is held first without listening
+     * ({@link PortReservation}): a port that cannot be had fails the start before any listener
+     * has taken a connection it would then reset.
+     */
+    private void bind() {
+        // Fixed ports are known before anything listens; the bound addresses (port 0) replace them below.
+        List<InetSocketAddress> configured = addresses(config);
         context.originGuard(OriginGuard.of(configured));
+        try (PortReservation ignored = PortReservation.hold(configured)) {
+            bindListeners();
+        }
+        context.originGuard(OriginGuard.of(boundAddresses()));
+    }
+
+    private void bindListeners() {
         for (ListenerConfig listener : config.listeners()) {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, workerGroup)
@@ -151,7 +175,7 @@ public final class Edge implements AutoCloseable {
             logger.info("Listening on {}", listeners.get(listeners.size() - 1).localAddress());
         }
         if (config.admin() != null) {
-            admin = new ServerBootstrap()
+            ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, workerGroup)
                     .channel(context.transport().serverChannel())
                     .childHandler(new ChannelInitializer<Channel>() {
@@ -162,12 +186,11 @@ public final class Edge implements AutoCloseable {
                                         adminConnections).install(ch.pipeline());
                             }
                         }
-                    })
-                    .bind(config.admin().host(), config.admin().port())
-                    .syncUninterruptibly().channel();
+                    });
+            context.transport().reusePort(bootstrap);
+            admin = bootstrap.bind(config.admin().host(), config.admin().port()).syncUninterruptibly().channel();
             logger.info("Admin listener on {}", admin.localAddress());
         }
-        context.originGuard(OriginGuard.of(boundAddresses()));
     }
 
     /** Every address the edge listens on: its listeners and the admin listener. */
@@ -265,16 +288,7 @@ public final class Edge implements AutoCloseable {
             }
             timeouts = config.timeouts();
         }
-        context.startDraining();
-        List<String> addresses = new ArrayList<>();
-        for (Channel listener : listeners) {
-            addresses.add(String.valueOf(listener.localAddress()));
-            listener.close().syncUninterruptibly();
-        }
-        // Only once every listener is closed: from this line on, a new connection reaches the
-        // successor listening beside this process (if any), never this one. Operators see the
-        // hand-over happen and how much is left to drain; TakeoverProcessTest waits for it.
-        logger.info("Stopped accepting on {}; draining {} connection(s)", String.join(", ", addresses), context.clients().size());
+        stopAccepting();
         for (Channel client : context.clients()) {
             client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(EdgeContext.DRAIN));
         }
@@ -293,6 +307,36 @@ public final class Edge implements AutoCloseable {
             }
         }
         close();
+    }
+
+    /**
+     * Closes every listener, the admin listener included, and marks the edge as draining: new
+     * requests on open connections are answered with {@code Connection: close}. Open
+     * connections keep going. Returns once the listeners are closed; a second call does nothing.
+     */
+    public void stopAccepting() {
+        synchronized (this) {
+            if (closed || stoppedAccepting) {
+                return;
+            }
+            stoppedAccepting = true;
+        }
+        context.startDraining();
+        List<String> addresses = new ArrayList<>();
+        for (Channel listener : listeners) {
+            addresses.add(String.valueOf(listener.localAddress()));
+            listener.close().syncUninterruptibly();
+        }
+        String adminClosed = "";
+        if (admin != null) {
+            adminClosed = "; admin listener " + admin.localAddress() + " closed";
+            admin.close().syncUninterruptibly();
+        }
+        // Only once every listener is closed: from this line on, a new connection reaches the
+        // successor listening beside this process (if any), never this one. Operators see the
+        // hand-over happen and how much is left to drain; TakeoverProcessTest waits for it.
+        logger.info("Stopped accepting on {}{}; draining {} connection(s)", String.join(", ", addresses), adminClosed,
+                context.clients().size());
     }
 
     private boolean awaitNoClients(Duration limit) {

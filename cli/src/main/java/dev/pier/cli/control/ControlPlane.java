@@ -28,6 +28,7 @@ public final class ControlPlane implements AutoCloseable {
     private final CertificateFolder certificates = CertificateFolder.create();
     private StoreFollower follower;
     private volatile PierConfig base;
+    private boolean closed;
 
     private ControlPlane(Store store) {
         this.store = store;
@@ -82,8 +83,13 @@ public final class ControlPlane implements AutoCloseable {
         api.afterWrite(follower::poke); // in this process a change applies at once; other nodes read the feed
     }
 
+    /** Stops following and closes the store; a second call does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (follower != null) {
             follower.close();
         }

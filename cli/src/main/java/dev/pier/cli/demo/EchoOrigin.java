@@ -9,6 +9,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -28,6 +31,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A WebSocket echo server for the demo (and a handy origin in tests): every text or binary
@@ -41,22 +47,31 @@ public final class EchoOrigin implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel server;
+    private final ChannelGroup connections;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EchoOrigin(EventLoopGroup group, Channel server) {
+    private EchoOrigin(EventLoopGroup group, Channel server, ChannelGroup connections) {
         this.group = group;
         this.server = server;
+        this.connections = connections;
     }
 
-    /** Starts an echo origin; port 0 picks a free port. */
+    /**
+     * Starts an echo origin; port 0 picks a free port. It binds with SO_REUSEPORT, so that a
+     * new {@code pier demo} can start its own beside it and take over, as its edge does.
+     */
     public static EchoOrigin start(String host, int port) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ChannelGroup connections = new DefaultChannelGroup(group.next());
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
+                    .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            connections.add(ch);
                             ch.pipeline().addLast(
                                     new HttpServerCodec(),
                                     new HttpObjectAggregator(1 << 20),
@@ -74,7 +89,7 @@ public final class EchoOrigin implements AutoCloseable {
                         }
                     })
                     .bind(host, port).sync().channel();
-            return new EchoOrigin(group, server);
+            return new EchoOrigin(group, server, connections);
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully();
             throw e;
@@ -85,9 +100,36 @@ public final class EchoOrigin implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** Closes the listener; open connections keep echoing. */
+    public void stopAccepting() {
+        server.close().syncUninterruptibly();
+    }
+
+    /** Waits up to {@code limit} for every open connection to close; true if they all did. */
+    public boolean awaitIdle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!connections.isEmpty()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes the listener and every open connection; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
+        connections.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 

@@ -69,9 +69,22 @@ public final class JdbcStore implements Store {
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
     }
 
-    /** The embedded store: an H2 database in {@code dataDir}, created on first use, durable across restarts. */
+    /**
+     * The embedded store: an H2 database in {@code dataDir}, created on first use, durable across
+     * restarts. Several processes can have it open at once (H2's automatic mixed mode,
+     * {@code AUTO_SERVER}): the first opens the file and serves it to the others over a loopback
+     * port whose address and random key it writes into the lock file beside the database; when
+     * that process exits, the others reconnect and one of them opens the file. That is what lets
+     * a new {@code pier serve} or {@code pier demo} open the store while the one it takes over
+     * from still runs, and {@code pier token} run beside a running demo.
+     */
     public static JdbcStore embedded(Path dataDir) {
-        return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("pier-store") + ";DB_CLOSE_ON_EXIT=FALSE", null, null);
+        // The server H2 starts for the others listens on every interface unless told otherwise;
+        // nothing but this machine's processes may reach it. Read once, when H2 is first used.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+        return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("pier-store") + ";AUTO_SERVER=TRUE", null, null);
     }
 
     /**

@@ -25,4 +25,34 @@ class EmbeddedStoreTest extends StoreContract {
         assertThat(store.zone(z.id())).contains(z);
         assertThat(store.lastChange()).isEqualTo(1);
     }
+
+    /**
+     * The store is open to other processes (a Pier taking over, {@code pier token}) through the
+     * server H2 runs beside it, whose address is in the lock file: it listens on loopback only.
+     */
+    @Test
+    void theServerForOtherProcessesListensOnLoopbackOnly() throws Exception {
+        java.util.Properties lock = new java.util.Properties();
+        try (var in = Files.newInputStream(dir.resolve("pier-store.lock.db"))) {
+            lock.load(in);
+        }
+        String server = lock.getProperty("server");
+        assertThat(server).as("the lock file names the server").matches("localhost:\\d+");
+        int port = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+        try (java.net.Socket loopback = new java.net.Socket("127.0.0.1", port)) {
+            assertThat(loopback.isConnected()).isTrue();
+        }
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress address : java.util.Collections.list(nic.getInetAddresses())) {
+                if (address.isLoopbackAddress() || address.isLinkLocalAddress()) {
+                    continue;
+                }
+                try (java.net.Socket other = new java.net.Socket()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> other.connect(new java.net.InetSocketAddress(address, port), 2_000))
+                            .as("the store's server on " + address).isInstanceOf(java.io.IOException.class);
+                }
+            }
+        }
+    }
 }

@@ -1,2 +1,6 @@
-/** Chooses the I/O transport: native epoll when it loads, NIO otherwise. */
+/**
+ * The I/O transport (native epoll when it loads, NIO otherwise) and {@link
+ * dev.pier.edge.transport.PortReservation}, which holds a process's ports before it listens on
+ * any.
+ */
 package dev.pier.edge.transport;
