@@ -19,6 +19,16 @@ def anywhere(regex, targets=(ARGS, HDRS)):
     e.targets = tuple("args" if t == ARGS else "headers" for t in targets)
     return e
 
+# A JavaScript string literal as a property name in bracket notation: window['al'+'ert']
+JS_STRING = r"""('[^'\]]*'|"[^"\]]*"|`[^`\]]*`)"""
+
+# The names inside ${...} that Java's expression language (JSP, JSF) resolves to the request,
+# the session and the application: reading them is reading the server's state.
+EL_IMPLICIT = "applicationscope|sessionscope|requestscope|pagescope|pagecontext|initparam|paramvalues|param|headervalues|header|cookie|facescontext|request|session|application"
+
+# FreeMarker's directives, written <#name ...> or [#name ...]
+FREEMARKER_DIRECTIVES = "assign|list|import|include|if|function|macro|attempt|setting|ftl|global|local|visit|recurse|compress|escape|noparse|nested|return|stop|switch"
+
 RULES = [
     # ---------------------------------------------------------------- SQL injection
     ("942100", "SQL Injection Attack Detected via libinjection-style analysis", "attack-sqli", 1, "critical",
@@ -70,6 +80,11 @@ RULES = [
      anywhere(r"document\s*\.\s*(cookie|write|domain|location)|\.parentnode|\.innerhtml|window\s*\.\s*location|-moz-binding|<!--|-->|\bstring\s*\.\s*fromcharcode")),
     ("941390", "Javascript method detected", "attack-xss", 1, "warning",
      anywhere(r"\b(alert|prompt|confirm|eval|settimeout|setinterval|atob|fetch|import)\s*(\(|`)|\bfunction\s*\(\s*\)\s*\{|=>\s*\{")),
+    ("941370", "JavaScript global variable or property access in bracket notation", "attack-xss", 1, "critical",
+     anywhere(r"\b(window|self|top|this|parent|frames|globalthis|document|content|opener|navigator|location)\s*\)?\s*\[\s*(['\"`/]|[a-z_$][\w$.]*\s*\()"
+              r"|\[\s*" + JS_STRING + r"(\s*\+\s*" + JS_STRING + r")*\s*\]\s*(\(|`|\[\s*['\"`])"
+              r"|\[\s*" + JS_STRING + r"(\s*\+\s*" + JS_STRING + r")+\s*\]"
+              r"|\[\s*['\"`](cookie|location|href|innerhtml|outerhtml|domain|constructor|prototype|__proto__|srcdoc|onerror|onload)['\"`]\s*\]")),
     ("941330", "IE XSS Filters / obfuscated vectors", "attack-xss", 2, "notice",
      anywhere(r"\[\s*['\"`]\w+['\"`]\s*\]\s*\(|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|&#x?[0-9a-f]+")),
 
@@ -105,9 +120,20 @@ RULES = [
     ("934100", "Node.js Injection Attack", "attack-rce", 1, "critical",
      anywhere(r"require\s*\(\s*['\"`](child_process|fs|net|os|vm)['\"`]|process\.(mainmodule|binding|env)|child_process|\.constructor\s*\(\s*['\"`]return|__proto__|constructor\s*\[\s*['\"]prototype")),
     ("944100", "Java / expression language injection", "attack-rce", 1, "critical",
-     anywhere(r"java\.lang\.(runtime|processbuilder|system|class)|getruntime\s*\(|\bclass\.module\.classloader|#\{[^}]*\}|%\{[^}]*(#|@|\.)[^}]*\}|\$\{[^}]*(runtime|getclass|classloader|exec|forname)[^}]*\}")),
+     anywhere(r"java\.lang\.(runtime|processbuilder|system|class)|getruntime\s*\(|\bclass\.module\.classloader|#\{[^}]*\}|%\{[^}]*(#|@|\.)[^}]*\}|\$\{[^}]*(runtime|getclass|classloader|exec|forname)[^}]*\}"
+              r"|[$#*]\{\s*(empty\s+|not\s+|!\s*)?(" + EL_IMPLICIT + r")\b"
+              r"|[$#*]\{[^}]*\bt\s*\(\s*[a-z_$][\w$]*(\.[\w$]+)+\s*\)"
+              r"|\$\{[^}]*[a-z_$]\s*\(")),
     ("934200", "Server-side template injection", "attack-rce", 1, "critical",
-     anywhere(r"\{\{.*(__class__|__globals__|__builtins__|__import__|config|self\.|request\.|lipsum|cycler|joiner|namespace|\d+\s*[*+]\s*\d+).*\}\}|\{%.*(import|include|exec|for|set).*%\}|<%=?.*%>|\$\{\d+\s*[*+]\s*\d+\}")),
+     anywhere(r"\{\{.*(__class__|__globals__|__builtins__|__import__|config|self\.|request\.|lipsum|cycler|joiner|namespace|\d+\s*[*+]\s*\d+).*\}\}|\{%.*(import|include|exec|for|set).*%\}|<%=?.*%>"
+              r"|[$#*@~]\{\s*['\"]?\d+['\"]?\s*[*+/%-]\s*['\"]?\d+"
+              r"|[<\[]/?#(" + FREEMARKER_DIRECTIVES + r")\b"
+              r"|\?(new|api|eval|interpret)\s*(\(|\.|\}|$)|freemarker\.template\.utility|\b(objectconstructor|jythonruntime)\b"
+              r"|\$\{\s*\.(now|data_model|globals|locals|main|namespace|vars|version|template_name|current_template_name|lang|locale|output_encoding|error|node|pass)\b")),
+    ("934190", "Server-side include or edge-side include directive", "attack-rce", 1, "critical",
+     anywhere(r"<!--\s*#\s*(exec|include|echo|printenv|config|fsize|flastmod|set|if|elif|else|endif)\b|<esi:(include|vars|inline|eval|choose|try|debug|assign|remove)\b|<!--esi\b")),
+    ("934250", "XML external entity or external DTD (XXE) and XInclude", "attack-lfi", 1, "critical",
+     anywhere(r"<!doctype\s+[^\s>\[]+\s+(system|public)\b|<!doctype\s+[^>]*\[\s*<!(entity|element|attlist|notation)|<!entity\s+(%\s*)?[\w.:-]+\s+(system|public)\b|<xi:include\b|\bxmlns:xi\s*=|www\.w3\.org/2001/xinclude")),
     ("934110", "Server-side request forgery: cloud metadata and internal schemes", "attack-rce", 1, "critical",
      anywhere(r"169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200|fd00:ec2::254|(gopher|dict|ldap|jar|netdoc)://")),
 
@@ -137,6 +163,15 @@ RULES = [
     ("920390", "Total arguments size exceeded", "attack-protocol", 2, "warning",
      r'len(http.request.uri.query) > 6000'),
 ]
+
+# The views of each input a per-input rule looks at (see View.java): every rule looks at the
+# decoded view, which removes nothing, and the uncommented one; the SQL injection patterns also
+# at the SQL view, where MySQL's tokens are spaced apart (1union(select`a`from`b`)). 942100
+# tokenises the input itself.
+SQL_VIEWS = {n for n, _, cat, _, _, e in RULES if cat == "attack-sqli" and isinstance(e, PerInput)} - {"942100"}
+
+def views(number):
+    return ["decoded", "uncommented", "sql"] if number in SQL_VIEWS else ["decoded", "uncommented"]
 
 # The literals any match of a rule must contain, one of them at least (lower case): only the
 # rules whose literals occur somewhere in a request run (see Prefilter.java). No entry: always runs.
@@ -170,7 +205,7 @@ PREFILTER = {
     "930120": ["proc", "windows", "boot.ini", "winnt", "inetpub", "var", "etc", "sys", "tmp", "win.ini", "desktop.ini", "web.config",
                ".htaccess", ".htpasswd", ".bash_history", "id_rsa", "authorized_keys", "wp-config.php", ".git/", ".env"],
     "930140": [":"],
-    "932100": [";", "&", "|", "`", "$("],
+    "932100": [";", "&", "|", "`", "$(", "\n"],
     "932150": ["wget", "curl", "nc", "bash", "sh", "python", "perl", "ruby", "php", "rm", "chmod", "nslookup", "ping", "telnet", "socat", "cat", "tftp"],
     "932105": ["$(", "`", "$ifs", "${ifs}", "{"],
     "932110": ["cmd", "powershell", "net", "certutil", "bitsadmin", "wscript", "cscript", "rundll32", "regsvr32", "mshta", "wmic",
@@ -182,8 +217,12 @@ PREFILTER = {
                "base64_decode", "file_get_contents", "file_put_contents", "fopen", "include", "require", "eval", "create_function",
                "call_user_func", "preg_replace"],
     "934100": ["require", "process.", "child_process", "constructor", "__proto__"],
-    "944100": ["java.lang", "getruntime", "class.module", "#{", "%{", "${"],
-    "934200": ["{{", "{%", "<%", "${"],
+    "944100": ["java.lang", "getruntime", "class.module", "#{", "%{", "${", "*{"],
+    "934200": ["{{", "{%", "<%", "{", "<#", "[#", "</#", "[/#", "?new", "?api", "?eval", "?interpret", "freemarker.template.utility",
+               "objectconstructor", "jythonruntime"],
+    "934190": ["<!--", "<esi:"],
+    "934250": ["<!doctype", "<!entity", "<xi:include", "xmlns:xi", "www.w3.org/2001/xinclude"],
+    "941370": ["["],
     "934110": ["169.254.169.254", "metadata.google.internal", "100.100.100.200", "fd00:ec2::254", "://"],
     "913100": ["sqlmap", "nikto", "nmap", "masscan", "zgrab", "nuclei", "wpscan", "dirbuster", "gobuster", "dirb", "acunetix", "nessus",
                "openvas", "w3af", "arachni", "zap", "owasp", "burp", "netsparker", "invicti", "appscan", "webinspect", "havij", "commix",
@@ -230,6 +269,7 @@ for number, desc, cat, level, sev, expr in RULES:
     out.append(f"    severity: {sev}")
     if isinstance(expr, PerInput):
         out.append("    targets: [" + ", ".join(expr.targets) + "]")
+        out.append("    views: [" + ", ".join(views(number)) + "]")
         if number in TOKENS:
             out.append("    matches_tokens: true")
     if number in PREFILTER:

@@ -4,6 +4,8 @@ import dev.pier.rules.Scheme;
 import dev.pier.rules.StandardFields;
 import dev.pier.rules.Type;
 import dev.pier.waf.managed.Detectors;
+import dev.pier.waf.managed.ManagedRuleset;
+import dev.pier.waf.managed.View;
 import java.util.List;
 
 /**
@@ -12,9 +14,16 @@ import java.util.List;
  */
 public final class WafScheme {
 
-    /** Normalised inspection targets: query argument names and values, cookie values, the path. */
+    /**
+     * Inspection targets, decoded ({@link View#DECODED}): query argument names and values,
+     * cookie names and values, the path, and what comments in them hold. The other views are
+     * in {@code waf.args.uncommented} and {@code waf.args.sql}, where they differ.
+     */
     public static final String ARGS = "waf.args";
-    /** Normalised values of the request headers a browser does not fill itself (User-Agent, Referer, custom ones). */
+    /**
+     * Decoded values of the request headers a browser does not fill itself (User-Agent,
+     * Referer, custom ones); the other views in {@code waf.headers.uncommented} and {@code waf.headers.sql}.
+     */
     public static final String HEADERS = "waf.headers";
     /**
      * One normalised input (an argument, a cookie, a header value): managed rules written over
@@ -27,6 +36,10 @@ public final class WafScheme {
     public static final Scheme SCHEME = StandardFields.requestFields()
             .field(ARGS, Type.arrayOf(Type.BYTES))
             .field(HEADERS, Type.arrayOf(Type.BYTES))
+            .field(View.UNCOMMENTED.field(ManagedRuleset.Target.ARGS), Type.arrayOf(Type.BYTES))
+            .field(View.UNCOMMENTED.field(ManagedRuleset.Target.HEADERS), Type.arrayOf(Type.BYTES))
+            .field(View.SQL.field(ManagedRuleset.Target.ARGS), Type.arrayOf(Type.BYTES))
+            .field(View.SQL.field(ManagedRuleset.Target.HEADERS), Type.arrayOf(Type.BYTES))
             .field(RAW_URI, Type.BYTES)
             .field(INPUT, Type.BYTES)
             .function("waf_sqli", Type.BOOL, List.of(Type.BYTES), a -> Detectors.sqli((String) a[0]))

@@ -54,7 +54,7 @@ public final class Detectors {
         }
         while (i < n && fp.length() < 24) {
             char c = s.charAt(i);
-            if (c == ' ' || c == '+') {
+            if (c <= ' ' || c == '+') {
                 i++;
             } else if (c == '\'' || c == '"' || c == '`') {
                 int end = s.indexOf(c, i + 1);
@@ -63,10 +63,17 @@ public final class Detectors {
             } else if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-' || c == '#') {
                 fp.append('c');
                 break;
+            } else if ((c == '-' || c == '~') && i + 1 < n && Character.isDigit(s.charAt(i + 1))
+                    && (fp.isEmpty() || "&o(,;UEFKT".indexOf(fp.charAt(fp.length() - 1)) >= 0)) {
+                i++; // a sign after an operator or keyword: "or-1=-1" compares numbers as "or 1=1" does
             } else if (Character.isDigit(c) || c == '.' && i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
-                while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.')) {
-                    i++;
+                int end = numberEnd(s, i);
+                if (!(end < n && Character.isLetter(s.charAt(end)) && keyword(word(s, end)))) {
+                    while (end < n && (Character.isLetterOrDigit(s.charAt(end)) || s.charAt(end) == '.')) {
+                        end++; // an id such as 2d37de81: one token
+                    }
                 }
+                i = end;
                 fp.append('n');
             } else if (c == '@' && i + 2 < n && s.charAt(i + 1) == '@' && Character.isLetter(s.charAt(i + 2))) {
                 int j = i + 2;
@@ -106,6 +113,59 @@ public final class Detectors {
             }
         }
         return fp.toString();
+    }
+
+    /**
+     * Where a number that starts at {@code from} ends, read as MySQL's lexer reads it:
+     * {@code 0x} and {@code 0b} literals, or digits with a fraction and an exponent. What
+     * follows may be a keyword glued to it ({@code 1union}).
+     */
+    static int numberEnd(String s, int from) {
+        int n = s.length();
+        int i = from;
+        if (s.startsWith("0x", i) || s.startsWith("0b", i)) {
+            int j = i + 2;
+            while (j < n && Character.digit(s.charAt(j), s.charAt(i + 1) == 'x' ? 16 : 2) >= 0) {
+                j++;
+            }
+            if (j > i + 2) {
+                return j;
+            }
+        }
+        while (i < n && Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && Character.isDigit(s.charAt(i))) {
+                i++;
+            }
+        }
+        if (i + 1 < n && s.charAt(i) == 'e') {
+            int j = i + 1 + (s.charAt(i + 1) == '+' || s.charAt(i + 1) == '-' ? 1 : 0);
+            if (j < n && Character.isDigit(s.charAt(j))) {
+                i = j;
+                while (i < n && Character.isDigit(s.charAt(i))) {
+                    i++;
+                }
+            }
+        }
+        return i;
+    }
+
+    /** Whether MySQL reads this word as a keyword that may follow a number with no space ({@code 1union}, {@code 1or}). */
+    static boolean keyword(String word) {
+        char kind = kind(word, false);
+        return kind != 'w' && kind != 'n' || word.equals("where");
+    }
+
+    /** The word (letters, digits, _) that starts at {@code from}. */
+    private static String word(String s, int from) {
+        int j = from;
+        while (j < s.length() && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
+            j++;
+        }
+        return s.substring(from, j);
     }
 
     private static char kind(String word, boolean call) {

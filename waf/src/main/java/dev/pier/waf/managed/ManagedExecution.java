@@ -48,16 +48,22 @@ public final class ManagedExecution {
     private final List<Running> rules;
     private final ManagedRuleset.AnomalyRule anomaly;
     private final boolean anomalyEnabled;
-    /** Positions in {@link #rules} of the rules over the whole request, and of the per-input rules by target. */
+    /** Positions in {@link #rules} of the rules over the whole request. */
     private final int[] requestRules;
-    private final int[] argRules;
-    private final int[] headerRules;
     /** Null when every rule runs on every request and input, uncached: for checking that nothing is hidden. */
     private final Prefilter requestPrefilter;
-    private final Prefilter argPrefilter;
-    private final Prefilter headerPrefilter;
-    private final Cache<String, BitSet> argResults;
-    private final Cache<String, BitSet> headerResults;
+    /** The per-input rules, by target and view. */
+    private final List<Pass> passes;
+
+    /**
+     * The per-input rules that look at one view of one target's inputs.
+     *
+     * @param rules     their positions in {@link #rules}
+     * @param prefilter null when unfiltered (see {@link #requestPrefilter})
+     * @param results   per input, which of them matched; null when uncached
+     */
+    private record Pass(String field, int[] rules, Prefilter prefilter, Cache<String, BitSet> results) {
+    }
 
     /** @param prefiltered whether prefilters and the per-input cache are used (always, but in tests) */
     ManagedExecution(ManagedRuleset ruleset, ActionParameters.Overrides overrides, boolean prefiltered) {
@@ -102,13 +108,18 @@ public final class ManagedExecution {
         }
         this.rules = List.copyOf(running);
         this.requestRules = positions(r -> !r.perInput());
-        this.argRules = positions(r -> r.targets().contains(ManagedRuleset.Target.ARGS));
-        this.headerRules = positions(r -> r.targets().contains(ManagedRuleset.Target.HEADERS));
         this.requestPrefilter = prefiltered ? prefilter(requestRules) : null;
-        this.argPrefilter = prefiltered ? prefilter(argRules) : null;
-        this.headerPrefilter = prefiltered ? prefilter(headerRules) : null;
-        this.argResults = prefiltered ? Caffeine.newBuilder().maximumSize(CACHED_INPUTS).build() : null;
-        this.headerResults = prefiltered ? Caffeine.newBuilder().maximumSize(CACHED_INPUTS).build() : null;
+        List<Pass> passes = new ArrayList<>();
+        for (ManagedRuleset.Target target : ManagedRuleset.Target.values()) {
+            for (View view : View.values()) {
+                int[] positions = positions(r -> r.targets().contains(target) && r.views().contains(view));
+                if (positions.length > 0) {
+                    passes.add(new Pass(view.field(target), positions, prefiltered ? prefilter(positions) : null,
+                            prefiltered ? Caffeine.newBuilder().maximumSize(CACHED_INPUTS).build() : null));
+                }
+            }
+        }
+        this.passes = List.copyOf(passes);
         ManagedRuleset.AnomalyRule a = ruleset.anomaly();
         RuleAction action = overrides.action() != null ? overrides.action() : a.action();
         int threshold = a.scoreThreshold();
@@ -152,11 +163,10 @@ public final class ManagedExecution {
     @SuppressWarnings("unchecked")
     public Result run(Context request, Predicate<RuleAction> cleared) {
         BitSet hits = new BitSet(rules.size());
-        for (String input : (List<String>) request.get(WafScheme.ARGS)) {
-            hits.or(inputHits(input, argRules, argPrefilter, argResults));
-        }
-        for (String input : (List<String>) request.get(WafScheme.HEADERS)) {
-            hits.or(inputHits(input, headerRules, headerPrefilter, headerResults));
+        for (Pass pass : passes) {
+            for (String input : (List<String>) request.get(pass.field())) {
+                hits.or(inputHits(input, pass));
+            }
         }
         BitSet candidates = requestPrefilter == null ? null : requestPrefilter.candidates(ManagedInputs.all(request));
         for (int k = 0; k < requestRules.length; k++) {
@@ -202,17 +212,14 @@ public final class ManagedExecution {
         return new Result(score, total, matched, logged, null, null);
     }
 
-    /** The positions (in {@link #rules}) of the per-input rules that match one input. */
-    private BitSet inputHits(String input, int[] targetRules, Prefilter prefilter, Cache<String, BitSet> cache) {
-        if (targetRules.length == 0) {
-            return EMPTY;
-        }
-        if (cache == null || input.length() > CACHED_INPUT_LENGTH || isToken(input)) {
+    /** The positions (in {@link #rules}) of the pass's rules that match one input. */
+    private BitSet inputHits(String input, Pass pass) {
+        if (pass.results() == null || input.length() > CACHED_INPUT_LENGTH || isToken(input)) {
             // Tokens are mostly one-offs (session ids, nonces) that would only churn the cache,
             // and the few rules that can match a token are quick to run on one.
-            return evaluate(input, targetRules, prefilter);
+            return evaluate(input, pass.rules(), pass.prefilter());
         }
-        return cache.get(input, in -> evaluate(in, targetRules, prefilter));
+        return pass.results().get(input, in -> evaluate(in, pass.rules(), pass.prefilter()));
     }
 
     private BitSet evaluate(String input, int[] targetRules, Prefilter prefilter) {

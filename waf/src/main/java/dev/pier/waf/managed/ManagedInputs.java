@@ -9,9 +9,11 @@ import java.util.Set;
 
 /**
  * Fills the managed rules' inputs from a request's fields: every place an attacker controls,
- * decoded the way attackers encode (percent-encoding, again and again; HTML entities; SQL
- * comments standing for spaces), lower-cased and with whitespace collapsed, so that one
- * pattern catches every spelling. This is what the OWASP Core Ruleset's transformations do.
+ * in each of its views ({@link View}): decoded the way attackers encode (percent-encoding,
+ * again and again; HTML entities), lower-cased and with whitespace collapsed, so that one
+ * pattern catches every spelling; then without comments, and with MySQL's tokens spaced
+ * apart. What a comment holds is an input of its own, and so is the input with its comment
+ * markers taken out: a comment around an attack, or across it, hides nothing. This is what the OWASP Core Ruleset's transformations and {@code multiMatch} do.
  */
 public final class ManagedInputs {
 
@@ -31,64 +33,119 @@ public final class ManagedInputs {
             "sec-fetch-dest", "sec-fetch-user", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "dnt",
             "upgrade-insecure-requests", "priority", "if-none-match", "if-modified-since", "te");
 
+    private static final View[] VIEWS = View.values();
+
     private ManagedInputs() {
     }
 
     @SuppressWarnings("unchecked")
     public static void fill(Context request) {
-        List<String> args = new ArrayList<>();
+        Views args = new Views();
         // the path as sent: URL normalization removes the "../" that path traversal is made of
         Object path = request.get("raw.http.request.uri.path");
         if (path instanceof String p) {
-            args.add(Normalizer.normalize(p));
+            args.add(p);
         }
         addAll(args, (Map<String, List<String>>) request.get("http.request.uri.args"));
         addAll(args, (Map<String, List<String>>) request.get("http.request.cookies"));
-        List<String> headers = new ArrayList<>();
+        Views headers = new Views();
         Object h = request.get("http.request.headers");
         if (h instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!NOT_INSPECTED.contains(e.getKey())) {
                     for (Object v : (List<?>) e.getValue()) {
                         String value = String.valueOf(v);
-                        headers.add(Normalizer.normalize(value));
+                        headers.add(value);
                         int q = value.indexOf('?');
                         if (q >= 0 && q + 1 < value.length()) {
                             // a URL in a header (Referer): its query arguments one by one, as for the request's own
                             for (String pair : value.substring(q + 1).split("&")) {
-                                headers.add(Normalizer.normalize(pair.substring(pair.indexOf('=') + 1)));
+                                headers.add(pair.substring(pair.indexOf('=') + 1));
                             }
                         }
                     }
                 }
             }
         }
+        args.into(request, ManagedRuleset.Target.ARGS);
+        headers.into(request, ManagedRuleset.Target.HEADERS);
         Object raw = request.get("raw.http.request.uri");
-        request.set(WafScheme.ARGS, args)
-                .set(WafScheme.HEADERS, headers)
-                .set(WafScheme.RAW_URI, raw instanceof String s ? s : "");
+        request.set(WafScheme.RAW_URI, raw instanceof String s ? s : "");
     }
 
     /**
-     * Every input of a request the managed rules look at, for the prefilter of the rules over
-     * the whole request: the normalised inputs and the request target as received.
+     * Every input of a request the managed rules look at, in every view, for the prefilter of
+     * the rules over the whole request; and the request target as received.
      */
     @SuppressWarnings("unchecked")
     static List<String> all(Context request) {
-        List<String> out = new ArrayList<>((List<String>) request.get(WafScheme.ARGS));
-        out.addAll((List<String>) request.get(WafScheme.HEADERS));
+        List<String> out = new ArrayList<>();
+        for (ManagedRuleset.Target target : ManagedRuleset.Target.values()) {
+            for (View view : VIEWS) {
+                out.addAll((List<String>) request.get(view.field(target)));
+            }
+        }
         out.add((String) request.get(WafScheme.RAW_URI));
         return out;
     }
 
-    private static void addAll(List<String> out, Map<String, List<String>> map) {
+    private static void addAll(Views out, Map<String, List<String>> map) {
         if (map == null) {
             return;
         }
         for (Map.Entry<String, List<String>> e : map.entrySet()) {
-            out.add(Normalizer.normalize(e.getKey()));
+            out.add(e.getKey());
             for (String v : e.getValue()) {
-                out.add(Normalizer.normalize(v));
+                out.add(v);
+            }
+        }
+    }
+
+    /**
+     * One target's inputs in every view: each input's decoded view, and each later view where
+     * it differs from the views before it (a rule that looks at a view looks at those before it
+     * too, so the same text is not looked at twice). For an input with comments, the input
+     * without their markers and each comment's body follow, as inputs of their own.
+     */
+    private static final class Views {
+
+        @SuppressWarnings("unchecked")
+        private final List<String>[] byView = new List[VIEWS.length];
+
+        Views() {
+            for (int v = 0; v < VIEWS.length; v++) {
+                byView[v] = new ArrayList<>(v == 0 ? 8 : 2);
+            }
+        }
+
+        void add(String raw) {
+            addDecoded(Normalizer.decoded(raw), Normalizer.COMMENT_DEPTH);
+        }
+
+        private void addDecoded(String decoded, int depth) {
+            byView[View.DECODED.ordinal()].add(decoded);
+            String uncommented = Normalizer.uncommented(decoded);
+            if (!uncommented.equals(decoded)) {
+                byView[View.UNCOMMENTED.ordinal()].add(uncommented);
+            }
+            String sql = Normalizer.sql(uncommented);
+            if (!sql.equals(uncommented) && !sql.equals(decoded)) {
+                byView[View.SQL.ordinal()].add(sql);
+            }
+            if (depth > 0) {
+                List<String> bodies = Normalizer.commentBodies(decoded);
+                if (!bodies.isEmpty()) {
+                    addDecoded(Normalizer.unmarked(decoded), 0);
+                    for (String body : bodies) {
+                        addDecoded(body, depth - 1);
+                    }
+                }
+            }
+        }
+
+        void into(Context request, ManagedRuleset.Target target) {
+            for (View view : VIEWS) {
+                request.set(view.field(target), byView[view.ordinal()]);
             }
         }
     }

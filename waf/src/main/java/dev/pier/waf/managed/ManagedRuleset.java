@@ -27,9 +27,13 @@ public record ManagedRuleset(String id, String name, List<Rule> rules, AnomalyRu
      * @param matchesTokens for a per-input rule: whether it can match a bare token (only a-z, 0-9,
      *                      _ and -, the shape of most ids and session tokens); if not, it is not
      *                      run on such inputs
+     * @param views         for a per-input rule: the views of each input it looks at, the decoded
+     *                      view first and then those built on it ({@link View}); empty for a rule
+     *                      over the whole request
      */
     public record Rule(String id, String description, Set<String> categories, Severity severity, int paranoiaLevel,
-                       Expression expression, List<String> prefilter, Set<Target> targets, boolean matchesTokens) {
+                       Expression expression, List<String> prefilter, Set<Target> targets, boolean matchesTokens,
+                       List<View> views) {
 
         public boolean perInput() {
             return !targets.isEmpty();

@@ -118,13 +118,41 @@ public final class ManagedRulesets {
             if (targets.isEmpty() == expression.fields().contains(WafScheme.INPUT)) {
                 throw new IllegalStateException(resource + ": rule " + id + ": targets go with expressions over waf.input, and only with them");
             }
+            List<View> views = views(resource, id, r, targets.isEmpty());
             rules.add(new ManagedRuleset.Rule(id, r.get("description").asText(), Set.copyOf(categories),
                     Severity.of(r.get("severity").asText()), level, expression, List.copyOf(prefilter), Set.copyOf(targets),
-                    r.path("matches_tokens").asBoolean(false)));
+                    r.path("matches_tokens").asBoolean(false), views));
         }
         JsonNode a = root.get("anomaly");
         ManagedRuleset.AnomalyRule anomaly = new ManagedRuleset.AnomalyRule(a.get("id").asText(), a.get("description").asText(),
                 RuleAction.of(a.get("action").asText()), a.get("score_threshold").asInt());
         return new ManagedRuleset(root.get("id").asText(), root.get("name").asText(), rules, anomaly);
+    }
+
+    /**
+     * A per-input rule's views: as listed (the decoded view, then each view built on the one
+     * before, in order), or the decoded and uncommented views when none are listed. The decoded
+     * view is never left out: no view that removes content may be the only one a rule sees.
+     */
+    private static List<View> views(String resource, String id, JsonNode r, boolean wholeRequest) {
+        if (!r.has("views")) {
+            return wholeRequest ? List.of() : List.of(View.DECODED, View.UNCOMMENTED);
+        }
+        if (wholeRequest) {
+            throw new IllegalStateException(resource + ": rule " + id + ": views go with expressions over waf.input, and only with them");
+        }
+        List<View> views = new ArrayList<>();
+        for (JsonNode v : r.get("views")) {
+            try {
+                views.add(View.of(v.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(resource + ": rule " + id + ": " + e.getMessage(), e);
+            }
+        }
+        if (!views.equals(List.of(View.values()).subList(0, views.size()))) {
+            throw new IllegalStateException(resource + ": rule " + id + ": views " + r.get("views")
+                    + " (expected: decoded, then uncommented, then sql, each only with those before it)");
+        }
+        return List.copyOf(views);
     }
 }
