@@ -16,13 +16,13 @@ public final class WafScheme {
 
     /**
      * Inspection targets, decoded ({@link View#DECODED}): query argument names and values,
-     * cookie names and values, the path, and what comments in them hold. The other views are
-     * in {@code waf.args.uncommented} and {@code waf.args.sql}, where they differ.
+     * cookie names and values, the path, and what comments in them hold. The uncommented
+     * view is in {@code waf.args.uncommented}, where it differs.
      */
     public static final String ARGS = "waf.args";
     /**
      * Decoded values of the request headers a browser does not fill itself (User-Agent,
-     * Referer, custom ones); the other views in {@code waf.headers.uncommented} and {@code waf.headers.sql}.
+     * Referer, custom ones); the uncommented view in {@code waf.headers.uncommented}, where it differs.
      */
     public static final String HEADERS = "waf.headers";
     /**
@@ -38,8 +38,6 @@ public final class WafScheme {
             .field(HEADERS, Type.arrayOf(Type.BYTES))
             .field(View.UNCOMMENTED.field(ManagedRuleset.Target.ARGS), Type.arrayOf(Type.BYTES))
             .field(View.UNCOMMENTED.field(ManagedRuleset.Target.HEADERS), Type.arrayOf(Type.BYTES))
-            .field(View.SQL.field(ManagedRuleset.Target.ARGS), Type.arrayOf(Type.BYTES))
-            .field(View.SQL.field(ManagedRuleset.Target.HEADERS), Type.arrayOf(Type.BYTES))
             .field(RAW_URI, Type.BYTES)
             .field(INPUT, Type.BYTES)
             .function("waf_sqli", Type.BOOL, List.of(Type.BYTES), a -> Detectors.sqli((String) a[0]))

@@ -62,7 +62,7 @@ public final class ManagedExecution {
      * @param prefilter null when unfiltered (see {@link #requestPrefilter})
      * @param results   per input, which of them matched; null when uncached
      */
-    private record Pass(String field, int[] rules, Prefilter prefilter, Cache<String, BitSet> results) {
+    private record Pass(View view, List<String> fields, int[] rules, Prefilter prefilter, Cache<String, BitSet> results) {
     }
 
     /** @param prefiltered whether prefilters and the per-input cache are used (always, but in tests) */
@@ -114,7 +114,10 @@ public final class ManagedExecution {
             for (View view : View.values()) {
                 int[] positions = positions(r -> r.targets().contains(target) && r.views().contains(view));
                 if (positions.length > 0) {
-                    passes.add(new Pass(view.field(target), positions, prefiltered ? prefilter(positions) : null,
+                    // the SQL view is made from the views before it, input by input (see sqlView)
+                    List<String> fields = view == View.SQL
+                            ? List.of(View.DECODED.field(target), View.UNCOMMENTED.field(target)) : List.of(view.field(target));
+                    passes.add(new Pass(view, fields, positions, prefiltered ? prefilter(positions) : null,
                             prefiltered ? Caffeine.newBuilder().maximumSize(CACHED_INPUTS).build() : null));
                 }
             }
@@ -164,8 +167,10 @@ public final class ManagedExecution {
     public Result run(Context request, Predicate<RuleAction> cleared) {
         BitSet hits = new BitSet(rules.size());
         for (Pass pass : passes) {
-            for (String input : (List<String>) request.get(pass.field())) {
-                hits.or(inputHits(input, pass));
+            for (String field : pass.fields()) {
+                for (String input : (List<String>) request.get(field)) {
+                    hits.or(inputHits(input, pass));
+                }
             }
         }
         BitSet candidates = requestPrefilter == null ? null : requestPrefilter.candidates(ManagedInputs.all(request));
@@ -217,9 +222,24 @@ public final class ManagedExecution {
         if (pass.results() == null || input.length() > CACHED_INPUT_LENGTH || isToken(input)) {
             // Tokens are mostly one-offs (session ids, nonces) that would only churn the cache,
             // and the few rules that can match a token are quick to run on one.
-            return evaluate(input, pass.rules(), pass.prefilter());
+            return pass.view() == View.SQL ? sqlView(input, pass) : evaluate(input, pass.rules(), pass.prefilter());
         }
-        return pass.results().get(input, in -> evaluate(in, pass.rules(), pass.prefilter()));
+        return pass.results().get(input, pass.view() == View.SQL ? in -> sqlView(in, pass)
+                : in -> evaluate(in, pass.rules(), pass.prefilter()));
+    }
+
+    /**
+     * The pass's rules on the SQL view of an input's decoded or uncommented view. The SQL view
+     * only adds spaces, so every literal it holds the view it is made from holds too: where none
+     * of the rules' literals occur, it is not made at all. Where it is the same text, the rules
+     * have looked at it already (they look at the views before it).
+     */
+    private BitSet sqlView(String input, Pass pass) {
+        if (pass.prefilter() != null && pass.prefilter().candidates(List.of(input)).isEmpty()) {
+            return EMPTY;
+        }
+        String sql = Normalizer.sql(input);
+        return sql.equals(input) ? EMPTY : evaluate(sql, pass.rules(), pass.prefilter());
     }
 
     private BitSet evaluate(String input, int[] targetRules, Prefilter prefilter) {

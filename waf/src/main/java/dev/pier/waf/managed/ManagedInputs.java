@@ -33,7 +33,8 @@ public final class ManagedInputs {
             "sec-fetch-dest", "sec-fetch-user", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "dnt",
             "upgrade-insecure-requests", "priority", "if-none-match", "if-modified-since", "te");
 
-    private static final View[] VIEWS = View.values();
+    /** The views held in fields; the SQL view is made from them where a rule looks at it. */
+    private static final View[] VIEWS = {View.DECODED, View.UNCOMMENTED};
 
     private ManagedInputs() {
     }
@@ -127,10 +128,6 @@ public final class ManagedInputs {
             String uncommented = Normalizer.uncommented(decoded);
             if (!uncommented.equals(decoded)) {
                 byView[View.UNCOMMENTED.ordinal()].add(uncommented);
-            }
-            String sql = Normalizer.sql(uncommented);
-            if (!sql.equals(uncommented) && !sql.equals(decoded)) {
-                byView[View.SQL.ordinal()].add(sql);
             }
             if (depth > 0) {
                 List<String> bodies = Normalizer.commentBodies(decoded);

@@ -16,7 +16,11 @@ public enum View {
     DECODED,
     /** The decoded view without SQL, C and line comments, {@code +} as a space, on one line ({@link Normalizer#uncommented}). */
     UNCOMMENTED,
-    /** The uncommented view with MySQL's tokens spaced apart: {@code 1union(select`a`from`b`)} ({@link Normalizer#sql}). */
+    /**
+     * The uncommented view with MySQL's tokens spaced apart: {@code 1union(select`a`from`b`)}
+     * ({@link Normalizer#sql}). Made from the decoded and uncommented views only when a rule
+     * that looks at it may match (its literals occur), and held in no field.
+     */
     SQL;
 
     /** As the ruleset file names it. */
@@ -33,8 +37,16 @@ public enum View {
         throw new IllegalArgumentException("view: " + yamlName + " (expected: decoded, uncommented or sql)");
     }
 
-    /** The field that holds this view of a target's inputs: for the decoded view every input's, for the others only where they differ. */
+    /**
+     * The field that holds this view of a target's inputs: for the decoded view every input's,
+     * for the uncommented view only where it differs from the decoded one.
+     *
+     * @throws IllegalStateException for the SQL view, which is made where it is looked at
+     */
     public String field(ManagedRuleset.Target target) {
+        if (this == SQL) {
+            throw new IllegalStateException("the SQL view is made from the decoded and uncommented views where a rule looks at it");
+        }
         String base = target == ManagedRuleset.Target.ARGS ? WafScheme.ARGS : WafScheme.HEADERS;
         return this == DECODED ? base : base + "." + yamlName();
     }
