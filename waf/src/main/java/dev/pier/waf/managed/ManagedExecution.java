@@ -56,13 +56,18 @@ public final class ManagedExecution {
     private final List<Pass> passes;
 
     /**
-     * The per-input rules that look at one view of one target's inputs.
+     * The per-input rules that look at one view of one target's inputs, and those that also
+     * look at the SQL view made from it (the SQL view is made from the decoded and the
+     * uncommented view, so it is looked at in their passes, and cached with them).
      *
-     * @param rules     their positions in {@link #rules}
-     * @param prefilter null when unfiltered (see {@link #requestPrefilter})
-     * @param results   per input, which of them matched; null when uncached
+     * @param rules        their positions in {@link #rules}
+     * @param prefilter    null when unfiltered (see {@link #requestPrefilter})
+     * @param sqlRules     the positions of the rules that look at the SQL view too
+     * @param sqlPrefilter for those, or null
+     * @param results      per input, which of them matched in the view or its SQL view; null when uncached
      */
-    private record Pass(View view, List<String> fields, int[] rules, Prefilter prefilter, Cache<String, BitSet> results) {
+    private record Pass(String field, int[] rules, Prefilter prefilter, int[] sqlRules, Prefilter sqlPrefilter,
+                        Cache<String, BitSet> results) {
     }
 
     /** @param prefiltered whether prefilters and the per-input cache are used (always, but in tests) */
@@ -111,13 +116,12 @@ public final class ManagedExecution {
         this.requestPrefilter = prefiltered ? prefilter(requestRules) : null;
         List<Pass> passes = new ArrayList<>();
         for (ManagedRuleset.Target target : ManagedRuleset.Target.values()) {
-            for (View view : View.values()) {
+            int[] sql = positions(r -> r.targets().contains(target) && r.views().contains(View.SQL));
+            for (View view : List.of(View.DECODED, View.UNCOMMENTED)) {
                 int[] positions = positions(r -> r.targets().contains(target) && r.views().contains(view));
                 if (positions.length > 0) {
-                    // the SQL view is made from the views before it, input by input (see sqlView)
-                    List<String> fields = view == View.SQL
-                            ? List.of(View.DECODED.field(target), View.UNCOMMENTED.field(target)) : List.of(view.field(target));
-                    passes.add(new Pass(view, fields, positions, prefiltered ? prefilter(positions) : null,
+                    passes.add(new Pass(view.field(target), positions, prefiltered ? prefilter(positions) : null,
+                            sql, prefiltered ? prefilter(sql) : null,
                             prefiltered ? Caffeine.newBuilder().maximumSize(CACHED_INPUTS).build() : null));
                 }
             }
@@ -167,10 +171,8 @@ public final class ManagedExecution {
     public Result run(Context request, Predicate<RuleAction> cleared) {
         BitSet hits = new BitSet(rules.size());
         for (Pass pass : passes) {
-            for (String field : pass.fields()) {
-                for (String input : (List<String>) request.get(field)) {
-                    hits.or(inputHits(input, pass));
-                }
+            for (String input : (List<String>) request.get(pass.field())) {
+                hits.or(inputHits(input, pass));
             }
         }
         BitSet candidates = requestPrefilter == null ? null : requestPrefilter.candidates(ManagedInputs.all(request));
@@ -222,24 +224,38 @@ public final class ManagedExecution {
         if (pass.results() == null || input.length() > CACHED_INPUT_LENGTH || isToken(input)) {
             // Tokens are mostly one-offs (session ids, nonces) that would only churn the cache,
             // and the few rules that can match a token are quick to run on one.
-            return pass.view() == View.SQL ? sqlView(input, pass) : evaluate(input, pass.rules(), pass.prefilter());
+            return evaluate(input, pass);
         }
-        return pass.results().get(input, pass.view() == View.SQL ? in -> sqlView(in, pass)
-                : in -> evaluate(in, pass.rules(), pass.prefilter()));
+        return pass.results().get(input, in -> evaluate(in, pass));
+    }
+
+    private BitSet evaluate(String input, Pass pass) {
+        BitSet hits = evaluate(input, pass.rules(), pass.prefilter());
+        BitSet sql = sqlView(input, pass);
+        if (sql.isEmpty()) {
+            return hits;
+        }
+        if (hits.isEmpty()) {
+            return sql;
+        }
+        BitSet both = (BitSet) hits.clone();
+        both.or(sql);
+        return both;
     }
 
     /**
-     * The pass's rules on the SQL view of an input's decoded or uncommented view. The SQL view
+     * The rules that look at the SQL view, on the SQL view of an input's decoded or uncommented view. The SQL view
      * only adds spaces, so every literal it holds the view it is made from holds too: where none
      * of the rules' literals occur, it is not made at all. Where it is the same text, the rules
      * have looked at it already (they look at the views before it).
      */
     private BitSet sqlView(String input, Pass pass) {
-        if (pass.prefilter() != null && pass.prefilter().candidates(List.of(input)).isEmpty()) {
+        if (pass.sqlRules().length == 0
+                || pass.sqlPrefilter() != null && pass.sqlPrefilter().candidates(List.of(input)).isEmpty()) {
             return EMPTY;
         }
         String sql = Normalizer.sql(input);
-        return sql.equals(input) ? EMPTY : evaluate(sql, pass.rules(), pass.prefilter());
+        return sql.equals(input) ? EMPTY : evaluate(sql, pass.sqlRules(), pass.sqlPrefilter());
     }
 
     private BitSet evaluate(String input, int[] targetRules, Prefilter prefilter) {

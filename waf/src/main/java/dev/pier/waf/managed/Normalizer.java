@@ -75,11 +75,15 @@ final class Normalizer {
      * cookies and URLs in headers use), and every whitespace run one space.
      */
     static String uncommented(String decoded) {
-        if (decoded.indexOf('/') < 0 && decoded.indexOf('+') < 0 && decoded.indexOf('\n') < 0 && decoded.indexOf('#') < 0
-                && decoded.indexOf("--") < 0) {
+        if (!mayHoldComments(decoded) && decoded.indexOf('+') < 0 && decoded.indexOf('\n') < 0) {
             return decoded;
         }
         return squeeze(decoded);
+    }
+
+    /** False when a decoded view holds no comment (the common case, found with a few vectorised scans). */
+    static boolean mayHoldComments(String decoded) {
+        return decoded.indexOf("/*") >= 0 || decoded.indexOf('#') >= 0 || decoded.indexOf("--") >= 0; // "<!--" holds "--"
     }
 
     /**
@@ -89,6 +93,9 @@ final class Normalizer {
      * the decoded view of its text; bodies within bodies are found by calling this on a body.
      */
     static List<String> commentBodies(String decoded) {
+        if (!mayHoldComments(decoded)) {
+            return List.of();
+        }
         List<String> bodies = null;
         int n = decoded.length();
         int i = 0;
