@@ -66,11 +66,13 @@ class ManagedRulesTest extends EdgeWithJettyOrigin {
             for (String value : wrapped) {
                 int upgrades = origin.upgrades.get();
                 int requests = origin.httpRequests.get();
-                String response = RawHttp.exchange(edge.port(),
+                // the head only: an upgrade that got through would hold the connection open
+                String response = RawHttp.head(edge.port(), "127.0.0.1",
                         RawHttp.upgrade("/echo?q=" + URLEncoder.encode(value, StandardCharsets.UTF_8), "localhost"));
-                assertThat(response).as(value).startsWith("HTTP/1.1 403").contains("6179ae15870a4bb7b2d480d4843b323c");
+                assertThat(response).as(value).startsWith("HTTP/1.1 403");
                 RequestLog log = edge.nextLog();
                 assertThat(log.securityAction).as(value).isEqualTo("block");
+                assertThat(log.securityRuleId).as(value).isEqualTo("6179ae15870a4bb7b2d480d4843b323c");
                 assertThat(log.securitySources).as(value).containsExactly("firewallManaged");
                 assertThat(origin.upgrades.get()).as(value).isEqualTo(upgrades);
                 assertThat(origin.httpRequests.get()).as(value).isEqualTo(requests);
