@@ -9,10 +9,10 @@ import java.util.Set;
 
 /**
  * Fills the managed rules' inputs from a request's fields: every place an attacker controls,
- * in each of its views ({@link View}): decoded the way attackers encode (percent-encoding,
- * again and again; HTML entities), lower-cased and with whitespace collapsed, so that one
- * pattern catches every spelling; then without comments, and with MySQL's tokens spaced
- * apart. What a comment holds is an input of its own, and so is the input with its comment
+ * in its decoded and uncommented views ({@link View}): decoded the way attackers encode
+ * (percent-encoding, again and again; HTML entities), lower-cased and with whitespace
+ * collapsed, so that one pattern catches every spelling; then without comments. (The SQL view
+ * is made from these where a rule looks at it.) What a comment holds is an input of its own, and so is the input with its comment
  * markers taken out: a comment around an attack, or across it, hides nothing. This is what the OWASP Core Ruleset's transformations and {@code multiMatch} do.
  */
 public final class ManagedInputs {
@@ -103,9 +103,9 @@ public final class ManagedInputs {
     }
 
     /**
-     * One target's inputs in every view: each input's decoded view, and each later view where
-     * it differs from the views before it (a rule that looks at a view looks at those before it
-     * too, so the same text is not looked at twice). For an input with comments, the input
+     * One target's inputs in the views held in fields: each input's decoded view, and its
+     * uncommented view where that differs (a rule that looks at the uncommented view looks at the
+     * decoded one too, so the same text is not looked at twice). For an input with comments, the input
      * without their markers and each comment's body follow, as inputs of their own.
      */
     private static final class Views {

@@ -80,7 +80,8 @@ public final class ManagedRulesets {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private static ManagedRuleset load(String resource) {
+    /** A ruleset file from the classpath, next to this class (tests load broken ones). */
+    static ManagedRuleset load(String resource) {
         JsonNode root;
         try (InputStream in = ManagedRulesets.class.getResourceAsStream(resource)) {
             if (in == null) {

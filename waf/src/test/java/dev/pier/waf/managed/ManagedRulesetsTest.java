@@ -29,6 +29,28 @@ class ManagedRulesetsTest {
     }
 
     @Test
+    void everyPerInputRuleLooksAtTheDecodedViewAndSqlPatternsAtTheSqlView() {
+        ManagedRuleset owasp = RULESETS.get(ManagedRulesets.OWASP);
+        assertThat(owasp.rules()).filteredOn(ManagedRuleset.Rule::perInput)
+                .allSatisfy(r -> assertThat(r.views()).as(r.description()).startsWith(View.DECODED, View.UNCOMMENTED));
+        assertThat(owasp.rules()).filteredOn(r -> !r.perInput()).allSatisfy(r -> assertThat(r.views()).isEmpty());
+        assertThat(owasp.rules()).filteredOn(r -> r.views().contains(View.SQL))
+                .allSatisfy(r -> assertThat(r.categories()).contains("attack-sqli")).hasSizeGreaterThan(5);
+    }
+
+    /** No transformation that removes content may be the only view a rule sees; views build on the one before. */
+    @Test
+    void aRulesViewsStartWithTheDecodedViewAndFollowTheirOrder() {
+        assertThatThrownBy(() -> ManagedRulesets.load("views-without-decoded.yaml")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("views-without-decoded.yaml: rule aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3: views [\"uncommented\"]"
+                        + " (expected: decoded, then uncommented, then sql, each only with those before it)");
+        assertThatThrownBy(() -> ManagedRulesets.load("views-skipping-uncommented.yaml")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("views [\"decoded\",\"sql\"] (expected: decoded, then uncommented, then sql");
+        assertThatThrownBy(() -> ManagedRulesets.load("views-unknown.yaml")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("views-unknown.yaml: rule aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3: view: raw (expected: decoded, uncommented or sql)");
+    }
+
+    @Test
     void paranoiaLevelsOneToFourEachAddRules() {
         ManagedRuleset owasp = RULESETS.get(ManagedRulesets.OWASP);
         assertThat(owasp.rules().stream().map(ManagedRuleset.Rule::paranoiaLevel).distinct()).containsExactlyInAnyOrder(1, 2, 3, 4);
