@@ -12,8 +12,10 @@ import java.util.Set;
  * in its decoded and uncommented views ({@link View}): decoded the way attackers encode
  * (percent-encoding, again and again; HTML entities), lower-cased and with whitespace
  * collapsed, so that one pattern catches every spelling; then without comments. (The SQL view
- * is made from these where a rule looks at it.) What a comment holds is an input of its own, and so is the input with its comment
- * markers taken out: a comment around an attack, or across it, hides nothing. This is what the OWASP Core Ruleset's transformations and {@code multiMatch} do.
+ * is made from these where a rule looks at it.) What a comment holds is an input of its own,
+ * and so is the input with its comment markers taken out: a comment around an attack, or
+ * across it, hides nothing. This is what the OWASP Core Ruleset's transformations and
+ * {@code multiMatch} do.
  */
 public final class ManagedInputs {
 
