@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  * {@code EmbeddedChannel} loop, so the whole request path runs on the test's thread. What the edge
  * writes to a connection is parsed by Netty's HTTP/1.1 decoder in its strictest configuration and
  * recorded; requests the strict parser cannot take (or that are ambiguous: two Host headers, no
- * Host, a Transfer-Encoding other than {@code chunked}) are recorded as unparseable, since an
- * origin with another parser may read them as something else.
+ * Host, a Transfer-Encoding other than {@code chunked}, an upgrade request with a body) are
+ * recorded as unparseable, since an origin with another parser may read them as something else.
  *
  * <p>Answers follow the request path, like {@link NodeOrigin} and {@link RecordingJettyOrigin}:
  * {@code /ws} upgrades (a valid 101, after which the connection is a tunnel and is no longer
@@ -95,6 +95,11 @@ final class InMemoryUpstream implements ChannelFactory<Channel>, Supplier<Bootst
             progress |= connections.get(i).deliver();
         }
         return progress;
+    }
+
+    /** Closes every connection, as origins do when they go away. */
+    void disconnect() {
+        connections.forEach(c -> c.channel.close());
     }
 
     /** Closes every connection and releases what is left in them. */
@@ -177,6 +182,11 @@ final class InMemoryUpstream implements ChannelFactory<Channel>, Supplier<Bootst
             List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
             if (!codings.isEmpty() && !(codings.size() == 1 && codings.get(0).equalsIgnoreCase("chunked"))) {
                 return "Transfer-Encoding: " + codings;
+            }
+            boolean upgrade = headers.contains(HttpHeaderNames.UPGRADE) && headers.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
+            if (upgrade && (!codings.isEmpty() || headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) != 0)) {
+                // Node's parser (llhttp) reads no body after an upgrade request: what follows the head is the next protocol's.
+                return "an upgrade request with a body";
             }
             return null;
         }

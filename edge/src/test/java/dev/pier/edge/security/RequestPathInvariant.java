@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
  * logs every request the WAF evaluates (so its request log record names the rule), and
  * {@value #BLOCK_RULE} blocks paths under {@code /admin}. The invariant: the requests an origin
  * parsed are exactly the requests the WAF evaluated and let through to it, in order, with the
- * same method, path and host. A request the edge refuses (a 4xx, before or by the WAF) reaches
- * no origin; a smuggled request, one the WAF never saw, breaks it.
+ * same method, path and host, except requests the client got an error for. A request the edge
+ * refuses (a 4xx, before or by the WAF) reaches no origin; a smuggled request, one the WAF never
+ * saw, breaks it.
  */
 final class RequestPathInvariant {
 
@@ -51,33 +52,49 @@ final class RequestPathInvariant {
     }
 
     /**
-     * The requests the WAF evaluated and the edge sent on to the origin, in the order the edge
-     * finished them (one exchange at a time per connection, so request order): evaluated by
-     * {@value #EVALUATED_RULE}, not ended by a terminating action, and given an origin address.
+     * The requests the WAF evaluated and let through, in the order the edge finished them (one
+     * exchange at a time per connection, so request order): evaluated by {@value #EVALUATED_RULE}
+     * and not ended by a terminating action.
      */
-    static List<SeenRequest> forwardedByWaf(List<RequestLog> logs) {
+    static List<RequestLog> letThroughByWaf(List<RequestLog> logs) {
         return logs.stream()
                 .filter(log -> log.securityRuleIds != null && log.securityRuleIds.contains(EVALUATED_RULE))
-                .filter(log -> log.securityAction == null && log.originIp != null)
-                .map(SeenRequest::byWaf)
+                .filter(log -> log.securityAction == null)
                 .toList();
     }
 
-    /** Null when the invariant holds, else what each side saw, for a failure message. */
+    /**
+     * Null when the invariant holds, else what each side saw, for a failure message. Every request
+     * the origin parsed must be, in order, a request the WAF evaluated and let through, with the
+     * same method, path and host. A request the WAF let through may be missing at the origin only
+     * when the client got an error for it (the edge refused it after the WAF, say for a bad chunk
+     * in its body, or the origin's parser refused it): a request that got a success must have been
+     * parsed by the origin.
+     */
     static String violation(List<RequestLog> logs, List<SeenRequest> parsedByOrigin) {
-        List<SeenRequest> forwarded = forwardedByWaf(logs);
-        if (forwarded.equals(parsedByOrigin)) {
-            return null;
+        List<RequestLog> letThrough = letThroughByWaf(logs);
+        int parsed = 0;
+        for (RequestLog log : letThrough) {
+            if (parsed < parsedByOrigin.size() && parsedByOrigin.get(parsed).equals(SeenRequest.byWaf(log))) {
+                parsed++;
+            } else if (log.edgeResponseStatus < 400) {
+                return report("the edge answered " + SeenRequest.byWaf(log) + " with " + log.edgeResponseStatus
+                        + " but the origin did not parse it there. ", letThrough, parsedByOrigin, logs);
+            }
         }
-        StringBuilder out = new StringBuilder();
-        boolean admin = parsedByOrigin.stream().anyMatch(r -> r.path().toLowerCase(java.util.Locale.ROOT).startsWith("/admin"));
-        if (admin) {
-            out.append("a request for /admin reached the origin (the WAF blocks /admin). ");
+        if (parsed < parsedByOrigin.size()) {
+            boolean admin = parsedByOrigin.stream().skip(parsed)
+                    .anyMatch(r -> r.path().toLowerCase(java.util.Locale.ROOT).startsWith("/admin"));
+            return report((admin ? "a request for /admin reached the origin (the WAF blocks /admin). " : "")
+                    + "The origin parsed " + parsedByOrigin.subList(parsed, parsedByOrigin.size())
+                    + " that the WAF did not let through. ", letThrough, parsedByOrigin, logs);
         }
-        out.append("The WAF evaluated and let through ").append(forwarded)
-                .append(", the origin parsed ").append(parsedByOrigin)
-                .append("; the edge's records: ").append(describe(logs));
-        return out.toString();
+        return null;
+    }
+
+    private static String report(String what, List<RequestLog> letThrough, List<SeenRequest> parsedByOrigin, List<RequestLog> logs) {
+        return what + "The WAF evaluated and let through " + letThrough.stream().map(SeenRequest::byWaf).toList()
+                + ", the origin parsed " + parsedByOrigin + "; the edge's records: " + describe(logs);
     }
 
     private static String describe(List<RequestLog> logs) {

@@ -40,6 +40,11 @@ record SeenRequest(String method, String path, String host) {
         return new SeenRequest(method, pathOf(target), hostHeader == null ? "" : host(hostHeader));
     }
 
+    /** What an origin resolved by itself (its own path and host), with the host written as the others are. */
+    static SeenRequest resolved(String method, String path, String host) {
+        return new SeenRequest(method, path == null ? "" : path, host == null ? "" : host(host));
+    }
+
     private static String host(String authority) {
         return authority.isEmpty() ? "" : RoutingTable.hostOnly(authority).toLowerCase(Locale.ROOT);
     }

@@ -1,0 +1,18 @@
+package dev.pier.edge.security;
+
+import java.util.List;
+
+/** A real origin server whose HTTP parser reports every request it took, for the smuggling corpus. */
+interface ParsingOrigin extends AutoCloseable {
+
+    /** Its name in reports, e.g. "node" or "jetty". */
+    String name();
+
+    int port();
+
+    /** The requests its parser took since the last call, in order. */
+    List<SeenRequest> takeParsed();
+
+    /** Connections open now: zero once the edge has closed every connection it made. */
+    int openConnections();
+}
