@@ -27,7 +27,7 @@ final class NodeOrigin implements ParsingOrigin {
 
     private final Process process;
     private final int port;
-    private final List<SeenRequest> parsed = new ArrayList<>();
+    private final List<Parsed> parsed = new ArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
     private final StringBuilder stderr = new StringBuilder();
 
@@ -61,8 +61,9 @@ final class NodeOrigin implements ParsingOrigin {
                     open.decrementAndGet();
                 } else {
                     JsonNode host = event.get("host");
-                    SeenRequest request = SeenRequest.byOrigin(event.get("method").asText(), event.get("target").asText(),
-                            host.isNull() ? null : host.asText());
+                    JsonNode ray = event.get("ray");
+                    Parsed request = new Parsed(SeenRequest.byOrigin(event.get("method").asText(), event.get("target").asText(),
+                            host.isNull() ? null : host.asText()), ray == null || ray.isNull() ? null : ray.asText());
                     synchronized (parsed) {
                         parsed.add(request);
                     }
@@ -96,9 +97,9 @@ final class NodeOrigin implements ParsingOrigin {
     }
 
     @Override
-    public List<SeenRequest> takeParsed() {
+    public List<Parsed> takeParsed() {
         synchronized (parsed) {
-            List<SeenRequest> out = List.copyOf(parsed);
+            List<Parsed> out = List.copyOf(parsed);
             parsed.clear();
             return out;
         }

@@ -10,8 +10,12 @@ interface ParsingOrigin extends AutoCloseable {
 
     int port();
 
+    /** A request its parser took, with the ray id the edge gave it (its pier-ray header; null without one). */
+    record Parsed(SeenRequest request, String rayId) {
+    }
+
     /** The requests its parser took since the last call, in order. */
-    List<SeenRequest> takeParsed();
+    List<Parsed> takeParsed();
 
     /** Connections open now: zero once the edge has closed every connection it made. */
     int openConnections();

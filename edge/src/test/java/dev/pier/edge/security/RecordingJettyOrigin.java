@@ -29,7 +29,7 @@ final class RecordingJettyOrigin implements ParsingOrigin {
 
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
-    private final List<SeenRequest> parsed = new ArrayList<>();
+    private final List<Parsed> parsed = new ArrayList<>();
 
     RecordingJettyOrigin() throws Exception {
         connector.setHost("127.0.0.1");
@@ -42,7 +42,8 @@ final class RecordingJettyOrigin implements ParsingOrigin {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 HttpURI uri = request.getHttpURI();
-                SeenRequest seen = SeenRequest.resolved(request.getMethod(), uri.getPath(), uri.getHost());
+                Parsed seen = new Parsed(SeenRequest.resolved(request.getMethod(), uri.getPath(), uri.getHost()),
+                        request.getHeaders().get("pier-ray"));
                 synchronized (parsed) {
                     parsed.add(seen);
                 }
@@ -63,9 +64,9 @@ final class RecordingJettyOrigin implements ParsingOrigin {
     }
 
     @Override
-    public List<SeenRequest> takeParsed() {
+    public List<Parsed> takeParsed() {
         synchronized (parsed) {
-            List<SeenRequest> out = List.copyOf(parsed);
+            List<Parsed> out = List.copyOf(parsed);
             parsed.clear();
             return out;
         }

@@ -107,9 +107,10 @@ class SmugglingCorpusTest {
             Map<String, Outcome> outcomes = new LinkedHashMap<>();
             try (ParsingOrigin origin = factory.start();
                  TestEdge edge = TestEdge.fromYaml(RequestPathInvariant.edgeYaml(origin.port()))) {
-                send(WARM_UP, edge, origin); // a first request can take seconds on a busy machine
+                Map<String, SeenRequest> earlier = new java.util.HashMap<>();
+                send(WARM_UP, edge, origin, earlier); // a first request can take seconds on a busy machine
                 for (Vector vector : share) {
-                    outcomes.put(vector.name(), send(vector, edge, origin));
+                    outcomes.put(vector.name(), send(vector, edge, origin, earlier));
                 }
             }
             return outcomes;
@@ -128,12 +129,16 @@ class SmugglingCorpusTest {
                 }))));
     }
 
-    /** Sends one vector on a new connection and compares, once the edge and the origin are done. */
-    private static Outcome send(Vector vector, TestEdge edge, ParsingOrigin origin) throws Exception {
-        edge.logs.clear();
-        origin.takeParsed();
+    /**
+     * Sends one vector on a new connection and compares, once the edge and the origin are done.
+     * {@code earlier} holds what the WAF saw of the lane's earlier requests by ray id, so that a
+     * request of an earlier vector that the origin took late is not counted against this one.
+     */
+    private static Outcome send(Vector vector, TestEdge edge, ParsingOrigin origin, Map<String, SeenRequest> earlier) throws Exception {
         ByteArrayOutputStream answers = new ByteArrayOutputStream();
+        int clientPort;
         try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+            clientPort = socket.getLocalPort();
             socket.setSoTimeout(QUIET_MILLIS);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
@@ -149,7 +154,8 @@ class SmugglingCorpusTest {
                 }
             }
         }
-        Seen seen = settle(edge, origin);
+        Seen seen = settle(edge, origin, clientPort, earlier);
+        seen.logs().forEach(log -> earlier.put(log.rayId, SeenRequest.byWaf(log)));
         return new Outcome(statuses(answers), RequestPathInvariant.violation(seen.logs(), seen.parsed()));
     }
 
@@ -173,23 +179,40 @@ class SmugglingCorpusTest {
     }
 
     /**
-     * Waits until the edge has logged (every vector sends bytes, so the edge logs at least one
-     * record), the origin has no connection left (the edge closes its origin connections when the
+     * Waits until the edge has logged this connection (every vector sends bytes, so the edge logs
+     * at least one record; records of earlier connections that come late are left out), the
+     * origin has no connection left (the edge closes its origin connections when the
      * client's closes, and an origin reports what it parsed before the close), nothing more has
      * arrived for a while (the log is written on another thread), and the log has a record for each
-     * request the origin parsed, or two seconds have passed since the first record.
+     * request the origin parsed, or two seconds have passed since the first record. A request the
+     * origin parsed that carries the ray id and the method, path and host of an earlier vector's
+     * request is that vector's, late (a busy origin can take it after the connection closed).
      */
-    private static Seen settle(TestEdge edge, ParsingOrigin origin) throws InterruptedException {
+    private static Seen settle(TestEdge edge, ParsingOrigin origin, int clientPort, Map<String, SeenRequest> earlier)
+            throws InterruptedException {
         List<RequestLog> logs = new ArrayList<>();
         List<SeenRequest> parsed = new ArrayList<>();
+        List<RequestLog> arrived = new ArrayList<>();
         long deadline = System.nanoTime() + 20_000_000_000L;
         long firstLog = 0;
         int quietPolls = 0;
         while (System.nanoTime() < deadline) {
             Thread.sleep(25);
             int before = logs.size() + parsed.size();
-            edge.logs.drainTo(logs);
-            parsed.addAll(origin.takeParsed());
+            edge.logs.drainTo(arrived);
+            for (RequestLog log : arrived) {
+                if (log.clientSrcPort == clientPort) {
+                    logs.add(log);
+                } else {
+                    earlier.put(log.rayId, SeenRequest.byWaf(log)); // an earlier connection's, late
+                }
+            }
+            arrived.clear();
+            for (ParsingOrigin.Parsed request : origin.takeParsed()) {
+                if (!request.request().equals(earlier.get(request.rayId()))) {
+                    parsed.add(request.request());
+                }
+            }
             if (logs.isEmpty()) {
                 continue;
             }

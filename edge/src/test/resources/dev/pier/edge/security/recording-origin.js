@@ -4,7 +4,7 @@
 // knows what it parsed and when it is done:
 //   {"listening": PORT}
 //   {"opened": true}
-//   {"method": "GET", "target": "/hello", "host": "node.t.test"}   (host: the Host header, or null)
+//   {"method": "GET", "target": "/hello", "host": "node.t.test", "ray": "..."}   (the Host and pier-ray headers, or null)
 //   {"closed": true}
 // Answers: /ws upgrades with a valid 101 (then reads frames, never HTTP), /ws-refused gets 403,
 // /ws-h2c, /ws-no-accept and /ws-bad-accept get a 101 that is no valid WebSocket handshake and the
@@ -15,7 +15,7 @@ const http = require('http');
 const crypto = require('crypto');
 
 const print = (object) => process.stdout.write(JSON.stringify(object) + '\n');
-const record = (req) => print({ method: req.method, target: req.url, host: req.headers.host ?? null });
+const record = (req) => print({ method: req.method, target: req.url, host: req.headers.host ?? null, ray: req.headers['pier-ray'] ?? null });
 const pathOf = (req) => req.url.split('?')[0];
 const accept = (key) => crypto.createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
 
