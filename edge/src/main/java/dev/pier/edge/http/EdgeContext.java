@@ -11,7 +11,9 @@ import dev.pier.waf.WafRuntime;
 import dev.pier.waf.ZoneWaf;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import dev.pier.edge.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -78,6 +80,7 @@ public final class EdgeContext {
     private volatile OriginGuard originGuard = OriginGuard.NONE;
     private final UsageRegistry usage;
     private final Transport transport;
+    private volatile Supplier<Bootstrap> originBootstrap;
     private final WafRuntime waf;
 
     public EdgeContext(Snapshot snapshot, RequestLogSink sink, UsageRegistry usage, Transport transport, WafRuntime waf) {
@@ -85,6 +88,7 @@ public final class EdgeContext {
         this.sink = sink;
         this.usage = usage;
         this.transport = transport;
+        this.originBootstrap = () -> new Bootstrap().channel(transport.socketChannel());
         this.waf = waf;
     }
 
@@ -125,6 +129,19 @@ public final class EdgeContext {
 
     public Transport transport() {
         return transport;
+    }
+
+    /** A new bootstrap for an origin connection, with its channel type chosen: the transport's socket channel. */
+    public Supplier<Bootstrap> originBootstrap() {
+        return originBootstrap;
+    }
+
+    /**
+     * Lets a test run origin connections in memory (an in-memory channel and resolver on the
+     * client's {@code EmbeddedChannel} loop), so the whole request path runs on one thread.
+     */
+    public void originBootstrap(Supplier<Bootstrap> bootstraps) {
+        originBootstrap = java.util.Objects.requireNonNull(bootstraps, "bootstraps");
     }
 
     /** Every open client connection. */

@@ -1,7 +1,6 @@
 package dev.pier.edge.http;
 
 import dev.pier.config.Timeouts;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -76,9 +75,8 @@ final class OriginHandler extends ChannelDuplexHandler {
     static OriginHandler connect(ProxyHandler proxy, Channel client, EdgeContext edge, String host, int port,
                                  Timeouts timeouts, SslContext tls, String tlsName, boolean strict) {
         OriginHandler origin = new OriginHandler(proxy, host, port, tls == null ? null : tlsName, timeouts, edge.originGuard());
-        ChannelFuture future = new Bootstrap()
+        ChannelFuture future = edge.originBootstrap().get()
                 .group(client.eventLoop())
-                .channel(edge.transport().socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.originConnect().toMillis()))
