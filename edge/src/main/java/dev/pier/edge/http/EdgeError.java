@@ -17,6 +17,7 @@ public enum EdgeError {
     /** Never answered: logged when the WAF itself failed and the request was let through. */
     WAF_FAILED(500, Source.INTERNAL, "The WAF failed on this request and let it through."),
     METHOD_NOT_SUPPORTED(501, Source.CLIENT, "The edge does not serve CONNECT: it is a reverse proxy, not a forward proxy."),
+    CODING_NOT_SUPPORTED(501, Source.CLIENT, "The edge accepts request bodies with Transfer-Encoding: chunked alone."),
     VERSION_NOT_SUPPORTED(505, Source.CLIENT, "The edge speaks HTTP/1.1 and HTTP/1.0 only."),
     REQUEST_TIMEOUT(408, Source.CLIENT, "The request head did not arrive in time."),
     UNKNOWN_HOST(404, Source.CLIENT, "No zone on this edge serves this host name."),

@@ -22,6 +22,22 @@ final class RequestTarget {
     private RequestTarget() {
     }
 
+    /**
+     * Null when every byte of the target is visible ASCII (0x21 to 0x7E, RFC 3986), else what is
+     * wrong: a byte above 0x7E is read as one character by the rules and sent to the origin as
+     * its UTF-8 encoding, two bytes, so the origin's path would differ from the one judged.
+     */
+    static String printable(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return "target: a byte 0x" + Integer.toHexString(c) + " at " + i
+                        + " (expected: visible ASCII; percent-encode anything else)";
+            }
+        }
+        return null;
+    }
+
     /** Rewrites an absolute-form target to origin-form; returns what is wrong, or null. */
     static String normalize(HttpRequest request) {
         String uri = request.uri();

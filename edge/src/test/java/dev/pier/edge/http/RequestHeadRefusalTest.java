@@ -54,6 +54,7 @@ class RequestHeadRefusalTest extends EmbeddedClientPipeline {
             chunked not last          | POST /a HTTP/1.1\\r\\nHost: example.com\\r\\nTransfer-Encoding: chunked, identity\\r\\n\\r\\n0\\r\\n\\r\\n
             an unknown coding         | POST /a HTTP/1.1\\r\\nHost: example.com\\r\\nTransfer-Encoding: xchunked\\r\\n\\r\\n0\\r\\n\\r\\n
             space before the colon    | POST /a HTTP/1.1\\r\\nHost: example.com\\r\\nTransfer-Encoding : chunked\\r\\n\\r\\n0\\r\\n\\r\\n
+            two chunked headers       | POST /a HTTP/1.1\\r\\nHost: example.com\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
             Transfer-Encoding in 1.0  | POST /a HTTP/1.0\\r\\nHost: example.com\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
             """)
     void anAmbiguousHeadIs400AndClosesTheConnection(String name, String request) {
@@ -61,6 +62,30 @@ class RequestHeadRefusalTest extends EmbeddedClientPipeline {
         assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").containsIgnoringCase("connection: close");
         assertThat(channel.isOpen()).isFalse();
         assertThat(logs).singleElement().satisfies(log -> assertThat(log.edgeResponseStatus).isEqualTo(400));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a byte above 0x7E        | GET /a\\u00c7dmin HTTP/1.1\\r\\nHost: example.com\\r\\n\\r\\n
+            DEL                      | GET /a\\u007fdmin HTTP/1.1\\r\\nHost: example.com\\r\\n\\r\\n
+            an upgrade with a length | GET /chat HTTP/1.1\\r\\nHost: example.com\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\nContent-Length: 5\\r\\n\\r\\nhello
+            an upgrade with chunks   | GET /chat HTTP/1.1\\r\\nHost: example.com\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
+            """)
+    void aTargetOfOtherThanVisibleAsciiOrAnUpgradeWithABodyIs400(String name, String request) {
+        String response = refused(unescape(request));
+        assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").containsIgnoringCase("connection: close");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            gzip, chunked            | POST /a HTTP/1.1\\r\\nHost: example.com\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n0\\r\\n\\r\\n
+            a junk coding, chunked   | POST /a HTTP/1.1\\r\\nHost: example.com\\r\\nTransfer-Encoding: chunk-Encoding\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n
+            """)
+    void aTransferEncodingOtherThanChunkedAloneIs501(String name, String request) {
+        String response = refused(unescape(request));
+        assertThat(response).startsWith("HTTP/1.1 501 Not Implemented\r\n").contains("chunked alone").containsIgnoringCase("connection: close");
+        assertThat(channel.isOpen()).isFalse();
     }
 
     @Test
@@ -105,6 +130,6 @@ class RequestHeadRefusalTest extends EmbeddedClientPipeline {
     }
 
     static String unescape(String csv) {
-        return csv.replace("\\r", "\r").replace("\\n", "\n");
+        return csv.replace("\\r", "\r").replace("\\n", "\n").replace("\\u00c7", "\u00c7").replace("\\u007f", "\u007f");
     }
 }
