@@ -34,6 +34,8 @@ public final class CertificateFolder implements AutoCloseable {
     private CertificateFolder() {
     }
 
+    private boolean closed;
+
     /** A private folder for this process, made when it is first needed. */
     public static CertificateFolder create() {
         return new CertificateFolder();
@@ -45,6 +47,11 @@ public final class CertificateFolder implements AutoCloseable {
     }
 
     private Path folder() {
+        if (closed) {
+            // A configuration built while the process stops (a follower's last apply) must not
+            // put keys back on the disk after close() removed them.
+            throw new IllegalStateException("certificates: the folder is closed; the process is stopping");
+        }
         if (dir == null) {
             try {
                 dir = Files.createTempDirectory("pier-certificates",
@@ -122,6 +129,7 @@ public final class CertificateFolder implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (dir == null) {
             return;
         }
