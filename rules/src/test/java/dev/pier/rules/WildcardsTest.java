@@ -73,7 +73,7 @@ class WildcardsTest {
 
     @Test
     void wildcardReplaceExpandsOnceAndUnescapesDollars() {
-        assertThat(replace("x${2}y", "*", "${1}")).isEqualTo("x${2}y"); // a capture is never expanded again
+        assertThat(replace("a/${1}", "*/*", "${2}")).isEqualTo("${1}"); // a capture is never expanded again
         assertThat(replace("a/b", "*/*", "$${1} costs ${2}$$")).isEqualTo("${1} costs b$");
         assertThat(replace("a/b", "*/*", "${3}${x}$")).isEqualTo("${3}${x}$");
         assertThat(replace("nomatch", "*/*", "${1}")).isEqualTo("nomatch");
