@@ -165,18 +165,16 @@ final class Functions {
             return type;
         }, a -> regex((String) a[1]).matcher((String) a[0])
                 .replaceFirst(((String) a[2]).replaceAll("\\$\\{(\\d+)\\}", "\\$$1")));
-        define("wildcard_replace", literalArgs(args(Type.BYTES, 3, BYTES, BYTES, BYTES, BYTES), 1, 2), a -> {
-            boolean caseSensitive = a.length > 3 && a[3] != null && ((String) a[3]).contains("s");
-            com.google.re2j.Matcher m = Wildcards.pattern((String) a[1], caseSensitive).matcher((String) a[0]);
-            if (!m.matches()) {
-                return a[0];
+        Signature wildcardReplace = literalArgs(args(Type.BYTES, 3, BYTES, BYTES, BYTES, BYTES), 1, 2);
+        define("wildcard_replace", (args, error) -> {
+            Type type = wildcardReplace.check(args, error);
+            String problem = Wildcards.problem((String) ((Node.Literal) args.get(1)).value());
+            if (problem != null) {
+                throw error.apply("invalid wildcard pattern: " + problem); // refused when parsed, as Cloudflare does
             }
-            String out = (String) a[2];
-            for (int g = m.groupCount(); g >= 1; g--) {
-                out = out.replace("${" + g + "}", m.group(g));
-            }
-            return out;
-        });
+            return type;
+        }, a -> Wildcards.replace((String) a[0], (String) a[1], (String) a[2],
+                a.length > 3 && a[3] != null && ((String) a[3]).contains("s")));
         define("lookup_json_string", json(Type.BYTES), a -> {
             JsonNode n = lookup(a);
             return n != null && n.isTextual() ? n.asText() : null;

@@ -219,7 +219,14 @@ final class Parser {
             default -> { }
         }
         Token t = take();
-        return literalValue(type, t);
+        Object value = literalValue(type, t);
+        if (op.endsWith("wildcard")) {
+            String problem = Wildcards.problem((String) value);
+            if (problem != null) {
+                throw error(t, "invalid wildcard pattern: " + problem);
+            }
+        }
+        return value;
     }
 
     private Object literalValue(Type type, Token t) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Literals that every match of a regular expression contains, one of them at least, found by
@@ -16,6 +18,8 @@ import java.util.Set;
 final class RequiredLiterals {
 
     private static final int MAX_ALTERNATIVES = 16;
+    private static final Pattern REPETITION =
+            Pattern.compile("\\{(0|[1-9][0-9]{0,7})(,(0|[1-9][0-9]{0,7})?)?}");
 
     private final List<String> literals;
     private final boolean ignoreCase;
@@ -171,7 +175,15 @@ final class RequiredLiterals {
                             continue;
                         }
                     }
-                    case '*', '+', '?', '{' -> throw new GiveUp();
+                    case '{' -> {
+                        if (repetition() != null) {
+                            throw new GiveUp(); // a repetition of nothing: RE2 refuses it
+                        }
+                        pos++;
+                        literal = "{"; // braces that are not a repetition are text to RE2: a{,2} matches "a{,2}"
+                        item = Set.of(literal);
+                    }
+                    case '*', '+', '?' -> throw new GiveUp();
                     default -> {
                         pos++;
                         literal = String.valueOf(c);
@@ -254,19 +266,14 @@ final class RequiredLiterals {
                 pos++;
                 min = 2; // at least one, but not a run of exactly one
             } else if (q == '{') {
-                int end = re.indexOf('}', pos);
-                if (end < 0) {
-                    throw new GiveUp();
+                Matcher repeat = repetition();
+                if (repeat == null) {
+                    return 1; // not a repetition: the '{' is the next item, a literal character
                 }
-                String spec = re.substring(pos + 1, end);
-                pos = end + 1;
-                int comma = spec.indexOf(',');
-                try {
-                    min = Integer.parseInt(comma < 0 ? spec : spec.substring(0, comma));
-                } catch (NumberFormatException e) {
-                    throw new GiveUp();
-                }
-                min = min == 0 ? 0 : comma < 0 && min == 1 ? 1 : 2;
+                pos = repeat.end();
+                int least = Integer.parseInt(repeat.group(1));
+                boolean exact = repeat.group(2) == null;
+                min = least == 0 ? 0 : exact && least == 1 ? 1 : 2;
             } else {
                 return 1;
             }
@@ -274,6 +281,16 @@ final class RequiredLiterals {
                 pos++; // lazy
             }
             return min;
+        }
+
+        /**
+         * The repetition {@code {n}}, {@code {n,}} or {@code {n,m}} at the current position, as RE2
+         * reads one (decimal digits without a leading zero, nothing else inside), or null when
+         * the brace there is a literal character.
+         */
+        private Matcher repetition() {
+            Matcher m = REPETITION.matcher(re).region(pos, re.length());
+            return m.lookingAt() ? m : null;
         }
 
         private void skipClass() {

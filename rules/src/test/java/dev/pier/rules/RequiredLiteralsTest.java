@@ -40,6 +40,42 @@ class RequiredLiteralsTest {
         }
     }
 
+    /**
+     * Braces that do not form a repetition RE2 accepts ({@code {n}}, {@code {n,}}, {@code {n,m}},
+     * no leading zero) are plain text to RE2. Read as a repetition, {@code a{1,|x}} looked like
+     * "a, at least once" and the prefilter wanted an "a", while RE2 reads {@code a\{1,|x\}} and
+     * matches "x}": the rule stopped matching (found by RequiredLiteralsDifferentialTest).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "a{1,|x};          x}",
+        "ab{01}c;          ab{01}c",
+        "ab{x}c;           ab{x}c",
+        "ab{1,x}c;         ab{1,x}c",
+        "ab{,2}c;          ab{,2}c",
+        "ab{ 1}c;          ab{ 1}c",
+        "\\.{01}&|zz;      .{01}&",
+    })
+    void bracesThatAreNotARepetitionAreText(String regex, String input) {
+        String text = input.trim();
+        Pattern pattern = Pattern.compile(regex.trim());
+        assertThat(pattern.matcher(text).find()).as("RE2 matches").isTrue();
+        RequiredLiterals required = RequiredLiterals.of(regex.trim());
+        assertThat(required == null || required.mayMatch(text)).as("the prefilter lets %s through", text).isTrue();
+        Expression rule = Expression.parse(StandardFields.requestScheme(), "http.host matches r\"" + regex.trim() + "\"");
+        assertThat(rule.matches(new Context(StandardFields.requestScheme()).set("http.host", text))).isTrue();
+    }
+
+    @Test
+    void repetitionsKeepTheirMeaning() {
+        assertThat(RequiredLiterals.of("xa{1}bc").literals()).containsExactly("xabc");
+        assertThat(RequiredLiterals.of("xa{2}bcd").literals()).containsExactly("bcd");
+        assertThat(RequiredLiterals.of("xyz{0}ab").literals()).containsExactly("xy");
+        assertThat(RequiredLiterals.of("xa{1,}bc").literals()).containsExactly("bc");
+        assertThat(RequiredLiterals.of("ab{,2}cd").literals()).containsExactly("ab{,2}cd");
+        assertThat(RequiredLiterals.of("{2}")).isNull();
+    }
+
     @Test
     void wildcardsNeedTheirLongestLiteralPart() {
         assertThat(RequiredLiterals.ofWildcard("https://*.attacker.test", true).literals()).containsExactly(".attacker.test");
