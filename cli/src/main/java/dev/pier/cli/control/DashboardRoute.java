@@ -25,7 +25,12 @@ public final class DashboardRoute implements AdminRoute {
     @Override
     public Response handle(String method, String uri, Map<String, String> headers, byte[] body) {
         String path = uri.split("\\?", 2)[0].substring(PREFIX.length());
-        String file = path.isEmpty() || path.equals("/") ? "index.html" : path.substring(1);
+        if (path.isEmpty()) {
+            // The page loads app.js and app.css relative to itself: from /dashboard they would be looked for at /.
+            return new Response(301, "text/plain; charset=utf-8", "Moved to /dashboard/\n".getBytes(StandardCharsets.UTF_8),
+                    Map.of("Location", PREFIX + "/"));
+        }
+        String file = path.equals("/") ? "index.html" : path.substring(1);
         String type = FILES.get(file);
         if (!method.equals("GET") || type == null) {
             return new Response(404, "text/plain; charset=utf-8", ("Not found: " + uri + "\n").getBytes(StandardCharsets.UTF_8));

@@ -223,12 +223,30 @@ class DashboardTest {
         clickable("#managed-save").click();
         wait.until(textToBePresentInElementLocated(By.id("managed-error"), "upstream unavailable"));
         clickable("#tab-network").click();
+        clickable("#tab-network.active"); // the page was drawn again: the tabs are new elements
         clickable("#tab-security").click();
         wait.until(textToBePresentInElementLocated(By.id("main"), "upstream unavailable"));
         assertThat(chromium.driver().findElements(By.id("rule-add"))).isEmpty();
         assertThat(plane.control.store().ruleset(plane.zoneId, "http_request_firewall_custom").orElseThrow().version()).isEqualTo(customVersion);
         assertThat(plane.control.store().ruleset(plane.zoneId, "http_request_firewall_managed").orElseThrow().version()).isEqualTo(managedVersion);
         assertThat(stored("http_request_firewall_custom")).contains("from the API", "no root").doesNotContain("during an outage");
+    }
+
+    @Test
+    void theAddressWithoutASlashLeadsToTheDashboard() {
+        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard");
+        clickable("#token");
+        assertThat(chromium.driver().getCurrentUrl()).endsWith("/dashboard/");
+    }
+
+    @Test
+    void aLinkWhoseHashCarriesMarkupCannotPutItInThePage() {
+        signIn();
+        // The zone id with a query after it: the API would answer for the zone, and the id went into the page as HTML.
+        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/#/zone/" + plane.zoneId
+                + "?x\"><img id=injected src=x>/overview");
+        wait.until(driver -> !driver.findElements(By.cssSelector("#main .error, #main h2")).isEmpty());
+        assertThat(chromium.driver().findElements(By.id("injected"))).isEmpty();
     }
 
     @Test

@@ -71,9 +71,10 @@ async function zones() {
 const TABS = [["overview", "Overview"], ["dns", "DNS"], ["network", "Network"], ["security", "Security"], ["ssl", "SSL/TLS"]];
 
 async function zone(id, tab) {
-  const z = (await api("GET", "/zones/" + id)).result;
+  // The id comes from location.hash, which any link can set: it is a path segment here and text in the page.
+  const z = (await api("GET", "/zones/" + encodeURIComponent(id))).result;
   main.innerHTML = `<h2>${esc(z.name)}</h2><nav class="tabs">${TABS.map(([t, label]) =>
-    `<a id="tab-${t}" class="${t === tab ? "active" : ""}" href="#/zone/${id}/${t}">${label}</a>`).join("")}</nav><div id="page"></div>`;
+    `<a id="tab-${t}" class="${t === tab ? "active" : ""}" href="#/zone/${esc(encodeURIComponent(z.id))}/${t}">${label}</a>`).join("")}</nav><div id="page"></div>`;
   const page = document.getElementById("page");
   await ({ overview, dns, network, security, ssl }[tab] || overview)(z, page);
 }
