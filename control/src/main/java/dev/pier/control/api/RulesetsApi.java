@@ -152,10 +152,30 @@ final class RulesetsApi {
 
     // ---------------------------------------------------------------- checks
 
+    /** What a ruleset body may hold: what Cloudflare takes, and what it returns (a GET's result can be sent back). */
+    private static final List<String> RULESET_KEYS = List.of("id", "name", "description", "kind", "phase", "rules", "version",
+            "last_updated", "source");
+
     /** The body as it will be stored (every rule with an id), after checking it as the edge would. */
     private ObjectNode checked(StoredZone zone, Phase phase, JsonNode body) {
         if (!body.isObject()) {
             throw invalid(20200, "expected a ruleset object with rules");
+        }
+        // A body that names no rules, or misspells a key, must not replace the phase's rules with none.
+        for (java.util.Iterator<String> keys = body.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!RULESET_KEYS.contains(key)) {
+                throw invalid(20200, key + ": unknown key (expected: " + String.join(", ", RULESET_KEYS) + ")");
+            }
+        }
+        if (!body.path("rules").isArray()) {
+            throw invalid(20200, "rules: " + (body.has("rules") ? body.get("rules").getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                    : "missing") + " (expected: an array of rules; [] removes every rule)");
+        }
+        for (String text : List.of("name", "description", "kind", "phase")) {
+            if (body.has(text) && !body.get(text).isTextual()) {
+                throw invalid(20200, text + ": expected a string");
+            }
         }
         ObjectNode ruleset = F.objectNode();
         ruleset.put("name", body.path("name").asText("default"));

@@ -396,6 +396,18 @@ abstract class ApiContract {
         assertThat(unknownManaged.path("errors").get(0).path("message").asText()).contains("not shipped with Pier");
         String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_SETTINGS_WRITE), Set.of(), "test");
         assertError(call("PUT", entrypoint, reader, "{\"rules\": []}"), 403, 10000, "Authentication error");
+
+        // A mistyped body is an error and writes nothing: it used to answer 200 and remove every rule.
+        long beforeTypos = store.lastChange();
+        assertError(call("PUT", entrypoint, admin, "{\"rules\": \"x\"}"), 400, 20200,
+                "rules: string (expected: an array of rules; [] removes every rule)");
+        assertError(call("PUT", entrypoint, admin, "{\"rulez\": []}"), 400, 20200,
+                "rulez: unknown key (expected: id, name, description, kind, phase, rules, version, last_updated, source)");
+        assertError(call("PUT", entrypoint, admin, "{\"description\": \"only this\"}"), 400, 20200,
+                "rules: missing (expected: an array of rules; [] removes every rule)");
+        assertError(call("PUT", entrypoint, admin, "{\"rules\": [], \"name\": 7}"), 400, 20200, "name: expected a string");
+        assertThat(store.lastChange()).isEqualTo(beforeTypos);
+        assertThat(call("GET", entrypoint, admin, null).path("result").path("rules").size()).isEqualTo(1);
     }
 
     @Test
