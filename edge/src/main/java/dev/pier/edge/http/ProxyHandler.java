@@ -380,8 +380,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             if (error == EdgeError.PROHIBITED_ORIGIN) {
                 exchange.log.originIp = failed.remoteIp(); // the refused address, for the operator
             }
-            exchange.closeAfter |= !exchange.requestComplete;
-            answer(error, detail, null);
+            answerForOrigin(error, detail);
         }
     }
 
@@ -496,7 +495,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             String problem = ex.upgrade ? Handshake.responseProblem(response, ex.upgradeRequest)
                     : "101 to a request that asked for no protocol switch";
             if (problem != null) {
-                refuseOriginHandshake(ex, problem);
+                // A switch without a valid WebSocket handshake opens no tunnel: the client's next
+                // bytes would reach the origin unjudged.
+                answerForOrigin(EdgeError.ORIGIN_BAD_HANDSHAKE, problem);
             } else {
                 switchToTunnel(ex, response);
             }
@@ -527,16 +528,18 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The origin switched protocols without a valid WebSocket handshake: no tunnel opens (the
-     * client's next bytes would reach the origin unjudged), the origin connection is dropped and
-     * the client gets 502.
+     * The origin failed the exchange before its response began: its connection is dropped and
+     * the client gets {@code error}, and is closed when its request is not all in (the rest of
+     * it would be read as a request).
      */
-    private void refuseOriginHandshake(Exchange ex, String problem) {
-        OriginHandler refused = origin;
+    private void answerForOrigin(EdgeError error, String detail) {
+        OriginHandler dropped = origin;
         origin = null;
-        refused.close();
-        ex.closeAfter |= !ex.requestComplete;
-        answer(EdgeError.ORIGIN_BAD_HANDSHAKE, problem, null);
+        if (dropped != null) {
+            dropped.close();
+        }
+        exchange.closeAfter |= !exchange.requestComplete;
+        answer(error, detail, null);
     }
 
     private static boolean mayHaveBody(Exchange ex, int status) {
@@ -566,20 +569,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     void originTimedOut() {
         if (exchange != null && !exchange.responseStarted && origin != null) {
-            OriginHandler late = origin;
-            origin = null;
-            late.close();
-            exchange.closeAfter |= !exchange.requestComplete;
-            answer(EdgeError.ORIGIN_TIMEOUT, null, null);
+            answerForOrigin(EdgeError.ORIGIN_TIMEOUT, null);
         }
     }
 
     void originBroken(OriginHandler from, Throwable cause) {
         if (from == origin && exchange != null && !exchange.responseStarted) {
-            origin = null;
-            from.close();
-            exchange.closeAfter |= !exchange.requestComplete;
-            answer(EdgeError.ORIGIN_INVALID_RESPONSE, cause.getMessage(), null);
+            answerForOrigin(EdgeError.ORIGIN_INVALID_RESPONSE, cause.getMessage());
         } else {
             from.close();
         }
@@ -595,8 +591,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!ex.responseStarted) {
-            ex.closeAfter |= !ex.requestComplete;
-            answer(EdgeError.ORIGIN_EMPTY_RESPONSE, null, null);
+            answerForOrigin(EdgeError.ORIGIN_EMPTY_RESPONSE, null);
         } else {
             // The body was cut short: the client must not take a truncated body for a whole one.
             ex.log.edgeError = "origin closed mid-response";
@@ -629,7 +624,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ex.log.edgeResponseStatus = response.status().code();
         ex.log.edgeError = edgeError;
         releaseWebSocketSlot(ex);
-        if (request != null && mayHaveBody(request)) {
+        if (request != null && RequestHeadCheck.hasBody(request)) {
             ex.closeAfter = true; // do not read a body nobody wants
         }
         if (ex.closeAfter) {
@@ -639,12 +634,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(response, ctx.voidPromise());
         ex.responseComplete = true;
         completeIfDone();
-    }
-
-    /** Any length other than a plain 0, even one that does not parse ({@code 3, 3}), or a transfer coding. */
-    private static boolean mayHaveBody(HttpRequest request) {
-        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        return length != null && !length.trim().equals("0") || request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     private static void releaseWebSocketSlot(Exchange ex) {

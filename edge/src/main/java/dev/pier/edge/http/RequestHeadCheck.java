@@ -106,6 +106,12 @@ final class RequestHeadCheck {
         return null;
     }
 
+    /** Any length other than a plain 0, even one that does not parse ({@code 3, 3}), or a transfer coding. */
+    static boolean hasBody(HttpRequest request) {
+        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        return length != null && !length.trim().equals("0") || request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+    }
+
     /** True when a Connection option may name {@code header}: the edge neither frames nor routes by it. */
     static boolean mayBeHopByHop(String header) {
         return !NOT_HOP_BY_HOP.contains(header);
@@ -113,8 +119,7 @@ final class RequestHeadCheck {
 
     /** The websockets setting and the handshake, for an upgrade request. */
     static Refusal upgrade(HttpRequest request, ZoneSettings settings, String zone) {
-        if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && !request.headers().get(HttpHeaderNames.CONTENT_LENGTH).trim().equals("0")
-                || request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+        if (hasBody(request)) {
             // Parsers disagree on whether an upgrade request's body precedes the new protocol
             // (Node.js reads none): refused by the origin, the body could be read as a request.
             return new Refusal(EdgeError.BAD_REQUEST, "an upgrade request with a body (expected: none, RFC 6455 §4.1)", true);

@@ -176,10 +176,7 @@ public final class Tunnel {
     }
 
     private void keepaliveFailed(TunnelHandler dead) {
-        if (log.webSocketClosedBy == null) {
-            log.webSocketClosedBy = ClosedBy.edge;
-            log.webSocketCloseCode = 1006;
-        }
+        edgeEnded(1006);
         sendClose(dead.peer, ControlFrames.GOING_AWAY, dead.name() + " did not answer keepalive pings");
         dead.sealed = true;
         dead.ctx.close();
@@ -192,10 +189,7 @@ public final class Tunnel {
      * whose further bytes are dropped.
      */
     void messageTooBig(TunnelHandler from, boolean receiverAtBoundary) {
-        if (log.webSocketClosedBy == null) {
-            log.webSocketClosedBy = ClosedBy.edge;
-            log.webSocketCloseCode = ControlFrames.MESSAGE_TOO_BIG;
-        }
+        edgeEnded(ControlFrames.MESSAGE_TOO_BIG);
         from.discarding = true;
         TunnelHandler to = from.peer;
         if (to.active && !to.gotClose) {
@@ -223,10 +217,7 @@ public final class Tunnel {
      * is closed and {@code from} gets the 1002 from the edge.
      */
     void protocolError(TunnelHandler from, boolean receiverAtBoundary) {
-        if (log.webSocketClosedBy == null) {
-            log.webSocketClosedBy = ClosedBy.edge;
-            log.webSocketCloseCode = ControlFrames.PROTOCOL_ERROR;
-        }
+        edgeEnded(ControlFrames.PROTOCOL_ERROR);
         from.discarding = true;
         TunnelHandler to = from.peer;
         if (to.active && !to.gotClose) {
@@ -245,6 +236,14 @@ public final class Tunnel {
         startGrace();
     }
 
+    /** The log records the edge as the one that ended the connection, with {@code code}, unless a side ended it first. */
+    private void edgeEnded(int code) {
+        if (log.webSocketClosedBy == null) {
+            log.webSocketClosedBy = ClosedBy.edge;
+            log.webSocketCloseCode = code;
+        }
+    }
+
     /**
      * The edge ends the connection on its own: both sides get a close frame (at a frame
      * boundary, else a TCP close) and are closed once they answer or the grace time passes.
@@ -253,10 +252,7 @@ public final class Tunnel {
         if (finished) {
             return;
         }
-        if (log.webSocketClosedBy == null) {
-            log.webSocketClosedBy = ClosedBy.edge;
-            log.webSocketCloseCode = code;
-        }
+        edgeEnded(code);
         sendClose(client, code, reason);
         sendClose(origin, code, reason);
         startGrace();
