@@ -37,6 +37,17 @@ public final class UsageRegistry {
         return usage;
     }
 
+    /** Exports what became of the node's request log records. */
+    public void requestLog(RequestLogStats stats) {
+        FunctionCounter.builder("pier.request.log.written.records", stats, RequestLogStats::written)
+                .description("Request log records written").register(prometheus);
+        FunctionCounter.builder("pier.request.log.dropped.records", stats, RequestLogStats::dropped)
+                .description("Request log records dropped: the queue for the disk was full, or closing gave up on them")
+                .register(prometheus);
+        FunctionCounter.builder("pier.request.log.write.failures", stats, RequestLogStats::writeFailures)
+                .description("Attempts to write a batch of request log records that failed (each is retried)").register(prometheus);
+    }
+
     /** The Prometheus text exposition of every zone's figures. */
     public String scrape() {
         return prometheus.scrape();

@@ -1,6 +1,7 @@
 package dev.pier.edge;
 
 import dev.pier.analytics.NdjsonRequestLogWriter;
+import dev.pier.analytics.RequestLogStats;
 import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.ListenerConfig;
@@ -54,6 +55,7 @@ public final class Edge implements AutoCloseable {
     private Channel admin;
     private PierConfig config;
     private NdjsonRequestLogWriter logWriter;
+    private final RequestLogStats logStats = new RequestLogStats();
     private final RequestLogSink extraSink;
     private final List<AdminRoute> adminRoutes;
     /** Admin connections open at once at most; more are closed as they come. */
@@ -79,8 +81,10 @@ public final class Edge implements AutoCloseable {
         // One event loop per core (Netty's default is two): more loops than cores only adds
         // context switches on the hot path. -Dpier.eventLoops overrides it.
         this.workerGroup = transport.newGroup(Integer.getInteger("pier.eventLoops", Runtime.getRuntime().availableProcessors()));
-        this.logWriter = new NdjsonRequestLogWriter(config.requestLog());
-        this.context = new EdgeContext(snapshot, sink(logWriter), new UsageRegistry(), transport, waf);
+        this.logWriter = new NdjsonRequestLogWriter(config.requestLog(), NdjsonRequestLogWriter.DEFAULT_CAPACITY, logStats);
+        UsageRegistry usage = new UsageRegistry();
+        usage.requestLog(logStats);
+        this.context = new EdgeContext(snapshot, sink(logWriter), usage, transport, waf);
         logger.info("Transport: {}", transport.name().toLowerCase());
     }
 
@@ -221,7 +225,7 @@ public final class Edge implements AutoCloseable {
         if (!Objects.equals(next.requestLog(), config.requestLog())) {
             try {
                 NdjsonRequestLogWriter old = logWriter;
-                logWriter = new NdjsonRequestLogWriter(next.requestLog());
+                logWriter = new NdjsonRequestLogWriter(next.requestLog(), NdjsonRequestLogWriter.DEFAULT_CAPACITY, logStats);
                 context.sink(sink(logWriter));
                 old.close();
             } catch (IOException e) {
@@ -380,11 +384,7 @@ public final class Edge implements AutoCloseable {
         }
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        try {
-            logWriter.close();
-        } catch (IOException e) {
-            logger.warn("Request log could not be closed cleanly: {}", e.toString());
-        }
+        logWriter.close();
         waf.close();
     }
 }
