@@ -7,7 +7,7 @@ import java.util.List;
  * One immutable configuration snapshot.
  *
  * @param listeners   where the edge accepts client connections
- * @param admin       the admin listener (metrics now, the API and dashboard later)
+ * @param admin       the admin listener (metrics, and the control plane's API and dashboard when one runs)
  * @param requestLog  where request log records go: a file, or {@code null} for standard output
  * @param timeouts    origin-facing timeouts
  * @param zones       the zones, each with its settings and proxied DNS records
