@@ -23,7 +23,7 @@ public final class UsageRegistry {
     private ZoneUsage register(String zone) {
         ZoneUsage usage = new ZoneUsage();
         FunctionCounter.builder("pier.requests", usage, ZoneUsage::requests)
-                .description("Requests received, one per WebSocket upgrade")
+                .description("Requests for the zone's hosts, whatever became of them; a WebSocket counts once, for its upgrade")
                 .tag("zone", zone).register(prometheus);
         FunctionCounter.builder("pier.websocket.upgrades", usage, ZoneUsage::upgrades)
                 .description("WebSocket upgrades completed (origin answered 101)")
