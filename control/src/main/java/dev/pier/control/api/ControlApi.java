@@ -430,7 +430,7 @@ public final class ControlApi {
         }
         JsonNode name = body(r).get("name");
         String n = name == null ? null : name.asText().toLowerCase(java.util.Locale.ROOT);
-        if (n == null || !ZONE_NAME.matcher(n).matches() || !n.contains(".") && !n.equals("localhost")) {
+        if (n == null || n.length() > FieldLimits.HOST_NAME || !ZONE_NAME.matcher(n).matches() || !n.contains(".") && !n.equals("localhost")) {
             throw ApiException.badRequest(1097, "Invalid zone name: " + (n == null ? "missing (expected: {\"name\": \"example.com\"})" : n));
         }
         return Envelope.success(200, zoneJson(store.createZone(n, actor(token))), null, List.of());
