@@ -113,6 +113,7 @@ public final class ControlApi {
     }
 
     private ApiResponse route(ApiRequest r, StoredToken token) {
+        FieldLimits.queryParameters(r);
         String path = r.path().endsWith("/") && r.path().length() > 1 ? r.path().substring(0, r.path().length() - 1) : r.path();
         String m = r.method();
         Matcher matcher;

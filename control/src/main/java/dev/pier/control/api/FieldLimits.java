@@ -35,6 +35,7 @@ final class FieldLimits {
     static final int EMAIL = 200;
 
     private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern ITEM_ID = Pattern.compile("[0-9a-f]{32}");
 
     private FieldLimits() {
     }
@@ -184,6 +185,29 @@ final class FieldLimits {
             throw ApiException.badRequest(20200, "position.index: " + index + " (expected: a number from 1 to " + (rules + 1) + ")");
         }
         return index.intValue() - 1;
+    }
+
+    /** A list item's id, as a delete names it: 32 hex characters, as every item id is. */
+    static String listItemId(JsonNode id) {
+        if (!id.isTextual() || !ITEM_ID.matcher(id.textValue()).matches()) {
+            throw ApiException.badRequest(10003, "Invalid items: item id " + (id.isTextual() && id.textValue().length() > 64 ? "of "
+                    + id.textValue().length() + " characters" : id.toString()) + " (expected: {\"items\": [{\"id\": \"<32 hex characters>\"}]})");
+        }
+        return id.textValue();
+    }
+
+    /**
+     * Query parameters hold no control characters: they are names, ids and numbers, and one
+     * holding NUL reaches PostgreSQL as a parameter it refuses.
+     */
+    static void queryParameters(ApiRequest r) {
+        r.query().forEach((name, values) -> values.forEach(value -> {
+            String problem = problem(value, Integer.MAX_VALUE);
+            if (problem != null || name.indexOf('\0') >= 0) {
+                throw ApiException.badRequest(1004, "Invalid " + (name.indexOf('\0') >= 0 ? "query parameter" : name) + ": "
+                        + (problem == null ? "its name holds NUL" : problem));
+            }
+        }));
     }
 
     /** An API token's name, or a global key's email: {@code pier token} reports the message. */

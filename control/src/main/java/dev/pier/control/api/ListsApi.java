@@ -97,7 +97,7 @@ final class ListsApi {
     ApiResponse deleteItems(String id, JsonNode body, StoredToken token) {
         find(id);
         List<String> ids = new ArrayList<>();
-        body.path("items").forEach(i -> ids.add(i.path("id").asText()));
+        body.path("items").forEach(i -> ids.add(FieldLimits.listItemId(i.path("id"))));
         store.deleteListItems(id, ids, ControlApi.actor(token));
         return completed();
     }

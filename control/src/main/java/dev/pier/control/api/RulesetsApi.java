@@ -81,7 +81,7 @@ final class RulesetsApi {
         if (phase == null) {
             throw invalid(20200, "phase: missing (expected one of the phases Pier runs, e.g. http_request_firewall_custom)");
         }
-        if (store.ruleset(zone.id(), phase.asText()).isPresent()) {
+        if (store.ruleset(zone.id(), phase(phase.asText()).id()).isPresent()) {
             throw invalid(20200, "a zone has one ruleset per phase and " + phase.asText() + " has one (update it instead)");
         }
         return put(zone, phase.asText(), body, token);

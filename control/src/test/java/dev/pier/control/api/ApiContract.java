@@ -889,4 +889,22 @@ abstract class ApiContract {
         dev.pier.control.StoredZones.importYaml(file, store, "test");
         assertThat(call("GET", entrypoint, waf, null).path("result").path("rules").findValuesAsText("id")).containsExactlyElementsOf(ids);
     }
+
+    /** NUL reaching PostgreSQL as a query's parameter was "store unavailable" (503) for a read-only token too. */
+    @Test
+    void nulInAQueryParameterPhaseOrItemIdIsTheClientsError() throws Exception {
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(), "test");
+        String waf = api.credentials().issueToken("waf", EnumSet.of(Permission.ZONE_WAF_WRITE), Set.of(), "test");
+        long before = store.lastChange();
+        assertRefused(call("GET", "/zones?name=a\0b", reader, null), 1004,
+                "Invalid name: character 2 is U+0000 (expected: text without control characters)", before);
+        assertRefused(call("GET", "/accounts/pier/audit_logs?zone_id=\0", reader, null), 1004, null, before);
+        assertRefused(call("POST", "/zones/" + zoneId + "/rulesets", waf, "{\"phase\": \"http_request_firewall_custom\\u0000\", \"rules\": []}"),
+                20200, null, before);
+        String list = call("POST", "/accounts/pier/rules/lists", waf, "{\"name\":\"office\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        before = store.lastChange();
+        assertRefused(call("DELETE", "/accounts/pier/rules/lists/" + list + "/items", waf, "{\"items\": [{\"id\": \"a\\u0000\"}]}"), 10003,
+                null, before);
+        assertThat(call("GET", "/zones?name=example.com", reader, null).path("result").size()).isEqualTo(1);
+    }
 }
