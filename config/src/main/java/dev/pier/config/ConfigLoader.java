@@ -245,10 +245,10 @@ public final class ConfigLoader {
             if (content == null || content.isBlank()) {
                 throw r.error("content", "missing (expected: the origin's address or host name)");
             }
-            if (type == DnsRecord.Type.A && !content.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            if (type == DnsRecord.Type.A && !IpLiterals.isIpv4(content.trim())) {
                 throw r.error("content", "'" + content + "' (expected: an IPv4 address for an A record)");
             }
-            if (type == DnsRecord.Type.AAAA && !content.contains(":")) {
+            if (type == DnsRecord.Type.AAAA && !IpLiterals.isIpv6(content.trim())) {
                 throw r.error("content", "'" + content + "' (expected: an IPv6 address for an AAAA record)");
             }
             if (r.child("proxied") != null && !r.child("proxied").raw().asBoolean(true)) {
@@ -266,7 +266,7 @@ public final class ConfigLoader {
                     + "phase: http_request_origin and rules such as { expression: 'http.host eq \"ws.example.com\"', "
                     + "action: route, action_parameters: { origin: { port: 9001 } } })");
         }
-        return new Zone(name, settings, records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets")));
+        return new Zone(name, settings, records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets"), name));
     }
 
     /**

@@ -17,6 +17,8 @@ import dev.pier.config.SslMode;
 import dev.pier.config.UrlNormalization;
 import dev.pier.config.Zone;
 import dev.pier.config.ZoneSettings;
+import dev.pier.config.ruleset.Phase;
+import dev.pier.config.ruleset.RuleIds;
 import dev.pier.config.ruleset.Ruleset;
 import dev.pier.config.ruleset.RulesetReader;
 import dev.pier.control.store.Store;
@@ -143,7 +145,7 @@ public final class StoredZones {
             node.put("phase", r.phase());
             rulesets.add(new ConfigNode(node, "zones[" + z.name() + "].rulesets[" + r.phase() + "]"));
         }
-        List<Ruleset> parsed = new ArrayList<>(RulesetReader.rulesets(rulesets));
+        List<Ruleset> parsed = new ArrayList<>(RulesetReader.rulesets(rulesets, z.name()));
         parsed.sort(java.util.Comparator.comparing(Ruleset::phase)); // Cloudflare's phase order
         List<CertificateFiles> files = new ArrayList<>();
         if (certificates != null) {
@@ -253,6 +255,7 @@ public final class StoredZones {
             ObjectNode body = ruleset.deepCopy();
             String phase = body.remove("phase").asText();
             phases.add(phase);
+            RuleIds.fill(body, zone.name(), Phase.of(phase)); // the ids the edge gives them, so the API can name each rule
             tx.putRuleset(id, phase, body.toString(), actor);
         }
         for (StoredRuleset old : tx.rulesets(id)) {

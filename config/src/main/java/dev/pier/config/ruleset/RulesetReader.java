@@ -29,12 +29,16 @@ public final class RulesetReader {
     private RulesetReader() {
     }
 
-    /** A list of rulesets, at most one per phase. */
-    public static List<Ruleset> rulesets(List<ConfigNode> nodes) {
+    /**
+     * A zone's rulesets, at most one per phase.
+     *
+     * @param zone the zone's name: a rule without an id gets one derived from it ({@link RuleIds})
+     */
+    public static List<Ruleset> rulesets(List<ConfigNode> nodes, String zone) {
         List<Ruleset> out = new ArrayList<>();
         Set<Phase> seen = EnumSet.noneOf(Phase.class);
         for (ConfigNode node : nodes) {
-            Ruleset ruleset = ruleset(node);
+            Ruleset ruleset = ruleset(node, zone);
             if (!seen.add(ruleset.phase())) {
                 throw node.error("phase", "'" + ruleset.phase().id() + "' appears twice (expected: one ruleset per phase; put all its rules in one list)");
             }
@@ -43,7 +47,7 @@ public final class RulesetReader {
         return out;
     }
 
-    public static Ruleset ruleset(ConfigNode node) {
+    public static Ruleset ruleset(ConfigNode node, String zone) {
         node.onlyKeys("phase", "rules", "name", "description", "kind", "id");
         String phaseText = node.text("phase", null);
         Phase phase = Phase.of(phaseText);
@@ -52,8 +56,12 @@ public final class RulesetReader {
         }
         List<RulesetRule> rules = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
+        Set<String> refs = new LinkedHashSet<>();
         for (ConfigNode r : node.list("rules")) {
-            RulesetRule rule = rule(r, phase, rules.size());
+            RulesetRule rule = rule(r, phase, rules.size(), zone);
+            if (rule.ref() != null && !refs.add(rule.ref())) {
+                throw r.error("ref", "'" + rule.ref() + "' appears twice in this ruleset (expected: unique rule refs)");
+            }
             if (!ids.add(rule.id())) {
                 throw r.error("id", "'" + rule.id() + "' appears twice in this ruleset (expected: unique rule ids)");
             }
@@ -62,11 +70,14 @@ public final class RulesetReader {
         return new Ruleset(phase, node.text("name", "default"), node.text("description", ""), rules);
     }
 
-    public static RulesetRule rule(ConfigNode r, Phase phase, int position) {
+    public static RulesetRule rule(ConfigNode r, Phase phase, int position, String zone) {
         r.onlyKeys("id", "ref", "expression", "action", "action_parameters", "description", "enabled", "ratelimit",
                 "logging", "version", "last_updated");
         String ref = r.text("ref", null);
-        String id = r.text("id", ref != null ? ref : phase.id() + "-" + (position + 1));
+        String id = r.text("id", null);
+        if (id == null) {
+            id = RuleIds.of(zone, phase, ref, position);
+        }
         String expression = r.text("expression", null);
         if (expression == null || expression.isBlank()) {
             throw r.error("expression", "missing (expected: a Rules language expression, e.g. http.request.uri.path eq \"/admin\", or true)");

@@ -65,8 +65,11 @@ class RulesetReaderTest {
         assertThat(skip.currentRuleset()).isTrue();
         assertThat(skip.skips(Phase.HTTP_RATELIMIT)).isTrue();
         assertThat(skip.skips(Phase.HTTP_REQUEST_FIREWALL_MANAGED)).isTrue(); // through the product "waf"
-        assertThat(custom.get(1).id()).isEqualTo("http_request_firewall_custom-2");
-        assertThat(custom.get(2).id()).isEqualTo("chal");
+        // ids derived from the zone, the phase and the ref or the position: the same at every reading of the file
+        assertThat(custom.get(0).id()).isEqualTo("r1");
+        assertThat(custom.get(1).id()).isEqualTo(RuleIds.of("example.com", Phase.HTTP_REQUEST_FIREWALL_CUSTOM, null, 1)).matches("[0-9a-f]{32}");
+        assertThat(custom.get(2).id()).isEqualTo(RuleIds.of("example.com", Phase.HTTP_REQUEST_FIREWALL_CUSTOM, "chal", 2));
+        assertThat(custom.get(2).ref()).isEqualTo("chal");
         assertThat(custom.get(2).enabled()).isFalse();
 
         ActionParameters.Execute execute = zone.ruleset(Phase.HTTP_REQUEST_FIREWALL_MANAGED).rules().get(0).parameters().execute();
@@ -132,5 +135,35 @@ class RulesetReaderTest {
         ActionParameters.Skip skip = new ActionParameters.Skip(false, Set.of(), Set.of("rateLimit", "bic"));
         assertThat(skip.skips(Phase.HTTP_RATELIMIT)).isTrue();
         assertThat(skip.skips(Phase.HTTP_REQUEST_FIREWALL_MANAGED)).isFalse();
+    }
+
+    /** A rule's id from its ref survives a reordering; from its position, it is its place; either way the same file gives the same ids. */
+    @Test
+    void rulesWithoutAnIdGetStableIds() {
+        String two = """
+                - phase: http_request_firewall_custom
+                  rules:
+                    - { expression: 'true', action: log }
+                    - { ref: keep, expression: 'true', action: block }
+                """;
+        String swapped = """
+                - phase: http_request_firewall_custom
+                  rules:
+                    - { ref: keep, expression: 'true', action: block }
+                    - { expression: 'true', action: log }
+                """;
+        List<RulesetRule> first = zone(two).ruleset(Phase.HTTP_REQUEST_FIREWALL_CUSTOM).rules();
+        assertThat(zone(two).ruleset(Phase.HTTP_REQUEST_FIREWALL_CUSTOM).rules()).isEqualTo(first);
+        List<RulesetRule> moved = zone(swapped).ruleset(Phase.HTTP_REQUEST_FIREWALL_CUSTOM).rules();
+        assertThat(moved.get(0).id()).isEqualTo(first.get(1).id());
+        assertThat(moved.get(1).id()).isNotEqualTo(first.get(0).id()).isEqualTo(RuleIds.of("example.com", Phase.HTTP_REQUEST_FIREWALL_CUSTOM, null, 1));
+        assertThat(RuleIds.of("example.org", Phase.HTTP_REQUEST_FIREWALL_CUSTOM, "keep", 1)).isNotEqualTo(first.get(1).id());
+        assertThat(RuleIds.of("example.com", Phase.HTTP_RATELIMIT, "keep", 1)).isNotEqualTo(first.get(1).id());
+        assertError("""
+                - phase: http_request_firewall_custom
+                  rules:
+                    - { ref: same, expression: 'true', action: log }
+                    - { ref: same, expression: 'true', action: block }
+                """, "zones[0].rulesets[0].rules[1].ref: 'same' appears twice in this ruleset (expected: unique rule refs)");
     }
 }

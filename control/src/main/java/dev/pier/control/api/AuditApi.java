@@ -6,16 +6,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.control.store.AuditEntry;
+import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredToken;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
-/** {@code GET /accounts/pier/audit_logs}: every change, newest first, in the shape of Cloudflare's audit logs. */
+/**
+ * {@code GET /accounts/pier/audit_logs}: every change, newest first, in the shape of Cloudflare's
+ * audit logs; {@code ?id=} gives one entry. A page holds at most {@link #PAGE_VALUE_BYTES} of
+ * old and new values: an entry past that budget keeps its place on the page (so paging by
+ * number still sees every entry once) with its values left out and
+ * {@code metadata.values_omitted: true}; {@code ?id=} gives it whole.
+ */
 final class AuditApi {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Cloudflare's default page size and largest. */
+    static final int PER_PAGE = 100;
+    static final int MAX_PER_PAGE = 1000;
+    /** The old and new values one page may carry, in characters of stored JSON. */
+    static final int PAGE_VALUE_BYTES = 1 << 20;
 
     private final Store store;
 
@@ -25,11 +38,28 @@ final class AuditApi {
 
     ApiResponse list(ApiRequest r, StoredToken token) {
         int page = ControlApi.intParam(r, "page", 1, 1, 100_000);
-        int perPage = ControlApi.intParam(r, "per_page", 100, 1, 1000);
+        int perPage = ControlApi.intParam(r, "per_page", PER_PAGE, 1, MAX_PER_PAGE);
         String zone = r.param("zone_id"); // checked against the token's scope by ControlApi
         // one zone's changes; or every change, but a token scoped to zones sees theirs only
         Set<String> zones = zone == null ? token.zoneIds() : Set.of(zone);
-        return Envelope.page(store.audit(zones, hiddenFrom(token), page, perPage), AuditApi::json);
+        if (r.param("id") != null) {
+            long seq = ControlApi.intParam(r, "id", 1, 1, Integer.MAX_VALUE);
+            List<AuditEntry> one = store.auditEntry(seq, zones, hiddenFrom(token)).stream().toList();
+            return Envelope.page(new Page<>(one, 1, perPage, one.size()), e -> json(e, true));
+        }
+        int[] budget = {PAGE_VALUE_BYTES};
+        return Envelope.page(store.audit(zones, hiddenFrom(token), page, perPage), e -> {
+            int size = length(e.before()) + length(e.after());
+            boolean fits = size <= budget[0];
+            if (fits) {
+                budget[0] -= size;
+            }
+            return json(e, fits);
+        });
+    }
+
+    private static int length(String json) {
+        return json == null ? 0 : json.length();
     }
 
     /**
@@ -55,16 +85,22 @@ final class AuditApi {
         return hidden;
     }
 
-    private static JsonNode json(AuditEntry e) {
+    private static JsonNode json(AuditEntry e, boolean withValues) {
         ObjectNode o = F.objectNode().put("id", Long.toString(e.seq())).put("when", e.at().toString());
         o.putObject("action").put("type", e.action()).put("result", true);
         o.putObject("actor").put("id", e.actor()).put("type", e.actor().startsWith("token:") ? "token" : "system");
         o.putObject("resource").put("id", e.resourceId()).put("type", e.resourceType());
-        if (e.zoneId() != null) {
-            o.putObject("metadata").put("zone_id", e.zoneId());
+        if (e.zoneId() != null || !withValues) {
+            ObjectNode metadata = o.putObject("metadata");
+            if (e.zoneId() != null) {
+                metadata.put("zone_id", e.zoneId());
+            }
+            if (!withValues) {
+                metadata.put("values_omitted", true); // the page's budget was spent: ?id= gives them
+            }
         }
-        o.set("oldValue", e.before() == null ? F.nullNode() : parse(e.before()));
-        o.set("newValue", e.after() == null ? F.nullNode() : parse(e.after()));
+        o.set("oldValue", e.before() == null || !withValues ? F.nullNode() : parse(e.before()));
+        o.set("newValue", e.after() == null || !withValues ? F.nullNode() : parse(e.after()));
         return o;
     }
 

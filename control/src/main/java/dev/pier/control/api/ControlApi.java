@@ -100,7 +100,9 @@ public final class ControlApi {
                 return route.handler().handle(call);
             }
             StoredToken token = credentials.authenticate(request);
-            ApiResponse response = route.handler().handle(authorize(route, new Route.Call(request, token, call.params(), null)));
+            Route.Call authorized = authorize(route, new Route.Call(request, token, call.params(), null));
+            FieldLimits.queryParameters(request);
+            ApiResponse response = route.handler().handle(authorized);
             if (!request.method().equals("GET")) {
                 afterWrite.run();
             }
@@ -368,7 +370,7 @@ public final class ControlApi {
     private ApiResponse createZone(ApiRequest r, StoredToken token) {
         JsonNode name = body(r).get("name");
         String n = name == null ? null : name.asText().toLowerCase(java.util.Locale.ROOT);
-        if (n == null || !ZONE_NAME.matcher(n).matches() || !n.contains(".") && !n.equals("localhost")) {
+        if (n == null || n.length() > FieldLimits.HOST_NAME || !ZONE_NAME.matcher(n).matches() || !n.contains(".") && !n.equals("localhost")) {
             throw ApiException.badRequest(1097, "Invalid zone name: " + (n == null ? "missing (expected: {\"name\": \"example.com\"})" : n));
         }
         return Envelope.success(200, zoneJson(store.createZone(n, actor(token))), null, List.of());

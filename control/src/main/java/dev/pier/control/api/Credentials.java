@@ -31,6 +31,7 @@ public final class Credentials {
     /** A new API token; the returned secret is shown once and never stored. */
     public String issueToken(String name, Set<Permission> permissions, Set<String> zoneIds, String actor) {
         byte[] b = new byte[30];
+        FieldLimits.tokenName(name, FieldLimits.TOKEN_NAME);
         RANDOM.nextBytes(b);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(b); // 40 characters, like Cloudflare's
         store.createToken(name, hash("token:" + secret), labels(permissions), zoneIds, actor);
@@ -39,6 +40,7 @@ public final class Credentials {
 
     /** A legacy global API key for an email: every permission on every zone. */
     public String issueGlobalKey(String email, String actor) {
+        FieldLimits.tokenName(email, FieldLimits.EMAIL);
         byte[] b = new byte[19];
         RANDOM.nextBytes(b);
         String key = HexFormat.of().formatHex(b).substring(0, 37);

@@ -3,6 +3,7 @@ package dev.pier.control.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.config.IpLiterals;
 import dev.pier.control.StoredZones;
 import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
@@ -20,7 +21,6 @@ import java.util.regex.Pattern;
 final class DnsRecordsApi {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final Store store;
@@ -78,10 +78,11 @@ final class DnsRecordsApi {
         String name = text(body, "name", base == null ? null : base.name());
         String content = text(body, "content", base == null ? null : base.content());
         boolean proxied = body.has("proxied") ? body.get("proxied").asBoolean() : base == null || base.proxied();
-        int ttl = body.has("ttl") ? body.get("ttl").asInt() : base == null ? 1 : base.ttl();
+        int ttl = body.has("ttl") ? ttl(body.get("ttl")) : base == null ? 1 : base.ttl();
         if (type == null || name == null || content == null) {
             throw invalid(9000, "A record needs a type, a name and a content");
         }
+        FieldLimits.dnsAttributes(body);
         type = type.toUpperCase(Locale.ROOT);
         name = name.toLowerCase(Locale.ROOT);
         if (name.equals("@")) {
@@ -89,31 +90,40 @@ final class DnsRecordsApi {
         } else if (!name.equals(zone.name()) && !name.endsWith("." + zone.name())) {
             name = name + "." + zone.name(); // Cloudflare accepts a name relative to the zone
         }
+        if (name.length() > FieldLimits.HOST_NAME) {
+            throw invalid(9007, "Invalid record name: " + name.length() + " characters (expected: at most " + FieldLimits.HOST_NAME + ")");
+        }
         if (!HOST.matcher(name).matches()) {
             throw invalid(9007, "Invalid record name: " + name);
         }
         switch (type) {
             case "A" -> {
-                if (!IPV4.matcher(content).matches()) {
+                if (!IpLiterals.isIpv4(content)) {
                     throw invalid(9005, "Content for A record must be a valid IPv4 address.");
                 }
             }
             case "AAAA" -> {
-                if (!content.contains(":") || !content.matches("[0-9a-fA-F:.]+")) {
+                if (!IpLiterals.isIpv6(content)) {
                     throw invalid(9006, "Content for AAAA record must be a valid IPv6 address.");
                 }
             }
             case "CNAME" -> {
-                if (!HOST.matcher(content.toLowerCase(Locale.ROOT)).matches() || content.startsWith("*.")) {
+                if (content.length() > FieldLimits.HOST_NAME || !HOST.matcher(content.toLowerCase(Locale.ROOT)).matches()
+                        || content.startsWith("*.")) {
                     throw invalid(9007, "Content for CNAME record must be a valid host name.");
                 }
             }
             default -> throw invalid(9004, "Record type " + type + " is not served by Pier (expected: A, AAAA or CNAME)");
         }
-        if (ttl != 1 && (ttl < 30 || ttl > 86_400)) {
+        return new Record(type, name, content, proxied, ttl);
+    }
+
+    /** A TTL as Cloudflare takes it: a JSON integer, 1 for automatic or 30 to 86400; never a value wrapped into range. */
+    private static int ttl(JsonNode ttl) {
+        if (!ttl.isIntegralNumber() || !ttl.canConvertToInt() || ttl.intValue() != 1 && (ttl.intValue() < 30 || ttl.intValue() > 86_400)) {
             throw invalid(9021, "Invalid TTL (expected: 1 for automatic, or 30 to 86400)");
         }
-        return new Record(type, name, content, proxied, ttl);
+        return ttl.intValue();
     }
 
     private static String text(JsonNode body, String key, String fallback) {
@@ -131,7 +141,7 @@ final class DnsRecordsApi {
     }
 
     private static ApiException invalid(int code, String message) {
-        return new ApiException(400, new ApiError(1004, "DNS Validation Error", List.of(new ApiError(code, message))));
+        return FieldLimits.dnsInvalid(code, message);
     }
 
     private static ObjectNode json(StoredDnsRecord d, StoredZone zone) {

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.config.IpLiterals;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredList;
 import dev.pier.control.store.StoredListItem;
 import dev.pier.control.store.StoredToken;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,7 +26,6 @@ final class ListsApi {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,50}");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
     /** Cloudflare's largest page of list items, and Pier's default. */
     static final int MAX_ITEMS_PER_PAGE = 500;
@@ -57,6 +56,7 @@ final class ListsApi {
         if (!kind.equals("ip")) {
             throw ApiException.badRequest(10002, "Invalid list kind: '" + kind + "' (expected: ip; Pier keeps IP lists)");
         }
+        FieldLimits.listDescription(body);
         return Envelope.success(json(store.createList(name, kind, body.path("description").asText(""), ControlApi.actor(token))));
     }
 
@@ -118,6 +118,7 @@ final class ListsApi {
             if (!validIp(ip)) {
                 throw ApiException.badRequest(10004, "Invalid list item: '" + ip + "' (expected: an IP address or a CIDR range)");
             }
+            FieldLimits.listItemComment(item);
             items.put(ip, item.path("comment").asText(""));
         }
         store.putListItems(id, items, replace, ControlApi.actor(token));
@@ -127,7 +128,7 @@ final class ListsApi {
     ApiResponse deleteItems(String id, JsonNode body, StoredToken token) {
         find(id);
         List<String> ids = new ArrayList<>();
-        body.path("items").forEach(i -> ids.add(i.path("id").asText()));
+        body.path("items").forEach(i -> ids.add(FieldLimits.listItemId(i.path("id"))));
         store.deleteListItems(id, ids, ControlApi.actor(token));
         return completed();
     }
@@ -171,22 +172,11 @@ final class ListsApi {
 
     static boolean validIp(String text) {
         String[] parts = text.split("/", -1);
-        if (parts.length > 2 || !parts[0].matches("[0-9a-fA-F.:]+") || !(parts[0].contains(".") || parts[0].contains(":"))) {
+        if (parts.length > 2 || !IpLiterals.isIp(parts[0])) {
             return false;
         }
-        int max;
-        if (parts[0].contains(":")) {
-            try {
-                max = InetAddress.getByName(parts[0]).getAddress().length * 8; // a literal with ':' is parsed, never looked up
-            } catch (java.net.UnknownHostException e) {
-                return false;
-            }
-        } else if (IPV4.matcher(parts[0]).matches()) {
-            max = 32;
-        } else {
-            return false;
-        }
-        return parts.length == 1 || parts[1].matches("\\d{1,3}") && Integer.parseInt(parts[1]) <= max;
+        int max = parts[0].indexOf(':') >= 0 ? 128 : 32;
+        return parts.length == 1 || parts[1].matches("0|[1-9]\\d{0,2}") && Integer.parseInt(parts[1]) <= max;
     }
 
     private static ObjectNode json(StoredList l) {

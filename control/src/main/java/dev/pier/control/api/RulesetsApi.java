@@ -10,6 +10,7 @@ import dev.pier.config.ConfigNode;
 import dev.pier.config.Zone;
 import dev.pier.config.ZoneSettings;
 import dev.pier.config.ruleset.Phase;
+import dev.pier.config.ruleset.RuleIds;
 import dev.pier.config.ruleset.Ruleset;
 import dev.pier.config.ruleset.RulesetReader;
 import dev.pier.control.store.Store;
@@ -51,24 +52,24 @@ final class RulesetsApi {
     ApiResponse list(StoredZone zone) {
         ArrayNode out = F.arrayNode();
         for (StoredRuleset r : store.rulesets(zone.id())) {
-            ObjectNode o = json(r, false);
+            ObjectNode o = json(r, zone, false);
             out.add(o);
         }
         return Envelope.success(out);
     }
 
     ApiResponse entrypoint(StoredZone zone, String phase) {
-        return Envelope.success(json(find(zone, phase(phase)), true));
+        return Envelope.success(json(find(zone, phase(phase)), zone, true));
     }
 
     ApiResponse byId(StoredZone zone, String id) {
-        return Envelope.success(json(findById(zone, id), true));
+        return Envelope.success(json(findById(zone, id), zone, true));
     }
 
     /** PUT entrypoint, PUT by id and POST (create) all end here: the phase's ruleset becomes the body. */
     ApiResponse put(StoredZone zone, String phase, JsonNode body, StoredToken token) {
         ObjectNode ruleset = checked(zone, phase(phase), body);
-        return Envelope.success(json(store.putRuleset(zone.id(), phase, ruleset.toString(), ControlApi.actor(token)), true));
+        return Envelope.success(json(store.putRuleset(zone.id(), phase, ruleset.toString(), ControlApi.actor(token)), zone, true));
     }
 
     ApiResponse putById(StoredZone zone, String id, JsonNode body, StoredToken token) {
@@ -80,7 +81,7 @@ final class RulesetsApi {
         if (phase == null) {
             throw invalid(20200, "phase: missing (expected one of the phases Pier runs, e.g. http_request_firewall_custom)");
         }
-        if (store.ruleset(zone.id(), phase.asText()).isPresent()) {
+        if (store.ruleset(zone.id(), phase(phase.asText()).id()).isPresent()) {
             throw invalid(20200, "a zone has one ruleset per phase and " + phase.asText() + " has one (update it instead)");
         }
         return put(zone, phase.asText(), body, token);
@@ -98,8 +99,7 @@ final class RulesetsApi {
             ArrayNode rules = body.withArray("rules");
             ObjectNode copy = ((ObjectNode) rule.deepCopy());
             JsonNode position = copy.remove("position");
-            int at = position != null && position.has("index")
-                    ? Math.max(0, Math.min(rules.size(), position.get("index").asInt() - 1)) : rules.size();
+            int at = position != null && position.has("index") ? FieldLimits.ruleIndex(position.get("index"), rules.size()) : rules.size();
             rules.insert(at, copy);
         });
     }
@@ -137,11 +137,12 @@ final class RulesetsApi {
         for (int attempt = 0; ; attempt++) {
             StoredRuleset current = findById(zone, id);
             ObjectNode body = (ObjectNode) parse(current.json());
+            RuleIds.fill(body, zone.name(), phase(current.phase())); // rules stored without one keep the id the edge gives them
             change.accept(body);
             ObjectNode checked = checked(zone, phase(current.phase()), body);
             try {
                 return Envelope.success(json(store.replaceRuleset(zone.id(), current.phase(), checked.toString(), current.version(),
-                        ControlApi.actor(token)), true));
+                        ControlApi.actor(token)), zone, true));
             } catch (dev.pier.control.store.StoreException e) {
                 if (e.kind() != dev.pier.control.store.StoreException.Kind.CONFLICT || attempt == 9) {
                     throw e;
@@ -177,6 +178,7 @@ final class RulesetsApi {
                 throw invalid(20200, text + ": expected a string");
             }
         }
+        FieldLimits.ruleset(body);
         ObjectNode ruleset = F.objectNode();
         ruleset.put("name", body.path("name").asText("default"));
         ruleset.put("description", body.path("description").asText(""));
@@ -199,7 +201,7 @@ final class RulesetsApi {
         withPhase.put("phase", phase.id());
         Ruleset parsed;
         try {
-            parsed = RulesetReader.ruleset(new ConfigNode(withPhase, ""));
+            parsed = RulesetReader.ruleset(new ConfigNode(withPhase, ""), zone.name());
         } catch (ConfigException e) {
             throw invalid(20200, e.getMessage());
         }
@@ -245,8 +247,9 @@ final class RulesetsApi {
         return new ApiException(400, new ApiError(code, message));
     }
 
-    private static ObjectNode json(StoredRuleset r, boolean withRules) {
+    private static ObjectNode json(StoredRuleset r, StoredZone zone, boolean withRules) {
         ObjectNode body = (ObjectNode) parse(r.json());
+        RuleIds.fill(body, zone.name(), phase(r.phase()));
         ObjectNode o = F.objectNode().put("id", r.id()).put("name", body.path("name").asText("default"))
                 .put("description", body.path("description").asText("")).put("kind", "zone")
                 .put("version", Integer.toString(r.version())).put("phase", r.phase())

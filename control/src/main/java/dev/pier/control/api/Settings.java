@@ -29,7 +29,7 @@ final class Settings {
                 : "\"1.2\" or \"1.3\" (Pier never offers TLS 1.0 or 1.1)");
         add("origin_ca", F.textNode(""), v -> v.isTextual() && (v.asText().isEmpty() || isPemChain(v.asText())) ? null
                 : "the PEM certificates of the CA that origins chain to in strict mode, or \"\" for the system's trust store");
-        add("proxy_read_timeout", F.textNode("100"), v -> (v.isIntegralNumber() || v.isTextual() && v.asText().matches("\\d{1,4}"))
+        add("proxy_read_timeout", F.textNode("100"), v -> (v.isIntegralNumber() && v.canConvertToInt() || v.isTextual() && v.asText().matches("\\d{1,4}"))
                 && v.asInt() >= 1 && v.asInt() <= 6000 ? null : "a number of seconds from 1 to 6000, e.g. \"100\"");
         add("websocket_idle_timeout", F.numberNode(100), seconds(1, 86_400));
         add("websocket_keepalive", F.textNode("off"), v -> v.isTextual() && v.asText().equals("off") ? null
@@ -62,7 +62,8 @@ final class Settings {
     }
 
     private static java.util.function.Function<JsonNode, String> seconds(int min, int max) {
-        return v -> v.isIntegralNumber() && v.asInt() >= min && v.asInt() <= max ? null
+        // canConvertToInt first: asInt() wraps 4294967297 to 1
+        return v -> v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= min && v.asInt() <= max ? null
                 : "a number of seconds from " + min + " to " + max;
     }
 }

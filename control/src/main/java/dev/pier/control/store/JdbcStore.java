@@ -450,7 +450,10 @@ public final class JdbcStore implements Store {
                 update(c, "INSERT INTO rulesets (id, zone_id, phase, body, version, modified_on) VALUES (?, ?, ?, ?, ?, ?)",
                         after.id(), zoneId, phase, json, 1, ts(now));
             }
-            audit(c, actor, before.isPresent() ? "update" : "create", "ruleset", after.id(), zoneId, before.orElse(null), after);
+            // the ruleset whole once, when created; an update keeps what changed
+            audit(c, actor, before.isPresent() ? "update" : "create", "ruleset", after.id(), zoneId,
+                    before.map(RulesetAudit::reference).orElse(null),
+                    before.isPresent() ? RulesetAudit.changes(before.get(), after) : RulesetAudit.whole(after));
             return after;
         });
     }
@@ -468,7 +471,7 @@ public final class JdbcStore implements Store {
                     throw new StoreException(StoreException.Kind.CONFLICT, "ruleset " + before.id() + " changed meanwhile");
                 }
             }
-            audit(c, actor, "update", "ruleset", after.id(), zoneId, before, after);
+            audit(c, actor, "update", "ruleset", after.id(), zoneId, RulesetAudit.reference(before), RulesetAudit.changes(before, after));
             return after;
         });
     }
@@ -482,7 +485,7 @@ public final class JdbcStore implements Store {
                 return false;
             }
             update(c, "DELETE FROM rulesets WHERE id = ?", before.get().id());
-            audit(c, actor, "delete", "ruleset", before.get().id(), zoneId, before.get(), null);
+            audit(c, actor, "delete", "ruleset", before.get().id(), zoneId, RulesetAudit.whole(before.get()), null);
             return true;
         });
     }
@@ -670,8 +673,27 @@ public final class JdbcStore implements Store {
 
     @Override
     public Page<AuditEntry> audit(Set<String> zoneIds, Set<String> hiddenTypes, int page, int perPage) {
-        List<String> conditions = new ArrayList<>();
         List<Object> filter = new ArrayList<>();
+        String where = auditFilter(zoneIds, hiddenTypes, filter);
+        List<Object> args = new ArrayList<>(filter);
+        args.add(perPage);
+        args.add((long) (page - 1) * perPage);
+        return read(c -> new Page<>(all(c, "SELECT * FROM audit_log" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", JdbcStore::entry,
+                args.toArray()), page, perPage, all(c, "SELECT COUNT(*) FROM audit_log" + where, rs -> rs.getInt(1), filter.toArray()).get(0)));
+    }
+
+    @Override
+    public Optional<AuditEntry> auditEntry(long seq, Set<String> zoneIds, Set<String> hiddenTypes) {
+        List<Object> args = new ArrayList<>();
+        String where = auditFilter(zoneIds, hiddenTypes, args);
+        args.add(seq);
+        String sql = "SELECT * FROM audit_log" + (where.isEmpty() ? " WHERE" : where + " AND") + " seq = ?";
+        return read(c -> one(c, sql, JdbcStore::entry, args.toArray()));
+    }
+
+    /** The WHERE clause (or "") of the audit log's filters; their parameters are added to {@code args}. */
+    private static String auditFilter(Set<String> zoneIds, Set<String> hiddenTypes, List<Object> filter) {
+        List<String> conditions = new ArrayList<>();
         if (!zoneIds.isEmpty()) {
             conditions.add("zone_id IN (" + String.join(", ", Collections.nCopies(zoneIds.size(), "?")) + ")");
             filter.addAll(zoneIds);
@@ -680,12 +702,7 @@ public final class JdbcStore implements Store {
             conditions.add("resource_type NOT IN (" + String.join(", ", Collections.nCopies(hiddenTypes.size(), "?")) + ")");
             filter.addAll(hiddenTypes);
         }
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-        List<Object> args = new ArrayList<>(filter);
-        args.add(perPage);
-        args.add((long) (page - 1) * perPage);
-        return read(c -> new Page<>(all(c, "SELECT * FROM audit_log" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", JdbcStore::entry,
-                args.toArray()), page, perPage, all(c, "SELECT COUNT(*) FROM audit_log" + where, rs -> rs.getInt(1), filter.toArray()).get(0)));
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     @Override
@@ -702,7 +719,14 @@ public final class JdbcStore implements Store {
     private static void audit(Connection c, String actor, String action, String type, String id, String zoneId, Object before,
                               Object after) throws SQLException {
         update(c, "INSERT INTO audit_log (changed_at, actor, action, resource_type, resource_id, zone_id, before_value, after_value) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ts(now()), actor, action, type, id, zoneId, json(before), json(after));
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ts(now()), fitted(actor, ACTOR_COLUMN), action, type, id, zoneId, json(before), json(after));
+    }
+
+    /** The audit log's actor column: an actor names a token, whose name may have been longer before names were limited. */
+    private static final int ACTOR_COLUMN = 200;
+
+    private static String fitted(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private static AuditEntry entry(ResultSet rs) throws SQLException {
@@ -772,7 +796,7 @@ public final class JdbcStore implements Store {
                 return work.run(c);
             }
         } catch (SQLException e) {
-            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: " + e.getMessage(), e);
+            throw unavailable(e);
         }
     }
 
@@ -811,7 +835,28 @@ public final class JdbcStore implements Store {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: " + e.getMessage(), e);
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * A failure of the database as the log may show it. Statements run through {@link #all} and
+     * {@link #update} fail with their SQL and state only; a connection that could not be had
+     * says why (the pool's and the driver's words hold no values); anything else gives its state.
+     */
+    private static StoreException unavailable(SQLException e) {
+        boolean connection = e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLNonTransientConnectionException
+                || e.getSQLState() != null && e.getSQLState().startsWith("08");
+        String message = e instanceof ValuelessSqlException || connection ? e.getMessage()
+                : "SQL state " + e.getSQLState() + ", error " + e.getErrorCode();
+        return new StoreException(StoreException.Kind.UNAVAILABLE, "store: " + message, e instanceof ValuelessSqlException || connection ? e : null);
+    }
+
+    /** A failed statement's SQL state, error code and SQL, without the driver's message. */
+    private static final class ValuelessSqlException extends SQLException {
+        ValuelessSqlException(SQLException e, String sql) {
+            super("SQL state " + e.getSQLState() + ", error " + e.getErrorCode() + " in: " + sql, e.getSQLState(), e.getErrorCode());
+            setStackTrace(e.getStackTrace());
         }
     }
 
@@ -830,6 +875,8 @@ public final class JdbcStore implements Store {
                 }
             }
             return out;
+        } catch (SQLException e) {
+            throw withoutValues(e, sql);
         }
     }
 
@@ -837,7 +884,19 @@ public final class JdbcStore implements Store {
         try (PreparedStatement q = c.prepareStatement(sql)) {
             bind(q, args);
             q.executeUpdate();
+        } catch (SQLException e) {
+            throw withoutValues(e, sql);
         }
+    }
+
+    /**
+     * A failed statement as the log may show it: its SQL (parameters are never in it), the SQL
+     * state and the database's error code. The driver's own message is left out, and with it
+     * the values: H2 quotes the value that did not fit, PostgreSQL a duplicate key's, and either
+     * may be a secret (a private key, a token's name, a rule's content).
+     */
+    private static SQLException withoutValues(SQLException e, String sql) {
+        return e instanceof ValuelessSqlException ? e : new ValuelessSqlException(e, sql);
     }
 
     private static void bind(PreparedStatement q, Object... args) throws SQLException {

@@ -183,6 +183,9 @@ public interface Store extends AutoCloseable {
      */
     Page<AuditEntry> audit(Set<String> zoneIds, Set<String> hiddenTypes, int page, int perPage);
 
+    /** One entry of the audit log by its sequence, if it is there and passes the filters of {@link #audit(Set, Set, int, int)}. */
+    Optional<AuditEntry> auditEntry(long seq, Set<String> zoneIds, Set<String> hiddenTypes);
+
     /**
      * Calls {@code listener} soon after any process commits a change to this store, where the
      * store can tell (PostgreSQL's LISTEN/NOTIFY); the embedded store cannot, and never calls. It is

@@ -753,4 +753,292 @@ abstract class ApiContract {
         }
         assertThat(call("GET", entrypoint, admin, null).path("result").path("rules").size()).isEqualTo(4);
     }
+
+    // ---------------------------------------------------------------- issue 10: input checked before the store
+
+    /** What each refusal below must leave: nothing written, and a client error rather than "store unavailable". */
+    void assertRefused(JsonNode response, int code, String message, long writtenBefore) {
+        assertThat(lastStatus).as(response.toString()).isEqualTo(400);
+        assertThat(response.path("errors").get(0).path("code").asInt()).as(response.toString()).isEqualTo(code);
+        if (message != null) {
+            JsonNode error = response.path("errors").get(0);
+            String text = error.has("error_chain") ? error.path("error_chain").get(0).path("message").asText() : error.path("message").asText();
+            assertThat(text).isEqualTo(message);
+        }
+        assertThat(store.lastChange()).as("a refused write writes nothing").isEqualTo(writtenBefore);
+    }
+
+    /** The chained code under Cloudflare's 1004 "DNS Validation Error". */
+    static int chained(JsonNode response) {
+        return response.path("errors").get(0).path("error_chain").get(0).path("code").asInt();
+    }
+
+    @Test
+    void overLongTextsAndControlCharactersAreTheClientsErrorOnEveryWriteRoute() throws Exception {
+        String records = "/zones/" + zoneId + "/dns_records";
+        String dns = api.credentials().issueToken("dns", EnumSet.of(Permission.DNS_WRITE), Set.of(zoneId), "test");
+        String waf = api.credentials().issueToken("waf", EnumSet.of(Permission.ZONE_WAF_WRITE), Set.of(zoneId), "test");
+        String account = api.credentials().issueToken("lists", EnumSet.of(Permission.LISTS_WRITE), Set.of(), "test");
+        long before = store.lastChange();
+
+        // DNS records: comment (Cloudflare's 9313), tags, names and contents of more than 253 characters
+        JsonNode longComment = call("POST", records, dns, JSON.createObjectNode().put("type", "A").put("name", "www")
+                .put("content", "192.0.2.1").put("comment", "c".repeat(501)).toString());
+        assertRefused(longComment, 1004, "DNS record comment exceeds the maximum length of 500 characters.", before);
+        assertThat(chained(longComment)).isEqualTo(9313);
+        JsonNode nulComment = call("POST", records, dns, "{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\",\"comment\":\"a\\u0000b\"}");
+        assertRefused(nulComment, 1004, "DNS record comment: character 2 is U+0000 (expected: text without control characters)", before);
+        assertThat(chained(nulComment)).isEqualTo(9313);
+        assertRefused(call("POST", records, dns, "{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\",\"comment\":\"two\\nlines\"}"),
+                1004, "DNS record comment: character 4 is U+000A (expected: text without control characters)", before);
+        assertRefused(call("POST", records, dns, "{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\",\"tags\":[\"no colon\"]}"),
+                1004, null, before);
+        assertRefused(call("POST", records, dns, "{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\",\"tags\":[\"team:a\\u0000\"]}"),
+                1004, null, before);
+        String longName = ("a".repeat(60) + ".").repeat(4) + "www"; // 247 characters, 259 with the zone's name
+        JsonNode name = call("POST", records, dns, "{\"type\":\"A\",\"name\":\"" + longName + "\",\"content\":\"192.0.2.1\"}");
+        assertRefused(name, 1004, "Invalid record name: 259 characters (expected: at most 253)", before);
+        assertThat(chained(name)).isEqualTo(9007);
+        assertRefused(call("POST", records, dns, "{\"type\":\"CNAME\",\"name\":\"www\",\"content\":\"" + longName + ".example.net\"}"),
+                1004, "Content for CNAME record must be a valid host name.", before);
+        JsonNode fine = call("POST", records, dns, JSON.createObjectNode().put("type", "A").put("name", "www").put("content", "192.0.2.1")
+                .put("comment", "é".repeat(500)).set("tags", JSON.createArrayNode().add("team:edge")).toString());
+        assertThat(fine.path("success").asBoolean()).as(fine.toString()).isTrue();
+        before = store.lastChange();
+
+        // rulesets: names, descriptions and refs; NUL nowhere, not even in an expression
+        String entrypoint = "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint";
+        String rule = "{\"expression\": \"true\", \"action\": \"block\", ";
+        assertRefused(call("PUT", entrypoint, waf, "{\"rules\": [], \"description\": \"" + "d".repeat(501) + "\"}"), 20200,
+                "description: 501 characters (expected: at most 500)", before);
+        assertRefused(call("PUT", entrypoint, waf, "{\"rules\": [], \"name\": \"" + "n".repeat(256) + "\"}"), 20200,
+                "name: 256 characters (expected: at most 255)", before);
+        assertRefused(call("PUT", entrypoint, waf, "{\"rules\": [" + rule + "\"description\": \"" + "d".repeat(501) + "\"}]}"), 20200,
+                "rules[0].description: 501 characters (expected: at most 500)", before);
+        assertRefused(call("PUT", entrypoint, waf, "{\"rules\": [" + rule + "\"description\": \"x\\u0000y\"}]}"), 20200,
+                "rules[0].description: holds NUL (expected: text without NUL characters)", before);
+        assertRefused(call("PUT", entrypoint, waf, "{\"rules\": [" + rule + "\"description\": \"x\\u001by\"}]}"), 20200,
+                "rules[0].description: character 2 is U+001B (expected: text without control characters)", before);
+        assertRefused(call("PUT", entrypoint, waf, "{\"rules\": [" + rule + "\"ref\": \"" + "r".repeat(65) + "\"}]}"), 20200,
+                "rules[0].ref: 65 characters (expected: at most 64)", before);
+        assertRefused(call("PUT", entrypoint, waf, "{\"rules\": [{\"expression\": \"http.host eq \\\"a\\u0000\\\"\", \"action\": \"block\"}]}"),
+                20200, "rules[0].expression: holds NUL (expected: text without NUL characters)", before);
+        // an expression may span lines, as Cloudflare's do
+        assertThat(call("PUT", entrypoint, waf, "{\"rules\": [{\"expression\": \"http.host eq \\\"a\\\"\\nor true\", \"action\": \"block\"}]}")
+                .path("success").asBoolean()).isTrue();
+        before = store.lastChange();
+
+        // lists, an account resource: description and item comments (Cloudflare's 500)
+        assertRefused(call("POST", "/accounts/pier/rules/lists", account,
+                "{\"name\":\"office\",\"kind\":\"ip\",\"description\":\"" + "d".repeat(501) + "\"}"), 10001,
+                "Invalid list description: 501 characters (expected: at most 500)", before);
+        assertRefused(call("POST", "/accounts/pier/rules/lists", account, "{\"name\":\"office\",\"kind\":\"ip\",\"description\":\"a\\u0000\"}"),
+                10001, "Invalid list description: character 2 is U+0000 (expected: text without control characters)", before);
+        String list = call("POST", "/accounts/pier/rules/lists", account, "{\"name\":\"office\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        before = store.lastChange();
+        assertRefused(call("POST", "/accounts/pier/rules/lists/" + list + "/items", account,
+                "[{\"ip\":\"192.0.2.1\",\"comment\":\"" + "c".repeat(501) + "\"}]"), 10004,
+                "Invalid list item comment: 501 characters (expected: at most 500)", before);
+        assertRefused(call("PUT", "/accounts/pier/rules/lists/" + list + "/items", account,
+                "[{\"ip\":\"192.0.2.1\",\"comment\":\"a\\u0000\"}]"), 10004,
+                "Invalid list item comment: character 2 is U+0000 (expected: text without control characters)", before);
+        assertThat(store.listItems(list, "", 1)).isEmpty();
+
+        // zones and token names
+        assertRefused(call("POST", "/zones", admin, "{\"name\":\"" + longName + ".example.org\"}"), 1097, null, before);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.credentials().issueToken("t".repeat(121),
+                EnumSet.of(Permission.ZONE_READ), Set.of(), "test")).hasMessage("token name: 121 characters (expected: at most 120)");
+        assertThat(store.lastChange()).isEqualTo(before);
+    }
+
+    @Test
+    void aAndAaaaContentsAreStrictAddressLiterals() throws Exception {
+        String records = "/zones/" + zoneId + "/dns_records";
+        String dns = api.credentials().issueToken("dns", EnumSet.of(Permission.DNS_WRITE), Set.of(zoneId), "test");
+        long before = store.lastChange();
+        for (String bad : List.of(":::", "1:2:3", "1::2::3", "fe80::1%eth0", "::ffff:1.2.3", "1:2:3:4:5:6:7:8:9", "12345::1", "::g",
+                "localhost", "2001:db8::1/64")) {
+            JsonNode refused = call("POST", records, dns, "{\"type\":\"AAAA\",\"name\":\"v6\",\"content\":\"" + bad + "\"}");
+            assertRefused(refused, 1004, "Content for AAAA record must be a valid IPv6 address.", before);
+            assertThat(chained(refused)).as(bad).isEqualTo(9006);
+        }
+        for (String bad : List.of("010.0.0.1", "1.2.3", "256.1.1.1", "1.2.3.4.5", "0x7f.0.0.1", " 192.0.2.1", "::1")) {
+            JsonNode refused = call("POST", records, dns, "{\"type\":\"A\",\"name\":\"v4\",\"content\":\"" + bad + "\"}");
+            assertRefused(refused, 1004, "Content for A record must be a valid IPv4 address.", before);
+            assertThat(chained(refused)).as(bad).isEqualTo(9005);
+        }
+        for (String good : List.of("2001:db8::1", "::ffff:192.0.2.1", "2001:DB8:0:0:0:0:0:1", "1:2:3:4:5:6:7::")) {
+            assertThat(call("POST", records, dns, "{\"type\":\"AAAA\",\"name\":\"v6\",\"content\":\"" + good + "\"}").path("success")
+                    .asBoolean()).as(good).isTrue();
+        }
+        // list items take the same literals
+        before = store.lastChange();
+        String list = call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"v6\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        before = store.lastChange();
+        assertRefused(call("POST", "/accounts/pier/rules/lists/" + list + "/items", admin, "[{\"ip\":\":::\"}]"), 10004,
+                "Invalid list item: ':::' (expected: an IP address or a CIDR range)", before);
+        assertRefused(call("POST", "/accounts/pier/rules/lists/" + list + "/items", admin, "[{\"ip\":\"2001:db8::/0129\"}]"), 10004, null,
+                before);
+    }
+
+    @Test
+    void numbersOutOfRangeAreRefusedNeverWrapped() throws Exception {
+        String records = "/zones/" + zoneId + "/dns_records";
+        String dns = api.credentials().issueToken("dns", EnumSet.of(Permission.DNS_WRITE), Set.of(zoneId), "test");
+        String settings = api.credentials().issueToken("settings", EnumSet.of(Permission.ZONE_SETTINGS_WRITE), Set.of(zoneId), "test");
+        String waf = api.credentials().issueToken("waf", EnumSet.of(Permission.ZONE_WAF_WRITE), Set.of(zoneId), "test");
+        long before = store.lastChange();
+        // 4294967297 is 2^32 + 1: asInt() made it 1, automatic
+        for (String ttl : List.of("4294967297", "4294967596", "-4294967295", "1.5", "\"300\"", "true", "29", "86401", "0")) {
+            JsonNode refused = call("POST", records, dns, "{\"type\":\"A\",\"name\":\"t\",\"content\":\"192.0.2.1\",\"ttl\":" + ttl + "}");
+            assertRefused(refused, 1004, "Invalid TTL (expected: 1 for automatic, or 30 to 86400)", before);
+            assertThat(chained(refused)).as(ttl).isEqualTo(9021);
+        }
+        assertThat(call("POST", records, dns, "{\"type\":\"A\",\"name\":\"t\",\"content\":\"192.0.2.1\",\"ttl\":300}").path("result")
+                .path("ttl").asInt()).isEqualTo(300);
+        assertThat(store.dnsRecords(zoneId)).extracting(StoredDnsRecord::ttl).containsExactly(300);
+
+        before = store.lastChange();
+        for (String setting : List.of("websocket_idle_timeout", "proxy_read_timeout", "websocket_keepalive")) {
+            assertRefused(call("PATCH", "/zones/" + zoneId + "/settings/" + setting, settings, "{\"value\": 4294967297}"), 1007, null, before);
+        }
+        assertRefused(call("GET", records + "?per_page=4294967297", dns, null), 1004,
+                "Invalid per_page: 4294967297 (expected: a number from 5 to 5000000)", before);
+
+        String entrypoint = "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint";
+        String rulesetId = call("PUT", entrypoint, waf, "{\"rules\": [{\"expression\": \"true\", \"action\": \"log\"}]}")
+                .path("result").path("id").asText();
+        before = store.lastChange();
+        for (String index : List.of("4294967297", "0", "3", "1.5", "\"1\"")) {
+            assertRefused(call("POST", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules", waf,
+                    "{\"expression\": \"true\", \"action\": \"block\", \"position\": {\"index\": " + index + "}}"), 20200, null, before);
+        }
+        JsonNode first = call("POST", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules", waf,
+                "{\"expression\": \"true\", \"action\": \"block\", \"position\": {\"index\": 1}}");
+        assertThat(first.path("result").path("rules").get(0).path("action").asText()).isEqualTo("block");
+        assertRefused(call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_ratelimit/entrypoint", waf, "{\"rules\": [{\"expression\": "
+                + "\"true\", \"action\": \"block\", \"ratelimit\": {\"characteristics\": [\"ip.src\"], \"period\": 4294967306, "
+                + "\"requests_per_period\": 5}}]}"), 20200, null, store.lastChange());
+    }
+
+    @Test
+    void auditPagesAreBoundedAndAnUpdateKeepsWhatChangedNotTheRulesetTwice() throws Exception {
+        String waf = api.credentials().issueToken("waf", EnumSet.of(Permission.ZONE_WAF_WRITE), Set.of(zoneId), "test");
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(zoneId), "test");
+        String entrypoint = "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint";
+        // 100 rules of about 2.5 KB: a ruleset of about 250 KB
+        com.fasterxml.jackson.databind.node.ArrayNode rules = JSON.createArrayNode();
+        for (int i = 0; i < 100; i++) {
+            rules.addObject().put("description", "rule " + i + " " + "d".repeat(400)).put("expression", "http.request.uri.path eq \"/r" + i + "\"")
+                    .put("action", "block").putObject("action_parameters").putObject("response").put("content", "x".repeat(2000));
+        }
+        JsonNode created = call("PUT", entrypoint, waf, JSON.createObjectNode().set("rules", rules).toString()).path("result");
+        String rulesetId = created.path("id").asText();
+        String ruleId = created.path("rules").get(42).path("id").asText();
+        int rulesetSize = store.ruleset(zoneId, "http_request_firewall_custom").orElseThrow().json().length();
+        assertThat(rulesetSize).isGreaterThan(240_000);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(call("PATCH", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules/" + ruleId, waf,
+                    "{\"description\": \"edit " + i + "\"}").path("success").asBoolean()).isTrue();
+        }
+        List<dev.pier.control.store.AuditEntry> entries = store.audit(Set.of(zoneId), 1, 6).items();
+        assertThat(entries).extracting(dev.pier.control.store.AuditEntry::action).containsExactly("update", "update", "update", "update",
+                "update", "create");
+        for (var update : entries.subList(0, 5)) {
+            assertThat(update.before().length() + update.after().length()).as("an update keeps what changed").isLessThan(1_000);
+        }
+        JsonNode edit = JSON.readTree(entries.get(0).after());
+        assertThat(edit.path("rules").path("changed").get(0).path("id").asText()).isEqualTo(ruleId);
+        assertThat(edit.path("rules").path("changed").get(0).path("before").path("description").asText()).isEqualTo("edit 3");
+        assertThat(edit.path("rules").path("changed").get(0).path("after").path("description").asText()).isEqualTo("edit 4");
+        assertThat(JSON.readTree(entries.get(0).before()).path("version").asInt()).isEqualTo(5);
+        assertThat(entries.get(5).after().length()).as("created: the ruleset once").isBetween(rulesetSize, rulesetSize + 1_000);
+
+        // a new version of every rule, five times: five entries of about 250 KB each
+        for (int v = 0; v < 5; v++) {
+            for (JsonNode r : rules) {
+                ((ObjectNode) r).put("description", "v" + v + " " + "d".repeat(400));
+            }
+            assertThat(call("PUT", entrypoint, waf, JSON.createObjectNode().set("rules", rules).toString()).path("success").asBoolean()).isTrue();
+        }
+        JsonNode page = call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId + "&per_page=1000", reader, null);
+        int total = page.path("result_info").path("total_count").asInt();
+        assertThat(page.path("result").size()).as("every entry keeps its place on the page").isEqualTo(total);
+        assertThat(page.toString().length()).as("a page's values are bounded").isLessThan(AuditApi.PAGE_VALUE_BYTES + 200_000);
+        List<String> omitted = new java.util.ArrayList<>();
+        page.path("result").forEach(e -> {
+            if (e.path("metadata").path("values_omitted").asBoolean()) {
+                assertThat(e.path("newValue").isNull()).isTrue();
+                omitted.add(e.path("id").asText());
+            }
+        });
+        assertThat(omitted).isNotEmpty();
+        JsonNode whole = call("GET", "/accounts/pier/audit_logs?id=" + omitted.get(0), reader, null);
+        assertThat(whole.path("result").size()).isEqualTo(1);
+        assertThat(whole.path("result").get(0).path("newValue").path("rules").isObject()).isTrue();
+        assertThat(whole.path("result").get(0).path("metadata").has("values_omitted")).isFalse();
+        // ?id= filters as the list does: another zone's token does not get it
+        String other = call("POST", "/zones", admin, "{\"name\":\"other.example\"}").path("result").path("id").asText();
+        String otherReader = api.credentials().issueToken("other", EnumSet.of(Permission.ZONE_READ), Set.of(other), "test");
+        assertThat(call("GET", "/accounts/pier/audit_logs?id=" + omitted.get(0), otherReader, null).path("result").size()).isZero();
+        assertError(call("GET", "/accounts/pier/audit_logs?per_page=1001", reader, null), 400, 1004,
+                "Invalid per_page: 1001 (expected: a number from 1 to 1000)");
+    }
+
+    @Test
+    void rulesImportedFromYamlGetStableIdsAndAreEditedOneAtATime() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pier-import");
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("zones.yaml"), """
+                zones:
+                  - name: example.com
+                    dns_records:
+                      - { type: A, name: example.com, content: 192.0.2.1 }
+                    rulesets:
+                      - phase: http_request_firewall_custom
+                        rules:
+                          - { expression: 'http.request.uri.path eq "/admin"', action: block }
+                          - { ref: no_curl, expression: 'http.user_agent contains "curl"', action: log }
+                """);
+        dev.pier.control.StoredZones.importYaml(file, store, "test");
+        String waf = api.credentials().issueToken("waf", EnumSet.of(Permission.ZONE_WAF_WRITE, Permission.ZONE_READ), Set.of(zoneId), "test");
+        String entrypoint = "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint";
+        JsonNode ruleset = call("GET", entrypoint, waf, null).path("result");
+        List<String> ids = ruleset.path("rules").findValuesAsText("id");
+        assertThat(ids).hasSize(2).allSatisfy(id -> assertThat(id).matches("[0-9a-f]{32}")).doesNotHaveDuplicates();
+        assertThat(ids).containsExactly(
+                dev.pier.config.ruleset.RuleIds.of("example.com", dev.pier.config.ruleset.Phase.HTTP_REQUEST_FIREWALL_CUSTOM, null, 0),
+                dev.pier.config.ruleset.RuleIds.of("example.com", dev.pier.config.ruleset.Phase.HTTP_REQUEST_FIREWALL_CUSTOM, "no_curl", 1));
+        // the edge names the rules by the same ids (its request log says which rule acted)
+        assertThat(dev.pier.control.StoredZones.load(store).get(0).rulesets().get(0).rules())
+                .extracting(dev.pier.config.ruleset.RulesetRule::id).containsExactlyElementsOf(ids);
+        // one rule edited through the API, by its id
+        JsonNode edited = call("PATCH", "/zones/" + zoneId + "/rulesets/" + ruleset.path("id").asText() + "/rules/" + ids.get(1), waf,
+                "{\"action\": \"block\"}");
+        assertThat(edited.path("success").asBoolean()).as(edited.toString()).isTrue();
+        assertThat(edited.path("result").path("rules").get(1).path("action").asText()).isEqualTo("block");
+        assertThat(edited.path("result").path("rules").findValuesAsText("id")).containsExactlyElementsOf(ids);
+        // importing the file again gives the same ids
+        dev.pier.control.StoredZones.importYaml(file, store, "test");
+        assertThat(call("GET", entrypoint, waf, null).path("result").path("rules").findValuesAsText("id")).containsExactlyElementsOf(ids);
+    }
+
+    /** NUL reaching PostgreSQL as a query's parameter was "store unavailable" (503) for a read-only token too. */
+    @Test
+    void nulInAQueryParameterPhaseOrItemIdIsTheClientsError() throws Exception {
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(), "test");
+        String waf = api.credentials().issueToken("waf", EnumSet.of(Permission.ZONE_WAF_WRITE), Set.of(), "test");
+        long before = store.lastChange();
+        assertRefused(call("GET", "/zones?name=a\0b", reader, null), 1004,
+                "Invalid name: character 2 is U+0000 (expected: text without control characters)", before);
+        assertRefused(call("GET", "/accounts/pier/audit_logs?zone_id=\0", reader, null), 1004, null, before);
+        assertRefused(call("POST", "/zones/" + zoneId + "/rulesets", waf, "{\"phase\": \"http_request_firewall_custom\\u0000\", \"rules\": []}"),
+                20200, null, before);
+        String lists = api.credentials().issueToken("lists", EnumSet.of(Permission.LISTS_WRITE), Set.of(), "test");
+        String list = call("POST", "/accounts/pier/rules/lists", lists, "{\"name\":\"office\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        before = store.lastChange();
+        assertRefused(call("DELETE", "/accounts/pier/rules/lists/" + list + "/items", lists, "{\"items\": [{\"id\": \"a\\u0000\"}]}"), 10003,
+                null, before);
+        assertThat(call("GET", "/zones?name=example.com", reader, null).path("result").size()).isEqualTo(1);
+    }
 }

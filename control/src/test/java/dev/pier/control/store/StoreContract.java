@@ -255,4 +255,23 @@ abstract class StoreContract {
         assertThat(store.createToken("ci", "ef".repeat(32), Set.of("DNS Write"), Set.of(zone), "admin").zoneIds()).containsExactly(zone);
         assertThat(store.tokenByHash("ef".repeat(32)).orElseThrow().zoneIds()).containsExactly(zone);
     }
+
+    /** A statement the database refuses is reported by its SQL and SQL state: the driver's message quotes the value, which may be a secret. */
+    @Test
+    void aFailedWriteIsReportedWithoutTheValueItCarried() {
+        String secret = "secret-" + "s".repeat(600); // longer than the column
+        assertThatThrownBy(() -> store.createList("office", "ip", secret, "admin"))
+                .isInstanceOf(StoreException.class)
+                .satisfies(e -> {
+                    assertThat(((StoreException) e).kind()).isEqualTo(StoreException.Kind.UNAVAILABLE);
+                    assertThat(e.getMessage()).startsWith("store: SQL state 22001").contains("INSERT INTO rules_lists").doesNotContain("secret-");
+                    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                        assertThat(String.valueOf(cause.getMessage())).doesNotContain("secret-");
+                    }
+                });
+        assertThat(store.lists()).isEmpty();
+        // an actor longer than the audit log's column (a token named before names were limited) is shortened, not a failure
+        StoredZone zone = store.createZone("a.example", "token:" + "0".repeat(32) + " (" + "n".repeat(300) + ")");
+        assertThat(store.audit(Set.of(zone.id()), 1, 1).items().get(0).actor()).hasSize(200).endsWith("…");
+    }
 }
