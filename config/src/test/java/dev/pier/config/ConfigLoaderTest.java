@@ -24,7 +24,7 @@ class ConfigLoaderTest {
     void theDocumentedExampleLoads() {
         PierConfig config = ConfigLoader.load(Path.of("../examples/pier.yaml"));
         assertThat(config.listeners()).containsExactly(new ListenerConfig("127.0.0.1", 8080));
-        assertThat(config.admin()).isEqualTo(new ListenerConfig("127.0.0.1", 8081));
+        assertThat(config.admin()).isEqualTo(new AdminConfig(new ListenerConfig("127.0.0.1", 8081)));
         assertThat(config.requestLog()).isEqualTo(Path.of("../examples/logs/requests.ndjson").toAbsolutePath().normalize());
         assertThat(config.zones()).hasSize(2);
         Zone example = config.zones().get(0);
