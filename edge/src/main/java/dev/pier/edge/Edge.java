@@ -56,6 +56,8 @@ public final class Edge implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private Channel admin;
     private final MetricsRoute metrics;
+    /** The admin listener's settings when it was bound; null when there is none. */
+    private final AdminConfig startedAdmin;
     private PierConfig config;
     private NdjsonRequestLogWriter logWriter;
     private final RequestLogSink extraSink;
@@ -70,6 +72,7 @@ public final class Edge implements AutoCloseable {
     private Edge(PierConfig config, RequestLogSink extraSink, List<AdminRoute> adminRoutes, MetricsReaders metricsReaders)
             throws IOException {
         this.config = config;
+        this.startedAdmin = config.admin();
         this.extraSink = extraSink;
         this.waf = WafRuntime.start(config.waf());
         EdgeContext.Snapshot snapshot;
@@ -271,12 +274,12 @@ public final class Edge implements AutoCloseable {
 
     /**
      * The admin listener's settings now: its host names and metrics token follow reloads. A
-     * reload that drops {@code admin} leaves the listener bound until the restart, answering to
-     * localhost and IP addresses only and taking no metrics token but the API's.
+     * reload that drops {@code admin} leaves the listener bound until the restart with the
+     * settings it started with, so its metrics never become readable without a token.
      */
     private AdminConfig adminConfig() {
         AdminConfig admin = context.snapshot().config().admin();
-        return admin != null ? admin : new AdminConfig(config.admin().address());
+        return admin != null ? admin : startedAdmin;
     }
 
     /** The address a listener is bound to (useful with port 0). */

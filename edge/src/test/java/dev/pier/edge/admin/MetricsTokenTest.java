@@ -132,6 +132,19 @@ class MetricsTokenTest {
         assertThat(scrape("Bearer " + next)).startsWith("HTTP/1.1 200");
     }
 
+    @Test
+    void aReloadThatDropsTheAdminSectionKeepsTheTokenTheListenerStartedWith() throws Exception {
+        start("  metrics_token_file: metrics.token", null);
+        edge.reload(ConfigLoader.parse("""
+                listeners:
+                  - address: 127.0.0.1:0
+                request_log: requests.ndjson
+                zones: []
+                """, dir));
+        assertThat(scrape(null)).startsWith("HTTP/1.1 401").doesNotContain(ZONE); // still bound until the restart, still guarded
+        assertThat(scrape("Bearer " + TOKEN)).startsWith("HTTP/1.1 200").contains(ZONE);
+    }
+
     /**
      * All {@link AdminConnections#MAX} connections are taken by eight addresses; every one but
      * two has scraped with the token. A newcomer needs room: it is made by closing one of the two
