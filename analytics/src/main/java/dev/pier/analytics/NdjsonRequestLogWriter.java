@@ -3,51 +3,72 @@ package dev.pier.analytics;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes request logs as NDJSON, one object per line, on a thread of its own so that the event
- * loops never touch the disk. The queue is unbounded: a slow disk costs memory, never records.
- * A file is appended to (it survives restarts) and flushed whenever the queue runs dry.
+ * loops never touch the disk. A file is appended to (it survives restarts).
+ *
+ * <p>What is accepted is written: a batch that fails to reach the disk (a full disk, a file
+ * that went away) is cut back to where it started, so no half line is left, and written again
+ * after a pause that doubles up to five seconds, with a warning each time. Memory stays
+ * bounded meanwhile: at most {@code capacity} records wait, and a record that finds the queue
+ * full is dropped and counted in {@link RequestLogStats}, never queued without bound.
  */
 public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(NdjsonRequestLogWriter.class);
-    private static final RequestLog POISON = new RequestLog();
     private static final JsonFactory JSON = new JsonFactory();
+    /** Records waiting for the disk by default: about 64 MiB at the most. */
+    public static final int DEFAULT_CAPACITY = 65_536;
+    private static final int MAX_BATCH = 4_096;
+    private static final long FIRST_PAUSE_MILLIS = 100;
+    private static final long LONGEST_PAUSE_MILLIS = 5_000;
+    /** How long {@link #close()} keeps trying to write what is queued. */
+    private static final long CLOSE_MILLIS = 10_000;
 
-    private final LinkedBlockingQueue<RequestLog> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final ArrayBlockingQueue<RequestLog> queue;
+    private final RequestLogStats stats;
     private final Path file;
-    private final OutputStream out;
+    private final Thread thread;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+    private FileChannel channel;
+    private volatile boolean closing;
+    private volatile long closeDeadline;
+    private long lastDropWarning;
 
     /** @param file the log file, created with its folders if needed; {@code null} for standard output */
     public NdjsonRequestLogWriter(Path file) throws IOException {
+        this(file, DEFAULT_CAPACITY, new RequestLogStats());
+    }
+
+    /**
+     * @param file     the log file, created with its folders if needed; {@code null} for standard output
+     * @param capacity how many records may wait for the disk
+     * @param stats    where written, dropped and failed writes are counted (shared by the writers a node replaces on reload)
+     */
+    public NdjsonRequestLogWriter(Path file, int capacity, RequestLogStats stats) throws IOException {
         this.file = file;
-        if (file == null) {
-            out = new BufferedOutputStream(System.out, 64 * 1024) {
-                @Override
-                public void close() throws IOException {
-                    flush(); // never close the process's stdout
-                }
-            };
-        } else {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.stats = stats;
+        if (file != null) {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            out = new BufferedOutputStream(Files.newOutputStream(file,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), 64 * 1024);
+            channel = open(file); // a file that cannot be opened at start is a configuration error
         }
         thread = new Thread(this::run, "pier-request-log");
         thread.setDaemon(true);
@@ -61,32 +82,140 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
 
     @Override
     public void accept(RequestLog log) {
-        queue.add(log);
+        if (closing || !queue.offer(log)) {
+            stats.dropOne();
+            warnDropped();
+        }
+    }
+
+    /** Records waiting for the disk now. */
+    public int queued() {
+        return queue.size();
     }
 
     private void run() {
-        List<RequestLog> batch = new ArrayList<>();
-        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            json.setRootValueSeparator(null);
-            while (true) {
-                batch.add(queue.take());
-                queue.drainTo(batch);
-                for (RequestLog log : batch) {
-                    if (log == POISON) {
-                        json.flush();
-                        return;
-                    }
-                    write(json, log);
+        List<RequestLog> batch = new ArrayList<>(MAX_BATCH);
+        try {
+            while (!(closing && queue.isEmpty())) {
+                RequestLog first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                encode(batch);
+                if (persist(batch.size())) {
+                    stats.written(batch.size());
+                } else {
+                    stats.dropped(batch.size());
                 }
                 batch.clear();
-                json.flush();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            logger.error("Request log {} cannot be written; records are being lost: {}",
-                    file == null ? "stdout" : file, e.toString());
+        } catch (IOException | RuntimeException e) {
+            logger.error("Request log {}: the writer failed; {} records are lost", where(), batch.size() + queue.size(), e);
+            stats.dropped(batch.size() + queue.size());
+        } finally {
+            closeChannel();
         }
+    }
+
+    private void encode(List<RequestLog> batch) throws IOException {
+        buffer.reset();
+        try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+            json.setRootValueSeparator(null);
+            for (RequestLog log : batch) {
+                write(json, log);
+            }
+        }
+    }
+
+    /** Writes the encoded batch, retrying until it is written; false only when closing gave up on it. */
+    private boolean persist(int records) throws InterruptedException {
+        long pause = FIRST_PAUSE_MILLIS;
+        while (true) {
+            try {
+                writeBuffer();
+                return true;
+            } catch (IOException e) {
+                stats.writeFailed();
+                closeChannel();
+                if (closing && System.currentTimeMillis() + pause > closeDeadline) {
+                    logger.error("Request log {} cannot be written ({}); closing, {} records are lost", where(), e.toString(),
+                            records + queue.size());
+                    return false;
+                }
+                logger.warn("Request log {} cannot be written ({}); {} records wait, trying again in {} ms", where(), e.toString(),
+                        records + queue.size(), pause);
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
+            }
+        }
+    }
+
+    private void writeBuffer() throws IOException {
+        if (file == null) {
+            System.out.write(buffer.toByteArray(), 0, buffer.size());
+            System.out.flush();
+            if (System.out.checkError()) {
+                throw new IOException("standard output is closed or failing");
+            }
+            return;
+        }
+        if (channel == null) {
+            channel = open(file);
+        }
+        long start = channel.size();
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray(), 0, buffer.size());
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            cutBack(start);
+            throw e;
+        }
+    }
+
+    /** Takes a partly written batch back off the file, so that the retry leaves whole lines only. */
+    private void cutBack(long size) {
+        try {
+            if (channel.size() > size) {
+                channel.truncate(size);
+            }
+        } catch (IOException e) {
+            logger.warn("Request log {}: a partly written batch could not be taken back ({}); the file may hold a broken line",
+                    where(), e.toString());
+        }
+    }
+
+    private static FileChannel open(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // the next attempt opens the file again
+            }
+            channel = null;
+        }
+    }
+
+    private void warnDropped() {
+        long now = System.currentTimeMillis();
+        if (now - lastDropWarning > 10_000) { // racy on purpose: at most a few warnings a burst, no lock on the event loops
+            lastDropWarning = now;
+            logger.warn("Request log {}: {} records wait for the disk, the most allowed; new records are dropped "
+                    + "(pier_request_log_dropped_records_total counts them)", where(), queue.size());
+        }
+    }
+
+    private String where() {
+        return file == null ? "stdout" : file.toString();
     }
 
     private static void write(JsonGenerator json, RequestLog log) throws IOException {
@@ -143,16 +272,16 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
         return instant == null ? null : instant.toString();
     }
 
-    /** Writes everything queued so far, then stops. */
+    /** Writes everything queued so far (trying for up to ten seconds), then stops; later records are dropped. */
     @Override
-    public void close() throws IOException {
-        queue.add(POISON);
+    public void close() {
+        closeDeadline = System.currentTimeMillis() + CLOSE_MILLIS;
+        closing = true;
         try {
-            thread.join(10_000);
+            thread.join(CLOSE_MILLIS + 1_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.close();
     }
 
     private static void stringArray(JsonGenerator json, String name, java.util.List<String> values) throws IOException {

@@ -23,7 +23,7 @@ public final class UsageRegistry {
     private ZoneUsage register(String zone) {
         ZoneUsage usage = new ZoneUsage();
         FunctionCounter.builder("pier.requests", usage, ZoneUsage::requests)
-                .description("Requests received, one per WebSocket upgrade")
+                .description("Requests for the zone's hosts, whatever became of them; a WebSocket counts once, for its upgrade")
                 .tag("zone", zone).register(prometheus);
         FunctionCounter.builder("pier.websocket.upgrades", usage, ZoneUsage::upgrades)
                 .description("WebSocket upgrades completed (origin answered 101)")
@@ -35,6 +35,17 @@ public final class UsageRegistry {
                 .description("WebSocket connections open now")
                 .tag("zone", zone).register(prometheus);
         return usage;
+    }
+
+    /** Exports what became of the node's request log records. */
+    public void requestLog(RequestLogStats stats) {
+        FunctionCounter.builder("pier.request.log.written.records", stats, RequestLogStats::written)
+                .description("Request log records written").register(prometheus);
+        FunctionCounter.builder("pier.request.log.dropped.records", stats, RequestLogStats::dropped)
+                .description("Request log records dropped: the queue for the disk was full, or closing gave up on them")
+                .register(prometheus);
+        FunctionCounter.builder("pier.request.log.write.failures", stats, RequestLogStats::writeFailures)
+                .description("Attempts to write a batch of request log records that failed (each is retried)").register(prometheus);
     }
 
     /** The Prometheus text exposition of every zone's figures. */

@@ -7,7 +7,7 @@ import java.util.List;
  * One immutable configuration snapshot.
  *
  * @param listeners   where the edge accepts client connections
- * @param admin       the admin listener (metrics; with a store the API and the dashboard), or null for none
+ * @param admin       the admin listener (metrics, and the control plane's API and dashboard when one runs), or null for none
  * @param requestLog  where request log records go: a file, or {@code null} for standard output
  * @param timeouts    origin-facing timeouts
  * @param zones       the zones, each with its settings and proxied DNS records

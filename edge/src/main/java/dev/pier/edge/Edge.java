@@ -1,6 +1,7 @@
 package dev.pier.edge;
 
 import dev.pier.analytics.NdjsonRequestLogWriter;
+import dev.pier.analytics.RequestLogStats;
 import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.AdminConfig;
@@ -60,6 +61,7 @@ public final class Edge implements AutoCloseable {
     private final AdminConfig startedAdmin;
     private PierConfig config;
     private NdjsonRequestLogWriter logWriter;
+    private final RequestLogStats logStats = new RequestLogStats();
     private final RequestLogSink extraSink;
     /** What the admin listener serves: {@code /metrics}, then the routes the process adds. */
     private final List<AdminRoute> adminRoutes;
@@ -87,8 +89,10 @@ public final class Edge implements AutoCloseable {
         // One event loop per core (Netty's default is two): more loops than cores only adds
         // context switches on the hot path. -Dpier.eventLoops overrides it.
         this.workerGroup = transport.newGroup(Integer.getInteger("pier.eventLoops", Runtime.getRuntime().availableProcessors()));
-        this.logWriter = new NdjsonRequestLogWriter(config.requestLog());
-        this.context = new EdgeContext(snapshot, sink(logWriter), new UsageRegistry(), transport, waf);
+        this.logWriter = new NdjsonRequestLogWriter(config.requestLog(), NdjsonRequestLogWriter.DEFAULT_CAPACITY, logStats);
+        UsageRegistry usage = new UsageRegistry();
+        usage.requestLog(logStats);
+        this.context = new EdgeContext(snapshot, sink(logWriter), usage, transport, waf);
         this.metrics = new MetricsRoute(context.usage(), () -> adminConfig().metricsToken(), metricsReaders);
         List<AdminRoute> routes = new ArrayList<>();
         routes.add(metrics);
@@ -248,7 +252,7 @@ public final class Edge implements AutoCloseable {
         if (!Objects.equals(next.requestLog(), config.requestLog())) {
             try {
                 NdjsonRequestLogWriter old = logWriter;
-                logWriter = new NdjsonRequestLogWriter(next.requestLog());
+                logWriter = new NdjsonRequestLogWriter(next.requestLog(), NdjsonRequestLogWriter.DEFAULT_CAPACITY, logStats);
                 context.sink(sink(logWriter));
                 old.close();
             } catch (IOException e) {
@@ -421,11 +425,7 @@ public final class Edge implements AutoCloseable {
         }
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        try {
-            logWriter.close();
-        } catch (IOException e) {
-            logger.warn("Request log could not be closed cleanly: {}", e.toString());
-        }
+        logWriter.close();
         waf.close();
     }
 }

@@ -35,8 +35,8 @@ final class AuditApi {
     /**
      * The entries a token may not read, by resource type: what it could not read through the
      * API either. Tokens are the administrators' business; certificates need SSL read, settings
-     * Zone Settings read. Zones, records, rulesets and lists need the Zone Read that reading the
-     * audit log needs at all.
+     * Zone Settings read, lists Account Filter Lists read. Zones, records and rulesets need the Zone
+     * Read that reading the audit log needs at all.
      */
     private static Set<String> hiddenFrom(StoredToken token) {
         Set<String> hidden = new HashSet<>();
@@ -48,6 +48,9 @@ final class AuditApi {
         }
         if (!Permission.ZONE_SETTINGS_READ.grantedBy(token.permissions())) {
             hidden.add("setting");
+        }
+        if (!Permission.LISTS_READ.grantedBy(token.permissions())) {
+            hidden.add("list");
         }
         return hidden;
     }

@@ -9,7 +9,9 @@ import dev.pier.control.store.StoredList;
 import dev.pier.control.store.StoredListItem;
 import dev.pier.control.store.StoredToken;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,10 @@ final class ListsApi {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,50}");
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+
+    /** Cloudflare's largest page of list items, and Pier's default. */
+    static final int MAX_ITEMS_PER_PAGE = 500;
+    private static final Base64.Encoder CURSOR = Base64.getUrlEncoder().withoutPadding();
 
     private final Store store;
 
@@ -65,14 +71,39 @@ final class ListsApi {
         return Envelope.success(F.objectNode().put("id", id));
     }
 
-    ApiResponse items(String id) {
+    /**
+     * One page of a list's items, in Cloudflare's cursor shape: {@code per_page} items (at most
+     * 500) after {@code cursor}, and {@code result_info.cursors.after} while more follow.
+     */
+    ApiResponse items(ApiRequest r, String id) {
         find(id);
+        int perPage = ControlApi.intParam(r, "per_page", MAX_ITEMS_PER_PAGE, 1, MAX_ITEMS_PER_PAGE);
+        String after = r.param("cursor") == null ? "" : cursorItem(r.param("cursor"));
+        List<StoredListItem> page = store.listItems(id, after, perPage + 1);
         ArrayNode out = F.arrayNode();
-        for (StoredListItem i : store.listItems(id)) {
+        for (StoredListItem i : page.subList(0, Math.min(perPage, page.size()))) {
             out.addObject().put("id", i.id()).put("ip", i.item()).put("comment", i.comment())
                     .put("created_on", i.createdOn().toString()).put("modified_on", i.modifiedOn().toString());
         }
-        return Envelope.success(out);
+        ObjectNode info = F.objectNode();
+        ObjectNode cursors = info.putObject("cursors");
+        if (page.size() > perPage) {
+            cursors.put("after", CURSOR.encodeToString(page.get(perPage - 1).item().getBytes(StandardCharsets.UTF_8)));
+        }
+        return Envelope.success(200, out, info, List.of());
+    }
+
+    /** The item a cursor this API handed out points after. */
+    private static String cursorItem(String cursor) {
+        try {
+            String item = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (validIp(item)) {
+                return item;
+            }
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw ApiException.badRequest(10007, "Invalid cursor: " + cursor + " (expected: result_info.cursors.after of a previous page)");
     }
 
     /** POST adds, PUT replaces: every item is checked first, so a bad one changes nothing. */
@@ -135,7 +166,7 @@ final class ListsApi {
     }
 
     private StoredList find(String id) {
-        return store.list(id).orElseThrow(() -> new ApiException(404, new ApiError(10000, "list not found")));
+        return store.list(id).orElseThrow(() -> new ApiException(404, new ApiError(10006, "list not found")));
     }
 
     static boolean validIp(String text) {

@@ -10,7 +10,10 @@ public enum Permission {
     ZONE_WAF_WRITE("Zone WAF Write"),
     SSL_READ("SSL and Certificates Read"),
     SSL_WRITE("SSL and Certificates Write"),
-    ANALYTICS_READ("Analytics Read");
+    ANALYTICS_READ("Analytics Read"),
+    /** The account's IP lists: an account resource, out of reach of a token scoped to zones. */
+    LISTS_READ("Account Filter Lists Read"),
+    LISTS_WRITE("Account Filter Lists Write");
 
     private final String label;
 
@@ -29,6 +32,7 @@ public enum Permission {
                 || this == ZONE_READ && (labels.contains(ZONE_WRITE.label) || labels.contains(ZONE_SETTINGS_READ.label)
                         || labels.contains(ZONE_SETTINGS_WRITE.label) || labels.contains(DNS_WRITE.label))
                 || this == ZONE_SETTINGS_READ && labels.contains(ZONE_SETTINGS_WRITE.label)
-                || this == SSL_READ && labels.contains(SSL_WRITE.label);
+                || this == SSL_READ && labels.contains(SSL_WRITE.label)
+                || this == LISTS_READ && labels.contains(LISTS_WRITE.label);
     }
 }

@@ -45,7 +45,7 @@ final class RulesetsApi {
 
     RulesetsApi(Store store) {
         this.store = store;
-        this.lists = () -> store.listsWithItems().keySet();
+        this.lists = () -> store.lists().stream().map(dev.pier.control.store.StoredList::name).collect(java.util.stream.Collectors.toSet());
     }
 
     ApiResponse list(StoredZone zone) {

@@ -536,8 +536,9 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public List<StoredListItem> listItems(String listId) {
-        return read(c -> all(c, "SELECT * FROM rules_list_items WHERE list_id = ? ORDER BY item", JdbcStore::listItem, listId));
+    public List<StoredListItem> listItems(String listId, String after, int limit) {
+        return read(c -> all(c, "SELECT * FROM rules_list_items WHERE list_id = ? AND item > ? ORDER BY item LIMIT ?", JdbcStore::listItem,
+                listId, after, limit));
     }
 
     @Override

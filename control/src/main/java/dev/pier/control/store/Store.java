@@ -124,7 +124,8 @@ public interface Store extends AutoCloseable {
 
     boolean deleteList(String id, String actor);
 
-    List<StoredListItem> listItems(String listId);
+    /** At most {@code limit} of a list's items, in item order, after the item {@code after} ("" for the first). */
+    List<StoredListItem> listItems(String listId, String after, int limit);
 
     /**
      * Adds items (item → comment), or with {@code replace} makes them the list's only items.

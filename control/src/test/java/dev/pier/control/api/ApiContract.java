@@ -269,6 +269,75 @@ abstract class ApiContract {
         assertThat(store.audit(Set.of(), 1, 1).items().get(0).before()).contains("\"name\":\"scoped\"").doesNotContain(scoped);
     }
 
+    /**
+     * Every route against every kind of credential, as {@code authorization-matrix.txt} states:
+     * a refused call gets error 10000 and writes nothing, an allowed one reaches its handler. A
+     * route served without a row in the matrix, or a row for a route not served, fails the test.
+     */
+    @Test
+    void everyRouteLetsThroughExactlyTheCredentialsTheMatrixNames() throws Exception {
+        AuthorizationMatrix matrix = AuthorizationMatrix.load();
+        assertThat(matrix.allowed().keySet()).as("the matrix's routes are the routes served")
+                .containsExactlyInAnyOrderElementsOf(api.routes().stream().map(Route::toString).toList());
+
+        String zoneB = call("POST", "/zones", admin, "{\"name\":\"other.example\"}").path("result").path("id").asText();
+        Set<String> a = Set.of(zoneId);
+        Map<String, String> tokens = new LinkedHashMap<>();
+        tokens.put("none", null);
+        tokens.put("revoked", api.credentials().issueToken("revoked", EnumSet.allOf(Permission.class), Set.of(), "test"));
+        tokens.put("admin", admin);
+        tokens.put("reader", issue("reader", Set.of(), Permission.ZONE_READ));
+        tokens.put("writer", issue("writer", Set.of(), Permission.ZONE_WRITE, Permission.ZONE_SETTINGS_WRITE, Permission.DNS_WRITE,
+                Permission.ZONE_WAF_WRITE, Permission.SSL_WRITE));
+        tokens.put("a-read", issue("a-read", a, Permission.ZONE_READ));
+        tokens.put("a-dns", issue("a-dns", a, Permission.DNS_WRITE));
+        tokens.put("a-waf", issue("a-waf", a, Permission.ZONE_WAF_WRITE));
+        tokens.put("a-ssl", issue("a-ssl", a, Permission.SSL_READ));
+        tokens.put("a-sets", issue("a-sets", a, Permission.ZONE_SETTINGS_WRITE));
+        tokens.put("a-all", issue("a-all", a, Permission.values()));
+        tokens.put("b-all", issue("b-all", Set.of(zoneB), Permission.values()));
+        tokens.put("analytics", issue("analytics", Set.of(), Permission.ANALYTICS_READ));
+        tokens.put("l-read", issue("l-read", Set.of(), Permission.LISTS_READ));
+        tokens.put("l-write", issue("l-write", Set.of(), Permission.LISTS_WRITE));
+        assertThat(tokens.keySet()).as("the matrix's columns").containsExactlyElementsOf(matrix.credentials());
+        String revokedId = store.tokens().stream().filter(t -> t.name().equals("revoked")).findFirst().orElseThrow().id();
+        assertThat(call("DELETE", "/user/tokens/" + revokedId, admin, null).path("success").asBoolean()).isTrue();
+
+        // deleting zone A comes last: every other call needs it
+        List<String> routes = new java.util.ArrayList<>(matrix.allowed().keySet());
+        routes.sort(java.util.Comparator.comparing(r -> r.equals("DELETE /zones/{zone_id}")));
+        int calls = 0;
+        for (String route : routes) {
+            String method = route.substring(0, route.indexOf(' '));
+            String path = route.substring(route.indexOf(' ') + 1).replace("{zone_id}", zoneId).replace("{account_id}", "pier")
+                    .replace("{setting_id}", "websockets").replace("{ruleset_phase}", "http_request_firewall_custom")
+                    .replace("{rule_id}", "no-such-rule").replaceAll("\\{[a-z_]+_id\\}", "0123456789abcdef0123456789abcdef");
+            String body = method.equals("GET") ? null : "{}";
+            List<Boolean> allowed = matrix.allowed().get(route);
+            int i = 0;
+            for (Map.Entry<String, String> credential : tokens.entrySet()) {
+                String what = route + " with " + credential.getKey();
+                int written = store.audit(Set.of(), 1, 1).totalCount();
+                JsonNode answer = call(method, path, credential.getValue(), body);
+                int code = answer.path("errors").path(0).path("code").asInt();
+                if (allowed.get(i++)) {
+                    assertThat(lastStatus).as(what + " is let through").isNotEqualTo(403);
+                    assertThat(code).as(what + " reaches its handler").isNotIn(10000, 7000, 10405);
+                } else {
+                    assertThat(lastStatus).as(what + " is refused").isEqualTo(credential.getValue() == null ? 400 : 403);
+                    assertThat(code).as(what + " is refused").isEqualTo(10000);
+                    assertThat(store.audit(Set.of(), 1, 1).totalCount()).as(what + " writes nothing").isEqualTo(written);
+                }
+                calls++;
+            }
+        }
+        assertThat(calls).isEqualTo(matrix.allowed().size() * tokens.size());
+    }
+
+    private String issue(String name, Set<String> zones, Permission... permissions) {
+        return api.credentials().issueToken(name, EnumSet.copyOf(List.of(permissions)), zones, "test");
+    }
+
     @Test
     void theAuditLogShowsAReaderOnlyWhatItCouldReadThroughTheApi() throws Exception {
         call("PATCH", "/zones/" + zoneId + "/settings/websockets", admin, "{\"value\":\"off\"}");
@@ -578,14 +647,76 @@ abstract class ApiContract {
         assertThat(store.lists()).isEmpty();
     }
 
+    /**
+     * Lists are the account's: a token scoped to a zone reaches none of them, whatever it holds,
+     * and a list's items come back in pages of at most 500, walked with Cloudflare's cursors.
+     */
+    @Test
+    void listsAreAccountResourcesAndTheirItemsComeInCursorPages() throws Exception {
+        String id = call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"many\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        StringBuilder items = new StringBuilder("[");
+        for (int i = 0; i < 1234; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"ip\":\"10.0.").append(i / 256).append('.').append(i % 256).append("\"}");
+        }
+        call("POST", "/accounts/pier/rules/lists/" + id + "/items", admin, items.append(']').toString());
+
+        String zoneScoped = api.credentials().issueToken("zone", EnumSet.allOf(Permission.class), Set.of(zoneId), "test");
+        for (String path : List.of("/accounts/pier/rules/lists", "/accounts/pier/rules/lists/" + id, "/accounts/pier/rules/lists/" + id + "/items")) {
+            assertError(call("GET", path, zoneScoped, null), 403, 10000, "Authentication error");
+        }
+        String zoneReader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(), "test");
+        assertError(call("GET", "/accounts/pier/rules/lists", zoneReader, null), 403, 10000, "Authentication error");
+        assertThat(call("GET", "/accounts/pier/audit_logs", zoneReader, null).path("result").findValuesAsText("type"))
+                .as("list changes are hidden from a token that may not read lists").doesNotContain("list");
+        String listReader = api.credentials().issueToken("lists", EnumSet.of(Permission.LISTS_READ), Set.of(), "test");
+
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = call("GET", "/accounts/pier/rules/lists/" + id + "/items" + (cursor == null ? "" : "?cursor=" + cursor), listReader, null);
+            assertThat(lastStatus).isEqualTo(200);
+            assertThat(page.path("result").size()).isLessThanOrEqualTo(500);
+            page.path("result").findValuesAsText("ip").forEach(ip -> assertThat(seen.add(ip)).as(ip + " comes once").isTrue());
+            cursor = page.path("result_info").path("cursors").path("after").asText(null);
+            pages++;
+        } while (cursor != null);
+        assertThat(seen).hasSize(1234).contains("10.0.0.0", "10.0.4.209");
+        assertThat(pages).isEqualTo(3);
+        JsonNode small = call("GET", "/accounts/pier/rules/lists/" + id + "/items?per_page=5", listReader, null);
+        assertThat(small.path("result").findValuesAsText("ip")).containsExactly("10.0.0.0", "10.0.0.1", "10.0.0.10", "10.0.0.100", "10.0.0.101");
+        assertError(call("GET", "/accounts/pier/rules/lists/" + id + "/items?per_page=501", listReader, null), 400, 1004,
+                "Invalid per_page: 501 (expected: a number from 1 to 500)");
+        assertError(call("GET", "/accounts/pier/rules/lists/" + id + "/items?cursor=bm90IGFuIGlw", listReader, null), 400, 10007,
+                "Invalid cursor: bm90IGFuIGlw (expected: result_info.cursors.after of a previous page)");
+        assertError(call("DELETE", "/accounts/pier/rules/lists/" + id, listReader, null), 403, 10000, "Authentication error");
+    }
+
+    /** validate-expr answers as deploying would: an expression naming a list that does not exist is refused. */
+    @Test
+    void validatingAnExpressionChecksItsListsAsDeployingDoes() throws Exception {
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(zoneId), "test");
+        String path = "/zones/" + zoneId + "/filters/validate-expr";
+        assertError(call("POST", path, reader, "{\"expression\":\"ip.src in $nosuch\"}"), 400, 20021,
+                "filter parsing error: $nosuch is not a list");
+        JsonNode deploy = call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint", admin,
+                "{\"rules\": [{\"expression\": \"ip.src in $nosuch\", \"action\": \"block\"}]}");
+        assertThat(lastStatus).isEqualTo(400);
+        assertThat(deploy.path("errors").get(0).path("message").asText()).contains("$nosuch is not a list");
+        call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"nosuch\",\"kind\":\"ip\"}");
+        assertThat(call("POST", path, reader, "{\"expression\":\"ip.src in $nosuch\"}").path("success").asBoolean()).isTrue();
+    }
+
     /** The OpenAPI document is published by the API, and every operation it lists is really served. */
     @Test
     void theOpenApiDocumentListsWhatIsServed() throws Exception {
         JsonNode doc = call("GET", "/openapi.json", (String) null, null);
         assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
         int operations = 0;
+        List<String> documented = new java.util.ArrayList<>();
         for (var path = doc.path("paths").fields(); path.hasNext(); ) {
             var entry = path.next();
+            entry.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + entry.getKey()));
             String concrete = entry.getKey().replace("{zone_id}", zoneId).replace("{account_id}", "pier")
                     .replace("{setting_id}", "websockets").replace("{ruleset_phase}", "http_request_firewall_custom")
                     .replaceAll("\\{[a-z_]+_id\\}", "0123456789abcdef0123456789abcdef");
@@ -598,6 +729,8 @@ abstract class ApiContract {
             }
         }
         assertThat(operations).isGreaterThan(30);
+        assertThat(documented).as("the document names every route served, and only those")
+                .containsExactlyInAnyOrderElementsOf(api.routes().stream().map(Route::toString).toList());
     }
 
     /** Rules added at the same time to one ruleset are all kept: each write checks nothing changed since its read. */

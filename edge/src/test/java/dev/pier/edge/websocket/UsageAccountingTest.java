@@ -118,7 +118,9 @@ class UsageAccountingTest extends EdgeWithJettyOrigin {
                 .contains("pier_requests_total{zone=\"localhost\"} 2.0")
                 .contains("pier_websocket_upgrades_total{zone=\"localhost\"} 1.0")
                 .contains("pier_websocket_connections_open{zone=\"localhost\"} 1.0")
-                .containsPattern("pier_edge_response_bytes_total\\{zone=\"localhost\"} [1-9][0-9]*\\.0");
+                .containsPattern("pier_edge_response_bytes_total\\{zone=\"localhost\"} [1-9][0-9]*\\.0")
+                .contains("pier_request_log_dropped_records_total 0.0")
+                .contains("pier_request_log_write_failures_total 0.0");
         open.socket.sendClose(1000, "").join();
         assertThat(open.next()).startsWith("close:1000");
         edge.nextLog();

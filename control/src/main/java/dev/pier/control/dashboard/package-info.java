@@ -1,0 +1,2 @@
+/** The dashboard's pages, served as static files; they manage zones through the API. */
+package dev.pier.control.dashboard;
