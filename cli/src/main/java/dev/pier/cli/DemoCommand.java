@@ -93,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                   edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
                   dashboard  http://127.0.0.1:%2$d/dashboard/   (sign in with the API token below)
                   API        http://127.0.0.1:%2$d/client/v4/   (Cloudflare's v4 API; zone localhost is %7$s)
-                  metrics    http://127.0.0.1:%2$d/metrics
+                  metrics    http://127.0.0.1:%2$d/metrics   (Prometheus; send the API token below as a bearer token)
                   store      %8$s   (zones, settings and rules; they survive restarts)
                   request log %4$s
                 API token: %9$s
@@ -102,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                   ./pier wscat -c ws://localhost:%1$d/
                   ./pier wscat -n -c wss://localhost:%5$d/
                   curl -i http://localhost:%1$d/hello
+                  curl -s http://127.0.0.1:%2$d/metrics -H "Authorization: Bearer %9$s"
                   curl -X PATCH http://127.0.0.1:%2$d/client/v4/zones/%7$s/settings/websockets \\
                        -H "Authorization: Bearer %9$s" -H "Content-Type: application/json" -d '{"value":"off"}'
                 Stop with Ctrl+C.

@@ -94,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
         takeover.checkWritable();
         long change = control == null ? 0 : control.store().lastChange();
         Edge edge = control == null ? Edge.start(fileConfig)
-                : Edge.start(control.config(fileConfig), null, control.routes());
+                : Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders());
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
             control.follow(edge, change);

@@ -156,6 +156,41 @@ class DemoProcessTest {
     }
 
     /**
+     * The demo's metrics take the API token it prints: the scrape line of its banner works as
+     * printed (with the port the listener got), a scrape without the token or with the previous
+     * one gets 401, and a page under another host name gets nothing from the admin listener.
+     */
+    @Test
+    void theBannersScrapeLineWorksAndNothingElseReadsTheMetrics() throws Exception {
+        demo("demo", "0", "0", "0", "0");
+        String token = token("demo");
+        int adminPort = PierProcesses.loggedPort(dir, "demo", "Admin listener on");
+        int port = PierProcesses.loggedPort(dir, "demo", "Listening on");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hello")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200); // a request for the metrics to count
+        Matcher scrapeLine = Pattern.compile("curl -s http://127\\.0\\.0\\.1:\\d+/metrics -H \"Authorization: Bearer (\\S+)\"")
+                .matcher(Files.readString(dir.resolve("demo.out")));
+        assertThat(scrapeLine.find()).as("the banner prints how to scrape").isTrue();
+        assertThat(scrapeLine.group(1)).isEqualTo(token);
+        HttpRequest.Builder metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"));
+        HttpResponse<String> scraped = http.send(metrics.copy().header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body()).containsPattern("pier_requests_total\\{zone=\"localhost\"} 1");
+        HttpResponse<String> anonymous = http.send(metrics.copy().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("www-authenticate")).contains("Bearer realm=\"pier metrics\"");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + adminPort + "/dashboard/")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", adminPort)) {
+            s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer " + token + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("HTTP/1.1 421")
+                    .doesNotContain("pier_");
+        }
+    }
+
+    /**
      * On SIGTERM the edge drains before the echo origin beside it stops. Idle WebSockets get
      * 1001; a WebSocket whose client reads slowly while a 48 MiB message comes back from the
      * origin gets the whole message, then 1001: the edge waits for the frame's end, and the

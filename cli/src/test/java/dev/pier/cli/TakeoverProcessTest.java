@@ -198,6 +198,8 @@ class TakeoverProcessTest {
                     .doesNotContain(":8080").doesNotContain(":8081").doesNotContain("websockets: off").doesNotContain("9000");
             Path config = Files.writeString(dir.resolve("pier.yaml"), yaml);
             List<String> args = new ArrayList<>(List.of("serve", "--config", config.toString()));
+            // with a store, /metrics takes an API token with Analytics Read; with the file alone it takes none
+            String metricsToken = null;
             if (zones.equals("PostgreSQL")) {
                 String server = "jdbc:postgresql://127.0.0.1:5432/test";
                 try (java.sql.Connection c = java.sql.DriverManager.getConnection(server, "postgres", "")) {
@@ -206,6 +208,8 @@ class TakeoverProcessTest {
                 String store = server + "?user=postgres&currentSchema=" + schema;
                 try (dev.pier.control.store.Store s = dev.pier.control.store.JdbcStore.postgres(store, null, null)) {
                     dev.pier.control.StoredZones.importYaml(config, s, "test");
+                    metricsToken = new dev.pier.control.api.ControlApi(s).credentials().issueToken("prometheus",
+                            java.util.Set.of(dev.pier.control.api.Permission.ANALYTICS_READ), java.util.Set.of(), "test");
                 }
                 args.addAll(List.of("--store", store));
             }
@@ -228,8 +232,11 @@ class TakeoverProcessTest {
                 AtomicBoolean once = new AtomicBoolean(true);
                 assertThat(Chatter.start(http, URI.create("ws://localhost:" + port + "/"), once, threads).get(10, TimeUnit.SECONDS)).isZero();
                 // the admin port is the new process's alone: its metrics count only the connection just made
-                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"));
+                if (metricsToken != null) {
+                    scrape.header("Authorization", "Bearer " + metricsToken);
+                }
+                HttpResponse<String> metrics = http.send(scrape.build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(metrics.statusCode()).isEqualTo(200);
                 assertThat(metrics.body()).containsPattern("pier_websocket_upgrades_total\\{[^}]*zone=\"localhost\"[^}]*} 1(\\.0)?\\n");
                 assertThat(old.isAlive()).as("the old process keeps serving its WebSockets").isTrue();

@@ -85,12 +85,7 @@ public final class ConfigLoader {
         if (listeners.isEmpty()) {
             throw new ConfigException("listeners: empty (expected: at least one, e.g. - address: 127.0.0.1:8080)");
         }
-        ListenerConfig admin = null;
-        ConfigNode adminNode = top.child("admin");
-        if (adminNode != null) {
-            adminNode.onlyKeys("address");
-            admin = adminNode.address("address");
-        }
+        AdminConfig admin = top.child("admin") == null ? null : admin(top.child("admin"), base);
         String log = top.text("request_log", "-");
         Path requestLog = log.equals("-") ? null : base.resolve(log).normalize();
 
@@ -136,6 +131,32 @@ public final class ConfigLoader {
             throw new ConfigException("listeners: a TLS listener needs certificates (expected: zones[].certificates or tls.default_certificate)");
         }
         return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")), lists(top.child("lists")));
+    }
+
+    /** {@code admin}: its address, the host names it answers to, and the token {@code /metrics} takes. */
+    private static AdminConfig admin(ConfigNode node, Path base) {
+        node.onlyKeys("address", "allowed_hosts", "metrics_token_file");
+        Set<String> allowedHosts = new java.util.LinkedHashSet<>();
+        for (ConfigNode host : node.list("allowed_hosts")) {
+            allowedHosts.add(host.hostName(false));
+        }
+        MetricsToken metricsToken = null;
+        String tokenFile = node.text("metrics_token_file", null);
+        if (tokenFile != null) {
+            Path file = base.resolve(tokenFile).normalize();
+            String secret;
+            try {
+                secret = Files.readString(file).strip(); // as Prometheus reads its credentials_file
+            } catch (IOException e) {
+                throw node.error("metrics_token_file", file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
+            String problem = MetricsToken.problem(secret);
+            if (problem != null) {
+                throw node.error("metrics_token_file", file + ": " + problem);
+            }
+            metricsToken = MetricsToken.of(secret);
+        }
+        return new AdminConfig(node.address("address"), allowedHosts, metricsToken);
     }
 
     private static final Pattern LIST_NAME = Pattern.compile("[a-z0-9_]{1,50}");

@@ -87,17 +87,26 @@ public record ConfigNode(JsonNode raw, String path) {
     }
 
     public String hostName(String key, boolean wildcardAllowed) {
-        String value = text(key, null);
-        if (value == null) {
+        ConfigNode c = child(key);
+        if (c == null) {
             throw error(key, "missing (expected: a host name such as example.com)");
         }
+        return c.hostName(wildcardAllowed);
+    }
+
+    /** This node's value as a host name: lower case, without a trailing dot. */
+    public String hostName(boolean wildcardAllowed) {
+        if (!raw.isValueNode()) {
+            throw new ConfigException(path + ": expected a single value");
+        }
+        String value = raw.asText();
         String host = value.trim().toLowerCase(Locale.ROOT);
         if (host.endsWith(".")) {
             host = host.substring(0, host.length() - 1);
         }
         boolean ipv4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
         if (!ipv4 && (!HOST_LABELS.matcher(host).matches() || (!wildcardAllowed && host.startsWith("*.")))) {
-            throw error(key, "'" + value + "' (expected: a host name such as example.com"
+            throw new ConfigException(path + ": '" + value + "' (expected: a host name such as example.com"
                     + (wildcardAllowed ? " or *.example.com" : "") + ")");
         }
         return host;

@@ -7,7 +7,7 @@ import java.util.List;
  * One immutable configuration snapshot.
  *
  * @param listeners   where the edge accepts client connections
- * @param admin       the admin listener (metrics, and the control plane's API and dashboard when one runs)
+ * @param admin       the admin listener (metrics, and the control plane's API and dashboard when one runs), or null for none
  * @param requestLog  where request log records go: a file, or {@code null} for standard output
  * @param timeouts    origin-facing timeouts
  * @param zones       the zones, each with its settings and proxied DNS records
@@ -18,7 +18,7 @@ import java.util.List;
  */
 public record PierConfig(
         List<ListenerConfig> listeners,
-        ListenerConfig admin,
+        AdminConfig admin,
         Path requestLog,
         Timeouts timeouts,
         List<Zone> zones,
@@ -32,7 +32,7 @@ public record PierConfig(
         lists = java.util.Map.copyOf(lists);
     }
 
-    public PierConfig(List<ListenerConfig> listeners, ListenerConfig admin, Path requestLog, Timeouts timeouts,
+    public PierConfig(List<ListenerConfig> listeners, AdminConfig admin, Path requestLog, Timeouts timeouts,
                       List<Zone> zones, TlsConfig tls, WafConfig waf) {
         this(listeners, admin, requestLog, timeouts, zones, tls, waf, java.util.Map.of());
     }
@@ -42,7 +42,7 @@ public record PierConfig(
         return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists);
     }
 
-    public PierConfig(List<ListenerConfig> listeners, ListenerConfig admin, Path requestLog, Timeouts timeouts,
+    public PierConfig(List<ListenerConfig> listeners, AdminConfig admin, Path requestLog, Timeouts timeouts,
                       List<Zone> zones) {
         this(listeners, admin, requestLog, timeouts, zones, TlsConfig.NONE, WafConfig.DEFAULTS);
     }

@@ -24,7 +24,7 @@ class ConfigLoaderTest {
     void theDocumentedExampleLoads() {
         PierConfig config = ConfigLoader.load(Path.of("../examples/pier.yaml"));
         assertThat(config.listeners()).containsExactly(new ListenerConfig("127.0.0.1", 8080));
-        assertThat(config.admin()).isEqualTo(new ListenerConfig("127.0.0.1", 8081));
+        assertThat(config.admin()).isEqualTo(new AdminConfig(new ListenerConfig("127.0.0.1", 8081)));
         assertThat(config.requestLog()).isEqualTo(Path.of("../examples/logs/requests.ndjson").toAbsolutePath().normalize());
         assertThat(config.zones()).hasSize(2);
         Zone example = config.zones().get(0);
@@ -193,5 +193,46 @@ class ConfigLoaderTest {
     void fileErrorsArePrefixedWithTheFile(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), MINIMAL.replace("type: A", "type: MX"));
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageStartingWith(file + ": zones[0].dns_records[0].type");
+    }
+    private static AdminConfig admin(String keys, Path dir) {
+        return ConfigLoader.parse(MINIMAL + "admin:\n  address: 127.0.0.1:8081\n" + keys, dir).admin();
+    }
+
+    @Test
+    void adminAllowedHostsAreNamesWrittenAsTheHostHeaderIsCompared(@TempDir Path dir) {
+        assertThat(admin("  allowed_hosts: [Admin.Example.COM., pier-admin.internal]\n", dir).allowedHosts())
+                .containsExactlyInAnyOrder("admin.example.com", "pier-admin.internal");
+        assertThat(admin("", dir)).isEqualTo(new AdminConfig(new ListenerConfig("127.0.0.1", 8081)));
+        assertThatThrownBy(() -> admin("  allowed_hosts: [admin.example.com:8081]\n", dir))
+                .hasMessage("admin.allowed_hosts[0]: 'admin.example.com:8081' (expected: a host name such as example.com)");
+        assertThatThrownBy(() -> admin("  allowed_hosts: [ok.example, 'http://admin.example.com']\n", dir))
+                .hasMessageStartingWith("admin.allowed_hosts[1]: 'http://admin.example.com'");
+        assertThatThrownBy(() -> admin("  allowed_hosts: ['*.example.com']\n", dir)).hasMessageStartingWith("admin.allowed_hosts[0]");
+        assertThatThrownBy(() -> admin("  allowed_hosts: admin.example.com\n", dir)).hasMessage("admin.allowed_hosts: expected a list");
+        assertThatThrownBy(() -> admin("  metrics_token: x\n", dir))
+                .hasMessage("admin.metrics_token: unknown key (expected one of: address, allowed_hosts, metrics_token_file)");
+    }
+
+    @Test
+    void theMetricsTokenIsReadFromItsFileAndNeverShown(@TempDir Path dir) throws Exception {
+        String secret = "0123456789abcdef0123456789abcdef";
+        Files.writeString(dir.resolve("metrics.token"), secret + "\n"); // a trailing newline, as `openssl rand -hex` writes it
+        AdminConfig admin = admin("  metrics_token_file: metrics.token\n", dir);
+        assertThat(admin.metricsToken().matches(secret)).isTrue();
+        assertThat(admin.metricsToken().matches(secret + "\n")).isFalse();
+        assertThat(admin.metricsToken().matches(secret.substring(1))).isFalse();
+        assertThat(admin.metricsToken().matches(null)).isFalse();
+        assertThat(admin.toString()).doesNotContain(secret);
+        assertThat(admin).isEqualTo(admin("  metrics_token_file: metrics.token\n", dir)); // a reload of the same file changes nothing
+
+        Files.writeString(dir.resolve("short.token"), "abc123");
+        assertThatThrownBy(() -> admin("  metrics_token_file: short.token\n", dir)).hasMessage("admin.metrics_token_file: "
+                + dir.resolve("short.token") + ": the token is 6 characters (expected: 16 or more of A-Z a-z 0-9 - . _ ~ + /,"
+                + " e.g. from `openssl rand -hex 32`)");
+        Files.writeString(dir.resolve("spaced.token"), "0123456789 abcdef0123456789");
+        assertThatThrownBy(() -> admin("  metrics_token_file: spaced.token\n", dir))
+                .hasMessageContaining("expected: 16 or more").hasMessageNotContaining("0123456789 abcdef");
+        assertThatThrownBy(() -> admin("  metrics_token_file: nosuch.token\n", dir))
+                .hasMessage("admin.metrics_token_file: " + dir.resolve("nosuch.token") + ": cannot be read (NoSuchFileException)");
     }
 }

@@ -4,12 +4,15 @@ import dev.pier.analytics.NdjsonRequestLogWriter;
 import dev.pier.analytics.RequestLogStats;
 import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.UsageRegistry;
+import dev.pier.config.AdminConfig;
 import dev.pier.config.ListenerConfig;
 import dev.pier.config.PierConfig;
 import dev.pier.config.Timeouts;
 import dev.pier.edge.admin.AdminConnections;
 import dev.pier.edge.admin.AdminHandler;
 import dev.pier.edge.admin.AdminRoute;
+import dev.pier.edge.admin.MetricsReaders;
+import dev.pier.edge.admin.MetricsRoute;
 import dev.pier.edge.http.ClientChannelInitializer;
 import dev.pier.edge.http.EdgeChannelOptions;
 import dev.pier.edge.http.EdgeContext;
@@ -53,10 +56,14 @@ public final class Edge implements AutoCloseable {
     private final EdgeContext context;
     private final List<Channel> listeners = new ArrayList<>();
     private Channel admin;
+    private final MetricsRoute metrics;
+    /** The admin listener's settings when it was bound; null when there is none. */
+    private final AdminConfig startedAdmin;
     private PierConfig config;
     private NdjsonRequestLogWriter logWriter;
     private final RequestLogStats logStats = new RequestLogStats();
     private final RequestLogSink extraSink;
+    /** What the admin listener serves: {@code /metrics}, then the routes the process adds. */
     private final List<AdminRoute> adminRoutes;
     /** Admin connections open at once at most; more are closed as they come. */
     private final AdminConnections adminConnections = new AdminConnections();
@@ -64,10 +71,11 @@ public final class Edge implements AutoCloseable {
     private boolean closed;
     private boolean stoppedAccepting;
 
-    private Edge(PierConfig config, RequestLogSink extraSink, List<AdminRoute> adminRoutes) throws IOException {
+    private Edge(PierConfig config, RequestLogSink extraSink, List<AdminRoute> adminRoutes, MetricsReaders metricsReaders)
+            throws IOException {
         this.config = config;
+        this.startedAdmin = config.admin();
         this.extraSink = extraSink;
-        this.adminRoutes = List.copyOf(adminRoutes);
         this.waf = WafRuntime.start(config.waf());
         EdgeContext.Snapshot snapshot;
         try {
@@ -85,6 +93,11 @@ public final class Edge implements AutoCloseable {
         UsageRegistry usage = new UsageRegistry();
         usage.requestLog(logStats);
         this.context = new EdgeContext(snapshot, sink(logWriter), usage, transport, waf);
+        this.metrics = new MetricsRoute(context.usage(), () -> adminConfig().metricsToken(), metricsReaders);
+        List<AdminRoute> routes = new ArrayList<>();
+        routes.add(metrics);
+        routes.addAll(adminRoutes);
+        this.adminRoutes = List.copyOf(routes);
         logger.info("Transport: {}", transport.name().toLowerCase());
     }
 
@@ -106,9 +119,19 @@ public final class Edge implements AutoCloseable {
      * API and dashboard).
      */
     public static Edge start(PierConfig config, RequestLogSink observer, List<AdminRoute> adminRoutes) {
+        return start(config, observer, adminRoutes, null);
+    }
+
+    /**
+     * Starts an edge whose admin listener also serves {@code adminRoutes}, and whose
+     * {@code /metrics} also accepts the tokens {@code metricsReaders} accepts (the control plane's
+     * API tokens with Analytics Read); null on a node without a store.
+     */
+    public static Edge start(PierConfig config, RequestLogSink observer, List<AdminRoute> adminRoutes,
+                             MetricsReaders metricsReaders) {
         Edge edge;
         try {
-            edge = new Edge(config, observer, adminRoutes);
+            edge = new Edge(config, observer, adminRoutes, metricsReaders);
         } catch (IOException e) {
             throw new UncheckedIOException("request log " + config.requestLog() + " cannot be opened", e);
         }
@@ -141,7 +164,7 @@ public final class Edge implements AutoCloseable {
             addresses.add(new InetSocketAddress(listener.host(), listener.port()));
         }
         if (config.admin() != null) {
-            addresses.add(new InetSocketAddress(config.admin().host(), config.admin().port()));
+            addresses.add(new InetSocketAddress(config.admin().address().host(), config.admin().address().port()));
         }
         return addresses;
     }
@@ -186,14 +209,18 @@ public final class Edge implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             if (adminConnections.admit(ch)) {
-                                new AdminHandler(context.usage(), adminRoutes, () -> context.snapshot().config().timeouts().requestHead(),
-                                        adminConnections).install(ch.pipeline());
+                                new AdminHandler(adminRoutes, () -> adminConfig().allowedHosts(),
+                                        () -> context.snapshot().config().timeouts().requestHead(), adminConnections).install(ch.pipeline());
                             }
                         }
                     });
             context.transport().reusePort(bootstrap);
-            admin = bootstrap.bind(config.admin().host(), config.admin().port()).syncUninterruptibly().channel();
+            admin = bootstrap.bind(config.admin().address().host(), config.admin().address().port()).syncUninterruptibly().channel();
             logger.info("Admin listener on {}", admin.localAddress());
+            if (!metrics.tokenRequired()) {
+                logger.warn("Admin listener: /metrics names every zone and is served without a token;"
+                        + " admin.metrics_token_file makes it take one (docs/OPERATIONS.md)");
+            }
         }
     }
 
@@ -216,7 +243,7 @@ public final class Edge implements AutoCloseable {
      */
     public synchronized void reload(PierConfig next) {
         Objects.requireNonNull(next, "next");
-        if (!next.listeners().equals(config.listeners()) || !Objects.equals(next.admin(), config.admin())) {
+        if (!next.listeners().equals(config.listeners()) || !Objects.equals(adminAddress(next), adminAddress(config))) {
             logger.warn("Listener addresses changed; they take effect when Pier restarts");
         }
         if (!next.waf().equals(config.waf())) {
@@ -243,6 +270,20 @@ public final class Edge implements AutoCloseable {
         context.snapshot(snapshot);
         context.originGuard(OriginGuard.of(boundAddresses())); // this machine's interface addresses may have changed
         config = next;
+    }
+
+    private static ListenerConfig adminAddress(PierConfig config) {
+        return config.admin() == null ? null : config.admin().address();
+    }
+
+    /**
+     * The admin listener's settings now: its host names and metrics token follow reloads. A
+     * reload that drops {@code admin} leaves the listener bound until the restart with the
+     * settings it started with, so its metrics never become readable without a token.
+     */
+    private AdminConfig adminConfig() {
+        AdminConfig admin = context.snapshot().config().admin();
+        return admin != null ? admin : startedAdmin;
     }
 
     /** The address a listener is bound to (useful with port 0). */

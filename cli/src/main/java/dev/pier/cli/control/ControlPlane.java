@@ -8,7 +8,9 @@ import dev.pier.control.api.ControlApi;
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
 import dev.pier.edge.Edge;
+import dev.pier.control.api.Permission;
 import dev.pier.edge.admin.AdminRoute;
+import dev.pier.edge.admin.MetricsReaders;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +62,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public List<AdminRoute> routes() {
         return List.of(new ApiRoute(api), new DashboardRoute());
+    }
+
+    /** Who may read {@code /metrics} besides the file's metrics token: API tokens with Analytics Read on every zone. */
+    public MetricsReaders metricsReaders() {
+        return secret -> api.credentials().grantsOnEveryZone(secret, Permission.ANALYTICS_READ);
     }
 
     /** The edge's configuration: the file's node settings with the store's zones. */

@@ -67,7 +67,7 @@ final class TestControlPlane implements AutoCloseable {
         token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
         PierConfig fileConfig = ConfigLoader.load(file);
         long change = control.store().lastChange();
-        edge = Edge.start(control.config(fileConfig), null, control.routes());
+        edge = Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders());
         control.follow(edge, change);
     }
 

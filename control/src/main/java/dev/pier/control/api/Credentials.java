@@ -80,6 +80,20 @@ public final class Credentials {
         return token;
     }
 
+    /**
+     * Whether {@code secret} is an active API token holding {@code permission} on every zone; a
+     * token scoped to some zones is not one (what it would read names the others). For the admin
+     * listener's own endpoints ({@code /metrics}), which read every zone at once.
+     */
+    public boolean grantsOnEveryZone(String secret, Permission permission) {
+        if (secret == null || !TOKEN.matcher(secret).matches()) {
+            return false;
+        }
+        return store.tokenByHash(hash("token:" + secret))
+                .filter(t -> t.status().equals("active") && t.zoneIds().isEmpty() && permission.grantedBy(t.permissions()))
+                .isPresent();
+    }
+
     private static Set<String> labels(Set<Permission> permissions) {
         return permissions.stream().map(Permission::label).collect(java.util.stream.Collectors.toSet());
     }

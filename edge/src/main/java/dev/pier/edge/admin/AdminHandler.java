@@ -1,7 +1,5 @@
 package dev.pier.edge.admin;
 
-import dev.pier.analytics.UsageRegistry;
-import dev.pier.config.Timeouts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -27,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,9 +34,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Serves the admin listener: {@code GET /metrics} in Prometheus text format, rendered on the
- * event loop (scrapes are rare and small), and the {@link AdminRoute}s the process adds (the
- * control plane), each request on a virtual thread since those may block.
+ * Serves the admin listener's {@link AdminRoute}s ({@code /metrics}, and the control plane's API
+ * and dashboard), each request on a virtual thread since routes may block.
+ *
+ * <p>Every request must name a host the listener answers to ({@link AdminHosts}): any other gets
+ * 421 Misdirected Request, or 400 without exactly one well-formed Host, before a route sees it,
+ * and its connection is closed. That keeps a page whose name was rebound to this address from
+ * reading anything.
  *
  * <p>A connection is served one request at a time: requests pipelined behind the one in hand
  * wait in a queue (and the socket is not read) until its answer is written, so answers go out
@@ -51,15 +54,14 @@ import java.util.function.Supplier;
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminHandler.class);
-    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final Executor BLOCKING = Executors.newVirtualThreadPerTaskExecutor();
     /** The largest request body (bigger ones get 413). */
     public static final int MAX_BODY = 64 * 1024;
     /** Requests decoded ahead of the one in hand a connection may have; more closes it. */
     static final int MAX_QUEUED = 32;
 
-    private final UsageRegistry usage;
     private final List<AdminRoute> routes;
+    private final Supplier<Set<String>> allowedHosts;
     private final Supplier<Duration> requestTimeout;
     private final AdminConnections connections;
     private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
@@ -70,19 +72,18 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private long bytesRead;
     private long readMark;
 
-    public AdminHandler(UsageRegistry usage, List<AdminRoute> routes) {
-        this(usage, routes, Timeouts.DEFAULTS::requestHead, new AdminConnections());
-    }
-
     /**
+     * @param routes         what is served, each below its prefix
+     * @param allowedHosts   the configured host names requests may name besides localhost and IP
+     *                       addresses (read at each request: a reload changes them)
      * @param requestTimeout how long a connection may take to send a whole request (read at each request)
      * @param connections    the listener's connections, told which are busy and which carried accepted credentials
      */
-    public AdminHandler(UsageRegistry usage, List<AdminRoute> routes, Supplier<Duration> requestTimeout,
+    public AdminHandler(List<AdminRoute> routes, Supplier<Set<String>> allowedHosts, Supplier<Duration> requestTimeout,
                         AdminConnections connections) {
         super(false);
-        this.usage = usage;
         this.routes = List.copyOf(routes);
+        this.allowedHosts = allowedHosts;
         this.requestTimeout = requestTimeout;
         this.connections = connections;
     }
@@ -189,6 +190,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             send(text(HttpResponseStatus.BAD_REQUEST, "Malformed request.\n", "text/plain"), false);
             return;
         }
+        AdminHosts.Refusal refusal = AdminHosts.check(request, allowedHosts.get());
+        if (refusal != null) {
+            send(text(refusal.status(), refusal.message(), "text/plain"), false);
+            return;
+        }
         String path = request.uri().split("\\?", 2)[0];
         for (AdminRoute route : routes) {
             if (path.equals(route.prefix()) || path.startsWith(route.prefix() + "/")) {
@@ -200,8 +206,6 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
             response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "Only GET is served here.\n", "text/plain");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-        } else if (path.equals("/metrics")) {
-            response = text(HttpResponseStatus.OK, usage.scrape(), PROMETHEUS_TEXT);
         } else if (path.equals("/")) {
             response = text(HttpResponseStatus.OK, "Pier admin listener. Metrics: /metrics\n", "text/plain");
         } else {

@@ -17,7 +17,7 @@ import java.util.Locale;
  * judge {@code http://host/admin} as a path while the origin serves {@code /admin}, and
  * routing would follow Host while the origin might follow the target.
  */
-final class RequestTarget {
+public final class RequestTarget {
 
     private RequestTarget() {
     }
@@ -39,7 +39,7 @@ final class RequestTarget {
     }
 
     /** Rewrites an absolute-form target to origin-form; returns what is wrong, or null. */
-    static String normalize(HttpRequest request) {
+    public static String normalize(HttpRequest request) {
         String uri = request.uri();
         if (HttpMethod.CONNECT.equals(request.method())) {
             return "CONNECT " + uri + " (expected: the edge is not a forward proxy)";
@@ -84,7 +84,7 @@ final class RequestTarget {
      * spaces and percent-escapes are refused: no zone has such a name, and a parser that reads
      * them differently would route the request elsewhere.
      */
-    static String hostProblem(String host) {
+    public static String hostProblem(String host) {
         if (host.isEmpty()) {
             return "Host: empty (expected: a host name)";
         }

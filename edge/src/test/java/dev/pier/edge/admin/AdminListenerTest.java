@@ -68,9 +68,9 @@ class AdminListenerTest {
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write(("GET /slow/first HTTP/1.1\r\nHost: a\r\n\r\n"
-                    + "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n"
-                    + "GET /slow/third HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write(("GET /slow/first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /slow/third HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             String answers = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             int first = answers.indexOf("slow /slow/first");
             int metrics = answers.indexOf("text/plain; version=0.0.4");
@@ -86,7 +86,7 @@ class AdminListenerTest {
     void aStalledBodyGets408AndTheConnectionIsClosed() throws Exception {
         try (Socket s = connect()) {
             OutputStream out = s.getOutputStream();
-            out.write(("POST /slow/x HTTP/1.1\r\nHost: a\r\nContent-Length: 60000\r\n\r\n" + "x".repeat(1000))
+            out.write(("POST /slow/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\n\r\n" + "x".repeat(1000))
                     .getBytes(StandardCharsets.ISO_8859_1));
             long started = System.nanoTime();
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1); // ends at the close
@@ -98,7 +98,7 @@ class AdminListenerTest {
     @Test
     void anIdleConnectionIsClosedAfterTheRequestTimeoutEvenAfterAnAnswer() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = s.getInputStream();
             long started = System.nanoTime();
             String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1); // keep-alive: ends only at the close

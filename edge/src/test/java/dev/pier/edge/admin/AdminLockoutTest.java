@@ -60,6 +60,7 @@ class AdminLockoutTest {
                   - address: 127.0.0.1:0
                 admin:
                   address: 127.0.0.1:0
+                  allowed_hosts: [admin]   # the name these requests send
                 zones: []
                 """, Files.createTempDirectory("pier-admin-lockout")), log -> { }, List.of(API));
     }
