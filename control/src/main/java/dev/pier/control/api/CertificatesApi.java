@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.config.CertificateProblem;
 import dev.pier.config.Certificates;
 import dev.pier.control.StoredZones;
 import dev.pier.control.store.Page;
@@ -62,6 +63,8 @@ final class CertificatesApi {
         Certificates.EdgeCertificate checked;
         try {
             checked = Certificates.check(certificate, key, zone.name());
+        } catch (CertificateProblem e) {
+            throw refused(e);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(INVALID, e.getMessage());
         }
@@ -74,6 +77,20 @@ final class CertificatesApi {
             }
         }
         return checked;
+    }
+
+    /**
+     * Cloudflare's error for a chain or key it cannot use (its custom certificates' codes 1002,
+     * 2106 and 2200, with its words), followed by what exactly is wrong.
+     */
+    private static ApiException refused(CertificateProblem e) {
+        ApiError error = switch (e.part()) {
+            case CERTIFICATE -> new ApiError(1002, "Invalid certificate. (" + e.getMessage() + ")");
+            case PRIVATE_KEY -> new ApiError(2106, "The private key you uploaded is invalid. Please check your input and try again. ("
+                    + e.getMessage() + ")");
+            case PAIR -> new ApiError(2200, "The certificate and private key pair you uploaded is invalid. (" + e.getMessage() + ")");
+        };
+        return new ApiException(400, error);
     }
 
     ApiResponse delete(StoredZone zone, String id, StoredToken token) {
