@@ -6,6 +6,7 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.Permission;
+import dev.pier.control.store.PrivateDirectory;
 import dev.pier.config.Certificates;
 import dev.pier.edge.transport.PortReservation;
 import java.net.InetSocketAddress;
@@ -50,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectories(data);
+        PrivateDirectory.secure(data); // the store, its key and the demo's TLS key live here: 0700
         ensureCertificate(data);
         Path configFile = data.resolve("demo.yaml").toAbsolutePath();
         Takeover takeover = new Takeover(Path.of(configFile + ".pid"));

@@ -204,7 +204,7 @@ class TakeoverProcessTest {
                     c.createStatement().execute("CREATE SCHEMA " + schema);
                 }
                 String store = server + "?user=postgres&currentSchema=" + schema;
-                try (dev.pier.control.store.Store s = dev.pier.control.store.JdbcStore.postgres(store, null, null)) {
+                try (dev.pier.control.store.Store s = dev.pier.control.store.JdbcStore.postgres(store, null, null, dev.pier.control.store.StoreKeys.none())) {
                     dev.pier.control.StoredZones.importYaml(config, s, "test");
                 }
                 args.addAll(List.of("--store", store));
