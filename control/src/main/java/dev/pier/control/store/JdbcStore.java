@@ -93,7 +93,7 @@ public final class JdbcStore implements Store {
         // private before H2 makes its files in it (with the umask's modes), and their modes set once it has
         PrivateDirectory.secure(dataDir);
         JdbcStore store = open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("pier-store") + ";AUTO_SERVER=TRUE", null, null, keys);
-        PrivateDirectory.secureFreshFiles(dataDir);
+        PrivateDirectory.secureNewFiles(dataDir);
         return store;
     }
 

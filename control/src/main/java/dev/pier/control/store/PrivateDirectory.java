@@ -51,9 +51,10 @@ public final class PrivateDirectory {
 
     /**
      * As {@link #secure(Path)}, with nothing logged for entries that were made private: for the
-     * files a process has just made in a folder it secured already (H2's, as it opens).
+     * files a process has just made in a folder it secured already (H2's as it opens, the
+     * demo's configuration and request log), whose modes came from the umask.
      */
-    static Path secureFreshFiles(Path dir) {
+    public static Path secureNewFiles(Path dir) {
         return secure(dir, false);
     }
 

@@ -201,7 +201,7 @@ public final class StoreKeys {
     }
 
     /** The ids of the keys, the current one first. */
-    List<String> ids() {
+    public List<String> ids() {
         return keys.stream().map(Key::id).toList();
     }
 
