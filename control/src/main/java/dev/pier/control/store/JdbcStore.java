@@ -470,8 +470,8 @@ public final class JdbcStore implements Store {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: " + unknownCertificates.size() + " of its " + rows.size()
-                    + " private keys (certificate " + unknownCertificates.get(0) + (unknownCertificates.size() > 1 ? ", …" : "")
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: the private keys of " + unknownCertificates.size()
+                    + " of its " + rows.size() + " certificates (" + unknownCertificates.get(0) + (unknownCertificates.size() > 1 ? ", …" : "")
                     + ") are encrypted with key " + String.join(", ", unknown) + ", which is not among this node's keys ("
                     + PrivateKeyCipher.describe(cipher.keys()) + "); give it the key file that holds "
                     + (unknown.size() > 1 ? "them" : "it") + " (docs/OPERATIONS.md, \"The store's key\")");

@@ -122,7 +122,7 @@ abstract class EncryptionAtRestContract {
         String a = A.ids().get(0);
         String b = B.ids().get(0);
         assertThatThrownBy(() -> store(B)).isInstanceOf(StoreException.class).hasNoCause()
-                .hasMessage("store: 1 of its 1 private keys (certificate " + id + ") are encrypted with key " + a + ", which is not"
+                .hasMessage("store: the private keys of 1 of its 1 certificates (" + id + ") are encrypted with key " + a + ", which is not"
                         + " among this node's keys (keys " + b + " from key B); give it the key file that holds it"
                         + " (docs/OPERATIONS.md, \"The store's key\")");
         assertThatThrownBy(() -> store(StoreKeys.none())).isInstanceOf(StoreException.class)
