@@ -52,6 +52,10 @@ public final class JdbcStore implements Store {
     private final String postgresUrl;
     private final String user;
     private final String password;
+    /** True for the embedded H2 store, whose file keeps what was replaced in its free space until it is compacted. */
+    private final boolean embedded;
+    /** Unencrypted keys were replaced while another process had the H2 file open: it is compacted when this store closes. */
+    private volatile boolean compactOnClose;
     /** The transaction {@link #inTransaction} opened on this thread, if any. */
     private final ThreadLocal<Transaction> transaction = new ThreadLocal<>();
 
@@ -70,6 +74,7 @@ public final class JdbcStore implements Store {
         this.postgresUrl = url.startsWith("jdbc:postgresql:") ? url : null;
         this.user = user;
         this.password = password;
+        this.embedded = url.startsWith("jdbc:h2:");
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         this.cipher = new PrivateKeyCipher(keys.ready(holdsEncryptedKeys()));
         encryptAtRest();
@@ -505,6 +510,36 @@ public final class JdbcStore implements Store {
         });
         LOG.info("store: encrypted {} private keys with key {} ({} had been stored unencrypted, the others under an older key)", encrypted,
                 cipher.keys().current().id(), plain);
+        if (embedded && plain > 0 && !compactFile()) {
+            compactOnClose = true;
+            LOG.warn("store: another process has the store open, so its file still holds the unencrypted keys in its free space;"
+                    + " they are removed when this process closes the store");
+        }
+    }
+
+    /**
+     * Rewrites the embedded store's file, so that what was replaced (unencrypted keys) is gone
+     * from it and not only from its tables: H2 writes new pages beside the old ones and reuses
+     * their space only in time. {@code SHUTDOWN COMPACT} closes the database to do it, so it is
+     * done only when no other process uses it (their sessions come through the server of the
+     * process that opened the file, with a client address); the pool then opens it again.
+     *
+     * @return true if the file was rewritten
+     */
+    private boolean compactFile() {
+        try (Connection c = pool.getConnection()) {
+            int others = all(c, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE CLIENT_ADDR IS NOT NULL", rs -> rs.getInt(1)).get(0);
+            if (others > 0) {
+                return false;
+            }
+            update(c, "SHUTDOWN COMPACT");
+            pool.getHikariPoolMXBean().softEvictConnections(); // every connection of the pool was to the database just closed
+        } catch (SQLException e) {
+            LOG.warn("store: could not compact its file ({}); the unencrypted keys stay in its free space until H2 reuses it", e.getMessage());
+            return false;
+        }
+        LOG.info("store: compacted its file: the unencrypted keys are gone from it");
+        return true;
     }
 
     // ---------------------------------------------------------------- rulesets
@@ -941,6 +976,10 @@ public final class JdbcStore implements Store {
 
     @Override
     public void close() {
+        if (compactOnClose && !compactFile()) {
+            LOG.warn("store: another process has the store open, so its file still holds unencrypted keys in its free space until H2"
+                    + " reuses it (docs/OPERATIONS.md, \"The store's key\")");
+        }
         pool.close();
     }
 }
