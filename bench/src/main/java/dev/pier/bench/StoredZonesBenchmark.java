@@ -7,6 +7,7 @@ import dev.pier.control.CertificateFolder;
 import dev.pier.control.StoredZones;
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
+import dev.pier.control.store.StoreKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,7 +66,8 @@ public class StoredZonesBenchmark {
             try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "")) {
                 c.createStatement().execute("CREATE SCHEMA " + schema);
             }
-            opened = JdbcStore.postgres(POSTGRES + "?currentSchema=" + schema, "postgres", "");
+            opened = JdbcStore.postgres(POSTGRES + "?currentSchema=" + schema, "postgres", "",
+                    StoreKeys.parse(StoreKeys.newKeyText(), "StoredZonesBenchmark"));
         }
         opened.inTransaction(tx -> {
             for (int z = 0; z < zones; z++) {

@@ -6,6 +6,7 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.Permission;
+import dev.pier.control.store.PrivateDirectory;
 import dev.pier.config.Certificates;
 import dev.pier.edge.transport.PortReservation;
 import java.net.InetSocketAddress;
@@ -50,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectories(data);
+        PrivateDirectory.secure(data); // the store, its key and the demo's TLS key live here: 0700
         ensureCertificate(data);
         Path configFile = data.resolve("demo.yaml").toAbsolutePath();
         Takeover takeover = new Takeover(Path.of(configFile + ".pid"));
@@ -87,7 +88,31 @@ final class DemoCommand implements Callable<Integer> {
                 .forEach(t -> control.store().deleteToken(t.id(), DEMO_TOKEN));
         String token = control.api().credentials().issueToken(DEMO_TOKEN, EnumSet.allOf(Permission.class), Set.of(), DEMO_TOKEN);
         // printed once the edge listens, so that what it says can be used at once
-        Runnable banner = () -> System.out.printf("""
+        Runnable banner = () -> {
+            PrivateDirectory.secureNewFiles(data); // what this run wrote there (its config, pid file, request log) is private too
+            printBanner(port, adminPort, configFile, config, tlsPort, zoneId, token);
+        };
+        Sidecar echo = new Sidecar() {
+            @Override
+            public void stopAccepting() {
+                origin.stopAccepting();
+            }
+
+            @Override
+            public boolean awaitIdle(Duration limit) {
+                return origin.awaitIdle(limit);
+            }
+
+            @Override
+            public void close() {
+                origin.close();
+            }
+        };
+        return ServeCommand.runUntilStopped(config, watcher, takeover, ports, control, echo, banner);
+    }
+
+    private void printBanner(int port, int adminPort, Path configFile, PierConfig config, int tlsPort, String zoneId, String token) {
+        System.out.printf("""
                 Pier demo is running.
                   edge       http://localhost:%1$d/   (ws://localhost:%1$d/ proxies to a built-in echo origin)
                   edge TLS   https://localhost:%5$d/  (wss://, self-signed certificate in %6$s)
@@ -108,23 +133,6 @@ final class DemoCommand implements Callable<Integer> {
                 Stop with Ctrl+C.
                 %n""", port, adminPort, configFile, config.requestLog(), tlsPort, data.resolve(CERTIFICATE).toAbsolutePath(),
                 zoneId, data.toAbsolutePath(), token);
-        Sidecar echo = new Sidecar() {
-            @Override
-            public void stopAccepting() {
-                origin.stopAccepting();
-            }
-
-            @Override
-            public boolean awaitIdle(Duration limit) {
-                return origin.awaitIdle(limit);
-            }
-
-            @Override
-            public void close() {
-                origin.close();
-            }
-        };
-        return ServeCommand.runUntilStopped(config, watcher, takeover, ports, control, echo, banner);
     }
 
     static final String CERTIFICATE = "localhost.pem";

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,15 @@ class DemoProcessTest {
 
             Process old = demo("old", ports);
             String oldToken = token("old");
+            // issue 10, medium 6: the data folder holds the store, its key and the demo's TLS key: its owner's alone
+            Path data = dir.resolve("data");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            try (var files = Files.list(data)) {
+                assertThat(files.toList()).extracting(f -> f.getFileName() + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                        .contains("pier-store.mv.db rw-------", "pier-store.lock.db rw-------", "store.key rw-------",
+                                "localhost.key rw-------", "demo.yaml rw-------")
+                        .allSatisfy(entry -> assertThat(entry).endsWith(" rw-------"));
+            }
             TakeoverProcessTest.awaitPidFile(pidFile, old.pid());
             HttpClient tls = HttpClient.newBuilder()
                     .sslContext(DemoTest.trusting(Certificates.read(dir.resolve("data/localhost.pem")).get(0))).build();

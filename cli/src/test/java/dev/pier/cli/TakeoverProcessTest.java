@@ -206,7 +206,7 @@ class TakeoverProcessTest {
                     c.createStatement().execute("CREATE SCHEMA " + schema);
                 }
                 String store = server + "?user=postgres&currentSchema=" + schema;
-                try (dev.pier.control.store.Store s = dev.pier.control.store.JdbcStore.postgres(store, null, null)) {
+                try (dev.pier.control.store.Store s = dev.pier.control.store.JdbcStore.postgres(store, null, null, dev.pier.control.store.StoreKeys.none())) {
                     dev.pier.control.StoredZones.importYaml(config, s, "test");
                     metricsToken = new dev.pier.control.api.ControlApi(s).credentials().issueToken("prometheus",
                             java.util.Set.of(dev.pier.control.api.Permission.ANALYTICS_READ), java.util.Set.of(), "test");

@@ -40,12 +40,14 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.encoders.DecoderException;
 
 /**
  * Certificates and keys in PEM: reading them, checking a pair as an edge certificate, and making
@@ -116,7 +118,7 @@ public final class Certificates {
     /**
      * The certificates in PEM text, leaf first.
      *
-     * @throws IllegalArgumentException when there is none, or one is not a certificate
+     * @throws CertificateProblem (part CERTIFICATE) when there is none, or one is not a certificate
      */
     public static List<X509Certificate> parse(String pem) {
         try {
@@ -126,11 +128,18 @@ public final class Certificates {
                 chain.add((X509Certificate) c);
             }
             if (chain.isEmpty()) {
-                throw new IllegalArgumentException("no certificate in it (expected: a PEM certificate chain, leaf first)");
+                throw new CertificateProblem(CertificateProblem.Part.CERTIFICATE, "no certificate in it (expected: a PEM certificate chain,"
+                        + " leaf first)", null);
             }
             return chain;
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a PEM certificate chain (" + e.getMessage() + ")", e);
+            throw new CertificateProblem(CertificateProblem.Part.CERTIFICATE, "not a PEM certificate chain (" + e.getMessage() + ")", e);
+        } catch (CertificateProblem e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the JDK's parser throws unchecked exceptions for some malformed DER as well
+            throw new CertificateProblem(CertificateProblem.Part.CERTIFICATE, "not a PEM certificate chain (its content is not"
+                    + " a certificate)", e);
         }
     }
 
@@ -138,7 +147,7 @@ public final class Certificates {
      * The private key in PEM text: PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 ({@code BEGIN RSA
      * PRIVATE KEY}) or SEC1 ({@code BEGIN EC PRIVATE KEY}), unencrypted.
      *
-     * @throws IllegalArgumentException when it holds no such key
+     * @throws CertificateProblem (part PRIVATE_KEY) when it holds no such key
      */
     public static PrivateKey parseKey(String pem) {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -150,11 +159,24 @@ public final class Certificates {
             if (object instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
             }
-            throw new IllegalArgumentException(object == null
+            throw new CertificateProblem(CertificateProblem.Part.PRIVATE_KEY, object == null
                     ? "no key in it (expected: a PEM private key, unencrypted)"
-                    : "not an unencrypted private key (expected: BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
+                    : "not an unencrypted private key (expected: BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)", null);
+        } catch (CertificateProblem e) {
+            throw e;
+        } catch (DecoderException e) {
+            throw new CertificateProblem(CertificateProblem.Part.PRIVATE_KEY, "not a PEM private key (the base64 between its BEGIN and"
+                    + " END lines cannot be decoded)", e);
+        } catch (PEMException e) {
+            // BouncyCastle's words here name its own exceptions ("failed to construct sequence…"): they help nobody
+            throw new CertificateProblem(CertificateProblem.Part.PRIVATE_KEY, "not a PEM private key (its content is not a key"
+                    + " structure)", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("not a PEM private key (" + e.getMessage() + ")", e);
+            // the framing: an END line missing, a block of another kind
+            throw new CertificateProblem(CertificateProblem.Part.PRIVATE_KEY, "not a PEM private key (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            throw new CertificateProblem(CertificateProblem.Part.PRIVATE_KEY, "not a PEM private key (its content is not a key"
+                    + " structure)", e);
         }
     }
 
@@ -162,14 +184,15 @@ public final class Certificates {
      * Checks that {@code key} is the private half of the certificate's public key, by signing
      * with one and verifying with the other (whatever the algorithm: RSA, EC, Ed25519).
      *
-     * @throws IllegalArgumentException when it is not
+     * @throws CertificateProblem part PAIR when it is not, PRIVATE_KEY when the key's algorithm is none of these
      */
     public static void checkPair(X509Certificate certificate, PrivateKey key) {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC", "ECDSA" -> "SHA256withECDSA";
             case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> throw new IllegalArgumentException("a " + key.getAlgorithm() + " key (expected: RSA, EC or Ed25519)");
+            default -> throw new CertificateProblem(CertificateProblem.Part.PRIVATE_KEY, "a " + key.getAlgorithm()
+                    + " key (expected: RSA, EC or Ed25519)", null);
         };
         try {
             byte[] probe = new byte[32];
@@ -182,10 +205,11 @@ public final class Certificates {
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(probe);
             if (!verifier.verify(signature)) {
-                throw new IllegalArgumentException("the private key does not match the certificate");
+                throw new CertificateProblem(CertificateProblem.Part.PAIR, "the private key does not match the certificate", null);
             }
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the private key does not match the certificate (" + e.getMessage() + ")", e);
+            throw new CertificateProblem(CertificateProblem.Part.PAIR, "the private key does not match the certificate ("
+                    + e.getMessage() + ")", e);
         }
     }
 
@@ -210,21 +234,22 @@ public final class Certificates {
      *
      * @return the chain and key in the form they are kept in
      * @throws IllegalArgumentException naming the part that is wrong ({@code certificate: …} or
-     *                                  {@code private_key: …})
+     *                                  {@code private_key: …}); a {@link CertificateProblem} when the
+     *                                  chain or the key cannot be read or do not match
      */
     public static EdgeCertificate check(String certificatePem, String keyPem, String zone) {
         List<X509Certificate> chain;
         PrivateKey key;
         try {
             chain = parse(certificatePem);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("certificate: " + e.getMessage(), e);
+        } catch (CertificateProblem e) {
+            throw new CertificateProblem(e.part(), "certificate: " + e.getMessage(), e);
         }
         try {
             key = parseKey(keyPem);
             checkPair(chain.get(0), key);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("private_key: " + e.getMessage(), e);
+        } catch (CertificateProblem e) {
+            throw new CertificateProblem(e.part(), "private_key: " + e.getMessage(), e);
         }
         X509Certificate leaf = chain.get(0);
         try {

@@ -63,4 +63,19 @@ class CertificatesTest {
         assertThatThrownBy(() -> Certificates.check(EXAMPLE.certificatePem(), EXAMPLE.certificatePem(), "example.com"))
                 .hasMessageStartingWith("private_key: not an unencrypted private key");
     }
+
+    @Test
+    void eachRefusalNamesThePartThatIsWrong() {
+        Certificates.SelfSigned other = Certificates.selfSigned("example.com");
+        String key = EXAMPLE.keyPem();
+        String brokenBase64 = key.replace(key.substring(40, 44), "!!!!");
+        assertThatThrownBy(() -> Certificates.check(EXAMPLE.certificatePem(), brokenBase64, "example.com"))
+                .isInstanceOfSatisfying(CertificateProblem.class, e -> assertThat(e.part()).isEqualTo(CertificateProblem.Part.PRIVATE_KEY))
+                .hasMessage("private_key: not a PEM private key (the base64 between its BEGIN and END lines cannot be decoded)");
+        assertThatThrownBy(() -> Certificates.check(EXAMPLE.certificatePem(), other.keyPem(), "example.com"))
+                .isInstanceOfSatisfying(CertificateProblem.class, e -> assertThat(e.part()).isEqualTo(CertificateProblem.Part.PAIR));
+        String certificate = EXAMPLE.certificatePem();
+        assertThatThrownBy(() -> Certificates.check(certificate.replace(certificate.substring(40, 44), "!!!!"), key, "example.com"))
+                .isInstanceOfSatisfying(CertificateProblem.class, e -> assertThat(e.part()).isEqualTo(CertificateProblem.Part.CERTIFICATE));
+    }
 }

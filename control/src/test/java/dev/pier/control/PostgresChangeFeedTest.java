@@ -30,7 +30,7 @@ class PostgresChangeFeedTest {
 
     @Test
     void aCommitWakesAFollowerOfAnotherStoreWithoutItsPoll() throws Exception {
-        try (Store writer = TestStores.postgres(); Store reader = JdbcStore.postgres(TestStores.lastPostgresUrl(), "postgres", "")) {
+        try (Store writer = TestStores.postgres(); Store reader = JdbcStore.postgres(TestStores.lastPostgresUrl(), "postgres", "", TestStores.KEYS)) {
             String zone = writer.createZone("example.com", "test").id();
             BlockingQueue<Long> applied = new LinkedBlockingQueue<>();
             // a poll once an hour: only a notification can bring the change within the test's time
@@ -76,7 +76,7 @@ class PostgresChangeFeedTest {
 
     @Test
     void aRolledBackWriteNotifiesNobody() throws Exception {
-        try (Store writer = TestStores.postgres(); Store reader = JdbcStore.postgres(TestStores.lastPostgresUrl(), "postgres", "")) {
+        try (Store writer = TestStores.postgres(); Store reader = JdbcStore.postgres(TestStores.lastPostgresUrl(), "postgres", "", TestStores.KEYS)) {
             String zone = writer.createZone("example.com", "test").id();
             BlockingQueue<String> calls = new LinkedBlockingQueue<>();
             try (AutoCloseable listening = reader.onChange(() -> calls.add("called"))) {

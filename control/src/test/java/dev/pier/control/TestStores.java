@@ -2,6 +2,7 @@ package dev.pier.control;
 
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
+import dev.pier.control.store.StoreKeys;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +19,8 @@ public final class TestStores {
 
     public static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final List<String> SCHEMAS = new ArrayList<>();
+    /** The key every PostgreSQL test store encrypts private keys with, so a second store on the same schema reads them. */
+    public static final StoreKeys KEYS = StoreKeys.parse(StoreKeys.newKeyText(), "TestStores.KEYS");
 
     private TestStores() {
     }
@@ -32,7 +35,7 @@ public final class TestStores {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
         SCHEMAS.add(schema);
-        return JdbcStore.postgres(lastPostgresUrl(), "postgres", "");
+        return JdbcStore.postgres(lastPostgresUrl(), "postgres", "", KEYS);
     }
 
     /** The URL of the schema {@link #postgres()} made last: a second store on the same data, as another node has. */

@@ -7,6 +7,7 @@ import dev.pier.control.StoredZones;
 import dev.pier.control.api.ControlApi;
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
+import dev.pier.control.store.StoreKeys;
 import dev.pier.edge.Edge;
 import dev.pier.control.api.Permission;
 import dev.pier.edge.admin.AdminRoute;
@@ -14,12 +15,16 @@ import dev.pier.edge.admin.MetricsReaders;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@code pier} process's control plane: the store named by {@code --store}, the API on the
  * admin listener, and the follower that applies every stored change to this node's edge.
  */
 public final class ControlPlane implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlPlane.class);
 
     /** How often the store's change feed is read: changes reach the edge well within a second. */
     static final Duration FOLLOW = Duration.ofMillis(250);
@@ -40,14 +45,31 @@ public final class ControlPlane implements AutoCloseable {
     /**
      * Opens a store: {@code embedded:DIR} (an H2 database in DIR) or a PostgreSQL JDBC URL
      * ({@code jdbc:postgresql://127.0.0.1:5432/test}; user and password from the URL's
-     * {@code user} and {@code password} parameters).
+     * {@code user} and {@code password} parameters), with the keys that encrypt its private keys
+     * from this process's environment.
      */
     public static ControlPlane open(String spec) {
+        return open(spec, System.getenv());
+    }
+
+    /**
+     * As {@link #open(String)}, with the keys named by {@code environment}
+     * ({@code PIER_STORE_KEY_FILE} or {@code PIER_STORE_KEY}). Without them an embedded store
+     * uses the key file in its own folder, made on first use, and a PostgreSQL store takes no
+     * private key: its nodes must share one key, which no node can make for the others.
+     */
+    public static ControlPlane open(String spec, Map<String, String> environment) {
+        Optional<StoreKeys> configured = StoreKeys.fromEnvironment(environment);
         if (spec.startsWith("embedded:")) {
-            return new ControlPlane(JdbcStore.embedded(Path.of(spec.substring("embedded:".length()))));
+            Path dir = Path.of(spec.substring("embedded:".length()));
+            return new ControlPlane(configured.isPresent() ? JdbcStore.embedded(dir, configured.get()) : JdbcStore.embedded(dir));
         }
         if (spec.startsWith("jdbc:postgresql:")) {
-            return new ControlPlane(JdbcStore.postgres(spec, null, null));
+            if (configured.isEmpty()) {
+                LOG.warn("store: no key to encrypt private keys at rest ({} or {}): certificate uploads are refused until one is set"
+                        + " (docs/OPERATIONS.md)", StoreKeys.KEY_FILE_VARIABLE, StoreKeys.KEY_VARIABLE);
+            }
+            return new ControlPlane(JdbcStore.postgres(spec, null, null, configured.orElseGet(StoreKeys::none)));
         }
         throw new IllegalArgumentException("store: " + spec + " (expected: embedded:DIR or jdbc:postgresql://HOST:PORT/DB)");
     }

@@ -165,7 +165,7 @@ class CloudflareClientLibraryTest {
                 .isEqualTo(renewed.certificate().getNotAfter().toInstant().toString());
         assertThat(got.path("listed").size()).isEqualTo(1);
         assertThat(got.path("deleted").asBoolean()).isTrue();
-        assertError(got.path("mismatched"), "BadRequestError", 400, 1004);
+        assertError(got.path("mismatched"), "BadRequestError", 400, 2200);
         assertThat(got.path("text").asText()).as("the key never comes back").doesNotContain("PRIVATE KEY");
         assertThat(plane.control.store().zones("example.com", 1, 1).totalCount()).isZero();
     }

@@ -149,7 +149,8 @@ class DashboardTest {
         type("#certificate-pem", pem.certificatePem());
         type("#private-key-pem", Certificates.selfSigned("chat.example.com").keyPem());
         clickable("#certificate-add").click();
-        wait.until(textToBe(By.id("certificate-error"), "private_key: the private key does not match the certificate"));
+        wait.until(textToBe(By.id("certificate-error"),
+                "The certificate and private key pair you uploaded is invalid. (private_key: the private key does not match the certificate)"));
         assertThat(plane.control.store().certificates(zoneId)).isEmpty();
         type("#private-key-pem", pem.keyPem());
         clickable("#certificate-add").click();

@@ -110,7 +110,7 @@ class TwoEdgesOnePostgresTest {
                     "listeners: [ { address: 127.0.0.1:1 } ]\n" + TestControlPlane.zoneInFrontOf(origin.port()));
             String token;
             String zoneId;
-            try (Store store = JdbcStore.postgres(storeUrl, null, null)) {
+            try (Store store = JdbcStore.postgres(storeUrl, null, null, dev.pier.control.store.StoreKeys.none())) {
                 StoredZones.importYaml(zones, store, "test");
                 zoneId = store.zones("127.0.0.1", 1, 1).items().get(0).id();
                 token = new ControlApi(store).credentials()
@@ -142,7 +142,7 @@ class TwoEdgesOnePostgresTest {
             assertThat(upgradeRefused(portB)).isTrue();
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portB + "/hello")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            try (Store store = JdbcStore.postgres(storeUrl, null, null)) {
+            try (Store store = JdbcStore.postgres(storeUrl, null, null, dev.pier.control.store.StoreKeys.none())) {
                 store.putSettings(zoneId, Map.of("websockets", "\"on\""), "test");
             }
             long direct = System.nanoTime();
@@ -153,7 +153,7 @@ class TwoEdgesOnePostgresTest {
             WebSocket open = connect(portB, echoes);
             database.cut();
             awaitLogLine(dir.resolve("b.err"), "store: cannot be reached");
-            try (Store store = JdbcStore.postgres(storeUrl, null, null)) {
+            try (Store store = JdbcStore.postgres(storeUrl, null, null, dev.pier.control.store.StoreKeys.none())) {
                 store.putSettings(zoneId, Map.of("websockets", "\"off\""), "test");
             }
             // B serves its last configuration: new upgrades, plain requests and the open WebSocket

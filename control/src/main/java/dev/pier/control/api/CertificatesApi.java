@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.config.CertificateProblem;
 import dev.pier.config.Certificates;
 import dev.pier.control.StoredZones;
 import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
+import dev.pier.control.store.StoreException;
+import dev.pier.control.store.StoreKeys;
 import dev.pier.control.store.StoredCertificate;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
@@ -43,16 +46,33 @@ final class CertificatesApi {
 
     ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
         Certificates.EdgeCertificate checked = checked(r, zone);
-        return Envelope.success(json(store.createCertificate(zone.id(), checked.certificatePem(), checked.keyPem(),
-                ControlApi.actor(token))));
+        return Envelope.success(json(keyed(() -> store.createCertificate(zone.id(), checked.certificatePem(), checked.keyPem(),
+                ControlApi.actor(token)))));
     }
 
     /** PATCH: a new chain and key for the same certificate id (a renewal in place). */
     ApiResponse replace(ApiRequest r, StoredZone zone, String id, StoredToken token) {
         find(zone, id);
         Certificates.EdgeCertificate checked = checked(r, zone);
-        return Envelope.success(json(store.replaceCertificate(zone.id(), id, checked.certificatePem(), checked.keyPem(),
-                ControlApi.actor(token))));
+        return Envelope.success(json(keyed(() -> store.replaceCertificate(zone.id(), id, checked.certificatePem(), checked.keyPem(),
+                ControlApi.actor(token)))));
+    }
+
+    /**
+     * A write that stores a private key: on a node without a key to encrypt it at rest, a 503
+     * that says so (the operator's to fix, not the caller's), and nothing written.
+     */
+    private static StoredCertificate keyed(java.util.function.Supplier<StoredCertificate> write) {
+        try {
+            return write.get();
+        } catch (StoreException e) {
+            if (e.kind() == StoreException.Kind.NO_KEY) {
+                throw new ApiException(503, new ApiError(1000, "Private keys cannot be stored on this node: it has no key to encrypt"
+                        + " them at rest (" + StoreKeys.KEY_FILE_VARIABLE + " or " + StoreKeys.KEY_VARIABLE + " is to be set; see"
+                        + " docs/OPERATIONS.md)"));
+            }
+            throw e;
+        }
     }
 
     private Certificates.EdgeCertificate checked(ApiRequest r, StoredZone zone) {
@@ -62,6 +82,8 @@ final class CertificatesApi {
         Certificates.EdgeCertificate checked;
         try {
             checked = Certificates.check(certificate, key, zone.name());
+        } catch (CertificateProblem e) {
+            throw refused(e);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(INVALID, e.getMessage());
         }
@@ -74,6 +96,20 @@ final class CertificatesApi {
             }
         }
         return checked;
+    }
+
+    /**
+     * Cloudflare's error for a chain or key it cannot use (its custom certificates' codes 1002,
+     * 2106 and 2200, with its words), followed by what exactly is wrong.
+     */
+    private static ApiException refused(CertificateProblem e) {
+        ApiError error = switch (e.part()) {
+            case CERTIFICATE -> new ApiError(1002, "Invalid certificate. (" + e.getMessage() + ")");
+            case PRIVATE_KEY -> new ApiError(2106, "The private key you uploaded is invalid. Please check your input and try again. ("
+                    + e.getMessage() + ")");
+            case PAIR -> new ApiError(2200, "The certificate and private key pair you uploaded is invalid. (" + e.getMessage() + ")");
+        };
+        return new ApiException(400, error);
     }
 
     ApiResponse delete(StoredZone zone, String id, StoredToken token) {

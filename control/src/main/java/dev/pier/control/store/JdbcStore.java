@@ -43,11 +43,19 @@ public final class JdbcStore implements Store {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcStore.class);
+
     private final HikariDataSource pool;
+    /** Encrypts private keys as they are stored, decrypts them as they are read. */
+    private final PrivateKeyCipher cipher;
     /** Where and as whom to open a listening connection; null for the embedded store, which has no NOTIFY. */
     private final String postgresUrl;
     private final String user;
     private final String password;
+    /** True for the embedded H2 store, whose file keeps what was replaced in its free space until it is compacted. */
+    private final boolean embedded;
+    /** Unencrypted keys were replaced while another process had the H2 file open: it is compacted when this store closes. */
+    private volatile boolean compactOnClose;
     /** The transaction {@link #inTransaction} opened on this thread, if any. */
     private final ThreadLocal<Transaction> transaction = new ThreadLocal<>();
 
@@ -61,12 +69,15 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private JdbcStore(HikariDataSource pool, String url, String user, String password) {
+    private JdbcStore(HikariDataSource pool, String url, String user, String password, StoreKeys keys) {
         this.pool = pool;
         this.postgresUrl = url.startsWith("jdbc:postgresql:") ? url : null;
         this.user = user;
         this.password = password;
+        this.embedded = url.startsWith("jdbc:h2:");
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        this.cipher = new PrivateKeyCipher(keys.ready(holdsEncryptedKeys()));
+        encryptAtRest();
     }
 
     /**
@@ -78,25 +89,40 @@ public final class JdbcStore implements Store {
      * a new {@code pier serve} or {@code pier demo} open the store while the one it takes over
      * from still runs, and {@code pier token} run beside a running demo.
      */
-    public static JdbcStore embedded(Path dataDir) {
+    public static JdbcStore embedded(Path dataDir, StoreKeys keys) {
         // The server H2 starts for the others listens on every interface unless told otherwise;
         // nothing but this machine's processes may reach it. Read once, when H2 is first used.
         if (System.getProperty("h2.bindAddress") == null) {
             System.setProperty("h2.bindAddress", "127.0.0.1");
         }
-        return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("pier-store") + ";AUTO_SERVER=TRUE", null, null);
+        // private before H2 makes its files in it (with the umask's modes), and their modes set once it has
+        PrivateDirectory.secure(dataDir);
+        JdbcStore store = open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("pier-store") + ";AUTO_SERVER=TRUE", null, null, keys);
+        PrivateDirectory.secureNewFiles(dataDir);
+        return store;
     }
 
     /**
-     * A PostgreSQL store, e.g. {@code jdbc:postgresql://127.0.0.1:5432/test}.
-     *
-     * @throws StoreException UNAVAILABLE when the database cannot be reached or migrated
+     * The embedded store with its own key: the one in {@code dataDir/store.key}, made there on
+     * first use ({@link StoreKeys#generatedIn}).
      */
-    public static JdbcStore postgres(String jdbcUrl, String user, String password) {
-        return open(jdbcUrl, user, password);
+    public static JdbcStore embedded(Path dataDir) {
+        PrivateDirectory.secure(dataDir);
+        return embedded(dataDir, StoreKeys.generatedIn(dataDir.resolve(StoreKeys.FOLDER_KEY_FILE)));
     }
 
-    private static JdbcStore open(String url, String user, String password) {
+    /**
+     * A PostgreSQL store, e.g. {@code jdbc:postgresql://127.0.0.1:5432/test}, whose private keys
+     * are encrypted with {@code keys} ({@link StoreKeys#none()}: it takes none).
+     *
+     * @throws StoreException UNAVAILABLE when the database cannot be reached or migrated, or holds
+     *                        private keys these keys cannot read
+     */
+    public static JdbcStore postgres(String jdbcUrl, String user, String password, StoreKeys keys) {
+        return open(jdbcUrl, user, password, keys);
+    }
+
+    private static JdbcStore open(String url, String user, String password, StoreKeys keys) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -112,7 +138,10 @@ public final class JdbcStore implements Store {
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot open " + redacted(url) + " (" + rootMessage(e) + ")", e);
         }
         try {
-            return new JdbcStore(pool, url, user, password);
+            return new JdbcStore(pool, url, user, password, keys);
+        } catch (StoreException e) {
+            pool.close();
+            throw e;
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot migrate " + redacted(url) + " (" + rootMessage(e) + ")", e);
@@ -230,7 +259,7 @@ public final class JdbcStore implements Store {
             Map<String, List<StoredSetting>> settings = byZone(c, "SELECT * FROM zone_settings ORDER BY zone_id, setting", JdbcStore::setting);
             Map<String, List<StoredDnsRecord>> records = byZone(c, "SELECT * FROM dns_records ORDER BY zone_id, name, record_type", JdbcStore::dns);
             Map<String, List<StoredCertificate>> certificates = byZone(c,
-                    "SELECT * FROM zone_certificates ORDER BY zone_id, uploaded_on, id", JdbcStore::certificate);
+                    "SELECT * FROM zone_certificates ORDER BY zone_id, uploaded_on, id", this::certificate);
             Map<String, List<StoredRuleset>> rulesets = byZone(c, "SELECT * FROM rulesets ORDER BY zone_id, phase", JdbcStore::ruleset);
             List<StoredZoneContents> out = new ArrayList<>();
             for (StoredZone zone : all(c, "SELECT * FROM zones ORDER BY name", JdbcStore::zone)) {
@@ -367,12 +396,12 @@ public final class JdbcStore implements Store {
 
     @Override
     public List<StoredCertificate> certificates(String zoneId) {
-        return read(c -> all(c, "SELECT * FROM zone_certificates WHERE zone_id = ? ORDER BY uploaded_on, id", JdbcStore::certificate, zoneId));
+        return read(c -> all(c, "SELECT * FROM zone_certificates WHERE zone_id = ? ORDER BY uploaded_on, id", this::certificate, zoneId));
     }
 
     @Override
     public Optional<StoredCertificate> certificate(String zoneId, String id) {
-        return read(c -> one(c, "SELECT * FROM zone_certificates WHERE zone_id = ? AND id = ?", JdbcStore::certificate, zoneId, id));
+        return read(c -> one(c, "SELECT * FROM zone_certificates WHERE zone_id = ? AND id = ?", this::certificate, zoneId, id));
     }
 
     @Override
@@ -382,7 +411,7 @@ public final class JdbcStore implements Store {
             Instant now = now();
             StoredCertificate cert = new StoredCertificate(newId(), zoneId, certificatePem, privateKeyPem, now, now);
             update(c, "INSERT INTO zone_certificates (id, zone_id, certificate, private_key, uploaded_on, modified_on) "
-                    + "VALUES (?, ?, ?, ?, ?, ?)", cert.id(), zoneId, certificatePem, privateKeyPem, ts(now), ts(now));
+                    + "VALUES (?, ?, ?, ?, ?, ?)", cert.id(), zoneId, certificatePem, cipher.encrypt(privateKeyPem, cert.id()), ts(now), ts(now));
             audit(c, actor, "create", "certificate", cert.id(), zoneId, null, cert.audited());
             return cert;
         });
@@ -391,12 +420,12 @@ public final class JdbcStore implements Store {
     @Override
     public StoredCertificate replaceCertificate(String zoneId, String id, String certificatePem, String privateKeyPem, String actor) {
         return write(c -> {
-            StoredCertificate before = one(c, "SELECT * FROM zone_certificates WHERE zone_id = ? AND id = ?", JdbcStore::certificate,
+            StoredCertificate before = one(c, "SELECT * FROM zone_certificates WHERE zone_id = ? AND id = ?", this::certificate,
                     zoneId, id).orElseThrow(() -> new StoreException(StoreException.Kind.NOT_FOUND, "certificate " + id + " does not exist"));
             Instant now = now();
             StoredCertificate after = new StoredCertificate(id, zoneId, certificatePem, privateKeyPem, before.uploadedOn(), now);
             update(c, "UPDATE zone_certificates SET certificate = ?, private_key = ?, modified_on = ? WHERE zone_id = ? AND id = ?",
-                    certificatePem, privateKeyPem, ts(now), zoneId, id);
+                    certificatePem, cipher.encrypt(privateKeyPem, id), ts(now), zoneId, id);
             audit(c, actor, "update", "certificate", id, zoneId, before.audited(), after.audited());
             return after;
         });
@@ -406,7 +435,7 @@ public final class JdbcStore implements Store {
     public boolean deleteCertificate(String zoneId, String id, String actor) {
         return write(c -> {
             Optional<StoredCertificate> before = one(c, "SELECT * FROM zone_certificates WHERE zone_id = ? AND id = ?",
-                    JdbcStore::certificate, zoneId, id);
+                    this::certificate, zoneId, id);
             if (before.isEmpty()) {
                 return false;
             }
@@ -416,9 +445,101 @@ public final class JdbcStore implements Store {
         });
     }
 
-    private static StoredCertificate certificate(ResultSet rs) throws SQLException {
-        return new StoredCertificate(rs.getString("id"), rs.getString("zone_id"), rs.getString("certificate"),
-                rs.getString("private_key"), instant(rs, "uploaded_on"), instant(rs, "modified_on"));
+    private StoredCertificate certificate(ResultSet rs) throws SQLException {
+        String id = rs.getString("id");
+        return new StoredCertificate(id, rs.getString("zone_id"), rs.getString("certificate"),
+                cipher.decrypt(rs.getString("private_key"), id), instant(rs, "uploaded_on"), instant(rs, "modified_on"));
+    }
+
+    private boolean holdsEncryptedKeys() {
+        return read(c -> all(c, "SELECT COUNT(*) FROM zone_certificates WHERE private_key LIKE ?", rs -> rs.getInt(1),
+                PrivateKeyCipher.PREFIX + "%").get(0)) > 0;
+    }
+
+    /**
+     * Run as the store opens: checks that every stored private key decrypts with this node's
+     * keys, so a missing or wrong key is one clear error now rather than one on every read, and
+     * encrypts with the current key every one that is not yet: keys stored before encryption,
+     * and keys under an older key (a rotation). A row another node changed meanwhile is left
+     * to that node ({@code WHERE private_key = old}).
+     */
+    private void encryptAtRest() {
+        List<String[]> rows = read(c -> all(c, "SELECT id, private_key FROM zone_certificates ORDER BY id",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}));
+        Set<String> unknown = new TreeSet<>();
+        List<String> unknownCertificates = new ArrayList<>();
+        for (String[] row : rows) {
+            if (PrivateKeyCipher.isEncrypted(row[1]) && cipher.keys().byId(PrivateKeyCipher.keyId(row[1])).isEmpty()) {
+                unknown.add(PrivateKeyCipher.keyId(row[1]));
+                unknownCertificates.add(row[0]);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: the private keys of " + unknownCertificates.size()
+                    + " of its " + rows.size() + " certificates (" + unknownCertificates.get(0) + (unknownCertificates.size() > 1 ? ", …" : "")
+                    + ") are encrypted with key " + String.join(", ", unknown) + ", which is not among this node's keys ("
+                    + PrivateKeyCipher.describe(cipher.keys()) + "); give it the key file that holds "
+                    + (unknown.size() > 1 ? "them" : "it") + " (docs/OPERATIONS.md, \"The store's key\")");
+        }
+        List<String[]> stale = new ArrayList<>();
+        int plain = 0;
+        for (String[] row : rows) {
+            cipher.decrypt(row[1], row[0]); // a value altered or moved between rows fails here, at start
+            if (!cipher.isCurrent(row[1])) {
+                stale.add(row);
+                plain += PrivateKeyCipher.isEncrypted(row[1]) ? 0 : 1;
+            }
+        }
+        if (stale.isEmpty()) {
+            return;
+        }
+        if (!cipher.keys().configured()) {
+            LOG.warn("store: {} private keys are stored unencrypted, and this node has no key to encrypt them ({}); set {} or {}"
+                    + " (docs/OPERATIONS.md)", plain, cipher.keys().source(), StoreKeys.KEY_FILE_VARIABLE, StoreKeys.KEY_VARIABLE);
+            return;
+        }
+        int encrypted = write(c -> {
+            int n = 0;
+            for (String[] row : stale) {
+                try (PreparedStatement q = c.prepareStatement("UPDATE zone_certificates SET private_key = ? WHERE id = ? AND private_key = ?")) {
+                    bind(q, cipher.encrypt(cipher.decrypt(row[1], row[0]), row[0]), row[0], row[1]);
+                    n += q.executeUpdate();
+                }
+            }
+            return n;
+        });
+        LOG.info("store: encrypted {} private keys with key {} ({} had been stored unencrypted, the others under an older key)", encrypted,
+                cipher.keys().current().id(), plain);
+        if (embedded && plain > 0 && !compactFile()) {
+            compactOnClose = true;
+            LOG.warn("store: another process has the store open, so its file still holds the unencrypted keys in its free space;"
+                    + " they are removed when this process closes the store");
+        }
+    }
+
+    /**
+     * Rewrites the embedded store's file, so that what was replaced (unencrypted keys) is gone
+     * from it and not only from its tables: H2 writes new pages beside the old ones and reuses
+     * their space only in time. {@code SHUTDOWN COMPACT} closes the database to do it, so it is
+     * done only when no other process uses it (their sessions come through the server of the
+     * process that opened the file, with a client address); the pool then opens it again.
+     *
+     * @return true if the file was rewritten
+     */
+    private boolean compactFile() {
+        try (Connection c = pool.getConnection()) {
+            int others = all(c, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE CLIENT_ADDR IS NOT NULL", rs -> rs.getInt(1)).get(0);
+            if (others > 0) {
+                return false;
+            }
+            update(c, "SHUTDOWN COMPACT");
+            pool.getHikariPoolMXBean().softEvictConnections(); // every connection of the pool was to the database just closed
+        } catch (SQLException e) {
+            LOG.warn("store: could not compact its file ({}); the unencrypted keys stay in its free space until H2 reuses it", e.getMessage());
+            return false;
+        }
+        LOG.info("store: compacted its file: the unencrypted keys are gone from it");
+        return true;
     }
 
     // ---------------------------------------------------------------- rulesets
@@ -915,6 +1036,10 @@ public final class JdbcStore implements Store {
 
     @Override
     public void close() {
+        if (compactOnClose && !compactFile()) {
+            LOG.warn("store: another process has the store open, so its file still holds unencrypted keys in its free space until H2"
+                    + " reuses it (docs/OPERATIONS.md, \"The store's key\")");
+        }
         pool.close();
     }
 }

@@ -67,16 +67,17 @@ public interface Store extends AutoCloseable {
     Optional<StoredCertificate> certificate(String zoneId, String id);
 
     /**
-     * Stores a certificate chain and its key, both PEM (checked by the caller).
+     * Stores a certificate chain and its key, both PEM (checked by the caller); the key is
+     * encrypted at rest and read back decrypted.
      *
-     * @throws StoreException NOT_FOUND for an unknown zone
+     * @throws StoreException NOT_FOUND for an unknown zone, NO_KEY when there is no key to encrypt it with
      */
     StoredCertificate createCertificate(String zoneId, String certificatePem, String privateKeyPem, String actor);
 
     /**
      * Replaces a certificate's chain and key (checked by the caller), keeping its id.
      *
-     * @throws StoreException NOT_FOUND for an unknown certificate
+     * @throws StoreException NOT_FOUND for an unknown certificate, NO_KEY when there is no key to encrypt it with
      */
     StoredCertificate replaceCertificate(String zoneId, String id, String certificatePem, String privateKeyPem, String actor);
 

@@ -8,8 +8,10 @@ public final class StoreException extends RuntimeException {
         CONFLICT,
         /** The resource does not exist. */
         NOT_FOUND,
-        /** The database failed. */
-        UNAVAILABLE
+        /** The database failed, or what it holds cannot be read with this node's keys. */
+        UNAVAILABLE,
+        /** A private key was to be stored, and this node has no key to encrypt it at rest. */
+        NO_KEY
     }
 
     private final Kind kind;

@@ -560,12 +560,13 @@ abstract class ApiContract {
         String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.SSL_READ), Set.of(), "test");
         long before = store.lastChange();
         Certificates.SelfSigned other = Certificates.selfSigned("example.com");
-        assertError(call("POST", path, admin, upload.deepCopy().put("private_key", other.keyPem()).toString()), 400, 1004,
-                "private_key: the private key does not match the certificate");
+        assertError(call("POST", path, admin, upload.deepCopy().put("private_key", other.keyPem()).toString()), 400, 2200,
+                "The certificate and private key pair you uploaded is invalid. (private_key: the private key does not match the certificate)");
         assertError(call("POST", path, admin, upload.deepCopy().put("certificate", "-----BEGIN CERTIFICATE-----\nnope\n").toString()),
-                400, 1004, "certificate: not a PEM certificate chain (No certificate data found)");
-        assertError(call("POST", path, admin, upload.deepCopy().put("private_key", pem.certificatePem()).toString()), 400, 1004,
-                "private_key: not an unencrypted private key (expected: BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
+                400, 1002, "Invalid certificate. (certificate: not a PEM certificate chain (No certificate data found))");
+        assertError(call("POST", path, admin, upload.deepCopy().put("private_key", pem.certificatePem()).toString()), 400, 2106,
+                "The private key you uploaded is invalid. Please check your input and try again. (private_key: not an unencrypted private key"
+                        + " (expected: BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY))");
         assertError(call("POST", path, admin, upload.deepCopy().without("private_key").toString()), 400, 1004,
                 "private_key: missing (expected: PEM text)");
         Certificates.SelfSigned foreign = Certificates.selfSigned("*.example.org");
@@ -585,8 +586,8 @@ abstract class ApiContract {
         assertThat(patched.path("uploaded_on").asText()).isEqualTo(cert.path("uploaded_on").asText());
         assertThat(patched.path("modified_on").asText()).isNotEqualTo(cert.path("modified_on").asText());
         assertThat(store.certificate(zoneId, id).orElseThrow().privateKeyPem()).isEqualTo(renewed.keyPem());
-        assertError(call("PATCH", path + "/" + id, admin, upload.deepCopy().put("private_key", renewed.keyPem()).toString()), 400, 1004,
-                "private_key: the private key does not match the certificate");
+        assertError(call("PATCH", path + "/" + id, admin, upload.deepCopy().put("private_key", renewed.keyPem()).toString()), 400, 2200,
+                "The certificate and private key pair you uploaded is invalid. (private_key: the private key does not match the certificate)");
         assertError(call("PATCH", path + "/0123456789abcdef0123456789abcdef", admin, upload.toString()), 404, 1003,
                 "Certificate 0123456789abcdef0123456789abcdef does not exist");
 
@@ -594,6 +595,80 @@ abstract class ApiContract {
         assertError(call("GET", path + "/" + id, admin, null), 404, 1003, "Certificate " + id + " does not exist");
         assertThat(call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null).toString()).contains("certificate")
                 .doesNotContain("PRIVATE KEY");
+    }
+
+    /**
+     * Issue 10 (low): a private key with broken base64 answered 500 and logged a stack trace. With
+     * an SSL write token it is Cloudflare's 400 with code 2106, on upload and on renewal, nothing
+     * is written and nothing is logged.
+     */
+    @Test
+    void aPrivateKeyWithBrokenBase64IsCloudflares2106AndNothingIsWrittenOrLogged() throws Exception {
+        String ssl = api.credentials().issueToken("ssl", EnumSet.of(Permission.SSL_WRITE, Permission.SSL_READ), Set.of(zoneId), "test");
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com");
+        String path = "/zones/" + zoneId + "/custom_certificates";
+        String key = pem.keyPem();
+        String body = key.substring(key.indexOf('\n') + 1, key.indexOf("-----END"));
+        String invalid = "The private key you uploaded is invalid. Please check your input and try again. ";
+        Map<String, String> broken = new LinkedHashMap<>();
+        broken.put(key.replace(body, body.replace('M', '!')), "(private_key: not a PEM private key (the base64 between its BEGIN and END"
+                + " lines cannot be decoded))");
+        broken.put(key.replace(body, body.substring(0, body.length() / 2).replace("\n", "") + "\n"), "(private_key: not a PEM private key"
+                + " (the base64 between its BEGIN and END lines cannot be decoded))");
+        broken.put("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "(private_key: not a PEM private key (its content is"
+                + " not a key structure))");
+        broken.put("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n", "(private_key: not a PEM private key (its content is not"
+                + " a key structure))");
+        broken.put("-----BEGIN PRIVATE KEY-----\n" + body, "(private_key: not a PEM private key (-----END PRIVATE KEY----- not found))");
+        broken.put("not pem at all", "(private_key: no key in it (expected: a PEM private key, unencrypted))");
+
+        ch.qos.logback.classic.Logger apiLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ControlApi.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        apiLog.addAppender(logged);
+        try {
+            long before = store.lastChange();
+            for (Map.Entry<String, String> e : broken.entrySet()) {
+                String upload = JSON.createObjectNode().put("certificate", pem.certificatePem()).put("private_key", e.getKey()).toString();
+                JsonNode refused = call("POST", path, ssl, upload);
+                assertThat(lastStatus).as(e.getKey()).isEqualTo(400);
+                assertError(refused, 400, 2106, invalid + e.getValue());
+                assertThat(refused.toString()).doesNotContain(body.substring(0, 20));
+            }
+            // a renewal in place takes the same checks
+            String id = call("POST", path, ssl, JSON.createObjectNode().put("certificate", pem.certificatePem())
+                    .put("private_key", key).toString()).path("result").path("id").asText();
+            long afterUpload = store.lastChange();
+            assertThat(afterUpload).isGreaterThan(before);
+            Certificates.SelfSigned renewed = Certificates.selfSigned("example.com");
+            String renewedBody = renewed.keyPem().substring(renewed.keyPem().indexOf('\n') + 1, renewed.keyPem().indexOf("-----END"));
+            assertError(call("PATCH", path + "/" + id, ssl, JSON.createObjectNode().put("certificate", renewed.certificatePem())
+                    .put("private_key", renewed.keyPem().replace(renewedBody, renewedBody.replace('A', '*'))).toString()), 400, 2106,
+                    invalid + "(private_key: not a PEM private key (the base64 between its BEGIN and END lines cannot be decoded))");
+            assertThat(lastStatus).isEqualTo(400);
+            assertThat(store.lastChange()).isEqualTo(afterUpload);
+            assertThat(store.certificate(zoneId, id).orElseThrow().privateKeyPem()).isEqualTo(key);
+            assertThat(store.certificates(zoneId)).hasSize(1);
+            assertThat(logged.list).isEmpty();
+        } finally {
+            apiLog.detachAppender(logged);
+        }
+    }
+
+    /** A certificate with broken base64 is Cloudflare's 1002 "Invalid certificate.", never a 500. */
+    @Test
+    void aCertificateWithBrokenBase64IsCloudflares1002() throws Exception {
+        Certificates.SelfSigned pem = Certificates.selfSigned("example.com");
+        String certificate = pem.certificatePem();
+        String body = certificate.substring(certificate.indexOf('\n') + 1, certificate.indexOf("-----END"));
+        long before = store.lastChange();
+        JsonNode refused = call("POST", "/zones/" + zoneId + "/custom_certificates", admin, JSON.createObjectNode()
+                .put("certificate", certificate.replace(body, body.replace('M', '!'))).put("private_key", pem.keyPem()).toString());
+        assertThat(lastStatus).isEqualTo(400);
+        assertThat(refused.path("errors").get(0).path("code").asInt()).isEqualTo(1002);
+        assertThat(refused.path("errors").get(0).path("message").asText()).startsWith("Invalid certificate. (certificate: not a PEM"
+                + " certificate chain");
+        assertThat(store.lastChange()).isEqualTo(before);
     }
 
     @Test

@@ -21,7 +21,7 @@ class PostgresStoreTest extends StoreContract {
 
     @Test
     void anUnreachableDatabaseIsAClearError() {
-        assertThatThrownBy(() -> JdbcStore.postgres("jdbc:postgresql://127.0.0.1:1/test", "postgres", ""))
+        assertThatThrownBy(() -> JdbcStore.postgres("jdbc:postgresql://127.0.0.1:1/test", "postgres", "", StoreKeys.none()))
                 .isInstanceOf(StoreException.class).hasMessageStartingWith("store: cannot open jdbc:postgresql://127.0.0.1:1/test");
     }
 }
