@@ -13,8 +13,18 @@ import java.time.Duration;
  *                           each other's; null for a random key per process
  * @param challengePassage   how long a passed challenge lasts (Cloudflare's Challenge Passage)
  * @param challengeDifficulty leading zero bits of the challenge's proof of work
+ * @param ruleBudget         the steps one request's rules may spend (docs/WAF.md, "The evaluation
+ *                           budget"); a request whose rules would spend more is blocked
  */
-public record WafConfig(String redis, Duration redisTimeout, String challengeSecret, Duration challengePassage, int challengeDifficulty) {
+public record WafConfig(String redis, Duration redisTimeout, String challengeSecret, Duration challengePassage, int challengeDifficulty,
+                        long ruleBudget) {
 
-    public static final WafConfig DEFAULTS = new WafConfig(null, Duration.ofMillis(250), null, Duration.ofMinutes(30), 16);
+    /**
+     * About 10 to 40 ms of one core in RE2/J's worst case, and hundreds of times what a hundred
+     * typical custom rules with the managed ruleset spend on an ordinary request.
+     */
+    public static final long DEFAULT_RULE_BUDGET = 2_000_000;
+
+    public static final WafConfig DEFAULTS = new WafConfig(null, Duration.ofMillis(250), null, Duration.ofMinutes(30), 16,
+            DEFAULT_RULE_BUDGET);
 }

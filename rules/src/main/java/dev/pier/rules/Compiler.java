@@ -109,7 +109,7 @@ final class Compiler {
             }
             if (mapped < 0) {
                 c.charge(perCharacter * Costs.read(values));
-                return body.apply(values);
+                return body.apply(values, c);
             }
             if (!(values[mapped] instanceof Collection<?> elements)) {
                 return null;
@@ -123,7 +123,7 @@ final class Compiler {
                     continue;
                 }
                 c.charge(perCharacter * Costs.read(one));
-                out.add(body.apply(one));
+                out.add(body.apply(one, c));
             }
             return out;
         };

@@ -55,7 +55,8 @@ public final class Context {
      * Bounds the work that expressions run against this context may do, in steps: a regular
      * expression or wildcard costs its program size (instructions) for each character it reads
      * plus one, RE2's worst case; every other comparison and function costs one step plus one
-     * per character it reads ({@link Expression#cost}). A comparison that would overspend is not
+     * per character it reads (url_decode 16, for each pass), a {@code $list} one per member
+     * ({@link Expression#cost}). A comparison that would overspend is not
      * run: the expression throws {@link EvaluationBudgetExceeded}. Unbounded until set; the
      * steps spent start again from zero.
      */

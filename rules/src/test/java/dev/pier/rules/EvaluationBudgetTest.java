@@ -96,6 +96,24 @@ class EvaluationBudgetTest {
     }
 
     @Test
+    void recursiveUrlDecodingIsChargedForEveryPass() {
+        // "%252525…" loses two characters a pass: a pass per two characters, quadratic in the length
+        Expression rule = Expression.parse(SCHEME, "url_decode(http.request.uri.path, \"r\") contains \"<script\"");
+        String path = "/%" + "25".repeat(1_000);
+        Context unbounded = path(path);
+        assertThat(rule.matches(unbounded)).isFalse();
+        assertThat(unbounded.spent()).isGreaterThan(Costs.URL_DECODE * 1_000 * 1_000); // 1,000 passes of 1,000 characters or more
+
+        Context bounded = path(path).budget(2_000_000);
+        assertThatThrownBy(() -> rule.matches(bounded)).isInstanceOf(EvaluationBudgetExceeded.class);
+        assertThat(bounded.spent()).isLessThanOrEqualTo(2_000_000);
+
+        Context once = path("/a%2520b"); // decoded once without "r": one pass, charged once
+        assertThat(Expression.parse(SCHEME, "url_decode(http.request.uri.path) eq \"/a%20b\"").matches(once)).isTrue();
+        assertThat(once.spent()).isEqualTo(Costs.URL_DECODE * 9 + 7);
+    }
+
+    @Test
     void aListIsChargedForTheMembersItIsSearchedThrough() {
         Expression rule = Expression.parse(SCHEME, "http.request.uri.path in $paths");
         Context request = path("/x").list("paths", List.of("/a", "/b", "/c"));
