@@ -20,10 +20,11 @@ public record WafConfig(String redis, Duration redisTimeout, String challengeSec
                         long ruleBudget) {
 
     /**
-     * About 10 to 40 ms of one core in RE2/J's worst case, and hundreds of times what a hundred
-     * typical custom rules with the managed ruleset spend on an ordinary request.
+     * Up to a few tens of milliseconds of one core for RE2/J's slowest patterns (about 5 ns a step
+     * for most, up to about 30 for optional repetitions before an anchor), and four times what a
+     * hundred typical custom rules with the managed ruleset spend on a 16 KB request (docs/WAF.md).
      */
-    public static final long DEFAULT_RULE_BUDGET = 2_000_000;
+    public static final long DEFAULT_RULE_BUDGET = 1_000_000;
 
     public static final WafConfig DEFAULTS = new WafConfig(null, Duration.ofMillis(250), null, Duration.ofMinutes(30), 16,
             DEFAULT_RULE_BUDGET);
