@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -216,13 +217,19 @@ public final class RuleBudgetLoad {
 
     /** The node's heap in use after a full collection (jcmd GC.run, then GC.heap_info), in MB. */
     static double heapMb() throws Exception {
-        run("jcmd", Long.toString(pid), "GC.run");
-        String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(); // the node's JDK, which runs this too
+        run(jcmd, Long.toString(pid), "GC.run");
+        String info = run(jcmd, Long.toString(pid), "GC.heap_info");
         long usedKb = 0;
-        Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*(def new generation|tenured generation|garbage-first heap)\\s+total \\d+K, used (\\d+)K")
+        Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*(DefNew|Tenured|def new generation|tenured generation|garbage-first heap)\\s+total \\d+K, used (\\d+)K")
                 .matcher(info);
+        boolean found = false;
         while (m.find()) {
             usedKb += Long.parseLong(m.group(2));
+            found = true;
+        }
+        if (!found) {
+            throw new IllegalStateException("jcmd GC.heap_info: " + info);
         }
         return usedKb / 1024.0;
     }
