@@ -192,7 +192,7 @@ public final class ConfigLoader {
         if (w == null) {
             return WafConfig.DEFAULTS;
         }
-        w.onlyKeys("redis", "redis_timeout", "challenge_secret", "challenge_passage", "challenge_difficulty");
+        w.onlyKeys("redis", "redis_timeout", "challenge_secret", "challenge_passage", "challenge_difficulty", "rule_budget");
         String redis = w.text("redis", null);
         if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
             throw w.error("redis", "'" + redis + "' (expected: a Redis URI such as redis://127.0.0.1:6379)");
@@ -203,7 +203,8 @@ public final class ConfigLoader {
         }
         return new WafConfig(redis, w.duration("redis_timeout", WafConfig.DEFAULTS.redisTimeout()), secret,
                 w.duration("challenge_passage", WafConfig.DEFAULTS.challengePassage()),
-                w.integer("challenge_difficulty", WafConfig.DEFAULTS.challengeDifficulty(), 1, 24));
+                w.integer("challenge_difficulty", WafConfig.DEFAULTS.challengeDifficulty(), 1, 24),
+                w.integer("rule_budget", (int) WafConfig.DEFAULT_RULE_BUDGET, 1_000, Integer.MAX_VALUE));
     }
 
     private static CertificateFiles certificate(ConfigNode c, Path base) {

@@ -13,8 +13,19 @@ import java.time.Duration;
  *                           each other's; null for a random key per process
  * @param challengePassage   how long a passed challenge lasts (Cloudflare's Challenge Passage)
  * @param challengeDifficulty leading zero bits of the challenge's proof of work
+ * @param ruleBudget         the steps one request's rules may spend (docs/WAF.md, "The evaluation
+ *                           budget"); a request whose rules would spend more is blocked
  */
-public record WafConfig(String redis, Duration redisTimeout, String challengeSecret, Duration challengePassage, int challengeDifficulty) {
+public record WafConfig(String redis, Duration redisTimeout, String challengeSecret, Duration challengePassage, int challengeDifficulty,
+                        long ruleBudget) {
 
-    public static final WafConfig DEFAULTS = new WafConfig(null, Duration.ofMillis(250), null, Duration.ofMinutes(30), 16);
+    /**
+     * Up to a few tens of milliseconds of one core for RE2/J's slowest patterns (about 5 ns a step
+     * for most, up to about 30 for optional repetitions before an anchor), and four times what a
+     * hundred typical custom rules with the managed ruleset spend on a 16 KB request (docs/WAF.md).
+     */
+    public static final long DEFAULT_RULE_BUDGET = 1_000_000;
+
+    public static final WafConfig DEFAULTS = new WafConfig(null, Duration.ofMillis(250), null, Duration.ofMinutes(30), 16,
+            DEFAULT_RULE_BUDGET);
 }

@@ -101,7 +101,15 @@ class ConfigLoaderTest {
         assertError(MINIMAL + "waf:\n  redis_timeout: -1s\n", "waf.redis_timeout: '-1s' (expected: a duration such as 100s, 500ms, 5m or 1h)");
         assertError(MINIMAL + "waf:\n  redis_timeout: soon\n", "waf.redis_timeout: 'soon' (expected: a duration such as 100s, 500ms, 5m or 1h)");
         assertError(MINIMAL + "waf:\n  redis_timout: 5s\n",
-                "waf.redis_timout: unknown key (expected one of: redis, redis_timeout, challenge_secret, challenge_passage, challenge_difficulty)");
+                "waf.redis_timout: unknown key (expected one of: redis, redis_timeout, challenge_secret, challenge_passage, challenge_difficulty, rule_budget)");
+    }
+
+    @Test
+    void theRuleBudgetIsACountOfStepsWithADefault() throws Exception {
+        assertThat(ConfigLoader.parse(MINIMAL, Path.of(".")).waf().ruleBudget()).isEqualTo(WafConfig.DEFAULT_RULE_BUDGET);
+        assertThat(ConfigLoader.parse(MINIMAL + "waf:\n  rule_budget: 500000\n", Path.of(".")).waf().ruleBudget()).isEqualTo(500_000);
+        assertError(MINIMAL + "waf:\n  rule_budget: 10\n", "waf.rule_budget: '10' (expected: a number from 1000 to 2147483647)");
+        assertError(MINIMAL + "waf:\n  rule_budget: lots\n", "waf.rule_budget: 'lots' (expected: a number from 1000 to 2147483647)");
     }
 
     private static void assertError(String yaml, String message) {

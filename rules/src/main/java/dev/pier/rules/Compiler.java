@@ -98,6 +98,7 @@ final class Compiler {
         }
         int mapped = eachAt;
         int n = args.size();
+        long perCharacter = Costs.perCharacter(call);
         return c -> {
             Object[] values = new Object[n];
             for (int i = 0; i < n; i++) {
@@ -107,7 +108,8 @@ final class Compiler {
                 }
             }
             if (mapped < 0) {
-                return body.apply(values);
+                c.charge(perCharacter * Costs.read(values));
+                return body.apply(values, c);
             }
             if (!(values[mapped] instanceof Collection<?> elements)) {
                 return null;
@@ -116,7 +118,12 @@ final class Compiler {
             for (Object element : elements) {
                 Object[] one = values.clone();
                 one[mapped] = element;
-                out.add(element == null ? null : body.apply(one));
+                if (element == null) {
+                    out.add(null);
+                    continue;
+                }
+                c.charge(perCharacter * Costs.read(one));
+                out.add(body.apply(one, c));
             }
             return out;
         };
@@ -133,7 +140,11 @@ final class Compiler {
         if (!cmp.each()) {
             return c -> {
                 Object value = left.eval(c);
-                return value != null && test.test(value, c);
+                if (value == null) {
+                    return false;
+                }
+                c.charge(Costs.read(value));
+                return test.test(value, c);
             };
         }
         return c -> {
@@ -142,13 +153,22 @@ final class Compiler {
             }
             List<Object> out = new ArrayList<>(elements.size());
             for (Object element : elements) {
-                out.add(element != null && test.test(element, c));
+                if (element == null) {
+                    out.add(false);
+                    continue;
+                }
+                c.charge(Costs.read(element));
+                out.add(test.test(element, c));
             }
             return out;
         };
     }
 
-    /** One comparison of one value, decided at compile time. */
+    /**
+     * One comparison of one value, decided at compile time. The caller has charged reading the
+     * value ({@link Costs#read}); a test that runs a program charges its instructions for each
+     * character, and only when it runs (after the required literals let it).
+     */
     interface Test {
         boolean test(Object value, Context context);
     }
@@ -169,19 +189,27 @@ final class Compiler {
             case "contains" -> (v, c) -> ((String) v).contains((String) right);
             case "matches" -> {
                 Pattern pattern = (Pattern) right;
+                long program = Costs.program(pattern);
                 RequiredLiterals required = RequiredLiterals.of(pattern.pattern());
-                yield required == null ? (v, c) -> pattern.matcher((String) v).find()
-                        : (v, c) -> required.mayMatch((String) v) && pattern.matcher((String) v).find();
+                yield required == null ? (v, c) -> run(program, v, c) && pattern.matcher((String) v).find()
+                        : (v, c) -> required.mayMatch((String) v) && run(program, v, c) && pattern.matcher((String) v).find();
             }
             case "wildcard", "strict wildcard" -> {
                 boolean strict = cmp.op().equals("strict wildcard");
                 Pattern pattern = Wildcards.pattern((String) right, strict);
+                long program = Costs.program(pattern);
                 RequiredLiterals required = RequiredLiterals.ofWildcard((String) right, !strict);
-                yield required == null ? (v, c) -> pattern.matcher((String) v).matches()
-                        : (v, c) -> required.mayMatch((String) v) && pattern.matcher((String) v).matches();
+                yield required == null ? (v, c) -> run(program, v, c) && pattern.matcher((String) v).matches()
+                        : (v, c) -> required.mayMatch((String) v) && run(program, v, c) && pattern.matcher((String) v).matches();
             }
             default -> right instanceof Parser.ListRef list ? (v, c) -> c.inList(list.name(), v) : membership((List<Object>) right);
         };
+    }
+
+    /** Charges a program's run over a value (always true, so that it reads as a step of the test). */
+    private static boolean run(long program, Object value, Context context) {
+        context.charge(program * (((String) value).length() + 1L));
+        return true;
     }
 
     private static Test equality(Object right) {

@@ -15,6 +15,8 @@ public final class Context {
     private final Scheme scheme;
     final Object[] values;
     private Map<String, List<Object>> lists = new java.util.HashMap<>();
+    private long budget = Long.MAX_VALUE;
+    private long spent;
 
     public Context(Scheme scheme) {
         this.scheme = scheme;
@@ -46,6 +48,36 @@ public final class Context {
 
     public void clear() {
         Arrays.fill(values, null);
+        spent = 0;
+    }
+
+    /**
+     * Bounds the work that expressions run against this context may do, in steps: a regular
+     * expression or wildcard costs its program size (instructions) for each character it reads
+     * plus one, RE2's worst case; every other comparison and function costs one step plus one
+     * per character it reads (url_decode 16, for each pass), a {@code $list} one per member
+     * ({@link Expression#cost}). A comparison that would overspend is not
+     * run: the expression throws {@link EvaluationBudgetExceeded}. Unbounded until set; the
+     * steps spent start again from zero.
+     */
+    public Context budget(long steps) {
+        budget = steps;
+        spent = 0;
+        return this;
+    }
+
+    /** The steps spent since the budget was set (or the context cleared). */
+    public long spent() {
+        return spent;
+    }
+
+    /** Spends {@code steps}, or throws without spending them when that would overspend the budget. */
+    void charge(long steps) {
+        long total = spent + steps;
+        if (total > budget || total < 0) {
+            throw EvaluationBudgetExceeded.INSTANCE;
+        }
+        spent = total;
     }
 
     /**
@@ -71,6 +103,7 @@ public final class Context {
         if (members == null) {
             return false;
         }
+        charge(members.size()); // read one by one
         for (Object m : members) {
             if (m instanceof Cidr cidr ? value instanceof InetAddress ip && cidr.contains(ip) : m.equals(value)) {
                 return true;

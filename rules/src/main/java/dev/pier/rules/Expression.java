@@ -15,6 +15,7 @@ public final class Expression {
     private final Compiler.Eval eval;
     private final java.util.Set<String> fields;
     private final java.util.Set<String> lists;
+    private final long cost;
 
     private Expression(String source, Node tree) {
         this.source = source;
@@ -22,6 +23,45 @@ public final class Expression {
         java.util.Set<String> listNames = new java.util.TreeSet<>();
         this.fields = fieldsOf(tree, listNames);
         this.lists = java.util.Collections.unmodifiableSet(listNames);
+        this.cost = costOf(tree);
+    }
+
+    /**
+     * What the expression may cost for each character of the values it reads, in the steps a
+     * {@link Context#budget} counts: the program size plus one of each regular expression and
+     * wildcard it runs, and one for each other comparison and function call. It bounds the memory
+     * its compiled patterns hold too (tens of bytes per instruction), so a ruleset is refused when
+     * its rules' costs add up to too much.
+     */
+    public long cost() {
+        return cost;
+    }
+
+    private static long costOf(Node tree) {
+        long total = 0;
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+        todo.add(tree);
+        while (!todo.isEmpty()) {
+            switch (todo.poll()) {
+                case Node.FieldRef f -> { }
+                case Node.Literal l -> { }
+                case Node.Index i -> todo.add(i.base());
+                case Node.Call c -> {
+                    total += Costs.perCharacter(c);
+                    todo.addAll(c.args());
+                }
+                case Node.Compare c -> {
+                    total += Costs.perCharacter(c);
+                    todo.add(c.left());
+                }
+                case Node.Not n -> todo.add(n.operand());
+                case Node.Logic l -> {
+                    todo.add(l.left());
+                    todo.add(l.right());
+                }
+            }
+        }
+        return total;
     }
 
     /** The lists the expression names ({@code $office} → "office"), so that a caller can check they exist. */
@@ -46,6 +86,7 @@ public final class Expression {
         return new Expression(source, Parser.parseValue(source, scheme));
     }
 
+    /** @throws EvaluationBudgetExceeded when the context's budget does not cover the run */
     public boolean matches(Context context) {
         return Boolean.TRUE.equals(eval.eval(context));
     }

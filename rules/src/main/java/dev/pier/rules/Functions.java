@@ -30,6 +30,14 @@ final class Functions {
     /** Computes a result from argument values (never the {@code [*]} lists: those are mapped). */
     interface Body {
         Object apply(Object[] args);
+
+        /**
+         * Computes with the request's budget at hand: the caller has charged reading the
+         * arguments once, and a body whose work grows faster than that charges the rest.
+         */
+        default Object apply(Object[] args, Context context) {
+            return apply(args);
+        }
     }
 
     record Function(String name, Signature signature, Body body) {
@@ -132,15 +140,27 @@ final class Functions {
         });
         define("to_string", args(Type.BYTES, 1, k(Type.Kind.INT, Type.Kind.BOOL, Type.Kind.IP, Type.Kind.BYTES)),
                 a -> a[0] instanceof InetAddress ip ? ip.getHostAddress() : String.valueOf(a[0]));
-        define("url_decode", args(Type.BYTES, 1, BYTES, BYTES), a -> {
-            String s = (String) a[0];
-            boolean recursive = a.length > 1 && a[1] != null && ((String) a[1]).contains("r");
-            String decoded = decode(s);
-            while (recursive && !decoded.equals(s)) {
-                s = decoded;
-                decoded = decode(s);
+        define("url_decode", args(Type.BYTES, 1, BYTES, BYTES), new Body() {
+            @Override
+            public Object apply(Object[] a) {
+                return apply(a, null);
             }
-            return decoded;
+
+            @Override
+            public Object apply(Object[] a, Context context) {
+                String s = (String) a[0];
+                boolean recursive = a.length > 1 && a[1] != null && ((String) a[1]).contains("r");
+                String decoded = decode(s);
+                while (recursive && !decoded.equals(s)) {
+                    if (context != null) {
+                        // each pass reads the string again: "%252525..." takes one pass per two characters
+                        context.charge(Costs.URL_DECODE * (decoded.length() + 1L));
+                    }
+                    s = decoded;
+                    decoded = decode(s);
+                }
+                return decoded;
+            }
         });
         define("cidr", args(Type.IP, 3, k(Type.Kind.IP), INT, INT), a -> {
             InetAddress ip = (InetAddress) a[0];

@@ -8,8 +8,9 @@ import java.util.Deque;
  * reading the pattern once, before anything is compiled. RE2 runs in time linear in the input,
  * but it expands counted repetition: {@code x{1000}} is a thousand copies of {@code x}, so
  * {@code ((a{1000}){1000}){1000}} is a billion instructions, and compiling it fills any heap.
- * Here a counted repetition multiplies the cost of what it repeats by its upper count (its
- * lower count plus one when unbounded), nesting multiplies, and everything else costs one.
+ * Here a counted repetition multiplies the cost of what it repeats by its lower count, and each
+ * optional copy above it costs one more (the choice that skips it, as RE2 compiles
+ * {@code x{1,3}} to {@code xx?x?}); nesting multiplies, and everything else costs one.
  *
  * <p>The bound errs high (a class, an escape or an assertion counts as one instruction, a group
  * as what it holds plus one), which is what a budget needs: a pattern under it compiles to a
@@ -54,9 +55,8 @@ final class RegexCost {
                 case '*', '+', '?' -> total = add(total, 1);
                 case '{' -> {
                     int close = regex.indexOf('}', i);
-                    long times = close < 0 ? -1 : repeatCount(regex.substring(i + 1, close));
-                    if (times >= 0) {
-                        long repeated = multiply(last, times);
+                    long repeated = close < 0 ? -1 : repeated(last, regex.substring(i + 1, close));
+                    if (repeated >= 0) {
                         total = add(total - last, repeated);
                         last = repeated;
                         i = close + 1;
@@ -78,8 +78,13 @@ final class RegexCost {
         return total;
     }
 
-    /** The upper count of {@code n}, {@code n,} or {@code n,m} (the lower plus one when unbounded), or -1. */
-    private static long repeatCount(String counts) {
+    /**
+     * The cost of an atom of cost {@code atom} repeated {@code n}, {@code n,} or {@code n,m}
+     * times, as RE2 compiles it: n copies, then each optional copy with the choice that skips it
+     * ({@code x{1,3}} is {@code xx?x?}, and a choice is an instruction), or a loop when unbounded
+     * ({@code x{2,}} is {@code xxx*}); -1 when it is no count.
+     */
+    private static long repeated(long atom, String counts) {
         int comma = counts.indexOf(',');
         String low = comma < 0 ? counts : counts.substring(0, comma);
         String high = comma < 0 ? counts : counts.substring(comma + 1);
@@ -87,7 +92,15 @@ final class RegexCost {
             return -1;
         }
         long min = Long.parseLong(low);
-        return high.isEmpty() ? min + 1 : Math.max(min, Long.parseLong(high));
+        long required = multiply(atom, min);
+        if (comma < 0) {
+            return required;
+        }
+        if (high.isEmpty()) {
+            return add(required, add(atom, 1));
+        }
+        long optional = Math.max(0, Long.parseLong(high) - min);
+        return add(required, multiply(add(atom, 1), optional));
     }
 
     private static boolean isNumber(String s) {

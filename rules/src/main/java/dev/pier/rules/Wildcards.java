@@ -92,6 +92,11 @@ final class Wildcards {
     }
 
     private static Pattern compile(String wildcard, boolean caseSensitive) {
+        return Pattern.compile(regex(wildcard, caseSensitive));
+    }
+
+    /** The RE2 pattern a valid wildcard (see {@link #problem}) runs as, its stars as capture groups. */
+    static String regex(String wildcard, boolean caseSensitive) {
         String problem = problem(wildcard);
         if (problem != null) {
             throw new IllegalArgumentException("wildcard: " + wildcard + " (" + problem + ")");
@@ -115,6 +120,6 @@ final class Wildcards {
                 regex.append(c); // letters, digits and non-ASCII (surrogate pairs stay together)
             }
         }
-        return Pattern.compile(regex.toString());
+        return regex.toString();
     }
 }

@@ -56,7 +56,8 @@ class RegexBudgetTest {
         assertThat(RegexCost.of("abc")).isEqualTo(3);
         assertThat(RegexCost.of("a{1000}")).isEqualTo(1000);
         assertThat(RegexCost.of("(ab){3}")).isEqualTo(9); // (a, b and the group) three times
-        assertThat(RegexCost.of("a{2,}")).isEqualTo(3);
+        assertThat(RegexCost.of("a{2,}")).isEqualTo(4); // a, a, and a* (a choice and an a)
+        assertThat(RegexCost.of("a{1,3}")).isEqualTo(5); // a(a(a)?)?: each optional copy is a choice and an a
         assertThat(RegexCost.of("[a-z{}]{10}")).isEqualTo(10); // braces inside a class are no count
         assertThat(RegexCost.of("a{x}")).isEqualTo(4); // not a count: literal characters
         assertThat(RegexCost.of("((a{1000}){1000}){1000}")).isGreaterThan(1_000_000_000L);

@@ -17,12 +17,15 @@ public final class Verdict {
     public static final String FIREWALL_CUSTOM = "firewallCustom";
     public static final String FIREWALL_MANAGED = "firewallManaged";
     public static final String RATE_LIMIT = "rateLimit";
+    /** Pier's source name for origin rules, which Cloudflare does not log as security rules: only a budget refusal names it. */
+    public static final String ORIGIN_RULES = "originRules";
 
     private RuleAction action;
     private String ruleId;
     private String source;
     private ActionParameters.Response response;
     private long retryAfterSeconds;
+    private boolean budgetExceeded;
     private final List<String> actions = new ArrayList<>(2);
     private final List<String> ruleIds = new ArrayList<>(2);
     private final List<String> sources = new ArrayList<>(2);
@@ -57,6 +60,15 @@ public final class Verdict {
     /** A custom response for a block, or null for the edge's own page. */
     public ActionParameters.Response response() {
         return response;
+    }
+
+    /**
+     * Whether the rules ran out of the request's evaluation budget: the request is blocked
+     * ({@link #action()} is block), {@link #ruleId()} is the rule whose expression would have
+     * overspent, and {@link #source()} its phase; no rule after it ran.
+     */
+    public boolean budgetExceeded() {
+        return budgetExceeded;
     }
 
     /** For a rate limit: seconds until the client may try again; 0 otherwise. */
@@ -128,6 +140,11 @@ public final class Verdict {
         this.source = source;
         this.response = response;
         acted(logName(action), ruleId, source);
+    }
+
+    void budgetExceeded(String ruleId, String source) {
+        budgetExceeded = true;
+        terminate(RuleAction.BLOCK, ruleId, source, null);
     }
 
     void managedMatches(List<String> ids) {

@@ -8,11 +8,13 @@ import dev.pier.config.ruleset.RuleAction;
 import dev.pier.config.ruleset.Ruleset;
 import dev.pier.config.ruleset.RulesetRule;
 import dev.pier.rules.Context;
+import dev.pier.rules.EvaluationBudgetExceeded;
 import dev.pier.rules.Expression;
 import dev.pier.rules.RuleException;
 import dev.pier.waf.managed.AttackScore;
 import dev.pier.waf.managed.ManagedExecution;
 import dev.pier.waf.managed.ManagedInputs;
+import dev.pier.waf.managed.ManagedRulesets;
 import dev.pier.waf.ratelimit.RateLimiter;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -29,6 +31,11 @@ import java.util.concurrent.CompletionStage;
  * Cloudflare's order: origin rules, custom rules, rate limiting, managed rules. Only the rate
  * limiting phase may wait (for shared counters in Redis); everything else runs on the caller's
  * thread, and without shared counters the returned stage is already complete.
+ *
+ * <p>The rules of one request spend from the budget set on its context ({@link Context#budget});
+ * when it runs out, evaluation stops there and the verdict blocks the request
+ * ({@link Verdict#budgetExceeded()}): a request the rules could not finish judging never
+ * reaches the origin. Each phase's ruleset is bounded when compiled ({@link RulesetLimits}).
  */
 public final class ZoneWaf {
 
@@ -129,6 +136,9 @@ public final class ZoneWaf {
     }
 
     private static ZoneWaf compileAll(Zone zone, WafRuntime runtime) {
+        for (Ruleset ruleset : zone.rulesets()) {
+            RulesetLimits.checkRuleCount(zone, ruleset);
+        }
         List<Rule> origin = simple(zone, Phase.HTTP_REQUEST_ORIGIN);
         List<Rule> custom = simple(zone, Phase.HTTP_REQUEST_FIREWALL_CUSTOM);
         List<LimitRule> limits = new ArrayList<>();
@@ -160,6 +170,18 @@ public final class ZoneWaf {
                 managed.add(new ManagedRule(r, compile(zone, m.phase(), r, r.expression(), false), execution));
             }
         }
+        RulesetLimits.checkCost(zone, Phase.HTTP_REQUEST_ORIGIN, origin.stream().map(Rule::expression).toList());
+        RulesetLimits.checkCost(zone, Phase.HTTP_REQUEST_FIREWALL_CUSTOM, custom.stream().map(Rule::expression).toList());
+        List<Expression> limitExpressions = new ArrayList<>();
+        for (LimitRule r : limits) {
+            limitExpressions.add(r.expression());
+            if (r.counting() != null) {
+                limitExpressions.add(r.counting());
+            }
+            limitExpressions.addAll(r.characteristics());
+        }
+        RulesetLimits.checkCost(zone, Phase.HTTP_RATELIMIT, limitExpressions);
+        RulesetLimits.checkCost(zone, Phase.HTTP_REQUEST_FIREWALL_MANAGED, managed.stream().map(ManagedRule::expression).toList());
         return new ZoneWaf(zone.name(), origin, custom, limits, managed, runtime);
     }
 
@@ -225,7 +247,8 @@ public final class ZoneWaf {
     /**
      * Runs the phases over one request's fields, on the caller's thread.
      *
-     * @param request   the request's fields (at least {@link #fields()}); the WAF adds its own
+     * @param request   the request's fields (at least {@link #fields()}); the WAF adds its own.
+     *                  Its budget ({@link Context#budget}) bounds what the rules may spend.
      * @param nowMillis the request's time
      */
     public CompletionStage<Verdict> evaluate(Context request, long nowMillis) {
@@ -238,13 +261,31 @@ public final class ZoneWaf {
      * connection's event loop, never on the Redis client's thread.
      */
     public CompletionStage<Verdict> evaluate(Context request, long nowMillis, java.util.concurrent.Executor continueOn) {
-        return phases(request, nowMillis, continueOn);
+        Verdict verdict = new Verdict();
+        try {
+            return phases(request, nowMillis, verdict, continueOn);
+        } catch (EvaluationBudgetExceeded e) {
+            return CompletableFuture.completedFuture(verdict); // the rule where it ran out is in the verdict
+        }
     }
 
-    private CompletionStage<Verdict> phases(Context request, long nowMillis, java.util.concurrent.Executor continueOn) {
-        Verdict verdict = new Verdict();
+    /**
+     * Whether a rule's expression matches. When the request's budget runs out in it, the
+     * verdict blocks the request, naming the rule, and the exception ends the phases.
+     */
+    private static boolean matches(Expression expression, RulesetRule rule, String source, Context request, Verdict verdict) {
+        try {
+            return expression.matches(request);
+        } catch (EvaluationBudgetExceeded e) {
+            verdict.budgetExceeded(rule.id(), source);
+            throw e;
+        }
+    }
+
+    private CompletionStage<Verdict> phases(Context request, long nowMillis, Verdict verdict,
+                                            java.util.concurrent.Executor continueOn) {
         for (Rule r : origin) {
-            if (r.expression().matches(request)) {
+            if (matches(r.expression(), r.rule(), Verdict.ORIGIN_RULES, request, verdict)) {
                 verdict.route(r.rule().parameters().route());
             }
         }
@@ -252,13 +293,19 @@ public final class ZoneWaf {
             ManagedInputs.fill(request);
         }
         if (scoresBeforeCustom) {
-            AttackScore score = runtime.managed().attackScore(request);
+            AttackScore score;
+            try {
+                score = runtime.managed().attackScore(request);
+            } catch (EvaluationBudgetExceeded e) {
+                verdict.budgetExceeded(ManagedRulesets.OWASP, Verdict.FIREWALL_MANAGED);
+                throw e;
+            }
             score.into(request);
             verdict.scores(score.overall(), score.sqli(), score.xss(), score.rce());
         }
         Set<Phase> skipped = EnumSet.noneOf(Phase.class);
         for (Rule r : custom) {
-            if (!r.expression().matches(request)) {
+            if (!matches(r.expression(), r.rule(), Verdict.FIREWALL_CUSTOM, request, verdict)) {
                 continue;
             }
             RulesetRule rule = r.rule();
@@ -294,18 +341,22 @@ public final class ZoneWaf {
         if (!skipped.contains(Phase.HTTP_RATELIMIT)) {
             for (int i = from; i < rateLimits.size(); i++) {
                 LimitRule r = rateLimits.get(i);
-                if (!r.expression().matches(request)) {
+                if (!matches(r.expression(), r.rule(), Verdict.RATE_LIMIT, request, verdict)) {
                     continue;
                 }
-                boolean counts = r.counting() == null || r.counting().matches(request);
+                boolean counts = r.counting() == null || matches(r.counting(), r.rule(), Verdict.RATE_LIMIT, request, verdict);
                 int next = i + 1;
-                CompletableFuture<RateLimiter.Outcome> hit = runtime.limiter().hit(key(r, request), r.rule().ratelimit(), counts, now)
-                        .toCompletableFuture();
+                CompletableFuture<RateLimiter.Outcome> hit = runtime.limiter().hit(key(r, request, verdict), r.rule().ratelimit(),
+                        counts, now).toCompletableFuture();
                 java.util.function.Function<RateLimiter.Outcome, CompletionStage<Verdict>> then = outcome -> {
                     if (outcome.limited() && limited(r.rule(), request, now, verdict, outcome.retryAfterSeconds())) {
                         return CompletableFuture.completedFuture(verdict);
                     }
-                    return rateLimits(request, now, verdict, skipped, next, continueOn);
+                    try {
+                        return rateLimits(request, now, verdict, skipped, next, continueOn);
+                    } catch (EvaluationBudgetExceeded e) {
+                        return CompletableFuture.completedFuture(verdict); // the verdict names the rule
+                    }
                 };
                 // answered already (local counters): go on here; answered later (Redis): go on on the event loop
                 return hit.isDone() ? hit.thenCompose(then) : hit.thenComposeAsync(then, continueOn);
@@ -335,7 +386,7 @@ public final class ZoneWaf {
             return;
         }
         for (ManagedRule r : managed) {
-            if (!r.expression().matches(request)) {
+            if (!matches(r.expression(), r.rule(), Verdict.FIREWALL_MANAGED, request, verdict)) {
                 continue;
             }
             switch (r.rule().action()) {
@@ -347,7 +398,13 @@ public final class ZoneWaf {
                     return;
                 }
                 default -> {
-                    ManagedExecution.Result result = r.execution().run(request, action -> cleared(action, request, now));
+                    ManagedExecution.Result result;
+                    try {
+                        result = r.execution().run(request, action -> cleared(action, request, now));
+                    } catch (EvaluationBudgetExceeded e) {
+                        verdict.budgetExceeded(r.rule().id(), Verdict.FIREWALL_MANAGED);
+                        throw e;
+                    }
                     AttackScore score = result.score();
                     verdict.scores(score.overall(), score.sqli(), score.xss(), score.rce());
                     verdict.managedMatches(result.matched());
@@ -381,12 +438,18 @@ public final class ZoneWaf {
      * length-prefixed. Zones and rules never share a counter, no value can pose as another
      * (or as a block marker), and a key is 64 characters whatever clients send.
      */
-    private String key(LimitRule r, Context request) {
+    private String key(LimitRule r, Context request, Verdict verdict) {
         StringBuilder key = new StringBuilder(128);
         append(key, zone);
         append(key, r.rule().id());
         for (Expression c : r.characteristics()) {
-            Object v = c.value(request);
+            Object v;
+            try {
+                v = c.value(request);
+            } catch (EvaluationBudgetExceeded e) {
+                verdict.budgetExceeded(r.rule().id(), Verdict.RATE_LIMIT);
+                throw e;
+            }
             append(key, v instanceof InetAddress ip ? ip.getHostAddress() : String.valueOf(v));
         }
         try {

@@ -479,6 +479,39 @@ abstract class ApiContract {
         assertThat(call("GET", entrypoint, admin, null).path("result").path("rules").size()).isEqualTo(1);
     }
 
+    /** Issue 10, medium 3: ten saved rules matching "(a{1000}){N}" kept 460 MB and slowed every zone. */
+    @Test
+    void aRulesetThatCostsTooMuchIsRefusedWhenSavedAndNothingIsWritten() throws Exception {
+        String waf = api.credentials().issueToken("waf", EnumSet.of(Permission.ZONE_WAF_WRITE), Set.of(zoneId), "test");
+        String entrypoint = "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint";
+        String heavy = "{\"expression\": \"http.request.uri.path matches \\\"(a{100}){99}\\\"\", \"action\": \"block\"}";
+        String costs = "ruleset exceeds complexity constraints: its rules cost %d per character read (expected: at most 20000; "
+                + "a regular expression or wildcard costs its program size plus one, any other comparison or function one)";
+        long before = store.lastChange();
+        assertError(call("PUT", entrypoint, waf, "{\"rules\": [" + String.join(",", java.util.Collections.nCopies(10, heavy)) + "]}"),
+                400, 20021, costs.formatted(100_000));
+        assertError(call("PUT", entrypoint, waf, "{\"rules\": [" + String.join(",", java.util.Collections.nCopies(1001,
+                "{\"expression\": \"true\", \"action\": \"log\", \"enabled\": false}")) + "]}"),
+                400, 20021, "ruleset exceeds complexity constraints: 1001 rules (expected: at most 1000)");
+        assertThat(store.lastChange()).isEqualTo(before);
+        assertError(call("GET", entrypoint, admin, null), 404, 10003,
+                "could not find entrypoint ruleset in the http_request_firewall_custom phase");
+
+        // Two fit (20,000 is the limit); a third, added or enabled one rule at a time, does not.
+        JsonNode saved = call("PUT", entrypoint, waf, "{\"rules\": [" + heavy + "," + heavy + ","
+                + heavy.substring(0, heavy.length() - 1) + ", \"enabled\": false, \"id\": \"off\"}]}");
+        assertThat(saved.path("success").asBoolean()).isTrue();
+        String rulesetId = saved.path("result").path("id").asText();
+        before = store.lastChange();
+        assertError(call("POST", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules", waf, heavy), 400, 20021,
+                costs.formatted(30_000));
+        assertError(call("PATCH", "/zones/" + zoneId + "/rulesets/" + rulesetId + "/rules/off", waf, "{\"enabled\": true}"),
+                400, 20021, costs.formatted(30_000));
+        assertThat(store.lastChange()).isEqualTo(before);
+        assertThat(call("GET", entrypoint, admin, null).path("result").path("rules").size()).isEqualTo(3);
+        assertThat(call("GET", entrypoint, admin, null).path("result").path("version").asText()).isEqualTo("1");
+    }
+
     @Test
     void listsArePagedTheWayCloudflaresClientLibrariesPageThem() throws Exception {
         for (int i = 0; i < 7; i++) {

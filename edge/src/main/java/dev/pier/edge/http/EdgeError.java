@@ -14,6 +14,9 @@ public enum EdgeError {
             + "open the page that makes this connection in a browser first."),
     CHALLENGE_FAILED(403, Source.CLIENT, "The challenge answer is not valid: it is wrong, expired, or for another client."),
     RATE_LIMITED(429, Source.CLIENT, "Too many requests: a rate limiting rule of this zone refused the request."),
+    /** The zone's rules would have spent more than the request's evaluation budget (waf.rule_budget): refused unjudged. */
+    RULE_BUDGET_EXCEEDED(403, Source.CLIENT, "This zone's security rules could not finish judging the request within the "
+            + "edge's evaluation budget, so the edge refused it."),
     /** Never answered: logged when the WAF itself failed and the request was let through. */
     WAF_FAILED(500, Source.INTERNAL, "The WAF failed on this request and let it through."),
     METHOD_NOT_SUPPORTED(501, Source.CLIENT, "The edge does not serve CONNECT: it is a reverse proxy, not a forward proxy."),

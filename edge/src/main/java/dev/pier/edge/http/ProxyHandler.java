@@ -236,7 +236,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             Context fields = RequestFields.of(new RequestFields.Request(request.method().name(), request.uri(),
                     request.protocolVersion().text(), request.headers(), RoutingTable.hostOnly(host), client,
                     "https".equals(scheme), log.rayId, port, ex.settings.urlNormalization()), waf.fields(), now)
-                    .useLists(snapshot.lists());
+                    .useLists(snapshot.lists())
+                    .budget(snapshot.config().waf().ruleBudget()); // spent: the request is refused, never let through
             verdict = waf.evaluate(fields, now, ctx.executor()).toCompletableFuture();
         } catch (RuntimeException e) {
             verdict = CompletableFuture.failedFuture(e);

@@ -38,6 +38,9 @@ final class SecurityResponses {
     static FullHttpResponse render(ByteBufAllocator alloc, Verdict verdict, boolean browser, String returnTo,
                                    Clearances clearances, String zone, InetAddress client, String rayId) {
         FullHttpResponse response;
+        if (verdict.budgetExceeded()) {
+            return ErrorResponses.render(alloc, EdgeError.RULE_BUDGET_EXCEEDED, "Rule " + verdict.ruleId() + ".", rayId);
+        }
         if (verdict.action().isChallenge()) {
             if (browser && client != null) {
                 String page = ChallengePage.html(clearances.challenge(zone, client, System.currentTimeMillis()),
@@ -65,6 +68,9 @@ final class SecurityResponses {
 
     /** The edge error a verdict stands for in the request log. */
     static EdgeError error(Verdict verdict) {
+        if (verdict.budgetExceeded()) {
+            return EdgeError.RULE_BUDGET_EXCEEDED;
+        }
         return verdict.action().isChallenge() ? EdgeError.CHALLENGE_REQUIRED
                 : Verdict.RATE_LIMIT.equals(verdict.source()) ? EdgeError.RATE_LIMITED : EdgeError.BLOCKED;
     }
