@@ -30,7 +30,8 @@ public enum Permission {
     boolean grantedBy(java.util.Set<String> labels) {
         return labels.contains(label)
                 || this == ZONE_READ && (labels.contains(ZONE_WRITE.label) || labels.contains(ZONE_SETTINGS_READ.label)
-                        || labels.contains(ZONE_SETTINGS_WRITE.label) || labels.contains(DNS_WRITE.label))
+                        || labels.contains(ZONE_SETTINGS_WRITE.label) || labels.contains(DNS_WRITE.label)
+                        || labels.contains(ZONE_WAF_WRITE.label))
                 || this == ZONE_SETTINGS_READ && labels.contains(ZONE_SETTINGS_WRITE.label)
                 || this == SSL_READ && labels.contains(SSL_WRITE.label)
                 || this == LISTS_READ && labels.contains(LISTS_WRITE.label);
