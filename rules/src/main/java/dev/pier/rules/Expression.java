@@ -86,6 +86,16 @@ public final class Expression {
         return new Expression(source, Parser.parseValue(source, scheme));
     }
 
+    /**
+     * The characters of the compiled patterns kept now for every expression in this process
+     * (regexes, wildcards, and the patterns functions take): at most 262,144, however many
+     * distinct patterns are sent.
+     */
+    public static long cachedPatternCharacters() {
+        Regexes.CACHE.cleanUp();
+        return Regexes.CACHE.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+    }
+
     /** @throws EvaluationBudgetExceeded when the context's budget does not cover the run */
     public boolean matches(Context context) {
         return Boolean.TRUE.equals(eval.eval(context));

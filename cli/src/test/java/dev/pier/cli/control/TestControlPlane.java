@@ -47,6 +47,11 @@ final class TestControlPlane implements AutoCloseable {
      *            is a self-signed one for {@code default.test}
      */
     TestControlPlane(Path dir, boolean tls) throws Exception {
+        this(dir, tls, "embedded:" + dir);
+    }
+
+    /** @param store the store's URL, as {@code --store} takes it: {@code embedded:DIR} or a PostgreSQL JDBC URL */
+    TestControlPlane(Path dir, boolean tls, String store) throws Exception {
         this.dir = dir;
         origin = EchoOrigin.start("127.0.0.1", 0);
         if (tls) {
@@ -61,7 +66,7 @@ final class TestControlPlane implements AutoCloseable {
                 admin: { address: 127.0.0.1:0 }
                 request_log: requests.ndjson
                 """ + zoneInFrontOf(origin.port()));
-        control = ControlPlane.open("embedded:" + dir);
+        control = ControlPlane.open(store);
         StoredZones.importYaml(file, control.store(), "test");
         zoneId = control.store().zones("127.0.0.1", 1, 1).items().get(0).id();
         token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");

@@ -800,6 +800,45 @@ abstract class ApiContract {
         assertError(call("DELETE", "/accounts/pier/rules/lists/" + id, listReader, null), 403, 10000, "Authentication error");
     }
 
+    /**
+     * Issue 10, high 1: a Zone Read token's validate-expr with a nested counted repetition filled
+     * a 6 GB heap; ruleset writes ran the same compile. Both are refused before compiling, with
+     * Cloudflare's 20021, and nothing is written.
+     */
+    @Test
+    void aRegexThatWouldExpandBeyondTheBudgetIsRefusedBeforeItIsCompiled() throws Exception {
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(zoneId), "test");
+        String waf = api.credentials().issueToken("waf", EnumSet.of(Permission.ZONE_WAF_WRITE), Set.of(zoneId), "test");
+        String expression = "http.request.uri.path matches \\\"((a{1000}){1000}){1000}\\\"";
+        long before = store.lastChange();
+        JsonNode validated = call("POST", "/zones/" + zoneId + "/filters/validate-expr", reader, "{\"expression\":\"" + expression + "\"}");
+        assertThat(lastStatus).isEqualTo(400);
+        assertThat(validated.path("errors").get(0).path("code").asInt()).isEqualTo(20021);
+        assertThat(validated.path("errors").get(0).path("message").asText()).contains("too complex");
+        JsonNode saved = call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint", waf,
+                "{\"rules\": [{\"expression\": \"" + expression + "\", \"action\": \"block\"}]}");
+        assertThat(lastStatus).isEqualTo(400);
+        assertThat(saved.path("errors").get(0).path("code").asInt()).isEqualTo(20021);
+        assertThat(saved.path("errors").get(0).path("message").asText()).contains("too complex");
+        assertThat(store.lastChange()).isEqualTo(before);
+    }
+
+    /**
+     * Issue 10, medium 4: 500 distinct 3,900-character wildcards sent to validate-expr by a
+     * zone-scoped Zone Read token kept 90 MB for good; the compiled patterns kept are bounded.
+     */
+    @Test
+    void patternsSentToValidateExprAreKeptWithinABound() throws Exception {
+        String reader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(zoneId), "test");
+        String path = "/zones/" + zoneId + "/filters/validate-expr";
+        for (int i = 0; i < 500; i++) {
+            String wildcard = "/" + i + "*" + "x".repeat(3_900);
+            assertThat(call("POST", path, reader, "{\"expression\":\"http.request.uri.path wildcard \\\"" + wildcard + "\\\"\"}")
+                    .path("success").asBoolean()).as("wildcard " + i).isTrue();
+        }
+        assertThat(dev.pier.rules.Expression.cachedPatternCharacters()).isLessThanOrEqualTo(256 * 1024);
+    }
+
     /** validate-expr answers as deploying would: an expression naming a list that does not exist is refused. */
     @Test
     void validatingAnExpressionChecksItsListsAsDeployingDoes() throws Exception {

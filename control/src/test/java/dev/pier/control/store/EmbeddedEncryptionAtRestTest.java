@@ -5,10 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,29 +31,8 @@ class EmbeddedEncryptionAtRestTest extends EncryptionAtRestContract {
     }
 
     /** A connection beside the store's, as another process gets one (H2's automatic mixed mode). */
-    private Connection connect() throws Exception {
+    @Override
+    protected Connection connect() throws Exception {
         return DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("pier-store") + ";AUTO_SERVER=TRUE", "", "");
-    }
-
-    @Override
-    protected void execute(String sql, Object... args) throws Exception {
-        try (Connection c = connect(); PreparedStatement q = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                q.setObject(i + 1, args[i]);
-            }
-            q.executeUpdate();
-        }
-    }
-
-    @Override
-    protected Map<String, String> privateKeyColumn() throws Exception {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = connect(); PreparedStatement q = c.prepareStatement("SELECT id, private_key FROM zone_certificates ORDER BY id");
-             ResultSet rs = q.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
     }
 }

@@ -46,11 +46,31 @@ abstract class EncryptionAtRestContract {
      */
     protected abstract String storedBytes() throws Exception;
 
+    /** A connection to the store's database, past the store. */
+    protected abstract java.sql.Connection connect() throws Exception;
+
     /** Runs SQL on the store's database directly, past the store. */
-    protected abstract void execute(String sql, Object... args) throws Exception;
+    protected void execute(String sql, Object... args) throws Exception {
+        try (java.sql.Connection c = connect(); java.sql.PreparedStatement q = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                q.setObject(i + 1, args[i]);
+            }
+            q.executeUpdate();
+        }
+    }
 
     /** The private_key column as the database holds it, by certificate id. */
-    protected abstract Map<String, String> privateKeyColumn() throws Exception;
+    protected Map<String, String> privateKeyColumn() throws Exception {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (java.sql.Connection c = connect();
+             java.sql.PreparedStatement q = c.prepareStatement("SELECT id, private_key FROM zone_certificates ORDER BY id");
+             java.sql.ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
 
     private final List<Store> opened = new ArrayList<>();
 

@@ -7,9 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +38,8 @@ class PostgresEncryptionAtRestTest extends EncryptionAtRestContract {
         return JdbcStore.postgres(TestStores.POSTGRES + "?currentSchema=" + schema, "postgres", "", keys);
     }
 
-    private Connection connect() throws Exception {
+    @Override
+    protected Connection connect() throws Exception {
         return DriverManager.getConnection(schema == null ? TestStores.POSTGRES : TestStores.POSTGRES + "?currentSchema=" + schema,
                 "postgres", "");
     }
@@ -69,27 +68,5 @@ class PostgresEncryptionAtRestTest extends EncryptionAtRestContract {
             }
         }
         return out.toString();
-    }
-
-    @Override
-    protected void execute(String sql, Object... args) throws Exception {
-        try (Connection c = connect(); PreparedStatement q = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                q.setObject(i + 1, args[i]);
-            }
-            q.executeUpdate();
-        }
-    }
-
-    @Override
-    protected Map<String, String> privateKeyColumn() throws Exception {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = connect(); PreparedStatement q = c.prepareStatement("SELECT id, private_key FROM zone_certificates ORDER BY id");
-             ResultSet rs = q.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
     }
 }
