@@ -38,15 +38,25 @@ public final class WsClient implements WebSocket.Listener {
 
     /** The next event, waiting up to 15 s. */
     public String next() throws InterruptedException {
-        String event = events.poll(15, TimeUnit.SECONDS);
+        return next(Duration.ofSeconds(15));
+    }
+
+    /** The next event, waiting up to {@code wait}. */
+    public String next(Duration wait) throws InterruptedException {
+        String event = events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         if (event == null) {
-            throw new AssertionError("no WebSocket event within 15 s");
+            throw new AssertionError("no WebSocket event within " + wait.toSeconds() + " s");
         }
         return event;
     }
 
     public ByteBuffer nextBinary() throws InterruptedException {
-        next();
+        return nextBinary(Duration.ofSeconds(15));
+    }
+
+    /** The next event, which must be a binary message, waiting up to {@code wait}. */
+    public ByteBuffer nextBinary(Duration wait) throws InterruptedException {
+        next(wait);
         ByteBuffer data = binaries.poll(1, TimeUnit.SECONDS);
         if (data == null) {
             throw new AssertionError("no binary message");

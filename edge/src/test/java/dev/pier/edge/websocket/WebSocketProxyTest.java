@@ -8,6 +8,7 @@ import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,8 @@ class WebSocketProxyTest extends EdgeWithJettyOrigin {
         byte[] big = new byte[16 << 20];
         new Random(2).nextBytes(big);
         client.socket.sendBinary(ByteBuffer.wrap(big), true).join();
-        assertThat(toArray(client.nextBinary())).isEqualTo(big);
+        // 16 MiB both ways with the paranoid leak detector tracking every buffer took over 15 s on a loaded 2-core machine
+        assertThat(toArray(client.nextBinary(Duration.ofSeconds(90)))).isEqualTo(big);
         client.socket.sendClose(1000, "").join();
         assertThat(client.next()).startsWith("close:1000");
     }
