@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -218,58 +217,38 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
         return file == null ? "stdout" : file.toString();
     }
 
+    /** One record as one line: the fields {@link RequestLogFields} lists, those the record carries. */
     private static void write(JsonGenerator json, RequestLog log) throws IOException {
         json.writeStartObject();
-        json.writeStringField("RayID", log.rayId);
-        json.writeStringField("ZoneName", log.zoneName);
-        json.writeStringField("ClientIP", log.clientIp);
-        json.writeNumberField("ClientSrcPort", log.clientSrcPort);
-        json.writeStringField("ClientRequestScheme", log.clientRequestScheme);
-        json.writeStringField("ClientRequestHost", log.clientRequestHost);
-        json.writeStringField("ClientRequestMethod", log.clientRequestMethod);
-        json.writeStringField("ClientRequestURI", log.clientRequestUri);
-        json.writeStringField("ClientRequestProtocol", log.clientRequestProtocol);
-        json.writeStringField("ClientRequestUserAgent", log.clientRequestUserAgent);
-        json.writeNumberField("ClientRequestBytes", log.clientRequestBytes);
-        json.writeStringField("EdgeStartTimestamp", timestamp(log.edgeStartTimestamp));
-        json.writeStringField("EdgeEndTimestamp", timestamp(log.edgeEndTimestamp));
-        json.writeNumberField("EdgeResponseStatus", log.edgeResponseStatus);
-        json.writeNumberField("EdgeResponseBytes", log.edgeResponseBytes);
-        json.writeNumberField("OriginResponseStatus", log.originResponseStatus);
-        json.writeNumberField("OriginResponseBytes", log.originResponseBytes);
-        json.writeStringField("OriginIP", log.originIp);
-        if (log.edgeError != null) {
-            json.writeStringField("EdgeError", log.edgeError);
-        }
-        if (log.securityAction != null) {
-            json.writeStringField("SecurityAction", log.securityAction);
-            json.writeStringField("SecurityRuleID", log.securityRuleId);
-        }
-        if (log.securityActions != null && !log.securityActions.isEmpty()) {
-            stringArray(json, "SecurityActions", log.securityActions);
-            stringArray(json, "SecurityRuleIDs", log.securityRuleIds);
-            stringArray(json, "SecuritySources", log.securitySources);
-        }
-        if (log.wafAttackScore > 0) {
-            json.writeNumberField("WAFAttackScore", log.wafAttackScore);
-            json.writeNumberField("WAFSQLiAttackScore", log.wafSqliAttackScore);
-            json.writeNumberField("WAFXSSAttackScore", log.wafXssAttackScore);
-            json.writeNumberField("WAFRCEAttackScore", log.wafRceAttackScore);
-        }
-        json.writeBooleanField("WebSocket", log.webSocket);
-        if (log.webSocket) {
-            json.writeNumberField("WebSocketClientMessages", log.webSocketClientMessages);
-            json.writeNumberField("WebSocketOriginMessages", log.webSocketOriginMessages);
-            json.writeNumberField("WebSocketCloseCode", log.webSocketCloseCode);
-            json.writeStringField("WebSocketClosedBy",
-                    log.webSocketClosedBy == null ? null : log.webSocketClosedBy.name());
+        for (RequestLogFields.Field field : RequestLogFields.ALL) {
+            if (field.present().test(log)) {
+                writeField(json, field, field.value().apply(log));
+            }
         }
         json.writeEndObject();
         json.writeRaw('\n');
     }
 
-    private static String timestamp(Instant instant) {
-        return instant == null ? null : instant.toString();
+    private static void writeField(JsonGenerator json, RequestLogFields.Field field, Object value) throws IOException {
+        json.writeFieldName(field.name());
+        if (value == null) {
+            json.writeNull();
+            return;
+        }
+        switch (field.type()) {
+            case STRING -> json.writeString((String) value);
+            case INT -> json.writeNumber((Integer) value);
+            case LONG -> json.writeNumber((Long) value);
+            case BOOLEAN -> json.writeBoolean((Boolean) value);
+            case TIMESTAMP -> json.writeString(RequestLogFields.timestamp(value));
+            case STRING_ARRAY -> {
+                json.writeStartArray();
+                for (Object v : (java.util.List<?>) value) {
+                    json.writeString((String) v);
+                }
+                json.writeEndArray();
+            }
+        }
     }
 
     /** Writes everything queued so far (trying for up to ten seconds), then stops; later records are dropped. */
@@ -282,13 +261,5 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static void stringArray(JsonGenerator json, String name, java.util.List<String> values) throws IOException {
-        json.writeArrayFieldStart(name);
-        for (String v : values) {
-            json.writeString(v);
-        }
-        json.writeEndArray();
     }
 }

@@ -82,13 +82,8 @@ class NdjsonRequestLogWriterTest {
     }
 
     private static RequestLog record(int i) {
-        RequestLog log = new RequestLog();
-        log.rayId = "ray-" + i;
-        log.zoneName = "example.com";
-        log.clientRequestUri = "/x?i=" + i;
-        log.edgeStartTimestamp = Instant.EPOCH;
-        log.edgeEndTimestamp = Instant.EPOCH;
-        return log;
+        return RequestLog.builder().rayId("ray-" + i).zoneName("example.com").clientRequestUri("/x?i=" + i)
+                .edgeStartTimestamp(Instant.EPOCH).finish(Instant.EPOCH);
     }
 
     /** The RayID of every line, each line checked to be one whole JSON object. */

@@ -1,13 +1,14 @@
 package dev.pier.edge.http;
 
 import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.RequestLogBuilder;
 import dev.pier.analytics.ZoneUsage;
 import dev.pier.config.ZoneSettings;
 
 /** One request/response exchange on a client connection: what the phases learn about it. */
 final class Exchange {
 
-    final RequestLog log = new RequestLog();
+    final RequestLogBuilder log = RequestLog.builder();
     final boolean keepAlive;
     ZoneSettings settings;
     ZoneUsage usage;

@@ -1,6 +1,7 @@
 package dev.pier.edge.http;
 
 import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.RequestLogBuilder;
 import dev.pier.config.Route;
 import dev.pier.config.RoutingTable;
 import dev.pier.config.SslMode;
@@ -159,30 +160,30 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The parts of a log record every request has, whatever becomes of it. */
-    private void identify(RequestLog log) {
-        log.rayId = RayIds.next();
-        log.edgeStartTimestamp = Instant.now();
-        log.clientRequestScheme = scheme;
+    private void identify(RequestLogBuilder log) {
+        log.rayId(RayIds.next());
+        log.edgeStartTimestamp(Instant.now());
+        log.clientRequestScheme(scheme);
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
-            log.clientIp = remote.getAddress().getHostAddress();
-            log.clientSrcPort = remote.getPort();
+            log.clientIp(remote.getAddress().getHostAddress());
+            log.clientSrcPort(remote.getPort());
         }
     }
 
     private void onRequestHead(HttpRequest request) {
         cancelHeadTimer();
         Exchange ex = exchange = new Exchange(HttpUtil.isKeepAlive(request) && !edge.draining());
-        RequestLog log = ex.log;
+        RequestLogBuilder log = ex.log;
         identify(log);
-        log.clientRequestMethod = request.method().name();
-        log.clientRequestUri = request.uri();
-        log.clientRequestProtocol = request.protocolVersion().text();
-        log.clientRequestHost = request.headers().get(HttpHeaderNames.HOST);
-        log.clientRequestUserAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
+        log.clientRequestMethod(request.method().name());
+        log.clientRequestUri(request.uri());
+        log.clientRequestProtocol(request.protocolVersion().text());
+        log.clientRequestHost(request.headers().get(HttpHeaderNames.HOST));
+        log.clientRequestUserAgent(request.headers().get(HttpHeaderNames.USER_AGENT));
 
         RequestHeadCheck.Refusal refused = RequestHeadCheck.head(request);
-        log.clientRequestUri = request.uri(); // in origin-form now, with the Host it named
-        log.clientRequestHost = request.headers().get(HttpHeaderNames.HOST);
+        log.clientRequestUri(request.uri()); // in origin-form now, with the Host it named
+        log.clientRequestHost(request.headers().get(HttpHeaderNames.HOST));
         if (refused != null) {
             if (refused.close()) {
                 ex.requestComplete = true;
@@ -191,7 +192,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             answer(refused.error(), refused.detail(), request);
             return;
         }
-        String host = log.clientRequestHost;
+        String host = log.clientRequestHost();
         EdgeContext.Snapshot snapshot = edge.snapshot();
         Route route = snapshot.routes().resolve(host);
         if (route == null) {
@@ -199,8 +200,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ex.settings = route.zone().settings();
-        log.zoneName = route.zone().name();
-        ex.usage = edge.usage().zone(log.zoneName);
+        log.zoneName(route.zone().name());
+        ex.usage = edge.usage().zone(log.zoneName());
         ex.usage.request();
         refused = TlsPolicy.refusal(ctx.channel(), host, route);
         if (refused != null) {
@@ -211,7 +212,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (Handshake.isUpgrade(request)) {
             ex.upgrade = true;
             ex.upgradeRequest = request;
-            refused = RequestHeadCheck.upgrade(request, ex.settings, log.zoneName);
+            refused = RequestHeadCheck.upgrade(request, ex.settings, log.zoneName());
             if (refused != null) {
                 answer(refused.error(), refused.detail(), request);
                 return;
@@ -219,12 +220,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         InetAddress client = clientAddress();
         if (!ex.upgrade && request.uri().startsWith(Clearances.VERIFY_PATH)) {
-            FullHttpResponse answer = SecurityResponses.verify(ctx.alloc(), request, edge.waf().clearances(), log.zoneName, client,
-                    "https".equals(scheme), log.rayId);
+            FullHttpResponse answer = SecurityResponses.verify(ctx.alloc(), request, edge.waf().clearances(), log.zoneName(), client,
+                    "https".equals(scheme), log.rayId());
             respond(answer, answer.status().code() == 302 ? null : EdgeError.CHALLENGE_FAILED.name(), request);
             return;
         }
-        ZoneWaf waf = snapshot.waf(log.zoneName);
+        ZoneWaf waf = snapshot.waf(log.zoneName());
         if (waf.isEmpty()) {
             proceed(ex, request, route, snapshot, null);
             return;
@@ -235,7 +236,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             long now = System.currentTimeMillis();
             Context fields = RequestFields.of(new RequestFields.Request(request.method().name(), request.uri(),
                     request.protocolVersion().text(), request.headers(), RoutingTable.hostOnly(host), client,
-                    "https".equals(scheme), log.rayId, port, ex.settings.urlNormalization()), waf.fields(), now)
+                    "https".equals(scheme), log.rayId(), port, ex.settings.urlNormalization()), waf.fields(), now)
                     .useLists(snapshot.lists())
                     .budget(snapshot.config().waf().ruleBudget()); // spent: the request is refused, never let through
             verdict = waf.evaluate(fields, now, ctx.executor()).toCompletableFuture();
@@ -263,8 +264,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         try {
             return verdict.join();
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-            logger.error("WAF failed on a request to zone {} (ray {}); letting it through", ex.log.zoneName, ex.log.rayId, e);
-            ex.log.edgeError = EdgeError.WAF_FAILED.name();
+            logger.error("WAF failed on a request to zone {} (ray {}); letting it through", ex.log.zoneName(), ex.log.rayId(), e);
+            ex.log.edgeError(EdgeError.WAF_FAILED.name());
             return new Verdict();
         }
     }
@@ -279,26 +280,26 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
      * go on to the origin the origin rules chose.
      */
     private void onVerdict(Exchange ex, HttpRequest request, Route route, EdgeContext.Snapshot snapshot, Verdict verdict) {
-        RequestLog log = ex.log;
+        RequestLogBuilder log = ex.log;
         if (!verdict.actions().isEmpty()) {
-            log.securityActions = verdict.actions();
-            log.securityRuleIds = verdict.ruleIds();
-            log.securitySources = verdict.sources();
+            log.securityActions(verdict.actions());
+            log.securityRuleIds(verdict.ruleIds());
+            log.securitySources(verdict.sources());
         }
-        log.wafAttackScore = verdict.attackScore();
-        log.wafSqliAttackScore = verdict.sqliScore();
-        log.wafXssAttackScore = verdict.xssScore();
-        log.wafRceAttackScore = verdict.rceScore();
+        log.wafAttackScore(verdict.attackScore());
+        log.wafSqliAttackScore(verdict.sqliScore());
+        log.wafXssAttackScore(verdict.xssScore());
+        log.wafRceAttackScore(verdict.rceScore());
         if (!verdict.terminates()) {
             proceed(ex, request, route, snapshot, verdict);
             return;
         }
-        log.securityAction = Verdict.logName(verdict.action());
-        log.securityRuleId = verdict.ruleId();
+        log.securityAction(Verdict.logName(verdict.action()));
+        log.securityRuleId(verdict.ruleId());
         boolean browser = !ex.upgrade && HttpMethod.GET.equals(request.method())
                 && request.headers().get(HttpHeaderNames.ACCEPT, "").contains("text/html");
         respond(SecurityResponses.render(ctx.alloc(), verdict, browser, request.uri(), edge.waf().clearances(),
-                log.zoneName, clientAddress(), log.rayId), SecurityResponses.error(verdict).name(), request);
+                log.zoneName(), clientAddress(), log.rayId()), SecurityResponses.error(verdict).name(), request);
     }
 
     /** On to the origin: the zone's WebSocket limit, forwarding headers, origin rules' route. */
@@ -313,8 +314,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             }
             ex.webSocketSlot = true;
         }
-        String host = ex.log.clientRequestHost;
-        ForwardedHeaders.toOrigin(request, ex.upgrade, ex.log.clientIp, scheme, host, ex.log.rayId);
+        String host = ex.log.clientRequestHost();
+        ForwardedHeaders.toOrigin(request, ex.upgrade, ex.log.clientIp(), scheme, host, ex.log.rayId());
         String hostHeader = verdict == null ? null : verdict.hostHeader();
         if (hostHeader != null) {
             request.headers().set(HttpHeaderNames.HOST, hostHeader);
@@ -337,7 +338,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (origin != null && origin.matches(originHost, port, tlsName) && origin.reusable()) {
             exchange.originReadMark = origin.bytesRead();
             origin.sendHead(request, responseTimeout(snapshot));
-            exchange.log.originIp = origin.remoteIp();
+            exchange.log.originIp(origin.remoteIp());
             return;
         }
         if (origin != null) {
@@ -363,7 +364,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         HttpRequest head = pendingHead;
         pendingHead = null;
-        exchange.log.originIp = connected.remoteIp();
+        exchange.log.originIp(connected.remoteIp());
         exchange.originReadMark = connected.bytesRead();
         connected.sendHead(head, responseTimeout(edge.snapshot()));
         replayDeferred();
@@ -379,7 +380,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         pendingHead = null;
         if (exchange != null && !exchange.responseStarted) {
             if (error == EdgeError.PROHIBITED_ORIGIN) {
-                exchange.log.originIp = failed.remoteIp(); // the refused address, for the operator
+                exchange.log.originIp(failed.remoteIp()); // the refused address, for the operator
             }
             answerForOrigin(error, detail);
         }
@@ -422,7 +423,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         ex.closeAfter = true;
         ex.requestComplete = true;
         if (ex.responseStarted) {
-            ex.log.edgeError = EdgeError.BAD_REQUEST.name();
+            ex.log.edgeError(EdgeError.BAD_REQUEST.name());
             ctx.close();
             return;
         }
@@ -477,7 +478,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
                     ex.informational = false;
                 } else {
                     ex.responseComplete = true;
-                    ex.log.originResponseBytes = from.bytesRead() - ex.originReadMark;
+                    ex.log.originResponseBytes(from.bytesRead() - ex.originReadMark);
                     if (!ex.requestComplete) {
                         ex.requestComplete = true; // the origin answered early; the rest of the body is not wanted
                         ex.closeAfter = true;
@@ -491,7 +492,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     /** Returns true when the connection became a tunnel. */
     private boolean onResponseHead(Exchange ex, HttpResponse response) {
         int status = response.status().code();
-        ex.log.originResponseStatus = status;
+        ex.log.originResponseStatus(status);
         if (status == 101) {
             String problem = ex.upgrade ? Handshake.responseProblem(response, ex.upgradeRequest)
                     : "101 to a request that asked for no protocol switch";
@@ -506,18 +507,18 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL && status != 101) {
             ex.informational = true; // 100 Continue, 103 Early Hints: relayed, the real response follows
-            ForwardedHeaders.toClient(response, false, ex.log.rayId);
+            ForwardedHeaders.toClient(response, false, ex.log.rayId());
             ctx.write(response, ctx.voidPromise());
             return false;
         }
         ex.responseStarted = true;
-        ex.log.edgeResponseStatus = status;
+        ex.log.edgeResponseStatus(status);
         releaseWebSocketSlot(ex);
-        ForwardedHeaders.toClient(response, false, ex.log.rayId);
+        ForwardedHeaders.toClient(response, false, ex.log.rayId());
         if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
                 && mayHaveBody(ex, status)) {
             // The origin delimits this body by closing; the client gets it chunked and keeps its connection.
-            if (ex.log.clientRequestProtocol.equals(HttpVersion.HTTP_1_1.text())) {
+            if (ex.log.clientRequestProtocol().equals(HttpVersion.HTTP_1_1.text())) {
                 HttpUtil.setTransferEncodingChunked(response, true);
             } else {
                 ex.closeAfter = true;
@@ -545,7 +546,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private static boolean mayHaveBody(Exchange ex, int status) {
         return status >= 200 && status != 204 && status != 304
-                && !HttpMethod.HEAD.name().equals(ex.log.clientRequestMethod);
+                && !HttpMethod.HEAD.name().equals(ex.log.clientRequestMethod());
     }
 
     boolean responseDone() {
@@ -595,7 +596,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             answerForOrigin(EdgeError.ORIGIN_EMPTY_RESPONSE, null);
         } else {
             // The body was cut short: the client must not take a truncated body for a whole one.
-            ex.log.edgeError = "origin closed mid-response";
+            ex.log.edgeError("origin closed mid-response");
             ctx.close();
         }
     }
@@ -610,11 +611,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
      */
     private void answer(EdgeError error, String detail, HttpRequest request) {
         if (error.source() == EdgeError.Source.ORIGIN && detail != null) {
-            logger.warn("{} for ray {} (zone {}, origin {}): {}", error, exchange.log.rayId, exchange.log.zoneName,
-                    exchange.log.originIp, detail);
+            logger.warn("{} for ray {} (zone {}, origin {}): {}", error, exchange.log.rayId(), exchange.log.zoneName(),
+                    exchange.log.originIp(), detail);
             detail = null;
         }
-        respond(ErrorResponses.render(ctx.alloc(), error, detail, exchange.log.rayId), error.name(), request);
+        respond(ErrorResponses.render(ctx.alloc(), error, detail, exchange.log.rayId()), error.name(), request);
     }
 
     /** Sends a response the edge made itself (an edge error, a security decision, a challenge's answer). */
@@ -622,8 +623,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = exchange;
         ex.answeredByEdge = true;
         ex.responseStarted = true;
-        ex.log.edgeResponseStatus = response.status().code();
-        ex.log.edgeError = edgeError;
+        ex.log.edgeResponseStatus(response.status().code());
+        ex.log.edgeError(edgeError);
         releaseWebSocketSlot(ex);
         if (request != null && RequestHeadCheck.hasBody(request)) {
             ex.closeAfter = true; // do not read a body nobody wants
@@ -667,16 +668,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void emit(Exchange ex) {
-        RequestLog log = ex.log;
-        log.clientRequestBytes = traffic.read - readMark;
-        log.edgeResponseBytes = traffic.written - writtenMark;
+        RequestLogBuilder log = ex.log;
+        log.clientRequestBytes(traffic.read - readMark);
+        log.edgeResponseBytes(traffic.written - writtenMark);
         readMark = traffic.read;
         writtenMark = traffic.written;
         if (ex.usage != null) {
-            ex.usage.bytesToClient(log.edgeResponseBytes);
+            ex.usage.bytesToClient(log.edgeResponseBytes());
         }
-        if (log.finish(Instant.now())) {
-            edge.sink().accept(log);
+        RequestLog record = log.finish(Instant.now());
+        if (record != null) {
+            edge.sink().accept(record);
         }
     }
 
@@ -712,8 +714,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         if (ex != null) {
             exchange = null;
             releaseWebSocketSlot(ex);
-            if (ex.log.edgeResponseStatus == 0) {
-                ex.log.edgeResponseStatus = 499; // the client closed before the response (nginx's convention)
+            if (ex.log.edgeResponseStatus() == 0) {
+                ex.log.edgeResponseStatus(499); // the client closed before the response (nginx's convention)
             }
             emit(ex);
         }
@@ -747,21 +749,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
         origin = null;
         ex.responseStarted = true;
         ex.responseComplete = true;
-        RequestLog log = ex.log;
-        log.webSocket = true;
-        log.edgeResponseStatus = 101;
+        RequestLogBuilder log = ex.log;
+        log.webSocket(true);
+        log.edgeResponseStatus(101);
         ex.usage.upgrade();
         ex.webSocketSlot = false; // the tunnel owns the open-connection count from here on
         boolean reservedOpcodesAllowed = Extensions.mayDefineOpcodes(
                 response.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
 
-        ForwardedHeaders.toClient(response, true, log.rayId);
+        ForwardedHeaders.toClient(response, true, log.rayId());
         ctx.write(response, ctx.voidPromise());
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
-        log.clientRequestBytes = traffic.read - readMark;
-        log.edgeResponseBytes = traffic.written - writtenMark;
-        log.originResponseBytes = upstream.bytesRead();
-        ex.usage.bytesToClient(log.edgeResponseBytes);
+        log.clientRequestBytes(traffic.read - readMark);
+        log.edgeResponseBytes(traffic.written - writtenMark);
+        log.originResponseBytes(upstream.bytesRead());
+        ex.usage.bytesToClient(log.edgeResponseBytes());
         releaseDeferred(); // nothing but frames may follow an upgrade request
 
         Timeouts timeouts = edge.snapshot().config().timeouts();

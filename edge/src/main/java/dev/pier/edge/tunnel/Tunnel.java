@@ -1,6 +1,7 @@
 package dev.pier.edge.tunnel;
 
 import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.RequestLogBuilder;
 import dev.pier.analytics.RequestLog.ClosedBy;
 import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.ZoneUsage;
@@ -36,7 +37,7 @@ public final class Tunnel {
 
     private final TunnelHandler client;
     private final TunnelHandler origin;
-    private final RequestLog log;
+    private final RequestLogBuilder log;
     private final ZoneUsage usage;
     private final RequestLogSink sink;
     private final long idleNanos;
@@ -61,7 +62,7 @@ public final class Tunnel {
      *                   reserved opcodes ({@link Extensions#mayDefineOpcodes}); else a frame
      *                   with one fails the connection with 1002
      */
-    public Tunnel(RequestLog log, ZoneUsage usage, RequestLogSink sink, ZoneSettings settings, Duration closeGrace,
+    public Tunnel(RequestLogBuilder log, ZoneUsage usage, RequestLogSink sink, ZoneSettings settings, Duration closeGrace,
             boolean reservedOpcodesAllowed) {
         this.log = log;
         this.usage = usage;
@@ -73,7 +74,7 @@ public final class Tunnel {
         this.origin = new TunnelHandler(this, false, settings.maxMessageSize(), reservedOpcodesAllowed);
         client.peer = origin;
         origin.peer = client;
-        this.edgeResponseBytes = log.edgeResponseBytes;
+        this.edgeResponseBytes = log.edgeResponseBytes();
     }
 
     /** The tunnel a client channel carries, or null while it speaks HTTP (or has closed). */
@@ -119,7 +120,7 @@ public final class Tunnel {
     }
 
     String rayId() {
-        return log.rayId;
+        return log.rayId();
     }
 
     /** Something was read from a side; returns the time, for that side's own record. */
@@ -238,9 +239,9 @@ public final class Tunnel {
 
     /** The log records the edge as the one that ended the connection, with {@code code}, unless a side ended it first. */
     private void edgeEnded(int code) {
-        if (log.webSocketClosedBy == null) {
-            log.webSocketClosedBy = ClosedBy.edge;
-            log.webSocketCloseCode = code;
+        if (log.webSocketClosedBy() == null) {
+            log.webSocketClosedBy(ClosedBy.edge);
+            log.webSocketCloseCode(code);
         }
     }
 
@@ -261,9 +262,9 @@ public final class Tunnel {
     /** {@code from} sent a complete close frame; it was forwarded unless the peer is gone. */
     void closeFrameFrom(TunnelHandler from) {
         from.sentClose = true;
-        if (log.webSocketClosedBy == null) {
-            log.webSocketClosedBy = from.client ? ClosedBy.client : ClosedBy.origin;
-            log.webSocketCloseCode = from.inbound.closeCode();
+        if (log.webSocketClosedBy() == null) {
+            log.webSocketClosedBy(from.client ? ClosedBy.client : ClosedBy.origin);
+            log.webSocketCloseCode(from.inbound.closeCode());
         }
         TunnelHandler to = from.peer;
         if (to.active && !to.sealed) {
@@ -282,9 +283,9 @@ public final class Tunnel {
         }
         side.closeReported = true;
         side.active = false;
-        if (log.webSocketClosedBy == null) {
-            log.webSocketClosedBy = side.client ? ClosedBy.client : ClosedBy.origin;
-            log.webSocketCloseCode = 1006; // closed without a close frame
+        if (log.webSocketClosedBy() == null) {
+            log.webSocketClosedBy(side.client ? ClosedBy.client : ClosedBy.origin);
+            log.webSocketCloseCode(1006); // closed without a close frame
         }
         TunnelHandler other = side.peer;
         if (!other.active) {
@@ -365,13 +366,14 @@ public final class Tunnel {
             graceTimer.cancel(false);
         }
         usage.closeWebSocket();
-        log.webSocketClientMessages = client.inbound.messages();
-        log.webSocketOriginMessages = origin.inbound.messages();
-        log.clientRequestBytes += client.bytesRead;
-        log.originResponseBytes += origin.bytesRead;
-        log.edgeResponseBytes = edgeResponseBytes;
-        if (log.finish(Instant.now())) {
-            sink.accept(log);
+        log.webSocketClientMessages(client.inbound.messages());
+        log.webSocketOriginMessages(origin.inbound.messages());
+        log.addClientRequestBytes(client.bytesRead);
+        log.addOriginResponseBytes(origin.bytesRead);
+        log.edgeResponseBytes(edgeResponseBytes);
+        RequestLog record = log.finish(Instant.now());
+        if (record != null) {
+            sink.accept(record);
         }
     }
 }

@@ -34,7 +34,7 @@ class HttpProxyTest extends EdgeWithJettyOrigin {
             }
         }
         for (int i = 0; i < 3; i++) {
-            assertThat(edge.nextLog().edgeResponseStatus).isEqualTo(200);
+            assertThat(edge.nextLog().edgeResponseStatus()).isEqualTo(200);
         }
     }
 
@@ -60,9 +60,9 @@ class HttpProxyTest extends EdgeWithJettyOrigin {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(body);
         RequestLog log = edge.nextLog();
-        assertThat(log.clientRequestBytes).isGreaterThan(body.length);
-        assertThat(log.edgeResponseBytes).isGreaterThan(body.length);
-        assertThat(log.originResponseBytes).isGreaterThan(body.length);
+        assertThat(log.clientRequestBytes()).isGreaterThan(body.length);
+        assertThat(log.edgeResponseBytes()).isGreaterThan(body.length);
+        assertThat(log.originResponseBytes()).isGreaterThan(body.length);
     }
 
     @Test
@@ -83,9 +83,9 @@ class HttpProxyTest extends EdgeWithJettyOrigin {
                 .contains("x-forwarded-for: 203.0.113.9, 127.0.0.1")
                 .contains("x-forwarded-proto: http");
         RequestLog log = edge.nextLog();
-        assertThat(log.rayId).isEqualTo(ray);
-        assertThat(log.zoneName).isEqualTo("localhost");
-        assertThat(log.clientRequestUri).isEqualTo("/headers");
+        assertThat(log.rayId()).isEqualTo(ray);
+        assertThat(log.zoneName()).isEqualTo("localhost");
+        assertThat(log.clientRequestUri()).isEqualTo("/headers");
     }
 
     @Test

@@ -18,10 +18,10 @@ class ProxyHandlerTest extends EmbeddedClientPipeline {
                 .doesNotContainIgnoringCase("connection: close");
         assertThat(channel.isOpen()).isTrue();
         assertThat(logs).singleElement().satisfies(log -> {
-            assertThat(log.edgeResponseStatus).isEqualTo(403);
-            assertThat(log.zoneName).isEqualTo("example.com");
-            assertThat(log.edgeResponseBytes).isEqualTo(response.length());
-            assertThat(log.clientRequestBytes).isEqualTo(upgrade("example.com").length());
+            assertThat(log.edgeResponseStatus()).isEqualTo(403);
+            assertThat(log.zoneName()).isEqualTo("example.com");
+            assertThat(log.edgeResponseBytes()).isEqualTo(response.length());
+            assertThat(log.clientRequestBytes()).isEqualTo(upgrade("example.com").length());
         });
         assertThat(usage.zone("example.com").requests()).isEqualTo(1);
         assertThat(exchange(upgrade("example.com"))).startsWith("HTTP/1.1 403"); // same connection, next request
@@ -31,7 +31,7 @@ class ProxyHandlerTest extends EmbeddedClientPipeline {
     void wildcardRecordsRouteSubdomains() {
         channel("websockets: off");
         assertThat(exchange(upgrade("chat.example.com:8443"))).startsWith("HTTP/1.1 403");
-        assertThat(logs.get(0).zoneName).isEqualTo("example.com");
+        assertThat(logs.get(0).zoneName()).isEqualTo("example.com");
     }
 
     @Test

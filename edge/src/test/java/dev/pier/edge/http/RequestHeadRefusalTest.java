@@ -32,7 +32,7 @@ class RequestHeadRefusalTest extends EmbeddedClientPipeline {
         String response = refused(unescape(request));
         assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("Connection: ").containsIgnoringCase("connection: close");
         assertThat(channel.isOpen()).isFalse();
-        assertThat(logs).singleElement().satisfies(log -> assertThat(log.edgeResponseStatus).isEqualTo(400));
+        assertThat(logs).singleElement().satisfies(log -> assertThat(log.edgeResponseStatus()).isEqualTo(400));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,7 +61,7 @@ class RequestHeadRefusalTest extends EmbeddedClientPipeline {
         String response = refused(unescape(request));
         assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").containsIgnoringCase("connection: close");
         assertThat(channel.isOpen()).isFalse();
-        assertThat(logs).singleElement().satisfies(log -> assertThat(log.edgeResponseStatus).isEqualTo(400));
+        assertThat(logs).singleElement().satisfies(log -> assertThat(log.edgeResponseStatus()).isEqualTo(400));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -117,9 +117,9 @@ class RequestHeadRefusalTest extends EmbeddedClientPipeline {
         String response = exchange(upgrade("other.test").replace("GET /chat", "GET http://example.com/admin?x=1"));
         assertThat(response).startsWith("HTTP/1.1 403").contains("The zone example.com has the websockets setting off.");
         assertThat(logs).singleElement().satisfies(log -> {
-            assertThat(log.clientRequestUri).isEqualTo("/admin?x=1");
-            assertThat(log.clientRequestHost).isEqualTo("example.com");
-            assertThat(log.zoneName).isEqualTo("example.com");
+            assertThat(log.clientRequestUri()).isEqualTo("/admin?x=1");
+            assertThat(log.clientRequestHost()).isEqualTo("example.com");
+            assertThat(log.zoneName()).isEqualTo("example.com");
         });
     }
 

@@ -56,7 +56,7 @@ class RequestPathAttackTest {
                     + body + "GET /next HTTP/1.1\r\nHost: localhost\r\n\r\n");
             assertThat(response).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close");
             assertThat(socket.getInputStream().readAllBytes()).asString().doesNotContain("admin"); // and the edge closed
-            assertThat(edge.nextLog().edgeResponseStatus).isEqualTo(400);
+            assertThat(edge.nextLog().edgeResponseStatus()).isEqualTo(400);
             assertThat(edge.drainLogs(Duration.ofMillis(300))).isEmpty();
             assertThat(origin.received()).isEmpty();
         }
@@ -94,8 +94,8 @@ class RequestPathAttackTest {
             assertThat(response).startsWith("HTTP/1.1 200").endsWith("GET /ok?q=1 HTTP/1.1");
             assertThat(origin.received()).containsIgnoringCase("\r\nhost: localhost\r\n").doesNotContain("other.test");
             RequestLog log = edge.nextLog();
-            assertThat(log.clientRequestUri).isEqualTo("/ok?q=1");
-            assertThat(log.clientRequestHost).isEqualTo("localhost");
+            assertThat(log.clientRequestUri()).isEqualTo("/ok?q=1");
+            assertThat(log.clientRequestHost()).isEqualTo("localhost");
         }
     }
 
@@ -129,7 +129,7 @@ class RequestPathAttackTest {
                 assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
                         .contains("The request body is not validly framed");
             }
-            assertThat(edge.nextLog().edgeResponseStatus).isEqualTo(400);
+            assertThat(edge.nextLog().edgeResponseStatus()).isEqualTo(400);
             awaitClosed(origin, 0);
             // Cut short: no terminating chunk, nothing after the bad one; the origin saw its connection closed.
             assertThat(origin.connections.get(0).received()).startsWith("POST /upload HTTP/1.1").endsWith("5\r\nhello\r\n");
@@ -185,9 +185,9 @@ class RequestPathAttackTest {
                 // the edge may have closed already: then nothing can have gone on
             }
             assertThat(edge.nextLog()).satisfies(log -> {
-                assertThat(log.edgeResponseStatus).isEqualTo(502);
-                assertThat(log.edgeError).isEqualTo("ORIGIN_BAD_HANDSHAKE");
-                assertThat(log.webSocket).isFalse();
+                assertThat(log.edgeResponseStatus()).isEqualTo(502);
+                assertThat(log.edgeError()).isEqualTo("ORIGIN_BAD_HANDSHAKE");
+                assertThat(log.webSocket()).isFalse();
             });
             awaitClosed(origin, 0);
             assertThat(origin.received()).startsWith("GET /chat HTTP/1.1").doesNotContain("/admin");

@@ -69,7 +69,7 @@ class SlowClientTest {
             idle.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             String all = new String(idle.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertThat(all).startsWith("HTTP/1.1 200").endsWith("hello from jetty\n"); // nothing after the response
-            assertThat(edge.nextLog().edgeResponseStatus).isEqualTo(200);
+            assertThat(edge.nextLog().edgeResponseStatus()).isEqualTo(200);
         }
     }
 }

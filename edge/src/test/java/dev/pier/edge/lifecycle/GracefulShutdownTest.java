@@ -44,7 +44,7 @@ class GracefulShutdownTest {
                     .containsOnly("1001 edge is restarting");
             assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
             assertThat(edge.drainLogs(java.time.Duration.ZERO)).hasSize(2)
-                    .allSatisfy(log -> assertThat(log.webSocketCloseCode).isEqualTo(1001));
+                    .allSatisfy(log -> assertThat(log.webSocketCloseCode()).isEqualTo(1001));
         }
     }
 

@@ -58,8 +58,8 @@ final class RequestPathInvariant {
      */
     static List<RequestLog> letThroughByWaf(List<RequestLog> logs) {
         return logs.stream()
-                .filter(log -> log.securityRuleIds != null && log.securityRuleIds.contains(EVALUATED_RULE))
-                .filter(log -> log.securityAction == null)
+                .filter(log -> log.securityRuleIds() != null && log.securityRuleIds().contains(EVALUATED_RULE))
+                .filter(log -> log.securityAction() == null)
                 .toList();
     }
 
@@ -77,8 +77,8 @@ final class RequestPathInvariant {
         for (RequestLog log : letThrough) {
             if (parsed < parsedByOrigin.size() && parsedByOrigin.get(parsed).equals(SeenRequest.byWaf(log))) {
                 parsed++;
-            } else if (log.edgeResponseStatus < 400) {
-                return report("the edge answered " + SeenRequest.byWaf(log) + " with " + log.edgeResponseStatus
+            } else if (log.edgeResponseStatus() < 400) {
+                return report("the edge answered " + SeenRequest.byWaf(log) + " with " + log.edgeResponseStatus()
                         + " but the origin did not parse it there. ", letThrough, parsedByOrigin, logs);
             }
         }
@@ -101,11 +101,11 @@ final class RequestPathInvariant {
         if (logs.isEmpty()) {
             return "none";
         }
-        return logs.stream().map(log -> "[" + log.clientRequestMethod + " " + log.clientRequestUri + " Host: "
-                        + log.clientRequestHost + " -> " + log.edgeResponseStatus
-                        + (log.edgeError != null ? " " + log.edgeError : "")
-                        + (log.securityRuleIds != null ? " rules " + log.securityRuleIds : " (not evaluated)")
-                        + (log.originIp != null ? " sent to origin" : "") + "]")
+        return logs.stream().map(log -> "[" + log.clientRequestMethod() + " " + log.clientRequestUri() + " Host: "
+                        + log.clientRequestHost() + " -> " + log.edgeResponseStatus()
+                        + (log.edgeError() != null ? " " + log.edgeError() : "")
+                        + (log.securityRuleIds() != null ? " rules " + log.securityRuleIds() : " (not evaluated)")
+                        + (log.originIp() != null ? " sent to origin" : "") + "]")
                 .collect(Collectors.joining(" "));
     }
 }

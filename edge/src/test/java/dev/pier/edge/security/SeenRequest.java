@@ -21,9 +21,9 @@ record SeenRequest(String method, String path, String host) {
      * (the Host header without its port).
      */
     static SeenRequest byWaf(RequestLog log) {
-        String uri = log.clientRequestUri == null ? "" : log.clientRequestUri;
-        return new SeenRequest(log.clientRequestMethod, pathOf(uri),
-                log.clientRequestHost == null ? "" : RoutingTable.hostOnly(log.clientRequestHost));
+        String uri = log.clientRequestUri() == null ? "" : log.clientRequestUri();
+        return new SeenRequest(log.clientRequestMethod(), pathOf(uri),
+                log.clientRequestHost() == null ? "" : RoutingTable.hostOnly(log.clientRequestHost()));
     }
 
     /**

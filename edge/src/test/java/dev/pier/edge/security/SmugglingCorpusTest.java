@@ -155,7 +155,7 @@ class SmugglingCorpusTest {
             }
         }
         Seen seen = settle(edge, origin, clientPort, earlier);
-        seen.logs().forEach(log -> earlier.put(log.rayId, SeenRequest.byWaf(log)));
+        seen.logs().forEach(log -> earlier.put(log.rayId(), SeenRequest.byWaf(log)));
         return new Outcome(statuses(answers), RequestPathInvariant.violation(seen.logs(), seen.parsed()));
     }
 
@@ -201,10 +201,10 @@ class SmugglingCorpusTest {
             int before = logs.size() + parsed.size();
             edge.logs.drainTo(arrived);
             for (RequestLog log : arrived) {
-                if (log.clientSrcPort == clientPort) {
+                if (log.clientSrcPort() == clientPort) {
                     logs.add(log);
                 } else {
-                    earlier.put(log.rayId, SeenRequest.byWaf(log)); // an earlier connection's, late
+                    earlier.put(log.rayId(), SeenRequest.byWaf(log)); // an earlier connection's, late
                 }
             }
             arrived.clear();

@@ -95,7 +95,7 @@ class TlsPolicyTest extends TlsFixture {
     private static RequestLog refusalLog(String host) throws InterruptedException {
         while (true) {
             RequestLog log = edge.nextLog();
-            if (log.edgeError != null && host.equals(log.clientRequestHost)) {
+            if (log.edgeError() != null && host.equals(log.clientRequestHost())) {
                 return log;
             }
         }
@@ -110,9 +110,9 @@ class TlsPolicyTest extends TlsFixture {
                     .contains("requires a newer TLS version", "The zone b.test requires TLS 1.3 or later; this connection uses TLSv1.2.");
         }
         RequestLog log = refusalLog("b.test");
-        assertThat(log.edgeError).isEqualTo("TLS_VERSION_TOO_OLD");
-        assertThat(log.edgeResponseStatus).isEqualTo(421);
-        assertThat(log.zoneName).isEqualTo("b.test");
+        assertThat(log.edgeError()).isEqualTo("TLS_VERSION_TOO_OLD");
+        assertThat(log.edgeResponseStatus()).isEqualTo(421);
+        assertThat(log.zoneName()).isEqualTo("b.test");
         assertThat(originRequests()).isZero();
     }
 
@@ -137,7 +137,7 @@ class TlsPolicyTest extends TlsFixture {
         try (SSLSocket socket = connect("c.test", "TLSv1.3")) {
             assertThat(exchange(socket, "a.test")).startsWith("HTTP/1.1 421 ");
         }
-        assertThat(refusalLog("c.test").edgeError).isEqualTo("MISDIRECTED_REQUEST");
+        assertThat(refusalLog("c.test").edgeError()).isEqualTo("MISDIRECTED_REQUEST");
         assertThat(originRequests()).isZero();
     }
 

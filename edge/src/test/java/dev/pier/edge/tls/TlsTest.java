@@ -53,7 +53,7 @@ class TlsTest extends TlsFixture {
             try (TestEdge edge = edge(plainOrigin.port(), "ssl: " + mode, "")) {
                 assertThat(echoOverWss(edge, "over tls " + mode)).isEqualTo("text:over tls " + mode);
                 RequestLog log = edge.nextLog();
-                assertThat(log.clientRequestScheme).isEqualTo("https");
+                assertThat(log.clientRequestScheme()).isEqualTo("https");
                 HttpResponse<String> headers = client().send(HttpRequest.newBuilder(
                         URI.create("https://localhost:" + edge.port() + "/headers")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(headers.body()).contains("x-forwarded-proto: https");

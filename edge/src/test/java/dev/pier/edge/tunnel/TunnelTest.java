@@ -3,6 +3,7 @@ package dev.pier.edge.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.RequestLogBuilder;
 import dev.pier.analytics.RequestLog.ClosedBy;
 import dev.pier.analytics.ZoneUsage;
 import dev.pier.config.ZoneSettings;
@@ -26,7 +27,7 @@ class TunnelTest {
     EmbeddedChannel client;
     EmbeddedChannel origin;
     Tunnel tunnel;
-    RequestLog log;
+    RequestLogBuilder log;
 
     @BeforeEach
     void open() {
@@ -38,8 +39,7 @@ class TunnelTest {
             release(); // the default tunnel from @BeforeEach
             logs.clear();
         }
-        log = new RequestLog();
-        log.edgeResponseBytes = 129; // the 101 head, counted before the tunnel starts
+        log = RequestLog.builder().edgeResponseBytes(129); // the 101 head, counted before the tunnel starts
         usage.tryOpenWebSocket(0);
         tunnel = new Tunnel(log, usage, logs::add, settings, Duration.ofSeconds(5), false);
         client = new EmbeddedChannel();
@@ -93,9 +93,9 @@ class TunnelTest {
         origin.close();
         assertThat(logs).hasSize(1);
         RequestLog done = logs.get(0);
-        assertThat(done.webSocketCloseCode).isEqualTo(1000);
-        assertThat(done.webSocketClosedBy).isEqualTo(ClosedBy.client);
-        assertThat(done.edgeResponseBytes).isEqualTo(129 + reply.length);
+        assertThat(done.webSocketCloseCode()).isEqualTo(1000);
+        assertThat(done.webSocketClosedBy()).isEqualTo(ClosedBy.client);
+        assertThat(done.edgeResponseBytes()).isEqualTo(129 + reply.length);
         assertThat(usage.openWebSockets()).isZero();
     }
 
@@ -110,7 +110,7 @@ class TunnelTest {
         client.writeInbound(bytes(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1011, ""), new byte[] {1, 1, 1, 1})));
         assertThat(client.isOpen()).isFalse();
         assertThat(logs).hasSize(1);
-        assertThat(logs.get(0).webSocketClosedBy).isEqualTo(ClosedBy.origin);
+        assertThat(logs.get(0).webSocketClosedBy()).isEqualTo(ClosedBy.origin);
     }
 
     @Test
@@ -142,7 +142,7 @@ class TunnelTest {
         assertThat(client.isOpen()).isFalse();
         assertThat(origin.isOpen()).isFalse();
         assertThat(logs).hasSize(1);
-        assertThat(logs.get(0).webSocketClosedBy).isEqualTo(ClosedBy.edge);
+        assertThat(logs.get(0).webSocketClosedBy()).isEqualTo(ClosedBy.edge);
     }
 
     @Test
@@ -229,7 +229,7 @@ class TunnelTest {
                 origin.writeInbound(bytes(pong(token(originPing, true), null)));
             }
         }
-        assertThat(logs).as("%s", logs.isEmpty() ? "" : logs.get(0).webSocketClosedBy + " " + logs.get(0).webSocketCloseCode).isEmpty();
+        assertThat(logs).as("%s", logs.isEmpty() ? "" : logs.get(0).webSocketClosedBy() + " " + logs.get(0).webSocketCloseCode()).isEmpty();
         assertThat(client.isOpen()).isTrue();
     }
 
@@ -270,8 +270,8 @@ class TunnelTest {
         origin.writeInbound(bytes(FrameTrackerTest.frame(true, 0x8, FrameTrackerTest.closePayload(1009, ""), null)));
         origin.close();
         assertThat(logs).singleElement().satisfies(l -> {
-            assertThat(l.webSocketCloseCode).isEqualTo(1009);
-            assertThat(l.webSocketClosedBy).isEqualTo(ClosedBy.edge);
+            assertThat(l.webSocketCloseCode()).isEqualTo(1009);
+            assertThat(l.webSocketClosedBy()).isEqualTo(ClosedBy.edge);
         });
     }
 
@@ -323,7 +323,7 @@ class TunnelTest {
     void openUnstarted() {
         release();
         logs.clear();
-        log = new RequestLog();
+        log = RequestLog.builder();
         usage.tryOpenWebSocket(0);
         tunnel = new Tunnel(log, usage, logs::add, new ZoneSettings(true, Duration.ofSeconds(100), 0), Duration.ofSeconds(5), false);
         client = new EmbeddedChannel();
@@ -376,9 +376,9 @@ class TunnelTest {
         client.runPendingTasks();
         assertThat(client.isOpen()).isFalse();
         assertThat(logs).singleElement().satisfies(l -> {
-            assertThat(l.webSocketClosedBy).isEqualTo(ClosedBy.origin);
-            assertThat(l.webSocketCloseCode).isEqualTo(1006);
-            assertThat(l.webSocketOriginMessages).isEqualTo(1);
+            assertThat(l.webSocketClosedBy()).isEqualTo(ClosedBy.origin);
+            assertThat(l.webSocketCloseCode()).isEqualTo(1006);
+            assertThat(l.webSocketOriginMessages()).isEqualTo(1);
         });
     }
 
@@ -428,9 +428,9 @@ class TunnelTest {
         assertThat(client.isOpen()).as("the failed client is closed once the close is through").isFalse();
         origin.close();
         assertThat(logs).singleElement().satisfies(l -> {
-            assertThat(l.webSocketClosedBy).isEqualTo(ClosedBy.edge);
-            assertThat(l.webSocketCloseCode).isEqualTo(1002);
-            assertThat(l.webSocketClientMessages).isEqualTo(1);
+            assertThat(l.webSocketClosedBy()).isEqualTo(ClosedBy.edge);
+            assertThat(l.webSocketCloseCode()).isEqualTo(1002);
+            assertThat(l.webSocketClientMessages()).isEqualTo(1);
         });
     }
 

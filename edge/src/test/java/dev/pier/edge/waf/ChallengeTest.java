@@ -40,9 +40,9 @@ class ChallengeTest extends EdgeWithJettyOrigin {
                     .contains("a WebSocket cannot run one");
             assertThat(origin.upgrades.get()).isEqualTo(before);
             RequestLog log = edge.nextLog();
-            assertThat(log.securityAction).isEqualTo("managedChallenge");
-            assertThat(log.securityRuleId).isEqualTo("check-browsers");
-            assertThat(log.securitySources).containsExactly("firewallCustom");
+            assertThat(log.securityAction()).isEqualTo("managedChallenge");
+            assertThat(log.securityRuleId()).isEqualTo("check-browsers");
+            assertThat(log.securitySources()).containsExactly("firewallCustom");
 
             String forged = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost", "Cookie: cf_clearance=9999999999.forged"));
             assertThat(forged).startsWith("HTTP/1.1 403");

@@ -60,12 +60,12 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
                     .endsWith("{\"error\":\"token required\"}");
             assertThat(origin.upgrades.get()).isEqualTo(before);
             RequestLog log = edge.nextLog();
-            assertThat(log.securityAction).isEqualTo("block");
-            assertThat(log.securityRuleId).isEqualTo("token-required");
-            assertThat(log.securityActions).containsExactly("block");
-            assertThat(log.securityRuleIds).containsExactly("token-required");
-            assertThat(log.securitySources).containsExactly("firewallCustom");
-            assertThat(log.edgeResponseStatus).isEqualTo(401);
+            assertThat(log.securityAction()).isEqualTo("block");
+            assertThat(log.securityRuleId()).isEqualTo("token-required");
+            assertThat(log.securityActions()).containsExactly("block");
+            assertThat(log.securityRuleIds()).containsExactly("token-required");
+            assertThat(log.securitySources()).containsExactly("firewallCustom");
+            assertThat(log.edgeResponseStatus()).isEqualTo(401);
             assertThat(edge.edge.usage().zone("localhost").requests()).isEqualTo(1);
             assertThat(edge.drainLogs(java.time.Duration.ofMillis(200))).isEmpty();
         }
@@ -87,7 +87,7 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
             // each connection logs on its own event loop: records may arrive in any order
             java.util.List<String> refusedBy = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                refusedBy.add(edge.nextLog().securityRuleId);
+                refusedBy.add(edge.nextLog().securityRuleId());
             }
             assertThat(refusedBy).containsExactlyInAnyOrder("no-admin-socket", "bad-bots", "banned-range", "bad-client-header", null);
         }
@@ -103,9 +103,9 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
             client.socket.sendClose(1000, "").join();
             assertThat(client.next()).startsWith("close:1000");
             RequestLog log = edge.nextLog();
-            assertThat(log.webSocket).isTrue();
-            assertThat(log.securityAction).isNull();
-            assertThat(log.securityActions).isNull();
+            assertThat(log.webSocket()).isTrue();
+            assertThat(log.securityAction()).isNull();
+            assertThat(log.securityActions()).isNull();
         }
     }
 
@@ -115,17 +115,17 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
             assertThat(RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost", "User-Agent: curl/8.0")))
                     .startsWith("HTTP/1.1 401"); // logged by note-curl, then blocked by token-required
             RequestLog log = edge.nextLog();
-            assertThat(log.securityActions).containsExactly("log", "block");
-            assertThat(log.securityRuleIds).containsExactly("note-curl", "token-required");
-            assertThat(log.securitySources).containsExactly("firewallCustom", "firewallCustom");
-            assertThat(log.securityRuleId).isEqualTo("token-required");
+            assertThat(log.securityActions()).containsExactly("log", "block");
+            assertThat(log.securityRuleIds()).containsExactly("note-curl", "token-required");
+            assertThat(log.securitySources()).containsExactly("firewallCustom", "firewallCustom");
+            assertThat(log.securityRuleId()).isEqualTo("token-required");
 
             String plain = RawHttp.exchange(edge.port(), "GET /hello HTTP/1.1\r\nHost: localhost\r\nUser-Agent: curl/8\r\nConnection: close\r\n\r\n");
             assertThat(plain).startsWith("HTTP/1.1 200"); // plain HTTP is checked too; only the log rule matched
             RequestLog logged = edge.nextLog();
-            assertThat(logged.securityAction).isNull(); // log does not end the request
-            assertThat(logged.securityActions).containsExactly("log");
-            assertThat(logged.securityRuleIds).containsExactly("note-curl");
+            assertThat(logged.securityAction()).isNull(); // log does not end the request
+            assertThat(logged.securityActions()).containsExactly("log");
+            assertThat(logged.securityRuleIds()).containsExactly("note-curl");
         }
         // the office range skips the remaining custom rules: an upgrade without a token passes
         String fromOffice = TestEdge.zoneYaml("localhost", origin.port(), "") + RULES.replace("192.0.2.0/24", "127.0.0.0/8");
@@ -136,9 +136,9 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
             client.socket.sendClose(1000, "").join();
             client.next();
             RequestLog skipped = edge.nextLog();
-            assertThat(skipped.securityActions).containsExactly("skip");
-            assertThat(skipped.securityRuleIds).containsExactly("allow-office");
-            assertThat(skipped.webSocket).isTrue();
+            assertThat(skipped.securityActions()).containsExactly("skip");
+            assertThat(skipped.securityRuleIds()).containsExactly("allow-office");
+            assertThat(skipped.webSocket()).isTrue();
         }
     }
 

@@ -37,12 +37,12 @@ class ManagedRulesTest extends EdgeWithJettyOrigin {
             assertThat(response).startsWith("HTTP/1.1 403").contains("6179ae15870a4bb7b2d480d4843b323c");
             assertThat(origin.upgrades.get()).isEqualTo(before);
             RequestLog log = edge.nextLog();
-            assertThat(log.securityAction).isEqualTo("block");
-            assertThat(log.securityRuleId).isEqualTo("6179ae15870a4bb7b2d480d4843b323c");
-            assertThat(log.securitySources).containsExactly("firewallManaged");
-            assertThat(log.wafAttackScore).isBetween(1, 20);
-            assertThat(log.wafSqliAttackScore).isBetween(1, 20);
-            assertThat(log.wafXssAttackScore).isEqualTo(99);
+            assertThat(log.securityAction()).isEqualTo("block");
+            assertThat(log.securityRuleId()).isEqualTo("6179ae15870a4bb7b2d480d4843b323c");
+            assertThat(log.securitySources()).containsExactly("firewallManaged");
+            assertThat(log.wafAttackScore()).isBetween(1, 20);
+            assertThat(log.wafSqliAttackScore()).isBetween(1, 20);
+            assertThat(log.wafXssAttackScore()).isEqualTo(99);
             assertThat(edge.edge.usage().zone("localhost").requests()).isEqualTo(1);
 
             assertThat(RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost",
@@ -71,9 +71,9 @@ class ManagedRulesTest extends EdgeWithJettyOrigin {
                         RawHttp.upgrade("/echo?q=" + URLEncoder.encode(value, StandardCharsets.UTF_8), "localhost"));
                 assertThat(response).as(value).startsWith("HTTP/1.1 403");
                 RequestLog log = edge.nextLog();
-                assertThat(log.securityAction).as(value).isEqualTo("block");
-                assertThat(log.securityRuleId).as(value).isEqualTo("6179ae15870a4bb7b2d480d4843b323c");
-                assertThat(log.securitySources).as(value).containsExactly("firewallManaged");
+                assertThat(log.securityAction()).as(value).isEqualTo("block");
+                assertThat(log.securityRuleId()).as(value).isEqualTo("6179ae15870a4bb7b2d480d4843b323c");
+                assertThat(log.securitySources()).as(value).containsExactly("firewallManaged");
                 assertThat(origin.upgrades.get()).as(value).isEqualTo(upgrades);
                 assertThat(origin.httpRequests.get()).as(value).isEqualTo(requests);
             }
@@ -93,9 +93,9 @@ class ManagedRulesTest extends EdgeWithJettyOrigin {
             client.socket.sendClose(1000, "").join();
             assertThat(client.next()).startsWith("close:1000");
             RequestLog log = edge.nextLog();
-            assertThat(log.webSocket).isTrue();
-            assertThat(log.securityAction).isNull();
-            assertThat(log.wafAttackScore).isEqualTo(99);
+            assertThat(log.webSocket()).isTrue();
+            assertThat(log.securityAction()).isNull();
+            assertThat(log.wafAttackScore()).isEqualTo(99);
         }
     }
 
@@ -105,7 +105,7 @@ class ManagedRulesTest extends EdgeWithJettyOrigin {
         String warningOnly = "/echo?q=select+name+from+users"; // 942360 alone: plain SQL, no injection around it
         try (TestEdge edge = withManagedRules("")) {
             assertThat(RawHttp.head(edge.port(), "127.0.0.1", RawHttp.upgrade(warningOnly, "localhost"))).startsWith("HTTP/1.1 101");
-            assertThat(edge.nextLog().wafSqliAttackScore).isEqualTo(51); // scored, "likely clean", not refused
+            assertThat(edge.nextLog().wafSqliAttackScore()).isEqualTo(51); // scored, "likely clean", not refused
         }
         try (TestEdge edge = withManagedRules("""
                               overrides:
@@ -120,9 +120,9 @@ class ManagedRulesTest extends EdgeWithJettyOrigin {
             assertThat(RawHttp.head(edge.port(), "127.0.0.1",
                     RawHttp.upgrade("/echo?q=%3Cscript%3Ealert(1)%3C/script%3E", "localhost"))).startsWith("HTTP/1.1 101");
             RequestLog log = edge.nextLog();
-            assertThat(log.securityAction).isNull();
-            assertThat(log.securityActions).containsExactly("log");
-            assertThat(log.securityRuleIds).containsExactly("6179ae15870a4bb7b2d480d4843b323c");
+            assertThat(log.securityAction()).isNull();
+            assertThat(log.securityActions()).containsExactly("log");
+            assertThat(log.securityRuleIds()).containsExactly("6179ae15870a4bb7b2d480d4843b323c");
         }
     }
 }

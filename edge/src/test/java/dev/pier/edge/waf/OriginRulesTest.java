@@ -28,7 +28,7 @@ class OriginRulesTest {
                 assertThat(viaOther).startsWith("HTTP/1.1 200").contains("host: backend.internal");
                 assertThat(other.httpRequests.get()).isEqualTo(1);
                 assertThat(main.httpRequests.get()).isEqualTo(1);
-                assertThat(edge.nextLog().securityActions).isNull(); // routing is not a security decision
+                assertThat(edge.nextLog().securityActions()).isNull(); // routing is not a security decision
             }
         }
     }

@@ -62,10 +62,10 @@ class ProhibitedOriginTest {
                 assertThat(metrics).as(origin).startsWith("HTTP/1.1 403").contains("error 1000: DNS points to a prohibited IP")
                         .containsPattern("Ray ID: [0-9a-f]{16}").doesNotContain("version=0.0.4").doesNotContain("pier_");
                 RequestLog log = logs.poll(10, TimeUnit.SECONDS);
-                assertThat(log.edgeError).isEqualTo("PROHIBITED_ORIGIN");
-                assertThat(log.edgeResponseStatus).isEqualTo(403);
-                assertThat(log.originResponseStatus).isZero();
-                assertThat(log.originIp).isIn("127.0.0.1", "0.0.0.0");
+                assertThat(log.edgeError()).isEqualTo("PROHIBITED_ORIGIN");
+                assertThat(log.edgeResponseStatus()).isEqualTo(403);
+                assertThat(log.originResponseStatus()).isZero();
+                assertThat(log.originIp()).isIn("127.0.0.1", "0.0.0.0");
 
                 String apiCall = RawHttp.exchange(proxyPort, "GET /client/v4/zones HTTP/1.1\r\nHost: localhost\r\n"
                         + "Connection: close\r\n\r\n");
@@ -83,14 +83,14 @@ class ProhibitedOriginTest {
             String looped = RawHttp.exchange(edge.port(), "GET /anything HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertThat(looped).startsWith("HTTP/1.1 403").contains("error 1000");
             RequestLog log = edge.nextLog();
-            assertThat(log.edgeError).isEqualTo("PROHIBITED_ORIGIN");
-            assertThat(log.originIp).isEqualTo("127.0.0.1");
+            assertThat(log.edgeError()).isEqualTo("PROHIBITED_ORIGIN");
+            assertThat(log.originIp()).isEqualTo("127.0.0.1");
             // one request, one log record: nothing came round again
             assertThat(edge.drainLogs(java.time.Duration.ofMillis(300))).isEmpty();
 
             String upgrade = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost"));
             assertThat(upgrade).startsWith("HTTP/1.1 403").contains("error 1000");
-            assertThat(edge.nextLog().edgeError).isEqualTo("PROHIBITED_ORIGIN");
+            assertThat(edge.nextLog().edgeError()).isEqualTo("PROHIBITED_ORIGIN");
         }
     }
 
@@ -107,7 +107,7 @@ class ProhibitedOriginTest {
                       - { type: A, name: localhost, content: 127.0.0.1 }
                 """)) {
             assertThat(RawHttp.exchange(edge.port(), GET_METRICS)).startsWith("HTTP/1.1 403").contains("error 1000");
-            assertThat(edge.nextLog().edgeError).isEqualTo("PROHIBITED_ORIGIN");
+            assertThat(edge.nextLog().edgeError()).isEqualTo("PROHIBITED_ORIGIN");
         }
     }
 
@@ -140,8 +140,8 @@ class ProhibitedOriginTest {
                         .containsPattern("Ray ID: [0-9a-f]{16}");
                 assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
                 RequestLog log = edge.nextLog();
-                assertThat(log.edgeError).isEqualTo("PROHIBITED_ORIGIN");
-                assertThat(log.originIp).isEqualTo("169.254.169.254");
+                assertThat(log.edgeError()).isEqualTo("PROHIBITED_ORIGIN");
+                assertThat(log.originIp()).isEqualTo("169.254.169.254");
             }
         }
     }
@@ -151,7 +151,7 @@ class ProhibitedOriginTest {
         try (JettyOrigin origin = new JettyOrigin(); TestEdge edge = TestEdge.toOrigin(origin.port())) {
             String response = RawHttp.exchange(edge.port(), "GET /headers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertThat(response).startsWith("HTTP/1.1 200");
-            assertThat(edge.nextLog().edgeError).isNull();
+            assertThat(edge.nextLog().edgeError()).isNull();
         }
     }
 }

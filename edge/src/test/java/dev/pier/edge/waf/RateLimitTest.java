@@ -43,14 +43,14 @@ class RateLimitTest extends EdgeWithJettyOrigin {
             RequestLog log = null;
             for (int i = 0; i < 6; i++) {
                 RequestLog next = edge.nextLog();
-                if (next.edgeResponseStatus == 429 && log == null) {
+                if (next.edgeResponseStatus() == 429 && log == null) {
                     log = next;
                 }
             }
-            assertThat(log.securityAction).isEqualTo("block");
-            assertThat(log.securityRuleId).isEqualTo("upgrades");
-            assertThat(log.securitySources).containsExactly("rateLimit");
-            assertThat(log.edgeError).isEqualTo("RATE_LIMITED");
+            assertThat(log.securityAction()).isEqualTo("block");
+            assertThat(log.securityRuleId()).isEqualTo("upgrades");
+            assertThat(log.securitySources()).containsExactly("rateLimit");
+            assertThat(log.edgeError()).isEqualTo("RATE_LIMITED");
         }
     }
 

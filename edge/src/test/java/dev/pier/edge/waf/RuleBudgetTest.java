@@ -44,22 +44,22 @@ class RuleBudgetTest {
             assertThat(refused).startsWith("HTTP/1.1 403").contains("evaluation budget").doesNotContain("refused by origin");
             assertThat(origin.upgrades.get()).isZero();
             RequestLog log = edge.nextLog();
-            assertThat(log.edgeError).isEqualTo("RULE_BUDGET_EXCEEDED");
-            assertThat(log.securityAction).isEqualTo("block");
-            assertThat(log.securityRuleId).isEqualTo("heavy");
-            assertThat(log.securitySources).containsExactly("firewallCustom");
-            assertThat(log.edgeResponseStatus).isEqualTo(403);
+            assertThat(log.edgeError()).isEqualTo("RULE_BUDGET_EXCEEDED");
+            assertThat(log.securityAction()).isEqualTo("block");
+            assertThat(log.securityRuleId()).isEqualTo("heavy");
+            assertThat(log.securitySources()).containsExactly("firewallCustom");
+            assertThat(log.edgeResponseStatus()).isEqualTo(403);
 
             String plain = RawHttp.exchange(edge.port(), "GET " + LONG + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertThat(plain).startsWith("HTTP/1.1 403");
             assertThat(origin.httpRequests.get()).isZero();
-            assertThat(edge.nextLog().edgeError).isEqualTo("RULE_BUDGET_EXCEEDED");
+            assertThat(edge.nextLog().edgeError()).isEqualTo("RULE_BUDGET_EXCEEDED");
 
             // the same rule on a short path is judged (it does not match) and the request goes on
             String judged = RawHttp.exchange(edge.port(), "GET /" + "a".repeat(50) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertThat(judged).startsWith("HTTP/1.1 403").contains("refused by origin"); // the origin's answer to a path it does not serve
             assertThat(origin.httpRequests.get()).isEqualTo(1);
-            assertThat(edge.nextLog().edgeError).isNull();
+            assertThat(edge.nextLog().edgeError()).isNull();
         }
     }
 
@@ -70,7 +70,7 @@ class RuleBudgetTest {
             String judged = RawHttp.exchange(edge.port(), "GET " + LONG + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             // judged (no match) and forwarded: Jetty itself refuses a URI this long
             assertThat(judged).startsWith("HTTP/1.1 414").contains("Server: Jetty");
-            assertThat(edge.nextLog().edgeError).isNull();
+            assertThat(edge.nextLog().edgeError()).isNull();
         }
     }
 }

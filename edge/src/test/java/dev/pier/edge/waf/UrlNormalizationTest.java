@@ -92,8 +92,8 @@ class UrlNormalizationTest {
             for (String target : ADMIN_SPELLINGS) {
                 assertThat(get(edge, target)).as(target).startsWith("HTTP/1.1 403").contains("no-admin");
                 RequestLog log = edge.nextLog();
-                assertThat(log.securityRuleId).as(target).isEqualTo("no-admin");
-                assertThat(log.clientRequestUri).as("the log keeps the target as sent").isEqualTo(target);
+                assertThat(log.securityRuleId()).as(target).isEqualTo("no-admin");
+                assertThat(log.clientRequestUri()).as("the log keeps the target as sent").isEqualTo(target);
             }
             assertThat(get(edge, "/public")).startsWith("HTTP/1.1 200").endsWith("origin");
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("/public");
@@ -134,7 +134,7 @@ class UrlNormalizationTest {
         try (TestEdge edge = edge(null)) {
             // the raw path starts with /tmp/; the normalized one does not
             assertThat(get(edge, "/tmp/../public")).startsWith("HTTP/1.1 451").endsWith("raw");
-            assertThat(edge.nextLog().securityRuleId).isEqualTo("no-raw-tmp");
+            assertThat(edge.nextLog().securityRuleId()).isEqualTo("no-raw-tmp");
             // the normalized path starts with /tmp/; the raw one does not
             assertThat(get(edge, "/%74mp/file")).startsWith("HTTP/1.1 200");
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("/%74mp/file");

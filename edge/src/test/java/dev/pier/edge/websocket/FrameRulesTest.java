@@ -89,9 +89,9 @@ class FrameRulesTest {
             assertThat(close.closeCode()).isEqualTo(1002);
             assertClosedByTheEdge(client);
             RequestLog log = edge.nextLog();
-            assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.edge);
-            assertThat(log.webSocketCloseCode).isEqualTo(1002);
-            assertThat(log.webSocketClientMessages).isEqualTo(1);
+            assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.edge);
+            assertThat(log.webSocketCloseCode()).isEqualTo(1002);
+            assertThat(log.webSocketClientMessages()).isEqualTo(1);
         }
     }
 
@@ -149,9 +149,9 @@ class FrameRulesTest {
             assertThat(received[0] & 0xFF).isEqualTo(0x88);
             assertThat(received[1] & 0x80).isEqualTo(0x80);
             RequestLog log = edgeToBad.nextLog();
-            assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.edge);
-            assertThat(log.webSocketCloseCode).isEqualTo(1002);
-            assertThat(log.webSocketOriginMessages).isEqualTo(1);
+            assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.edge);
+            assertThat(log.webSocketCloseCode()).isEqualTo(1002);
+            assertThat(log.webSocketOriginMessages()).isEqualTo(1);
         }
     }
 

@@ -41,8 +41,8 @@ class KeepaliveAndLimitsTest extends EdgeWithJettyOrigin {
                 // more keepalive pings may come first
             }
             RequestLog log = edge.nextLog();
-            assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.client);
-            assertThat(log.webSocketOriginMessages).as("the origin's pongs were swallowed, not counted or forwarded").isEqualTo(1);
+            assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.client);
+            assertThat(log.webSocketOriginMessages()).as("the origin's pongs were swallowed, not counted or forwarded").isEqualTo(1);
         }
     }
 
@@ -65,8 +65,8 @@ class KeepaliveAndLimitsTest extends EdgeWithJettyOrigin {
             }
             assertThat(event).isEqualTo("close:1001 origin did not answer keepalive pings");
             RequestLog log = edge.nextLog();
-            assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.edge);
-            assertThat(log.webSocketCloseCode).isEqualTo(1006);
+            assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.edge);
+            assertThat(log.webSocketCloseCode()).isEqualTo(1006);
         }
     }
 
@@ -81,8 +81,8 @@ class KeepaliveAndLimitsTest extends EdgeWithJettyOrigin {
             assertThat(client.next()).isEqualTo("close:1009 message too big");
             assertThat(origin.closes.poll(10, TimeUnit.SECONDS)).isEqualTo("1009 message too big");
             RequestLog log = edge.nextLog();
-            assertThat(log.webSocketCloseCode).isEqualTo(1009);
-            assertThat(log.webSocketClientMessages).isEqualTo(1);
+            assertThat(log.webSocketCloseCode()).isEqualTo(1009);
+            assertThat(log.webSocketClientMessages()).isEqualTo(1);
 
             WsClient other = WsClient.connect(edge.ws("/echo")); // the edge stays healthy for others
             other.socket.sendText("fine", true).join();

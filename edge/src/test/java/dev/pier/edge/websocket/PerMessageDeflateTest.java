@@ -62,9 +62,9 @@ class PerMessageDeflateTest {
                 session.close(1000, "done", Callback.NOOP);
 
                 RequestLog log = edge.nextLog();
-                assertThat(log.webSocketClientMessages).isEqualTo(3);
-                assertThat(log.clientRequestBytes).as("compressed bytes from the client").isLessThan(20_000);
-                assertThat(log.edgeResponseBytes).as("compressed bytes to the client").isLessThan(20_000);
+                assertThat(log.webSocketClientMessages()).isEqualTo(3);
+                assertThat(log.clientRequestBytes()).as("compressed bytes from the client").isLessThan(20_000);
+                assertThat(log.edgeResponseBytes()).as("compressed bytes to the client").isLessThan(20_000);
             } finally {
                 client.stop();
             }

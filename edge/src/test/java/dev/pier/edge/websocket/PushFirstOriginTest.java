@@ -89,10 +89,10 @@ class PushFirstOriginTest {
             }
             assertThat(logs).hasSize(CONNECTIONS);
             assertThat(logs).allSatisfy(log -> {
-                assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.origin);
-                assertThat(log.webSocketCloseCode).isEqualTo(1000);
-                assertThat(log.webSocketOriginMessages).isEqualTo(2);
-                assertThat(log.webSocketClientMessages).isEqualTo(1);
+                assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.origin);
+                assertThat(log.webSocketCloseCode()).isEqualTo(1000);
+                assertThat(log.webSocketOriginMessages()).isEqualTo(2);
+                assertThat(log.webSocketClientMessages()).isEqualTo(1);
             });
         }
     }
@@ -197,8 +197,8 @@ class PushFirstOriginTest {
             System.out.printf("pushed %d MiB in %d frames to a slow reader in %d ms; %.1f MiB pushed during the pause%n",
                     received >> 20, frames, millis, pushedWhilePaused / 1048576.0);
             RequestLog log = edge.nextLog();
-            assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.origin);
-            assertThat(log.webSocketOriginMessages).isEqualTo(frames);
+            assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.origin);
+            assertThat(log.webSocketOriginMessages()).isEqualTo(frames);
         }
     }
 

@@ -27,8 +27,8 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
             assertThat(origin.upgrades.get()).isEqualTo(upgradesBefore);
             assertThat(origin.httpRequests.get()).isEqualTo(requestsBefore);
             RequestLog log = edge.nextLog();
-            assertThat(log.edgeResponseStatus).isEqualTo(403);
-            assertThat(log.originResponseStatus).isZero();
+            assertThat(log.edgeResponseStatus()).isEqualTo(403);
+            assertThat(log.originResponseStatus()).isZero();
 
             // Plain HTTP to the same zone still proxies.
             String hello = RawHttp.exchange(edge.port(), "GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -45,9 +45,9 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
             assertThat(refused.getResponse().statusCode()).isEqualTo(403);
             assertThat(refused.getResponse().body().toString()).contains("refused by origin");
             RequestLog log = edge.nextLog();
-            assertThat(log.edgeResponseStatus).isEqualTo(403);
-            assertThat(log.originResponseStatus).isEqualTo(403);
-            assertThat(log.webSocket).isFalse();
+            assertThat(log.edgeResponseStatus()).isEqualTo(403);
+            assertThat(log.originResponseStatus()).isEqualTo(403);
+            assertThat(log.webSocket()).isFalse();
             assertThat(edge.edge.usage().zone("localhost").openWebSockets()).isZero();
         }
     }
@@ -58,7 +58,7 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
             String response = RawHttp.exchange(edge.port(), RawHttp.upgrade("/echo", "localhost"));
             assertThat(response).startsWith("HTTP/1.1 521").contains("The origin refused the connection.")
                     .doesNotContain(String.valueOf(down.port())).doesNotContain("127.0.0.1"); // the address is for the log only
-            assertThat(edge.nextLog().edgeResponseStatus).isEqualTo(521);
+            assertThat(edge.nextLog().edgeResponseStatus()).isEqualTo(521);
             assertThat(edge.edge.usage().zone("localhost").openWebSockets()).isZero();
         }
     }
@@ -77,7 +77,7 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
             String response = RawHttp.exchange(edge.port(), "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertThat(response).startsWith("HTTP/1.1 502").contains("The origin sent a response the edge could not understand.")
                     .doesNotContain("INFO").doesNotContain("internal-nats").doesNotContain(String.valueOf(nats.port()));
-            assertThat(edge.nextLog().edgeError).isEqualTo("ORIGIN_INVALID_RESPONSE");
+            assertThat(edge.nextLog().edgeError()).isEqualTo("ORIGIN_INVALID_RESPONSE");
         }
     }
 
@@ -164,7 +164,7 @@ class UpgradeRefusalTest extends EdgeWithJettyOrigin {
             first.socket.sendClose(1000, "").join();
             assertThat(first.next()).startsWith("close:1000");
             RequestLog ignored = edge.nextLog(); // the 429
-            assertThat(edge.nextLog().webSocket).isTrue();
+            assertThat(edge.nextLog().webSocket()).isTrue();
             WsClient second = WsClient.connect(edge.ws("/echo")); // the slot is free again
             second.socket.sendClose(1000, "").join();
         }

@@ -43,16 +43,16 @@ class UsageAccountingTest extends EdgeWithJettyOrigin {
         client.close();
 
         RequestLog log = edge.nextLog();
-        assertThat(log.rayId).isEqualTo(rayId);
-        assertThat(log.edgeResponseBytes).isEqualTo(client.bytesRead);
-        assertThat(log.clientRequestBytes).isEqualTo(client.bytesWritten);
-        assertThat(log.edgeResponseStatus).isEqualTo(101);
-        assertThat(log.originResponseStatus).isEqualTo(101);
-        assertThat(log.webSocketClientMessages).isEqualTo(51);
-        assertThat(log.webSocketOriginMessages).isEqualTo(51);
-        assertThat(log.webSocketCloseCode).isEqualTo(1000);
-        assertThat(log.clientRequestUserAgent).isEqualTo("byte-counter/1.0");
-        assertThat(log.originResponseBytes).isGreaterThan(70_000);
+        assertThat(log.rayId()).isEqualTo(rayId);
+        assertThat(log.edgeResponseBytes()).isEqualTo(client.bytesRead);
+        assertThat(log.clientRequestBytes()).isEqualTo(client.bytesWritten);
+        assertThat(log.edgeResponseStatus()).isEqualTo(101);
+        assertThat(log.originResponseStatus()).isEqualTo(101);
+        assertThat(log.webSocketClientMessages()).isEqualTo(51);
+        assertThat(log.webSocketOriginMessages()).isEqualTo(51);
+        assertThat(log.webSocketCloseCode()).isEqualTo(1000);
+        assertThat(log.clientRequestUserAgent()).isEqualTo("byte-counter/1.0");
+        assertThat(log.originResponseBytes()).isGreaterThan(70_000);
         assertThat(edge.edge.usage().zone("localhost").edgeResponseBytes()).isEqualTo(client.bytesRead);
     }
 
@@ -71,9 +71,9 @@ class UsageAccountingTest extends EdgeWithJettyOrigin {
         Set<String> rays = new HashSet<>();
         for (int i = 0; i < connections; i++) {
             RequestLog log = edge.nextLog();
-            assertThat(log.webSocket).isTrue();
-            assertThat(log.webSocketClientMessages).isEqualTo(2);
-            rays.add(log.rayId);
+            assertThat(log.webSocket()).isTrue();
+            assertThat(log.webSocketClientMessages()).isEqualTo(2);
+            rays.add(log.rayId());
         }
         assertThat(rays).hasSize(connections);
         assertThat(edge.drainLogs(java.time.Duration.ofMillis(300))).isEmpty(); // exactly one each

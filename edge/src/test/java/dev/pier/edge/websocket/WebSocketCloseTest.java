@@ -23,8 +23,8 @@ class WebSocketCloseTest extends EdgeWithJettyOrigin {
         assertThat(client.next()).isEqualTo("close:4001 client bye");
         assertThat(origin.closes.poll(10, TimeUnit.SECONDS)).isEqualTo("4001 client bye");
         RequestLog log = edge.nextLog();
-        assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.client);
-        assertThat(log.webSocketCloseCode).isEqualTo(4001);
+        assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.client);
+        assertThat(log.webSocketCloseCode()).isEqualTo(4001);
     }
 
     @Test
@@ -33,8 +33,8 @@ class WebSocketCloseTest extends EdgeWithJettyOrigin {
         client.socket.sendText("close 4002 server bye", true).join();
         assertThat(client.next()).isEqualTo("close:4002 server bye");
         RequestLog log = edge.nextLog();
-        assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.origin);
-        assertThat(log.webSocketCloseCode).isEqualTo(4002);
+        assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.origin);
+        assertThat(log.webSocketCloseCode()).isEqualTo(4002);
     }
 
     @Test
@@ -45,8 +45,8 @@ class WebSocketCloseTest extends EdgeWithJettyOrigin {
         client.socket.sendText("die", true).join();
         assertThat(client.next()).isEqualTo("close:1011 origin went away");
         RequestLog log = edge.nextLog();
-        assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.origin);
-        assertThat(log.webSocketCloseCode).isEqualTo(1006);
+        assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.origin);
+        assertThat(log.webSocketCloseCode()).isEqualTo(1006);
     }
 
     @Test
@@ -76,8 +76,8 @@ class WebSocketCloseTest extends EdgeWithJettyOrigin {
         } // closed without a close frame
         assertThat(origin.closes.poll(10, TimeUnit.SECONDS)).isEqualTo("1001 client went away");
         RequestLog log = edge.nextLog();
-        assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.client);
-        assertThat(log.webSocketCloseCode).isEqualTo(1006);
+        assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.client);
+        assertThat(log.webSocketCloseCode()).isEqualTo(1006);
     }
 
     @Test
@@ -90,8 +90,8 @@ class WebSocketCloseTest extends EdgeWithJettyOrigin {
             assertThat(client.next()).isEqualTo("close:1001 idle timeout");
             assertThat(origin.closes.poll(10, TimeUnit.SECONDS)).isEqualTo("1001 idle timeout");
             RequestLog log = idle.nextLog();
-            assertThat(log.webSocketClosedBy).isEqualTo(ClosedBy.edge);
-            assertThat(log.webSocketCloseCode).isEqualTo(1001);
+            assertThat(log.webSocketClosedBy()).isEqualTo(ClosedBy.edge);
+            assertThat(log.webSocketCloseCode()).isEqualTo(1001);
         }
     }
 }

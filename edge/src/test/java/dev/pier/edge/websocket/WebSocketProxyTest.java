@@ -39,8 +39,8 @@ class WebSocketProxyTest extends EdgeWithJettyOrigin {
         client.socket.sendClose(1000, "").join();
         assertThat(client.next()).startsWith("close:1000");
         RequestLog log = awaitWebSocketLog();
-        assertThat(log.webSocketClientMessages).isEqualTo(1); // three frames, one message
-        assertThat(log.webSocketOriginMessages).isEqualTo(1);
+        assertThat(log.webSocketClientMessages()).isEqualTo(1); // three frames, one message
+        assertThat(log.webSocketOriginMessages()).isEqualTo(1);
     }
 
     @Test
@@ -94,13 +94,13 @@ class WebSocketProxyTest extends EdgeWithJettyOrigin {
                 .contains("x-forwarded-for: 127.0.0.1")
                 .contains("x-forwarded-proto: http")
                 .contains("forwarded: for=127.0.0.1;proto=http;host=\"localhost:" + edge.port() + "\"")
-                .contains("pier-ray: " + log.rayId);
+                .contains("pier-ray: " + log.rayId());
     }
 
     private RequestLog awaitWebSocketLog() throws InterruptedException {
         while (true) {
             RequestLog log = edge.nextLog();
-            if (log.webSocket) {
+            if (log.webSocket()) {
                 return log;
             }
         }
