@@ -17,6 +17,7 @@ import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredRuleset;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
+import dev.pier.waf.RuleCompileException;
 import dev.pier.waf.WafRuntime;
 import dev.pier.waf.ZoneWaf;
 import java.io.IOException;
@@ -208,9 +209,8 @@ final class RulesetsApi {
         try {
             ZoneWaf.compile(new Zone(zone.name(), ZoneSettings.DEFAULTS, List.of(), List.of(), null, List.of(parsed)), CHECKER,
                     lists.get());
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage().replace("zone " + zone.name() + ", " + phase.id() + ", ", "");
-            throw invalid(20021, message);
+        } catch (RuleCompileException e) {
+            throw invalid(20021, e.ruleId() == null ? e.problem() : "rule " + e.ruleId() + ": " + e.problem());
         }
         return ruleset;
     }
