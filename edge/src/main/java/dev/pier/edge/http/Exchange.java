@@ -8,7 +8,6 @@ import dev.pier.config.ZoneSettings;
 final class Exchange {
 
     final RequestLog log = new RequestLog();
-    final boolean keepAlive;
     ZoneSettings settings;
     ZoneUsage usage;
     boolean upgrade;
@@ -29,7 +28,6 @@ final class Exchange {
     long originReadMark;
 
     Exchange(boolean keepAlive) {
-        this.keepAlive = keepAlive;
         this.closeAfter = !keepAlive;
     }
 }
