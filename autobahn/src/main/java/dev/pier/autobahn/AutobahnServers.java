@@ -29,9 +29,6 @@ public final class AutobahnServers {
     /** Where Pier listens; the "pier" run fuzzes this port. */
     public static final int PIER_PORT = Integer.getInteger("autobahn.pier.port", 9012);
 
-    /** {@code conformant} (default, {@link ConformantOrigin}) or {@code echo} (the demo's EchoOrigin). */
-    public static final String ORIGIN = System.getProperty("autobahn.origin", "conformant");
-
     private static final String STARTED = "dev.pier.autobahn.started";
 
     private AutobahnServers() {
@@ -88,13 +85,8 @@ public final class AutobahnServers {
     /** Starts the origin and Pier (in the calling class loader); reports go under {@code build}. */
     public static void start(String build) throws Exception {
         String host = fuzzerHost();
-        switch (ORIGIN) {
-            case "conformant" -> ConformantOrigin.start(host, ORIGIN_PORT);
-            case "echo" -> EchoOrigin.start(host, ORIGIN_PORT);
-            default -> throw new IllegalArgumentException("autobahn.origin: '" + ORIGIN
-                    + "' (expected: conformant or echo)");
-        }
-        System.out.println("autobahn: " + ORIGIN + " origin on " + host + ":" + ORIGIN_PORT);
+        EchoOrigin.start(host, ORIGIN_PORT);
+        System.out.println("autobahn: echo origin on " + host + ":" + ORIGIN_PORT);
         Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
         Edge edge = Edge.start(ConfigLoader.parse(config(host), dir));
         // A fuzzing run with failed cases stops the build before the comparison step; the

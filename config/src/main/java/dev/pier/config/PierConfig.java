@@ -32,19 +32,9 @@ public record PierConfig(
         lists = java.util.Map.copyOf(lists);
     }
 
-    public PierConfig(List<ListenerConfig> listeners, AdminConfig admin, Path requestLog, Timeouts timeouts,
-                      List<Zone> zones, TlsConfig tls, WafConfig waf) {
-        this(listeners, admin, requestLog, timeouts, zones, tls, waf, java.util.Map.of());
-    }
-
     /** The same node settings with other zones and lists (the control plane's). */
     public PierConfig withZones(List<Zone> otherZones, java.util.Map<String, List<String>> otherLists) {
         return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists);
-    }
-
-    public PierConfig(List<ListenerConfig> listeners, AdminConfig admin, Path requestLog, Timeouts timeouts,
-                      List<Zone> zones) {
-        this(listeners, admin, requestLog, timeouts, zones, TlsConfig.NONE, WafConfig.DEFAULTS);
     }
 
     /** The routing table of this snapshot, built once. */

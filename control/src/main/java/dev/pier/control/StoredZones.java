@@ -21,6 +21,7 @@ import dev.pier.config.ruleset.Phase;
 import dev.pier.config.ruleset.RuleIds;
 import dev.pier.config.ruleset.Ruleset;
 import dev.pier.config.ruleset.RulesetReader;
+import dev.pier.control.store.Json;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredDnsRecord;
 import dev.pier.control.store.StoredList;
@@ -47,7 +48,6 @@ import java.util.Set;
  */
 public final class StoredZones {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** The zone setting {@code /zones/{id}/url_normalization} is kept as. */
@@ -355,8 +355,8 @@ public final class StoredZones {
 
     private static JsonNode parse(String json) {
         try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
+            return Json.stored(json);
+        } catch (IllegalStateException e) {
             throw new ConfigException("store: a stored value is not JSON: " + json, e);
         }
     }

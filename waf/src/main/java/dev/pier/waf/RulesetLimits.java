@@ -35,8 +35,8 @@ final class RulesetLimits {
 
     static void checkRuleCount(Zone zone, Ruleset ruleset) {
         if (ruleset.rules().size() > MAX_RULES) {
-            throw new IllegalArgumentException(where(zone, ruleset.phase()) + EXCEEDS + ruleset.rules().size()
-                    + " rules (expected: at most " + MAX_RULES + ")");
+            throw new RuleCompileException(zone.name(), ruleset.phase(), null, 0, EXCEEDS + ruleset.rules().size()
+                    + " rules (expected: at most " + MAX_RULES + ")", null);
         }
     }
 
@@ -46,14 +46,9 @@ final class RulesetLimits {
             total += e.cost();
         }
         if (total > MAX_COST) {
-            throw new IllegalArgumentException(where(zone, phase) + EXCEEDS + "its rules cost " + total
+            throw new RuleCompileException(zone.name(), phase, null, 0, EXCEEDS + "its rules cost " + total
                     + " per character read (expected: at most " + MAX_COST + "; a regular expression or wildcard costs its "
-                    + "program size plus one, any other comparison or function one)");
+                    + "program size plus one, any other comparison or function one)", null);
         }
-    }
-
-    /** The prefix the API takes off ({@code zone NAME, PHASE, }) to leave Cloudflare's message. */
-    private static String where(Zone zone, Phase phase) {
-        return "zone " + zone.name() + ", " + phase.id() + ", ";
     }
 }

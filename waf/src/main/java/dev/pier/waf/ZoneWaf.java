@@ -110,7 +110,7 @@ public final class ZoneWaf {
     /**
      * Compiles a zone's rulesets.
      *
-     * @throws IllegalArgumentException naming the zone, phase and rule when an expression is not
+     * @throws RuleCompileException naming the zone, phase and rule when an expression is not
      *         valid or a managed ruleset is unknown
      */
     public static ZoneWaf compile(Zone zone, WafRuntime runtime) {
@@ -121,8 +121,8 @@ public final class ZoneWaf {
      * Compiles a zone's rulesets, checking that every {@code $list} they name is one of
      * {@code lists} (null: not checked).
      *
-     * @throws IllegalArgumentException naming the zone, phase and rule of a bad expression, an
-     *         unknown list or an unknown managed ruleset
+     * @throws RuleCompileException naming the zone, phase and rule of a bad expression, an
+     *         unknown list or an unknown managed ruleset, or the phase of a ruleset over its limits
      */
     public static ZoneWaf compile(Zone zone, WafRuntime runtime, Set<String> lists) {
         if (zone.rulesets().isEmpty()) {
@@ -164,7 +164,7 @@ public final class ZoneWaf {
                     try {
                         execution = runtime.managed().execute(r.parameters().execute());
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(where(zone, m.phase(), r) + e.getMessage(), e);
+                        throw new RuleCompileException(zone.name(), m.phase(), r.id(), 0, e.getMessage(), e);
                     }
                 }
                 managed.add(new ManagedRule(r, compile(zone, m.phase(), r, r.expression(), false), execution));
@@ -204,33 +204,30 @@ public final class ZoneWaf {
         try {
             return value ? Expression.parseValue(WafScheme.SCHEME, source) : Expression.parse(WafScheme.SCHEME, source);
         } catch (RuleException e) {
-            throw new IllegalArgumentException(where(zone, phase, rule) + e.getMessage(), e);
+            throw new RuleCompileException(zone.name(), phase, rule.id(), e.column(), e.getMessage(), e);
         }
-    }
-
-    private static String where(Zone zone, Phase phase, RulesetRule rule) {
-        return "zone " + zone.name() + ", " + phase.id() + ", rule " + rule.id() + ": ";
     }
 
     private void checkLists(Zone zone, Set<String> known) {
-        List<Rule> simple = new ArrayList<>(origin);
-        simple.addAll(custom);
-        for (Rule r : simple) {
-            missing(zone, r.rule(), r.expression(), known);
+        for (Rule r : origin) {
+            missing(zone, Phase.HTTP_REQUEST_ORIGIN, r.rule(), r.expression(), known);
+        }
+        for (Rule r : custom) {
+            missing(zone, Phase.HTTP_REQUEST_FIREWALL_CUSTOM, r.rule(), r.expression(), known);
         }
         for (LimitRule r : rateLimits) {
-            missing(zone, r.rule(), r.expression(), known);
+            missing(zone, Phase.HTTP_RATELIMIT, r.rule(), r.expression(), known);
         }
         for (ManagedRule r : managed) {
-            missing(zone, r.rule(), r.expression(), known);
+            missing(zone, Phase.HTTP_REQUEST_FIREWALL_MANAGED, r.rule(), r.expression(), known);
         }
     }
 
-    private static void missing(Zone zone, RulesetRule rule, Expression e, Set<String> known) {
+    private static void missing(Zone zone, Phase phase, RulesetRule rule, Expression e, Set<String> known) {
         for (String list : e.lists()) {
             if (!known.contains(list)) {
-                throw new IllegalArgumentException("zone " + zone.name() + ", rule " + rule.id() + ": $" + list
-                        + " is not a list (expected one of: " + (known.isEmpty() ? "none defined" : String.join(", ", new TreeSet<>(known))) + ")");
+                throw new RuleCompileException(zone.name(), phase, rule.id(), 0, "$" + list
+                        + " is not a list (expected one of: " + (known.isEmpty() ? "none defined" : String.join(", ", new TreeSet<>(known))) + ")", null);
             }
         }
     }

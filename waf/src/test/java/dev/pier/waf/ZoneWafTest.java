@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.Zone;
+import dev.pier.config.ruleset.Phase;
 import dev.pier.config.ruleset.RuleAction;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -190,5 +192,34 @@ class ZoneWafTest {
                   rules:
                     - { id: m, expression: "true", action: execute, action_parameters: { id: 0123456789abcdef0123456789abcdef } }
                 """), runtime)).hasMessageStartingWith("zone example.com, http_request_firewall_managed, rule m: execute: 0123456789abcdef0123456789abcdef (expected: 4814384a9e5d4991b9815dcfc25d2f1f");
+    }
+
+    /** The API and the reload build their answers from these fields, never from the message's text. */
+    @Test
+    void aBadRuleIsAStructuredErrorWithItsZonePhaseRuleAndColumn() {
+        assertThatThrownBy(() -> ZoneWaf.compile(zone("""
+                - phase: http_request_firewall_custom
+                  rules:
+                    - { id: fine, expression: "true", action: log }
+                    - { id: typo, expression: 'ip.src eq 1.2.3.4 and http.hots eq "x"', action: block }
+                """), runtime))
+                .isInstanceOfSatisfying(RuleCompileException.class, e -> {
+                    assertThat(e.zone()).isEqualTo("example.com");
+                    assertThat(e.phase()).isEqualTo(Phase.HTTP_REQUEST_FIREWALL_CUSTOM);
+                    assertThat(e.ruleId()).isEqualTo("typo");
+                    assertThat(e.column()).isEqualTo(23);
+                    assertThat(e.problem()).startsWith("column 23: unknown field http.hots");
+                });
+        assertThatThrownBy(() -> ZoneWaf.compile(zone("""
+                - phase: http_request_firewall_custom
+                  rules:
+                    - { id: listed, expression: 'ip.src in $office', action: block }
+                """), runtime, Set.of()))
+                .isInstanceOfSatisfying(RuleCompileException.class, e -> {
+                    assertThat(e.phase()).isEqualTo(Phase.HTTP_REQUEST_FIREWALL_CUSTOM);
+                    assertThat(e.ruleId()).isEqualTo("listed");
+                    assertThat(e.column()).isZero(); // the rule parsed; the list is what is missing
+                    assertThat(e.problem()).isEqualTo("$office is not a list (expected one of: none defined)");
+                });
     }
 }

@@ -5,41 +5,55 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A WebSocket echo server for the demo (and a handy origin in tests): every text or binary
- * frame comes back as it was sent, fragments included; a close comes back with the same code
- * and reason; a plain HTTP request gets a short page. It negotiates permessage-deflate and
- * accepts any path and the first offered subprotocol.
+ * A WebSocket echo server for the demo, the tests and the Autobahn run: every text or binary
+ * frame comes back as it was sent, fragments included; a ping gets its pong; a close comes back
+ * with the same code and reason; a frame that breaks RFC 6455 gets the close code the RFC asks
+ * for; a plain HTTP request gets a short page. It accepts any path and the first offered
+ * subprotocol, and negotiates permessage-deflate when the client offers it.
+ *
+ * <p>Built like Netty's own Autobahn server (a bare {@link WebSocketServerHandshaker}, no
+ * {@code WebSocketServerProtocolHandler}, whose default close answers fail Autobahn's close
+ * cases 7.3.2, 7.3.6, 7.5.1 and 7.9.*): it passes every case of groups 1–7, 9 and 10 directly
+ * (docs/AUTOBAHN.md).
  *
  * <p>An origin, not part of the edge: it may decode frames, which the edge never does.
  */
@@ -75,17 +89,8 @@ public final class EchoOrigin implements AutoCloseable {
                             ch.pipeline().addLast(
                                     new HttpServerCodec(),
                                     new HttpObjectAggregator(1 << 20),
-                                    new Page(),
                                     new WebSocketServerCompressionHandler(0),
-                                    new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                            .websocketPath("/")
-                                            .checkStartsWith(true)
-                                            .subprotocols("*")
-                                            .allowExtensions(true)
-                                            .maxFramePayloadLength(64 << 20)
-                                            .handshakeTimeoutMillis(10_000)
-                                            .build()),
-                                    new Echo());
+                                    new Handler());
                         }
                     })
                     .bind(host, port).sync().channel();
@@ -133,43 +138,79 @@ public final class EchoOrigin implements AutoCloseable {
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Sends data frames back unchanged; control frames are answered by the protocol handler. */
-    private static final class Echo extends SimpleChannelInboundHandler<WebSocketFrame> {
-        Echo() {
-            super(false);
+    /** Answers plain HTTP with a page; upgrades to a WebSocket and echoes its frames. */
+    private static final class Handler extends ChannelInboundHandlerAdapter {
+        private WebSocketServerHandshaker handshaker;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpRequest request) {
+                try {
+                    if (request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+                        handshake(ctx, request);
+                    } else {
+                        page(ctx, request);
+                    }
+                } finally {
+                    request.release();
+                }
+            } else if (msg instanceof WebSocketFrame frame) {
+                frame(ctx, frame);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // The frame decoder has already sent the close frame a protocol violation calls for
+            // and closes the connection once it is written; anything else ends the connection.
+            if (!(cause instanceof CorruptedWebSocketFrameException)) {
+                ctx.close();
+            }
+        }
+
+        private void handshake(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (!request.decoderResult().isSuccess() || request.method() != HttpMethod.GET) {
+                var response = new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.BAD_REQUEST);
+                HttpUtil.setContentLength(response, 0);
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            // Reserved bits are a protocol violation unless an extension that uses them was
+            // negotiated: the compression handler negotiates permessage-deflate when it is offered.
+            boolean deflate = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS).stream()
+                    .anyMatch(offer -> offer.toLowerCase(Locale.ROOT).contains("permessage-deflate"));
+            String location = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
+            WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(location, "*",
+                    WebSocketDecoderConfig.newBuilder().allowExtensions(deflate).maxFramePayloadLength(64 << 20).build());
+            handshaker = factory.newHandshaker(request);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            } else {
+                handshaker.handshake(ctx.channel(), request);
+            }
+        }
+
+        private void frame(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof CloseWebSocketFrame close) {
+                handshaker.close(ctx, close);
+            } else if (frame instanceof PingWebSocketFrame) {
+                ctx.write(new PongWebSocketFrame(frame.content()));
+            } else if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
                     || frame instanceof ContinuationWebSocketFrame) {
-                ctx.writeAndFlush(frame);
+                ctx.write(frame);
             } else {
                 frame.release();
             }
         }
-    }
 
-    /** Answers plain HTTP requests; upgrade requests go on to the WebSocket handshake. */
-    private static final class Page extends SimpleChannelInboundHandler<FullHttpRequest> {
-        Page() {
-            super(false);
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            if (request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
-                ctx.fireChannelRead(request);
-                return;
-            }
-            try {
-                answer(ctx, request);
-            } finally {
-                request.release();
-            }
-        }
-
-        private static void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
+        private static void page(ChannelHandlerContext ctx, FullHttpRequest request) {
             String body = "Pier demo echo origin: " + request.method() + " " + request.uri()
                     + " (" + request.content().readableBytes() + " body bytes)\n"
                     + "Open a WebSocket to this path and every message comes back.\n";
@@ -187,5 +228,4 @@ public final class EchoOrigin implements AutoCloseable {
             }
         }
     }
-
 }

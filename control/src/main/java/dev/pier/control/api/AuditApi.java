@@ -1,11 +1,10 @@
 package dev.pier.control.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.control.store.AuditEntry;
+import dev.pier.control.store.Json;
 import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredToken;
@@ -23,7 +22,6 @@ import java.util.Set;
 final class AuditApi {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Cloudflare's default page size and largest. */
     static final int PER_PAGE = 100;
     static final int MAX_PER_PAGE = 1000;
@@ -99,16 +97,9 @@ final class AuditApi {
                 metadata.put("values_omitted", true); // the page's budget was spent: ?id= gives them
             }
         }
-        o.set("oldValue", e.before() == null || !withValues ? F.nullNode() : parse(e.before()));
-        o.set("newValue", e.after() == null || !withValues ? F.nullNode() : parse(e.after()));
+        o.set("oldValue", e.before() == null || !withValues ? F.nullNode() : Json.stored(e.before()));
+        o.set("newValue", e.after() == null || !withValues ? F.nullNode() : Json.stored(e.after()));
         return o;
     }
 
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("audit entry is not JSON: " + json, e);
-        }
-    }
 }

@@ -1,10 +1,10 @@
 package dev.pier.control.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.store.Json;
 import dev.pier.control.store.Page;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoreException;
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 public final class ControlApi {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern ZONE_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
@@ -317,19 +316,10 @@ public final class ControlApi {
         return Envelope.success(F.nullNode());
     }
 
-    /** Stored JSON, parsed. */
-    static JsonNode parseJson(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored JSON is not JSON", e);
-        }
-    }
-
     /** Any JSON body (an array for list items). */
     static JsonNode json(ApiRequest r) {
         try {
-            JsonNode node = JSON.readTree(r.body());
+            JsonNode node = Json.MAPPER.readTree(r.body());
             if (node == null) {
                 throw ApiException.badRequest(6007, "Malformed JSON in request body");
             }
@@ -432,7 +422,7 @@ public final class ControlApi {
 
     static JsonNode body(ApiRequest r) {
         try {
-            JsonNode node = JSON.readTree(r.body());
+            JsonNode node = Json.MAPPER.readTree(r.body());
             if (node == null || !node.isObject()) {
                 throw ApiException.badRequest(6007, "Malformed JSON in request body");
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.IpLiterals;
+import dev.pier.control.store.Json;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredList;
 import dev.pier.control.store.StoredListItem;
@@ -148,7 +149,7 @@ final class ListsApi {
             List<dev.pier.control.store.StoredZone> zones = store.zones(null, page, 500).items();
             for (dev.pier.control.store.StoredZone zone : zones) {
                 for (dev.pier.control.store.StoredRuleset ruleset : store.rulesets(zone.id())) {
-                    for (JsonNode rule : ControlApi.parseJson(ruleset.json()).path("rules")) {
+                    for (JsonNode rule : Json.stored(ruleset.json()).path("rules")) {
                         try {
                             if (dev.pier.rules.Expression.parse(dev.pier.waf.WafScheme.SCHEME, rule.path("expression").asText())
                                     .lists().contains(name)) {

@@ -1,7 +1,6 @@
 package dev.pier.control.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,13 +12,14 @@ import dev.pier.config.ruleset.Phase;
 import dev.pier.config.ruleset.RuleIds;
 import dev.pier.config.ruleset.Ruleset;
 import dev.pier.config.ruleset.RulesetReader;
+import dev.pier.control.store.Json;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredRuleset;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
+import dev.pier.waf.RuleCompileException;
 import dev.pier.waf.WafRuntime;
 import dev.pier.waf.ZoneWaf;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +35,6 @@ import java.util.Optional;
 final class RulesetsApi {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Compiles rules to check them; never serves traffic. */
     private static final WafRuntime CHECKER = WafRuntime.local();
@@ -136,7 +135,7 @@ final class RulesetsApi {
     private ApiResponse edit(StoredZone zone, String id, StoredToken token, java.util.function.Consumer<ObjectNode> change) {
         for (int attempt = 0; ; attempt++) {
             StoredRuleset current = findById(zone, id);
-            ObjectNode body = (ObjectNode) parse(current.json());
+            ObjectNode body = (ObjectNode) Json.stored(current.json());
             RuleIds.fill(body, zone.name(), phase(current.phase())); // rules stored without one keep the id the edge gives them
             change.accept(body);
             ObjectNode checked = checked(zone, phase(current.phase()), body);
@@ -208,9 +207,8 @@ final class RulesetsApi {
         try {
             ZoneWaf.compile(new Zone(zone.name(), ZoneSettings.DEFAULTS, List.of(), List.of(), null, List.of(parsed)), CHECKER,
                     lists.get());
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage().replace("zone " + zone.name() + ", " + phase.id() + ", ", "");
-            throw invalid(20021, message);
+        } catch (RuleCompileException e) {
+            throw invalid(20021, e.ruleId() == null ? e.problem() : "rule " + e.ruleId() + ": " + e.problem());
         }
         return ruleset;
     }
@@ -248,7 +246,7 @@ final class RulesetsApi {
     }
 
     private static ObjectNode json(StoredRuleset r, StoredZone zone, boolean withRules) {
-        ObjectNode body = (ObjectNode) parse(r.json());
+        ObjectNode body = (ObjectNode) Json.stored(r.json());
         RuleIds.fill(body, zone.name(), phase(r.phase()));
         ObjectNode o = F.objectNode().put("id", r.id()).put("name", body.path("name").asText("default"))
                 .put("description", body.path("description").asText("")).put("kind", "zone")
@@ -268,13 +266,6 @@ final class RulesetsApi {
         return o;
     }
 
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored ruleset is not JSON", e);
-        }
-    }
 
     private static String newId() {
         byte[] b = new byte[16];

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.UrlNormalization;
+import dev.pier.control.store.Json;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredSetting;
 import dev.pier.control.store.StoredToken;
@@ -32,7 +33,7 @@ final class UrlNormalizationApi {
 
     ApiResponse get(StoredZone zone) {
         StoredSetting stored = store.settings(zone.id()).get(SETTING);
-        return Envelope.success(stored == null ? json(UrlNormalization.DEFAULT) : ControlApi.parseJson(stored.jsonValue()));
+        return Envelope.success(stored == null ? json(UrlNormalization.DEFAULT) : Json.stored(stored.jsonValue()));
     }
 
     /** Cloudflare's update: both keys, each one of its values; anything else is refused and nothing written. */

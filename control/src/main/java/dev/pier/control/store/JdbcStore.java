@@ -1,9 +1,6 @@
 package dev.pier.control.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
@@ -39,8 +36,6 @@ import org.flywaydb.core.Flyway;
  */
 public final class JdbcStore implements Store {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcStore.class);
@@ -861,7 +856,7 @@ public final class JdbcStore implements Store {
             return null;
         }
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit: " + value.getClass().getSimpleName() + " cannot be written as JSON", e);
         }

@@ -1,11 +1,9 @@
 package dev.pier.control.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,7 +20,6 @@ import java.util.Map;
  */
 final class RulesetAudit {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private RulesetAudit() {
@@ -31,7 +28,7 @@ final class RulesetAudit {
     /** The ruleset whole: for a create's after and a delete's before. */
     static ObjectNode whole(StoredRuleset r) {
         ObjectNode o = reference(r);
-        o.set("ruleset", parse(r.json()));
+        o.set("ruleset", Json.stored(r.json()));
         return o;
     }
 
@@ -42,8 +39,8 @@ final class RulesetAudit {
 
     /** An update's after: the new version and what changed from {@code before}. */
     static ObjectNode changes(StoredRuleset before, StoredRuleset after) {
-        JsonNode old = parse(before.json());
-        JsonNode now = parse(after.json());
+        JsonNode old = Json.stored(before.json());
+        JsonNode now = Json.stored(after.json());
         ObjectNode o = reference(after);
         for (String text : List.of("name", "description")) {
             if (!old.path(text).equals(now.path(text))) {
@@ -120,11 +117,4 @@ final class RulesetAudit {
         return out;
     }
 
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("a stored ruleset is not JSON", e);
-        }
-    }
 }

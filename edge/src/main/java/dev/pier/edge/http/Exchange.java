@@ -9,7 +9,6 @@ import dev.pier.config.ZoneSettings;
 final class Exchange {
 
     final RequestLogBuilder log = RequestLog.builder();
-    final boolean keepAlive;
     ZoneSettings settings;
     ZoneUsage usage;
     boolean upgrade;
@@ -30,7 +29,6 @@ final class Exchange {
     long originReadMark;
 
     Exchange(boolean keepAlive) {
-        this.keepAlive = keepAlive;
         this.closeAfter = !keepAlive;
     }
 }

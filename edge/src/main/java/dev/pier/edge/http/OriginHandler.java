@@ -330,10 +330,6 @@ final class OriginHandler extends ChannelDuplexHandler {
         return channel;
     }
 
-    ChannelHandlerContext context() {
-        return ctx;
-    }
-
     TrafficCounter traffic() {
         return traffic;
     }

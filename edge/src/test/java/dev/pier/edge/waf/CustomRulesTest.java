@@ -157,7 +157,7 @@ class CustomRulesTest extends EdgeWithJettyOrigin {
                           - { id: office-only, expression: 'not ip.src in $office', action: block }
                 """;
         assertThatThrownBy(() -> TestEdge.fromYaml(unknownList))
-                .hasMessageContaining("zone localhost, rule office-only: $office is not a list (expected one of: none defined)");
+                .hasMessageContaining("zone localhost, http_request_firewall_custom, rule office-only: $office is not a list (expected one of: none defined)");
         try (TestEdge withList = TestEdge.fromYaml("lists: { office: [\"127.0.0.0/8\"] }\n" + unknownList)) {
             org.assertj.core.api.Assertions.assertThat(RawHttp.head(withList.port(), "127.0.0.1", RawHttp.upgrade("/echo", "localhost")))
                     .startsWith("HTTP/1.1 101"); // 127.0.0.1 is in $office
