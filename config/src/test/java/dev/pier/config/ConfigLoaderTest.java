@@ -28,8 +28,8 @@ class ConfigLoaderTest {
         assertThat(config.requestLog()).isEqualTo(Path.of("../examples/logs/requests.ndjson").toAbsolutePath().normalize());
         assertThat(config.zones()).hasSize(2);
         Zone example = config.zones().get(0);
-        assertThat(example.settings()).isEqualTo(new ZoneSettings(true, Duration.ofSeconds(100), 0,
-                Duration.ofSeconds(30), 16L << 20, SslMode.OFF, "1.2"));
+        assertThat(example.settings()).isEqualTo(ZoneSettings.builder()
+                .keepalive(Duration.ofSeconds(30)).maxMessageSize(16L << 20).build());
         assertThat(example.dnsRecords()).hasSize(3);
         assertThat(config.zones().get(1).settings().websockets()).isFalse();
         assertThat(config.timeouts()).isEqualTo(Timeouts.DEFAULTS);
