@@ -70,7 +70,7 @@ public final class ZoneSetting<T> {
             ConfigNode::onOff, on -> F.textNode(on ? "on" : "off"));
 
     public static final ZoneSetting<SslMode> SSL = new ZoneSetting<>("ssl", "ssl", true,
-            ZoneSettings::ssl, ZoneSettings.Builder::ssl, "\"off\", \"flexible\", \"full\" or \"strict\"",
+            ZoneSettings::ssl, ZoneSettings.Builder::ssl, "\"off\" or \"flexible\" or \"full\" or \"strict\"",
             v -> SslMode.valueOf(text(v).toUpperCase(Locale.ROOT)),
             mode -> F.textNode(mode.name().toLowerCase(Locale.ROOT)),
             ZoneSetting::sslFromYaml, mode -> F.textNode(mode.name().toLowerCase(Locale.ROOT)));
