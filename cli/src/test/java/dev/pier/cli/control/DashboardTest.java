@@ -141,6 +141,21 @@ class DashboardTest {
         clickable("#origin-ca-save").click();
         wait.until(driver -> plane.control.store().settings(plane.zoneId).get("origin_ca").jsonValue().contains("BEGIN CERTIFICATE"));
 
+        // HSTS (security_header), off by default: a bad max age is the API's message on the page, a good one is stored
+        assertThat(clickable("#hsts-enabled").isSelected()).isFalse();
+        clickable("#hsts-enabled").click();
+        clickable("#hsts-nosniff").click();
+        type("#hsts-max-age", "99999999999");
+        clickable("#hsts-save").click();
+        wait.until(textToBePresentInElementLocated(By.id("hsts-error"), "Invalid value for zone setting security_header"));
+        assertThat(plane.control.store().settings(plane.zoneId)).doesNotContainKey("security_header");
+        type("#hsts-max-age", "31536000");
+        clickable("#hsts-save").click();
+        wait.until(driver -> plane.control.store().settings(plane.zoneId).containsKey("security_header"));
+        assertThat(dev.pier.control.StoredZones.load(plane.control.store()).stream().filter(z -> z.settings().securityHeader().enabled())
+                .findFirst().orElseThrow().settings().securityHeader())
+                .isEqualTo(new dev.pier.config.SecurityHeader(true, 31_536_000, false, false, true));
+
         // an edge certificate, on a zone with DNS names: a key that does not match is refused on
         // the page, the right one is listed
         String zoneId = plane.control.store().createZone("example.com", "test").id();
