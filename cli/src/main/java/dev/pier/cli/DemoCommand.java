@@ -165,6 +165,8 @@ final class DemoCommand implements Callable<Integer> {
                     settings:
                       websockets: on
                       idle_timeout: 100s
+                      # HSTS on https://localhost:%4$d; a short max_age, so a browser forgets it soon after the demo
+                      security_header: { strict_transport_security: { enabled: true, max_age: 300, nosniff: true } }
                     dns_records:
                       - { type: A, name: localhost, content: 127.0.0.1 }
                     certificates:

@@ -61,8 +61,14 @@ class DemoTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(page.body()).startsWith("Pier demo echo origin: GET /hello");
                 assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+                assertThat(page.headers().firstValue("strict-transport-security")).as("never over plain HTTP").isEmpty();
+                // the demo zone has HSTS on (security_header), with a short max age
+                HttpResponse<String> secure = HttpClient.newBuilder().sslContext(trusting).build().send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + tlsPort + "/hello")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(secure.headers().firstValue("strict-transport-security")).hasValue("max-age=300");
             }
-            assertThat(Files.readAllLines(dir.resolve("requests.ndjson"))).hasSize(5);
+            assertThat(Files.readAllLines(dir.resolve("requests.ndjson"))).hasSize(6);
         }
     }
 

@@ -220,33 +220,11 @@ public final class ConfigLoader {
     private static Zone zone(ConfigNode z, Path base) {
         z.onlyKeys("name", "settings", "dns_records", "origin_rules", "certificates", "origin_ca", "rulesets");
         String name = z.hostName("name", false);
-        ZoneSettings settings = ZoneSettings.DEFAULTS;
+        ZoneSettings.Builder settings = ZoneSettings.builder();
         ConfigNode s = z.child("settings");
         if (s != null) {
-            s.onlyKeys("websockets", "idle_timeout", "max_websocket_connections", "keepalive", "max_message_size",
-                    "ssl", "min_tls_version", "proxy_read_timeout", "url_normalization");
-            String ssl = s.child("ssl") == null ? "off" : s.child("ssl").raw().isBoolean()
-                    ? (s.child("ssl").raw().booleanValue() ? "full" : "off") : s.text("ssl", "off");
-            SslMode mode;
-            try {
-                mode = SslMode.valueOf(ssl.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw s.error("ssl", "'" + ssl + "' (expected: off, flexible, full or strict)");
-            }
-            String minTls = s.text("min_tls_version", "1.2");
-            if (!minTls.equals("1.2") && !minTls.equals("1.3")) {
-                throw s.error("min_tls_version", "'" + minTls + "' (expected: 1.2 or 1.3)");
-            }
-            settings = new ZoneSettings(
-                    s.onOff("websockets", settings.websockets()),
-                    s.duration("idle_timeout", settings.idleTimeout()),
-                    s.integer("max_websocket_connections", 0, 0, Integer.MAX_VALUE),
-                    s.offOrDuration("keepalive"),
-                    s.size("max_message_size"),
-                    mode,
-                    minTls,
-                    s.duration("proxy_read_timeout", null),
-                    urlNormalization(s.child("url_normalization")));
+            s.onlyKeys(ZoneSetting.yamlKeys());
+            ZoneSetting.ALL.forEach(setting -> setting.setFromYaml(settings, s));
         }
         List<DnsRecord> records = new ArrayList<>();
         for (ConfigNode r : z.list("dns_records")) {
@@ -288,32 +266,7 @@ public final class ConfigLoader {
                     + "phase: http_request_origin and rules such as { expression: 'http.host eq \"ws.example.com\"', "
                     + "action: route, action_parameters: { origin: { port: 9001 } } })");
         }
-        return new Zone(name, settings, records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets"), name));
-    }
-
-    /**
-     * {@code url_normalization: { type: cloudflare, scope: incoming }}, Cloudflare's setting; a key
-     * left out keeps Cloudflare's default.
-     */
-    private static UrlNormalization urlNormalization(ConfigNode n) {
-        if (n == null) {
-            return UrlNormalization.DEFAULT;
-        }
-        if (!n.raw().isObject()) {
-            throw new ConfigException(n.path() + ": expected a mapping such as { type: cloudflare, scope: incoming }");
-        }
-        n.onlyKeys("type", "scope");
-        String typeId = n.text("type", UrlNormalization.DEFAULT.type().id());
-        UrlNormalization.Type type = UrlNormalization.Type.of(typeId);
-        if (type == null) {
-            throw n.error("type", "'" + typeId + "' (expected: cloudflare or rfc3986)");
-        }
-        String scopeId = n.text("scope", UrlNormalization.DEFAULT.scope().id());
-        UrlNormalization.Scope scope = UrlNormalization.Scope.of(scopeId);
-        if (scope == null) {
-            throw n.error("scope", "'" + scopeId + "' (expected: incoming, both or none)");
-        }
-        return new UrlNormalization(type, scope);
+        return new Zone(name, settings.build(), records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets"), name));
     }
 
     /**

@@ -28,8 +28,8 @@ class ConfigLoaderTest {
         assertThat(config.requestLog()).isEqualTo(Path.of("../examples/logs/requests.ndjson").toAbsolutePath().normalize());
         assertThat(config.zones()).hasSize(2);
         Zone example = config.zones().get(0);
-        assertThat(example.settings()).isEqualTo(new ZoneSettings(true, Duration.ofSeconds(100), 0,
-                Duration.ofSeconds(30), 16L << 20, SslMode.OFF, "1.2"));
+        assertThat(example.settings()).isEqualTo(ZoneSettings.builder()
+                .keepalive(Duration.ofSeconds(30)).maxMessageSize(16L << 20).build());
         assertThat(example.dnsRecords()).hasSize(3);
         assertThat(config.zones().get(1).settings().websockets()).isFalse();
         assertThat(config.timeouts()).isEqualTo(Timeouts.DEFAULTS);
@@ -189,6 +189,30 @@ class ConfigLoaderTest {
         return ConfigLoader.parse(MINIMAL.replace("  - name: example.com\n",
                 "  - name: example.com\n    settings:\n      url_normalization: " + value + "\n"), Path.of(".")).zones().get(0)
                 .settings().urlNormalization();
+    }
+
+    /** Cloudflare's security_header in the file: the API's shape, off by default, and the API's "expected: ..." text. */
+    @Test
+    void securityHeaderIsCloudflaresSettingInTheApisShape() {
+        assertThat(ConfigLoader.parse(MINIMAL, Path.of(".")).zones().get(0).settings().securityHeader()).isEqualTo(SecurityHeader.OFF);
+        assertThat(securityHeader("{ strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, "
+                + "preload: true, nosniff: true } }")).isEqualTo(new SecurityHeader(true, 31_536_000, true, true, true));
+        assertThat(securityHeader("{ strict_transport_security: { enabled: true, max_age: 600 } }"))
+                .isEqualTo(new SecurityHeader(true, 600, false, false, false));
+        String expected = " (expected: " + ZoneSetting.SECURITY_HEADER.expected() + ")";
+        assertThatThrownBy(() -> securityHeader("strict"))
+                .hasMessage("zones[0].settings.security_header: \"strict\"" + expected);
+        assertThatThrownBy(() -> securityHeader("{ strict_transport_security: { enabled: sure } }"))
+                .hasMessage("zones[0].settings.security_header: {\"strict_transport_security\":{\"enabled\":\"sure\"}}" + expected);
+        assertThatThrownBy(() -> securityHeader("{ strict_transport_security: { max_age: 63072001 } }"))
+                .hasMessageEndingWith(expected);
+        assertThat(ZoneSetting.SECURITY_HEADER.expected()).startsWith("{\"strict_transport_security\": {\"enabled\": true or false");
+    }
+
+    private static SecurityHeader securityHeader(String value) {
+        return ConfigLoader.parse(MINIMAL.replace("  - name: example.com\n",
+                "  - name: example.com\n    settings:\n      security_header: " + value + "\n"), Path.of(".")).zones().get(0)
+                .settings().securityHeader();
     }
 
     @Test

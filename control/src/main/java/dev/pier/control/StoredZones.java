@@ -13,9 +13,8 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.ConfigNode;
 import dev.pier.config.DnsRecord;
 import dev.pier.config.PierConfig;
-import dev.pier.config.SslMode;
-import dev.pier.config.UrlNormalization;
 import dev.pier.config.Zone;
+import dev.pier.config.ZoneSetting;
 import dev.pier.config.ZoneSettings;
 import dev.pier.config.ruleset.Phase;
 import dev.pier.config.ruleset.RuleIds;
@@ -32,12 +31,10 @@ import dev.pier.control.store.StoredZoneContents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,8 +47,6 @@ public final class StoredZones {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    /** The zone setting {@code /zones/{id}/url_normalization} is kept as. */
-    private static final String URL_NORMALIZATION = "url_normalization";
 
     private StoredZones() {
     }
@@ -121,18 +116,18 @@ public final class StoredZones {
         for (StoredSetting setting : contents.settings().values()) {
             s.put(setting.id(), parse(setting.jsonValue()));
         }
-        ZoneSettings d = ZoneSettings.DEFAULTS;
-        ZoneSettings settings = new ZoneSettings(
-                !s.containsKey("websockets") || s.get("websockets").asText().equals("on"),
-                s.containsKey("websocket_idle_timeout") ? Duration.ofSeconds(s.get("websocket_idle_timeout").asLong()) : d.idleTimeout(),
-                s.containsKey("max_websocket_connections") ? s.get("max_websocket_connections").asInt() : d.maxWebSocketConnections(),
-                !s.containsKey("websocket_keepalive") || s.get("websocket_keepalive").asText().equals("off") ? null
-                        : Duration.ofSeconds(s.get("websocket_keepalive").asLong()),
-                s.containsKey("max_websocket_message_size") ? s.get("max_websocket_message_size").asLong() : d.maxMessageSize(),
-                s.containsKey("ssl") ? SslMode.valueOf(s.get("ssl").asText().toUpperCase(Locale.ROOT)) : d.ssl(),
-                s.containsKey("min_tls_version") ? s.get("min_tls_version").asText() : d.minTlsVersion(),
-                s.containsKey("proxy_read_timeout") ? Duration.ofSeconds(s.get("proxy_read_timeout").asLong()) : null,
-                s.containsKey(URL_NORMALIZATION) ? urlNormalization(z, s.get(URL_NORMALIZATION)) : d.urlNormalization());
+        ZoneSettings.Builder settings = ZoneSettings.builder();
+        for (ZoneSetting<?> setting : ZoneSetting.ALL) {
+            JsonNode value = s.get(setting.apiId());
+            if (value != null) {
+                try {
+                    setting.setFromApi(settings, value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("store: zone " + z.name() + ": " + setting.apiId() + " " + value
+                            + " (expected: " + setting.expected() + ")");
+                }
+            }
+        }
         List<DnsRecord> records = new ArrayList<>();
         for (StoredDnsRecord r : contents.dnsRecords()) {
             if (r.proxied()) {
@@ -153,18 +148,7 @@ public final class StoredZones {
         }
         String originCa = s.containsKey("origin_ca") && !s.get("origin_ca").asText().isEmpty()
                 ? Certificates.canonicalChain(s.get("origin_ca").asText()) : null;
-        return new Zone(z.name(), settings, records, files, originCa, parsed);
-    }
-
-    /** {@code {"type": "cloudflare", "scope": "incoming"}}, as {@code PUT /zones/{id}/url_normalization} stores it. */
-    private static UrlNormalization urlNormalization(StoredZone z, JsonNode value) {
-        UrlNormalization.Type type = UrlNormalization.Type.of(value.path("type").asText());
-        UrlNormalization.Scope scope = UrlNormalization.Scope.of(value.path("scope").asText());
-        if (type == null || scope == null) {
-            throw new ConfigException("store: zone " + z.name() + ": url_normalization " + value
-                    + " (expected: {\"type\": \"cloudflare\" or \"rfc3986\", \"scope\": \"incoming\", \"both\" or \"none\"})");
-        }
-        return new UrlNormalization(type, scope);
+        return new Zone(z.name(), settings.build(), records, files, originCa, parsed);
     }
 
     /**
@@ -295,19 +279,8 @@ public final class StoredZones {
         for (Zone zone : load(store)) {
             StoredZone stored = store.zones(zone.name(), 1, 1).items().get(0);
             ObjectNode z = zones.addObject().put("name", zone.name());
-            ZoneSettings s = zone.settings();
-            ObjectNode settings = z.putObject("settings").put("websockets", s.websockets() ? "on" : "off")
-                    .put("idle_timeout", s.idleTimeout().toSeconds() + "s")
-                    .put("max_websocket_connections", s.maxWebSocketConnections())
-                    .put("keepalive", s.keepalive() == null ? "off" : s.keepalive().toSeconds() + "s")
-                    .put("max_message_size", s.maxMessageSize())
-                    .put("ssl", s.ssl().name().toLowerCase(Locale.ROOT))
-                    .put("min_tls_version", s.minTlsVersion());
-            if (s.proxyReadTimeout() != null) {
-                settings.put("proxy_read_timeout", s.proxyReadTimeout().toSeconds() + "s");
-            }
-            settings.putObject("url_normalization").put("type", s.urlNormalization().type().id())
-                    .put("scope", s.urlNormalization().scope().id());
+            ObjectNode settings = z.putObject("settings");
+            ZoneSetting.ALL.forEach(setting -> setting.putYaml(settings, zone.settings()));
             if (zone.originCa() != null) {
                 z.put("origin_ca", zone.originCa()); // public certificates: the PEM text itself
             }
@@ -331,21 +304,10 @@ public final class StoredZones {
         }
     }
 
-    /** A zone's settings as the API names them, JSON values. */
+    /** A zone's settings as the store keeps them: by API id, JSON values, null for a setting at its default. */
     static Map<String, String> settings(ZoneSettings s) {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("websockets", quote(s.websockets() ? "on" : "off"));
-        out.put("ssl", quote(s.ssl().name().toLowerCase(Locale.ROOT)));
-        out.put("min_tls_version", quote(s.minTlsVersion()));
-        out.put("websocket_idle_timeout", Long.toString(s.idleTimeout().toSeconds()));
-        out.put("websocket_keepalive", s.keepalive() == null ? quote("off") : Long.toString(s.keepalive().toSeconds()));
-        out.put("max_websocket_connections", Integer.toString(s.maxWebSocketConnections()));
-        out.put("max_websocket_message_size", Long.toString(s.maxMessageSize()));
-        // null: back to the node's own timeout, as the file says by leaving it out
-        out.put("proxy_read_timeout", s.proxyReadTimeout() == null ? null : quote(Long.toString(s.proxyReadTimeout().toSeconds())));
-        // Cloudflare's default is kept as no stored value, as for a zone the API created
-        out.put(URL_NORMALIZATION, s.urlNormalization().equals(UrlNormalization.DEFAULT) ? null
-                : F.objectNode().put("scope", s.urlNormalization().scope().id()).put("type", s.urlNormalization().type().id()).toString());
+        ZoneSetting.ALL.forEach(setting -> out.put(setting.apiId(), setting.storedValue(s)));
         return out;
     }
 

@@ -8,6 +8,7 @@ import dev.pier.config.Certificates;
 import dev.pier.config.ConfigException;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
+import dev.pier.config.SecurityHeader;
 import dev.pier.config.UrlNormalization;
 import dev.pier.config.Zone;
 import dev.pier.control.store.Store;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Config as code: a YAML file's zones into the store, the store's zones out as YAML, and back, unchanged. */
 class StoredZonesTest {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     static final String FILE = """
             listeners: [ { address: 127.0.0.1:8080 } ]
             lists:
@@ -31,7 +34,8 @@ class StoredZonesTest {
             zones:
               - name: example.com
                 settings: { websockets: off, idle_timeout: 60s, keepalive: 30s, ssl: full, min_tls_version: "1.3", proxy_read_timeout: 30s,
-                            url_normalization: { type: rfc3986, scope: both } }
+                            url_normalization: { type: rfc3986, scope: both },
+                            security_header: { strict_transport_security: { enabled: true, max_age: 31536000, nosniff: true } } }
                 dns_records:
                   - { type: A, name: example.com, content: 192.0.2.10 }
                   - { type: CNAME, name: "*.example.com", content: origin.internal }
@@ -52,7 +56,15 @@ class StoredZonesTest {
             assertThat(StoredZones.importYaml(file, store, "test")).containsExactly("example.com");
             assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
 
-            Path exported = Files.writeString(dir.resolve("exported.yaml"), StoredZones.exportYaml(store));
+            assertThat(expected.get(0).settings().securityHeader()).isEqualTo(new SecurityHeader(true, 31_536_000, false, false, true));
+            String zone = store.zones("example.com", 1, 1).items().get(0).id();
+            assertThat(JSON.readTree(store.settings(zone).get("security_header").jsonValue())).as("stored in Cloudflare's shape")
+                    .isEqualTo(JSON.readTree("{\"strict_transport_security\":{\"enabled\":true,\"max_age\":31536000,"
+                            + "\"include_subdomains\":false,\"preload\":false,\"nosniff\":true}}"));
+
+            String yaml = StoredZones.exportYaml(store);
+            assertThat(yaml).contains("security_header:", "strict_transport_security:", "max_age: 31536000");
+            Path exported = Files.writeString(dir.resolve("exported.yaml"), yaml);
             StoredZones.importYaml(exported, again, "test");
             assertThat(StoredZones.load(again)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
 
@@ -78,11 +90,14 @@ class StoredZonesTest {
             assertThat(StoredZones.load(store).get(0).settings().urlNormalization())
                     .isEqualTo(new UrlNormalization(UrlNormalization.Type.RFC3986, UrlNormalization.Scope.BOTH));
             StoredZones.importYaml(Files.writeString(dir.resolve("no-timeout.yaml"), FILE.replace(", proxy_read_timeout: 30s", "")
-                            .replace(",\n                url_normalization: { type: rfc3986, scope: both }", "")), store, "test");
+                            .replace(",\n                url_normalization: { type: rfc3986, scope: both },\n"
+                            + "                security_header: { strict_transport_security: { enabled: true, max_age: 31536000, nosniff: true } }", "")), store, "test");
             assertThat(StoredZones.load(store).get(0).settings().proxyReadTimeout()).isNull();
             assertThat(store.settings(zoneId)).doesNotContainKey("proxy_read_timeout");
             assertThat(StoredZones.load(store).get(0).settings().urlNormalization()).isEqualTo(UrlNormalization.DEFAULT);
             assertThat(store.settings(zoneId)).doesNotContainKey("url_normalization");
+            assertThat(StoredZones.load(store).get(0).settings().securityHeader()).isEqualTo(SecurityHeader.OFF);
+            assertThat(store.settings(zoneId)).doesNotContainKey("security_header");
         }
     }
 

@@ -132,14 +132,31 @@ class DashboardTest {
 
         clickable("#tab-ssl").click();
         new Select(clickable("#min-tls")).selectByVisibleText("1.3");
-        wait.until(driver -> "\"1.3\"".equals(plane.control.store().settings(plane.zoneId).get("min_tls_version").jsonValue()));
+        wait.until(driver -> plane.control.store().settings(plane.zoneId).containsKey("min_tls_version") // the default is no row
+                && "\"1.3\"".equals(plane.control.store().settings(plane.zoneId).get("min_tls_version").jsonValue()));
         type("#origin-ca", "not a certificate");
         clickable("#origin-ca-save").click();
         wait.until(textToBePresentInElementLocated(By.id("origin-ca-error"), "Invalid value for zone setting origin_ca"));
         String ca = Certificates.selfSigned("ca.example").certificatePem();
         type("#origin-ca", ca);
         clickable("#origin-ca-save").click();
-        wait.until(driver -> plane.control.store().settings(plane.zoneId).get("origin_ca").jsonValue().contains("BEGIN CERTIFICATE"));
+        wait.until(driver -> plane.control.store().settings(plane.zoneId).containsKey("origin_ca")
+                && plane.control.store().settings(plane.zoneId).get("origin_ca").jsonValue().contains("BEGIN CERTIFICATE"));
+
+        // HSTS (security_header), off by default: a bad max age is the API's message on the page, a good one is stored
+        assertThat(clickable("#hsts-enabled").isSelected()).isFalse();
+        clickable("#hsts-enabled").click();
+        clickable("#hsts-nosniff").click();
+        type("#hsts-max-age", "99999999999");
+        clickable("#hsts-save").click();
+        wait.until(textToBePresentInElementLocated(By.id("hsts-error"), "Invalid value for zone setting security_header"));
+        assertThat(plane.control.store().settings(plane.zoneId)).doesNotContainKey("security_header");
+        type("#hsts-max-age", "31536000");
+        clickable("#hsts-save").click();
+        wait.until(driver -> plane.control.store().settings(plane.zoneId).containsKey("security_header"));
+        assertThat(dev.pier.control.StoredZones.load(plane.control.store()).stream().filter(z -> z.settings().securityHeader().enabled())
+                .findFirst().orElseThrow().settings().securityHeader())
+                .isEqualTo(new dev.pier.config.SecurityHeader(true, 31_536_000, false, false, true));
 
         // an edge certificate, on a zone with DNS names: a key that does not match is refused on
         // the page, the right one is listed

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.UrlNormalization;
+import dev.pier.config.ZoneSetting;
 import dev.pier.control.store.Json;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredSetting;
@@ -15,13 +16,13 @@ import java.util.Map;
 /**
  * {@code /zones/{id}/url_normalization}: the zone's URL normalization in Cloudflare's shape,
  * {@code {"type": "cloudflare"|"rfc3986", "scope": "incoming"|"both"|"none"}}. It is kept as the
- * zone setting {@value #SETTING}, which the edge reads with the zone's other settings; it is
+ * zone setting {@code url_normalization} ({@link ZoneSetting#URL_NORMALIZATION}), which the edge reads with the zone's other settings; it is
  * changed here only, never through {@code /settings}.
  */
 final class UrlNormalizationApi {
 
     /** The id it is stored under among the zone's settings. */
-    static final String SETTING = "url_normalization";
+    static final String SETTING = ZoneSetting.URL_NORMALIZATION.apiId();
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 

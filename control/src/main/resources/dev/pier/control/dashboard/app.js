@@ -267,6 +267,34 @@ async function security(z, page) {
 
 // ------------------------------------------------------------------ SSL/TLS
 
+// Cloudflare's security_header setting, in its value's shape: the page edits the whole value.
+function hstsCard(h) {
+  const box = (id, key, label) => `<label class="row"><input type="checkbox" id="${id}" ${h[key] ? "checked" : ""}> ${label}</label>`;
+  return `<section class="card"><h3>HTTP Strict Transport Security (HSTS)</h3>
+      ${box("hsts-enabled", "enabled", "Enable HSTS (Strict-Transport-Security)")}
+      <label class="row">Max age (seconds) <input id="hsts-max-age" type="number" min="0" value="${Number(h.max_age) || 0}"></label>
+      ${box("hsts-subdomains", "include_subdomains", "Apply HSTS policy to subdomains (includeSubDomains)")}
+      ${box("hsts-preload", "preload", "Preload")}
+      ${box("hsts-nosniff", "nosniff", "No-Sniff header (X-Content-Type-Options: nosniff)")}
+      <p class="explain">Added to every response the edge sends over TLS for this zone. Browsers that see it refuse
+        plain HTTP to the zone's hosts until max age runs out: turning it off does not undo that.</p>
+      <button id="hsts-save">Save</button> <span id="hsts-error" class="error"></span></section>`;
+}
+
+function hstsSave(z) {
+  const checked = id => document.getElementById(id).checked;
+  document.getElementById("hsts-save").onclick = async () => {
+    const value = { strict_transport_security: { enabled: checked("hsts-enabled"),
+      max_age: Number(document.getElementById("hsts-max-age").value), include_subdomains: checked("hsts-subdomains"),
+      preload: checked("hsts-preload"), nosniff: checked("hsts-nosniff") } };
+    try {
+      await api("PATCH", `/zones/${z.id}/settings/security_header`, { value });
+      document.getElementById("hsts-error").textContent = "";
+      say("Saved: security_header");
+    } catch (e) { document.getElementById("hsts-error").textContent = e.message; }
+  };
+}
+
 async function ssl(z, page) {
   const s = await settings(z);
   const certificates = (await api("GET", `/zones/${z.id}/custom_certificates?per_page=50`)).result;
@@ -289,7 +317,9 @@ async function ssl(z, page) {
     <section class="card"><h3>Origin CA</h3>
       <textarea id="origin-ca" placeholder="-----BEGIN CERTIFICATE----- (empty: the system's trust store)">${esc(s.origin_ca)}</textarea>
       <p class="explain">In strict mode, the certificates your origins' certificates must chain to.</p>
-      <button id="origin-ca-save">Save</button> <span id="origin-ca-error" class="error"></span></section>`;
+      <button id="origin-ca-save">Save</button> <span id="origin-ca-error" class="error"></span></section>
+    ${hstsCard(s.security_header.strict_transport_security)}`;
+  hstsSave(z);
   document.getElementById("ssl").onchange = e => patchSetting(z, "ssl", e.target.value);
   document.getElementById("min-tls").onchange = e => patchSetting(z, "min_tls_version", e.target.value);
   document.getElementById("origin-ca-save").onclick = async () => {

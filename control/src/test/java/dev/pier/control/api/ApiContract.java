@@ -104,6 +104,45 @@ abstract class ApiContract {
                 "Invalid value for zone setting proxy_read_timeout (expected: a number of seconds from 1 to 6000, e.g. \"100\")");
     }
 
+    /**
+     * Cloudflare's {@code security_header} (HSTS), added to Pier as one {@code ZoneSetting} entry:
+     * off by default, Cloudflare's value shape in and out, the edge's zone reads it, and a bad
+     * value is Cloudflare's 1007 with what is expected, writing nothing.
+     */
+    @Test
+    void securityHeaderInCloudflaresShape() throws Exception {
+        String path = "/zones/" + zoneId + "/settings/security_header";
+        JsonNode before = call("GET", path, admin, null);
+        assertThat(lastStatus).isEqualTo(200);
+        assertThat(before.path("result").path("id").asText()).isEqualTo("security_header");
+        assertThat(before.path("result").path("value")).isEqualTo(JSON.readTree("{\"strict_transport_security\":{\"enabled\":false,"
+                + "\"max_age\":0,\"include_subdomains\":false,\"preload\":false,\"nosniff\":false}}"));
+        assertThat(before.path("result").path("modified_on").isNull()).isTrue();
+        assertThat(call("GET", "/zones/" + zoneId + "/settings", admin, null).path("result").findValuesAsText("id"))
+                .contains("security_header");
+
+        String on = "{\"strict_transport_security\":{\"enabled\":true,\"max_age\":31536000,\"include_subdomains\":true,"
+                + "\"preload\":false,\"nosniff\":true}}";
+        JsonNode patched = call("PATCH", path, admin, "{\"value\":" + on + "}");
+        assertThat(lastStatus).isEqualTo(200);
+        assertThat(patched.path("result").path("value")).isEqualTo(JSON.readTree(on));
+        assertThat(call("GET", path, admin, null).path("result").path("value")).isEqualTo(JSON.readTree(on));
+        assertThat(dev.pier.control.StoredZones.load(store).get(0).settings().securityHeader())
+                .isEqualTo(new dev.pier.config.SecurityHeader(true, 31_536_000, true, false, true));
+
+        long written = store.lastChange();
+        String expected = "Invalid value for zone setting security_header (expected: {\"strict_transport_security\": {\"enabled\": "
+                + "true or false, \"max_age\": seconds from 0 to 63072000, \"include_subdomains\": true or false, \"preload\": "
+                + "true or false, \"nosniff\": true or false}})";
+        for (String bad : List.of("\"on\"", "{\"strict_transport_security\":{\"enabled\":\"yes\"}}",
+                "{\"strict_transport_security\":{\"max_age\":-1}}", "{\"strict_transport_security\":{\"max_age\":63072001}}",
+                "{\"strict_transport_security\":{\"enabled\":true,\"maxage\":10}}", "{\"hsts\":{}}")) {
+            assertError(call("PATCH", path, admin, "{\"value\":" + bad + "}"), 400, 1007, expected);
+        }
+        assertThat(store.lastChange()).isEqualTo(written);
+        assertThat(call("GET", path, admin, null).path("result").path("value")).isEqualTo(JSON.readTree(on));
+    }
+
     /** Cloudflare's {@code /zones/{id}/url_normalization}: its shape, its default, its checks, and the edge's zone reads it. */
     @Test
     void urlNormalizationInCloudflaresShape() throws Exception {

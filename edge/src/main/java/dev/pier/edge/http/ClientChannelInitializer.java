@@ -51,5 +51,8 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
                 .addLast("traffic", traffic)
                 .addLast(ProxyHandler.CODEC, new HttpServerCodec(DECODER.clone()))
                 .addLast("proxy", new ProxyHandler(edge, tls ? "https" : "http", traffic));
+        if (tls) {
+            ch.pipeline().addBefore("proxy", "security-headers", new SecurityHeaders(edge));
+        }
     }
 }

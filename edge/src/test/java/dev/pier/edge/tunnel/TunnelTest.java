@@ -31,7 +31,7 @@ class TunnelTest {
 
     @BeforeEach
     void open() {
-        open(new ZoneSettings(true, Duration.ofSeconds(100), 0));
+        open(ZoneSettings.DEFAULTS);
     }
 
     void open(ZoneSettings settings) {
@@ -190,7 +190,7 @@ class TunnelTest {
 
     @Test
     void keepalivePingsQuietSidesAndSwallowsTheirPongs() {
-        open(new ZoneSettings(true, Duration.ofSeconds(10), 0, Duration.ofSeconds(3), 0));
+        open(ZoneSettings.builder().idleTimeout(Duration.ofSeconds(10)).keepalive(Duration.ofSeconds(3)).build());
         client.advanceTimeBy(3, TimeUnit.SECONDS);
         client.runScheduledPendingTasks();
         byte[] toClient = read(client);
@@ -235,7 +235,7 @@ class TunnelTest {
 
     @Test
     void aSideThatStopsAnsweringPingsIsClosed() {
-        open(new ZoneSettings(true, Duration.ofSeconds(100), 0, Duration.ofSeconds(3), 0));
+        open(ZoneSettings.builder().keepalive(Duration.ofSeconds(3)).build());
         client.advanceTimeBy(3, TimeUnit.SECONDS);
         client.runScheduledPendingTasks();
         client.writeInbound(bytes(pong(token(read(client), false), new byte[] {1, 1, 1, 1}))); // the client answers
@@ -251,7 +251,7 @@ class TunnelTest {
 
     @Test
     void aMessageOverTheLimitClosesBothSidesWith1009() {
-        open(new ZoneSettings(true, Duration.ofSeconds(100), 0, null, 100));
+        open(ZoneSettings.builder().maxMessageSize(100).build());
         byte[] small = masked(0x2, new byte[100]);
         byte[] firstPart = FrameTrackerTest.frame(false, 0x2, new byte[60], new byte[] {1, 2, 3, 4});
         byte[] tooMuch = FrameTrackerTest.frame(true, 0x0, new byte[60], new byte[] {1, 2, 3, 4});
@@ -325,7 +325,7 @@ class TunnelTest {
         logs.clear();
         log = RequestLog.builder();
         usage.tryOpenWebSocket(0);
-        tunnel = new Tunnel(log, usage, logs::add, new ZoneSettings(true, Duration.ofSeconds(100), 0), Duration.ofSeconds(5), false);
+        tunnel = new Tunnel(log, usage, logs::add, ZoneSettings.DEFAULTS, Duration.ofSeconds(5), false);
         client = new EmbeddedChannel();
         origin = new EmbeddedChannel();
         client.freezeTime();
