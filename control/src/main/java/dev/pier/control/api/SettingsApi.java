@@ -1,11 +1,10 @@
 package dev.pier.control.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.store.Json;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredSetting;
 import dev.pier.control.store.StoredToken;
@@ -21,7 +20,6 @@ import java.util.Map;
 final class SettingsApi {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
 
@@ -92,7 +90,7 @@ final class SettingsApi {
         }
         StoredSetting s = stored.get(id);
         ObjectNode o = F.objectNode().put("id", id);
-        o.set("value", s == null ? setting.defaultValue() : parse(s.jsonValue()));
+        o.set("value", s == null ? setting.defaultValue() : Json.stored(s.jsonValue()));
         o.put("editable", true);
         if (s == null) {
             o.putNull("modified_on");
@@ -100,15 +98,5 @@ final class SettingsApi {
             o.put("modified_on", s.modifiedOn().toString());
         }
         return o;
-    }
-
-
-
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored setting is not JSON: " + json, e);
-        }
     }
 }
