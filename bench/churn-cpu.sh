@@ -5,7 +5,7 @@
 set -euo pipefail
 url=$1; pid=$(cat "$2"); secs=$3
 # churn.js runs from the folder where ../shared/bench/side-by-side.sh installed it with its `ws` module.
-harness=${PIER_BENCH_DIR:-/tmp/pier-bench}
+harness=$("$(dirname "$0")/harness-dir.sh")
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 ticks=$(getconf CLK_TCK)
 before=$(cpu)
