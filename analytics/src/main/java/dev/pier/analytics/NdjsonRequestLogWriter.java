@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,7 +155,7 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
 
     private void writeBuffer() throws IOException {
         if (file == null) {
-            System.out.write(buffer.toByteArray(), 0, buffer.size());
+            buffer.writeTo(System.out);
             System.out.flush();
             if (System.out.checkError()) {
                 throw new IOException("standard output is closed or failing");
@@ -167,10 +167,7 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
         }
         long start = channel.size();
         try {
-            ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray(), 0, buffer.size());
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
+            buffer.writeTo(Channels.newOutputStream(channel)); // writes it all or throws; closes nothing
         } catch (IOException e) {
             cutBack(start);
             throw e;

@@ -78,16 +78,16 @@ public final class ControlApi {
         try {
             String path = request.path().endsWith("/") && request.path().length() > 1
                     ? request.path().substring(0, request.path().length() - 1) : request.path();
-            Route.Call call = null;
             Route route = null;
+            Map<String, String> params = null;
             boolean pathKnown = false;
             for (Route r : routes) {
-                Map<String, String> params = r.match(path);
-                if (params != null) {
+                Map<String, String> matched = r.match(path);
+                if (matched != null) {
                     pathKnown = true;
                     if (r.method().equals(request.method())) {
                         route = r;
-                        call = new Route.Call(request, null, params, null);
+                        params = matched;
                         break;
                     }
                 }
@@ -96,10 +96,10 @@ public final class ControlApi {
                 throw pathKnown ? methodNotAllowed(path) : new ApiException(404, new ApiError(7000, "No route for that URI"));
             }
             if (route.access() == Route.Access.PUBLIC) {
-                return route.handler().handle(call);
+                return route.handler().handle(new Route.Call(request, null, params, null));
             }
             StoredToken token = credentials.authenticate(request);
-            Route.Call authorized = authorize(route, new Route.Call(request, token, call.params(), null));
+            Route.Call authorized = authorize(route, new Route.Call(request, token, params, null));
             FieldLimits.queryParameters(request);
             ApiResponse response = route.handler().handle(authorized);
             if (!request.method().equals("GET")) {
@@ -128,34 +128,31 @@ public final class ControlApi {
      */
     private Route.Call authorize(Route route, Route.Call call) {
         StoredToken token = call.token();
-        switch (route.access()) {
-            case PUBLIC, ANY_TOKEN -> {
-                return call;
-            }
+        return switch (route.access()) {
+            case PUBLIC, ANY_TOKEN -> call;
             case ADMINISTRATOR -> {
                 requireAdministrator(token);
-                return call;
+                yield call;
             }
             case ZONES -> {
                 require(token, route.permission());
-                return call;
+                yield call;
             }
             case ACCOUNT -> {
                 require(token, route.permission());
                 if (!token.zoneIds().isEmpty()) {
                     throw new ApiException(403, new ApiError(10000, "Authentication error"));
                 }
-                return call;
+                yield call;
             }
             case ZONE -> {
                 String zoneId = call.param("zone_id");
                 inScope(zoneId, token);
                 require(token, route.permission());
                 StoredZone zone = store.zone(zoneId).orElseThrow(() -> ApiException.notFound("/zones/" + zoneId));
-                return new Route.Call(call.request(), token, call.params(), zone);
+                yield new Route.Call(call.request(), token, call.params(), zone);
             }
-            default -> throw new IllegalStateException("an access without a check: " + route.access());
-        }
+        };
     }
 
     /** Every operation this API serves, in the OpenAPI document's order; the first whose method and path match answers. */
@@ -305,8 +302,7 @@ public final class ControlApi {
             throw ApiException.badRequest(20021, "filter parsing error: " + e.getMessage());
         }
         if (!parsed.lists().isEmpty()) {
-            java.util.Set<String> known = new java.util.HashSet<>();
-            store.lists().forEach(l -> known.add(l.name()));
+            java.util.Set<String> known = store.listNames();
             for (String list : new TreeSet<>(parsed.lists())) {
                 if (!known.contains(list)) {
                     throw ApiException.badRequest(20021, "filter parsing error: $" + list + " is not a list");

@@ -40,12 +40,9 @@ final class RulesetsApi {
     private static final WafRuntime CHECKER = WafRuntime.local();
 
     private final Store store;
-    /** The account's list names, read when a ruleset is checked. */
-    private final java.util.function.Supplier<java.util.Set<String>> lists;
 
     RulesetsApi(Store store) {
         this.store = store;
-        this.lists = () -> store.lists().stream().map(dev.pier.control.store.StoredList::name).collect(java.util.stream.Collectors.toSet());
     }
 
     ApiResponse list(StoredZone zone) {
@@ -206,7 +203,7 @@ final class RulesetsApi {
         }
         try {
             ZoneWaf.compile(new Zone(zone.name(), ZoneSettings.DEFAULTS, List.of(), List.of(), null, List.of(parsed)), CHECKER,
-                    lists.get());
+                    store.listNames());
         } catch (RuleCompileException e) {
             throw invalid(20021, e.ruleId() == null ? e.problem() : "rule " + e.ruleId() + ": " + e.problem());
         }

@@ -118,6 +118,11 @@ public interface Store extends AutoCloseable {
 
     List<StoredList> lists();
 
+    /** The names of the account's lists: what an expression's {@code $name} may refer to. */
+    default java.util.Set<String> listNames() {
+        return lists().stream().map(StoredList::name).collect(java.util.stream.Collectors.toSet());
+    }
+
     Optional<StoredList> list(String id);
 
     /** @throws StoreException CONFLICT when a list of that name exists */
