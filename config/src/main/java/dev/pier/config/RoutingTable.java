@@ -33,9 +33,9 @@ public final class RoutingTable {
                     continue; // a name of a zone nested in this one: that zone's records serve it
                 }
                 if (record.isWildcard()) {
-                    wildcards.put(record.name().substring(2), new Route(zone, record, record.content()));
+                    wildcards.put(record.name().substring(2), Route.toOrigin(zone, record));
                 } else {
-                    exact.put(record.name(), new Route(zone, record, record.content()));
+                    exact.put(record.name(), Route.toOrigin(zone, record));
                 }
             }
         }
@@ -76,7 +76,8 @@ public final class RoutingTable {
      */
     public String originFor(String zone, String host) {
         Route route = exact.get(host);
-        return route != null && route.zone().name().equals(zone) ? route.originHost() : host;
+        return route != null && route.zone().name().equals(zone) && route.target() instanceof RouteTarget.Origin origin
+                ? origin.host() : host;
     }
 
     /** Lower-cased host name without port, brackets or trailing dot. */

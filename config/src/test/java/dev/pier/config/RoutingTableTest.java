@@ -27,21 +27,21 @@ class RoutingTableTest {
 
     @Test
     void exactNamesWinOverWildcards() {
-        assertThat(routes.resolve("api.example.com").originHost()).isEqualTo("10.0.0.2");
-        assertThat(routes.resolve("example.com").originHost()).isEqualTo("10.0.0.1");
+        assertThat(originHost(routes.resolve("api.example.com"))).isEqualTo("10.0.0.2");
+        assertThat(originHost(routes.resolve("example.com"))).isEqualTo("10.0.0.1");
     }
 
     @Test
     void theLongestWildcardWins() {
-        assertThat(routes.resolve("x.eu.example.com").originHost()).isEqualTo("eu.origin");
-        assertThat(routes.resolve("x.us.example.com").originHost()).isEqualTo("wild.origin");
-        assertThat(routes.resolve("deep.a.b.example.com").originHost()).isEqualTo("wild.origin");
+        assertThat(originHost(routes.resolve("x.eu.example.com"))).isEqualTo("eu.origin");
+        assertThat(originHost(routes.resolve("x.us.example.com"))).isEqualTo("wild.origin");
+        assertThat(originHost(routes.resolve("deep.a.b.example.com"))).isEqualTo("wild.origin");
     }
 
     @Test
     void hostHeadersAreNormalised() {
-        assertThat(routes.resolve("API.Example.COM:8443").originHost()).isEqualTo("10.0.0.2");
-        assertThat(routes.resolve("example.com.").originHost()).isEqualTo("10.0.0.1");
+        assertThat(originHost(routes.resolve("API.Example.COM:8443"))).isEqualTo("10.0.0.2");
+        assertThat(originHost(routes.resolve("example.com."))).isEqualTo("10.0.0.1");
         assertThat(routes.resolve("example.org").zone().name()).isEqualTo("example.org");
     }
 
@@ -76,11 +76,11 @@ class RoutingTableTest {
                 a("sub.example.com", "10.0.1.1"), a("api.sub.example.com", "10.0.1.2")));
         for (List<Zone> zones : List.of(List.of(parent, nested), List.of(nested, parent))) {
             RoutingTable table = RoutingTable.of(zones);
-            assertThat(table.resolve("api.sub.example.com").originHost()).isEqualTo("10.0.1.2");
-            assertThat(table.resolve("sub.example.com").originHost()).isEqualTo("10.0.1.1");
+            assertThat(originHost(table.resolve("api.sub.example.com"))).isEqualTo("10.0.1.2");
+            assertThat(originHost(table.resolve("sub.example.com"))).isEqualTo("10.0.1.1");
             assertThat(table.resolve("other.sub.example.com")).as("the parent's wildcards stop at the nested zone").isNull();
-            assertThat(table.resolve("x.example.com").originHost()).isEqualTo("10.0.0.9");
-            assertThat(table.resolve("example.com").originHost()).isEqualTo("10.0.0.1");
+            assertThat(originHost(table.resolve("x.example.com"))).isEqualTo("10.0.0.9");
+            assertThat(originHost(table.resolve("example.com"))).isEqualTo("10.0.0.1");
         }
     }
 
@@ -94,5 +94,24 @@ class RoutingTableTest {
                   - name: sub.example.com
                     dns_records: [ { type: A, name: sub.example.com, content: 10.0.1.1 } ]
                 """, Path.of("."))).hasMessageContaining("'api.sub.example.com' belongs to zone sub.example.com");
+    }
+
+    @Test
+    void aRouteEndsInItsRecordsOriginOnTheRequestsPortInTheZonesSslMode() {
+        RoutingTable table = ConfigLoader.parse("""
+                listeners:
+                  - address: 127.0.0.1:8080
+                zones:
+                  - name: example.com
+                    settings: { ssl: strict }
+                    dns_records:
+                      - { type: A, name: example.com, content: 10.0.0.1 }
+                """, Path.of(".")).routingTable();
+        assertThat(table.resolve("example.com").target())
+                .isEqualTo(new RouteTarget.Origin("10.0.0.1", RouteTarget.Origin.LISTENER_PORT, SslMode.STRICT));
+    }
+
+    private static String originHost(Route route) {
+        return route.target() instanceof RouteTarget.Origin origin ? origin.host() : null;
     }
 }

@@ -1,11 +1,11 @@
 package dev.pier.edge.admin;
 
-import io.netty.buffer.ByteBuf;
+import dev.pier.edge.http.HeadTimer;
+import dev.pier.edge.transport.TrafficCounter;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -29,8 +29,6 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -68,9 +66,25 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private ChannelHandlerContext ctx;
     private boolean busy;
     private boolean closing;
-    private ScheduledFuture<?> timer;
-    private long bytesRead;
-    private long readMark;
+    private final TrafficCounter traffic = new TrafficCounter();
+    private final HeadTimer timer = new HeadTimer(traffic, new HeadTimer.Expiry() {
+        @Override
+        public void idle() {
+            if (waitingForRequest()) {
+                dropAll();
+                ctx.close(); // an idle keep-alive connection: nothing to answer
+            }
+        }
+
+        @Override
+        public void trickled() {
+            if (waitingForRequest()) { // part of a request came and the rest did not
+                busy = true;
+                ctx.channel().config().setAutoRead(false);
+                send(text(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.\n", "text/plain"), false);
+            }
+        }
+    });
 
     /**
      * @param routes         what is served, each below its prefix
@@ -90,16 +104,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     /** Sets up an admin connection's pipeline: byte counting, HTTP codec, aggregation, this handler. */
     public void install(ChannelPipeline pipeline) {
-        pipeline.addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext c, Object msg) {
-                if (msg instanceof ByteBuf b) {
-                    bytesRead += b.readableBytes();
-                }
-                c.fireChannelRead(msg);
-            }
-        });
-        pipeline.addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), this);
+        pipeline.addLast(traffic, new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), this);
     }
 
     @Override
@@ -137,7 +142,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void dropAll() {
         closing = true;
-        cancelTimer();
+        timer.cancel();
         FullHttpRequest r;
         while ((r = pending.poll()) != null) {
             r.release();
@@ -150,7 +155,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             request.release();
             return;
         }
-        cancelTimer(); // a whole request is in
+        timer.cancel(); // a whole request is in
         pending.add(request);
         if (pending.size() > MAX_QUEUED) {
             LOG.debug("admin: {} pipelined more than {} requests; closing", ctx.channel().remoteAddress(), MAX_QUEUED);
@@ -277,35 +282,14 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     /** Gives the client the request timeout to send its next whole request. */
     private void awaitRequest() {
-        cancelTimer();
-        if (closing) {
-            return;
-        }
-        readMark = bytesRead;
-        timer = ctx.executor().schedule(this::timedOut, requestTimeout.get().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+        timer.cancel();
+        if (!closing) {
+            timer.start(ctx.executor(), requestTimeout.get());
         }
     }
 
-    private void timedOut() {
-        timer = null;
-        if (busy || closing || !ctx.channel().isActive()) {
-            return;
-        }
-        if (bytesRead == readMark) {
-            dropAll();
-            ctx.close(); // an idle keep-alive connection: nothing to answer
-            return;
-        }
-        // part of a request came and the rest did not
-        busy = true;
-        ctx.channel().config().setAutoRead(false);
-        send(text(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.\n", "text/plain"), false);
+    private boolean waitingForRequest() {
+        return !busy && !closing && ctx.channel().isActive();
     }
 
     private FullHttpResponse text(HttpResponseStatus status, String body, String type) {

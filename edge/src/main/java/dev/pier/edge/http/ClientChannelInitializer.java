@@ -1,5 +1,6 @@
 package dev.pier.edge.http;
 
+import dev.pier.edge.transport.TrafficCounter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -12,8 +13,9 @@ import javax.net.ssl.SSLException;
 /**
  * The pipeline of a new client connection: TLS with the certificate SNI asks for (on TLS
  * listeners), a byte counter below the HTTP codec, the HTTP/1.1
- * codec with the edge's head limits, and the {@link ProxyHandler}. All three leave at an
- * upgrade, when the tunnel takes the connection over.
+ * codec with the edge's head limits, and the {@link Http1Connection} that runs the edge's
+ * {@link EdgePhases} for each request. All three leave at an upgrade, when the tunnel takes the
+ * connection over.
  */
 public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -24,12 +26,14 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
             .setMaxChunkSize(64 * 1024);
 
     private final EdgeContext edge;
+    private final RequestPhases phases;
     private final boolean tls;
     /** Chooses the certificate by SNI, from the snapshot current when the handshake starts. */
     private final Mapping<String, SslContext> certificates;
 
     public ClientChannelInitializer(EdgeContext edge, boolean tls) {
         this.edge = edge;
+        this.phases = new EdgePhases(edge);
         this.tls = tls;
         this.certificates = host -> {
             try {
@@ -49,10 +53,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
         TrafficCounter traffic = new TrafficCounter();
         ch.pipeline()
                 .addLast("traffic", traffic)
-                .addLast(ProxyHandler.CODEC, new HttpServerCodec(DECODER.clone()))
-                .addLast("proxy", new ProxyHandler(edge, tls ? "https" : "http", traffic));
-        if (tls) {
-            ch.pipeline().addBefore("proxy", "security-headers", new SecurityHeaders(edge));
-        }
+                .addLast(Http1Connection.CODEC, new HttpServerCodec(DECODER.clone()))
+                .addLast("http1", new Http1Connection(edge, phases, tls ? "https" : "http", traffic));
     }
 }

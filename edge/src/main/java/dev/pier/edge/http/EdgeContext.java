@@ -13,6 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import dev.pier.edge.transport.Transport;
+import dev.pier.edge.upstream.OriginGuard;
+import dev.pier.edge.upstream.OriginUpstream;
+import dev.pier.edge.upstream.Upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -81,6 +84,7 @@ public final class EdgeContext {
     private final UsageRegistry usage;
     private final Transport transport;
     private volatile Supplier<Bootstrap> originBootstrap;
+    private volatile Upstream upstream = new OriginUpstream(() -> originBootstrap.get(), () -> originGuard);
     private final WafRuntime waf;
 
     public EdgeContext(Snapshot snapshot, RequestLogSink sink, UsageRegistry usage, Transport transport, WafRuntime waf) {
@@ -142,6 +146,16 @@ public final class EdgeContext {
      */
     public void originBootstrap(Supplier<Bootstrap> bootstraps) {
         originBootstrap = java.util.Objects.requireNonNull(bootstraps, "bootstraps");
+    }
+
+    /** Where proxied requests go: TCP origins through {@link #originBootstrap()}, behind {@link #originGuard()}. */
+    public Upstream upstream() {
+        return upstream;
+    }
+
+    /** Lets a test put an upstream of its own behind every route. */
+    public void upstream(Upstream next) {
+        upstream = java.util.Objects.requireNonNull(next, "next");
     }
 
     /** Every open client connection. */

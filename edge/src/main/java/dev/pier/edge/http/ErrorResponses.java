@@ -1,5 +1,6 @@
 package dev.pier.edge.http;
 
+import dev.pier.edge.error.EdgeError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;

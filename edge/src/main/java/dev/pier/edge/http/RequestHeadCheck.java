@@ -1,5 +1,7 @@
 package dev.pier.edge.http;
 
+import dev.pier.edge.error.EdgeError;
+import dev.pier.edge.error.EdgeException;
 import dev.pier.config.ZoneSettings;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -30,10 +32,6 @@ final class RequestHeadCheck {
     static final int MAX_URI_LENGTH = 16 * 1024;
     static final int MAX_HEADER_LENGTH = 16 * 1024;
 
-    /** What the edge answers instead of forwarding; {@code close} when the connection cannot be read further. */
-    record Refusal(EdgeError error, String detail, boolean close) {
-    }
-
     private RequestHeadCheck() {
     }
 
@@ -51,55 +49,55 @@ final class RequestHeadCheck {
      * ≤ 16 KB, an origin-form target (absolute-form is rewritten), exactly one well-formed Host,
      * and no Connection option naming a header the request is framed or routed by.
      */
-    static Refusal head(HttpRequest request) {
+    static EdgeException head(HttpRequest request) {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             EdgeError error = cause instanceof TooLongHttpLineException ? EdgeError.URI_TOO_LONG
                     : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException ? EdgeError.HEADERS_TOO_LARGE
                     : EdgeError.BAD_REQUEST;
-            return new Refusal(error, error == EdgeError.BAD_REQUEST ? cause.getMessage() : null, true);
+            return EdgeException.closing(error, error == EdgeError.BAD_REQUEST ? cause.getMessage() : null);
         }
         HttpVersion version = request.protocolVersion();
         if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
             // How a later version frames its body is unknown: nothing after this head can be read.
-            return new Refusal(EdgeError.VERSION_NOT_SUPPORTED, "version: " + version + " (expected: HTTP/1.1 or HTTP/1.0)", true);
+            return EdgeException.closing(EdgeError.VERSION_NOT_SUPPORTED, "version: " + version + " (expected: HTTP/1.1 or HTTP/1.0)");
         }
         if (HttpMethod.CONNECT.equals(request.method())) {
-            return new Refusal(EdgeError.METHOD_NOT_SUPPORTED, null, true);
+            return EdgeException.closing(EdgeError.METHOD_NOT_SUPPORTED, null);
         }
         if (request.uri().length() > MAX_URI_LENGTH) {
-            return new Refusal(EdgeError.URI_TOO_LONG, null, false);
+            return EdgeException.of(EdgeError.URI_TOO_LONG, null);
         }
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
             if (header.getKey().length() + header.getValue().length() > MAX_HEADER_LENGTH) {
-                return new Refusal(EdgeError.HEADERS_TOO_LARGE, "Header " + header.getKey() + " is larger than 16 KB.", false);
+                return EdgeException.of(EdgeError.HEADERS_TOO_LARGE, "Header " + header.getKey() + " is larger than 16 KB.");
             }
         }
         String problem = RequestTarget.printable(request.uri());
         if (problem != null) {
-            return new Refusal(EdgeError.BAD_REQUEST, problem, true);
+            return EdgeException.closing(EdgeError.BAD_REQUEST, problem);
         }
         List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
             // The edge frames bodies by chunked alone; a coding list the origin would read otherwise is not forwarded.
-            return new Refusal(EdgeError.CODING_NOT_SUPPORTED, "Transfer-Encoding: " + String.join(", ", codings)
-                    + " (expected: chunked alone)", true);
+            return EdgeException.closing(EdgeError.CODING_NOT_SUPPORTED, "Transfer-Encoding: " + String.join(", ", codings)
+                    + " (expected: chunked alone)");
         }
         problem = RequestTarget.normalize(request);
         if (problem != null) {
-            return new Refusal(EdgeError.BAD_REQUEST, problem, true);
+            return EdgeException.closing(EdgeError.BAD_REQUEST, problem);
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
         if (host == null) {
-            return new Refusal(EdgeError.MISSING_HOST, null, false);
+            return EdgeException.of(EdgeError.MISSING_HOST, null);
         }
         for (String connection : request.headers().getAll(HttpHeaderNames.CONNECTION)) {
             for (String option : connection.split(",")) {
                 String name = option.trim().toLowerCase(Locale.ROOT);
                 if (NOT_HOP_BY_HOP.contains(name)) {
-                    return new Refusal(EdgeError.BAD_REQUEST, "Connection: " + option.trim()
-                            + " (expected: hop-by-hop options only; the request is framed and routed by this header)", true);
+                    return EdgeException.closing(EdgeError.BAD_REQUEST, "Connection: " + option.trim()
+                            + " (expected: hop-by-hop options only; the request is framed and routed by this header)");
                 }
             }
         }
@@ -118,16 +116,16 @@ final class RequestHeadCheck {
     }
 
     /** The websockets setting and the handshake, for an upgrade request. */
-    static Refusal upgrade(HttpRequest request, ZoneSettings settings, String zone) {
+    static EdgeException upgrade(HttpRequest request, ZoneSettings settings, String zone) {
         if (hasBody(request)) {
             // Parsers disagree on whether an upgrade request's body precedes the new protocol
             // (Node.js reads none): refused by the origin, the body could be read as a request.
-            return new Refusal(EdgeError.BAD_REQUEST, "an upgrade request with a body (expected: none, RFC 6455 §4.1)", true);
+            return EdgeException.closing(EdgeError.BAD_REQUEST, "an upgrade request with a body (expected: none, RFC 6455 §4.1)");
         }
         if (!settings.websockets()) {
-            return new Refusal(EdgeError.WEBSOCKETS_DISABLED, "The zone " + zone + " has the websockets setting off.", false);
+            return EdgeException.of(EdgeError.WEBSOCKETS_DISABLED, "The zone " + zone + " has the websockets setting off.");
         }
         String problem = Handshake.problem(request);
-        return problem == null ? null : new Refusal(EdgeError.BAD_HANDSHAKE, problem, false);
+        return problem == null ? null : EdgeException.of(EdgeError.BAD_HANDSHAKE, problem);
     }
 }

@@ -1,5 +1,6 @@
 package dev.pier.edge.http;
 
+import dev.pier.edge.error.EdgeError;
 import dev.pier.config.ruleset.ActionParameters;
 import dev.pier.waf.Verdict;
 import dev.pier.waf.challenge.ChallengePage;

@@ -1,5 +1,7 @@
 package dev.pier.edge.http;
 
+import dev.pier.edge.error.EdgeError;
+import dev.pier.edge.error.EdgeException;
 import dev.pier.config.Certificates;
 import dev.pier.config.Route;
 import dev.pier.config.RoutingTable;
@@ -49,21 +51,20 @@ final class TlsPolicy {
      * The refusal for a request whose {@code Host} header is {@code hostHeader}, routed to
      * {@code route}, on {@code channel}; null when the request may go on (always, on plain HTTP).
      */
-    static RequestHeadCheck.Refusal refusal(Channel channel, String hostHeader, Route route) {
+    static EdgeException refusal(Channel channel, String hostHeader, Route route) {
         Session session = session(channel);
         if (session == PLAIN) {
             return null;
         }
         String host = normalized(RoutingTable.hostOnly(hostHeader));
         if (!covers(session.names(), host)) {
-            return new RequestHeadCheck.Refusal(EdgeError.MISDIRECTED_REQUEST, "Host " + host + " is not a name of the "
-                    + "certificate this connection presented (" + (session.sni() == null ? "no SNI" : "SNI " + session.sni()) + ").",
-                    false);
+            return EdgeException.of(EdgeError.MISDIRECTED_REQUEST, "Host " + host + " is not a name of the "
+                    + "certificate this connection presented (" + (session.sni() == null ? "no SNI" : "SNI " + session.sni()) + ").");
         }
         String minimum = route.zone().settings().minTlsVersion();
         if (version(session.protocol()) < version("TLSv" + minimum)) {
-            return new RequestHeadCheck.Refusal(EdgeError.TLS_VERSION_TOO_OLD, "The zone " + route.zone().name()
-                    + " requires TLS " + minimum + " or later; this connection uses " + session.protocol() + ".", false);
+            return EdgeException.of(EdgeError.TLS_VERSION_TOO_OLD, "The zone " + route.zone().name()
+                    + " requires TLS " + minimum + " or later; this connection uses " + session.protocol() + ".");
         }
         return null;
     }

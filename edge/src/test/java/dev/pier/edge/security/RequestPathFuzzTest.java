@@ -8,6 +8,7 @@ import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.ConfigLoader;
 import dev.pier.edge.http.ClientChannelInitializer;
+import dev.pier.edge.support.ClientConnection;
 import dev.pier.edge.http.EdgeContext;
 import dev.pier.edge.transport.Transport;
 import dev.pier.waf.WafRuntime;

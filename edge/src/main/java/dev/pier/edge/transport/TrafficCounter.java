@@ -1,4 +1,4 @@
-package dev.pier.edge.http;
+package dev.pier.edge.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -10,10 +10,10 @@ import io.netty.channel.ChannelPromise;
  * sits next to the socket so it sees the wire bytes, not the decoded messages. The tunnel
  * counts by itself and this handler leaves the pipeline at the upgrade.
  */
-final class TrafficCounter extends ChannelDuplexHandler {
+public final class TrafficCounter extends ChannelDuplexHandler {
 
-    long read;
-    long written;
+    public long read;
+    public long written;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

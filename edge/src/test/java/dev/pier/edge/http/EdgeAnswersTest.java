@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
  * The client pipeline on an {@link EmbeddedChannel}: every answer the edge gives by itself,
  * before any origin is involved, with the exact bytes a client would read.
  */
-class ProxyHandlerTest extends EmbeddedClientPipeline {
+class EdgeAnswersTest extends EmbeddedClientPipeline {
 
     @Test
     void websocketsOffIs403AndTheConnectionStaysUsable() {

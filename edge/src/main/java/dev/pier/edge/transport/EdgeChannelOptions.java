@@ -1,4 +1,4 @@
-package dev.pier.edge.http;
+package dev.pier.edge.transport;
 
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;

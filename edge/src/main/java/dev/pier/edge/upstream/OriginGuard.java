@@ -1,4 +1,4 @@
-package dev.pier.edge.http;
+package dev.pier.edge.upstream;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

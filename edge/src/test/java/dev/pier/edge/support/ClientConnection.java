@@ -1,4 +1,4 @@
-package dev.pier.edge.security;
+package dev.pier.edge.support;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,12 +10,12 @@ import java.net.SocketAddress;
  * edge's port 80, as the client pipeline gets them from a real socket (the request log and the
  * forwarding headers name the client's address).
  */
-final class ClientConnection extends EmbeddedChannel {
+public final class ClientConnection extends EmbeddedChannel {
 
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
     private static final InetSocketAddress EDGE = new InetSocketAddress("127.0.0.1", 80);
 
-    ClientConnection(ChannelHandler initializer) {
+    public ClientConnection(ChannelHandler initializer) {
         super(initializer);
     }
 

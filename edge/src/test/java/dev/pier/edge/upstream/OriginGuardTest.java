@@ -1,4 +1,4 @@
-package dev.pier.edge.http;
+package dev.pier.edge.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.pier.edge.http;
+package dev.pier.edge.error;
 
 /**
  * Every way the edge answers a request by itself, tagged with whose fault it is and mapped to
