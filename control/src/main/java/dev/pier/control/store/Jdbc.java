@@ -21,17 +21,23 @@ import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 
 /**
- * The JDBC plumbing the store's repositories share: the connection pool, reads, writes that
- * each commit as one change of the store's version, the transaction {@link #inTransaction} keeps
- * open on its thread, statements whose failures quote no values, and the row helpers.
+ * The JDBC plumbing the store's repositories share: the connection pool and the schema's
+ * migration, reads, writes that each commit as one change of the store's version (announced on
+ * PostgreSQL to {@link #listen}ers), the transaction {@link #inTransaction} keeps open on its
+ * thread, statements whose failures quote no values, and the row helpers.
  */
 final class Jdbc implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HikariDataSource pool;
-    /** True on PostgreSQL: a write notifies the store's listeners ({@link PostgresChangeListener}) as it commits. */
-    private final boolean notifies;
+    /**
+     * Where and as whom {@link #listen} opens its connection, on PostgreSQL, where a write notifies
+     * the listeners as it commits; null for the embedded store, which has no NOTIFY.
+     */
+    private final String postgresUrl;
+    private final String user;
+    private final String password;
     /** The transaction {@link #inTransaction} opened on this thread, if any. */
     private final ThreadLocal<Transaction> transaction = new ThreadLocal<>();
 
@@ -55,9 +61,11 @@ final class Jdbc implements AutoCloseable {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private Jdbc(HikariDataSource pool, boolean notifies) {
+    private Jdbc(HikariDataSource pool, String url, String user, String password) {
         this.pool = pool;
-        this.notifies = notifies;
+        this.postgresUrl = url.startsWith("jdbc:postgresql:") ? url : null;
+        this.user = user;
+        this.password = password;
     }
 
     /** @throws StoreException UNAVAILABLE when the database cannot be reached */
@@ -71,7 +79,7 @@ final class Jdbc implements AutoCloseable {
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(5_000);
         try {
-            return new Jdbc(new HikariDataSource(config), url.startsWith("jdbc:postgresql:"));
+            return new Jdbc(new HikariDataSource(config), url, user, password);
         } catch (RuntimeException e) {
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "store: cannot open " + redacted(url) + " (" + rootMessage(e) + ")", e);
         }
@@ -171,7 +179,7 @@ final class Jdbc implements AutoCloseable {
                 T result = work.run(c);
                 // last, so the row lock is held only while committing: writers commit in version order
                 update(c, "UPDATE change_version SET version = version + 1 WHERE id = 1");
-                if (notifies) {
+                if (notifies()) {
                     // delivered when the transaction commits, and not at all if it rolls back
                     all(c, "SELECT pg_notify('" + PostgresChangeListener.CHANNEL + "', current_schema())", rs -> null);
                 }
@@ -197,6 +205,16 @@ final class Jdbc implements AutoCloseable {
                 return rs.getLong(1);
             }
         });
+    }
+
+    /** True when {@link #listen} can hear other processes' commits: on PostgreSQL. */
+    boolean notifies() {
+        return postgresUrl != null;
+    }
+
+    /** Calls {@code listener} soon after any process commits a write, on a connection of its own; only where {@link #notifies}. */
+    AutoCloseable listen(Runnable listener) {
+        return new PostgresChangeListener(postgresUrl, user, password, listener);
     }
 
     /**

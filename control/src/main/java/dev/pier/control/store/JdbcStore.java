@@ -20,10 +20,6 @@ import java.util.function.Function;
 public final class JdbcStore implements Store {
 
     private final Jdbc jdbc;
-    /** Where and as whom to open a listening connection; null for the embedded store, which has no NOTIFY. */
-    private final String postgresUrl;
-    private final String user;
-    private final String password;
     private final ZoneRepository zones;
     private final SettingRepository settings;
     private final DnsRecordRepository dnsRecords;
@@ -33,13 +29,10 @@ public final class JdbcStore implements Store {
     private final TokenRepository tokens;
     private final AuditRepository audit;
 
-    private JdbcStore(Jdbc jdbc, String url, String user, String password, StoreKeys keys) {
+    private JdbcStore(Jdbc jdbc, boolean embedded, StoreKeys keys) {
         this.jdbc = jdbc;
-        this.postgresUrl = url.startsWith("jdbc:postgresql:") ? url : null;
-        this.user = user;
-        this.password = password;
         jdbc.migrate();
-        this.certificates = CertificateRepository.open(jdbc, keys, url.startsWith("jdbc:h2:"));
+        this.certificates = CertificateRepository.open(jdbc, keys, embedded);
         this.zones = new ZoneRepository(jdbc);
         this.settings = new SettingRepository(jdbc);
         this.dnsRecords = new DnsRecordRepository(jdbc);
@@ -94,7 +87,7 @@ public final class JdbcStore implements Store {
     private static JdbcStore open(String url, String user, String password, StoreKeys keys) {
         Jdbc jdbc = Jdbc.open(url, user, password);
         try {
-            return new JdbcStore(jdbc, url, user, password, keys);
+            return new JdbcStore(jdbc, url.startsWith("jdbc:h2:"), keys);
         } catch (StoreException e) {
             jdbc.close();
             throw e;
@@ -315,7 +308,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public AutoCloseable onChange(Runnable listener) {
-        return postgresUrl == null ? Store.super.onChange(listener) : new PostgresChangeListener(postgresUrl, user, password, listener);
+        return jdbc.notifies() ? jdbc.listen(listener) : Store.super.onChange(listener);
     }
 
     @Override
