@@ -8,8 +8,8 @@ import java.util.function.Function;
 
 /**
  * The control plane's source of truth. Every write names its actor, is atomic, and lands in
- * the audit log in the same transaction; {@link #lastChange()} is the audit log's last sequence,
- * which edge nodes compare to know they are up to date.
+ * the audit log in the same transaction; {@link #lastChange()} is the store's version, one more
+ * after every committed write, which edge nodes compare to know they are up to date.
  */
 public interface Store extends AutoCloseable {
 
