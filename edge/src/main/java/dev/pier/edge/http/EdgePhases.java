@@ -121,7 +121,7 @@ final class EdgePhases implements RequestPhases {
             return CompletableFuture.completedFuture(letThrough(rc, e));
         }
         if (verdict.isDone()) {
-            return CompletableFuture.completedFuture(verdict.isCompletedExceptionally() ? letThrough(rc, failure(verdict)) : verdict.join());
+            return verdict.isCompletedExceptionally() ? CompletableFuture.completedFuture(letThrough(rc, failure(verdict))) : verdict;
         }
         return verdict.handleAsync((v, error) -> error == null ? v : letThrough(rc, error), rc.client.eventLoop());
     }
