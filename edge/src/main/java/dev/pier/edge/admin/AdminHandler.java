@@ -1,7 +1,7 @@
 package dev.pier.edge.admin;
 
 import dev.pier.edge.http.HeadTimer;
-import dev.pier.edge.transport.TrafficCounter;
+import dev.pier.edge.transport.ByteCounter;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -66,7 +66,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private ChannelHandlerContext ctx;
     private boolean busy;
     private boolean closing;
-    private final TrafficCounter traffic = new TrafficCounter();
+    private final ByteCounter traffic = new ByteCounter();
     private final HeadTimer timer = new HeadTimer(traffic, new HeadTimer.Expiry() {
         @Override
         public void idle() {

@@ -1,6 +1,6 @@
 package dev.pier.edge.http;
 
-import dev.pier.edge.transport.TrafficCounter;
+import dev.pier.edge.transport.ByteCounter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -50,7 +50,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
         if (tls) {
             ch.pipeline().addLast("tls", new SniHandler(certificates));
         }
-        TrafficCounter traffic = new TrafficCounter();
+        ByteCounter traffic = new ByteCounter();
         ch.pipeline()
                 .addLast("traffic", traffic)
                 .addLast(Http1Connection.CODEC, new HttpServerCodec(DECODER.clone()))

@@ -1,6 +1,6 @@
 package dev.pier.edge.http;
 
-import dev.pier.edge.transport.TrafficCounter;
+import dev.pier.edge.transport.ByteCounter;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -22,12 +22,12 @@ public final class HeadTimer {
         void trickled();
     }
 
-    private final TrafficCounter traffic;
+    private final ByteCounter traffic;
     private final Expiry expiry;
     private ScheduledFuture<?> timer;
     private long readMark;
 
-    public HeadTimer(TrafficCounter traffic, Expiry expiry) {
+    public HeadTimer(ByteCounter traffic, Expiry expiry) {
         this.traffic = traffic;
         this.expiry = expiry;
     }
@@ -35,7 +35,7 @@ public final class HeadTimer {
     /** Starts (or restarts) the wait. */
     public void start(EventExecutor loop, Duration timeout) {
         cancel();
-        readMark = traffic.read;
+        readMark = traffic.read();
         timer = loop.schedule(this::expired, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -49,7 +49,7 @@ public final class HeadTimer {
 
     private void expired() {
         timer = null;
-        if (traffic.read == readMark) {
+        if (traffic.read() == readMark) {
             expiry.idle();
         } else {
             expiry.trickled();

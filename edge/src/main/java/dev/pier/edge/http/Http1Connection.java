@@ -3,7 +3,7 @@ package dev.pier.edge.http;
 import dev.pier.analytics.RequestLog;
 import dev.pier.edge.error.EdgeError;
 import dev.pier.edge.error.EdgeException;
-import dev.pier.edge.transport.TrafficCounter;
+import dev.pier.edge.transport.ByteCounter;
 import dev.pier.edge.upstream.UpstreamConnection;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -44,7 +44,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Down
     /** The connection closes once the last response is written: nothing more is read or served. */
     private boolean closing;
 
-    Http1Connection(EdgeContext edge, RequestPhases phases, String scheme, TrafficCounter traffic) {
+    Http1Connection(EdgeContext edge, RequestPhases phases, String scheme, ByteCounter traffic) {
         this.edge = edge;
         this.phases = phases;
         this.scheme = scheme;

@@ -1,7 +1,7 @@
 package dev.pier.edge.http;
 
 import dev.pier.analytics.RequestLogBuilder;
-import dev.pier.edge.transport.TrafficCounter;
+import dev.pier.edge.transport.ByteCounter;
 import dev.pier.edge.tunnel.Extensions;
 import dev.pier.edge.tunnel.Tunnel;
 import dev.pier.edge.upstream.UpstreamConnection;
@@ -51,7 +51,7 @@ final class TunnelSwitch {
         ChannelPipeline pipeline = client.pipeline();
         pipeline.addAfter(Http1Connection.CODEC, "tunnel", tunnel.clientHandler());
         pipeline.remove(client.handler());
-        pipeline.remove(TrafficCounter.class);
+        pipeline.remove(ByteCounter.class);
         pipeline.remove(Http1Connection.CODEC);
         tunnel.start();
     }

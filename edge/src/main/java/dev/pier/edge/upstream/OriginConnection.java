@@ -2,7 +2,7 @@ package dev.pier.edge.upstream;
 
 import dev.pier.edge.error.EdgeError;
 import dev.pier.edge.error.EdgeException;
-import dev.pier.edge.transport.TrafficCounter;
+import dev.pier.edge.transport.ByteCounter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
@@ -38,7 +38,7 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
     private final UpstreamPeer peer;
     private final UpstreamListener listener;
     private final OriginGuard guard;
-    private final TrafficCounter traffic = new TrafficCounter();
+    private final ByteCounter traffic = new ByteCounter();
     /** The resolved address the guard refused, or null. */
     private InetSocketAddress prohibited;
     private ChannelHandlerContext ctx;
@@ -61,7 +61,7 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
         this.channel = channel;
     }
 
-    TrafficCounter traffic() {
+    ByteCounter traffic() {
         return traffic;
     }
 
@@ -187,7 +187,7 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
 
     @Override
     public long bytesRead() {
-        return traffic.read;
+        return traffic.read();
     }
 
     @Override

@@ -13,7 +13,7 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.edge.error.EdgeError;
 import dev.pier.edge.error.EdgeException;
 import dev.pier.edge.support.ClientConnection;
-import dev.pier.edge.transport.TrafficCounter;
+import dev.pier.edge.transport.ByteCounter;
 import dev.pier.edge.transport.Transport;
 import dev.pier.edge.upstream.UpstreamPeer;
 import dev.pier.waf.WafRuntime;
@@ -80,7 +80,7 @@ class RequestPhasesTest {
         client = new ClientConnection(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                TrafficCounter traffic = new TrafficCounter();
+                ByteCounter traffic = new ByteCounter();
                 ch.pipeline().addLast("traffic", traffic).addLast(Http1Connection.CODEC, new HttpServerCodec())
                         .addLast("http1", new Http1Connection(edge, chosen, "http", traffic));
             }

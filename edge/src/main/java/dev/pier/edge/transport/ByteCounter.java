@@ -8,12 +8,23 @@ import io.netty.channel.ChannelPromise;
 /**
  * Counts the bytes read from and written to the socket while a connection speaks HTTP; it
  * sits next to the socket so it sees the wire bytes, not the decoded messages. The tunnel
- * counts by itself and this handler leaves the pipeline at the upgrade.
+ * counts by itself and this handler leaves the pipeline at the upgrade. The admin listener's
+ * connections count with it too.
  */
-public final class TrafficCounter extends ChannelDuplexHandler {
+public final class ByteCounter extends ChannelDuplexHandler {
 
-    public long read;
-    public long written;
+    private long read;
+    private long written;
+
+    /** Bytes read from the socket so far. */
+    public long read() {
+        return read;
+    }
+
+    /** Bytes written toward the socket so far. */
+    public long written() {
+        return written;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
