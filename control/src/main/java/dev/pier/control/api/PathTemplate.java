@@ -40,7 +40,8 @@ final class PathTemplate {
         while (m.find()) {
             regex.append(Pattern.quote(template.substring(last, m.start())));
             String name = m.group(1);
-            Parameter parameter = KNOWN.getOrDefault(name, new Parameter(name, ID, "An id: 32 hex digits"));
+            Parameter parameter = KNOWN.getOrDefault(name, new Parameter(name, ID,
+                    "The " + name.replaceFirst("_id$", "").replace('_', ' ') + "'s id: 32 hex digits"));
             found.add(parameter);
             regex.append('(').append(parameter.pattern()).append(')');
             last = m.end();
