@@ -31,7 +31,6 @@ final class AuditApi {
     private static final QueryParameter ZONE_ID = QueryParameter.text("zone_id", "One zone's changes");
     private static final QueryParameter ID = QueryParameter.number("id",
             "One entry, whole (a page leaves out the values past its 1 MiB budget)", null, 1, Integer.MAX_VALUE);
-    private static final QueryParameter PAGE = QueryParameter.page(100_000);
     private static final QueryParameter PER_PAGE_PARAMETER = QueryParameter.perPage(PER_PAGE, 1, MAX_PER_PAGE);
 
     private final Store store;
@@ -43,7 +42,7 @@ final class AuditApi {
     List<Route> routes() {
         Routes routes = new Routes("Audit logs");
         routes.add("GET", "/accounts/{account_id}/audit_logs", Route.Access.ZONES, Permission.ZONE_READ)
-                .doc("listAuditLogs", "Every change, newest first").query(ZONE_ID, ID, PAGE, PER_PAGE_PARAMETER)
+                .doc("listAuditLogs", "Every change, newest first").query(ZONE_ID, ID, QueryParameter.PAGE, PER_PAGE_PARAMETER)
                 .to(c -> list(c.request(), c.token()));
         return routes.list();
     }
@@ -54,7 +53,7 @@ final class AuditApi {
         if (zone != null) {
             Authorization.inScope(zone, token); // not necessarily there: a deleted zone's history stays readable
         }
-        int page = PAGE.read(r);
+        int page = QueryParameter.PAGE.read(r);
         int perPage = PER_PAGE_PARAMETER.read(r);
         // one zone's changes; or every change, but a token scoped to zones sees theirs only
         Set<String> zones = zone == null ? token.zoneIds() : Set.of(zone);

@@ -29,8 +29,6 @@ final class CertificatesApi {
     /** Cloudflare's code for a request it cannot take as sent. */
     private static final int INVALID = 1004;
 
-    private static final QueryParameter PAGE = QueryParameter.page(100_000);
-    private static final QueryParameter PER_PAGE = QueryParameter.perPage(20, 5, 50);
 
     private final Store store;
 
@@ -43,7 +41,8 @@ final class CertificatesApi {
         String certificates = "/zones/{zone_id}/custom_certificates";
         String certificate = certificates + "/{custom_certificate_id}";
         routes.add("GET", certificates, Route.Access.ZONE, Permission.SSL_READ).doc("listCustomCertificates",
-                "List the zone's edge certificates").query(PAGE, PER_PAGE).to(c -> list(c.request(), c.zone()));
+                "List the zone's edge certificates").query(QueryParameter.PAGE, QueryParameter.PER_PAGE)
+                .to(c -> list(c.request(), c.zone()));
         routes.add("POST", certificates, Route.Access.ZONE, Permission.SSL_WRITE).doc("uploadCustomCertificate",
                 "Upload an edge certificate with its private key; the key never comes back").body("CustomCertificate")
                 .to(c -> create(c.request(), c.zone(), c.token()));
@@ -58,7 +57,8 @@ final class CertificatesApi {
     }
 
     private ApiResponse list(ApiRequest r, StoredZone zone) {
-        Page<StoredCertificate> page = Page.slice(store.certificates(zone.id()), PAGE.read(r), PER_PAGE.read(r));
+        Page<StoredCertificate> page = Page.slice(store.certificates(zone.id()), QueryParameter.PAGE.read(r),
+                QueryParameter.PER_PAGE.read(r));
         return Envelope.page(page, CertificatesApi::json);
     }
 

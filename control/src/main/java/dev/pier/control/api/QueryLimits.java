@@ -1,6 +1,9 @@
 package dev.pier.control.api;
 
-/** Every route but the public ones: the query's parameters are one-line text ({@link FieldLimits#queryParameters}), checked before the handler reads any. */
+/**
+ * Every route but the public ones: the query's parameters are one-line text
+ * ({@link FieldLimits#queryParameters}), checked before the handler reads any.
+ */
 final class QueryLimits implements Decorator {
 
     @Override

@@ -9,6 +9,10 @@ package dev.pier.control.api;
  */
 record QueryParameter(String name, String description, boolean integer, long min, long max, Integer defaultValue) {
 
+    /** Cloudflare's usual paging: pages from 1 to 100,000, of 20 items by default and 5 to 50. */
+    static final QueryParameter PAGE = page(100_000);
+    static final QueryParameter PER_PAGE = perPage(20, 5, 50);
+
     static QueryParameter text(String name, String description) {
         return new QueryParameter(name, description, false, 0, 0, null);
     }

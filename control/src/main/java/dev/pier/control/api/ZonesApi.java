@@ -20,8 +20,6 @@ final class ZonesApi {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern ZONE_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final QueryParameter NAME = QueryParameter.text("name", "An exact zone name");
-    private static final QueryParameter PAGE = QueryParameter.page(100_000);
-    private static final QueryParameter PER_PAGE = QueryParameter.perPage(20, 5, 50);
 
     private final Store store;
 
@@ -32,7 +30,7 @@ final class ZonesApi {
     List<Route> routes() {
         Routes routes = new Routes("Zones");
         routes.add("GET", "/zones", Route.Access.ZONES, Permission.ZONE_READ).doc("listZones", "List zones")
-                .query(NAME, PAGE, PER_PAGE).to(c -> list(c.request(), c.token()));
+                .query(NAME, QueryParameter.PAGE, QueryParameter.PER_PAGE).to(c -> list(c.request(), c.token()));
         routes.add("POST", "/zones", Route.Access.ACCOUNT, Permission.ZONE_WRITE).doc("createZone", "Create a zone")
                 .body("ZoneCreate").to(c -> create(c.request(), c.token()));
         routes.add("GET", "/zones/{zone_id}", Route.Access.ZONE, Permission.ZONE_READ).doc("getZone", "Zone details")
@@ -44,8 +42,8 @@ final class ZonesApi {
     }
 
     private ApiResponse list(ApiRequest r, StoredToken token) {
-        int page = PAGE.read(r);
-        int perPage = PER_PAGE.read(r);
+        int page = QueryParameter.PAGE.read(r);
+        int perPage = QueryParameter.PER_PAGE.read(r);
         Page<StoredZone> zones;
         if (token.zoneIds().isEmpty()) {
             zones = store.zones(r.param(NAME.name()), page, perPage);
@@ -61,8 +59,10 @@ final class ZonesApi {
     private ApiResponse create(ApiRequest r, StoredToken token) {
         JsonNode name = RequestJson.object(r).get("name");
         String n = name == null ? null : name.asText().toLowerCase(Locale.ROOT);
-        if (n == null || n.length() > FieldLimits.HOST_NAME || !ZONE_NAME.matcher(n).matches() || !n.contains(".") && !n.equals("localhost")) {
-            throw ApiException.badRequest(1097, "Invalid zone name: " + (n == null ? "missing (expected: {\"name\": \"example.com\"})" : n));
+        if (n == null || n.length() > FieldLimits.HOST_NAME || !ZONE_NAME.matcher(n).matches()
+                || !n.contains(".") && !n.equals("localhost")) {
+            throw ApiException.badRequest(1097, "Invalid zone name: "
+                    + (n == null ? "missing (expected: {\"name\": \"example.com\"})" : n));
         }
         return Envelope.success(200, json(store.createZone(n, Credentials.actor(token))), null, List.of());
     }
