@@ -1,11 +1,12 @@
 // Cloudflare's own client library against Pier: only the base URL differs from talking to
 // Cloudflare (CLOUDFLARE_BASE_URL and CLOUDFLARE_API_TOKEN are the library's own variables).
+// PIER_ACCOUNT_ID is Pier's one account id, which CloudflareClientLibraryTest passes on.
 // `node client.mjs <step> [zone name]` runs one step and prints what it saw as one JSON object;
 // CloudflareClientLibraryTest checks it, and checks the edge in between steps.
 import Cloudflare from 'cloudflare';
 
 const client = new Cloudflare({ maxRetries: 0, timeout: 10_000 });
-const account_id = 'pier';
+const account_id = process.env.PIER_ACCOUNT_ID;
 const [step, zoneName] = process.argv.slice(2);
 
 async function all(pages) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.config.Certificates;
+import dev.pier.control.api.ControlApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,6 +66,7 @@ class CloudflareClientLibraryTest {
         ProcessBuilder node = new ProcessBuilder("node", "client.mjs", name, "127.0.0.1");
         node.environment().put("CLOUDFLARE_BASE_URL", "http://127.0.0.1:" + plane.adminPort() + "/client/v4");
         node.environment().put("CLOUDFLARE_API_TOKEN", plane.token);
+        node.environment().put("PIER_ACCOUNT_ID", ControlApi.ACCOUNT_ID);
         for (int i = 0; i < environment.length; i += 2) {
             node.environment().put(environment[i], environment[i + 1]);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.control.api.ControlApi;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class ControlPlaneTest {
     }
 
     String env() {
-        return "ZONE_ID=" + zoneId + " CLOUDFLARE_API_TOKEN=" + token + "; ";
+        return "ACCOUNT_ID=" + ControlApi.ACCOUNT_ID + " ZONE_ID=" + zoneId + " CLOUDFLARE_API_TOKEN=" + token + "; ";
     }
 
     WebSocket connect(BlockingQueue<String> echoes) {
@@ -143,11 +144,11 @@ class ControlPlaneTest {
     @Test
     void anIpListChangedThroughTheApiChangesWhatARuleBlocksWithinASecond() throws Exception {
         String list = curl(env() + """
-                curl https://api.cloudflare.com/client/v4/accounts/pier/rules/lists -X POST -H 'Content-Type: application/json' \\
+                curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/rules/lists -X POST -H 'Content-Type: application/json' \\
                     -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d '{"name": "banned", "kind": "ip"}'
                 """).path("result").path("id").asText();
         curl(env() + """
-                curl https://api.cloudflare.com/client/v4/accounts/pier/rules/lists/%s/items -X POST -H 'Content-Type: application/json' \\
+                curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/rules/lists/%s/items -X POST -H 'Content-Type: application/json' \\
                     -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d '[{"ip": "127.0.0.0/8"}]'
                 """.formatted(list));
         curl(env() + """
@@ -158,7 +159,7 @@ class ControlPlaneTest {
         long put = System.nanoTime();
         awaitWithinASecond(put, this::upgradeRefused);
         curl(env() + """
-                curl https://api.cloudflare.com/client/v4/accounts/pier/rules/lists/%s/items -X PUT -H 'Content-Type: application/json' \\
+                curl https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/rules/lists/%s/items -X PUT -H 'Content-Type: application/json' \\
                     -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" -d '[{"ip": "192.0.2.1"}]'
                 """.formatted(list));
         long replaced = System.nanoTime();

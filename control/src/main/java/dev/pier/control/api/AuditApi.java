@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code GET /accounts/pier/audit_logs}: every change, newest first, in the shape of Cloudflare's
+ * {@code GET /accounts/{account_id}/audit_logs}: every change, newest first, in the shape of Cloudflare's
  * audit logs; {@code ?id=} gives one entry. A page holds at most {@link #PAGE_VALUE_BYTES} of
  * old and new values: an entry past that budget keeps its place on the page (so paging by
  * number still sees every entry once) with its values left out and
@@ -28,20 +28,37 @@ final class AuditApi {
     /** The old and new values one page may carry, in characters of stored JSON. */
     static final int PAGE_VALUE_BYTES = 1 << 20;
 
+    private static final QueryParameter ZONE_ID = QueryParameter.text("zone_id", "One zone's changes");
+    private static final QueryParameter ID = QueryParameter.number("id",
+            "One entry, whole (a page leaves out the values past its 1 MiB budget)", null, 1, Integer.MAX_VALUE);
+    private static final QueryParameter PER_PAGE_PARAMETER = QueryParameter.perPage(PER_PAGE, 1, MAX_PER_PAGE);
+
     private final Store store;
 
     AuditApi(Store store) {
         this.store = store;
     }
 
-    ApiResponse list(ApiRequest r, StoredToken token) {
-        int page = ControlApi.intParam(r, "page", 1, 1, 100_000);
-        int perPage = ControlApi.intParam(r, "per_page", PER_PAGE, 1, MAX_PER_PAGE);
-        String zone = r.param("zone_id"); // checked against the token's scope by ControlApi
+    List<Route> routes() {
+        Routes routes = new Routes("Audit logs");
+        routes.add("GET", "/accounts/{account_id}/audit_logs", Route.Access.ZONES, Permission.ZONE_READ)
+                .doc("listAuditLogs", "Every change, newest first").query(ZONE_ID, ID, QueryParameter.PAGE, PER_PAGE_PARAMETER)
+                .to(c -> list(c.request(), c.token()));
+        return routes.list();
+    }
+
+    /** A scoped token reads the history of its zones only, and names no other zone in the filter. */
+    private ApiResponse list(ApiRequest r, StoredToken token) {
+        String zone = r.param(ZONE_ID.name());
+        if (zone != null) {
+            Authorization.inScope(zone, token); // not necessarily there: a deleted zone's history stays readable
+        }
+        int page = QueryParameter.PAGE.read(r);
+        int perPage = PER_PAGE_PARAMETER.read(r);
         // one zone's changes; or every change, but a token scoped to zones sees theirs only
         Set<String> zones = zone == null ? token.zoneIds() : Set.of(zone);
-        if (r.param("id") != null) {
-            long seq = ControlApi.intParam(r, "id", 1, 1, Integer.MAX_VALUE);
+        if (r.param(ID.name()) != null) {
+            long seq = ID.read(r);
             List<AuditEntry> one = store.auditEntry(seq, zones, hiddenFrom(token)).stream().toList();
             return Envelope.page(new Page<>(one, 1, perPage, one.size()), e -> json(e, true));
         }
@@ -68,7 +85,7 @@ final class AuditApi {
      */
     private static Set<String> hiddenFrom(StoredToken token) {
         Set<String> hidden = new HashSet<>();
-        if (!ControlApi.isAdministrator(token)) {
+        if (!Authorization.isAdministrator(token)) {
             hidden.add("api_token");
         }
         if (!Permission.SSL_READ.grantedBy(token.permissions())) {

@@ -15,6 +15,7 @@ import dev.pier.control.store.StoredCertificate;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
 import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * {@code /zones/{id}/custom_certificates}: a zone's edge certificates in the shape of
@@ -28,34 +29,55 @@ final class CertificatesApi {
     /** Cloudflare's code for a request it cannot take as sent. */
     private static final int INVALID = 1004;
 
+
     private final Store store;
 
     CertificatesApi(Store store) {
         this.store = store;
     }
 
-    ApiResponse list(ApiRequest r, StoredZone zone) {
-        Page<StoredCertificate> page = Page.slice(store.certificates(zone.id()), ControlApi.intParam(r, "page", 1, 1, 100_000),
-                ControlApi.intParam(r, "per_page", 20, 5, 50));
+    List<Route> routes() {
+        Routes routes = new Routes("Custom certificates");
+        String certificates = "/zones/{zone_id}/custom_certificates";
+        String certificate = certificates + "/{custom_certificate_id}";
+        routes.add("GET", certificates, Route.Access.ZONE, Permission.SSL_READ).doc("listCustomCertificates",
+                "List the zone's edge certificates").query(QueryParameter.PAGE, QueryParameter.PER_PAGE)
+                .to(c -> list(c.request(), c.zone()));
+        routes.add("POST", certificates, Route.Access.ZONE, Permission.SSL_WRITE).doc("uploadCustomCertificate",
+                "Upload an edge certificate with its private key; the key never comes back").body("CustomCertificate")
+                .to(c -> create(c.request(), c.zone(), c.token()));
+        routes.add("GET", certificate, Route.Access.ZONE, Permission.SSL_READ).doc("getCustomCertificate", "One edge certificate")
+                .to(c -> get(c.zone(), c.param("custom_certificate_id")));
+        routes.add("PATCH", certificate, Route.Access.ZONE, Permission.SSL_WRITE).doc("replaceCustomCertificate",
+                "Replace an edge certificate's chain and key, keeping its id (checked as an upload is)").body("CustomCertificate")
+                .to(c -> replace(c.request(), c.zone(), c.param("custom_certificate_id"), c.token()));
+        routes.add("DELETE", certificate, Route.Access.ZONE, Permission.SSL_WRITE).doc("deleteCustomCertificate",
+                "Delete an edge certificate").to(c -> delete(c.zone(), c.param("custom_certificate_id"), c.token()));
+        return routes.list();
+    }
+
+    private ApiResponse list(ApiRequest r, StoredZone zone) {
+        Page<StoredCertificate> page = Page.slice(store.certificates(zone.id()), QueryParameter.PAGE.read(r),
+                QueryParameter.PER_PAGE.read(r));
         return Envelope.page(page, CertificatesApi::json);
     }
 
-    ApiResponse get(StoredZone zone, String id) {
+    private ApiResponse get(StoredZone zone, String id) {
         return Envelope.success(json(find(zone, id)));
     }
 
-    ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
+    private ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
         Certificates.EdgeCertificate checked = checked(r, zone);
         return Envelope.success(json(keyed(() -> store.createCertificate(zone.id(), checked.certificatePem(), checked.keyPem(),
-                ControlApi.actor(token)))));
+                Credentials.actor(token)))));
     }
 
     /** PATCH: a new chain and key for the same certificate id (a renewal in place). */
-    ApiResponse replace(ApiRequest r, StoredZone zone, String id, StoredToken token) {
+    private ApiResponse replace(ApiRequest r, StoredZone zone, String id, StoredToken token) {
         find(zone, id);
         Certificates.EdgeCertificate checked = checked(r, zone);
         return Envelope.success(json(keyed(() -> store.replaceCertificate(zone.id(), id, checked.certificatePem(), checked.keyPem(),
-                ControlApi.actor(token)))));
+                Credentials.actor(token)))));
     }
 
     /**
@@ -76,7 +98,7 @@ final class CertificatesApi {
     }
 
     private Certificates.EdgeCertificate checked(ApiRequest r, StoredZone zone) {
-        JsonNode body = ControlApi.body(r);
+        JsonNode body = RequestJson.object(r);
         String certificate = text(body, "certificate");
         String key = text(body, "private_key");
         Certificates.EdgeCertificate checked;
@@ -112,9 +134,9 @@ final class CertificatesApi {
         return new ApiException(400, error);
     }
 
-    ApiResponse delete(StoredZone zone, String id, StoredToken token) {
+    private ApiResponse delete(StoredZone zone, String id, StoredToken token) {
         find(zone, id);
-        store.deleteCertificate(zone.id(), id, ControlApi.actor(token));
+        store.deleteCertificate(zone.id(), id, Credentials.actor(token));
         return Envelope.success(F.objectNode().put("id", id));
     }
 

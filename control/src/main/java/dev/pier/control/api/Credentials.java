@@ -94,6 +94,11 @@ public final class Credentials {
                 .isPresent();
     }
 
+    /** Who a token's changes are by, as the audit log names it (its id and name, never its secret). */
+    static String actor(StoredToken token) {
+        return "token:" + token.id() + " (" + token.name() + ")";
+    }
+
     private static Set<String> labels(Set<Permission> permissions) {
         return permissions.stream().map(Permission::label).collect(java.util.stream.Collectors.toSet());
     }

@@ -23,45 +23,69 @@ final class DnsRecordsApi {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
+    private static final QueryParameter TYPE = QueryParameter.text("type", "A, AAAA or CNAME");
+    private static final QueryParameter NAME = QueryParameter.text("name", "An exact record name");
+    /** Cloudflare's paging: 100 a page by default, 5,000,000 at most. */
+    private static final QueryParameter PAGE = QueryParameter.page(Integer.MAX_VALUE);
+    private static final QueryParameter PER_PAGE = QueryParameter.perPage(100, 5, 5_000_000);
+
     private final Store store;
 
     DnsRecordsApi(Store store) {
         this.store = store;
     }
 
-    ApiResponse list(ApiRequest r, StoredZone zone) {
-        String type = r.param("type");
-        String name = r.param("name");
+    List<Route> routes() {
+        Routes routes = new Routes("DNS records");
+        String records = "/zones/{zone_id}/dns_records";
+        String record = records + "/{dns_record_id}";
+        routes.add("GET", records, Route.Access.ZONE, Permission.ZONE_READ).doc("listDnsRecords", "List DNS records")
+                .query(TYPE, NAME, PAGE, PER_PAGE).to(c -> list(c.request(), c.zone()));
+        routes.add("POST", records, Route.Access.ZONE, Permission.DNS_WRITE).doc("createDnsRecord", "Create an A, AAAA or CNAME record")
+                .body("DnsRecord").to(c -> create(c.request(), c.zone(), c.token()));
+        routes.add("GET", record, Route.Access.ZONE, Permission.ZONE_READ).doc("getDnsRecord", "One DNS record")
+                .to(c -> get(c.zone(), c.param("dns_record_id")));
+        routes.add("PUT", record, Route.Access.ZONE, Permission.DNS_WRITE).doc("replaceDnsRecord", "Replace a DNS record")
+                .body("DnsRecord").to(c -> update(c.request(), c.zone(), c.param("dns_record_id"), c.token(), false));
+        routes.add("PATCH", record, Route.Access.ZONE, Permission.DNS_WRITE)
+                .doc("editDnsRecord", "Edit a DNS record: the fields the body leaves out keep their values").body("DnsRecordChanges")
+                .to(c -> update(c.request(), c.zone(), c.param("dns_record_id"), c.token(), true));
+        routes.add("DELETE", record, Route.Access.ZONE, Permission.DNS_WRITE).doc("deleteDnsRecord", "Delete a DNS record")
+                .to(c -> delete(c.zone(), c.param("dns_record_id"), c.token()));
+        return routes.list();
+    }
+
+    private ApiResponse list(ApiRequest r, StoredZone zone) {
+        String type = r.param(TYPE.name());
+        String name = r.param(NAME.name());
         List<StoredDnsRecord> all = store.dnsRecords(zone.id()).stream()
                 .filter(d -> type == null || d.type().equalsIgnoreCase(type))
                 .filter(d -> name == null || d.name().equalsIgnoreCase(name)).toList();
-        // Cloudflare's paging: 100 a page by default, 5,000,000 at most
-        Page<StoredDnsRecord> page = Page.slice(all, ControlApi.intParam(r, "page", 1, 1, Integer.MAX_VALUE),
-                ControlApi.intParam(r, "per_page", 100, 5, 5_000_000));
+        Page<StoredDnsRecord> page = Page.slice(all, PAGE.read(r), PER_PAGE.read(r));
         return Envelope.page(page, d -> json(d, zone));
     }
 
-    ApiResponse get(StoredZone zone, String id) {
+    private ApiResponse get(StoredZone zone, String id) {
         return Envelope.success(json(find(zone, id), zone));
     }
 
-    ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
-        Record d = ownName(read(ControlApi.body(r), zone, null), zone);
+    private ApiResponse create(ApiRequest r, StoredZone zone, StoredToken token) {
+        Record d = ownName(read(RequestJson.object(r), zone, null), zone);
         return Envelope.success(json(store.createDnsRecord(zone.id(), d.type, d.name, d.content, d.proxied, d.ttl,
-                ControlApi.actor(token)), zone));
+                Credentials.actor(token)), zone));
     }
 
     /** PUT replaces every field; PATCH keeps the fields the body leaves out. */
-    ApiResponse update(ApiRequest r, StoredZone zone, String id, StoredToken token, boolean patch) {
+    private ApiResponse update(ApiRequest r, StoredZone zone, String id, StoredToken token, boolean patch) {
         StoredDnsRecord before = find(zone, id);
-        Record d = ownName(read(ControlApi.body(r), zone, patch ? before : null), zone);
+        Record d = ownName(read(RequestJson.object(r), zone, patch ? before : null), zone);
         return Envelope.success(json(store.updateDnsRecord(zone.id(), id, d.type, d.name, d.content, d.proxied, d.ttl,
-                ControlApi.actor(token)), zone));
+                Credentials.actor(token)), zone));
     }
 
-    ApiResponse delete(StoredZone zone, String id, StoredToken token) {
+    private ApiResponse delete(StoredZone zone, String id, StoredToken token) {
         find(zone, id);
-        store.deleteDnsRecord(zone.id(), id, ControlApi.actor(token));
+        store.deleteDnsRecord(zone.id(), id, Credentials.actor(token));
         return Envelope.success(F.objectNode().put("id", id));
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code /accounts/pier/rules/lists}: IP lists in Cloudflare's shape, usable in any rule as
+ * {@code /accounts/{account_id}/rules/lists}: IP lists in Cloudflare's shape, usable in any rule as
  * {@code ip.src in $name}. Cloudflare runs item changes as bulk operations; Pier applies them
  * at once and answers with an operation that is already {@code completed}.
  */
@@ -32,23 +32,52 @@ final class ListsApi {
     static final int MAX_ITEMS_PER_PAGE = 500;
     private static final Base64.Encoder CURSOR = Base64.getUrlEncoder().withoutPadding();
 
+    private static final QueryParameter PER_PAGE = QueryParameter.perPage(MAX_ITEMS_PER_PAGE, 1, MAX_ITEMS_PER_PAGE);
+    private static final QueryParameter CURSOR_AFTER = QueryParameter.text("cursor", "result_info.cursors.after of the previous page");
+
     private final Store store;
 
     ListsApi(Store store) {
         this.store = store;
     }
 
-    ApiResponse all() {
+    List<Route> routes() {
+        Routes routes = new Routes("Lists");
+        String lists = "/accounts/{account_id}/rules/lists";
+        String list = lists + "/{list_id}";
+        String items = list + "/items";
+        routes.add("GET", lists, Route.Access.ACCOUNT, Permission.LISTS_READ).doc("listLists", "The account's lists").to(c -> all());
+        routes.add("POST", lists, Route.Access.ACCOUNT, Permission.LISTS_WRITE).doc("createList", "Create an IP list")
+                .body("ListCreate").to(c -> create(RequestJson.object(c.request()), c.token()));
+        routes.add("GET", list, Route.Access.ACCOUNT, Permission.LISTS_READ).doc("getList", "One list").to(c -> get(c.param("list_id")));
+        routes.add("DELETE", list, Route.Access.ACCOUNT, Permission.LISTS_WRITE).doc("deleteList", "Delete a list no rule names")
+                .to(c -> delete(c.param("list_id"), c.token()));
+        routes.add("GET", items, Route.Access.ACCOUNT, Permission.LISTS_READ).doc("listListItems",
+                "A list's items, a page at a time: result_info.cursors.after is the next page's cursor while more follow")
+                .query(PER_PAGE, CURSOR_AFTER).to(c -> items(c.request(), c.param("list_id")));
+        routes.add("POST", items, Route.Access.ACCOUNT, Permission.LISTS_WRITE).doc("addListItems", "Add items").body("ListItems")
+                .to(c -> putItems(c.param("list_id"), RequestJson.any(c.request()), false, c.token()));
+        routes.add("PUT", items, Route.Access.ACCOUNT, Permission.LISTS_WRITE).doc("replaceListItems", "Replace all items")
+                .body("ListItems").to(c -> putItems(c.param("list_id"), RequestJson.any(c.request()), true, c.token()));
+        routes.add("DELETE", items, Route.Access.ACCOUNT, Permission.LISTS_WRITE).doc("deleteListItems", "Delete items by id")
+                .body("ListItemIds").to(c -> deleteItems(c.param("list_id"), RequestJson.object(c.request()), c.token()));
+        routes.add("GET", lists + "/bulk_operations/{operation_id}", Route.Access.ACCOUNT, Permission.LISTS_READ)
+                .doc("getListBulkOperation", "A bulk operation's status: always completed, as Pier applies changes at once")
+                .to(c -> operation(c.param("operation_id")));
+        return routes.list();
+    }
+
+    private ApiResponse all() {
         ArrayNode out = F.arrayNode();
         store.lists().forEach(l -> out.add(json(l)));
         return Envelope.success(out);
     }
 
-    ApiResponse get(String id) {
+    private ApiResponse get(String id) {
         return Envelope.success(json(find(id)));
     }
 
-    ApiResponse create(JsonNode body, StoredToken token) {
+    private ApiResponse create(JsonNode body, StoredToken token) {
         String name = body.path("name").asText("");
         String kind = body.path("kind").asText("");
         if (!NAME.matcher(name).matches()) {
@@ -58,17 +87,17 @@ final class ListsApi {
             throw ApiException.badRequest(10002, "Invalid list kind: '" + kind + "' (expected: ip; Pier keeps IP lists)");
         }
         FieldLimits.listDescription(body);
-        return Envelope.success(json(store.createList(name, kind, body.path("description").asText(""), ControlApi.actor(token))));
+        return Envelope.success(json(store.createList(name, kind, body.path("description").asText(""), Credentials.actor(token))));
     }
 
-    ApiResponse delete(String id, StoredToken token) {
+    private ApiResponse delete(String id, StoredToken token) {
         StoredList list = find(id);
         int references = references(list.name());
         if (references > 0) {
             throw ApiException.badRequest(10005, "List " + list.name() + " is used by " + references
                     + " rule(s) (expected: a list no rule names; remove them first)");
         }
-        store.deleteList(id, ControlApi.actor(token));
+        store.deleteList(id, Credentials.actor(token));
         return Envelope.success(F.objectNode().put("id", id));
     }
 
@@ -76,10 +105,11 @@ final class ListsApi {
      * One page of a list's items, in Cloudflare's cursor shape: {@code per_page} items (at most
      * 500) after {@code cursor}, and {@code result_info.cursors.after} while more follow.
      */
-    ApiResponse items(ApiRequest r, String id) {
+    private ApiResponse items(ApiRequest r, String id) {
         find(id);
-        int perPage = ControlApi.intParam(r, "per_page", MAX_ITEMS_PER_PAGE, 1, MAX_ITEMS_PER_PAGE);
-        String after = r.param("cursor") == null ? "" : cursorItem(r.param("cursor"));
+        int perPage = PER_PAGE.read(r);
+        String cursor = r.param(CURSOR_AFTER.name());
+        String after = cursor == null ? "" : cursorItem(cursor);
         List<StoredListItem> page = store.listItems(id, after, perPage + 1);
         ArrayNode out = F.arrayNode();
         for (StoredListItem i : page.subList(0, Math.min(perPage, page.size()))) {
@@ -108,7 +138,7 @@ final class ListsApi {
     }
 
     /** POST adds, PUT replaces: every item is checked first, so a bad one changes nothing. */
-    ApiResponse putItems(String id, JsonNode body, boolean replace, StoredToken token) {
+    private ApiResponse putItems(String id, JsonNode body, boolean replace, StoredToken token) {
         find(id);
         if (!body.isArray()) {
             throw ApiException.badRequest(10003, "Invalid items: expected an array such as [{\"ip\": \"192.0.2.0/24\"}]");
@@ -122,19 +152,19 @@ final class ListsApi {
             FieldLimits.listItemComment(item);
             items.put(ip, item.path("comment").asText(""));
         }
-        store.putListItems(id, items, replace, ControlApi.actor(token));
+        store.putListItems(id, items, replace, Credentials.actor(token));
         return completed();
     }
 
-    ApiResponse deleteItems(String id, JsonNode body, StoredToken token) {
+    private ApiResponse deleteItems(String id, JsonNode body, StoredToken token) {
         find(id);
         List<String> ids = new ArrayList<>();
         body.path("items").forEach(i -> ids.add(FieldLimits.listItemId(i.path("id"))));
-        store.deleteListItems(id, ids, ControlApi.actor(token));
+        store.deleteListItems(id, ids, Credentials.actor(token));
         return completed();
     }
 
-    ApiResponse operation(String operationId) {
+    private ApiResponse operation(String operationId) {
         return Envelope.success(F.objectNode().put("id", operationId).put("status", "completed"));
     }
 

@@ -45,7 +45,39 @@ final class RulesetsApi {
         this.store = store;
     }
 
-    ApiResponse list(StoredZone zone) {
+    List<Route> routes() {
+        Routes routes = new Routes("Rulesets");
+        String rulesets = "/zones/{zone_id}/rulesets";
+        String ruleset = rulesets + "/{ruleset_id}";
+        String entrypoint = rulesets + "/phases/{ruleset_phase}/entrypoint";
+        String rule = ruleset + "/rules/{rule_id}";
+        Route.Access zone = Route.Access.ZONE;
+        routes.add("GET", rulesets, zone, Permission.ZONE_READ).doc("listRulesets", "List the zone's rulesets").to(c -> list(c.zone()));
+        routes.add("POST", rulesets, zone, Permission.ZONE_WAF_WRITE).doc("createRuleset", "Create the zone's ruleset for a phase")
+                .body("RulesetCreate").to(c -> create(c.zone(), RequestJson.object(c.request()), c.token()));
+        routes.add("GET", ruleset, zone, Permission.ZONE_READ).doc("getRuleset", "A ruleset with its rules")
+                .to(c -> byId(c.zone(), c.param("ruleset_id")));
+        routes.add("PUT", ruleset, zone, Permission.ZONE_WAF_WRITE).doc("replaceRuleset", "Replace a ruleset's rules").body("Ruleset")
+                .to(c -> putById(c.zone(), c.param("ruleset_id"), RequestJson.object(c.request()), c.token()));
+        routes.add("DELETE", ruleset, zone, Permission.ZONE_WAF_WRITE).doc("deleteRuleset", "Delete a ruleset")
+                .to(c -> delete(c.zone(), c.param("ruleset_id"), c.token()));
+        routes.add("GET", entrypoint, zone, Permission.ZONE_READ).doc("getPhaseEntrypoint", "A phase's entry point ruleset")
+                .to(c -> entrypoint(c.zone(), c.param("ruleset_phase")));
+        routes.add("PUT", entrypoint, zone, Permission.ZONE_WAF_WRITE).doc("replacePhaseEntrypoint",
+                "Replace a phase's entry point ruleset").body("Ruleset")
+                .to(c -> put(c.zone(), c.param("ruleset_phase"), RequestJson.object(c.request()), c.token()));
+        routes.add("POST", ruleset + "/rules", zone, Permission.ZONE_WAF_WRITE).doc("addRule",
+                "Add a rule to a ruleset, at the end or at position.index").body("RuleAdd")
+                .to(c -> addRule(c.zone(), c.param("ruleset_id"), RequestJson.object(c.request()), c.token()));
+        routes.add("PATCH", rule, zone, Permission.ZONE_WAF_WRITE).doc("editRule", "Edit a rule: the fields given replace the rule's")
+                .body("RuleChanges").to(c -> editRule(c.zone(), c.param("ruleset_id"), c.param("rule_id"),
+                        RequestJson.object(c.request()), c.token()));
+        routes.add("DELETE", rule, zone, Permission.ZONE_WAF_WRITE).doc("deleteRule", "Delete a rule")
+                .to(c -> deleteRule(c.zone(), c.param("ruleset_id"), c.param("rule_id"), c.token()));
+        return routes.list();
+    }
+
+    private ApiResponse list(StoredZone zone) {
         ArrayNode out = F.arrayNode();
         for (StoredRuleset r : store.rulesets(zone.id())) {
             ObjectNode o = json(r, zone, false);
@@ -54,25 +86,25 @@ final class RulesetsApi {
         return Envelope.success(out);
     }
 
-    ApiResponse entrypoint(StoredZone zone, String phase) {
+    private ApiResponse entrypoint(StoredZone zone, String phase) {
         return Envelope.success(json(find(zone, phase(phase)), zone, true));
     }
 
-    ApiResponse byId(StoredZone zone, String id) {
+    private ApiResponse byId(StoredZone zone, String id) {
         return Envelope.success(json(findById(zone, id), zone, true));
     }
 
     /** PUT entrypoint, PUT by id and POST (create) all end here: the phase's ruleset becomes the body. */
-    ApiResponse put(StoredZone zone, String phase, JsonNode body, StoredToken token) {
+    private ApiResponse put(StoredZone zone, String phase, JsonNode body, StoredToken token) {
         ObjectNode ruleset = checked(zone, phase(phase), body);
-        return Envelope.success(json(store.putRuleset(zone.id(), phase, ruleset.toString(), ControlApi.actor(token)), zone, true));
+        return Envelope.success(json(store.putRuleset(zone.id(), phase, ruleset.toString(), Credentials.actor(token)), zone, true));
     }
 
-    ApiResponse putById(StoredZone zone, String id, JsonNode body, StoredToken token) {
+    private ApiResponse putById(StoredZone zone, String id, JsonNode body, StoredToken token) {
         return put(zone, findById(zone, id).phase(), body, token);
     }
 
-    ApiResponse create(StoredZone zone, JsonNode body, StoredToken token) {
+    private ApiResponse create(StoredZone zone, JsonNode body, StoredToken token) {
         JsonNode phase = body.get("phase");
         if (phase == null) {
             throw invalid(20200, "phase: missing (expected one of the phases Pier runs, e.g. http_request_firewall_custom)");
@@ -83,14 +115,14 @@ final class RulesetsApi {
         return put(zone, phase.asText(), body, token);
     }
 
-    ApiResponse delete(StoredZone zone, String id, StoredToken token) {
+    private ApiResponse delete(StoredZone zone, String id, StoredToken token) {
         StoredRuleset r = findById(zone, id);
-        store.deleteRuleset(zone.id(), r.phase(), ControlApi.actor(token));
+        store.deleteRuleset(zone.id(), r.phase(), Credentials.actor(token));
         return Envelope.success(F.nullNode());
     }
 
     /** POST .../rules: a rule added at the end (or {@code position.index}, 1-based). */
-    ApiResponse addRule(StoredZone zone, String id, JsonNode rule, StoredToken token) {
+    private ApiResponse addRule(StoredZone zone, String id, JsonNode rule, StoredToken token) {
         return edit(zone, id, token, body -> {
             ArrayNode rules = body.withArray("rules");
             ObjectNode copy = ((ObjectNode) rule.deepCopy());
@@ -101,7 +133,7 @@ final class RulesetsApi {
     }
 
     /** PATCH .../rules/{rule_id}: the fields given replace the rule's. */
-    ApiResponse editRule(StoredZone zone, String id, String ruleId, JsonNode changes, StoredToken token) {
+    private ApiResponse editRule(StoredZone zone, String id, String ruleId, JsonNode changes, StoredToken token) {
         return edit(zone, id, token, body -> {
             ObjectNode rule = ruleById(body, ruleId);
             changes.fields().forEachRemaining(e -> {
@@ -112,7 +144,7 @@ final class RulesetsApi {
         });
     }
 
-    ApiResponse deleteRule(StoredZone zone, String id, String ruleId, StoredToken token) {
+    private ApiResponse deleteRule(StoredZone zone, String id, String ruleId, StoredToken token) {
         return edit(zone, id, token, body -> {
             ruleById(body, ruleId);
             ArrayNode rules = body.withArray("rules");
@@ -138,7 +170,7 @@ final class RulesetsApi {
             ObjectNode checked = checked(zone, phase(current.phase()), body);
             try {
                 return Envelope.success(json(store.replaceRuleset(zone.id(), current.phase(), checked.toString(), current.version(),
-                        ControlApi.actor(token)), zone, true));
+                        Credentials.actor(token)), zone, true));
             } catch (dev.pier.control.store.StoreException e) {
                 if (e.kind() != dev.pier.control.store.StoreException.Kind.CONFLICT || attempt == 9) {
                     throw e;

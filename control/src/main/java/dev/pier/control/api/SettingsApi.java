@@ -10,6 +10,7 @@ import dev.pier.control.store.StoredSetting;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,27 +28,43 @@ final class SettingsApi {
         this.store = store;
     }
 
-    ApiResponse all(StoredZone zone) {
+    List<Route> routes() {
+        Routes routes = new Routes("Zone settings");
+        routes.add("GET", "/zones/{zone_id}/settings", Route.Access.ZONE, Permission.ZONE_SETTINGS_READ)
+                .doc("listZoneSettings", "Every zone setting").to(c -> all(c.zone()));
+        routes.add("PATCH", "/zones/{zone_id}/settings", Route.Access.ZONE, Permission.ZONE_SETTINGS_WRITE)
+                .doc("editZoneSettings", "Edit several settings at once; one bad value and nothing changes").body("SettingsEdit")
+                .to(c -> editSeveral(c.zone(), RequestJson.object(c.request()), c.token()));
+        routes.add("GET", "/zones/{zone_id}/settings/{setting_id}", Route.Access.ZONE, Permission.ZONE_SETTINGS_READ)
+                .doc("getZoneSetting", "One zone setting (" + String.join(", ", Settings.ALL.keySet()) + ")")
+                .to(c -> one(c.zone(), c.param("setting_id")));
+        routes.add("PATCH", "/zones/{zone_id}/settings/{setting_id}", Route.Access.ZONE, Permission.ZONE_SETTINGS_WRITE)
+                .doc("editZoneSetting", "Edit one zone setting").body("SettingValue")
+                .to(c -> editOne(c.zone(), c.param("setting_id"), RequestJson.object(c.request()), c.token()));
+        return routes.list();
+    }
+
+    private ApiResponse all(StoredZone zone) {
         ArrayNode out = F.arrayNode();
         Map<String, StoredSetting> stored = store.settings(zone.id());
         Settings.ALL.keySet().forEach(id -> out.add(setting(id, stored)));
         return Envelope.success(out);
     }
 
-    ApiResponse one(StoredZone zone, String id) {
+    private ApiResponse one(StoredZone zone, String id) {
         return Envelope.success(setting(id, store.settings(zone.id())));
     }
 
-    ApiResponse editOne(StoredZone zone, String id, JsonNode body, StoredToken token) {
+    private ApiResponse editOne(StoredZone zone, String id, JsonNode body, StoredToken token) {
         JsonNode value = body.get("value");
         if (value == null) {
             throw ApiException.badRequest(1007, "Invalid value for zone setting " + id + ": the body needs a value");
         }
-        store.putSettings(zone.id(), validate(Map.of(id, value)), ControlApi.actor(token));
+        store.putSettings(zone.id(), validate(Map.of(id, value)), Credentials.actor(token));
         return one(zone, id);
     }
 
-    ApiResponse editSeveral(StoredZone zone, JsonNode body, StoredToken token) {
+    private ApiResponse editSeveral(StoredZone zone, JsonNode body, StoredToken token) {
         JsonNode items = body.get("items");
         if (items == null || !items.isArray() || items.isEmpty()) {
             throw ApiException.badRequest(1007, "Invalid request: expected {\"items\": [{\"id\": …, \"value\": …}, …]}");
@@ -59,7 +76,7 @@ final class SettingsApi {
             }
             wanted.put(item.get("id").asText(), item.get("value"));
         }
-        store.putSettings(zone.id(), validate(wanted), ControlApi.actor(token));
+        store.putSettings(zone.id(), validate(wanted), Credentials.actor(token));
         ArrayNode out = F.arrayNode();
         Map<String, StoredSetting> now = store.settings(zone.id());
         wanted.keySet().forEach(id -> out.add(setting(id, now)));

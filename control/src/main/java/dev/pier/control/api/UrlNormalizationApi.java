@@ -11,6 +11,7 @@ import dev.pier.control.store.StoredSetting;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredZone;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,13 +33,26 @@ final class UrlNormalizationApi {
         this.store = store;
     }
 
-    ApiResponse get(StoredZone zone) {
+    List<Route> routes() {
+        Routes routes = new Routes("URL normalization");
+        routes.add("GET", "/zones/{zone_id}/url_normalization", Route.Access.ZONE, Permission.ZONE_SETTINGS_READ)
+                .doc("getUrlNormalization", "The zone's URL normalization (default: cloudflare, incoming)").to(c -> get(c.zone()));
+        routes.add("PUT", "/zones/{zone_id}/url_normalization", Route.Access.ZONE, Permission.ZONE_SETTINGS_WRITE)
+                .doc("setUrlNormalization", "Set the zone's URL normalization").body("UrlNormalization")
+                .to(c -> put(c.zone(), RequestJson.object(c.request()), c.token()));
+        routes.add("DELETE", "/zones/{zone_id}/url_normalization", Route.Access.ZONE, Permission.ZONE_SETTINGS_WRITE)
+                .doc("resetUrlNormalization", "Back to the default URL normalization (cloudflare, incoming), which the answer carries")
+                .to(c -> delete(c.zone(), c.token()));
+        return routes.list();
+    }
+
+    private ApiResponse get(StoredZone zone) {
         StoredSetting stored = store.settings(zone.id()).get(SETTING);
         return Envelope.success(stored == null ? json(UrlNormalization.DEFAULT) : Json.stored(stored.jsonValue()));
     }
 
     /** Cloudflare's update: both keys, each one of its values; anything else is refused and nothing written. */
-    ApiResponse put(StoredZone zone, JsonNode body, StoredToken token) {
+    private ApiResponse put(StoredZone zone, JsonNode body, StoredToken token) {
         for (var names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("type") && !name.equals("scope")) {
@@ -57,13 +71,13 @@ final class UrlNormalizationApi {
                     + " (expected: \"incoming\", \"both\" or \"none\")");
         }
         ObjectNode value = json(new UrlNormalization(type, scope));
-        store.putSettings(zone.id(), Map.of(SETTING, value.toString()), ControlApi.actor(token));
+        store.putSettings(zone.id(), Map.of(SETTING, value.toString()), Credentials.actor(token));
         return Envelope.success(value);
     }
 
     /** Back to Cloudflare's default ({@code cloudflare}, {@code incoming}). */
-    ApiResponse delete(StoredZone zone, StoredToken token) {
-        store.putSettings(zone.id(), Collections.singletonMap(SETTING, null), ControlApi.actor(token));
+    private ApiResponse delete(StoredZone zone, StoredToken token) {
+        store.putSettings(zone.id(), Collections.singletonMap(SETTING, null), Credentials.actor(token));
         return Envelope.success(json(UrlNormalization.DEFAULT));
     }
 

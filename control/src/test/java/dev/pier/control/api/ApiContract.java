@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 abstract class ApiContract {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The path of Pier's one account. */
+    static final String ACCOUNT = "/accounts/" + ControlApi.ACCOUNT_ID;
 
     Store store;
     ControlApi api;
@@ -348,7 +350,7 @@ abstract class ApiContract {
         int calls = 0;
         for (String route : routes) {
             String method = route.substring(0, route.indexOf(' '));
-            String path = route.substring(route.indexOf(' ') + 1).replace("{zone_id}", zoneId).replace("{account_id}", "pier")
+            String path = route.substring(route.indexOf(' ') + 1).replace("{zone_id}", zoneId).replace("{account_id}", ControlApi.ACCOUNT_ID)
                     .replace("{setting_id}", "websockets").replace("{ruleset_phase}", "http_request_firewall_custom")
                     .replace("{rule_id}", "no-such-rule").replaceAll("\\{[a-z_]+_id\\}", "0123456789abcdef0123456789abcdef");
             String body = method.equals("GET") ? null : "{}";
@@ -391,13 +393,13 @@ abstract class ApiContract {
         assertThat(auditTypes(admin)).contains("api_token", "certificate", "setting", "dns_record", "zone");
         assertThat(auditTypes(dnsOnly)).containsOnly("dns_record", "zone");
         assertThat(auditTypes(settings)).containsOnly("certificate", "setting", "dns_record", "zone");
-        JsonNode page = call("GET", "/accounts/pier/audit_logs?per_page=1", dnsOnly, null);
+        JsonNode page = call("GET", ACCOUNT + "/audit_logs?per_page=1", dnsOnly, null);
         assertThat(page.path("result_info").path("total_count").asInt()).as("counted as filtered").isEqualTo(2);
     }
 
     Set<String> auditTypes(String token) throws Exception {
         Set<String> types = new java.util.TreeSet<>();
-        call("GET", "/accounts/pier/audit_logs?per_page=100", token, null).path("result")
+        call("GET", ACCOUNT + "/audit_logs?per_page=100", token, null).path("result")
                 .forEach(e -> types.add(e.path("resource").path("type").asText()));
         return types;
     }
@@ -572,21 +574,21 @@ abstract class ApiContract {
                 "Invalid per_page: 2 (expected: a number from 5 to 5000000)");
 
         // the audit log, newest first, two at a time: 7 records, the zone, the admin token
-        JsonNode audit = call("GET", "/accounts/pier/audit_logs?per_page=2&page=4", admin, null);
+        JsonNode audit = call("GET", ACCOUNT + "/audit_logs?per_page=2&page=4", admin, null);
         assertThat(audit.path("result_info").path("total_count").asInt()).isEqualTo(9);
         assertThat(audit.path("result").get(1).path("resource").path("type").asText()).isEqualTo("zone");
-        assertThat(call("GET", "/accounts/pier/audit_logs?per_page=2&page=5", admin, null).path("result").get(0)
+        assertThat(call("GET", ACCOUNT + "/audit_logs?per_page=2&page=5", admin, null).path("result").get(0)
                 .path("resource").path("type").asText()).isEqualTo("api_token");
-        assertThat(call("GET", "/accounts/pier/audit_logs?per_page=2&page=6", admin, null).path("result").size()).isZero();
+        assertThat(call("GET", ACCOUNT + "/audit_logs?per_page=2&page=6", admin, null).path("result").size()).isZero();
         // a token scoped to another zone sees none of this zone's changes
         String other = call("POST", "/zones", admin, "{\"name\":\"other.example\"}").path("result").path("id").asText();
         String scoped = api.credentials().issueToken("scoped", EnumSet.allOf(Permission.class), Set.of(other), "test");
-        JsonNode theirs = call("GET", "/accounts/pier/audit_logs", scoped, null);
+        JsonNode theirs = call("GET", ACCOUNT + "/audit_logs", scoped, null);
         assertThat(theirs.path("result").findValuesAsText("zone_id")).containsOnly(other);
-        assertError(call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, scoped, null), 403, 10000, "Authentication error");
+        assertError(call("GET", ACCOUNT + "/audit_logs?zone_id=" + zoneId, scoped, null), 403, 10000, "Authentication error");
         // a deleted zone's history stays readable by its id
         call("DELETE", "/zones/" + zoneId, admin, null);
-        JsonNode history = call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null);
+        JsonNode history = call("GET", ACCOUNT + "/audit_logs?zone_id=" + zoneId, admin, null);
         assertThat(history.path("result").get(0).path("action").path("type").asText()).isEqualTo("delete");
         assertThat(history.path("result_info").path("total_count").asInt()).isEqualTo(9);
     }
@@ -665,7 +667,7 @@ abstract class ApiContract {
 
         assertThat(call("DELETE", path + "/" + id, admin, null).path("result").path("id").asText()).isEqualTo(id);
         assertError(call("GET", path + "/" + id, admin, null), 404, 1003, "Certificate " + id + " does not exist");
-        assertThat(call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null).toString()).contains("certificate")
+        assertThat(call("GET", ACCOUNT + "/audit_logs?zone_id=" + zoneId, admin, null).toString()).contains("certificate")
                 .doesNotContain("PRIVATE KEY");
     }
 
@@ -746,7 +748,7 @@ abstract class ApiContract {
     @Test
     void everyChangeIsInTheAuditLogWithWhoAndBeforeAndAfter() throws Exception {
         call("PATCH", "/zones/" + zoneId + "/settings/websockets", admin, "{\"value\":\"off\"}");
-        JsonNode logs = call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId, admin, null);
+        JsonNode logs = call("GET", ACCOUNT + "/audit_logs?zone_id=" + zoneId, admin, null);
         assertThat(logs.path("success").asBoolean()).isTrue();
         JsonNode last = logs.path("result").get(0);
         assertThat(last.path("action").path("type").asText()).isEqualTo("update");
@@ -760,26 +762,26 @@ abstract class ApiContract {
 
     @Test
     void ipListsAreCreatedFilledAndUsableInRules() throws Exception {
-        JsonNode list = call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"office\",\"kind\":\"ip\",\"description\":\"HQ\"}");
+        JsonNode list = call("POST", ACCOUNT + "/rules/lists", admin, "{\"name\":\"office\",\"kind\":\"ip\",\"description\":\"HQ\"}");
         String id = list.path("result").path("id").asText();
         assertThat(list.path("result").path("kind").asText()).isEqualTo("ip");
-        JsonNode added = call("POST", "/accounts/pier/rules/lists/" + id + "/items", admin,
+        JsonNode added = call("POST", ACCOUNT + "/rules/lists/" + id + "/items", admin,
                 "[{\"ip\":\"192.0.2.0/24\",\"comment\":\"HQ\"},{\"ip\":\"2001:db8::1\"}]");
         String op = added.path("result").path("operation_id").asText();
-        assertThat(call("GET", "/accounts/pier/rules/lists/bulk_operations/" + op, admin, null).path("result").path("status").asText())
+        assertThat(call("GET", ACCOUNT + "/rules/lists/bulk_operations/" + op, admin, null).path("result").path("status").asText())
                 .isEqualTo("completed");
-        assertThat(call("GET", "/accounts/pier/rules/lists/" + id + "/items", admin, null).path("result").findValuesAsText("ip"))
+        assertThat(call("GET", ACCOUNT + "/rules/lists/" + id + "/items", admin, null).path("result").findValuesAsText("ip"))
                 .containsExactly("192.0.2.0/24", "2001:db8::1");
         assertThat(store.listsWithItems()).containsEntry("office", List.of("192.0.2.0/24", "2001:db8::1"));
 
         long before = store.lastChange();
-        assertError(call("POST", "/accounts/pier/rules/lists/" + id + "/items", admin, "[{\"ip\":\"192.0.2.0/24\"},{\"ip\":\"300.1.1.1\"}]"),
+        assertError(call("POST", ACCOUNT + "/rules/lists/" + id + "/items", admin, "[{\"ip\":\"192.0.2.0/24\"},{\"ip\":\"300.1.1.1\"}]"),
                 400, 10004, "Invalid list item: '300.1.1.1' (expected: an IP address or a CIDR range)");
-        assertError(call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"Bad Name\",\"kind\":\"ip\"}"), 400, 10001,
+        assertError(call("POST", ACCOUNT + "/rules/lists", admin, "{\"name\":\"Bad Name\",\"kind\":\"ip\"}"), 400, 10001,
                 "Invalid list name: 'Bad Name' (expected: lower case letters, digits and _, at most 50)");
         assertThat(store.lastChange()).isEqualTo(before);
 
-        call("PUT", "/accounts/pier/rules/lists/" + id + "/items", admin, "[{\"ip\":\"198.51.100.7\"}]");
+        call("PUT", ACCOUNT + "/rules/lists/" + id + "/items", admin, "[{\"ip\":\"198.51.100.7\"}]");
         assertThat(store.listsWithItems()).containsEntry("office", List.of("198.51.100.7"));
         JsonNode rule = call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint", admin,
                 "{\"rules\": [{\"expression\": \"not ip.src in $office\", \"action\": \"block\"}]}");
@@ -789,10 +791,10 @@ abstract class ApiContract {
         // built from the WAF's structured error: the rule's id and the problem, not the WAF's log line
         assertThat(unknown.path("errors").get(0).path("message").asText())
                 .matches("rule [0-9a-f]{32}: \\$nope is not a list \\(expected one of: office\\)");
-        assertError(call("DELETE", "/accounts/pier/rules/lists/" + id, admin, null), 400, 10005,
+        assertError(call("DELETE", ACCOUNT + "/rules/lists/" + id, admin, null), 400, 10005,
                 "List office is used by 1 rule(s) (expected: a list no rule names; remove them first)");
         call("PUT", "/zones/" + zoneId + "/rulesets/phases/http_request_firewall_custom/entrypoint", admin, "{\"rules\": []}");
-        assertThat(call("DELETE", "/accounts/pier/rules/lists/" + id, admin, null).path("success").asBoolean()).isTrue();
+        assertThat(call("DELETE", ACCOUNT + "/rules/lists/" + id, admin, null).path("success").asBoolean()).isTrue();
         assertThat(store.lists()).isEmpty();
     }
 
@@ -802,20 +804,20 @@ abstract class ApiContract {
      */
     @Test
     void listsAreAccountResourcesAndTheirItemsComeInCursorPages() throws Exception {
-        String id = call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"many\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        String id = call("POST", ACCOUNT + "/rules/lists", admin, "{\"name\":\"many\",\"kind\":\"ip\"}").path("result").path("id").asText();
         StringBuilder items = new StringBuilder("[");
         for (int i = 0; i < 1234; i++) {
             items.append(i == 0 ? "" : ",").append("{\"ip\":\"10.0.").append(i / 256).append('.').append(i % 256).append("\"}");
         }
-        call("POST", "/accounts/pier/rules/lists/" + id + "/items", admin, items.append(']').toString());
+        call("POST", ACCOUNT + "/rules/lists/" + id + "/items", admin, items.append(']').toString());
 
         String zoneScoped = api.credentials().issueToken("zone", EnumSet.allOf(Permission.class), Set.of(zoneId), "test");
-        for (String path : List.of("/accounts/pier/rules/lists", "/accounts/pier/rules/lists/" + id, "/accounts/pier/rules/lists/" + id + "/items")) {
+        for (String path : List.of(ACCOUNT + "/rules/lists", ACCOUNT + "/rules/lists/" + id, ACCOUNT + "/rules/lists/" + id + "/items")) {
             assertError(call("GET", path, zoneScoped, null), 403, 10000, "Authentication error");
         }
         String zoneReader = api.credentials().issueToken("reader", EnumSet.of(Permission.ZONE_READ), Set.of(), "test");
-        assertError(call("GET", "/accounts/pier/rules/lists", zoneReader, null), 403, 10000, "Authentication error");
-        assertThat(call("GET", "/accounts/pier/audit_logs", zoneReader, null).path("result").findValuesAsText("type"))
+        assertError(call("GET", ACCOUNT + "/rules/lists", zoneReader, null), 403, 10000, "Authentication error");
+        assertThat(call("GET", ACCOUNT + "/audit_logs", zoneReader, null).path("result").findValuesAsText("type"))
                 .as("list changes are hidden from a token that may not read lists").doesNotContain("list");
         String listReader = api.credentials().issueToken("lists", EnumSet.of(Permission.LISTS_READ), Set.of(), "test");
 
@@ -823,7 +825,7 @@ abstract class ApiContract {
         String cursor = null;
         int pages = 0;
         do {
-            JsonNode page = call("GET", "/accounts/pier/rules/lists/" + id + "/items" + (cursor == null ? "" : "?cursor=" + cursor), listReader, null);
+            JsonNode page = call("GET", ACCOUNT + "/rules/lists/" + id + "/items" + (cursor == null ? "" : "?cursor=" + cursor), listReader, null);
             assertThat(lastStatus).isEqualTo(200);
             assertThat(page.path("result").size()).isLessThanOrEqualTo(500);
             page.path("result").findValuesAsText("ip").forEach(ip -> assertThat(seen.add(ip)).as(ip + " comes once").isTrue());
@@ -832,13 +834,13 @@ abstract class ApiContract {
         } while (cursor != null);
         assertThat(seen).hasSize(1234).contains("10.0.0.0", "10.0.4.209");
         assertThat(pages).isEqualTo(3);
-        JsonNode small = call("GET", "/accounts/pier/rules/lists/" + id + "/items?per_page=5", listReader, null);
+        JsonNode small = call("GET", ACCOUNT + "/rules/lists/" + id + "/items?per_page=5", listReader, null);
         assertThat(small.path("result").findValuesAsText("ip")).containsExactly("10.0.0.0", "10.0.0.1", "10.0.0.10", "10.0.0.100", "10.0.0.101");
-        assertError(call("GET", "/accounts/pier/rules/lists/" + id + "/items?per_page=501", listReader, null), 400, 1004,
+        assertError(call("GET", ACCOUNT + "/rules/lists/" + id + "/items?per_page=501", listReader, null), 400, 1004,
                 "Invalid per_page: 501 (expected: a number from 1 to 500)");
-        assertError(call("GET", "/accounts/pier/rules/lists/" + id + "/items?cursor=bm90IGFuIGlw", listReader, null), 400, 10007,
+        assertError(call("GET", ACCOUNT + "/rules/lists/" + id + "/items?cursor=bm90IGFuIGlw", listReader, null), 400, 10007,
                 "Invalid cursor: bm90IGFuIGlw (expected: result_info.cursors.after of a previous page)");
-        assertError(call("DELETE", "/accounts/pier/rules/lists/" + id, listReader, null), 403, 10000, "Authentication error");
+        assertError(call("DELETE", ACCOUNT + "/rules/lists/" + id, listReader, null), 403, 10000, "Authentication error");
     }
 
     /**
@@ -891,7 +893,7 @@ abstract class ApiContract {
                 "{\"rules\": [{\"expression\": \"ip.src in $nosuch\", \"action\": \"block\"}]}");
         assertThat(lastStatus).isEqualTo(400);
         assertThat(deploy.path("errors").get(0).path("message").asText()).contains("$nosuch is not a list");
-        call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"nosuch\",\"kind\":\"ip\"}");
+        call("POST", ACCOUNT + "/rules/lists", admin, "{\"name\":\"nosuch\",\"kind\":\"ip\"}");
         assertThat(call("POST", path, reader, "{\"expression\":\"ip.src in $nosuch\"}").path("success").asBoolean()).isTrue();
     }
 
@@ -905,7 +907,7 @@ abstract class ApiContract {
         for (var path = doc.path("paths").fields(); path.hasNext(); ) {
             var entry = path.next();
             entry.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + entry.getKey()));
-            String concrete = entry.getKey().replace("{zone_id}", zoneId).replace("{account_id}", "pier")
+            String concrete = entry.getKey().replace("{zone_id}", zoneId).replace("{account_id}", ControlApi.ACCOUNT_ID)
                     .replace("{setting_id}", "websockets").replace("{ruleset_phase}", "http_request_firewall_custom")
                     .replaceAll("\\{[a-z_]+_id\\}", "0123456789abcdef0123456789abcdef");
             for (var method = entry.getValue().fieldNames(); method.hasNext(); ) {
@@ -1017,17 +1019,17 @@ abstract class ApiContract {
         before = store.lastChange();
 
         // lists, an account resource: description and item comments (Cloudflare's 500)
-        assertRefused(call("POST", "/accounts/pier/rules/lists", account,
+        assertRefused(call("POST", ACCOUNT + "/rules/lists", account,
                 "{\"name\":\"office\",\"kind\":\"ip\",\"description\":\"" + "d".repeat(501) + "\"}"), 10001,
                 "Invalid list description: 501 characters (expected: at most 500)", before);
-        assertRefused(call("POST", "/accounts/pier/rules/lists", account, "{\"name\":\"office\",\"kind\":\"ip\",\"description\":\"a\\u0000\"}"),
+        assertRefused(call("POST", ACCOUNT + "/rules/lists", account, "{\"name\":\"office\",\"kind\":\"ip\",\"description\":\"a\\u0000\"}"),
                 10001, "Invalid list description: character 2 is U+0000 (expected: text without control characters)", before);
-        String list = call("POST", "/accounts/pier/rules/lists", account, "{\"name\":\"office\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        String list = call("POST", ACCOUNT + "/rules/lists", account, "{\"name\":\"office\",\"kind\":\"ip\"}").path("result").path("id").asText();
         before = store.lastChange();
-        assertRefused(call("POST", "/accounts/pier/rules/lists/" + list + "/items", account,
+        assertRefused(call("POST", ACCOUNT + "/rules/lists/" + list + "/items", account,
                 "[{\"ip\":\"192.0.2.1\",\"comment\":\"" + "c".repeat(501) + "\"}]"), 10004,
                 "Invalid list item comment: 501 characters (expected: at most 500)", before);
-        assertRefused(call("PUT", "/accounts/pier/rules/lists/" + list + "/items", account,
+        assertRefused(call("PUT", ACCOUNT + "/rules/lists/" + list + "/items", account,
                 "[{\"ip\":\"192.0.2.1\",\"comment\":\"a\\u0000\"}]"), 10004,
                 "Invalid list item comment: character 2 is U+0000 (expected: text without control characters)", before);
         assertThat(store.listItems(list, "", 1)).isEmpty();
@@ -1061,11 +1063,11 @@ abstract class ApiContract {
         }
         // list items take the same literals
         before = store.lastChange();
-        String list = call("POST", "/accounts/pier/rules/lists", admin, "{\"name\":\"v6\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        String list = call("POST", ACCOUNT + "/rules/lists", admin, "{\"name\":\"v6\",\"kind\":\"ip\"}").path("result").path("id").asText();
         before = store.lastChange();
-        assertRefused(call("POST", "/accounts/pier/rules/lists/" + list + "/items", admin, "[{\"ip\":\":::\"}]"), 10004,
+        assertRefused(call("POST", ACCOUNT + "/rules/lists/" + list + "/items", admin, "[{\"ip\":\":::\"}]"), 10004,
                 "Invalid list item: ':::' (expected: an IP address or a CIDR range)", before);
-        assertRefused(call("POST", "/accounts/pier/rules/lists/" + list + "/items", admin, "[{\"ip\":\"2001:db8::/0129\"}]"), 10004, null,
+        assertRefused(call("POST", ACCOUNT + "/rules/lists/" + list + "/items", admin, "[{\"ip\":\"2001:db8::/0129\"}]"), 10004, null,
                 before);
     }
 
@@ -1150,7 +1152,7 @@ abstract class ApiContract {
             }
             assertThat(call("PUT", entrypoint, waf, JSON.createObjectNode().set("rules", rules).toString()).path("success").asBoolean()).isTrue();
         }
-        JsonNode page = call("GET", "/accounts/pier/audit_logs?zone_id=" + zoneId + "&per_page=1000", reader, null);
+        JsonNode page = call("GET", ACCOUNT + "/audit_logs?zone_id=" + zoneId + "&per_page=1000", reader, null);
         int total = page.path("result_info").path("total_count").asInt();
         assertThat(page.path("result").size()).as("every entry keeps its place on the page").isEqualTo(total);
         assertThat(page.toString().length()).as("a page's values are bounded").isLessThan(AuditApi.PAGE_VALUE_BYTES + 200_000);
@@ -1162,15 +1164,15 @@ abstract class ApiContract {
             }
         });
         assertThat(omitted).isNotEmpty();
-        JsonNode whole = call("GET", "/accounts/pier/audit_logs?id=" + omitted.get(0), reader, null);
+        JsonNode whole = call("GET", ACCOUNT + "/audit_logs?id=" + omitted.get(0), reader, null);
         assertThat(whole.path("result").size()).isEqualTo(1);
         assertThat(whole.path("result").get(0).path("newValue").path("rules").isObject()).isTrue();
         assertThat(whole.path("result").get(0).path("metadata").has("values_omitted")).isFalse();
         // ?id= filters as the list does: another zone's token does not get it
         String other = call("POST", "/zones", admin, "{\"name\":\"other.example\"}").path("result").path("id").asText();
         String otherReader = api.credentials().issueToken("other", EnumSet.of(Permission.ZONE_READ), Set.of(other), "test");
-        assertThat(call("GET", "/accounts/pier/audit_logs?id=" + omitted.get(0), otherReader, null).path("result").size()).isZero();
-        assertError(call("GET", "/accounts/pier/audit_logs?per_page=1001", reader, null), 400, 1004,
+        assertThat(call("GET", ACCOUNT + "/audit_logs?id=" + omitted.get(0), otherReader, null).path("result").size()).isZero();
+        assertError(call("GET", ACCOUNT + "/audit_logs?per_page=1001", reader, null), 400, 1004,
                 "Invalid per_page: 1001 (expected: a number from 1 to 1000)");
     }
 
@@ -1219,13 +1221,13 @@ abstract class ApiContract {
         long before = store.lastChange();
         assertRefused(call("GET", "/zones?name=a\0b", reader, null), 1004,
                 "Invalid name: character 2 is U+0000 (expected: text without control characters)", before);
-        assertRefused(call("GET", "/accounts/pier/audit_logs?zone_id=\0", reader, null), 1004, null, before);
+        assertRefused(call("GET", ACCOUNT + "/audit_logs?zone_id=\0", reader, null), 1004, null, before);
         assertRefused(call("POST", "/zones/" + zoneId + "/rulesets", waf, "{\"phase\": \"http_request_firewall_custom\\u0000\", \"rules\": []}"),
                 20200, null, before);
         String lists = api.credentials().issueToken("lists", EnumSet.of(Permission.LISTS_WRITE), Set.of(), "test");
-        String list = call("POST", "/accounts/pier/rules/lists", lists, "{\"name\":\"office\",\"kind\":\"ip\"}").path("result").path("id").asText();
+        String list = call("POST", ACCOUNT + "/rules/lists", lists, "{\"name\":\"office\",\"kind\":\"ip\"}").path("result").path("id").asText();
         before = store.lastChange();
-        assertRefused(call("DELETE", "/accounts/pier/rules/lists/" + list + "/items", lists, "{\"items\": [{\"id\": \"a\\u0000\"}]}"), 10003,
+        assertRefused(call("DELETE", ACCOUNT + "/rules/lists/" + list + "/items", lists, "{\"items\": [{\"id\": \"a\\u0000\"}]}"), 10003,
                 null, before);
         assertThat(call("GET", "/zones?name=example.com", reader, null).path("result").size()).isEqualTo(1);
     }
