@@ -162,6 +162,8 @@ class DashboardTest {
         // the page, the right one is listed
         String zoneId = plane.control.store().createZone("example.com", "test").id();
         chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/#/zone/" + zoneId + "/ssl");
+        // only the hash changed: the first zone's page stays until the new one is drawn, and its fields would go stale under the typing
+        wait.until(textToBe(By.cssSelector("main h2"), "example.com"));
         Certificates.SelfSigned pem = Certificates.selfSigned("chat.example.com");
         type("#certificate-pem", pem.certificatePem());
         type("#private-key-pem", Certificates.selfSigned("chat.example.com").keyPem());
