@@ -62,8 +62,9 @@ public final class Tunnel {
         this.usage = usage;
         this.sink = sink;
         this.timers = new TunnelTimers(this, settings, closeGrace);
-        this.client = new TunnelHandler(this, true, settings.maxMessageSize(), reservedOpcodesAllowed);
-        this.origin = new TunnelHandler(this, false, settings.maxMessageSize(), reservedOpcodesAllowed);
+        FrameRules rules = new FrameRules(settings.maxMessageSize(), reservedOpcodesAllowed);
+        this.client = new TunnelHandler(this, true, rules);
+        this.origin = new TunnelHandler(this, false, rules);
         client.peer = origin;
         origin.peer = client;
         this.edgeResponseBytes = log.edgeResponseBytes();
