@@ -7,25 +7,13 @@ import dev.pier.analytics.UsageRegistry;
 import dev.pier.config.AdminConfig;
 import dev.pier.config.ListenerConfig;
 import dev.pier.config.PierConfig;
-import dev.pier.config.Timeouts;
-import dev.pier.edge.admin.AdminConnections;
-import dev.pier.edge.admin.AdminHandler;
 import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.admin.MetricsReaders;
 import dev.pier.edge.admin.MetricsRoute;
-import dev.pier.edge.http.ClientChannelInitializer;
-import dev.pier.edge.transport.EdgeChannelOptions;
 import dev.pier.edge.http.EdgeContext;
 import dev.pier.edge.upstream.OriginGuard;
-import dev.pier.edge.transport.PortReservation;
 import dev.pier.edge.transport.Transport;
-import dev.pier.edge.tunnel.ControlFrames;
-import dev.pier.edge.tunnel.Tunnel;
 import dev.pier.waf.WafRuntime;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,8 +42,7 @@ public final class Edge implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final EdgeContext context;
-    private final List<Channel> listeners = new ArrayList<>();
-    private Channel admin;
+    private final Listeners listeners;
     private final MetricsRoute metrics;
     /** The admin listener's settings when it was bound; null when there is none. */
     private final AdminConfig startedAdmin;
@@ -63,10 +50,6 @@ public final class Edge implements AutoCloseable {
     private NdjsonRequestLogWriter logWriter;
     private final RequestLogStats logStats = new RequestLogStats();
     private final RequestLogSink extraSink;
-    /** What the admin listener serves: {@code /metrics}, then the routes the process adds. */
-    private final List<AdminRoute> adminRoutes;
-    /** Admin connections open at once at most; more are closed as they come. */
-    private final AdminConnections adminConnections = new AdminConnections();
     private final WafRuntime waf;
     private boolean closed;
     private boolean stoppedAccepting;
@@ -94,10 +77,11 @@ public final class Edge implements AutoCloseable {
         usage.requestLog(logStats);
         this.context = new EdgeContext(snapshot, sink(logWriter), usage, transport, waf);
         this.metrics = new MetricsRoute(context.usage(), () -> adminConfig().metricsToken(), metricsReaders);
+        // What the admin listener serves: /metrics, then the routes the process adds.
         List<AdminRoute> routes = new ArrayList<>();
         routes.add(metrics);
         routes.addAll(adminRoutes);
-        this.adminRoutes = List.copyOf(routes);
+        this.listeners = new Listeners(bossGroup, workerGroup, context, List.copyOf(routes), this::adminConfig);
         logger.info("Transport: {}", transport.name().toLowerCase());
     }
 
@@ -159,81 +143,22 @@ public final class Edge implements AutoCloseable {
      * as configured).
      */
     public static List<InetSocketAddress> addresses(PierConfig config) {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (ListenerConfig listener : config.listeners()) {
-            addresses.add(new InetSocketAddress(listener.host(), listener.port()));
-        }
-        if (config.admin() != null) {
-            addresses.add(new InetSocketAddress(config.admin().address().host(), config.admin().address().port()));
-        }
-        return addresses;
+        return Listeners.addresses(config);
     }
 
     /**
      * Binds every listener and the admin listener, all with SO_REUSEPORT so that a newer process
-     * can bind them beside this one and take over. Every port is held first without listening
-     * ({@link PortReservation}): a port that cannot be had fails the start before any listener
-     * has taken a connection it would then reset.
+     * can bind them beside this one and take over ({@link Listeners}). Origins are never the
+     * edge's own addresses: the configured ones while binding, the bound ones (port 0) after.
      */
     private void bind() {
-        // Fixed ports are known before anything listens; the bound addresses (port 0) replace them below.
-        List<InetSocketAddress> configured = addresses(config);
-        context.originGuard(OriginGuard.of(configured));
-        try (PortReservation ignored = PortReservation.hold(configured)) {
-            bindListeners();
+        context.originGuard(OriginGuard.of(addresses(config)));
+        listeners.bind(config);
+        if (listeners.adminAddress() != null && !metrics.tokenRequired()) {
+            logger.warn("Admin listener: /metrics names every zone and is served without a token;"
+                    + " admin.metrics_token_file makes it take one (docs/OPERATIONS.md)");
         }
-        context.originGuard(OriginGuard.of(boundAddresses()));
-    }
-
-    private void bindListeners() {
-        for (ListenerConfig listener : config.listeners()) {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(bossGroup, workerGroup)
-                    .channel(context.transport().serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, EdgeChannelOptions.RECEIVE_BUFFERS)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, EdgeChannelOptions.WATER_MARK)
-                    .childHandler(new ClientChannelInitializer(context, listener.tls()));
-            context.transport().reusePort(bootstrap);
-            listeners.add(bootstrap.bind(listener.host(), listener.port()).syncUninterruptibly().channel());
-            logger.info("Listening on {}", listeners.get(listeners.size() - 1).localAddress());
-        }
-        if (config.admin() != null) {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(bossGroup, workerGroup)
-                    .channel(context.transport().serverChannel())
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            if (adminConnections.admit(ch)) {
-                                new AdminHandler(adminRoutes, () -> adminConfig().allowedHosts(),
-                                        () -> context.snapshot().config().timeouts().requestHead(), adminConnections).install(ch.pipeline());
-                            }
-                        }
-                    });
-            context.transport().reusePort(bootstrap);
-            admin = bootstrap.bind(config.admin().address().host(), config.admin().address().port()).syncUninterruptibly().channel();
-            logger.info("Admin listener on {}", admin.localAddress());
-            if (!metrics.tokenRequired()) {
-                logger.warn("Admin listener: /metrics names every zone and is served without a token;"
-                        + " admin.metrics_token_file makes it take one (docs/OPERATIONS.md)");
-            }
-        }
-    }
-
-    /** Every address the edge listens on: its listeners and the admin listener. */
-    private List<InetSocketAddress> boundAddresses() {
-        List<InetSocketAddress> bound = new ArrayList<>();
-        for (Channel listener : listeners) {
-            bound.add((InetSocketAddress) listener.localAddress());
-        }
-        if (admin != null) {
-            bound.add((InetSocketAddress) admin.localAddress());
-        }
-        return bound;
+        context.originGuard(OriginGuard.of(listeners.boundAddresses()));
     }
 
     /**
@@ -268,7 +193,7 @@ public final class Edge implements AutoCloseable {
             throw new dev.pier.config.ConfigException(e.getMessage(), e);
         }
         context.snapshot(snapshot);
-        context.originGuard(OriginGuard.of(boundAddresses())); // this machine's interface addresses may have changed
+        context.originGuard(OriginGuard.of(listeners.boundAddresses())); // this machine's interface addresses may have changed
         config = next;
     }
 
@@ -288,17 +213,17 @@ public final class Edge implements AutoCloseable {
 
     /** The address a listener is bound to (useful with port 0). */
     public InetSocketAddress listenerAddress(int index) {
-        return (InetSocketAddress) listeners.get(index).localAddress();
+        return listeners.listenerAddress(index);
     }
 
     /** How many admin connections are open now. */
     public int adminConnectionCount() {
-        return adminConnections.size();
+        return listeners.adminConnectionCount();
     }
 
     /** The admin listener's address, or null when there is none. */
     public InetSocketAddress adminAddress() {
-        return admin == null ? null : (InetSocketAddress) admin.localAddress();
+        return listeners.adminAddress();
     }
 
     public UsageRegistry usage() {
@@ -326,31 +251,15 @@ public final class Edge implements AutoCloseable {
      * rest as {@link #shutdown()} does. Returns when everything is closed.
      */
     public void drain(Duration maxDrain) {
-        Timeouts timeouts;
+        Duration shutdownGrace;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            timeouts = config.timeouts();
+            shutdownGrace = config.timeouts().shutdownGrace();
         }
         stopAccepting();
-        for (Channel client : context.clients()) {
-            client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(EdgeContext.DRAIN));
-        }
-        if (!awaitNoClients(maxDrain)) {
-            logger.info("Closing {} open WebSocket connection(s): the edge is restarting", context.clients().size());
-            for (Channel client : context.clients()) {
-                client.eventLoop().execute(() -> {
-                    Tunnel tunnel = Tunnel.of(client);
-                    if (tunnel != null) {
-                        tunnel.closeBoth(ControlFrames.GOING_AWAY, "edge is restarting");
-                    }
-                });
-            }
-            if (!awaitNoClients(timeouts.shutdownGrace())) {
-                logger.warn("{} connection(s) still open after the shutdown grace; closing them", context.clients().size());
-            }
-        }
+        new Drain(context.clients()).run(maxDrain, shutdownGrace);
         close();
     }
 
@@ -367,42 +276,12 @@ public final class Edge implements AutoCloseable {
             stoppedAccepting = true;
         }
         context.startDraining();
-        List<String> addresses = new ArrayList<>();
-        for (Channel listener : listeners) {
-            addresses.add(String.valueOf(listener.localAddress()));
-            listener.close().syncUninterruptibly();
-        }
-        String adminClosed = "";
-        if (admin != null) {
-            adminClosed = "; admin listener " + admin.localAddress() + " closed";
-            admin.close().syncUninterruptibly();
-        }
-        // Only once every listener is closed: from this line on, a new connection reaches the
-        // successor listening beside this process (if any), never this one. Operators see the
-        // hand-over happen and how much is left to drain; TakeoverProcessTest waits for it.
-        logger.info("Stopped accepting on {}{}; draining {} connection(s)", String.join(", ", addresses), adminClosed,
-                context.clients().size());
-    }
-
-    private boolean awaitNoClients(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!context.clients().isEmpty()) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
+        listeners.stopAccepting();
     }
 
     /** True while the edge accepts new connections. */
     public boolean listening() {
-        return listeners.stream().anyMatch(Channel::isActive);
+        return listeners.listening();
     }
 
     /** The number of open client connections. */
@@ -417,12 +296,7 @@ public final class Edge implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Channel listener : listeners) {
-            listener.close().syncUninterruptibly();
-        }
-        if (admin != null) {
-            admin.close().syncUninterruptibly();
-        }
+        listeners.close();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         logWriter.close();

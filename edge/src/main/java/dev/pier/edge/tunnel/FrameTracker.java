@@ -16,7 +16,7 @@ import io.netty.buffer.ByteBuf;
  *       are incomplete; the caller keeps them and presents them again with what follows.</li>
  *   <li>{@link #TOO_BIG}: the frame starting at {@link #eventStart()} is over the limit (a
  *       data frame: its message; any other frame: its payload); nothing from there on may be
- *       forwarded.</li>
+ *       forwarded ({@link FrameRules}).</li>
  *   <li>{@link #PROTOCOL_ERROR}: the frame starting at {@link #eventStart()} breaks RFC 6455's
  *       framing rules: a control frame with more than 125 bytes of payload or without FIN
  *       (§5.5), or a reserved opcode (3-7, 0xB-0xF, §5.2) when no negotiated extension may
@@ -43,16 +43,11 @@ public final class FrameTracker {
     public static final int BOUNDARY = 4;
     public static final int PROTOCOL_ERROR = 5;
 
-    /** The largest payload a control frame may carry (RFC 6455 §5.5). */
-    public static final int MAX_CONTROL_PAYLOAD = 125;
-
     /** Payload length of the edge's keepalive pings and of the pongs that answer them. */
     public static final int PING_PAYLOAD = 8;
 
-    private final long maxMessageSize;
-    /** False for a tracker that only observes: it reports no limit or framing events. */
-    private final boolean enforcing;
-    private final boolean reservedOpcodesAllowed;
+    /** Which frames may be forwarded; {@link FrameRules#NONE} for a tracker that only observes. */
+    private final FrameRules rules;
 
     private int headerPos;        // bytes of the current header seen; 0 = at a boundary
     private int headerLength;     // 2 + extended length + mask, known after byte 2
@@ -78,23 +73,12 @@ public final class FrameTracker {
 
     /** A tracker that only observes: no size limit, and no framing rule is checked. */
     public FrameTracker() {
-        this.maxMessageSize = 0;
-        this.enforcing = false;
-        this.reservedOpcodesAllowed = true;
+        this(FrameRules.NONE);
     }
 
-    /**
-     * A tracker that stops at frames the edge must not forward.
-     *
-     * @param maxMessageSize         largest message payload allowed; 0 for no limit
-     * @param reservedOpcodesAllowed true when an extension negotiated for the connection may
-     *                               define reserved opcodes; frames with them are then subject
-     *                               only to the size limit and, for 0xB-0xF, the control frame rules
-     */
-    public FrameTracker(long maxMessageSize, boolean reservedOpcodesAllowed) {
-        this.maxMessageSize = maxMessageSize;
-        this.enforcing = true;
-        this.reservedOpcodesAllowed = reservedOpcodesAllowed;
+    /** A tracker that stops at frames {@code rules} do not let through; a tunnel's two directions share theirs. */
+    FrameTracker(FrameRules rules) {
+        this.rules = rules;
     }
 
     /** Follows all readable bytes of {@code buf}; for callers that need no events. */
@@ -268,23 +252,10 @@ public final class FrameTracker {
 
     /**
      * Whether the frame whose header was just read may be forwarded: {@link #DONE} if so, else
-     * {@link #PROTOCOL_ERROR} or {@link #TOO_BIG}. A broken rule is reported before a size.
+     * {@link #PROTOCOL_ERROR} or {@link #TOO_BIG}.
      */
     private int verdict() {
-        if (!enforcing) {
-            return DONE;
-        }
-        int opcode = opcode();
-        boolean control = opcode >= OPCODE_CLOSE;
-        if (control && ((firstByte & 0x80) == 0 || payloadLength > MAX_CONTROL_PAYLOAD)) {
-            return PROTOCOL_ERROR;
-        }
-        boolean reserved = opcode > 0x2 && opcode < OPCODE_CLOSE || opcode > OPCODE_PONG;
-        if (reserved && !reservedOpcodesAllowed) {
-            return PROTOCOL_ERROR;
-        }
-        long size = opcode <= 0x2 ? messageBytes : payloadLength;
-        return maxMessageSize > 0 && size > maxMessageSize ? TOO_BIG : DONE;
+        return rules.verdict(firstByte, payloadLength, messageBytes);
     }
 
     private void captureCloseCode(ByteBuf buf, int index, int available) {

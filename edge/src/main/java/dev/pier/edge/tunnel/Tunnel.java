@@ -7,16 +7,16 @@ import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.ZoneUsage;
 import dev.pier.config.ZoneSettings;
 import io.netty.channel.ChannelHandler;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A proxied WebSocket connection after the origin's 101: the client and origin sides, the
- * close handshake between them, the idle timer, and the request log record that is written
- * when both sides have closed.
+ * close handshake between them, what happens when its clocks run out ({@link TunnelTimers}: idle
+ * timeout, keepalive, close grace), and the request log record that is written when both sides
+ * have closed.
  *
  * <p>Closing follows RFC 6455 §7: each side's close frame is forwarded to the other; once a
  * side has both sent and received a close frame it is closed (the client side by the edge,
@@ -40,17 +40,11 @@ public final class Tunnel {
     private final RequestLogBuilder log;
     private final ZoneUsage usage;
     private final RequestLogSink sink;
-    private final long idleNanos;
-    private final long keepaliveNanos;
-    private final long closeGraceNanos;
+    private final TunnelTimers timers;
 
     private boolean started;
     private boolean finished;
-    private long lastActivity;
     private long edgeResponseBytes;
-    private ScheduledFuture<?> idleTimer;
-    private ScheduledFuture<?> keepaliveTimer;
-    private ScheduledFuture<?> graceTimer;
 
     /**
      * @param log        the upgrade's log record; its byte counts so far (the request and the
@@ -67,11 +61,10 @@ public final class Tunnel {
         this.log = log;
         this.usage = usage;
         this.sink = sink;
-        this.idleNanos = settings.idleTimeout().toNanos();
-        this.keepaliveNanos = settings.keepalive() == null ? 0 : settings.keepalive().toNanos();
-        this.closeGraceNanos = closeGrace.toNanos();
-        this.client = new TunnelHandler(this, true, settings.maxMessageSize(), reservedOpcodesAllowed);
-        this.origin = new TunnelHandler(this, false, settings.maxMessageSize(), reservedOpcodesAllowed);
+        this.timers = new TunnelTimers(this, settings, closeGrace);
+        FrameRules rules = new FrameRules(settings.maxMessageSize(), reservedOpcodesAllowed);
+        this.client = new TunnelHandler(this, true, rules);
+        this.origin = new TunnelHandler(this, false, rules);
         client.peer = origin;
         origin.peer = client;
         this.edgeResponseBytes = log.edgeResponseBytes();
@@ -101,13 +94,9 @@ public final class Tunnel {
         started = true;
         client.active = client.ctx.channel().isActive();
         origin.active = origin.ctx.channel().isActive();
-        lastActivity = now();
-        client.lastRead = lastActivity;
-        origin.lastRead = lastActivity;
-        idleTimer = client.ctx.executor().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
-        if (keepaliveNanos > 0) {
-            keepaliveTimer = client.ctx.executor().schedule(this::keepalive, keepaliveNanos, TimeUnit.NANOSECONDS);
-        }
+        long now = timers.start();
+        client.lastRead = now;
+        origin.lastRead = now;
         client.start();
         origin.start();
         if (!client.active || !origin.active) {
@@ -119,18 +108,22 @@ public final class Tunnel {
         return started;
     }
 
+    boolean finished() {
+        return finished;
+    }
+
     String rayId() {
         return log.rayId();
     }
 
     /** Something was read from a side; returns the time, for that side's own record. */
     long touched() {
-        return lastActivity = now();
+        return timers.touched();
     }
 
-    /** The event loop's clock: tests can drive it, and it is what the timers run on. */
-    private long now() {
-        return client.ctx.executor().ticker().nanoTime();
+    /** The connection's event loop, which both channels share; its clock is the timers'. */
+    EventExecutor eventLoop() {
+        return client.ctx.executor();
     }
 
     void sentToClient(int bytes) {
@@ -138,34 +131,19 @@ public final class Tunnel {
         usage.bytesToClient(bytes);
     }
 
-    private void checkIdle() {
-        if (finished) {
-            return;
-        }
-        long idle = now() - lastActivity;
-        if (idle < idleNanos) {
-            idleTimer = client.ctx.executor().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
-            return;
-        }
-        closeBoth(ControlFrames.GOING_AWAY, "idle timeout");
-    }
-
     /**
-     * Pings each side that has been quiet for the keepalive interval, and gives up on a side
-     * that left the previous ping unanswered as long.
+     * The keepalive interval is up: pings each side that has been quiet for {@code interval},
+     * and gives up on a side that left the previous ping unanswered as long. Returns false once
+     * it has given up, when no more pings are due.
      */
-    private void keepalive() {
-        if (finished) {
-            return;
-        }
-        long now = now();
+    boolean keepalive(long now, long interval) {
         for (TunnelHandler side : new TunnelHandler[] {client, origin}) {
-            if (!side.active || side.gotClose || now - side.lastRead < keepaliveNanos) {
+            if (!side.active || side.gotClose || now - side.lastRead < interval) {
                 continue;
             }
             if (side.inbound.pongExpected()) {
                 keepaliveFailed(side);
-                return;
+                return false;
             }
             if (side.peer.inbound.atBoundary()) {
                 long token = ThreadLocalRandom.current().nextLong();
@@ -173,7 +151,7 @@ public final class Tunnel {
                 side.inject(ControlFrames.ping(side.ctx.alloc(), token, !side.client));
             }
         }
-        keepaliveTimer = client.ctx.executor().schedule(this::keepalive, keepaliveNanos, TimeUnit.NANOSECONDS);
+        return true;
     }
 
     private void keepaliveFailed(TunnelHandler dead) {
@@ -181,7 +159,7 @@ public final class Tunnel {
         sendClose(dead.peer, ControlFrames.GOING_AWAY, dead.name() + " did not answer keepalive pings");
         dead.sealed = true;
         dead.ctx.close();
-        startGrace();
+        timers.startGrace();
     }
 
     /**
@@ -204,7 +182,7 @@ public final class Tunnel {
         }
         sendClose(from, ControlFrames.MESSAGE_TOO_BIG, "message too big");
         from.closeAfterFlush(); // failing the connection: the sender is not waited for
-        startGrace();
+        timers.startGrace();
     }
 
     /**
@@ -234,7 +212,7 @@ public final class Tunnel {
         } else if (from.gotClose) {
             from.closeAfterFlush(); // the receiver had closed already: nothing more is coming for the sender
         }
-        startGrace();
+        timers.startGrace();
     }
 
     /** The log records the edge as the one that ended the connection, with {@code code}, unless a side ended it first. */
@@ -256,7 +234,7 @@ public final class Tunnel {
         edgeEnded(code);
         sendClose(client, code, reason);
         sendClose(origin, code, reason);
-        startGrace();
+        timers.startGrace();
     }
 
     /** {@code from} sent a complete close frame; it was forwarded unless the peer is gone. */
@@ -273,7 +251,7 @@ public final class Tunnel {
         }
         closeIfDone(from);
         closeIfDone(to);
-        startGrace();
+        timers.startGrace();
     }
 
     /** {@code side}'s TCP connection closed. */
@@ -303,7 +281,7 @@ public final class Tunnel {
         if (other.sentClose || other.discarding || !other.active) {
             other.closeAfterFlush();
         }
-        startGrace();
+        timers.startGrace();
     }
 
     /**
@@ -342,13 +320,10 @@ public final class Tunnel {
         }
     }
 
-    private void startGrace() {
-        if (graceTimer == null && !finished) {
-            graceTimer = client.ctx.executor().schedule(() -> {
-                client.ctx.close();
-                origin.ctx.close();
-            }, closeGraceNanos, TimeUnit.NANOSECONDS);
-        }
+    /** The close grace is over: both sides' TCP connections are closed, whatever they were doing. */
+    void graceOver() {
+        client.ctx.close();
+        origin.ctx.close();
     }
 
     private void finish() {
@@ -356,15 +331,7 @@ public final class Tunnel {
             return;
         }
         finished = true;
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-        }
-        if (keepaliveTimer != null) {
-            keepaliveTimer.cancel(false);
-        }
-        if (graceTimer != null) {
-            graceTimer.cancel(false);
-        }
+        timers.cancel();
         usage.closeWebSocket();
         log.webSocketClientMessages(client.inbound.messages());
         log.webSocketOriginMessages(origin.inbound.messages());

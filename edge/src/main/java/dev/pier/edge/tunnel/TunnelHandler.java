@@ -57,10 +57,10 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     /** The start of a frame that may be the edge's pong, kept until the rest arrives. */
     private ByteBuf held;
 
-    TunnelHandler(Tunnel tunnel, boolean client, long maxMessageSize, boolean reservedOpcodesAllowed) {
+    TunnelHandler(Tunnel tunnel, boolean client, FrameRules rules) {
         this.tunnel = tunnel;
         this.client = client;
-        this.inbound = new FrameTracker(maxMessageSize, reservedOpcodesAllowed);
+        this.inbound = new FrameTracker(rules);
     }
 
     @Override

@@ -159,41 +159,42 @@ class FrameTrackerTest {
     @ValueSource(ints = {3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF})
     void aReservedOpcodeIsAProtocolErrorWhereItStarts(int opcode) {
         byte[] bytes = concat(HELLO, frame(true, opcode, new byte[4], MASK), HELLO);
-        FrameTracker tracker = new FrameTracker(1024, false);
+        FrameTracker tracker = new FrameTracker(new FrameRules(1024, false));
         assertThat(verdict(tracker, bytes)).containsExactly(FrameTracker.PROTOCOL_ERROR, HELLO.length);
         assertThat(tracker.messages()).as("the message before it counts").isEqualTo(1);
     }
 
     @Test
     void aReservedOpcodeAnExtensionMayDefinePassesButNotOverTheLimit() {
-        FrameTracker tracker = new FrameTracker(1024, true);
+        FrameTracker tracker = new FrameTracker(new FrameRules(1024, true));
         assertThat(verdict(tracker, concat(frame(true, 0x3, new byte[1024], MASK), HELLO))[0]).isEqualTo(FrameTracker.DONE);
         assertThat(tracker.messages()).as("not a data message").isEqualTo(1);
         // the case: a 100,000-byte opcode-3 frame against a 1 KiB limit
-        assertThat(verdict(new FrameTracker(1024, true), frame(true, 0x3, new byte[100_000], MASK)))
+        assertThat(verdict(new FrameTracker(new FrameRules(1024, true)), frame(true, 0x3, new byte[100_000], MASK)))
                 .containsExactly(FrameTracker.TOO_BIG, 0);
         // a reserved control opcode still follows the control frame rules
-        assertThat(verdict(new FrameTracker(1024, true), frame(true, 0xB, new byte[126], MASK)))
+        assertThat(verdict(new FrameTracker(new FrameRules(1024, true)), frame(true, 0xB, new byte[126], MASK)))
                 .containsExactly(FrameTracker.PROTOCOL_ERROR, 0);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0x8, 0x9, 0xA})
     void aControlFrameOver125BytesIsAProtocolErrorEvenOverTheLimit(int opcode) {
-        FrameTracker tracker = new FrameTracker(1024, false);
+        FrameTracker tracker = new FrameTracker(new FrameRules(1024, false));
         assertThat(verdict(tracker, concat(HELLO, frame(true, opcode, new byte[100_000], MASK))))
                 .containsExactly(FrameTracker.PROTOCOL_ERROR, HELLO.length);
         assertThat(tracker.closeSeen()).isFalse();
-        assertThat(verdict(new FrameTracker(1024, false), frame(true, opcode, new byte[126], null)))
+        assertThat(verdict(new FrameTracker(new FrameRules(1024, false)), frame(true, opcode, new byte[126], null)))
                 .containsExactly(FrameTracker.PROTOCOL_ERROR, 0);
-        assertThat(verdict(new FrameTracker(1024, false), frame(true, opcode, closePayload(1000, "x".repeat(123)), null))[0])
+        assertThat(verdict(new FrameTracker(new FrameRules(1024, false)),
+                frame(true, opcode, closePayload(1000, "x".repeat(123)), null))[0])
                 .as("125 bytes is allowed").isEqualTo(FrameTracker.DONE);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0x8, 0x9, 0xA})
     void aFragmentedControlFrameIsAProtocolError(int opcode) {
-        FrameTracker tracker = new FrameTracker(0, false);
+        FrameTracker tracker = new FrameTracker(new FrameRules(0, false));
         byte[] bytes = concat(frame(false, 0x1, "frag".getBytes(), MASK), frame(false, opcode, closePayload(1000, ""), MASK),
                 frame(true, opcode, new byte[0], MASK), frame(true, 0x0, "ment".getBytes(), MASK));
         assertThat(verdict(tracker, bytes)).containsExactly(FrameTracker.PROTOCOL_ERROR, 10);
@@ -202,15 +203,16 @@ class FrameTrackerTest {
 
     @Test
     void aControlFrameOverASmallLimitIsTooBig() {
-        assertThat(verdict(new FrameTracker(64, false), frame(true, 0x9, new byte[65], MASK)))
+        assertThat(verdict(new FrameTracker(new FrameRules(64, false)), frame(true, 0x9, new byte[65], MASK)))
                 .containsExactly(FrameTracker.TOO_BIG, 0);
-        assertThat(verdict(new FrameTracker(64, false), frame(true, 0x9, new byte[64], MASK))[0]).isEqualTo(FrameTracker.DONE);
+        assertThat(verdict(new FrameTracker(new FrameRules(64, false)), frame(true, 0x9, new byte[64], MASK))[0])
+                .isEqualTo(FrameTracker.DONE);
     }
 
     @Test
     void aBadHeaderSplitAcrossReadsIsFoundWhenItIsWhole() {
         byte[] bad = frame(true, 0x9, new byte[200], MASK); // 126: a 16-bit length follows
-        FrameTracker tracker = new FrameTracker(0, false);
+        FrameTracker tracker = new FrameTracker(new FrameRules(0, false));
         ByteBuf first = Unpooled.wrappedBuffer(concat(HELLO, java.util.Arrays.copyOf(bad, 3)));
         assertThat(tracker.track(first, 0)).isEqualTo(FrameTracker.DONE);
         ByteBuf rest = Unpooled.wrappedBuffer(bad, 3, bad.length - 3);
@@ -219,7 +221,7 @@ class FrameTrackerTest {
         first.release();
         rest.release();
         // and byte by byte: reported at the header's last byte, from where the header began
-        FrameTracker slow = new FrameTracker(0, false);
+        FrameTracker slow = new FrameTracker(new FrameRules(0, false));
         byte[] bytes = concat(HELLO, bad);
         int event = FrameTracker.DONE;
         int at = 0;
