@@ -95,18 +95,22 @@ public final class AdminConnections {
         parked--;
     }
 
-    /** Closes the oldest idle, not signed-in connection of the client holding the most; false when there is none. */
+    /**
+     * Closes the oldest idle, not signed-in connection of the client holding the most (of the clients tied for
+     * the most, the oldest such connection); false when there is none.
+     */
     private boolean evictFromLargestHolder() {
         Map<InetAddress, Integer> evictable = new HashMap<>();
         open.values().stream().filter(Entry::evictable).forEach(e -> evictable.merge(e.client, 1, Integer::sum));
-        InetAddress largest = evictable.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
         if (evictable.isEmpty()) {
             return false;
         }
+        // Several clients may hold the most: the oldest connection among theirs goes, whatever order the map keeps.
+        int most = java.util.Collections.max(evictable.values());
         for (Iterator<Map.Entry<Channel, Entry>> it = open.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Channel, Entry> e = it.next();
             Entry entry = e.getValue();
-            if (entry.evictable() && java.util.Objects.equals(largest, entry.client)) {
+            if (entry.evictable() && evictable.get(entry.client) == most) {
                 it.remove();
                 release(entry.client);
                 LOG.debug("Admin listener: closing idle connection {} to make room", e.getKey().remoteAddress());
