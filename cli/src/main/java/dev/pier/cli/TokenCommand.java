@@ -1,5 +1,6 @@
 package dev.pier.cli;
 
+import dev.pier.control.store.Ids;
 import dev.pier.cli.control.ControlPlane;
 import dev.pier.control.api.Permission;
 import java.util.EnumSet;
@@ -7,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +22,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Issue an API token (printed once, stored hashed).")
 final class TokenCommand implements Callable<Integer> {
 
-    private static final Pattern ZONE_ID = Pattern.compile("[0-9a-f]{32}");
 
     @Spec
     CommandSpec spec;
@@ -48,7 +47,7 @@ final class TokenCommand implements Callable<Integer> {
             // must not quietly become that
             if (zones != null) {
                 for (String zone : zones) {
-                    if (!ZONE_ID.matcher(zone).matches() || control.store().zone(zone).isEmpty()) {
+                    if (!Ids.isId(zone) || control.store().zone(zone).isEmpty()) {
                         throw new ParameterException(spec.commandLine(),
                                 "--zone: '" + zone + "' (expected: the id of a zone in the store, 32 hex characters)");
                     }

@@ -1,5 +1,6 @@
 package dev.pier.control.api;
 
+import dev.pier.control.store.Ids;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,6 @@ final class FieldLimits {
     static final int EMAIL = 200;
 
     private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Pattern ITEM_ID = Pattern.compile("[0-9a-f]{32}");
 
     private FieldLimits() {
     }
@@ -189,7 +189,7 @@ final class FieldLimits {
 
     /** A list item's id, as a delete names it: 32 hex characters, as every item id is. */
     static String listItemId(JsonNode id) {
-        if (!id.isTextual() || !ITEM_ID.matcher(id.textValue()).matches()) {
+        if (!id.isTextual() || !Ids.isId(id.textValue())) {
             throw ApiException.badRequest(10003, "Invalid items: item id " + (id.isTextual() && id.textValue().length() > 64 ? "of "
                     + id.textValue().length() + " characters" : id.toString()) + " (expected: {\"items\": [{\"id\": \"<32 hex characters>\"}]})");
         }

@@ -1,5 +1,6 @@
 package dev.pier.control.api;
 
+import dev.pier.control.store.Ids;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ final class PathTemplate {
     record Parameter(String name, String pattern, String description) {
     }
 
-    private static final String ID = "[0-9a-f]{32}";
+    private static final String ID = Ids.REGEX;
     private static final Map<String, Parameter> KNOWN = Map.of(
             "account_id", new Parameter("account_id", Pattern.quote(ControlApi.ACCOUNT_ID),
                     "Pier's one account: always " + ControlApi.ACCOUNT_ID),

@@ -1,5 +1,6 @@
 package dev.pier.control.api;
 
+import dev.pier.control.store.Ids;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,8 +21,6 @@ import dev.pier.control.store.StoredZone;
 import dev.pier.waf.RuleCompileException;
 import dev.pier.waf.WafRuntime;
 import dev.pier.waf.ZoneWaf;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,7 +34,6 @@ import java.util.Optional;
 final class RulesetsApi {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Compiles rules to check them; never serves traffic. */
     private static final WafRuntime CHECKER = WafRuntime.local();
 
@@ -218,7 +216,7 @@ final class RulesetsApi {
             ObjectNode copy = ((ObjectNode) rule.deepCopy());
             copy.remove(List.of("version", "last_updated", "position"));
             if (!copy.hasNonNull("id")) {
-                copy.put("id", newId());
+                copy.put("id", Ids.newId());
             } else if (!copy.get("id").asText().matches("[0-9A-Za-z_-]{1,64}")) {
                 throw invalid(20200, "rules[" + (rules.size()) + "].id: '" + copy.get("id").asText()
                         + "' (expected: letters, digits, _ and -, at most 64)");
@@ -295,10 +293,4 @@ final class RulesetsApi {
         return o;
     }
 
-
-    private static String newId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
 }

@@ -4,7 +4,7 @@ import static dev.pier.control.store.AuditRepository.record;
 import static dev.pier.control.store.Jdbc.all;
 import static dev.pier.control.store.Jdbc.bind;
 import static dev.pier.control.store.Jdbc.instant;
-import static dev.pier.control.store.Jdbc.newId;
+import static dev.pier.control.store.Ids.newId;
 import static dev.pier.control.store.Jdbc.now;
 import static dev.pier.control.store.Jdbc.one;
 import static dev.pier.control.store.Jdbc.ts;

@@ -2,7 +2,6 @@ package dev.pier.control.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +12,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +26,6 @@ import org.flywaydb.core.Flyway;
  */
 final class Jdbc implements AutoCloseable {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HikariDataSource pool;
     /**
@@ -101,13 +98,6 @@ final class Jdbc implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage();
-    }
-
-    /** A new Cloudflare-style id: 32 hex characters. */
-    static String newId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 
     /** Timestamps are kept to the microsecond: what both databases store exactly. */

@@ -3,7 +3,7 @@ package dev.pier.control.store;
 import static dev.pier.control.store.AuditRepository.record;
 import static dev.pier.control.store.Jdbc.all;
 import static dev.pier.control.store.Jdbc.instant;
-import static dev.pier.control.store.Jdbc.newId;
+import static dev.pier.control.store.Ids.newId;
 import static dev.pier.control.store.Jdbc.now;
 import static dev.pier.control.store.Jdbc.one;
 import static dev.pier.control.store.Jdbc.ts;
@@ -18,13 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /** API tokens ({@code api_tokens}): the hash of each one's secret, never the secret, with its permissions and zones. */
 final class TokenRepository {
 
     /** A zone's id, as {@link Jdbc#newId} makes them: 32 hex characters. */
-    private static final Pattern ZONE_ID = Pattern.compile("[0-9a-f]{32}");
 
     private final Jdbc jdbc;
 
@@ -36,7 +34,7 @@ final class TokenRepository {
         // an empty set means every zone: a blank or malformed id must never be stored as one (""
         // joins to the same empty column an unscoped token has)
         for (String zoneId : zoneIds) {
-            if (zoneId == null || !ZONE_ID.matcher(zoneId).matches()) {
+            if (!Ids.isId(zoneId)) {
                 throw new IllegalArgumentException("zone: '" + zoneId + "' (expected: the id of a zone, 32 hex characters)");
             }
         }

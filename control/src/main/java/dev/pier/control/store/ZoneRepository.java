@@ -3,7 +3,7 @@ package dev.pier.control.store;
 import static dev.pier.control.store.AuditRepository.record;
 import static dev.pier.control.store.Jdbc.all;
 import static dev.pier.control.store.Jdbc.instant;
-import static dev.pier.control.store.Jdbc.newId;
+import static dev.pier.control.store.Ids.newId;
 import static dev.pier.control.store.Jdbc.now;
 import static dev.pier.control.store.Jdbc.one;
 import static dev.pier.control.store.Jdbc.ts;

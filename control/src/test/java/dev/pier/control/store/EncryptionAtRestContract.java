@@ -188,7 +188,7 @@ abstract class EncryptionAtRestContract {
         String zone = store.createZone("example.com", "test").id();
         Certificates.SelfSigned pem = Certificates.selfSigned("example.com");
         // as a Pier from before encryption stored it
-        String id = Jdbc.newId();
+        String id = Ids.newId();
         java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
         execute("INSERT INTO zone_certificates (id, zone_id, certificate, private_key, uploaded_on, modified_on) VALUES (?, ?, ?, ?, ?, ?)",
                 id, zone, pem.certificatePem(), pem.keyPem(), now, now);
