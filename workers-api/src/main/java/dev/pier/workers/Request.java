@@ -1,0 +1,78 @@
+package dev.pier.workers;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * An HTTP request, as a Worker's {@code fetch} receives it and as it passes one on: method,
+ * absolute URL, headers and the whole body. The body of a request the edge hands to a Worker is
+ * already all in (the edge buffers it, up to the Worker's body limit).
+ */
+public final class Request {
+
+    private final String method;
+    private final String url;
+    private final Headers headers;
+    private final byte[] body;
+
+    /**
+     * @param method  an HTTP method, e.g. {@code GET}
+     * @param url     the absolute URL, e.g. {@code https://chat.example.com/room/lobby}
+     * @param headers the headers (kept, not copied)
+     * @param body    the body; empty for none
+     */
+    public Request(String method, String url, Headers headers, byte[] body) {
+        this.method = Objects.requireNonNull(method, "method");
+        this.url = Objects.requireNonNull(url, "url");
+        if (!URI.create(url).isAbsolute()) {
+            throw new IllegalArgumentException("url: " + url + " (expected: an absolute URL)");
+        }
+        this.headers = Objects.requireNonNull(headers, "headers");
+        this.body = body == null ? new byte[0] : body;
+    }
+
+    /** A GET for {@code url}, without headers. */
+    public static Request get(String url) {
+        return new Request("GET", url, new Headers(), null);
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** The URL's path, e.g. {@code /room/lobby}. */
+    public String path() {
+        String path = URI.create(url).getRawPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The body's bytes (not a copy). */
+    public byte[] bytes() {
+        return body;
+    }
+
+    /** The body as UTF-8 text. */
+    public String text() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Whether this request asks for a WebSocket ({@code Upgrade: websocket}). */
+    public boolean isWebSocketUpgrade() {
+        String upgrade = headers.get("upgrade");
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + url;
+    }
+}

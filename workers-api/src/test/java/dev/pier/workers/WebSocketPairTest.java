@@ -1,0 +1,123 @@
+package dev.pier.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A pair as a Worker and the edge use it: the server end in the Worker, the client end attached to a client. */
+class WebSocketPairTest {
+
+    /** What the edge would write to the client. */
+    final List<String> toClient = new ArrayList<>();
+    final List<String> serverSaw = new ArrayList<>();
+    final WebSocketPair pair = new WebSocketPair();
+
+    final WebSocket.Transport transport = new WebSocket.Transport() {
+        @Override
+        public void send(String text) {
+            toClient.add("text:" + text);
+        }
+
+        @Override
+        public void send(byte[] bytes) {
+            toClient.add("binary:" + bytes.length);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            toClient.add("close:" + code + ":" + reason);
+        }
+    };
+
+    void listen(WebSocket server) {
+        server.addMessageListener(m -> serverSaw.add((m.isText() ? "text:" : "binary:") + m.text()));
+        server.addCloseListener(c -> serverSaw.add("close:" + c.code() + ":" + c.reason() + ":" + c.wasClean()));
+        server.addErrorListener(e -> serverSaw.add("error:" + e.message()));
+    }
+
+    @Test
+    void anEchoServerEndAnswersEachMessageOfTheClient() {
+        WebSocket server = pair.server();
+        server.accept();
+        server.addMessageListener(m -> server.send("echo " + m.text()));
+        WebSocket.Host.attach(pair.client(), transport);
+        WebSocket.Host.received(pair.client(), "hi");
+        WebSocket.Host.received(pair.client(), new byte[] {1, 2, 3});
+        assertThat(toClient).containsExactly("text:echo hi", "text:echo \u0001\u0002\u0003");
+    }
+
+    @Test
+    void theServerEndSendsNothingBeforeItIsAccepted() {
+        assertThatThrownBy(() -> pair.server().send("too early")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("accept()");
+    }
+
+    @Test
+    void eventsBeforeAcceptWaitForItInOrder() {
+        WebSocket server = pair.server();
+        listen(server);
+        WebSocket.Host.attach(pair.client(), transport);
+        WebSocket.Host.received(pair.client(), "one");
+        WebSocket.Host.received(pair.client(), "two");
+        assertThat(serverSaw).isEmpty();
+        server.accept();
+        assertThat(serverSaw).containsExactly("text:one", "text:two");
+    }
+
+    @Test
+    void aCloseFromTheClientReachesTheServerEndWhichAnswersIt() {
+        WebSocket server = pair.server();
+        server.accept();
+        listen(server);
+        WebSocket.Host.attach(pair.client(), transport);
+        WebSocket.Host.closed(pair.client(), 1001, "going");
+        assertThat(serverSaw).containsExactly("close:1001:going:true");
+        assertThat(toClient).as("the handshake answered with the same code").containsExactly("close:1001:going");
+        assertThat(server.readyState()).isEqualTo(WebSocket.CLOSED);
+        assertThatThrownBy(() -> server.send("late")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void aCloseFromTheServerEndGoesToTheClientAndItsAnswerEndsTheHandshake() {
+        WebSocket server = pair.server();
+        server.accept();
+        listen(server);
+        WebSocket.Host.attach(pair.client(), transport);
+        server.close(4000, "bye");
+        assertThat(toClient).containsExactly("close:4000:bye");
+        assertThat(server.readyState()).isEqualTo(WebSocket.CLOSING);
+        WebSocket.Host.closed(pair.client(), 4000, "bye");
+        assertThat(serverSaw).containsExactly("close:4000:bye:true");
+        assertThat(toClient).as("no second close frame").hasSize(1);
+        assertThat(server.readyState()).isEqualTo(WebSocket.CLOSED);
+    }
+
+    @Test
+    void aBrokenConnectionIsAnErrorThenAnUncleanClose() {
+        WebSocket server = pair.server();
+        server.accept();
+        listen(server);
+        WebSocket.Host.attach(pair.client(), transport);
+        WebSocket.Host.failed(pair.client(), "the client went away");
+        assertThat(serverSaw).containsExactly("error:the client went away", "close:1006::false");
+        assertThat(toClient).isEmpty();
+    }
+
+    @Test
+    void closeCodesAndReasonsAreTheOnesAnEndpointMaySend() {
+        WebSocket server = pair.server();
+        server.accept();
+        assertThatThrownBy(() -> server.close(1006, "")).hasMessage("code: 1006 (expected: 1000, or 3000 to 4999)");
+        assertThatThrownBy(() -> server.close(1000, "x".repeat(124))).hasMessage("reason: 124 bytes (expected: at most 123)");
+    }
+
+    @Test
+    void theClientEndIsTheEdgesOnly() {
+        WebSocket.Host.attach(pair.client(), transport);
+        assertThatThrownBy(() -> pair.client().accept()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> WebSocket.Host.attach(pair.client(), transport)).isInstanceOf(IllegalStateException.class);
+    }
+}
