@@ -60,7 +60,7 @@ public final class ConfigLoader {
             throw new ConfigException("the file is empty (expected: at least one listener and one zone)");
         }
         ConfigNode top = new ConfigNode(root, "");
-        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists");
+        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists", "workers");
 
         List<ListenerConfig> listeners = new ArrayList<>();
         for (ConfigNode l : top.list("listeners")) {
@@ -130,7 +130,58 @@ public final class ConfigLoader {
                 && zones.stream().allMatch(z -> z.certificates().isEmpty())) {
             throw new ConfigException("listeners: a TLS listener needs certificates (expected: zones[].certificates or tls.default_certificate)");
         }
-        return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")), lists(top.child("lists")));
+        List<WorkerScript> workers = workers(top, base);
+        Set<String> scripts = new java.util.TreeSet<>();
+        workers.forEach(w -> scripts.add(w.name()));
+        for (ConfigNode z : top.list("zones")) {
+            for (ConfigNode route : z.list("workers_routes")) {
+                String script = route.text("script", null);
+                if (!scripts.contains(script)) {
+                    throw route.error("script", "'" + script + "' is not a worker (expected: "
+                            + (scripts.isEmpty() ? "a worker under workers:, and there are none" : "one of " + scripts) + ")");
+                }
+            }
+        }
+        return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")), lists(top.child("lists")),
+                workers);
+    }
+
+    /** {@code workers}: each a name, the class that implements it, the jar it is in (optional) and its vars. */
+    private static List<WorkerScript> workers(ConfigNode top, Path base) {
+        List<WorkerScript> workers = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode w : top.list("workers")) {
+            w.onlyKeys("name", "class", "jar", "vars");
+            String name = w.text("name", null);
+            if (name == null || !WorkerScript.NAME.matcher(name).matches()) {
+                throw w.error("name", (name == null ? "missing" : "'" + name + "'")
+                        + " (expected: lower-case letters, digits, '-' and '_', at most 63)");
+            }
+            if (!names.add(name)) {
+                throw w.error("name", "'" + name + "' appears twice (expected: one entry per worker)");
+            }
+            String className = w.text("class", null);
+            if (className == null || !className.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+                throw w.error("class", (className == null ? "missing" : "'" + className + "'")
+                        + " (expected: the Worker's class name, e.g. com.example.ChatWorker)");
+            }
+            String jar = w.text("jar", null);
+            java.util.Map<String, String> vars = new java.util.LinkedHashMap<>();
+            ConfigNode v = w.child("vars");
+            if (v != null) {
+                if (!v.raw().isObject()) {
+                    throw w.error("vars", "expected a mapping of names to text");
+                }
+                v.raw().fields().forEachRemaining(e -> {
+                    if (!e.getValue().isValueNode()) {
+                        throw v.error(e.getKey(), "expected text");
+                    }
+                    vars.put(e.getKey(), e.getValue().asText());
+                });
+            }
+            workers.add(new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars));
+        }
+        return workers;
     }
 
     /** {@code admin}: its address, the host names it answers to, and the token {@code /metrics} takes. */
@@ -218,7 +269,7 @@ public final class ConfigLoader {
     }
 
     private static Zone zone(ConfigNode z, Path base) {
-        z.onlyKeys("name", "settings", "dns_records", "origin_rules", "certificates", "origin_ca", "rulesets");
+        z.onlyKeys("name", "settings", "dns_records", "origin_rules", "certificates", "origin_ca", "rulesets", "workers_routes");
         String name = z.hostName("name", false);
         ZoneSettings.Builder settings = ZoneSettings.builder();
         ConfigNode s = z.child("settings");
@@ -266,7 +317,27 @@ public final class ConfigLoader {
                     + "phase: http_request_origin and rules such as { expression: 'http.host eq \"ws.example.com\"', "
                     + "action: route, action_parameters: { origin: { port: 9001 } } })");
         }
-        return new Zone(name, settings.build(), records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets"), name));
+        List<WorkerRoute> workerRoutes = new ArrayList<>();
+        for (ConfigNode r : z.list("workers_routes")) {
+            r.onlyKeys("pattern", "script");
+            String script = r.text("script", null);
+            if (script == null) {
+                throw r.error("script", "missing (expected: the name of one of the file's workers)");
+            }
+            WorkerRoute route;
+            try {
+                route = new WorkerRoute(r.text("pattern", ""), script);
+            } catch (IllegalArgumentException e) {
+                throw r.error("pattern", e.getMessage().replaceFirst("^pattern: ", ""));
+            }
+            if (!route.inZone(name)) {
+                throw r.error("pattern", "'" + route.pattern() + "' is not in zone " + name + " (expected: a host of the zone, e.g. "
+                        + name + "/*)");
+            }
+            workerRoutes.add(route);
+        }
+        return new Zone(name, settings.build(), records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets"), name),
+                workerRoutes);
     }
 
     /**

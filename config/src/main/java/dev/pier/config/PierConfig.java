@@ -15,6 +15,7 @@ import java.util.List;
  * @param waf         edge-wide WAF settings (shared rate limits, challenges)
  * @param lists       named lists expressions use as {@code $name} (Cloudflare's account Lists):
  *                    IP addresses and CIDR ranges by list name
+ * @param workers     the Workers this node runs, by name; zones route requests to them ({@link WorkerRoute})
  */
 public record PierConfig(
         List<ListenerConfig> listeners,
@@ -24,17 +25,19 @@ public record PierConfig(
         List<Zone> zones,
         TlsConfig tls,
         WafConfig waf,
-        java.util.Map<String, List<String>> lists) {
+        java.util.Map<String, List<String>> lists,
+        List<WorkerScript> workers) {
 
     public PierConfig {
         listeners = List.copyOf(listeners);
         zones = List.copyOf(zones);
         lists = java.util.Map.copyOf(lists);
+        workers = List.copyOf(workers);
     }
 
     /** The same node settings with other zones and lists (the control plane's). */
     public PierConfig withZones(List<Zone> otherZones, java.util.Map<String, List<String>> otherLists) {
-        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists);
+        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists, workers);
     }
 
     /** The routing table of this snapshot, built once. */

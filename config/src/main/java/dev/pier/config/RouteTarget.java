@@ -1,7 +1,8 @@
 package dev.pier.config;
 
 /**
- * What a route ends in: where the edge sends a request once the zone's rules let it through.
+ * What a route ends in: where the edge sends a request once the zone's rules let it through, an
+ * origin or a Worker.
  * The edge's side of each kind is an {@code Upstream} (module {@code edge}, package
  * {@code dev.pier.edge.upstream}).
  */
@@ -30,6 +31,19 @@ public sealed interface RouteTarget {
         /** The same origin, at another host (an origin rule's override, resolved through the zone's records). */
         public Origin withHost(String other) {
             return new Origin(other, port, ssl);
+        }
+    }
+
+    /**
+     * A Worker: the edge answers with the script's {@code fetch} (and terminates a WebSocket it
+     * accepts) instead of proxying to an origin.
+     *
+     * @param script the script's name ({@link WorkerScript#name()})
+     */
+    record Worker(String script) implements RouteTarget {
+
+        public Worker {
+            java.util.Objects.requireNonNull(script, "script");
         }
     }
 }
