@@ -19,6 +19,10 @@ import java.util.List;
  * @param securitySources where each action came from (Cloudflare's SecuritySources): firewallCustom, firewallManaged, rateLimit
  * @param wafAttackScore Cloudflare's WAF attack scores, 1 (attack) to 99 (clean); 0 when managed rules did not run
  * @param webSocketCloseCode the first close code seen on the connection, 1005 when a close frame had none, 0 for none
+ * @param workerScriptName the Worker that answered, or null for an origin's request
+ * @param workerStatus     how the Worker's invocation ended: {@code ok} or {@code exception} (Cloudflare's values)
+ * @param workerCpuTime  the CPU time the Worker's code took, in microseconds (of the request; of every event for a WebSocket)
+ * @param workerWallTimeUs the time from the invocation to its response (to the socket's close for a WebSocket), in microseconds
  */
 public record RequestLog(
         String rayId,
@@ -53,7 +57,11 @@ public record RequestLog(
         long webSocketClientMessages,
         long webSocketOriginMessages,
         int webSocketCloseCode,
-        ClosedBy webSocketClosedBy) {
+        ClosedBy webSocketClosedBy,
+        String workerScriptName,
+        String workerStatus,
+        long workerCpuTime,
+        long workerWallTimeUs) {
 
     /** Which side ended a WebSocket connection. */
     public enum ClosedBy { client, origin, edge }

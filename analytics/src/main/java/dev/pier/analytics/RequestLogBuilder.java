@@ -27,6 +27,10 @@ public final class RequestLogBuilder {
     private int originResponseStatus;
     private long originResponseBytes;
     private String originIp;
+    private String workerScriptName;
+    private String workerStatus;
+    private long workerCpuTime;
+    private long workerWallTimeUs;
     private String zoneName;
     private String edgeError;
     private String securityAction;
@@ -201,6 +205,43 @@ public final class RequestLogBuilder {
         return originIp;
     }
 
+    public RequestLogBuilder workerScriptName(String workerScriptName) {
+        this.workerScriptName = workerScriptName;
+        return this;
+    }
+
+    public String workerScriptName() {
+        return workerScriptName;
+    }
+
+    public RequestLogBuilder workerStatus(String workerStatus) {
+        this.workerStatus = workerStatus;
+        return this;
+    }
+
+    public String workerStatus() {
+        return workerStatus;
+    }
+
+    /** Adds CPU time the Worker's code took (an invocation, or one WebSocket event). */
+    public RequestLogBuilder addWorkerCpuTime(long micros) {
+        this.workerCpuTime += micros;
+        return this;
+    }
+
+    public long workerCpuTime() {
+        return workerCpuTime;
+    }
+
+    public RequestLogBuilder workerWallTimeUs(long workerWallTimeUs) {
+        this.workerWallTimeUs = workerWallTimeUs;
+        return this;
+    }
+
+    public long workerWallTimeUs() {
+        return workerWallTimeUs;
+    }
+
     public RequestLogBuilder zoneName(String zoneName) {
         this.zoneName = zoneName;
         return this;
@@ -369,6 +410,6 @@ public final class RequestLogBuilder {
         }
         finished = true;
         edgeEndTimestamp = end;
-        return new RequestLog(rayId, clientIp, clientSrcPort, clientRequestScheme, clientRequestHost, clientRequestMethod, clientRequestUri, clientRequestProtocol, clientRequestUserAgent, clientRequestBytes, edgeStartTimestamp, edgeEndTimestamp, edgeResponseStatus, edgeResponseBytes, originResponseStatus, originResponseBytes, originIp, zoneName, edgeError, securityAction, securityRuleId, securityActions, securityRuleIds, securitySources, wafAttackScore, wafSqliAttackScore, wafXssAttackScore, wafRceAttackScore, webSocket, webSocketClientMessages, webSocketOriginMessages, webSocketCloseCode, webSocketClosedBy);
+        return new RequestLog(rayId, clientIp, clientSrcPort, clientRequestScheme, clientRequestHost, clientRequestMethod, clientRequestUri, clientRequestProtocol, clientRequestUserAgent, clientRequestBytes, edgeStartTimestamp, edgeEndTimestamp, edgeResponseStatus, edgeResponseBytes, originResponseStatus, originResponseBytes, originIp, zoneName, edgeError, securityAction, securityRuleId, securityActions, securityRuleIds, securitySources, wafAttackScore, wafSqliAttackScore, wafXssAttackScore, wafRceAttackScore, webSocket, webSocketClientMessages, webSocketOriginMessages, webSocketCloseCode, webSocketClosedBy, workerScriptName, workerStatus, workerCpuTime, workerWallTimeUs);
     }
 }

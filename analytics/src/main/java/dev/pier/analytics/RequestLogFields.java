@@ -24,6 +24,7 @@ public final class RequestLogFields {
             log -> log.securityActions() != null && !log.securityActions().isEmpty();
     private static final Predicate<RequestLog> WHEN_SCORED = log -> log.wafAttackScore() > 0;
     private static final Predicate<RequestLog> WHEN_WEBSOCKET = RequestLog::webSocket;
+    private static final Predicate<RequestLog> WHEN_WORKER = log -> log.workerScriptName() != null;
 
     public static final List<Field> ALL = List.of(
             new Field("RayID", Type.STRING, RequestLog::rayId, ALWAYS),
@@ -59,7 +60,11 @@ public final class RequestLogFields {
             new Field("WebSocketOriginMessages", Type.LONG, RequestLog::webSocketOriginMessages, WHEN_WEBSOCKET),
             new Field("WebSocketCloseCode", Type.INT, RequestLog::webSocketCloseCode, WHEN_WEBSOCKET),
             new Field("WebSocketClosedBy", Type.STRING,
-                    log -> log.webSocketClosedBy() == null ? null : log.webSocketClosedBy().name(), WHEN_WEBSOCKET));
+                    log -> log.webSocketClosedBy() == null ? null : log.webSocketClosedBy().name(), WHEN_WEBSOCKET),
+            new Field("WorkerScriptName", Type.STRING, RequestLog::workerScriptName, WHEN_WORKER),
+            new Field("WorkerStatus", Type.STRING, RequestLog::workerStatus, WHEN_WORKER),
+            new Field("WorkerCPUTime", Type.LONG, RequestLog::workerCpuTime, WHEN_WORKER),
+            new Field("WorkerWallTimeUs", Type.LONG, RequestLog::workerWallTimeUs, WHEN_WORKER));
 
     private RequestLogFields() {
     }

@@ -29,6 +29,7 @@ class RequestLogFieldsTest {
                 .securityRuleIds(List.of("id")).securitySources(List.of("firewallCustom")).wafAttackScore(7)
                 .wafSqliAttackScore(8).wafXssAttackScore(9).wafRceAttackScore(10).webSocket(true).webSocketClientMessages(11)
                 .webSocketOriginMessages(12).webSocketCloseCode(1000).webSocketClosedBy(RequestLog.ClosedBy.client)
+                .workerScriptName("chat").workerStatus("ok").addWorkerCpuTime(13).workerWallTimeUs(14)
                 .finish(Instant.EPOCH.plusSeconds(1));
         for (RequestLogFields.Field field : RequestLogFields.ALL) {
             assertThat(field.present().test(log)).as(field.name()).isTrue();
