@@ -53,10 +53,14 @@ public enum EdgeError {
     ORIGIN_BAD_HANDSHAKE(502, Source.ORIGIN, "The origin answered the WebSocket upgrade with an invalid handshake."),
     ORIGIN_TIMEOUT(524, Source.ORIGIN, "The origin did not answer in time."),
     ORIGIN_TLS_FAILED(525, Source.ORIGIN, "The TLS handshake with the origin failed."),
-    ORIGIN_INVALID_CERTIFICATE(526, Source.ORIGIN, "The origin's certificate is not valid.");
+    ORIGIN_INVALID_CERTIFICATE(526, Source.ORIGIN, "The origin's certificate is not valid."),
+    /** Cloudflare's error 1101: the Worker threw, its stage failed, or it answered what it may not (the log has why). */
+    WORKER_EXCEPTION(500, 1101, Source.WORKER, "The Worker threw an exception."),
+    WORKER_NOT_DEPLOYED(503, Source.WORKER, "The Worker this route names is not deployed on this edge."),
+    WORKER_BODY_TOO_LARGE(413, Source.CLIENT, "The request body is larger than a Worker takes (16 MiB).");
 
-    /** Whose fault an error is. */
-    public enum Source { CLIENT, ORIGIN, INTERNAL }
+    /** Whose fault an error is: the client's, the origin's, a Worker's code, or the edge's own. */
+    public enum Source { CLIENT, ORIGIN, WORKER, INTERNAL }
 
     private final int status;
     private final int code;

@@ -25,6 +25,9 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
             .setMaxHeaderSize(32 * 1024)
             .setMaxChunkSize(64 * 1024);
 
+    /** The name of the connection's byte counter while it speaks HTTP. */
+    static final String BYTE_COUNTER = "traffic";
+
     private final EdgeContext edge;
     private final RequestPhases phases;
     private final boolean tls;
@@ -52,7 +55,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<Channel> 
         }
         ByteCounter traffic = new ByteCounter();
         ch.pipeline()
-                .addLast("traffic", traffic)
+                .addLast(BYTE_COUNTER, traffic)
                 .addLast(Http1Connection.CODEC, new HttpServerCodec(DECODER.clone()))
                 .addLast("http1", new Http1Connection(edge, phases, tls ? "https" : "http", traffic));
     }

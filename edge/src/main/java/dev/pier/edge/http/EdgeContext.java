@@ -16,6 +16,9 @@ import dev.pier.edge.transport.Transport;
 import dev.pier.edge.upstream.OriginGuard;
 import dev.pier.edge.upstream.OriginUpstream;
 import dev.pier.edge.upstream.Upstream;
+import dev.pier.edge.upstream.Upstreams;
+import dev.pier.edge.worker.WorkerUpstream;
+import dev.pier.workers.host.Scripts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -84,7 +87,9 @@ public final class EdgeContext {
     private final UsageRegistry usage;
     private final Transport transport;
     private volatile Supplier<Bootstrap> originBootstrap;
-    private volatile Upstream upstream = new OriginUpstream(() -> originBootstrap.get(), () -> originGuard);
+    private volatile Scripts scripts = Scripts.NONE;
+    private volatile Upstream upstream = new Upstreams(new OriginUpstream(() -> originBootstrap.get(), () -> originGuard),
+            new WorkerUpstream(() -> scripts));
     private final WafRuntime waf;
 
     public EdgeContext(Snapshot snapshot, RequestLogSink sink, UsageRegistry usage, Transport transport, WafRuntime waf) {
@@ -148,7 +153,20 @@ public final class EdgeContext {
         originBootstrap = java.util.Objects.requireNonNull(bootstraps, "bootstraps");
     }
 
-    /** Where proxied requests go: TCP origins through {@link #originBootstrap()}, behind {@link #originGuard()}. */
+    /** The Workers deployed now, by name; none until the runtime deploys some. */
+    public Scripts scripts() {
+        return scripts;
+    }
+
+    /** Set by the Workers runtime when it deploys scripts: requests after it run them. */
+    public void scripts(Scripts next) {
+        scripts = java.util.Objects.requireNonNull(next, "next");
+    }
+
+    /**
+     * Where requests that pass the phases go: TCP origins through {@link #originBootstrap()},
+     * behind {@link #originGuard()}, and the {@link #scripts()} deployed.
+     */
     public Upstream upstream() {
         return upstream;
     }

@@ -8,7 +8,9 @@ import dev.pier.config.RoutingTable;
 import dev.pier.config.SslMode;
 import dev.pier.edge.error.EdgeError;
 import dev.pier.edge.error.EdgeException;
+import dev.pier.edge.upstream.OriginPeer;
 import dev.pier.edge.upstream.UpstreamPeer;
+import dev.pier.edge.upstream.WorkerPeer;
 import dev.pier.rules.Context;
 import dev.pier.waf.RequestFields;
 import dev.pier.waf.UrlNormalizer;
@@ -180,12 +182,24 @@ final class EdgePhases implements RequestPhases {
         return null;
     }
 
-    /** The route's origin, or the one the origin rules chose (host through the zone's own records, port, SNI from the Host they set). */
+    /**
+     * The Worker one of the zone's Worker routes names for the request's host and path; else the
+     * route's origin, or the one the origin rules chose (host through the zone's own records,
+     * port, SNI from the Host they set).
+     */
     @Override
     public UpstreamPeer upstreamPeer(RequestContext rc) {
-        RouteTarget.Origin origin = switch (rc.route.target()) {
-            case RouteTarget.Origin o -> o;
+        String host = RoutingTable.hostOnly(rc.log.clientRequestHost());
+        String uri = rc.request.uri();
+        int query = uri.indexOf('?');
+        RouteTarget target = rc.route.zone().worker(host, query < 0 ? uri : uri.substring(0, query));
+        return switch (target != null ? target : rc.route.target()) {
+            case RouteTarget.Worker worker -> new WorkerPeer(worker.script(), rc.scheme + "://" + rc.log.clientRequestHost() + uri);
+            case RouteTarget.Origin origin -> originPeer(rc, origin);
         };
+    }
+
+    private static OriginPeer originPeer(RequestContext rc, RouteTarget.Origin origin) {
         Verdict verdict = rc.verdict;
         String zone = rc.log.zoneName();
         String host = verdict != null && verdict.originHost() != null ? rc.snapshot.routes().originFor(zone, verdict.originHost())
@@ -195,7 +209,7 @@ final class EdgePhases implements RequestPhases {
                 : rc.localPort() == 0 ? 80 : rc.localPort();
         String serverName = verdict != null && verdict.hostHeader() != null ? verdict.hostHeader() : rc.log.clientRequestHost();
         SslContext tls = rc.snapshot.tls().toOrigin(zone);
-        return new UpstreamPeer(host, port, tls, tls == null ? null : RoutingTable.hostOnly(serverName), origin.ssl() == SslMode.STRICT,
+        return new OriginPeer(host, port, tls, tls == null ? null : RoutingTable.hostOnly(serverName), origin.ssl() == SslMode.STRICT,
                 rc.snapshot.config().timeouts().originConnect());
     }
 

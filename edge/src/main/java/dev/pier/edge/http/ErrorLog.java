@@ -5,7 +5,7 @@ import dev.pier.edge.error.EdgeException;
 /**
  * The edge's log line for an error that ended a request: none for a client's error (the
  * request record has it), the detail of an origin's failure (which the error page never shows),
- * and the stack trace of a fault of the edge itself.
+ * and the stack trace of a Worker's exception and of a fault of the edge itself.
  */
 final class ErrorLog {
 
@@ -26,6 +26,8 @@ final class ErrorLog {
                             e.detail());
                 }
             }
+            case WORKER -> logger.error("{} for ray {} (zone {}, worker {}): {}", e.error(), ray, zone,
+                    rc == null ? null : rc.log.workerScriptName(), e.detail(), e.getCause());
             case INTERNAL -> logger.error("{} for ray {} (zone {}): the edge failed while handling the request", e.error(), ray, zone,
                     e.getCause() != null ? e.getCause() : e);
         }

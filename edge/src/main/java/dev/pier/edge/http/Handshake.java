@@ -7,8 +7,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Locale;
@@ -60,9 +58,6 @@ final class Handshake {
         return null;
     }
 
-    /** RFC 6455 §1.3: the accept value is base64(SHA-1(key + this GUID)). */
-    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
     /**
      * Null when {@code response} (a 101) accepts the WebSocket upgrade {@code request} asked for,
      * else what is wrong, in one sentence: Upgrade must be websocket, Connection must carry
@@ -113,12 +108,7 @@ final class Handshake {
     }
 
     static String accept(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-1", e);
-        }
+        return dev.pier.edge.websocket.WebSocketAccept.of(key);
     }
 
     private static boolean isValidKey(String key) {

@@ -94,7 +94,7 @@ final class ProxyFlow implements dev.pier.edge.upstream.UpstreamListener {
         if (connection != null && connection.serves(peer) && connection.reusable()) {
             rc.upstreamReadMark = connection.bytesRead();
             rc.log.originIp(connection.remoteIp());
-            connection.sendHead(rc.request, rc.responseTimeout());
+            connection.sendHead(rc.request, rc.responseTimeout(), rc.log);
             return;
         }
         drop();
@@ -158,7 +158,7 @@ final class ProxyFlow implements dev.pier.edge.upstream.UpstreamListener {
         pendingHead = null;
         rc.log.originIp(connected.remoteIp());
         rc.upstreamReadMark = connected.bytesRead();
-        connected.sendHead(head, rc.responseTimeout());
+        connected.sendHead(head, rc.responseTimeout(), rc.log);
         client.upstreamReady();
         connected.flush();
         client.readIfWanted();

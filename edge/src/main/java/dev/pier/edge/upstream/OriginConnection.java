@@ -1,17 +1,20 @@
 package dev.pier.edge.upstream;
 
+import dev.pier.analytics.RequestLogBuilder;
 import dev.pier.edge.error.EdgeError;
 import dev.pier.edge.error.EdgeException;
 import dev.pier.edge.transport.ByteCounter;
+import dev.pier.edge.tunnel.Extensions;
+import dev.pier.edge.tunnel.Tunnel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -35,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class OriginConnection extends ChannelDuplexHandler implements UpstreamConnection {
 
-    private final UpstreamPeer peer;
+    private final OriginPeer peer;
     private final UpstreamListener listener;
     private final OriginGuard guard;
     private final ByteCounter traffic = new ByteCounter();
@@ -51,7 +54,7 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
     private boolean interim;
     private boolean readSuspended;
 
-    OriginConnection(UpstreamPeer peer, UpstreamListener listener, OriginGuard guard) {
+    OriginConnection(OriginPeer peer, UpstreamListener listener, OriginGuard guard) {
         this.peer = peer;
         this.listener = listener;
         this.guard = guard;
@@ -159,7 +162,7 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
 
     @Override
     public boolean serves(UpstreamPeer other) {
-        return peer.sameAs(other);
+        return other instanceof OriginPeer origin && peer.sameAs(origin);
     }
 
     @Override
@@ -191,7 +194,7 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
     }
 
     @Override
-    public void sendHead(HttpRequest head, Duration responseTimeout) {
+    public void sendHead(HttpRequest head, Duration responseTimeout, RequestLogBuilder record) {
         keepAlive = HttpUtil.isKeepAlive(head);
         ctx.write(head, ctx.voidPromise());
         responseTimer = ctx.executor().schedule(this::responseTimedOut, responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -299,13 +302,20 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
         }
     }
 
+    /** The origin's side of a byte tunnel: both connections carry WebSocket frames as they come, counted but never re-framed. */
     @Override
-    public void becomeTunnel(ChannelHandler tunnelSide) {
+    public ProtocolSwitch.Result switchProtocols(ProtocolSwitch upgrade) {
         cancelTimer();
+        upgrade.record().originResponseBytes(traffic.read());
+        boolean reservedOpcodesAllowed = Extensions.mayDefineOpcodes(
+                upgrade.response().headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+        Tunnel tunnel = new Tunnel(upgrade.record(), upgrade.usage(), upgrade.logging(), upgrade.settings(), upgrade.closeGrace(),
+                reservedOpcodesAllowed);
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addAfter(OriginUpstream.CODEC, "tunnel", tunnelSide);
+        pipeline.addAfter(OriginUpstream.CODEC, "tunnel", tunnel.originHandler());
         pipeline.remove(this);
         pipeline.remove(traffic);
         pipeline.remove(OriginUpstream.CODEC);
+        return new ProtocolSwitch.Result(java.util.List.of(tunnel.clientHandler()), tunnel::start);
     }
 }

@@ -38,7 +38,10 @@ public final class OriginUpstream implements Upstream {
     }
 
     @Override
-    public UpstreamConnection connect(UpstreamPeer peer, Channel client, UpstreamListener listener) {
+    public UpstreamConnection connect(UpstreamPeer to, Channel client, UpstreamListener listener) {
+        if (!(to instanceof OriginPeer peer)) {
+            throw new IllegalArgumentException("peer: " + to + " (expected: an origin)");
+        }
         OriginConnection origin = new OriginConnection(peer, listener, guard.get());
         ChannelFuture future = bootstraps.get()
                 .group(client.eventLoop())
@@ -70,7 +73,7 @@ public final class OriginUpstream implements Upstream {
         return origin;
     }
 
-    private static SslHandler tlsHandler(Channel ch, UpstreamPeer peer) {
+    private static SslHandler tlsHandler(Channel ch, OriginPeer peer) {
         SslHandler handler = peer.tls().newHandler(ch.alloc(), peer.tlsName(), peer.port());
         handler.setHandshakeTimeoutMillis(peer.connectTimeout().toMillis());
         if (peer.strict()) {

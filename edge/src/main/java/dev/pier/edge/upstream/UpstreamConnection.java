@@ -1,6 +1,6 @@
 package dev.pier.edge.upstream;
 
-import io.netty.channel.ChannelHandler;
+import dev.pier.analytics.RequestLogBuilder;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import java.time.Duration;
@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public interface UpstreamConnection {
 
-    /** Whether this connection was opened for a peer that {@code peer} is the same as. */
+    /** Whether this connection serves {@code peer} too (keep-alive reuse). */
     boolean serves(UpstreamPeer peer);
 
     /** Connected (TLS handshake included), open, and the last response let the connection be reused. */
@@ -29,8 +29,12 @@ public interface UpstreamConnection {
     /** Bytes read from the upstream so far, as they came over the wire. */
     long bytesRead();
 
-    /** Sends a request head and starts the response timer: {@code responseTimeout} without a response head fails with 524. */
-    void sendHead(HttpRequest head, Duration responseTimeout);
+    /**
+     * Sends a request head and starts the response timer: {@code responseTimeout} without a
+     * response head fails with 524. The upstream writes what it alone knows into the request's
+     * {@code record} (a Worker's name and times).
+     */
+    void sendHead(HttpRequest head, Duration responseTimeout, RequestLogBuilder record);
 
     void sendContent(HttpContent content);
 
@@ -43,8 +47,8 @@ public interface UpstreamConnection {
     void close();
 
     /**
-     * After a 101: hands the connection's bytes to {@code tunnelSide} (raw bytes from then on, in
-     * both directions); this connection is done with HTTP and calls its listener no more.
+     * After a 101 went to the client: takes the client connection over (an origin's byte tunnel,
+     * a Worker's WebSocket); this connection is done with HTTP and calls its listener no more.
      */
-    void becomeTunnel(ChannelHandler tunnelSide);
+    ProtocolSwitch.Result switchProtocols(ProtocolSwitch upgrade);
 }

@@ -1,30 +1,5 @@
 package dev.pier.edge.upstream;
 
-import io.netty.handler.ssl.SslContext;
-import java.time.Duration;
-import java.util.Objects;
-
-/**
- * Where one request goes: the origin the route and origin rules chose, and how to speak to it.
- *
- * @param host           the origin's address or host name
- * @param port           its port
- * @param tls            the client TLS context toward it, or null for plain HTTP
- * @param tlsName        the name TLS sends as SNI and, when {@code strict}, checks the certificate against; null without TLS
- * @param strict         check the origin's certificate and host name (Cloudflare's Full (strict))
- * @param connectTimeout how long connecting (and the TLS handshake) may take
- */
-public record UpstreamPeer(String host, int port, SslContext tls, String tlsName, boolean strict, Duration connectTimeout) {
-
-    public UpstreamPeer {
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        tlsName = tls == null ? null : tlsName;
-    }
-
-    /** Whether a connection opened for {@code other} serves this peer too (keep-alive reuse). */
-    public boolean sameAs(UpstreamPeer other) {
-        return host.equals(other.host) && port == other.port && Objects.equals(tlsName, other.tlsName)
-                && (tls == null) == (other.tls == null);
-    }
+/** Where one request goes, as the request phases chose it: an origin server or a Worker. */
+public sealed interface UpstreamPeer permits OriginPeer, WorkerPeer {
 }

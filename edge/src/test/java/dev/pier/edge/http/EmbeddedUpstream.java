@@ -1,12 +1,15 @@
 package dev.pier.edge.http;
 
+import dev.pier.analytics.RequestLogBuilder;
 import dev.pier.edge.error.EdgeException;
+import dev.pier.edge.tunnel.Tunnel;
+import dev.pier.edge.upstream.OriginPeer;
+import dev.pier.edge.upstream.ProtocolSwitch;
 import dev.pier.edge.upstream.Upstream;
 import dev.pier.edge.upstream.UpstreamConnection;
 import dev.pier.edge.upstream.UpstreamListener;
 import dev.pier.edge.upstream.UpstreamPeer;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -19,8 +22,8 @@ import java.util.List;
 /**
  * An upstream in the test's own hands, with no socket: it records every peer asked for and
  * every request head it is sent, and the test decides what happens next (connected, a response,
- * a failure, a close). After a 101 its side of the tunnel is an {@link EmbeddedChannel} that the
- * test reads and writes as the origin would.
+ * a failure, a close). After a 101 its side of the byte tunnel is an {@link EmbeddedChannel} that
+ * the test reads and writes as the origin would.
  */
 final class EmbeddedUpstream implements Upstream {
 
@@ -72,7 +75,7 @@ final class EmbeddedUpstream implements Upstream {
 
         @Override
         public boolean serves(UpstreamPeer other) {
-            return peer.sameAs(other);
+            return peer.equals(other);
         }
 
         @Override
@@ -92,7 +95,7 @@ final class EmbeddedUpstream implements Upstream {
 
         @Override
         public String remoteIp() {
-            return peer.host();
+            return peer instanceof OriginPeer origin ? origin.host() : null;
         }
 
         @Override
@@ -101,7 +104,7 @@ final class EmbeddedUpstream implements Upstream {
         }
 
         @Override
-        public void sendHead(HttpRequest head, Duration responseTimeout) {
+        public void sendHead(HttpRequest head, Duration responseTimeout, RequestLogBuilder record) {
             heads.add(head);
         }
 
@@ -123,9 +126,12 @@ final class EmbeddedUpstream implements Upstream {
             closed = true;
         }
 
+        /** An origin's side of a byte tunnel, on an {@link EmbeddedChannel} of its own. */
         @Override
-        public void becomeTunnel(ChannelHandler tunnelSide) {
-            tunnel = new EmbeddedChannel(tunnelSide);
+        public ProtocolSwitch.Result switchProtocols(ProtocolSwitch upgrade) {
+            Tunnel bytes = new Tunnel(upgrade.record(), upgrade.usage(), upgrade.logging(), upgrade.settings(), upgrade.closeGrace(), false);
+            tunnel = new EmbeddedChannel(bytes.originHandler());
+            return new ProtocolSwitch.Result(List.of(bytes.clientHandler()), bytes::start);
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.pier.edge.error.EdgeException;
 import dev.pier.edge.support.ClientConnection;
 import dev.pier.edge.transport.ByteCounter;
 import dev.pier.edge.transport.Transport;
+import dev.pier.edge.upstream.OriginPeer;
 import dev.pier.edge.upstream.UpstreamPeer;
 import dev.pier.waf.WafRuntime;
 import io.netty.buffer.ByteBuf;
@@ -32,6 +33,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -117,7 +119,7 @@ class RequestPhasesTest {
         client(null);
         send(upgrade());
         EmbeddedUpstream.Connection origin = upstream.last;
-        assertThat(origin.peer).isEqualTo(new UpstreamPeer("10.0.0.7", 80, null, null, false, origin.peer.connectTimeout()));
+        assertThat(origin.peer).isEqualTo(new OriginPeer("10.0.0.7", 80, null, null, false, Duration.ofSeconds(15)));
         origin.accept();
         assertThat(upstream.heads).singleElement().satisfies(head -> {
             assertThat(head.uri()).isEqualTo("/chat");

@@ -1,0 +1,25 @@
+package dev.pier.edge.worker;
+
+import dev.pier.workers.ExecutionContext;
+import java.util.concurrent.CompletionStage;
+
+/** The execution contexts the edge gives Workers. */
+final class ExecutionContexts {
+
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(ExecutionContexts.class);
+
+    /** Work after the response runs to its end; a failure of it is logged, as Cloudflare shows it in the Worker's logs. */
+    static final ExecutionContext DETACHED = new ExecutionContext() {
+        @Override
+        public void waitUntil(CompletionStage<?> work) {
+            work.whenComplete((v, e) -> {
+                if (e != null) {
+                    logger.warn("A Worker's waitUntil work failed", e);
+                }
+            });
+        }
+    };
+
+    private ExecutionContexts() {
+    }
+}

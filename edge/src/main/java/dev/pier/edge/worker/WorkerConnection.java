@@ -1,0 +1,229 @@
+package dev.pier.edge.worker;
+
+import dev.pier.analytics.RequestLogBuilder;
+import dev.pier.edge.error.EdgeError;
+import dev.pier.edge.error.EdgeException;
+import dev.pier.edge.upstream.ProtocolSwitch;
+import dev.pier.edge.upstream.UpstreamConnection;
+import dev.pier.edge.upstream.UpstreamListener;
+import dev.pier.edge.upstream.UpstreamPeer;
+import dev.pier.edge.upstream.WorkerPeer;
+import dev.pier.workers.ExecutionContext;
+import dev.pier.workers.Headers;
+import dev.pier.workers.Request;
+import dev.pier.workers.Response;
+import dev.pier.workers.host.Script;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One request to a Worker: the body is gathered (up to {@link #MAX_BODY}), the script's
+ * {@code fetch} runs on the client's event loop, and its response goes back to the flow as an
+ * upstream's would; a 101 carrying a WebSocket becomes the edge's own handshake answer, and the
+ * client connection becomes a {@link WorkerSocket}.
+ */
+final class WorkerConnection implements UpstreamConnection {
+
+    /** The largest request body a Worker gets. */
+    static final int MAX_BODY = 16 * 1024 * 1024;
+
+    private final WorkerPeer peer;
+    private final Script script;
+    private final Channel client;
+    private final UpstreamListener listener;
+    private HttpRequest head;
+    private RequestLogBuilder record;
+    private ByteArrayOutputStream body;
+    private boolean closed;
+    private long invokedNanos;
+    private WorkerHandshake handshake;
+    private dev.pier.workers.WebSocket clientEnd;
+
+    WorkerConnection(WorkerPeer peer, Script script, Channel client, UpstreamListener listener) {
+        this.peer = peer;
+        this.script = script;
+        this.client = client;
+        this.listener = listener;
+    }
+
+    @Override
+    public boolean serves(UpstreamPeer other) {
+        return false; // each request is an invocation of its own
+    }
+
+    @Override
+    public boolean reusable() {
+        return false;
+    }
+
+    @Override
+    public boolean connected() {
+        return true;
+    }
+
+    @Override
+    public boolean writable() {
+        return true;
+    }
+
+    @Override
+    public String remoteIp() {
+        return null;
+    }
+
+    @Override
+    public long bytesRead() {
+        return 0;
+    }
+
+    @Override
+    public void sendHead(HttpRequest head, Duration responseTimeout, RequestLogBuilder record) {
+        this.head = head;
+        this.record = record;
+        record.workerScriptName(peer.script());
+    }
+
+    @Override
+    public void sendContent(HttpContent content) {
+        try {
+            if (closed || head == null) {
+                return;
+            }
+            ByteBuf bytes = content.content();
+            if (bytes.isReadable()) {
+                if (body == null) {
+                    body = new ByteArrayOutputStream(Math.min(bytes.readableBytes(), 64 * 1024));
+                }
+                if (body.size() + bytes.readableBytes() > MAX_BODY) {
+                    closed = true;
+                    listener.upstreamFailed(this, EdgeException.of(EdgeError.WORKER_BODY_TOO_LARGE, null));
+                    return;
+                }
+                bytes.readBytes(body, bytes.readableBytes());
+            }
+            if (content instanceof LastHttpContent) {
+                invoke();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        } finally {
+            content.release();
+        }
+    }
+
+    private void invoke() {
+        if (script == null) {
+            fail(EdgeException.of(EdgeError.WORKER_NOT_DEPLOYED, "no script " + peer.script() + " is deployed"));
+            return;
+        }
+        Headers headers = new Headers();
+        for (Map.Entry<String, String> h : head.headers()) {
+            headers.append(h.getKey(), h.getValue());
+        }
+        Request request = new Request(head.method().name(), peer.url(), headers, body == null ? null : body.toByteArray());
+        body = null;
+        invokedNanos = System.nanoTime();
+        CompletionStage<Response> stage;
+        try {
+            stage = script.worker().fetch(request, script.env(), ExecutionContexts.DETACHED);
+        } catch (RuntimeException | StackOverflowError e) {
+            threw(e);
+            return;
+        } finally {
+            record.addWorkerCpuTime((System.nanoTime() - invokedNanos) / 1000);
+        }
+        CompletableFuture<Response> response = stage == null ? CompletableFuture.failedFuture(
+                new NullPointerException("fetch returned no stage")) : stage.toCompletableFuture();
+        if (response.isDone()) {
+            answer(response);
+        } else {
+            response.whenComplete((r, e) -> client.eventLoop().execute(() -> answer(response)));
+        }
+    }
+
+    private void answer(CompletableFuture<Response> done) {
+        if (closed) {
+            return;
+        }
+        record.workerWallTimeUs((System.nanoTime() - invokedNanos) / 1000);
+        Response response;
+        try {
+            response = done.join();
+        } catch (RuntimeException e) {
+            threw(e.getCause() != null ? e.getCause() : e);
+            return;
+        }
+        if (response == null) {
+            threw(new NullPointerException("fetch completed with no response"));
+            return;
+        }
+        if (response.webSocket() != null) {
+            if (!headIsUpgrade()) {
+                threw(new IllegalStateException("the Worker returned a WebSocket to a request that is not a WebSocket upgrade"));
+                return;
+            }
+            record.workerStatus("ok");
+            clientEnd = response.webSocket();
+            handshake = WorkerHandshake.answer(head, response.headers());
+            listener.upstreamMessage(this, handshake.response());
+            return;
+        }
+        record.workerStatus("ok");
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.statusText() == null
+                ? HttpResponseStatus.valueOf(response.status()) : new HttpResponseStatus(response.status(), response.statusText()));
+        response.headers().forEach((name, value) -> head.headers().add(name, value));
+        head.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.bytes().length).remove(HttpHeaderNames.TRANSFER_ENCODING);
+        listener.upstreamMessage(this, head);
+        listener.upstreamMessage(this, new DefaultLastHttpContent(Unpooled.wrappedBuffer(response.bytes())));
+        listener.upstreamReadComplete(this);
+    }
+
+    private boolean headIsUpgrade() {
+        return "websocket".equalsIgnoreCase(head.headers().get(HttpHeaderNames.UPGRADE));
+    }
+
+    private void threw(Throwable e) {
+        record.workerStatus("exception");
+        fail(EdgeException.of(EdgeError.WORKER_EXCEPTION, e.toString(), e));
+    }
+
+    private void fail(EdgeException failure) {
+        closed = true;
+        listener.upstreamFailed(this, failure);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void resumeReading() {
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        body = null;
+    }
+
+    @Override
+    public ProtocolSwitch.Result switchProtocols(ProtocolSwitch upgrade) {
+        WorkerSocket socket = new WorkerSocket(clientEnd, upgrade, invokedNanos);
+        return new ProtocolSwitch.Result(socket.handlers(handshake.deflate()), socket::start);
+    }
+}

@@ -1,0 +1,251 @@
+package dev.pier.edge.worker;
+
+import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.RequestLogBuilder;
+import dev.pier.edge.transport.ByteCounter;
+import dev.pier.edge.upstream.ProtocolSwitch;
+import dev.pier.workers.WebSocket;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client's WebSocket that a Worker accepted, terminated at the edge: Netty's RFC 6455 frame
+ * codecs (and permessage-deflate when negotiated), messages of up to {@link WebSocket#MAX_MESSAGE_SIZE}
+ * (a larger one closes with 1009), text checked to be UTF-8 (else 1007), pings answered here.
+ * Each message goes to the Worker's end of the pair on the event loop; what the Worker sends
+ * leaves in the same read batch's flush, or at once outside one. The request's record is
+ * written when the connection has closed.
+ */
+final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSocket.Transport {
+
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(WorkerSocket.class);
+
+    private final WebSocket clientEnd;
+    private final ProtocolSwitch upgrade;
+    private final RequestLogBuilder record;
+    private final long invokedNanos;
+    private final ByteCounter bytes = new ByteCounter();
+    private ChannelHandlerContext ctx;
+    private boolean reading;
+    private boolean closeSent;
+    private boolean closeReceived;
+    private long clientMessages;
+    private long workerMessages;
+    private ScheduledFuture<?> closeTimer;
+
+    WorkerSocket(WebSocket clientEnd, ProtocolSwitch upgrade, long invokedNanos) {
+        this.clientEnd = clientEnd;
+        this.upgrade = upgrade;
+        this.record = upgrade.record();
+        this.invokedNanos = invokedNanos;
+    }
+
+    /** The client pipeline from the socket up: bytes counted, frames decoded and encoded, extensions, UTF-8, whole messages, this. */
+    List<ChannelHandler> handlers(WebSocketServerExtension deflate) {
+        List<ChannelHandler> handlers = new ArrayList<>();
+        handlers.add(bytes);
+        handlers.add(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true).allowMaskMismatch(false)
+                .allowExtensions(deflate != null).maxFramePayloadLength(WebSocket.MAX_MESSAGE_SIZE).closeOnProtocolViolation(true)
+                .build()));
+        handlers.add(new WebSocket13FrameEncoder(false));
+        if (deflate != null) {
+            handlers.add(deflate.newExtensionDecoder());
+            handlers.add(deflate.newExtensionEncoder());
+        }
+        handlers.add(new Utf8FrameValidator(true));
+        handlers.add(new WebSocketFrameAggregator(WebSocket.MAX_MESSAGE_SIZE));
+        handlers.add(this);
+        return handlers;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Connects the Worker's pair to this client and starts reading. */
+    void start() {
+        WebSocket.Host.attach(clientEnd, this);
+        if (!ctx.channel().isActive()) {
+            finish();
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
+        try {
+            switch (msg) {
+                case TextWebSocketFrame text -> {
+                    clientMessages++;
+                    String data = text.text();
+                    text.release();
+                    run(() -> WebSocket.Host.received(clientEnd, data));
+                }
+                case BinaryWebSocketFrame binary -> {
+                    clientMessages++;
+                    byte[] data = ByteBufUtil.getBytes(binary.content());
+                    binary.release();
+                    run(() -> WebSocket.Host.received(clientEnd, data));
+                }
+                case PingWebSocketFrame ping -> ctx.write(new PongWebSocketFrame(ping.content()), ctx.voidPromise());
+                case CloseWebSocketFrame close -> onClose(close);
+                default -> ReferenceCountUtil.release(msg);
+            }
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(msg);
+            throw e;
+        }
+    }
+
+    private void onClose(CloseWebSocketFrame close) {
+        int code = close.statusCode() < 0 ? 1005 : close.statusCode();
+        String reason = close.reasonText();
+        close.release();
+        closeReceived = true;
+        firstClose(code, RequestLog.ClosedBy.client);
+        if (closeSent) {
+            ctx.flush();
+            ctx.close();
+            return;
+        }
+        run(() -> WebSocket.Host.closed(clientEnd, code == 1005 ? 1000 : code, code == 1005 ? "" : reason));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        ctx.flush();
+    }
+
+    /** Runs the Worker's code for one event; what it throws closes the socket with 1011. */
+    private void run(Runnable event) {
+        long start = System.nanoTime();
+        try {
+            event.run();
+        } catch (RuntimeException | StackOverflowError e) {
+            logger.error("Worker {} threw while handling a WebSocket event (ray {})", record.workerScriptName(), record.rayId(), e);
+            record.workerStatus("exception");
+            sendClose(1011, "the Worker threw an exception", RequestLog.ClosedBy.origin);
+            WebSocket.Host.failed(clientEnd, "the Worker threw an exception");
+        } finally {
+            record.addWorkerCpuTime((System.nanoTime() - start) / 1000);
+        }
+    }
+
+    @Override
+    public void send(String text) {
+        workerMessages++;
+        write(new TextWebSocketFrame(text));
+    }
+
+    @Override
+    public void send(byte[] data) {
+        workerMessages++;
+        write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        sendClose(code, reason, RequestLog.ClosedBy.origin);
+    }
+
+    private void write(WebSocketFrame frame) {
+        if (closeSent || !ctx.channel().isActive()) {
+            frame.release();
+        } else if (reading) {
+            ctx.write(frame, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(frame, ctx.voidPromise());
+        }
+    }
+
+    /** The Worker's (or the edge's) close frame; once both sides have sent one, or after the close grace, the connection closes. */
+    private void sendClose(int code, String reason, RequestLog.ClosedBy by) {
+        if (closeSent || !ctx.channel().isActive()) {
+            return;
+        }
+        closeSent = true;
+        firstClose(code, by);
+        var written = ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        if (closeReceived) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            closeTimer = ctx.executor().schedule(() -> {
+                ctx.close();
+            }, upgrade.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void firstClose(int code, RequestLog.ClosedBy by) {
+        if (record.webSocketClosedBy() == null) {
+            record.webSocketCloseCode(code);
+            record.webSocketClosedBy(by);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            sendClose(1009, "message too big", RequestLog.ClosedBy.edge);
+        } else {
+            ctx.close(); // a protocol violation the decoder already answered with a close frame, or a reset
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        finish();
+        ctx.fireChannelInactive();
+    }
+
+    private void finish() {
+        if (record.finished()) {
+            return;
+        }
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+        }
+        if (!(closeSent && closeReceived)) {
+            firstClose(1006, RequestLog.ClosedBy.client);
+            run(() -> WebSocket.Host.failed(clientEnd, "the client's connection ended without a close handshake"));
+        }
+        record.webSocketClientMessages(clientMessages);
+        record.webSocketOriginMessages(workerMessages);
+        record.addClientRequestBytes(bytes.read());
+        record.edgeResponseBytes(record.edgeResponseBytes() + bytes.written());
+        record.workerWallTimeUs((System.nanoTime() - invokedNanos) / 1000);
+        upgrade.usage().bytesToClient(bytes.written());
+        upgrade.usage().closeWebSocket();
+        RequestLog finished = record.finish(Instant.now());
+        if (finished != null) {
+            upgrade.logging().accept(finished);
+        }
+    }
+}
