@@ -11,6 +11,7 @@ import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.admin.MetricsReaders;
 import dev.pier.edge.admin.MetricsRoute;
 import dev.pier.edge.http.EdgeContext;
+import dev.pier.workers.host.Scripts;
 import dev.pier.edge.upstream.OriginGuard;
 import dev.pier.edge.transport.Transport;
 import dev.pier.waf.WafRuntime;
@@ -209,6 +210,11 @@ public final class Edge implements AutoCloseable {
     private AdminConfig adminConfig() {
         AdminConfig admin = context.snapshot().config().admin();
         return admin != null ? admin : startedAdmin;
+    }
+
+    /** Deploys Workers: requests that routes send to a script after this call run the script deployed now. */
+    public void scripts(Scripts deployed) {
+        context.scripts(deployed);
     }
 
     /** The address a listener is bound to (useful with port 0). */

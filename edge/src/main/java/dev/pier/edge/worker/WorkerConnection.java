@@ -49,7 +49,10 @@ final class WorkerConnection implements UpstreamConnection {
     private HttpRequest head;
     private RequestLogBuilder record;
     private ByteArrayOutputStream body;
+    private boolean connected;
     private boolean closed;
+    private Duration responseTimeout;
+    private io.netty.util.concurrent.ScheduledFuture<?> responseTimer;
     private long invokedNanos;
     private WorkerHandshake handshake;
     private dev.pier.workers.WebSocket clientEnd;
@@ -71,9 +74,14 @@ final class WorkerConnection implements UpstreamConnection {
         return false;
     }
 
+    /** Up, as far as the flow is concerned, once the flow heard so: from then on the body may come. */
+    void markConnected() {
+        connected = true;
+    }
+
     @Override
     public boolean connected() {
-        return true;
+        return connected;
     }
 
     @Override
@@ -95,6 +103,7 @@ final class WorkerConnection implements UpstreamConnection {
     public void sendHead(HttpRequest head, Duration responseTimeout, RequestLogBuilder record) {
         this.head = head;
         this.record = record;
+        this.responseTimeout = responseTimeout;
         record.workerScriptName(peer.script());
     }
 
@@ -152,6 +161,9 @@ final class WorkerConnection implements UpstreamConnection {
         if (response.isDone()) {
             answer(response);
         } else {
+            // the zone's proxy_read_timeout bounds a Worker's wait as it bounds an origin's: 524
+            responseTimer = client.eventLoop().schedule(() -> fail(EdgeException.of(EdgeError.ORIGIN_TIMEOUT, null)),
+                    responseTimeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
             response.whenComplete((r, e) -> client.eventLoop().execute(() -> answer(response)));
         }
     }
@@ -159,6 +171,9 @@ final class WorkerConnection implements UpstreamConnection {
     private void answer(CompletableFuture<Response> done) {
         if (closed) {
             return;
+        }
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
         }
         record.workerWallTimeUs((System.nanoTime() - invokedNanos) / 1000);
         Response response;
@@ -219,6 +234,9 @@ final class WorkerConnection implements UpstreamConnection {
     public void close() {
         closed = true;
         body = null;
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+        }
     }
 
     @Override

@@ -29,7 +29,10 @@ public final class WorkerUpstream implements Upstream {
             throw new IllegalArgumentException("peer: " + peer + " (expected: a Worker)");
         }
         WorkerConnection connection = new WorkerConnection(worker, scripts.get().find(worker.script()), client, listener);
-        client.eventLoop().execute(() -> listener.upstreamConnected(connection)); // never before this method returned
+        client.eventLoop().execute(() -> { // never before this method returned
+            connection.markConnected();
+            listener.upstreamConnected(connection);
+        });
         return connection;
     }
 }
