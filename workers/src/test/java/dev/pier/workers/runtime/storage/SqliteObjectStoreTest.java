@@ -1,0 +1,130 @@
+package dev.pier.workers.runtime.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The storage contract on the embedded backend, and what only it has: a file per object, a bound on open files, SQLite's SQL. */
+class SqliteObjectStoreTest extends ObjectStorageContract {
+
+    @TempDir
+    Path data;
+
+    @Override
+    protected ObjectStore newStore() {
+        return ObjectStore.sqlite(data);
+    }
+
+    @Override
+    protected ObjectStore sameData() {
+        return ObjectStore.sqlite(data);
+    }
+
+    @Override
+    protected String bytesType() {
+        return "BLOB";
+    }
+
+    @Test
+    void eachObjectIsADatabaseFileOfItsOwnMadeOnItsFirstWrite() {
+        ObjectStorage other = store.open("Lobby", "b2");
+        other.get("k");
+        other.list(ListOptions.ALL);
+        assertThat(data.resolve("Lobby/b2.sqlite")).doesNotExist();
+        other.commit(new WriteBatch().put("k", bytes("v")));
+        assertThat(data.resolve("Lobby/b2.sqlite")).isRegularFile();
+        assertThat(data.resolve("Room/a1.sqlite")).doesNotExist();
+    }
+
+    @Test
+    void atMostTheBoundOfDatabasesIsOpenAndAClosedOneOpensAgain() {
+        store.close();
+        SqliteObjectStore bounded = new SqliteObjectStore(data, 4);
+        store = bounded;
+        for (int i = 0; i < 20; i++) {
+            bounded.open("Room", "o" + i).commit(new WriteBatch().put("n", bytes("" + i)));
+            assertThat(bounded.openFiles()).isLessThanOrEqualTo(4);
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(bounded.open("Room", "o" + i).get("n")).isEqualTo(bytes("" + i));
+        }
+        assertThat(bounded.openFiles()).isEqualTo(4);
+    }
+
+    @Test
+    void aDatabaseInUseIsNotClosed() {
+        store.close();
+        SqliteObjectStore bounded = new SqliteObjectStore(data, 1);
+        store = bounded;
+        ObjectStorage busy = bounded.open("Room", "busy");
+        busy.transaction(tx -> {
+            tx.commit(new WriteBatch().put("a", bytes("1")));
+            // another object opens while this one's transaction is open: the bound gives way
+            bounded.open("Room", "other").commit(new WriteBatch().put("b", bytes("2")));
+            tx.commit(new WriteBatch().put("c", bytes("3")));
+            return null;
+        });
+        assertThat(busy.get(List.of("a", "c"))).hasSize(2);
+        assertThat(bounded.openFiles()).isEqualTo(1);
+    }
+
+    @Test
+    void theDatabaseIsInWalModeWithFullSync() throws Exception {
+        storage.commit(new WriteBatch().put("k", bytes("v")));
+        assertThat(data.resolve("Room/a1.sqlite-wal")).exists();
+        store.close();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("Room/a1.sqlite"));
+             var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("wal");
+        }
+        store = sameData();
+    }
+
+    @Test
+    void sqliteSql() {
+        storage.exec("""
+                CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);
+                CREATE TABLE counts (n INTEGER);
+                INSERT INTO counts (n) VALUES (0);
+                CREATE TRIGGER counted AFTER INSERT ON messages BEGIN
+                  UPDATE counts SET n = n + 1;
+                  UPDATE counts SET n = CASE WHEN n > 100 THEN 0 ELSE n END;
+                END;
+                """);
+        storage.exec("INSERT INTO messages (body) VALUES (?), (?)", "hi", "there");
+        assertThat(storage.exec("SELECT n FROM counts").one()).isEqualTo(Map.of("n", 2L));
+        assertThat(storage.exec("PRAGMA table_info(messages)").columnNames()).contains("name", "type");
+        assertThat(storage.exec("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").toList())
+                .extracting(row -> row.get("name")).contains("_pier_kv", "messages");
+        assertThat(storage.exec("SELECT ? AS t, ? AS f", true, false).one()).isEqualTo(Map.of("t", 1L, "f", 0L));
+    }
+
+    @Test
+    void aRowIsAtMostTheLimit() {
+        storage.exec("CREATE TABLE blobs (b BLOB)");
+        assertThatThrownBy(() -> storage.exec("INSERT INTO blobs (b) VALUES (zeroblob(?))", StorageLimits.MAX_ENTRY_BYTES + 2048))
+                .isInstanceOf(StorageException.class).hasMessageContaining("too big");
+    }
+
+    @Test
+    void theAlarmIndexIsCorrectedWhenItIsEarlierThanTheObject() {
+        // as after a crash between lowering the index and the commit that failed
+        SqliteAlarmIndex index = new SqliteAlarmIndex(data);
+        index.lower(storage.ref(), 100);
+        storage.commit(new WriteBatch().put("k", bytes("v")));
+        assertThat(store.dueAlarms(1_000)).isEmpty();
+        storage.commit(new WriteBatch().setAlarm(5_000));
+        index.lower(storage.ref(), 200);
+        assertThat(store.dueAlarms(1_000)).isEmpty();
+        assertThat(store.dueAlarms(5_000)).containsExactly(storage.ref());
+        index.close();
+        assertThat(Files.exists(data.resolve(SqliteAlarmIndex.FILE_NAME))).isTrue();
+    }
+}
