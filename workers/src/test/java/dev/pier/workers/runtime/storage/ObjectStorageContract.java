@@ -326,6 +326,13 @@ abstract class ObjectStorageContract {
         assertThat(storage.exec("SELECT n FROM t").toList()).hasSize(1);
     }
 
+    @Test
+    void namesThatAreNotFileOrSchemaNamesAreRefused() {
+        assertThatThrownBy(() -> store.open("Room", "../escape")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("objectId: ../escape (expected: 1 to 128 of A-Z a-z 0-9 _ -, starting with a letter or digit)");
+        assertThatThrownBy(() -> store.open("", "a1")).hasMessageStartingWith("namespace:  (expected");
+    }
+
     // ---------------------------------------------------------------- deleteAll
 
     @Test
@@ -404,6 +411,16 @@ abstract class ObjectStorageContract {
 
         assertThat(storage.exec("UPDATE people SET score = 2 WHERE id >= ?", 1).rowsWritten()).isEqualTo(2);
         assertThat(storage.exec("DELETE FROM people WHERE id = ?", 2).rowsWritten()).isEqualTo(1);
+    }
+
+    @Test
+    void theStatementsBothDialectsShareBehaveAlike() {
+        storage.exec("CREATE TABLE IF NOT EXISTS scores (name TEXT PRIMARY KEY, n INTEGER NOT NULL)");
+        storage.exec("CREATE TABLE IF NOT EXISTS scores (name TEXT PRIMARY KEY, n INTEGER NOT NULL)");
+        String upsert = "INSERT INTO scores (name, n) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET n = scores.n + 1 RETURNING n";
+        assertThat(storage.exec(upsert, "ada").one()).isEqualTo(Map.of("n", 1L));
+        assertThat(storage.exec(upsert, "ada").one()).isEqualTo(Map.of("n", 2L));
+        assertThat(storage.exec("SELECT name, n FROM scores WHERE n > ? ORDER BY name LIMIT 10", 1).raw()).containsExactly(new Object[] {"ada", 2L});
     }
 
     @Test

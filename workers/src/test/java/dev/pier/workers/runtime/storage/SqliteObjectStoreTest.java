@@ -75,16 +75,21 @@ class SqliteObjectStoreTest extends ObjectStorageContract {
     }
 
     @Test
-    void theDatabaseIsInWalModeWithFullSync() throws Exception {
-        storage.commit(new WriteBatch().put("k", bytes("v")));
-        assertThat(data.resolve("Room/a1.sqlite-wal")).exists();
-        store.close();
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("Room/a1.sqlite"));
-             var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
-            rs.next();
-            assertThat(rs.getString(1)).isEqualTo("wal");
+    void everyDatabaseIsInWalModeAndSyncsEachCommit() throws Exception {
+        try (SqliteFiles files = new SqliteFiles(1)) {
+            Map<String, String> pragmas = files.use(data.resolve("Room/probe.sqlite"), c -> {
+                Map<String, String> values = new java.util.HashMap<>();
+                for (String pragma : List.of("journal_mode", "synchronous", "foreign_keys")) {
+                    try (var rs = c.createStatement().executeQuery("PRAGMA " + pragma)) {
+                        rs.next();
+                        values.put(pragma, rs.getString(1));
+                    }
+                }
+                return values;
+            });
+            // synchronous 2 is FULL: the WAL is synced at every commit
+            assertThat(pragmas).isEqualTo(Map.of("journal_mode", "wal", "synchronous", "2", "foreign_keys", "1"));
         }
-        store = sameData();
     }
 
     @Test
