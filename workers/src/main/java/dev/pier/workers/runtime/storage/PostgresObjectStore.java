@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -72,16 +71,8 @@ final class PostgresObjectStore implements ObjectStore {
 
     @Override
     public List<ObjectRef> dueAlarms(long nowMillis) {
-        try (Connection c = pool.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT namespace, object_id FROM " + table("_pier_do_alarms") + " WHERE at <= ? ORDER BY at")) {
-            q.setLong(1, nowMillis);
-            List<ObjectRef> due = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new ObjectRef(rs.getString(1), rs.getString(2)));
-                }
-            }
-            return due;
+        try (Connection c = pool.getConnection()) {
+            return DueAlarms.in(c, table("_pier_do_alarms"), nowMillis);
         } catch (SQLException e) {
             throw new StorageException("storage: cannot read alarms: " + e.getMessage(), e);
         }

@@ -3,10 +3,8 @@ package dev.pier.workers.runtime.storage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.sqlite.SQLiteConfig;
@@ -61,15 +59,8 @@ final class SqliteAlarmIndex implements AutoCloseable {
 
     /** Objects whose entry is at or before {@code nowMillis}, the earliest first. */
     synchronized List<ObjectRef> candidates(long nowMillis) {
-        try (PreparedStatement q = connection.prepareStatement("SELECT namespace, object_id FROM alarms WHERE at <= ? ORDER BY at")) {
-            q.setLong(1, nowMillis);
-            List<ObjectRef> due = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new ObjectRef(rs.getString(1), rs.getString(2)));
-                }
-            }
-            return due;
+        try {
+            return DueAlarms.in(connection, "alarms", nowMillis);
         } catch (SQLException e) {
             throw new StorageException("storage: cannot read the alarm index: " + e.getMessage(), e);
         }
