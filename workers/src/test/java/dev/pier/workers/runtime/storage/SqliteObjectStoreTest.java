@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +63,37 @@ class SqliteObjectStoreTest extends ObjectStorageContract {
     }
 
     @Test
+    void threadsSharingFewerOpenDatabasesThanObjectsLoseNoWrite() throws Exception {
+        store.close();
+        SqliteObjectStore bounded = new SqliteObjectStore(data, 3);
+        store = bounded;
+        int threads = 4;
+        int objects = 8;
+        int rounds = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String writer = "t" + t;
+            done.add(pool.submit(() -> {
+                for (int round = 0; round < rounds; round++) {
+                    for (int o = 0; o < objects; o++) {
+                        bounded.open("Room", "o" + o).commit(new WriteBatch().put(writer, bytes("" + round)));
+                    }
+                }
+            }));
+        }
+        for (Future<?> future : done) {
+            future.get();
+        }
+        pool.shutdown();
+        for (int o = 0; o < objects; o++) {
+            assertThat(bounded.open("Room", "o" + o).list(ListOptions.ALL)).extracting(e -> new String(e.getValue()))
+                    .containsExactly("" + (rounds - 1), "" + (rounds - 1), "" + (rounds - 1), "" + (rounds - 1));
+        }
+        assertThat(bounded.openFiles()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
     void aDatabaseInUseIsNotClosed() {
         store.close();
         SqliteObjectStore bounded = new SqliteObjectStore(data, 1);
@@ -78,7 +114,7 @@ class SqliteObjectStoreTest extends ObjectStorageContract {
     void everyDatabaseIsInWalModeAndSyncsEachCommit() throws Exception {
         try (SqliteFiles files = new SqliteFiles(1)) {
             Map<String, String> pragmas = files.use(data.resolve("Room/probe.sqlite"), c -> {
-                Map<String, String> values = new java.util.HashMap<>();
+                Map<String, String> values = new HashMap<>();
                 for (String pragma : List.of("journal_mode", "synchronous", "foreign_keys")) {
                     try (var rs = c.createStatement().executeQuery("PRAGMA " + pragma)) {
                         rs.next();
