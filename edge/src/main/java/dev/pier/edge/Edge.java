@@ -11,7 +11,6 @@ import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.admin.MetricsReaders;
 import dev.pier.edge.admin.MetricsRoute;
 import dev.pier.edge.http.EdgeContext;
-import dev.pier.workers.host.Scripts;
 import dev.pier.edge.upstream.OriginGuard;
 import dev.pier.edge.transport.Transport;
 import dev.pier.waf.WafRuntime;
@@ -52,12 +51,14 @@ public final class Edge implements AutoCloseable {
     private final RequestLogStats logStats = new RequestLogStats();
     private final RequestLogSink extraSink;
     private final WafRuntime waf;
+    private final ScriptDeployer workers;
     private boolean closed;
     private boolean stoppedAccepting;
 
-    private Edge(PierConfig config, RequestLogSink extraSink, List<AdminRoute> adminRoutes, MetricsReaders metricsReaders)
-            throws IOException {
+    private Edge(PierConfig config, RequestLogSink extraSink, List<AdminRoute> adminRoutes, MetricsReaders metricsReaders,
+                 ScriptDeployer workers) throws IOException {
         this.config = config;
+        this.workers = workers;
         this.startedAdmin = config.admin();
         this.extraSink = extraSink;
         this.waf = WafRuntime.start(config.waf());
@@ -77,6 +78,7 @@ public final class Edge implements AutoCloseable {
         UsageRegistry usage = new UsageRegistry();
         usage.requestLog(logStats);
         this.context = new EdgeContext(snapshot, sink(logWriter), usage, transport, waf);
+        context.scripts(workers.deploy(config)); // a script that cannot be deployed fails the start, before anything listens
         this.metrics = new MetricsRoute(context.usage(), () -> adminConfig().metricsToken(), metricsReaders);
         // What the admin listener serves: /metrics, then the routes the process adds.
         List<AdminRoute> routes = new ArrayList<>();
@@ -114,9 +116,19 @@ public final class Edge implements AutoCloseable {
      */
     public static Edge start(PierConfig config, RequestLogSink observer, List<AdminRoute> adminRoutes,
                              MetricsReaders metricsReaders) {
+        return start(config, observer, adminRoutes, metricsReaders, ScriptDeployer.NONE);
+    }
+
+    /**
+     * Starts an edge as {@link #start(PierConfig, RequestLogSink, List, MetricsReaders)} does, with
+     * the Workers the {@code workers} runtime deploys for each configuration, before the edge
+     * listens and before each reload applies.
+     */
+    public static Edge start(PierConfig config, RequestLogSink observer, List<AdminRoute> adminRoutes,
+                             MetricsReaders metricsReaders, ScriptDeployer workers) {
         Edge edge;
         try {
-            edge = new Edge(config, observer, adminRoutes, metricsReaders);
+            edge = new Edge(config, observer, adminRoutes, metricsReaders, workers);
         } catch (IOException e) {
             throw new UncheckedIOException("request log " + config.requestLog() + " cannot be opened", e);
         }
@@ -193,6 +205,7 @@ public final class Edge implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new dev.pier.config.ConfigException(e.getMessage(), e);
         }
+        context.scripts(workers.deploy(next)); // before the routes that name them
         context.snapshot(snapshot);
         context.originGuard(OriginGuard.of(listeners.boundAddresses())); // this machine's interface addresses may have changed
         config = next;
@@ -210,11 +223,6 @@ public final class Edge implements AutoCloseable {
     private AdminConfig adminConfig() {
         AdminConfig admin = context.snapshot().config().admin();
         return admin != null ? admin : startedAdmin;
-    }
-
-    /** Deploys Workers: requests that routes send to a script after this call run the script deployed now. */
-    public void scripts(Scripts deployed) {
-        context.scripts(deployed);
     }
 
     /** The address a listener is bound to (useful with port 0). */

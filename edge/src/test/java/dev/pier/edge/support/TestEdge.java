@@ -4,6 +4,7 @@ import dev.pier.analytics.RequestLog;
 import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.edge.Edge;
+import dev.pier.edge.ScriptDeployer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,9 +26,9 @@ public final class TestEdge implements AutoCloseable {
     public final Path dir;
     public final BlockingQueue<RequestLog> logs = new LinkedBlockingQueue<>();
 
-    private TestEdge(PierConfig config, Path dir) {
+    private TestEdge(PierConfig config, Path dir, ScriptDeployer workers) {
         this.dir = dir;
-        this.edge = Edge.start(config, logs::add);
+        this.edge = Edge.start(config, logs::add, List.of(), null, workers);
     }
 
     /** An edge with one zone {@code localhost} (also {@code *.localhost}) routed to {@code originPort}. */
@@ -63,9 +64,14 @@ public final class TestEdge implements AutoCloseable {
     }
 
     public static TestEdge fromYaml(String yaml) {
+        return fromYaml(yaml, ScriptDeployer.NONE);
+    }
+
+    /** An edge whose Workers {@code workers} deploys. */
+    public static TestEdge fromYaml(String yaml, ScriptDeployer workers) {
         try {
             Path dir = Files.createTempDirectory("pier-test");
-            return new TestEdge(ConfigLoader.parse(yaml, dir), dir);
+            return new TestEdge(ConfigLoader.parse(yaml, dir), dir, workers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,7 +79,7 @@ public final class TestEdge implements AutoCloseable {
 
     /** An edge from a configuration file; relative paths in it resolve against its folder. */
     public static TestEdge fromFile(Path file) {
-        return new TestEdge(ConfigLoader.load(file), file.toAbsolutePath().getParent());
+        return new TestEdge(ConfigLoader.load(file), file.toAbsolutePath().getParent(), ScriptDeployer.NONE);
     }
 
     public void reload(String yaml) {

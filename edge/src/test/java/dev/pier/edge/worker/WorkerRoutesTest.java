@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -76,8 +75,8 @@ class WorkerRoutesTest {
     TestEdge edge;
 
     TestEdge start(String websockets) {
-        edge = TestEdge.fromYaml(YAML.formatted(websockets));
-        edge.edge.scripts(name -> name.equals("echo") ? new Script("echo", echo, Env.of(Map.of("GREETING", "hello"))) : null);
+        edge = TestEdge.fromYaml(YAML.formatted(websockets), config -> name -> name.equals("echo")
+                ? new Script("echo", echo, Env.of(config.workers().get(0).vars())) : null);
         return edge;
     }
 

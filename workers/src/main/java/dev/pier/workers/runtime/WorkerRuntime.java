@@ -1,0 +1,117 @@
+package dev.pier.workers.runtime;
+
+import dev.pier.config.WorkerScript;
+import dev.pier.workers.Env;
+import dev.pier.workers.Worker;
+import dev.pier.workers.host.Script;
+import dev.pier.workers.host.Scripts;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deploys Workers: each script's class, from the node's own classpath or from its jar, in a class
+ * loader of its own per deploy, so that requests after a deploy run the new code while requests
+ * in flight finish on the old. A script whose configuration and jar did not change keeps its
+ * instance across deploys. The first deploy fails on a script that cannot be loaded; a later one
+ * keeps serving what was deployed before and logs why.
+ */
+public final class WorkerRuntime implements Scripts {
+
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(WorkerRuntime.class);
+
+    /** One deployed script: what it was deployed from, and the instance that serves it. */
+    private record Deployed(WorkerScript from, String jarStamp, Script script) {
+    }
+
+    private final ClassLoader classpath;
+    private volatile Map<String, Deployed> deployed = Map.of();
+    private boolean deployedOnce;
+
+    /** @param classpath where a script without a jar is found (the node's own classes, for the examples) */
+    public WorkerRuntime(ClassLoader classpath) {
+        this.classpath = classpath;
+    }
+
+    /**
+     * Deploys exactly {@code scripts}: new and changed ones are loaded, unchanged ones kept,
+     * the others removed. Returns this runtime, which serves them.
+     *
+     * @throws IllegalArgumentException on the first deploy, for a script that cannot be loaded
+     */
+    public synchronized Scripts deploy(List<WorkerScript> scripts) {
+        Map<String, Deployed> next = new HashMap<>();
+        for (WorkerScript s : scripts) {
+            Deployed before = deployed.get(s.name());
+            String stamp = jarStamp(s.jar());
+            if (before != null && before.from().equals(s) && before.jarStamp().equals(stamp)) {
+                next.put(s.name(), before);
+                continue;
+            }
+            try {
+                next.put(s.name(), new Deployed(s, stamp, new Script(s.name(), load(s), Env.of(s.vars()))));
+                logger.info("Worker {} deployed: {}{}", s.name(), s.className(), s.jar() == null ? "" : " from " + s.jar());
+            } catch (ReflectiveOperationException | LinkageError | IOException | RuntimeException e) {
+                String why = "workers: " + s.name() + ": " + s.className() + (s.jar() == null ? "" : " from " + s.jar())
+                        + " cannot be deployed: " + e;
+                if (!deployedOnce) {
+                    throw new IllegalArgumentException(why, e);
+                }
+                logger.error("{}; {}", why, before == null ? "its routes answer 503" : "the code deployed before keeps serving", e);
+                if (before != null) {
+                    next.put(s.name(), before);
+                }
+            }
+        }
+        deployed = Map.copyOf(next);
+        deployedOnce = true;
+        return this;
+    }
+
+    @Override
+    public Script find(String name) {
+        Deployed d = deployed.get(name);
+        return d == null ? null : d.script();
+    }
+
+    private Worker load(WorkerScript s) throws ReflectiveOperationException, IOException {
+        ClassLoader loader = s.jar() == null ? classpath : new URLClassLoader("worker-" + s.name(), new URL[] {url(s.jar())},
+                Worker.class.getClassLoader());
+        Class<?> type = Class.forName(s.className(), true, loader);
+        if (!Worker.class.isAssignableFrom(type)) {
+            throw new ClassCastException(type.getName() + " does not implement " + Worker.class.getName());
+        }
+        return (Worker) type.getDeclaredConstructor().newInstance();
+    }
+
+    private static URL url(Path jar) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("no such jar: " + jar);
+        }
+        try {
+            return jar.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** What tells one build of a jar from the next: its size and modification time ("" without a jar). */
+    private static String jarStamp(Path jar) {
+        if (jar == null) {
+            return "";
+        }
+        try {
+            BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+            return a.size() + "@" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+}
