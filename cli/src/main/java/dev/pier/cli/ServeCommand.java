@@ -4,10 +4,13 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.PierConfig;
 import dev.pier.cli.control.ControlPlane;
 import dev.pier.edge.Edge;
+import dev.pier.edge.ScriptDeployer;
+import dev.pier.workers.runtime.WorkerRuntime;
 import dev.pier.edge.transport.PortReservation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -93,8 +96,11 @@ final class ServeCommand implements Callable<Integer> {
         Optional<ProcessHandle> previous = takeover.previous();
         takeover.checkWritable();
         long change = control == null ? 0 : control.store().lastChange();
-        Edge edge = control == null ? Edge.start(fileConfig)
-                : Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders());
+        // Workers from the node's own classpath (the examples) or from their jars, deployed before each configuration applies
+        WorkerRuntime runtime = new WorkerRuntime(ServeCommand.class.getClassLoader());
+        ScriptDeployer workers = config -> runtime.deploy(config.workers());
+        Edge edge = control == null ? Edge.start(fileConfig, null, List.of(), null, workers)
+                : Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders(), workers);
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
             control.follow(edge, change);
