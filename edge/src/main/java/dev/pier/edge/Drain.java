@@ -3,6 +3,7 @@ package dev.pier.edge;
 import dev.pier.edge.http.EdgeContext;
 import dev.pier.edge.tunnel.ControlFrames;
 import dev.pier.edge.tunnel.Tunnel;
+import dev.pier.edge.worker.WorkerSockets;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import java.time.Duration;
@@ -43,6 +44,8 @@ final class Drain {
                     Tunnel tunnel = Tunnel.of(client);
                     if (tunnel != null) {
                         tunnel.closeBoth(ControlFrames.GOING_AWAY, "edge is restarting");
+                    } else {
+                        WorkerSockets.goAway(client);
                     }
                 });
             }

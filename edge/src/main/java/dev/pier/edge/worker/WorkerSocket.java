@@ -210,6 +210,21 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         }
     }
 
+    /**
+     * The edge is restarting: the client gets 1001 "edge is restarting" and the Worker's end a
+     * close event with the same code; the connection closes when the client answers, or after
+     * the close grace.
+     */
+    static boolean goAway(io.netty.channel.Channel client) {
+        WorkerSocket socket = client.pipeline().get(WorkerSocket.class);
+        if (socket == null) {
+            return false;
+        }
+        socket.sendClose(1001, "edge is restarting", RequestLog.ClosedBy.edge);
+        socket.run(() -> WebSocket.Host.closed(socket.clientEnd, 1001, "edge is restarting"));
+        return true;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {

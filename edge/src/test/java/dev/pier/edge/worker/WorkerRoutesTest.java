@@ -49,6 +49,8 @@ class WorkerRoutesTest {
             """;
 
     final AtomicInteger invocations = new AtomicInteger();
+    /** The close events the Worker's ends saw. */
+    final java.util.List<String> workerCloses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Answers /throw by throwing, other requests with the greeting, and an upgrade with an echo socket. */
     final Worker echo = (request, env, ctx) -> {
@@ -62,6 +64,7 @@ class WorkerRoutesTest {
         WebSocketPair pair = new WebSocketPair();
         WebSocket server = pair.server();
         server.accept();
+        server.addCloseListener(c -> workerCloses.add(c.code() + " " + c.reason()));
         server.addMessageListener(m -> {
             if (m.isText()) {
                 server.send("echo:" + m.text());
@@ -121,6 +124,20 @@ class WorkerRoutesTest {
         assertThat(log.webSocketClosedBy()).isEqualTo(RequestLog.ClosedBy.client);
         assertThat(edge.edge.usage().zone("localhost").upgrades()).isEqualTo(1);
         assertThat(edge.edge.usage().zone("localhost").openWebSockets()).isZero();
+    }
+
+    @Test
+    void aRestartClosesAWorkersSocketWith1001OnBothSides() throws Exception {
+        start("on");
+        WsClient client = WsClient.connect(edge.ws("/chat"));
+        client.socket.sendText("hi", true).join();
+        assertThat(client.next()).isEqualTo("text:echo:hi");
+        edge.edge.shutdown();
+        assertThat(client.next()).isEqualTo("close:1001 edge is restarting");
+        assertThat(workerCloses).containsExactly("1001 edge is restarting");
+        RequestLog log = edge.nextLog();
+        assertThat(log.webSocketCloseCode()).isEqualTo(1001);
+        assertThat(log.webSocketClosedBy()).isEqualTo(RequestLog.ClosedBy.edge);
     }
 
     @Test
