@@ -12,6 +12,11 @@ public interface Env {
     /** The names of every binding. */
     Set<String> names();
 
+    /** A Durable Object namespace binding (Cloudflare's {@code durable_object_namespace}), or null when there is none by that name. */
+    default DurableObjectNamespace durableObject(String name) {
+        return null;
+    }
+
     /** Text bindings only, from a map (copied). */
     static Env of(Map<String, String> vars) {
         Map<String, String> copy = Map.copyOf(vars);

@@ -1,5 +1,6 @@
 package dev.pier.workers.runtime.storage;
 
+import dev.pier.workers.ListOptions;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package dev.pier.workers.runtime.storage;
 
+import dev.pier.workers.ListOptions;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

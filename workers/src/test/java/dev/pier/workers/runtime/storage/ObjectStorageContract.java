@@ -1,5 +1,6 @@
 package dev.pier.workers.runtime.storage;
 
+import dev.pier.workers.ListOptions;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,7 @@
-package dev.pier.workers.runtime.storage;
+package dev.pier.workers;
 
 /**
- * What {@link ObjectStorage#list} returns, with Cloudflare's options: keys from {@code start}
+ * What {@link DurableObjectStorage#list} returns, with Cloudflare's options: keys from {@code start}
  * (inclusive) or after {@code startAfter}, before {@code end} (exclusive), starting with
  * {@code prefix}, in reverse order, at most {@code limit} of them. Keys are ordered by their UTF-8
  * bytes. Null or 0 leave an option out.

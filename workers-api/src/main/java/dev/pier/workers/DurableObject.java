@@ -1,0 +1,20 @@
+package dev.pier.workers;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A Durable Object class: one instance per {@link DurableObjectId}, which handles one event at a
+ * time and keeps its state in {@link DurableObjectState#storage()}. A class implements this and
+ * has a public constructor {@code (DurableObjectState state, Env env)}, as Cloudflare's
+ * {@code constructor(ctx, env)}.
+ *
+ * <p>Its events run on a thread of the object's own, one after the other: storage calls may
+ * block, and while one event runs no other is delivered (Cloudflare's input gate). Writes an
+ * event makes are committed together when it ends, and its response waits for that commit
+ * (Cloudflare's output gate): nobody hears of a write that could still be lost.
+ */
+public interface DurableObject {
+
+    /** A request a stub sent to this object. */
+    CompletionStage<Response> fetch(Request request);
+}

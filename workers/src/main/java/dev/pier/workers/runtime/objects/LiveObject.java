@@ -1,0 +1,109 @@
+package dev.pier.workers.runtime.objects;
+
+import dev.pier.workers.DurableObject;
+import dev.pier.workers.DurableObjectId;
+import dev.pier.workers.DurableObjectState;
+import dev.pier.workers.DurableObjectStorage;
+import dev.pier.workers.Request;
+import dev.pier.workers.Response;
+import dev.pier.workers.runtime.storage.ObjectStorage;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * One Durable Object in memory: its instance (constructed on its first event, and again after
+ * an event failed), its storage, and its events, run one at a time on a thread of its own.
+ *
+ * <p>The gates, as workerd's: an event runs to the end of its stage before the next is delivered
+ * (input gate; stricter than Cloudflare, which lets another event in while one awaits something
+ * that is not storage), and what it answers is released only once its writes are committed
+ * (output gate); when the commit fails, the answer is the failure and nothing of the event is
+ * kept. An event that throws also resets the object: its instance is constructed again on the
+ * next event, and finds in storage only what earlier events committed.
+ */
+final class LiveObject implements DurableObjectState {
+
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(LiveObject.class);
+
+    private final DurableObjectId id;
+    private final ObjectClass type;
+    private final EventStorage storage;
+    private final Executor threads;
+    /** Events waiting for the one running; guarded by itself. */
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private boolean running;
+    private DurableObject instance;
+
+    LiveObject(DurableObjectId id, ObjectClass type, ObjectStorage durable, Executor threads) {
+        this.id = id;
+        this.type = type;
+        this.storage = new EventStorage(durable);
+        this.threads = threads;
+    }
+
+    @Override
+    public DurableObjectId id() {
+        return id;
+    }
+
+    @Override
+    public DurableObjectStorage storage() {
+        return storage;
+    }
+
+    /** Delivers a request to the object, after the events before it; completes once its writes are committed. */
+    CompletableFuture<Response> fetch(Request request) {
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                Response response = object().fetch(request).toCompletableFuture().join();
+                storage.sync(); // the output gate: the answer waits for the event's writes
+                answer.complete(response);
+            } catch (Throwable e) {
+                reset(e);
+                answer.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e);
+            }
+        });
+        return answer;
+    }
+
+    private DurableObject object() {
+        if (instance == null) {
+            instance = type.construct(this);
+        }
+        return instance;
+    }
+
+    private void reset(Throwable cause) {
+        logger.error("Durable Object {} of {} failed an event; it starts again on the next one", id, type.name(), cause);
+        storage.discard();
+        instance = null;
+    }
+
+    private void submit(Runnable event) {
+        synchronized (queue) {
+            if (running) {
+                queue.add(event);
+                return;
+            }
+            running = true;
+        }
+        threads.execute(() -> drain(event));
+    }
+
+    /** Runs events one after the other until none waits. */
+    private void drain(Runnable first) {
+        Runnable next = first;
+        while (next != null) {
+            next.run();
+            synchronized (queue) {
+                next = queue.poll();
+                if (next == null) {
+                    running = false;
+                }
+            }
+        }
+    }
+}

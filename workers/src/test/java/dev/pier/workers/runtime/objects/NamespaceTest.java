@@ -1,0 +1,246 @@
+package dev.pier.workers.runtime.objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pier.workers.DurableObject;
+import dev.pier.workers.DurableObjectId;
+import dev.pier.workers.DurableObjectState;
+import dev.pier.workers.DurableObjectStub;
+import dev.pier.workers.Env;
+import dev.pier.workers.ListOptions;
+import dev.pier.workers.Request;
+import dev.pier.workers.Response;
+import dev.pier.workers.runtime.storage.ObjectRef;
+import dev.pier.workers.runtime.storage.ObjectStorage;
+import dev.pier.workers.runtime.storage.ObjectStore;
+import dev.pier.workers.runtime.storage.SqlCursor;
+import dev.pier.workers.runtime.storage.WriteBatch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Durable Objects of one class on real SQLite storage: ids, one instance per id, and the input and output gates. */
+class NamespaceTest {
+
+    static final AtomicInteger CONSTRUCTIONS = new AtomicInteger();
+
+    /** Adds one to a stored counter, slowly (a read, a pause, a write), and answers the new count; "/fail" fails after writing. */
+    public static final class Counter implements DurableObject {
+        private final DurableObjectState state;
+
+        public Counter(DurableObjectState state, Env env) {
+            this.state = state;
+            CONSTRUCTIONS.incrementAndGet();
+        }
+
+        @Override
+        public CompletionStage<Response> fetch(Request request) {
+            String before = state.storage().getString("count");
+            int count = before == null ? 0 : Integer.parseInt(before);
+            try {
+                Thread.sleep(2); // without the input gate, another event reads the same count meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            state.storage().putString("count", Integer.toString(count + 1));
+            state.storage().putString("last", request.path());
+            state.storage().putString("count-" + (count + 1), "seen");
+            if (request.path().equals("/fail")) {
+                throw new IllegalStateException("this event fails after its writes");
+            }
+            return CompletableFuture.completedFuture(new Response(Integer.toString(count + 1)));
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    CountingStore store;
+    Namespace counters;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    Namespace counters() {
+        store = new CountingStore(ObjectStore.sqlite(dir));
+        counters = new Namespace("test.Counter", Counter.class, Env.of(Map.of()), store);
+        return counters;
+    }
+
+    @Test
+    void idsFromTheSameNameAreTheSameObjectAndUniqueIdsDiffer() {
+        Namespace ns = counters();
+        assertThat(ns.idFromName("lobby")).isEqualTo(ns.idFromName("lobby")).isNotEqualTo(ns.idFromName("kitchen"));
+        assertThat(ns.idFromName("lobby").name()).isEqualTo("lobby");
+        DurableObjectId unique = ns.newUniqueId();
+        assertThat(ns.idFromString(unique.toString())).isEqualTo(unique);
+        assertThat(ns.newUniqueId()).isNotEqualTo(unique);
+        assertThatThrownBy(() -> ns.idFromString("nope")).hasMessage("id: 'nope' (expected: 64 lower-case hex digits)");
+        assertThat(new Namespace("other.Counter", Counter.class, Env.of(Map.of()), store).idFromName("lobby"))
+                .as("another namespace's object of the same name").isNotEqualTo(ns.idFromName("lobby"));
+    }
+
+    @Test
+    void theInputGateDeliversOneEventAtATimeSoNoUpdateIsLost() {
+        DurableObjectStub lobby = counters().get(counters.idFromName("lobby"));
+        List<CompletableFuture<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(lobby.fetch(Request.get("https://do/inc")).toCompletableFuture());
+        }
+        List<String> counts = answers.stream().map(a -> a.join().text()).toList();
+        assertThat(counts).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(1, 50).mapToObj(Integer::toString)
+                .toList());
+        assertThat(counters.liveObjects()).isEqualTo(1);
+    }
+
+    @Test
+    void theOutputGateHoldsTheAnswerUntilTheEventsWritesAreCommittedInOneCommit() throws Exception {
+        DurableObjectStub lobby = counters().get(counters.idFromName("lobby"));
+        store.holdCommits = new CountDownLatch(1);
+        CompletableFuture<Response> answer = lobby.fetch(Request.get("https://do/inc")).toCompletableFuture();
+        assertThat(store.commitStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(50);
+        assertThat(answer).as("answered before its writes are durable").isNotDone();
+        store.holdCommits.countDown();
+        assertThat(answer.get(10, TimeUnit.SECONDS).text()).isEqualTo("1");
+        assertThat(store.commits).as("three writes, one commit").hasValue(1);
+    }
+
+    @Test
+    void aFailedCommitIsTheAnswerAndNothingOfTheEventIsKept() {
+        DurableObjectStub lobby = counters().get(counters.idFromName("lobby"));
+        assertThat(lobby.fetch(Request.get("https://do/inc")).toCompletableFuture().join().text()).isEqualTo("1");
+        store.failCommits = true;
+        assertThatThrownBy(() -> lobby.fetch(Request.get("https://do/inc")).toCompletableFuture().join())
+                .hasRootCauseMessage("the disk is gone");
+        store.failCommits = false;
+        assertThat(lobby.fetch(Request.get("https://do/inc")).toCompletableFuture().join().text()).as("the lost event's count")
+                .isEqualTo("2");
+    }
+
+    @Test
+    void anEventThatThrowsKeepsNoneOfItsWritesAndTheObjectIsConstructedAgain() {
+        DurableObjectStub lobby = counters().get(counters.idFromName("lobby"));
+        lobby.fetch(Request.get("https://do/inc")).toCompletableFuture().join();
+        int constructed = CONSTRUCTIONS.get();
+        assertThatThrownBy(() -> lobby.fetch(Request.get("https://do/fail")).toCompletableFuture().join())
+                .hasRootCauseMessage("this event fails after its writes");
+        assertThat(lobby.fetch(Request.get("https://do/inc")).toCompletableFuture().join().text()).isEqualTo("2");
+        assertThat(CONSTRUCTIONS.get()).isEqualTo(constructed + 1);
+    }
+
+    @Test
+    void whatAnObjectCommittedIsWhatItFindsAfterARestart() {
+        counters().get(counters.idFromName("lobby")).fetch(Request.get("https://do/inc")).toCompletableFuture().join();
+        counters.get(counters.idFromName("lobby")).fetch(Request.get("https://do/inc")).toCompletableFuture().join();
+        store.close();
+        store = new CountingStore(ObjectStore.sqlite(dir));
+        Namespace again = new Namespace("test.Counter", Counter.class, Env.of(Map.of()), store);
+        assertThat(again.get(again.idFromName("lobby")).fetch(Request.get("https://do/inc")).toCompletableFuture().join().text())
+                .isEqualTo("3");
+    }
+
+    @Test
+    void aClassThatIsNotADurableObjectIsRefused() {
+        assertThatThrownBy(() -> new Namespace("x", String.class, Env.of(Map.of()), ObjectStore.sqlite(dir)))
+                .hasMessage("java.lang.String does not implement dev.pier.workers.DurableObject");
+    }
+
+    /** Real storage that counts commits, and can hold them back or fail them. */
+    static final class CountingStore implements ObjectStore {
+        final ObjectStore real;
+        final AtomicInteger commits = new AtomicInteger();
+        final CountDownLatch commitStarted = new CountDownLatch(1);
+        volatile CountDownLatch holdCommits;
+        volatile boolean failCommits;
+
+        CountingStore(ObjectStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public ObjectStorage open(String namespace, String objectId) {
+            ObjectStorage storage = real.open(namespace, objectId);
+            return new ObjectStorage() {
+                @Override
+                public ObjectRef ref() {
+                    return storage.ref();
+                }
+
+                @Override
+                public byte[] get(String key) {
+                    return storage.get(key);
+                }
+
+                @Override
+                public Map<String, byte[]> get(Collection<String> keys) {
+                    return storage.get(keys);
+                }
+
+                @Override
+                public List<Map.Entry<String, byte[]>> list(ListOptions options) {
+                    return storage.list(options);
+                }
+
+                @Override
+                public void commit(WriteBatch batch) {
+                    commitStarted.countDown();
+                    try {
+                        if (holdCommits != null && !holdCommits.await(10, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("held too long");
+                        }
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    if (failCommits) {
+                        throw new IllegalStateException("the disk is gone");
+                    }
+                    storage.commit(batch);
+                    commits.incrementAndGet();
+                }
+
+                @Override
+                public OptionalLong alarm() {
+                    return storage.alarm();
+                }
+
+                @Override
+                public SqlCursor exec(String sql, Object... bindings) {
+                    return storage.exec(sql, bindings);
+                }
+
+                @Override
+                public <T> T transaction(Function<ObjectStorage, T> work) {
+                    return storage.transaction(work);
+                }
+            };
+        }
+
+        @Override
+        public List<ObjectRef> dueAlarms(long nowMillis) {
+            return real.dueAlarms(nowMillis);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+}
