@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pier serve} with the example configuration {@code examples/workers/echo.yaml}: the
- * node deploys the example echo Worker from its own classpath, and the route sends {@code /echo}
- * to it, where a WebSocket gets every message back.
+ * node deploys the example Workers from its own classpath; {@code /echo} gets every WebSocket
+ * message back, and {@code /counter/NAME} counts in the Durable Object of that name, whose count
+ * outlives the process.
  */
 class ExampleWorkerProcessTest {
 
@@ -36,9 +37,29 @@ class ExampleWorkerProcessTest {
             assertThat(client.next()).isEqualTo("text:hello, worker");
             client.socket.sendClose(1000, "").join();
             assertThat(client.next()).startsWith("close:1000");
+
+            assertThat(get(port, "/counter/lobby")).isEqualTo("1");
+            assertThat(get(port, "/counter/lobby")).isEqualTo("2");
+            assertThat(get(port, "/counter/kitchen")).isEqualTo("1");
         } finally {
             pier.destroy();
             pier.waitFor();
         }
+        Process again = PierProcesses.start(dir, "again", "serve", "--config", config.toString());
+        try {
+            int port = PierProcesses.loggedPort(dir, "again", "Listening on");
+            assertThat(get(port, "/counter/lobby")).as("the object's storage outlived the process").isEqualTo("3");
+            assertThat(dir.resolve("durable-objects")).isDirectory();
+        } finally {
+            again.destroy();
+            again.waitFor();
+        }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpResponse<String> response = WsClient.HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
     }
 }

@@ -60,7 +60,7 @@ public final class ConfigLoader {
             throw new ConfigException("the file is empty (expected: at least one listener and one zone)");
         }
         ConfigNode top = new ConfigNode(root, "");
-        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists", "workers");
+        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists", "workers", "durable_objects_storage");
 
         List<ListenerConfig> listeners = new ArrayList<>();
         for (ConfigNode l : top.list("listeners")) {
@@ -142,16 +142,20 @@ public final class ConfigLoader {
                 }
             }
         }
+        Path objectStorage = base.resolve(top.text("durable_objects_storage", "durable-objects")).normalize();
         return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")), lists(top.child("lists")),
-                workers);
+                workers, objectStorage);
     }
 
-    /** {@code workers}: each a name, the class that implements it, the jar it is in (optional) and its vars. */
+    /** A Java class name. */
+    private static final String CLASS_NAME = "[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*";
+
+    /** {@code workers}: each a name, the class that implements it, the jar it is in (optional), its vars and Durable Object bindings. */
     private static List<WorkerScript> workers(ConfigNode top, Path base) {
         List<WorkerScript> workers = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode w : top.list("workers")) {
-            w.onlyKeys("name", "class", "jar", "vars");
+            w.onlyKeys("name", "class", "jar", "vars", "durable_objects");
             String name = w.text("name", null);
             if (name == null || !WorkerScript.NAME.matcher(name).matches()) {
                 throw w.error("name", (name == null ? "missing" : "'" + name + "'")
@@ -161,7 +165,7 @@ public final class ConfigLoader {
                 throw w.error("name", "'" + name + "' appears twice (expected: one entry per worker)");
             }
             String className = w.text("class", null);
-            if (className == null || !className.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+            if (className == null || !className.matches(CLASS_NAME)) {
                 throw w.error("class", (className == null ? "missing" : "'" + className + "'")
                         + " (expected: the Worker's class name, e.g. com.example.ChatWorker)");
             }
@@ -179,7 +183,24 @@ public final class ConfigLoader {
                     vars.put(e.getKey(), e.getValue().asText());
                 });
             }
-            workers.add(new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars));
+            java.util.Map<String, String> objects = new java.util.LinkedHashMap<>();
+            for (ConfigNode o : w.list("durable_objects")) {
+                o.onlyKeys("binding", "class");
+                String binding = o.text("binding", null);
+                if (binding == null || !WorkerScript.BINDING.matcher(binding).matches()) {
+                    throw o.error("binding", (binding == null ? "missing" : "'" + binding + "'")
+                            + " (expected: letters, digits and _, starting with a letter, e.g. ROOMS)");
+                }
+                String objectClass = o.text("class", null);
+                if (objectClass == null || !objectClass.matches(CLASS_NAME)) {
+                    throw o.error("class", (objectClass == null ? "missing" : "'" + objectClass + "'")
+                            + " (expected: the Durable Object's class name, e.g. com.example.ChatRoom)");
+                }
+                if (objects.put(binding, objectClass) != null || vars.containsKey(binding)) {
+                    throw o.error("binding", "'" + binding + "' is bound twice (expected: one binding per name)");
+                }
+            }
+            workers.add(new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars, objects));
         }
         return workers;
     }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param lists       named lists expressions use as {@code $name} (Cloudflare's account Lists):
  *                    IP addresses and CIDR ranges by list name
  * @param workers     the Workers this node runs, by name; zones route requests to them ({@link WorkerRoute})
+ * @param objectStorage where the Durable Objects' storage lives on this node (one SQLite database per object)
  */
 public record PierConfig(
         List<ListenerConfig> listeners,
@@ -26,7 +27,8 @@ public record PierConfig(
         TlsConfig tls,
         WafConfig waf,
         java.util.Map<String, List<String>> lists,
-        List<WorkerScript> workers) {
+        List<WorkerScript> workers,
+        Path objectStorage) {
 
     public PierConfig {
         listeners = List.copyOf(listeners);
@@ -37,7 +39,7 @@ public record PierConfig(
 
     /** The same node settings with other zones and lists (the control plane's). */
     public PierConfig withZones(List<Zone> otherZones, java.util.Map<String, List<String>> otherLists) {
-        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists, workers);
+        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists, workers, objectStorage);
     }
 
     /** The routing table of this snapshot, built once. */

@@ -67,7 +67,7 @@ class ConfigLoaderTest {
     void errorsNameTheKeyAndWhatWasExpected() {
         assertError(MINIMAL.replace("type: A,", "type: AAA,"), "zones[0].dns_records[0].type: 'AAA' (expected: A, AAAA or CNAME)");
         assertError(MINIMAL.replace("127.0.0.1:8080", "127.0.0.1"), "listeners[0].address: '127.0.0.1' (expected: host:port, e.g. 127.0.0.1:8080)");
-        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls, waf, lists, workers)");
+        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls, waf, lists, workers, durable_objects_storage)");
         assertError(MINIMAL + "lists:\n  office: [\"not-an-ip\"]\n", "lists.office[0]: 'not-an-ip' (expected: an IP address or a CIDR range such as 192.0.2.0/24)");
         assertError(MINIMAL + "waf:\n  redis: 127.0.0.1:6379\n", "waf.redis: '127.0.0.1:6379' (expected: a Redis URI such as redis://127.0.0.1:6379)");
         assertError(MINIMAL + "waf:\n  challenge_secret: short\n", "waf.challenge_secret: too short (expected: at least 16 characters");

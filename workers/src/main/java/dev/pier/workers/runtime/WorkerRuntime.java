@@ -1,10 +1,13 @@
 package dev.pier.workers.runtime;
 
 import dev.pier.config.WorkerScript;
+import dev.pier.workers.DurableObjectNamespace;
 import dev.pier.workers.Env;
 import dev.pier.workers.Worker;
 import dev.pier.workers.host.Script;
 import dev.pier.workers.host.Scripts;
+import dev.pier.workers.runtime.objects.Namespace;
+import dev.pier.workers.runtime.storage.ObjectStore;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -34,6 +37,9 @@ public final class WorkerRuntime implements Scripts {
     private final ClassLoader classpath;
     private volatile Map<String, Deployed> deployed = Map.of();
     private boolean deployedOnce;
+    /** The Durable Objects' storage, opened when the first script that binds a class is deployed. */
+    private ObjectStore objects;
+    private Path objectsPath;
 
     /** @param classpath where a script without a jar is found (the node's own classes, for the examples) */
     public WorkerRuntime(ClassLoader classpath) {
@@ -47,6 +53,14 @@ public final class WorkerRuntime implements Scripts {
      * @throws IllegalArgumentException on the first deploy, for a script that cannot be loaded
      */
     public synchronized Scripts deploy(List<WorkerScript> scripts) {
+        return deploy(scripts, null);
+    }
+
+    /**
+     * Deploys as {@link #deploy(List)}, with the Durable Objects the scripts bind keeping their
+     * storage under {@code objectStorage} (one SQLite database per object).
+     */
+    public synchronized Scripts deploy(List<WorkerScript> scripts, Path objectStorage) {
         Map<String, Deployed> next = new HashMap<>();
         for (WorkerScript s : scripts) {
             Deployed before = deployed.get(s.name());
@@ -56,7 +70,7 @@ public final class WorkerRuntime implements Scripts {
                 continue;
             }
             try {
-                next.put(s.name(), new Deployed(s, stamp, new Script(s.name(), load(s), Env.of(s.vars()))));
+                next.put(s.name(), new Deployed(s, stamp, script(s, objectStorage)));
                 logger.info("Worker {} deployed: {}{}", s.name(), s.className(), s.jar() == null ? "" : " from " + s.jar());
             } catch (ReflectiveOperationException | LinkageError | IOException | RuntimeException e) {
                 String why = "workers: " + s.name() + ": " + s.className() + (s.jar() == null ? "" : " from " + s.jar())
@@ -81,9 +95,34 @@ public final class WorkerRuntime implements Scripts {
         return d == null ? null : d.script();
     }
 
-    private Worker load(WorkerScript s) throws ReflectiveOperationException, IOException {
+    /** The script's code and bindings: its Durable Object classes come from the same class loader as its Worker. */
+    private Script script(WorkerScript s, Path objectStorage) throws ReflectiveOperationException, IOException {
         ClassLoader loader = s.jar() == null ? classpath : new URLClassLoader("worker-" + s.name(), new URL[] {url(s.jar())},
                 Worker.class.getClassLoader());
+        Map<String, DurableObjectNamespace> namespaces = new HashMap<>();
+        Env env = new Bindings(s.vars(), namespaces);
+        for (Map.Entry<String, String> binding : s.durableObjects().entrySet()) {
+            namespaces.put(binding.getKey(), new Namespace(s.name() + "." + binding.getKey(),
+                    Class.forName(binding.getValue(), true, loader), env, objectStore(objectStorage)));
+        }
+        return new Script(s.name(), load(s, loader), env);
+    }
+
+    private ObjectStore objectStore(Path path) {
+        if (objects == null) {
+            if (path == null) {
+                throw new IllegalStateException("no durable_objects_storage for the Durable Objects' storage");
+            }
+            objects = ObjectStore.sqlite(path);
+            objectsPath = path;
+            logger.info("Durable Objects keep their storage in {}", path);
+        } else if (path != null && !path.equals(objectsPath)) {
+            logger.warn("durable_objects_storage changed to {}; the storage in {} stays in use until the node restarts", path, objectsPath);
+        }
+        return objects;
+    }
+
+    private Worker load(WorkerScript s, ClassLoader loader) throws ReflectiveOperationException {
         Class<?> type = Class.forName(s.className(), true, loader);
         if (!Worker.class.isAssignableFrom(type)) {
             throw new ClassCastException(type.getName() + " does not implement " + Worker.class.getName());

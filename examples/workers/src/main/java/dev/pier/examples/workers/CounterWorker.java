@@ -1,0 +1,24 @@
+package dev.pier.examples.workers;
+
+import dev.pier.workers.DurableObjectNamespace;
+import dev.pier.workers.Env;
+import dev.pier.workers.ExecutionContext;
+import dev.pier.workers.Request;
+import dev.pier.workers.Response;
+import dev.pier.workers.Worker;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sends each request to the {@link Counter} named by the last part of its path
+ * ({@code /counter/lobby} counts in the object "lobby"), through the binding {@code COUNTERS}.
+ */
+public final class CounterWorker implements Worker {
+
+    @Override
+    public CompletionStage<Response> fetch(Request request, Env env, ExecutionContext ctx) {
+        DurableObjectNamespace counters = env.durableObject("COUNTERS");
+        String path = request.path();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return counters.get(counters.idFromName(name)).fetch(request);
+    }
+}
