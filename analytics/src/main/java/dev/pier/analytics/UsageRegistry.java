@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UsageRegistry {
 
     private final ConcurrentHashMap<String, ZoneUsage> zones = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, WorkerUsage> workers = new ConcurrentHashMap<>();
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     /** The usage of a zone; callers cache it per connection, this is not for the per-message path. */
@@ -34,6 +35,33 @@ public final class UsageRegistry {
         Gauge.builder("pier.websocket.connections.open", usage, ZoneUsage::openWebSockets)
                 .description("WebSocket connections open now")
                 .tag("zone", zone).register(prometheus);
+        return usage;
+    }
+
+    /** The figures of a Worker script; callers cache it per request or socket, this is not for the per-message path. */
+    public WorkerUsage worker(String script) {
+        return workers.computeIfAbsent(script, this::registerWorker);
+    }
+
+    private WorkerUsage registerWorker(String script) {
+        WorkerUsage usage = new WorkerUsage();
+        FunctionCounter.builder("pier.worker.requests", usage, WorkerUsage::requests)
+                .description("Invocations of the Worker's fetch (a WebSocket counts once, for its upgrade)")
+                .tag("script", script).register(prometheus);
+        FunctionCounter.builder("pier.worker.exceptions", usage, WorkerUsage::exceptions)
+                .description("Invocations and WebSocket events of the Worker that ended in an exception")
+                .tag("script", script).register(prometheus);
+        FunctionCounter.builder("pier.worker.cpu", usage, WorkerUsage::cpuSeconds)
+                .description("Time the Worker's code ran on the edge's threads").baseUnit("seconds")
+                .tag("script", script).register(prometheus);
+        FunctionCounter.builder("pier.worker.websocket.messages", usage, WorkerUsage::messagesIn)
+                .description("WebSocket messages between clients and the Worker").tag("script", script).tag("direction", "in")
+                .register(prometheus);
+        FunctionCounter.builder("pier.worker.websocket.messages", usage, WorkerUsage::messagesOut)
+                .description("WebSocket messages between clients and the Worker").tag("script", script).tag("direction", "out")
+                .register(prometheus);
+        Gauge.builder("pier.worker.websockets.open", usage, WorkerUsage::openWebSockets)
+                .description("WebSockets the Worker holds now").tag("script", script).register(prometheus);
         return usage;
     }
 

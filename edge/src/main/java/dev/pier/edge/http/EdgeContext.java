@@ -88,8 +88,7 @@ public final class EdgeContext {
     private final Transport transport;
     private volatile Supplier<Bootstrap> originBootstrap;
     private volatile Scripts scripts = Scripts.NONE;
-    private volatile Upstream upstream = new Upstreams(new OriginUpstream(() -> originBootstrap.get(), () -> originGuard),
-            new WorkerUpstream(() -> scripts));
+    private volatile Upstream upstream;
     private final WafRuntime waf;
 
     public EdgeContext(Snapshot snapshot, RequestLogSink sink, UsageRegistry usage, Transport transport, WafRuntime waf) {
@@ -98,6 +97,8 @@ public final class EdgeContext {
         this.usage = usage;
         this.transport = transport;
         this.originBootstrap = () -> new Bootstrap().channel(transport.socketChannel());
+        this.upstream = new Upstreams(new OriginUpstream(() -> originBootstrap.get(), () -> originGuard),
+                new WorkerUpstream(() -> scripts, usage));
         this.waf = waf;
     }
 

@@ -1,6 +1,7 @@
 package dev.pier.edge.worker;
 
 import dev.pier.analytics.RequestLogBuilder;
+import dev.pier.analytics.WorkerUsage;
 import dev.pier.edge.error.EdgeError;
 import dev.pier.edge.error.EdgeException;
 import dev.pier.edge.upstream.ProtocolSwitch;
@@ -44,6 +45,7 @@ final class WorkerConnection implements UpstreamConnection {
 
     private final WorkerPeer peer;
     private final Script script;
+    private final WorkerUsage usage;
     private final Channel client;
     private final UpstreamListener listener;
     private HttpRequest head;
@@ -57,9 +59,10 @@ final class WorkerConnection implements UpstreamConnection {
     private WorkerHandshake handshake;
     private dev.pier.workers.WebSocket clientEnd;
 
-    WorkerConnection(WorkerPeer peer, Script script, Channel client, UpstreamListener listener) {
+    WorkerConnection(WorkerPeer peer, Script script, WorkerUsage usage, Channel client, UpstreamListener listener) {
         this.peer = peer;
         this.script = script;
+        this.usage = usage;
         this.client = client;
         this.listener = listener;
     }
@@ -147,6 +150,7 @@ final class WorkerConnection implements UpstreamConnection {
         Request request = new Request(head.method().name(), peer.url(), headers, body == null ? null : body.toByteArray());
         body = null;
         invokedNanos = System.nanoTime();
+        usage.request();
         CompletionStage<Response> stage;
         try {
             stage = script.worker().fetch(request, script.env(), ExecutionContexts.DETACHED);
@@ -154,7 +158,9 @@ final class WorkerConnection implements UpstreamConnection {
             threw(e);
             return;
         } finally {
-            record.addWorkerCpuTime((System.nanoTime() - invokedNanos) / 1000);
+            long micros = (System.nanoTime() - invokedNanos) / 1000;
+            record.addWorkerCpuTime(micros);
+            usage.cpu(micros);
         }
         CompletableFuture<Response> response = stage == null ? CompletableFuture.failedFuture(
                 new NullPointerException("fetch returned no stage")) : stage.toCompletableFuture();
@@ -214,6 +220,7 @@ final class WorkerConnection implements UpstreamConnection {
 
     private void threw(Throwable e) {
         record.workerStatus("exception");
+        usage.exception();
         fail(EdgeException.of(EdgeError.WORKER_EXCEPTION, e.toString(), e));
     }
 
@@ -241,7 +248,7 @@ final class WorkerConnection implements UpstreamConnection {
 
     @Override
     public ProtocolSwitch.Result switchProtocols(ProtocolSwitch upgrade) {
-        WorkerSocket socket = new WorkerSocket(clientEnd, upgrade, invokedNanos);
+        WorkerSocket socket = new WorkerSocket(clientEnd, upgrade, usage, invokedNanos);
         return new ProtocolSwitch.Result(socket.handlers(handshake.deflate()), socket::start);
     }
 }

@@ -2,6 +2,7 @@ package dev.pier.edge.worker;
 
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLogBuilder;
+import dev.pier.analytics.WorkerUsage;
 import dev.pier.edge.transport.ByteCounter;
 import dev.pier.edge.upstream.ProtocolSwitch;
 import dev.pier.workers.WebSocket;
@@ -46,6 +47,7 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     private final WebSocket clientEnd;
     private final ProtocolSwitch upgrade;
     private final RequestLogBuilder record;
+    private final WorkerUsage usage;
     private final long invokedNanos;
     private final ByteCounter bytes = new ByteCounter();
     private ChannelHandlerContext ctx;
@@ -56,10 +58,11 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     private long workerMessages;
     private ScheduledFuture<?> closeTimer;
 
-    WorkerSocket(WebSocket clientEnd, ProtocolSwitch upgrade, long invokedNanos) {
+    WorkerSocket(WebSocket clientEnd, ProtocolSwitch upgrade, WorkerUsage usage, long invokedNanos) {
         this.clientEnd = clientEnd;
         this.upgrade = upgrade;
         this.record = upgrade.record();
+        this.usage = usage;
         this.invokedNanos = invokedNanos;
     }
 
@@ -89,6 +92,7 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     /** Connects the Worker's pair to this client and starts reading. */
     void start() {
         WebSocket.Host.attach(clientEnd, this);
+        usage.webSocketOpened();
         if (!ctx.channel().isActive()) {
             finish();
             return;
@@ -104,12 +108,14 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
             switch (msg) {
                 case TextWebSocketFrame text -> {
                     clientMessages++;
+                    usage.messageIn();
                     String data = text.text();
                     text.release();
                     run(() -> WebSocket.Host.received(clientEnd, data));
                 }
                 case BinaryWebSocketFrame binary -> {
                     clientMessages++;
+                    usage.messageIn();
                     byte[] data = ByteBufUtil.getBytes(binary.content());
                     binary.release();
                     run(() -> WebSocket.Host.received(clientEnd, data));
@@ -152,22 +158,27 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         } catch (RuntimeException | StackOverflowError e) {
             logger.error("Worker {} threw while handling a WebSocket event (ray {})", record.workerScriptName(), record.rayId(), e);
             record.workerStatus("exception");
+            usage.exception();
             sendClose(1011, "the Worker threw an exception", RequestLog.ClosedBy.origin);
             WebSocket.Host.failed(clientEnd, "the Worker threw an exception");
         } finally {
-            record.addWorkerCpuTime((System.nanoTime() - start) / 1000);
+            long micros = (System.nanoTime() - start) / 1000;
+            record.addWorkerCpuTime(micros);
+            usage.cpu(micros);
         }
     }
 
     @Override
     public void send(String text) {
         workerMessages++;
+        usage.messageOut();
         write(new TextWebSocketFrame(text));
     }
 
     @Override
     public void send(byte[] data) {
         workerMessages++;
+        usage.messageOut();
         write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
     }
 
@@ -258,6 +269,7 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         record.workerWallTimeUs((System.nanoTime() - invokedNanos) / 1000);
         upgrade.usage().bytesToClient(bytes.written());
         upgrade.usage().closeWebSocket();
+        usage.webSocketClosed();
         RequestLog finished = record.finish(Instant.now());
         if (finished != null) {
             upgrade.logging().accept(finished);

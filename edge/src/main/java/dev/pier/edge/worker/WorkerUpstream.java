@@ -1,5 +1,6 @@
 package dev.pier.edge.worker;
 
+import dev.pier.analytics.UsageRegistry;
 import dev.pier.edge.upstream.Upstream;
 import dev.pier.edge.upstream.UpstreamConnection;
 import dev.pier.edge.upstream.UpstreamListener;
@@ -17,10 +18,15 @@ import java.util.function.Supplier;
 public final class WorkerUpstream implements Upstream {
 
     private final Supplier<Scripts> scripts;
+    private final UsageRegistry usage;
 
-    /** @param scripts the scripts deployed now (read at each request: a deploy swaps them) */
-    public WorkerUpstream(Supplier<Scripts> scripts) {
+    /**
+     * @param scripts the scripts deployed now (read at each request: a deploy swaps them)
+     * @param usage   where each script's figures are counted
+     */
+    public WorkerUpstream(Supplier<Scripts> scripts, UsageRegistry usage) {
         this.scripts = scripts;
+        this.usage = usage;
     }
 
     @Override
@@ -28,7 +34,8 @@ public final class WorkerUpstream implements Upstream {
         if (!(peer instanceof WorkerPeer worker)) {
             throw new IllegalArgumentException("peer: " + peer + " (expected: a Worker)");
         }
-        WorkerConnection connection = new WorkerConnection(worker, scripts.get().find(worker.script()), client, listener);
+        WorkerConnection connection = new WorkerConnection(worker, scripts.get().find(worker.script()), usage.worker(worker.script()),
+                client, listener);
         client.eventLoop().execute(() -> { // never before this method returned
             connection.markConnected();
             listener.upstreamConnected(connection);

@@ -124,6 +124,13 @@ class WorkerRoutesTest {
         assertThat(log.webSocketClosedBy()).isEqualTo(RequestLog.ClosedBy.client);
         assertThat(edge.edge.usage().zone("localhost").upgrades()).isEqualTo(1);
         assertThat(edge.edge.usage().zone("localhost").openWebSockets()).isZero();
+        var echo = edge.edge.usage().worker("echo");
+        assertThat(echo.requests()).isEqualTo(1);
+        assertThat(echo.messagesIn()).isEqualTo(2);
+        assertThat(echo.messagesOut()).isEqualTo(2);
+        assertThat(echo.openWebSockets()).isZero();
+        assertThat(edge.edge.usage().scrape()).contains("pier_worker_requests_total{script=\"echo\"} 1.0")
+                .contains("pier_worker_websocket_messages_total{direction=\"in\",script=\"echo\"} 2.0");
     }
 
     @Test
@@ -166,6 +173,7 @@ class WorkerRoutesTest {
         RequestLog log = edge.nextLog();
         assertThat(log.workerStatus()).isEqualTo("exception");
         assertThat(log.edgeError()).isEqualTo("WORKER_EXCEPTION");
+        assertThat(edge.edge.usage().worker("echo").exceptions()).isEqualTo(1);
     }
 
     @Test
