@@ -13,7 +13,10 @@ import java.util.function.Consumer;
  * before it sends; events that arrive before that wait for it. The other end goes back to the
  * edge in a 101, and the edge connects it to the client ({@link Host}).
  *
- * <p>Not thread-safe: a WebSocket and its listeners run on the client connection's event loop.
+ * <p>A pair a stateless Worker makes runs on the client connection's event loop, listeners and
+ * all. A pair a Durable Object makes during one of its events belongs to the object: the server
+ * end's events are the object's events, one at a time on its thread, and what it sends leaves
+ * once the event's writes are committed.
  */
 public final class WebSocket {
 
@@ -26,6 +29,22 @@ public final class WebSocket {
     /** The largest close reason, in UTF-8 bytes (RFC 6455 §5.5: 125 bytes of payload, 2 of them the code). */
     public static final int MAX_CLOSE_REASON = 123;
 
+    /**
+     * Where a pair made during an object's event lives (workerd's I/O context): the server end's
+     * events are delivered as that object's events, one at a time, and what it sends during an
+     * event leaves once the event's writes are committed (the output gate).
+     */
+    public interface EventContext {
+        /** Delivers an event to the object, after the ones before it. */
+        void deliver(Runnable event);
+
+        /** Holds {@code send} until the running event's writes are committed; drops it if they fail. */
+        void hold(Runnable send);
+    }
+
+    /** The context of the event running on this thread; null outside a Durable Object's event. */
+    private static final ThreadLocal<EventContext> CURRENT = new ThreadLocal<>();
+
     /** What the edge that holds a client end does with the messages and the close its pair's server end sends. */
     public interface Transport {
         void send(String text);
@@ -37,6 +56,8 @@ public final class WebSocket {
 
     private WebSocket other;
     private Transport transport;
+    /** For a server end: the object whose event made the pair, or null (a stateless Worker's, on the connection's event loop). */
+    private EventContext context;
     private boolean accepted;
     private int readyState = OPEN;
     private boolean closeSent;
@@ -52,6 +73,7 @@ public final class WebSocket {
     void pairWith(WebSocket server) {
         this.other = server;
         server.other = this;
+        server.context = CURRENT.get();
     }
 
     /** Starts taking events: the ones that waited are delivered now, in order. */
@@ -139,30 +161,52 @@ public final class WebSocket {
 
     /** What the other end sent. */
     private void receive(Object message) {
-        if (readyState == CLOSED) {
+        EventContext running = CURRENT.get();
+        if (running != null && other.context == running) {
+            running.hold(() -> receive(message)); // the client end, sent to during the object's event
             return;
         }
-        if (transport != null) {
-            if (message instanceof String s) {
-                transport.send(s);
-            } else {
-                transport.send((byte[]) message);
+        synchronized (this) {
+            if (readyState == CLOSED) {
+                return;
             }
-        } else {
-            deliver(new MessageEvent(message));
+            if (transport != null) {
+                if (message instanceof String s) {
+                    transport.send(s);
+                } else {
+                    transport.send((byte[]) message);
+                }
+                return;
+            }
         }
+        deliver(new MessageEvent(message));
     }
 
     private void receiveClose(int code, String reason) {
-        if (transport != null) {
-            readyState = closeSent ? CLOSED : CLOSING;
-            transport.close(code, reason);
+        EventContext running = CURRENT.get();
+        if (running != null && other.context == running) {
+            running.hold(() -> receiveClose(code, reason));
             return;
+        }
+        synchronized (this) {
+            if (transport != null) {
+                readyState = closeSent ? CLOSED : CLOSING;
+                transport.close(code, reason);
+                return;
+            }
         }
         deliver(new CloseEvent(code, reason, true));
     }
 
     private void deliver(Object event) {
+        if (context != null && CURRENT.get() != context) {
+            context.deliver(() -> deliverHere(event)); // from the edge's thread: the object's next event
+        } else {
+            deliverHere(event);
+        }
+    }
+
+    private synchronized void deliverHere(Object event) {
         if (early != null && !accepted) {
             early.add(event);
         } else {
@@ -197,11 +241,33 @@ public final class WebSocket {
 
         /** Connects {@code clientEnd} to a client: what its server end sends goes to {@code transport}. */
         public static void attach(WebSocket clientEnd, Transport transport) {
-            if (clientEnd.other == null || clientEnd.transport != null || clientEnd.accepted) {
-                throw new IllegalStateException("not the unused client end of a WebSocketPair");
+            synchronized (clientEnd) {
+                if (clientEnd.other == null || clientEnd.transport != null || clientEnd.accepted) {
+                    throw new IllegalStateException("not the unused client end of a WebSocketPair");
+                }
+                clientEnd.transport = Objects.requireNonNull(transport, "transport");
+                ArrayDeque<Object> sentBefore = clientEnd.early; // what the server end sent before its response went out
+                clientEnd.early = null;
+                for (Object event : sentBefore) {
+                    switch (event) {
+                        case MessageEvent m when m.isText() -> transport.send(m.text());
+                        case MessageEvent m -> transport.send(m.bytes());
+                        case CloseEvent c -> transport.close(c.code(), c.reason());
+                        default -> { }
+                    }
+                }
             }
-            clientEnd.transport = Objects.requireNonNull(transport, "transport");
-            clientEnd.early = null;
+        }
+
+        /** Runs {@code event} as part of {@code context}'s running event (the runtime, around each event of an object). */
+        public static void runIn(EventContext context, Runnable event) {
+            EventContext before = CURRENT.get();
+            CURRENT.set(context);
+            try {
+                event.run();
+            } finally {
+                CURRENT.set(before);
+            }
         }
 
         /** A message from the client: the server end receives it. */

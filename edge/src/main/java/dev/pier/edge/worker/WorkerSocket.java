@@ -170,6 +170,10 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
 
     @Override
     public void send(String text) {
+        if (!ctx.executor().inEventLoop()) { // a Durable Object's thread: the socket is the event loop's
+            ctx.executor().execute(() -> send(text));
+            return;
+        }
         workerMessages++;
         usage.messageOut();
         write(new TextWebSocketFrame(text));
@@ -177,6 +181,10 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
 
     @Override
     public void send(byte[] data) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> send(data));
+            return;
+        }
         workerMessages++;
         usage.messageOut();
         write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
@@ -184,6 +192,10 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
 
     @Override
     public void close(int code, String reason) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> close(code, reason));
+            return;
+        }
         sendClose(code, reason, RequestLog.ClosedBy.origin);
     }
 

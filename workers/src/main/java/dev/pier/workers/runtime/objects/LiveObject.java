@@ -7,7 +7,10 @@ import dev.pier.workers.DurableObjectStorage;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
 import dev.pier.workers.runtime.storage.ObjectStorage;
+import dev.pier.workers.WebSocket;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -20,9 +23,11 @@ import java.util.concurrent.Executor;
  * that is not storage), and what it answers is released only once its writes are committed
  * (output gate); when the commit fails, the answer is the failure and nothing of the event is
  * kept. An event that throws also resets the object: its instance is constructed again on the
- * next event, and finds in storage only what earlier events committed.
+ * next event, and finds in storage only what earlier events committed. A WebSocket pair made
+ * during an event belongs to the object: what the client sends on it is the object's next event,
+ * and what the object sends on it leaves with the event's output.
  */
-final class LiveObject implements DurableObjectState {
+final class LiveObject implements DurableObjectState, WebSocket.EventContext {
 
     private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(LiveObject.class);
 
@@ -34,6 +39,8 @@ final class LiveObject implements DurableObjectState {
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean running;
     private DurableObject instance;
+    /** What the running event sent on its WebSockets, held until its writes are committed; only the object's thread touches it. */
+    private List<Runnable> held;
 
     LiveObject(DurableObjectId id, ObjectClass type, ObjectStorage durable, Executor threads) {
         this.id = id;
@@ -56,17 +63,48 @@ final class LiveObject implements DurableObjectState {
     CompletableFuture<Response> fetch(Request request) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
         submit(() -> {
-            try {
-                Response response = object().fetch(request).toCompletableFuture().join();
-                storage.sync(); // the output gate: the answer waits for the event's writes
-                answer.complete(response);
-            } catch (Throwable e) {
-                reset(e);
-                answer.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause() : e);
+            Response[] response = new Response[1];
+            Throwable failed = run(() -> response[0] = object().fetch(request).toCompletableFuture().join());
+            if (failed == null) {
+                answer.complete(response[0]);
+            } else {
+                answer.completeExceptionally(failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+                        ? failed.getCause() : failed);
             }
         });
         return answer;
+    }
+
+    /** A WebSocket event of a pair this object made: the object's next event. */
+    @Override
+    public void deliver(Runnable event) {
+        submit(() -> run(event));
+    }
+
+    @Override
+    public void hold(Runnable send) {
+        held.add(send);
+    }
+
+    /**
+     * Runs one event: its pairs belong to this object, its writes are committed when it ends, and
+     * only then does what it sent leave; null when it succeeded, else why it failed (the event is
+     * undone and the object reset).
+     */
+    private Throwable run(Runnable event) {
+        List<Runnable> sent = new ArrayList<>();
+        held = sent;
+        try {
+            WebSocket.Host.runIn(this, event);
+            storage.sync(); // the output gate: nothing the event sent or answers leaves before its writes are durable
+        } catch (Throwable e) {
+            held = null;
+            reset(e);
+            return e;
+        }
+        held = null;
+        sent.forEach(Runnable::run);
+        return null;
     }
 
     private DurableObject object() {
