@@ -338,27 +338,34 @@ public final class ConfigLoader {
                     + "phase: http_request_origin and rules such as { expression: 'http.host eq \"ws.example.com\"', "
                     + "action: route, action_parameters: { origin: { port: 9001 } } })");
         }
+        List<WorkerRoute> workerRoutes = workerRoutes(z, name);
+        return new Zone(name, settings.build(), records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets"), name),
+                workerRoutes);
+    }
+
+    /**
+     * A zone's {@code workers_routes} ({@link WorkerRoute#of}): each a pattern in zone
+     * {@code name} and a script name, a pattern once. Whether each script is one of the file's
+     * workers is the whole file's check; a store's routes name the scripts of the nodes' files.
+     */
+    public static List<WorkerRoute> workerRoutes(ConfigNode z, String name) {
         List<WorkerRoute> workerRoutes = new ArrayList<>();
+        Set<String> patterns = new HashSet<>();
         for (ConfigNode r : z.list("workers_routes")) {
             r.onlyKeys("pattern", "script");
-            String script = r.text("script", null);
-            if (script == null) {
-                throw r.error("script", "missing (expected: the name of one of the file's workers)");
-            }
             WorkerRoute route;
             try {
-                route = new WorkerRoute(r.text("pattern", ""), script);
+                route = WorkerRoute.of(name, r.text("pattern", ""), r.text("script", null));
             } catch (IllegalArgumentException e) {
-                throw r.error("pattern", e.getMessage().replaceFirst("^pattern: ", ""));
+                String field = e.getMessage().substring(0, e.getMessage().indexOf(':'));
+                throw r.error(field, e.getMessage().substring(field.length() + 2));
             }
-            if (!route.inZone(name)) {
-                throw r.error("pattern", "'" + route.pattern() + "' is not in zone " + name + " (expected: a host of the zone, e.g. "
-                        + name + "/*)");
+            if (!patterns.add(route.pattern())) {
+                throw r.error("pattern", "'" + route.pattern() + "' appears twice (expected: a pattern once per zone)");
             }
             workerRoutes.add(route);
         }
-        return new Zone(name, settings.build(), records, certificates, originCa, RulesetReader.rulesets(z.list("rulesets"), name),
-                workerRoutes);
+        return workerRoutes;
     }
 
     /**

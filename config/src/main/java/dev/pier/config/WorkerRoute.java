@@ -38,6 +38,27 @@ public record WorkerRoute(String pattern, String script) {
         }
     }
 
+    /**
+     * The route of {@code pattern} to {@code script} in zone {@code zone}, as the file, an import
+     * and the API take one: a pattern by the rules above whose host lies in the zone, and a script
+     * name by {@link WorkerScript#NAME}.
+     *
+     * @throws IllegalArgumentException worded {@code "field: value (expected: …)"}, the field
+     *                                  {@code pattern} or {@code script}
+     */
+    public static WorkerRoute of(String zone, String pattern, String script) {
+        if (script == null || !WorkerScript.NAME.matcher(script).matches()) {
+            throw new IllegalArgumentException("script: " + (script == null ? "missing" : "'" + script + "'")
+                    + " (expected: the name of a Worker: lower-case letters, digits, '-' and '_', at most 63)");
+        }
+        WorkerRoute route = new WorkerRoute(pattern == null ? "" : pattern, script);
+        if (!route.inZone(zone)) {
+            throw new IllegalArgumentException("pattern: '" + route.pattern() + "' is not in zone " + zone
+                    + " (expected: a host of the zone, e.g. " + zone + "/*)");
+        }
+        return route;
+    }
+
     /** The host part without its wildcard, e.g. {@code .example.com} for {@code *.example.com/*}. */
     String host() {
         String host = pattern.substring(0, pattern.indexOf('/'));

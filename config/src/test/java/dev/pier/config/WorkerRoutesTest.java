@@ -73,6 +73,9 @@ class WorkerRoutesTest {
                 "zones[0].workers_routes[2].script: 'nope' is not a worker (expected: one of [api, chat, everything, status])");
         assertError(YAML.replace("example.com/api/*", "example.org/api/*"),
                 "zones[0].workers_routes[2].pattern: 'example.org/api/*' is not in zone example.com");
+        assertError(YAML.replace("example.com/status", "HTTPS://Example.com/api/*"),
+                "zones[0].workers_routes[3].pattern: 'example.com/api/*' appears twice (expected: a pattern once per zone)");
+        assertError(YAML.replace("script: api }", "script: \"\" }"), "zones[0].workers_routes[2].script: '' (expected: the name of a Worker");
         assertError(YAML.replace("name: chat,", "name: Chat,"), "workers[0].name: 'Chat' (expected: lower-case letters");
         assertError(YAML.replace("com.example.Api", "com.example.Api; rm"), "workers[1].class: 'com.example.Api; rm'");
         assertError(YAML.replace("name: status,", "name: chat,"), "workers[3].name: 'chat' appears twice");

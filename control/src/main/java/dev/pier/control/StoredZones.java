@@ -13,6 +13,7 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.config.ConfigNode;
 import dev.pier.config.DnsRecord;
 import dev.pier.config.PierConfig;
+import dev.pier.config.WorkerRoute;
 import dev.pier.config.Zone;
 import dev.pier.config.ZoneSetting;
 import dev.pier.config.ZoneSettings;
@@ -26,6 +27,7 @@ import dev.pier.control.store.StoredDnsRecord;
 import dev.pier.control.store.StoredList;
 import dev.pier.control.store.StoredRuleset;
 import dev.pier.control.store.StoredSetting;
+import dev.pier.control.store.StoredWorkerRoute;
 import dev.pier.control.store.StoredZone;
 import dev.pier.control.store.StoredZoneContents;
 import java.io.IOException;
@@ -148,12 +150,20 @@ public final class StoredZones {
         }
         String originCa = s.containsKey("origin_ca") && !s.get("origin_ca").asText().isEmpty()
                 ? Certificates.canonicalChain(s.get("origin_ca").asText()) : null;
-        return new Zone(z.name(), settings.build(), records, files, originCa, parsed);
+        List<WorkerRoute> routes = new ArrayList<>();
+        for (StoredWorkerRoute r : contents.workerRoutes()) {
+            try {
+                routes.add(WorkerRoute.of(z.name(), r.pattern(), r.script()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("store: zone " + z.name() + ": Worker route " + r.id() + ": " + e.getMessage(), e);
+            }
+        }
+        return new Zone(z.name(), settings.build(), records, files, originCa, parsed, routes);
     }
 
     /**
      * Writes a YAML configuration file's zones into the store, declaratively: a zone of the file
-     * ends up with exactly the file's settings, proxied records and rulesets. The file is checked
+     * ends up with exactly the file's settings, proxied records, rulesets and Worker routes. The file is checked
      * whole first ({@link ConfigLoader}); a file that does not load writes nothing. The writes are
      * one transaction, and so one change for the edges that follow the store.
      *
@@ -173,6 +183,12 @@ public final class StoredZones {
             // a zones-only file, as `pier export` writes: check it as a whole configuration would be
             ObjectNode whole = root == null || !root.isObject() ? F.objectNode() : ((ObjectNode) root).deepCopy();
             whole.putArray("listeners").addObject().put("address", "127.0.0.1:1");
+            // a store's routes name the scripts of the serving nodes' files, not this one's: read below
+            whole.path("zones").forEach(z -> {
+                if (z.isObject()) {
+                    ((ObjectNode) z).remove("workers_routes");
+                }
+            });
             try {
                 checked = ConfigLoader.parse(YAML.writeValueAsString(whole), file.toAbsolutePath().getParent());
             } catch (IOException e) {
@@ -194,6 +210,15 @@ public final class StoredZones {
             certificates.put(zone.name(), pems);
         }
         JsonNode zones = root.path("zones");
+        Map<String, List<WorkerRoute>> routes = new LinkedHashMap<>();
+        for (int i = 0; i < checked.zones().size(); i++) {
+            String name = checked.zones().get(i).name();
+            try {
+                routes.put(name, ConfigLoader.workerRoutes(new ConfigNode(zones.get(i), "zones[" + i + "]"), name));
+            } catch (ConfigException e) {
+                throw new ConfigException(file + ": " + e.getMessage(), e);
+            }
+        }
         // one transaction: an edge following the store sees the whole import or none of it
         return store.inTransaction(tx -> {
             checked.lists().forEach((name, items) -> { // first: the rules below may name them
@@ -205,7 +230,9 @@ public final class StoredZones {
             });
             List<String> names = new ArrayList<>();
             for (int i = 0; i < checked.zones().size(); i++) {
-                importZone(tx, checked.zones().get(i), zones.get(i), certificates.get(checked.zones().get(i).name()), actor);
+                Zone zone = checked.zones().get(i);
+                String id = importZone(tx, zone, zones.get(i), certificates.get(zone.name()), actor);
+                importRoutes(tx, id, routes.get(zone.name()), actor);
                 names.add(checked.zones().get(i).name());
             }
             return names;
@@ -213,11 +240,12 @@ public final class StoredZones {
     }
 
     /**
-     * Makes a stored zone exactly the file's: its settings, records and phase rulesets. Its
+     * Makes a stored zone exactly the file's: its settings, records and phase rulesets (its id is
+     * returned). Its
      * certificates are added when not stored yet; certificates are removed through the API only,
      * since an export (which never holds private keys) has none to import back.
      */
-    private static void importZone(Store tx, Zone zone, JsonNode raw, List<Certificates.EdgeCertificate> certificates, String actor) {
+    private static String importZone(Store tx, Zone zone, JsonNode raw, List<Certificates.EdgeCertificate> certificates, String actor) {
         String id = tx.zones(zone.name(), 1, 1).items().stream().findFirst().map(StoredZone::id)
                 .orElseGet(() -> tx.createZone(zone.name(), actor).id());
         Map<String, String> settings = settings(zone.settings());
@@ -254,6 +282,25 @@ public final class StoredZones {
                 tx.createCertificate(id, c.certificatePem(), c.keyPem(), actor);
             }
         }
+        return id;
+    }
+
+    /**
+     * Makes a stored zone's Worker routes exactly {@code wanted}: a route whose pattern the file
+     * still has keeps its id (and takes the file's script), the others go.
+     */
+    private static void importRoutes(Store tx, String zoneId, List<WorkerRoute> wanted, String actor) {
+        Map<String, WorkerRoute> byPattern = new LinkedHashMap<>();
+        wanted.forEach(r -> byPattern.put(r.pattern(), r));
+        for (StoredWorkerRoute old : tx.workerRoutes(zoneId)) {
+            WorkerRoute kept = byPattern.remove(old.pattern());
+            if (kept == null) {
+                tx.deleteWorkerRoute(zoneId, old.id(), actor);
+            } else if (!kept.script().equals(old.script())) {
+                tx.updateWorkerRoute(zoneId, old.id(), kept.pattern(), kept.script(), actor);
+            }
+        }
+        byPattern.values().forEach(r -> tx.createWorkerRoute(zoneId, r.pattern(), r.script(), actor));
     }
 
     private static String readPem(Path file, Path pem) {
@@ -293,6 +340,10 @@ public final class StoredZones {
                 ObjectNode body = (ObjectNode) parse(r.json());
                 ObjectNode out = rulesets.addObject().put("phase", r.phase());
                 out.setAll(body);
+            }
+            if (!zone.workerRoutes().isEmpty()) {
+                ArrayNode routes = z.putArray("workers_routes");
+                zone.workerRoutes().forEach(r -> routes.addObject().put("pattern", r.pattern()).put("script", r.script()));
             }
         }
         try {

@@ -13,6 +13,7 @@ import dev.pier.config.UrlNormalization;
 import dev.pier.config.Zone;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredDnsRecord;
+import dev.pier.control.store.StoredWorkerRoute;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,6 +32,8 @@ class StoredZonesTest {
             listeners: [ { address: 127.0.0.1:8080 } ]
             lists:
               office: ["192.0.2.0/24", "2001:db8::/32"]
+            workers:
+              - { name: chat, class: com.example.Chat }
             zones:
               - name: example.com
                 settings: { websockets: off, idle_timeout: 60s, keepalive: 30s, ssl: full, min_tls_version: "1.3", proxy_read_timeout: 30s,
@@ -46,6 +49,9 @@ class StoredZonesTest {
                   - phase: http_ratelimit
                     rules:
                       - { id: rl, expression: "true", action: block, ratelimit: { characteristics: [ip.src], period: 10, requests_per_period: 5 } }
+                workers_routes:
+                  - { pattern: "example.com/chat*", script: chat }
+                  - { pattern: "*.example.com/*", script: chat }
             """;
 
     @Test
@@ -62,8 +68,11 @@ class StoredZonesTest {
                     .isEqualTo(JSON.readTree("{\"strict_transport_security\":{\"enabled\":true,\"max_age\":31536000,"
                             + "\"include_subdomains\":false,\"preload\":false,\"nosniff\":true}}"));
 
+            assertThat(expected.get(0).workerRoutes()).hasSize(2);
             String yaml = StoredZones.exportYaml(store);
             assertThat(yaml).contains("security_header:", "strict_transport_security:", "max_age: 31536000");
+            assertThat(yaml).as("a zones-only export: its routes name scripts the serving node's file has")
+                    .contains("workers_routes:").doesNotContain("workers:\n");
             Path exported = Files.writeString(dir.resolve("exported.yaml"), yaml);
             StoredZones.importYaml(exported, again, "test");
             assertThat(StoredZones.load(again)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
@@ -76,6 +85,10 @@ class StoredZonesTest {
             store.putRuleset(zoneId, "http_request_origin", "{\"rules\": []}", "someone");
             store.createDnsRecord(zoneId, "A", "mail.example.com", "192.0.2.25", false, 300, "someone"); // DNS only
             List<String> proxiedIds = store.dnsRecords(zoneId).stream().filter(StoredDnsRecord::proxied).map(StoredDnsRecord::id).toList();
+            store.createWorkerRoute(zoneId, "example.com/extra", "extra", "someone");
+            StoredWorkerRoute chat = store.workerRoutes(zoneId).stream().filter(r -> r.pattern().equals("example.com/chat*")).findFirst()
+                    .orElseThrow();
+            store.updateWorkerRoute(zoneId, chat.id(), chat.pattern(), "other", "someone");
             long before = store.lastChange();
             StoredZones.importYaml(file, store, "test");
             assertThat(store.lastChange()).as("an import is one change for the edges").isEqualTo(before + 1);
@@ -83,6 +96,10 @@ class StoredZonesTest {
                     .anySatisfy(r -> assertThat(r.name()).isEqualTo("mail.example.com"));
             assertThat(store.dnsRecords(zoneId).stream().filter(StoredDnsRecord::proxied).map(StoredDnsRecord::id))
                     .as("records the file still has keep their ids").containsExactlyInAnyOrderElementsOf(proxiedIds);
+            assertThat(store.workerRoutes(zoneId)).extracting(StoredWorkerRoute::pattern).as("routes the file lacks go")
+                    .containsExactlyInAnyOrder("example.com/chat*", "*.example.com/*");
+            assertThat(store.workerRoute(zoneId, chat.id()).orElseThrow().script()).as("a route the file has keeps its id, with the file's script")
+                    .isEqualTo("chat");
 
             assertThat(StoredZones.load(store)).usingRecursiveComparison().ignoringCollectionOrder().isEqualTo(expected);
             assertThat(store.ruleset(zoneId, "http_request_origin")).isEmpty();
@@ -223,6 +240,26 @@ class StoredZonesTest {
             assertThatThrownBy(() -> StoredZones.importYaml(file, store, "test")).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("ratelimit.period: 11");
             assertThat(store.lastChange()).isZero();
+        }
+    }
+
+    /** A zones-only file (what export writes) names scripts the serving nodes have; its routes are checked as the API checks them. */
+    @Test
+    void aZonesOnlyFilesRoutesNeedNoWorkersButAreCheckedWhole(@TempDir Path dir) throws Exception {
+        String zonesOnly = FILE.substring(FILE.indexOf("zones:")).replace("script: chat }\n", "script: echo }\n");
+        try (Store store = TestStores.embedded()) {
+            StoredZones.importYaml(Files.writeString(dir.resolve("zones.yaml"), zonesOnly), store, "test");
+            assertThat(StoredZones.load(store).get(0).workerRoutes()).extracting(r -> r.script()).containsOnly("echo");
+            long before = store.lastChange();
+            for (String[] bad : new String[][] {
+                    {"example.com/chat*", "zones[0].workers_routes[0].pattern: 'example.org/chat*' is not in zone example.com"},
+                    {"*.example.com/*", "zones[0].workers_routes[1].pattern: 'example.com/chat*' appears twice"}}) {
+                String replaced = bad[0].equals("example.com/chat*") ? "example.org/chat*" : "example.com/chat*";
+                Path file = Files.writeString(dir.resolve("bad.yaml"), zonesOnly.replace("\"" + bad[0] + "\"", "\"" + replaced + "\""));
+                assertThatThrownBy(() -> StoredZones.importYaml(file, store, "test")).isInstanceOf(ConfigException.class)
+                        .hasMessageContaining(bad[1]);
+            }
+            assertThat(store.lastChange()).as("nothing written").isEqualTo(before);
         }
     }
 }

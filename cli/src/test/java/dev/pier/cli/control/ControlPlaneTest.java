@@ -141,6 +141,38 @@ class ControlPlaneTest {
         }
     }
 
+    /**
+     * Cloudflare's call to route a pattern to a Worker: the edge, which follows the store, sends
+     * the pattern's requests to the file's Worker within a second, and to the origin again once
+     * the route is deleted.
+     */
+    @Test
+    void aWorkerRouteCreatedThroughTheApiSendsRequestsToTheWorkerWithinASecond() throws Exception {
+        assertThat(plane.get("/hello").body()).as("the origin, before").doesNotContain("greeting worker");
+        JsonNode created = curl(env() + """
+                curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/workers/routes \\
+                    -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
+                    -d '{"pattern": "127.0.0.1/hello*", "script": "greeting"}'
+                """);
+        assertThat(created.path("success").asBoolean()).as(created.toString()).isTrue();
+        long posted = System.nanoTime();
+        awaitWithinASecond(posted, () -> plane.get("/hello/there").body().equals("greeting worker: /hello/there\n"));
+        assertThat(plane.get("/other").body()).as("a path the pattern leaves out").doesNotContain("greeting worker");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (Files.readAllLines(dir.resolve("requests.ndjson")).stream().noneMatch(l -> l.contains("\"WorkerScriptName\":\"greeting\""))) {
+            assertThat(System.nanoTime()).as("the request log names the Worker").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+
+        JsonNode deleted = curl(env() + """
+                curl https://api.cloudflare.com/client/v4/zones/$ZONE_ID/workers/routes/%s \\
+                    -X DELETE -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN"
+                """.formatted(created.path("result").path("id").asText()));
+        assertThat(deleted.path("success").asBoolean()).as(deleted.toString()).isTrue();
+        long removed = System.nanoTime();
+        awaitWithinASecond(removed, () -> !plane.get("/hello/there").body().contains("greeting worker"));
+    }
+
     @Test
     void anIpListChangedThroughTheApiChangesWhatARuleBlocksWithinASecond() throws Exception {
         String list = curl(env() + """

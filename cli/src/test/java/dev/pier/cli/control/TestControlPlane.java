@@ -9,6 +9,7 @@ import dev.pier.config.PierConfig;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.Permission;
 import dev.pier.edge.Edge;
+import dev.pier.workers.runtime.WorkerRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -26,7 +27,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * An edge with its control plane in this process, on an embedded store in {@code dir}: one zone
- * {@code 127.0.0.1} in front of an echo origin, and an API token with every permission.
+ * {@code 127.0.0.1} in front of an echo origin, an API token with every permission, and the
+ * file's Worker {@code greeting} ({@link GreetingWorker}) deployed as {@code pier serve} deploys
+ * Workers, for routes made through the API.
  */
 final class TestControlPlane implements AutoCloseable {
 
@@ -65,6 +68,7 @@ final class TestControlPlane implements AutoCloseable {
                 """) + """
                 admin: { address: 127.0.0.1:0 }
                 request_log: requests.ndjson
+                workers: [ { name: greeting, class: dev.pier.cli.control.GreetingWorker } ]
                 """ + zoneInFrontOf(origin.port()));
         control = ControlPlane.open(store);
         StoredZones.importYaml(file, control.store(), "test");
@@ -72,7 +76,9 @@ final class TestControlPlane implements AutoCloseable {
         token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
         PierConfig fileConfig = ConfigLoader.load(file);
         long change = control.store().lastChange();
-        edge = Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders());
+        WorkerRuntime runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader());
+        edge = Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders(),
+                config -> runtime.deploy(config.workers()));
         control.follow(edge, change);
     }
 
@@ -109,9 +115,14 @@ final class TestControlPlane implements AutoCloseable {
 
     /** The status of a plain GET through the edge. */
     int status(String path) {
+        return get(path).statusCode();
+    }
+
+    /** A plain GET through the edge. */
+    HttpResponse<String> get(String path) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.listenerAddress(0).getPort() + path)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

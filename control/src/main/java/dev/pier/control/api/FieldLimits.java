@@ -30,6 +30,8 @@ final class FieldLimits {
     static final int RULESET_DESCRIPTION = 500;
     static final int RULE_DESCRIPTION = 500;
     static final int RULE_REF = 64;
+    /** Pier's limit on a Worker route's pattern (a host and a path), which Cloudflare documents by its form only. */
+    static final int WORKER_ROUTE_PATTERN = 500;
     /** Cloudflare's limit on an API token's name. */
     static final int TOKEN_NAME = 120;
     /** An email is the name of a legacy global key: what the store's column holds. */

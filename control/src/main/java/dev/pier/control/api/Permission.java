@@ -11,6 +11,8 @@ public enum Permission {
     SSL_READ("SSL and Certificates Read"),
     SSL_WRITE("SSL and Certificates Write"),
     ANALYTICS_READ("Analytics Read"),
+    WORKERS_ROUTES_READ("Workers Routes Read"),
+    WORKERS_ROUTES_WRITE("Workers Routes Write"),
     /** The account's IP lists: an account resource, out of reach of a token scoped to zones. */
     LISTS_READ("Account Filter Lists Read"),
     LISTS_WRITE("Account Filter Lists Write");
@@ -34,6 +36,7 @@ public enum Permission {
                         || labels.contains(ZONE_WAF_WRITE.label))
                 || this == ZONE_SETTINGS_READ && labels.contains(ZONE_SETTINGS_WRITE.label)
                 || this == SSL_READ && labels.contains(SSL_WRITE.label)
+                || this == WORKERS_ROUTES_READ && labels.contains(WORKERS_ROUTES_WRITE.label)
                 || this == LISTS_READ && labels.contains(LISTS_WRITE.label);
     }
 }

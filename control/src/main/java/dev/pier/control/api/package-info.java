@@ -2,7 +2,7 @@
  * Cloudflare's v4 API shapes over the store: the envelope ({@code success}, {@code errors},
  * {@code messages}, {@code result}, {@code result_info}), Cloudflare's error codes, API token
  * and legacy key authentication, and the resources, one {@code *Api} class each: zones, tokens,
- * settings, URL normalization, DNS records, custom certificates, rulesets, filters, lists and the
+ * settings, URL normalization, DNS records, custom certificates, rulesets, Worker routes, filters, lists and the
  * audit log. Each declares its routes ({@link dev.pier.control.api.Routes}: method, path template,
  * who may call it, permission, what the OpenAPI document says, handler).
  * {@link dev.pier.control.api.ControlApi} gathers them into one table, matches a request against

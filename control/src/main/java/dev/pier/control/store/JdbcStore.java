@@ -13,7 +13,7 @@ import java.util.function.Function;
  * nodes. Portable SQL only, so one migration and one implementation serve both; the contract
  * tests run against each. Each aggregate has its repository, which owns its SQL and rows
  * ({@link ZoneRepository}, {@link SettingRepository}, {@link DnsRecordRepository},
- * {@link CertificateRepository}, {@link RulesetRepository}, {@link ListRepository},
+ * {@link CertificateRepository}, {@link RulesetRepository}, {@link WorkerRouteRepository}, {@link ListRepository},
  * {@link TokenRepository}, {@link AuditRepository}); all of them read and write through one
  * {@link Jdbc}, which holds the pool and the transaction {@link #inTransaction} opens.
  */
@@ -25,6 +25,7 @@ public final class JdbcStore implements Store {
     private final DnsRecordRepository dnsRecords;
     private final CertificateRepository certificates;
     private final RulesetRepository rulesets;
+    private final WorkerRouteRepository workerRoutes;
     private final ListRepository lists;
     private final TokenRepository tokens;
     private final AuditRepository audit;
@@ -37,6 +38,7 @@ public final class JdbcStore implements Store {
         this.settings = new SettingRepository(jdbc);
         this.dnsRecords = new DnsRecordRepository(jdbc);
         this.rulesets = new RulesetRepository(jdbc);
+        this.workerRoutes = new WorkerRouteRepository(jdbc);
         this.lists = new ListRepository(jdbc);
         this.tokens = new TokenRepository(jdbc);
         this.audit = new AuditRepository(jdbc);
@@ -122,7 +124,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public List<StoredZoneContents> zoneContents() {
-        return zones.contents(settings, dnsRecords, certificates, rulesets);
+        return zones.contents(settings, dnsRecords, certificates, rulesets, workerRoutes);
     }
 
     // ---------------------------------------------------------------- settings
@@ -191,6 +193,33 @@ public final class JdbcStore implements Store {
     @Override
     public boolean deleteCertificate(String zoneId, String id, String actor) {
         return certificates.deleteCertificate(zoneId, id, actor);
+    }
+
+    // ---------------------------------------------------------------- Worker routes
+
+    @Override
+    public List<StoredWorkerRoute> workerRoutes(String zoneId) {
+        return workerRoutes.workerRoutes(zoneId);
+    }
+
+    @Override
+    public Optional<StoredWorkerRoute> workerRoute(String zoneId, String id) {
+        return workerRoutes.workerRoute(zoneId, id);
+    }
+
+    @Override
+    public StoredWorkerRoute createWorkerRoute(String zoneId, String pattern, String script, String actor) {
+        return workerRoutes.createWorkerRoute(zoneId, pattern, script, actor);
+    }
+
+    @Override
+    public StoredWorkerRoute updateWorkerRoute(String zoneId, String id, String pattern, String script, String actor) {
+        return workerRoutes.updateWorkerRoute(zoneId, id, pattern, script, actor);
+    }
+
+    @Override
+    public boolean deleteWorkerRoute(String zoneId, String id, String actor) {
+        return workerRoutes.deleteWorkerRoute(zoneId, id, actor);
     }
 
     // ---------------------------------------------------------------- rulesets

@@ -83,8 +83,31 @@ public interface Store extends AutoCloseable {
 
     boolean deleteCertificate(String zoneId, String id, String actor);
 
+    // ---------------------------------------------------------------- Worker routes
+
+    /** A zone's routes to Workers, by pattern. */
+    List<StoredWorkerRoute> workerRoutes(String zoneId);
+
+    Optional<StoredWorkerRoute> workerRoute(String zoneId, String id);
+
     /**
-     * Every zone with its settings, DNS records, certificates and rulesets, ordered by name, in
+     * Stores a route (pattern and script checked by the caller).
+     *
+     * @throws StoreException NOT_FOUND for an unknown zone, CONFLICT when the zone has a route with that pattern
+     */
+    StoredWorkerRoute createWorkerRoute(String zoneId, String pattern, String script, String actor);
+
+    /**
+     * Replaces a route's pattern and script, keeping its id.
+     *
+     * @throws StoreException NOT_FOUND for an unknown route, CONFLICT when another route of the zone has that pattern
+     */
+    StoredWorkerRoute updateWorkerRoute(String zoneId, String id, String pattern, String script, String actor);
+
+    boolean deleteWorkerRoute(String zoneId, String id, String actor);
+
+    /**
+     * Every zone with its settings, DNS records, certificates, rulesets and Worker routes, ordered by name, in
      * a query per table rather than per zone: what a node reads on every change, which must not
      * grow into thousands of round trips with the number of zones.
      */

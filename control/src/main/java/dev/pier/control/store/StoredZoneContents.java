@@ -10,12 +10,14 @@ import java.util.Map;
  * @param settings the settings it changed from their defaults, by id
  */
 public record StoredZoneContents(StoredZone zone, Map<String, StoredSetting> settings, List<StoredDnsRecord> dnsRecords,
-                                 List<StoredCertificate> certificates, List<StoredRuleset> rulesets) {
+                                 List<StoredCertificate> certificates, List<StoredRuleset> rulesets,
+                                 List<StoredWorkerRoute> workerRoutes) {
 
     public StoredZoneContents {
         settings = Map.copyOf(settings);
         dnsRecords = List.copyOf(dnsRecords);
         certificates = List.copyOf(certificates);
         rulesets = List.copyOf(rulesets);
+        workerRoutes = List.copyOf(workerRoutes);
     }
 }

@@ -91,22 +91,24 @@ final class ZoneRepository {
     }
 
     /**
-     * Every zone with its settings, DNS records, certificates and rulesets, ordered by name: a
+     * Every zone with its settings, DNS records, certificates, rulesets and Worker routes, ordered by name: a
      * query per table, each repository's, in one read.
      */
     List<StoredZoneContents> contents(SettingRepository settingsOf, DnsRecordRepository recordsOf, CertificateRepository certificatesOf,
-                                      RulesetRepository rulesetsOf) {
+                                      RulesetRepository rulesetsOf, WorkerRouteRepository routesOf) {
         return jdbc.read(c -> {
             Map<String, List<StoredSetting>> settings = settingsOf.byZone(c);
             Map<String, List<StoredDnsRecord>> records = recordsOf.byZone(c);
             Map<String, List<StoredCertificate>> certificates = certificatesOf.byZone(c);
             Map<String, List<StoredRuleset>> rulesets = rulesetsOf.byZone(c);
+            Map<String, List<StoredWorkerRoute>> routes = routesOf.byZone(c);
             List<StoredZoneContents> out = new ArrayList<>();
             for (StoredZone zone : all(c, "SELECT * FROM zones ORDER BY name", ZoneRepository::zone)) {
                 Map<String, StoredSetting> byId = new LinkedHashMap<>();
                 settings.getOrDefault(zone.id(), List.of()).forEach(setting -> byId.put(setting.id(), setting));
                 out.add(new StoredZoneContents(zone, byId, records.getOrDefault(zone.id(), List.of()),
-                        certificates.getOrDefault(zone.id(), List.of()), rulesets.getOrDefault(zone.id(), List.of())));
+                        certificates.getOrDefault(zone.id(), List.of()), rulesets.getOrDefault(zone.id(), List.of()),
+                        routes.getOrDefault(zone.id(), List.of())));
             }
             return out;
         });

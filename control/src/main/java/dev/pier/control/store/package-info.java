@@ -1,12 +1,12 @@
 /**
- * The control plane's store: zones, their settings, DNS records, certificates and rulesets, the
+ * The control plane's store: zones, their settings, DNS records, certificates, rulesets and Worker routes, the
  * account's lists, API tokens (hashed) and the audit log of every change. One interface,
  * {@link dev.pier.control.store.Store}, with one JDBC implementation,
  * {@link dev.pier.control.store.JdbcStore}, that runs on an embedded H2 database (the default, a
  * file in the data folder) and on PostgreSQL (for several edge nodes), both checked by the same
  * contract tests. {@code JdbcStore} hands each call to the package's repository for that
  * aggregate ({@code ZoneRepository}, {@code SettingRepository}, {@code DnsRecordRepository},
- * {@code CertificateRepository}, {@code RulesetRepository}, {@code ListRepository},
+ * {@code CertificateRepository}, {@code RulesetRepository}, {@code WorkerRouteRepository}, {@code ListRepository},
  * {@code TokenRepository}, {@code AuditRepository}), each of which owns its tables' SQL and row
  * mapping; they share {@code Jdbc}: the connection pool, writes that each commit with their audit
  * entries as one step of the store's version, the one transaction

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.Certificates;
 import dev.pier.config.UrlNormalization;
+import dev.pier.config.WorkerRoute;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredDnsRecord;
 import java.nio.charset.StandardCharsets;
@@ -340,6 +341,8 @@ abstract class ApiContract {
         tokens.put("analytics", issue("analytics", Set.of(), Permission.ANALYTICS_READ));
         tokens.put("l-read", issue("l-read", Set.of(), Permission.LISTS_READ));
         tokens.put("l-write", issue("l-write", Set.of(), Permission.LISTS_WRITE));
+        tokens.put("w-read", issue("w-read", Set.of(), Permission.WORKERS_ROUTES_READ));
+        tokens.put("w-write", issue("w-write", Set.of(), Permission.WORKERS_ROUTES_WRITE));
         assertThat(tokens.keySet()).as("the matrix's columns").containsExactlyElementsOf(matrix.credentials());
         String revokedId = store.tokens().stream().filter(t -> t.name().equals("revoked")).findFirst().orElseThrow().id();
         assertThat(call("DELETE", "/user/tokens/" + revokedId, admin, null).path("success").asBoolean()).isTrue();
@@ -375,6 +378,81 @@ abstract class ApiContract {
         assertThat(calls).isEqualTo(matrix.allowed().size() * tokens.size());
     }
 
+    @Test
+    void workerRoutesInCloudflaresShapeReachTheEdgesModel() throws Exception {
+        String routes = "/zones/" + zoneId + "/workers/routes";
+        JsonNode created = call("POST", routes, admin, "{\"pattern\":\"chat.example.com/*\",\"script\":\"chat\"}");
+        assertThat(lastStatus).isEqualTo(200);
+        assertThat(created.path("success").asBoolean()).isTrue();
+        JsonNode chat = created.path("result");
+        assertThat(chat.path("id").asText()).matches("[0-9a-f]{32}");
+        assertThat(chat).isEqualTo(JSON.createObjectNode().put("id", chat.path("id").asText()).put("pattern", "chat.example.com/*")
+                .put("script", "chat"));
+        String id = chat.path("id").asText();
+        JsonNode api = call("POST", routes, admin, "{\"pattern\":\"https://*Example.com/api/*\",\"script\":\"api\"}").path("result");
+        assertThat(api.path("pattern").asText()).as("as the file reads a pattern").isEqualTo("*example.com/api/*");
+
+        assertThat(call("GET", routes, admin, null).path("result")).containsExactly(api, chat);
+        assertThat(call("GET", routes + "/" + id, admin, null).path("result")).isEqualTo(chat);
+        assertThat(dev.pier.control.StoredZones.load(store).get(0).workerRoutes()).as("what the edge runs, most specific first")
+                .containsExactly(new WorkerRoute("chat.example.com/*", "chat"), new WorkerRoute("*example.com/api/*", "api"));
+
+        JsonNode replaced = call("PUT", routes + "/" + id, admin, "{\"pattern\":\"chat.example.com/v2/*\",\"script\":\"chat-v2\"}");
+        assertThat(replaced.path("result")).isEqualTo(JSON.createObjectNode().put("id", id).put("pattern", "chat.example.com/v2/*")
+                .put("script", "chat-v2"));
+        assertThat(call("PUT", routes + "/" + id, admin, "{\"pattern\":\"chat.example.com/v2/*\",\"script\":\"chat\"}")
+                .path("success").asBoolean()).as("a route keeps its own pattern").isTrue();
+        assertThat(store.audit(Set.of(zoneId), 1, 1).items().get(0).resourceType()).isEqualTo("worker_route");
+
+        assertThat(call("DELETE", routes + "/" + id, admin, null).path("result")).isEqualTo(JSON.createObjectNode().put("id", id));
+        assertError(call("GET", routes + "/" + id, admin, null), 404, WorkerRoutesApi.NOT_FOUND, "Route not found.");
+        assertThat(lastStatus).isEqualTo(404);
+        assertError(call("DELETE", routes + "/" + id, admin, null), 404, WorkerRoutesApi.NOT_FOUND, "Route not found.");
+        assertThat(call("GET", routes, admin, null).path("result")).containsExactly(api);
+    }
+
+    @Test
+    void aBadOrDuplicateWorkerRouteIsRefusedWithCloudflaresErrorAndNothingWritten() throws Exception {
+        String routes = "/zones/" + zoneId + "/workers/routes";
+        String first = call("POST", routes, admin, "{\"pattern\":\"example.com/*\",\"script\":\"echo\"}").path("result").path("id").asText();
+        String second = call("POST", routes, admin, "{\"pattern\":\"example.com/chat\",\"script\":\"chat\"}").path("result").path("id")
+                .asText();
+        long before = store.lastChange();
+        String duplicate = "pattern: 'example.com/*' has a route in this zone already (expected: a pattern once per zone; change that route"
+                + " with PUT)";
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("{\"pattern\":\"example.com/*\",\"script\":\"other\"}", duplicate);
+        refused.put("{\"pattern\":\"HTTP://Example.COM/*\",\"script\":\"other\"}", duplicate);
+        refused.put("{\"pattern\":\"example.org/*\",\"script\":\"x\"}",
+                "pattern: 'example.org/*' is not in zone example.com (expected: a host of the zone, e.g. example.com/*)");
+        refused.put("{\"pattern\":\"*.example.com/*/x\",\"script\":\"x\"}",
+                "pattern: '*.example.com/*/x' (expected: '*' only at the start of the host and the end of the path, and no port)");
+        refused.put("{\"pattern\":\"example.com\",\"script\":\"x\"}",
+                "pattern: 'example.com' (expected: a host and a path, e.g. chat.example.com/*)");
+        refused.put("{\"script\":\"x\"}", "pattern: '' (expected: a host and a path, e.g. chat.example.com/*)");
+        refused.put("{\"pattern\":42,\"script\":\"x\"}", "pattern: 42 (expected: a host and a path, e.g. example.com/*)");
+        refused.put("{\"pattern\":\"example.com/" + "a".repeat(500) + "\",\"script\":\"x\"}", "pattern: 512 characters (expected: at most 500)");
+        refused.put("{\"pattern\":\"example.com/a\\u0000\",\"script\":\"x\"}",
+                "pattern: character 14 is U+0000 (expected: text without control characters)");
+        refused.put("{\"pattern\":\"example.com/a\",\"script\":\"Chat!\"}",
+                "script: 'Chat!' (expected: the name of a Worker: lower-case letters, digits, '-' and '_', at most 63)");
+        refused.put("{\"pattern\":\"example.com/a\"}",
+                "script: missing (expected: the name of a Worker: lower-case letters, digits, '-' and '_', at most 63)");
+        refused.put("{\"pattern\":\"example.com/a\",\"script\":[\"x\"]}", "script: [\"x\"] (expected: the name of a Worker, e.g. chat)");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            assertError(call("POST", routes, admin, bad.getKey()), 0, bad.getValue() == duplicate ? WorkerRoutesApi.DUPLICATE
+                    : WorkerRoutesApi.INVALID, bad.getValue());
+            assertThat(lastStatus).as(bad.getKey()).isEqualTo(bad.getValue() == duplicate ? 409 : 400);
+        }
+        assertError(call("PUT", routes + "/" + second, admin, "{\"pattern\":\"example.com/*\",\"script\":\"chat\"}"), 409,
+                WorkerRoutesApi.DUPLICATE, duplicate);
+        assertError(call("PUT", routes + "/" + "0".repeat(32), admin, "{\"pattern\":\"example.com/b\",\"script\":\"b\"}"), 404,
+                WorkerRoutesApi.NOT_FOUND, "Route not found.");
+        assertError(call("POST", routes, admin, "[]"), 400, 6007, "Malformed JSON in request body");
+        assertThat(store.lastChange()).as("nothing written").isEqualTo(before);
+        assertThat(store.workerRoute(zoneId, first).orElseThrow().script()).isEqualTo("echo");
+    }
+
     private String issue(String name, Set<String> zones, Permission... permissions) {
         return api.credentials().issueToken(name, EnumSet.copyOf(List.of(permissions)), zones, "test");
     }
@@ -383,6 +461,7 @@ abstract class ApiContract {
     void theAuditLogShowsAReaderOnlyWhatItCouldReadThroughTheApi() throws Exception {
         call("PATCH", "/zones/" + zoneId + "/settings/websockets", admin, "{\"value\":\"off\"}");
         call("POST", "/zones/" + zoneId + "/dns_records", admin, "{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\"}");
+        call("POST", "/zones/" + zoneId + "/workers/routes", admin, "{\"pattern\":\"example.com/chat*\",\"script\":\"chat\"}");
         Certificates.SelfSigned pem = Certificates.selfSigned("example.com");
         call("POST", "/zones/" + zoneId + "/custom_certificates", admin, JSON.createObjectNode()
                 .put("certificate", pem.certificatePem()).put("private_key", pem.keyPem()).toString());
@@ -390,7 +469,10 @@ abstract class ApiContract {
         String settings = api.credentials().issueToken("settings", EnumSet.of(Permission.ZONE_SETTINGS_READ, Permission.SSL_READ),
                 Set.of(), "test");
 
-        assertThat(auditTypes(admin)).contains("api_token", "certificate", "setting", "dns_record", "zone");
+        String routes = api.credentials().issueToken("routes", EnumSet.of(Permission.ZONE_READ, Permission.WORKERS_ROUTES_READ), Set.of(),
+                "test");
+        assertThat(auditTypes(admin)).contains("api_token", "certificate", "setting", "dns_record", "zone", "worker_route");
+        assertThat(auditTypes(routes)).containsOnly("worker_route", "dns_record", "zone");
         assertThat(auditTypes(dnsOnly)).containsOnly("dns_record", "zone");
         assertThat(auditTypes(settings)).containsOnly("certificate", "setting", "dns_record", "zone");
         JsonNode page = call("GET", ACCOUNT + "/audit_logs?per_page=1", dnsOnly, null);

@@ -27,6 +27,33 @@ class EmbeddedStoreTest extends StoreContract {
     }
 
     /**
+     * A token issued with every permission before Workers Routes Read and Write existed is still an
+     * administrator once the store is migrated; a token with fewer permissions gains nothing.
+     */
+    @Test
+    void tokensWithEveryPermissionOfTheirTimeGainTheWorkersRoutesPermissions() throws Exception {
+        store.close();
+        Path old = Files.createTempDirectory("pier-store");
+        String url = "jdbc:h2:file:" + old.resolve("pier-store").toAbsolutePath();
+        org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("4").load().migrate();
+        java.util.Set<String> before = new java.util.TreeSet<>();
+        for (dev.pier.control.api.Permission p : dev.pier.control.api.Permission.values()) {
+            before.add(p.label());
+        }
+        before.removeAll(java.util.Set.of("Workers Routes Read", "Workers Routes Write"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
+            c.createStatement().execute("INSERT INTO api_tokens VALUES ('a', 'admin', '" + "a".repeat(64) + "', '"
+                    + String.join(",", before) + "', '', 'active', CURRENT_TIMESTAMP)");
+            c.createStatement().execute("INSERT INTO api_tokens VALUES ('b', 'dns', '" + "b".repeat(64) + "', 'DNS Write', '', 'active',"
+                    + " CURRENT_TIMESTAMP)");
+        }
+        store = JdbcStore.embedded(old);
+        assertThat(store.tokenByHash("a".repeat(64)).orElseThrow().permissions()).contains("Workers Routes Read", "Workers Routes Write")
+                .containsAll(before);
+        assertThat(store.tokenByHash("b".repeat(64)).orElseThrow().permissions()).containsExactly("DNS Write");
+    }
+
+    /**
      * The store is open to other processes (a Pier taking over, {@code pier token}) through the
      * server H2 runs beside it, whose address is in the lock file: it listens on loopback only.
      */

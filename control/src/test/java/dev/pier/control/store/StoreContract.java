@@ -159,6 +159,8 @@ abstract class StoreContract {
             store.putRuleset(zone.id(), "http_ratelimit", "{\"rules\":[]}", "alice");
             Certificates.SelfSigned pem = Certificates.selfSigned(zone.name());
             store.createCertificate(zone.id(), pem.certificatePem(), pem.keyPem(), "alice");
+            store.createWorkerRoute(zone.id(), zone.name() + "/chat*", "chat", "alice");
+            store.createWorkerRoute(zone.id(), "*." + zone.name() + "/*", "echo", "alice");
         }
 
         List<StoredZoneContents> contents = store.zoneContents();
@@ -170,6 +172,7 @@ abstract class StoreContract {
             assertThat(c.dnsRecords()).isEqualTo(store.dnsRecords(id));
             assertThat(c.certificates()).isEqualTo(store.certificates(id));
             assertThat(c.rulesets()).isEqualTo(store.rulesets(id));
+            assertThat(c.workerRoutes()).isEqualTo(store.workerRoutes(id));
         }
         assertThat(contents.get(0).settings()).containsOnlyKeys("websockets", "min_tls_version");
         assertThat(contents.get(0).dnsRecords()).hasSize(2);
@@ -178,6 +181,52 @@ abstract class StoreContract {
         assertThat(contents.get(2).zone()).isEqualTo(empty);
         assertThat(contents.get(2).settings()).isEmpty();
         assertThat(contents.get(2).dnsRecords()).isEmpty();
+        assertThat(contents.get(0).workerRoutes()).extracting(StoredWorkerRoute::pattern)
+                .containsExactly("*.a.example/*", "a.example/chat*");
+        assertThat(contents.get(2).workerRoutes()).isEmpty();
+    }
+
+    @Test
+    void workerRoutesAreCreatedUpdatedAndDeletedAndAPatternIsAZonesOnce() {
+        StoredZone z = store.createZone("example.com", "alice");
+        StoredZone other = store.createZone("example.org", "alice");
+        StoredWorkerRoute chat = store.createWorkerRoute(z.id(), "example.com/chat*", "chat", "alice");
+        StoredWorkerRoute echo = store.createWorkerRoute(z.id(), "*.example.com/*", "echo", "alice");
+        assertThat(chat.id()).matches("[0-9a-f]{32}");
+        assertThat(store.workerRoutes(z.id())).containsExactly(echo, chat);
+        assertThat(store.workerRoute(z.id(), chat.id())).contains(chat);
+        assertThat(store.workerRoute(other.id(), chat.id())).as("another zone's route").isEmpty();
+
+        long before = store.lastChange();
+        assertThatThrownBy(() -> store.createWorkerRoute(z.id(), "example.com/chat*", "other", "bob"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CONFLICT));
+        assertThatThrownBy(() -> store.updateWorkerRoute(z.id(), echo.id(), "example.com/chat*", "echo", "bob"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.CONFLICT));
+        assertThat(store.lastChange()).as("a refused write is no change").isEqualTo(before);
+        assertThat(store.createWorkerRoute(other.id(), "example.com/chat*", "chat", "bob").zoneId())
+                .as("the same pattern in another zone").isEqualTo(other.id());
+
+        StoredWorkerRoute moved = store.updateWorkerRoute(z.id(), chat.id(), "example.com/chat", "chat-v2", "bob");
+        assertThat(store.workerRoute(z.id(), chat.id())).contains(moved);
+        assertThat(moved.createdOn()).isEqualTo(chat.createdOn());
+        assertThat(store.updateWorkerRoute(z.id(), chat.id(), "example.com/chat", "chat-v3", "bob").script())
+                .as("a route keeps its own pattern").isEqualTo("chat-v3");
+        assertThatThrownBy(() -> store.updateWorkerRoute(z.id(), "0".repeat(32), "example.com/x", "x", "bob"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
+        assertThatThrownBy(() -> store.createWorkerRoute("0".repeat(32), "example.com/x", "x", "bob"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.NOT_FOUND));
+
+        assertThat(store.deleteWorkerRoute(z.id(), echo.id(), "bob")).isTrue();
+        assertThat(store.deleteWorkerRoute(z.id(), echo.id(), "bob")).isFalse();
+        List<AuditEntry> audit = store.audit(Set.of(z.id()), 1, 10).items();
+        assertThat(audit).extracting(AuditEntry::action).startsWith("delete", "update", "update", "create", "create");
+        assertThat(audit).extracting(AuditEntry::resourceType).startsWith("worker_route");
+        assertThat(audit.get(2).before()).contains("\"example.com/chat*\"", "\"chat\"");
+        assertThat(audit.get(2).after()).contains("\"example.com/chat\"", "\"chat-v2\"");
+
+        store.deleteZone(z.id(), "alice");
+        assertThat(store.workerRoutes(z.id())).as("gone with their zone").isEmpty();
+        assertThat(store.workerRoutes(other.id())).hasSize(1);
     }
 
     @Test
