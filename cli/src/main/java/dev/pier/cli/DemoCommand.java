@@ -123,8 +123,11 @@ final class DemoCommand implements Callable<Integer> {
                   request log %4$s
                 API token: %9$s
 
+                  chat       http://localhost:%1$d/chat/lobby   (a Java Worker and a Durable Object per room; open it in two tabs)
+
                 Try:
                   ./pier wscat -c ws://localhost:%1$d/
+                  ./pier wscat -c ws://localhost:%1$d/chat/lobby
                   ./pier wscat -n -c wss://localhost:%5$d/
                   curl -i http://localhost:%1$d/hello
                   curl -s http://127.0.0.1:%2$d/metrics -H "Authorization: Bearer %9$s"
@@ -160,6 +163,11 @@ final class DemoCommand implements Callable<Integer> {
                 admin:
                   address: 127.0.0.1:%2$d
                 request_log: requests.ndjson
+                workers:   # Java Workers on Pier's classpath (docs/WORKERS.md)
+                  - name: chat
+                    class: dev.pier.examples.workers.ChatWorker
+                    durable_objects:
+                      - { binding: ROOMS, class: dev.pier.examples.workers.ChatRoom }   # a Durable Object per room
                 zones:
                   - name: localhost
                     settings:
@@ -171,6 +179,8 @@ final class DemoCommand implements Callable<Integer> {
                       - { type: A, name: localhost, content: 127.0.0.1 }
                     certificates:
                       - { certificate: localhost.pem, key: localhost.key }   # self-signed, made on first run
+                    workers_routes:
+                      - { pattern: "localhost/chat/*", script: chat }   # a chat room per name: /chat/lobby
                     rulesets:
                       - phase: http_request_origin   # the built-in echo origin
                         rules:

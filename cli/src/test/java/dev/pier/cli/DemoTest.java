@@ -31,7 +31,8 @@ class DemoTest {
             Path file = Files.writeString(dir.resolve("demo.yaml"), DemoCommand.demoConfig(0, 0, 0, origin.port()));
             PierConfig config = ConfigLoader.load(file);
             assertThat(config.requestLog()).isEqualTo(dir.resolve("requests.ndjson"));
-            try (Edge edge = Edge.start(config)) {
+            dev.pier.workers.runtime.WorkerRuntime workers = new dev.pier.workers.runtime.WorkerRuntime(DemoTest.class.getClassLoader());
+            try (Edge edge = Edge.start(config, null, java.util.List.of(), null, c -> workers.deploy(c.workers(), c.objectStorage()))) {
                 int port = edge.listenerAddress(0).getPort();
                 for (String host : new String[] {"localhost", "127.0.0.1"}) {
                     BlockingQueue<String> events = new LinkedBlockingQueue<>();
@@ -67,8 +68,22 @@ class DemoTest {
                         HttpRequest.newBuilder(URI.create("https://localhost:" + tlsPort + "/hello")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(secure.headers().firstValue("strict-transport-security")).hasValue("max-age=300");
+                // the chat room: a Java Worker's page, and its WebSocket to the room's Durable Object
+                HttpResponse<String> chat = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/chat/lobby")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(chat.statusCode()).isEqualTo(200);
+                assertThat(chat.body()).contains("<h1>Room lobby</h1>");
+                BlockingQueue<String> said = new LinkedBlockingQueue<>();
+                WebSocket member = HttpClient.newHttpClient().newWebSocketBuilder()
+                        .buildAsync(URI.create("ws://localhost:" + port + "/chat/lobby"), recorder(said)).get(10, TimeUnit.SECONDS);
+                member.sendText("hello room", true).join();
+                assertThat(said.poll(10, TimeUnit.SECONDS)).isEqualTo("text:hello room");
+                member.sendClose(1000, "").join();
+                assertThat(said.poll(10, TimeUnit.SECONDS)).startsWith("close:1000");
             }
-            assertThat(Files.readAllLines(dir.resolve("requests.ndjson"))).hasSize(6);
+            assertThat(Files.readAllLines(dir.resolve("requests.ndjson"))).hasSize(8);
+            assertThat(dir.resolve("durable-objects")).as("the room's storage, beside the demo's file").isDirectory();
         }
     }
 
