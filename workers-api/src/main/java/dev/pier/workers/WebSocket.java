@@ -40,6 +40,9 @@ public final class WebSocket {
 
         /** Holds {@code send} until the running event's writes are committed; drops it if they fail. */
         void hold(Runnable send);
+
+        /** A pair the running event made: its server end is the object's until it closes. */
+        void adopt(WebSocket serverEnd);
     }
 
     /** The context of the event running on this thread; null outside a Durable Object's event. */
@@ -74,6 +77,9 @@ public final class WebSocket {
         this.other = server;
         server.other = this;
         server.context = CURRENT.get();
+        if (server.context != null) {
+            server.context.adopt(server);
+        }
     }
 
     /** Starts taking events: the ones that waited are delivered now, in order. */
@@ -257,6 +263,22 @@ public final class WebSocket {
                     }
                 }
             }
+        }
+
+        /**
+         * Ends a server end its object can no longer serve (the object failed and was reset): the
+         * client gets {@code code} (1011, say) and the server end hears nothing more.
+         */
+        public static void terminate(WebSocket serverEnd, int code, String reason) {
+            synchronized (serverEnd) {
+                if (serverEnd.readyState == CLOSED || serverEnd.closeSent) {
+                    serverEnd.readyState = CLOSED;
+                    return;
+                }
+                serverEnd.closeSent = true;
+                serverEnd.readyState = CLOSED;
+            }
+            serverEnd.other.receiveClose(code, reason);
         }
 
         /** Runs {@code event} as part of {@code context}'s running event (the runtime, around each event of an object). */

@@ -22,8 +22,9 @@ import java.util.concurrent.Executor;
  * (input gate; stricter than Cloudflare, which lets another event in while one awaits something
  * that is not storage), and what it answers is released only once its writes are committed
  * (output gate); when the commit fails, the answer is the failure and nothing of the event is
- * kept. An event that throws also resets the object: its instance is constructed again on the
- * next event, and finds in storage only what earlier events committed. A WebSocket pair made
+ * kept. An event that throws also resets the object: its WebSockets close with 1011, and its
+ * instance is constructed again on the next event and finds in storage only what earlier events
+ * committed. A WebSocket pair made
  * during an event belongs to the object: what the client sends on it is the object's next event,
  * and what the object sends on it leaves with the event's output.
  */
@@ -41,6 +42,8 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     private DurableObject instance;
     /** What the running event sent on its WebSockets, held until its writes are committed; only the object's thread touches it. */
     private List<Runnable> held;
+    /** The server ends of the pairs this object made, until they close; only the object's thread touches it. */
+    private final List<WebSocket> sockets = new ArrayList<>();
 
     LiveObject(DurableObjectId id, ObjectClass type, ObjectStorage durable, Executor threads) {
         this.id = id;
@@ -86,6 +89,12 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         held.add(send);
     }
 
+    @Override
+    public void adopt(WebSocket serverEnd) {
+        sockets.removeIf(s -> s.readyState() == WebSocket.CLOSED);
+        sockets.add(serverEnd);
+    }
+
     /**
      * Runs one event: its pairs belong to this object, its writes are committed when it ends, and
      * only then does what it sent leave; null when it succeeded, else why it failed (the event is
@@ -114,10 +123,15 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         return instance;
     }
 
+    /** The object failed: what its event wrote is dropped, its WebSockets close with 1011, and it is constructed again on its next event. */
     private void reset(Throwable cause) {
         logger.error("Durable Object {} of {} failed an event; it starts again on the next one", id, type.name(), cause);
         storage.discard();
         instance = null;
+        for (WebSocket socket : sockets) {
+            WebSocket.Host.terminate(socket, 1011, "the Durable Object failed");
+        }
+        sockets.clear();
     }
 
     private void submit(Runnable event) {

@@ -11,6 +11,8 @@ import dev.pier.workers.Env;
 import dev.pier.workers.ListOptions;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
+import dev.pier.workers.WebSocket;
+import dev.pier.workers.WebSocketPair;
 import dev.pier.workers.runtime.storage.ObjectRef;
 import dev.pier.workers.runtime.storage.ObjectStorage;
 import dev.pier.workers.runtime.storage.ObjectStore;
@@ -62,6 +64,26 @@ class NamespaceTest {
                 throw new IllegalStateException("this event fails after its writes");
             }
             return CompletableFuture.completedFuture(new Response(Integer.toString(count + 1)));
+        }
+    }
+
+    /** Echoes each message on a WebSocket it accepted; "boom" makes it throw. */
+    public static final class Sockets implements DurableObject {
+        public Sockets(DurableObjectState state, Env env) {
+        }
+
+        @Override
+        public CompletionStage<Response> fetch(Request request) {
+            WebSocketPair pair = new WebSocketPair();
+            WebSocket server = pair.server();
+            server.accept();
+            server.addMessageListener(m -> {
+                if (m.text().equals("boom")) {
+                    throw new IllegalStateException("a listener's bug");
+                }
+                server.send("echo " + m.text());
+            });
+            return CompletableFuture.completedFuture(Response.webSocket(pair.client()));
         }
     }
 
@@ -155,6 +177,37 @@ class NamespaceTest {
         Namespace again = new Namespace("test.Counter", Counter.class, Env.of(Map.of()), store);
         assertThat(again.get(again.idFromName("lobby")).fetch(Request.get("https://do/inc")).toCompletableFuture().join().text())
                 .isEqualTo("3");
+    }
+
+    @Test
+    void aListenerThatThrowsResetsTheObjectAndClosesItsSocketsWith1011() throws Exception {
+        store = new CountingStore(ObjectStore.sqlite(dir));
+        Namespace sockets = new Namespace("test.Sockets", Sockets.class, Env.of(Map.of()), store);
+        WebSocket client = sockets.get(sockets.idFromName("a")).fetch(Request.get("https://do/ws")).toCompletableFuture().join()
+                .webSocket();
+        java.util.concurrent.BlockingQueue<String> toClient = new java.util.concurrent.LinkedBlockingQueue<>();
+        WebSocket.Host.attach(client, new WebSocket.Transport() {
+            @Override
+            public void send(String text) {
+                toClient.add(text);
+            }
+
+            @Override
+            public void send(byte[] bytes) {
+                toClient.add("binary");
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                toClient.add("close " + code + " " + reason);
+            }
+        });
+        WebSocket.Host.received(client, "hi");
+        assertThat(toClient.poll(10, TimeUnit.SECONDS)).isEqualTo("echo hi");
+        WebSocket.Host.received(client, "boom");
+        assertThat(toClient.poll(10, TimeUnit.SECONDS)).isEqualTo("close 1011 the Durable Object failed");
+        WebSocket.Host.received(client, "after");
+        assertThat(toClient.poll(300, TimeUnit.MILLISECONDS)).as("the reset object's socket hears nothing more").isNull();
     }
 
     @Test
