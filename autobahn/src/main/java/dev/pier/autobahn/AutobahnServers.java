@@ -136,22 +136,14 @@ public final class AutobahnServers {
         }
     }
 
+    /** Pier routing every request of each zone to the echo origin. */
     static String config(String host) {
-        StringBuilder zones = new StringBuilder();
-        for (String name : zoneNames(host)) {
-            zones.append("""
-                      - name: %1$s
-                        settings:
-                          websockets: on
-                          idle_timeout: 300s
-                        dns_records:
-                          - { type: A, name: %1$s, content: %2$s }
-                        rulesets:
-                          - phase: http_request_origin
-                            rules:
-                              - { expression: 'http.host eq "%1$s"', action: route, action_parameters: { origin: { port: %3$d } } }
-                    """.formatted(name, host, ORIGIN_PORT));
-        }
+        String route = """
+                    rulesets:
+                      - phase: http_request_origin
+                        rules:
+                          - { expression: 'http.host eq "%%1$s"', action: route, action_parameters: { origin: { port: %d } } }
+                """.formatted(ORIGIN_PORT);
         return """
                 listeners:
                   - address: %s:%d
@@ -161,24 +153,15 @@ public final class AutobahnServers {
                   origin_response: 30s
                   close_grace: 5s
                 zones:
-                %s""".formatted(host, PIER_PORT, zones);
+                %s""".formatted(host, PIER_PORT, zones(host, route));
     }
 
-    /** Pier with the zones of {@link #config}, each routing every path to the example echo Worker. */
+    /** Pier routing every request of each zone to the example echo Worker. */
     static String workerConfig(String host) {
-        StringBuilder zones = new StringBuilder();
-        for (String name : zoneNames(host)) {
-            zones.append("""
-                      - name: %1$s
-                        settings:
-                          websockets: on
-                          idle_timeout: 300s
-                        dns_records:
-                          - { type: A, name: %1$s, content: %2$s }
-                        workers_routes:
-                          - { pattern: "%1$s/*", script: echo }
-                    """.formatted(name, host));
-        }
+        String route = """
+                    workers_routes:
+                      - { pattern: "%1$s/*", script: echo }
+                """;
         return """
                 listeners:
                   - address: %s:%d
@@ -189,16 +172,30 @@ public final class AutobahnServers {
                   - name: echo
                     class: dev.pier.examples.workers.EchoWorker
                 zones:
-                %s""".formatted(host, WORKER_PORT, zones);
+                %s""".formatted(host, WORKER_PORT, zones(host, route));
     }
 
-    /** The fuzzer's address, 127.0.0.1 and localhost (the fuzzer sends its address as the Host). */
-    private static Set<String> zoneNames(String host) {
+    /**
+     * A zone for the fuzzer's address, 127.0.0.1 and localhost (the fuzzer sends its address as
+     * the Host), each with the lines of {@code route}, in which {@code %1$s} is the zone's name.
+     */
+    private static String zones(String host, String route) {
         Set<String> names = new LinkedHashSet<>();
         names.add(host);
         names.add("127.0.0.1");
         names.add("localhost");
-        return names;
+        StringBuilder zones = new StringBuilder();
+        for (String name : names) {
+            zones.append("""
+                      - name: %1$s
+                        settings:
+                          websockets: on
+                          idle_timeout: 300s
+                        dns_records:
+                          - { type: A, name: %1$s, content: %2$s }
+                    """.formatted(name, host)).append(route.formatted(name));
+        }
+        return zones.toString();
     }
 
     /** {@code target/} of this module, found from where this class was loaded. */

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.analytics.RequestLog;
 import dev.pier.edge.support.RawWebSocket;
 import dev.pier.edge.support.TestEdge;
+import dev.pier.examples.workers.EchoWorker;
 import dev.pier.workers.Env;
-import dev.pier.workers.Response;
-import dev.pier.workers.WebSocket;
-import dev.pier.workers.WebSocketPair;
-import dev.pier.workers.Worker;
 import dev.pier.workers.host.Script;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,10 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A Worker's WebSocket as the edge terminates it, seen frame by frame on a raw socket: frames
- * that break RFC 6455 are answered with a close frame carrying the code the RFC asks for (1002,
- * or 1007 for text that is not UTF-8), the TCP connection closes after it, and the record says
- * the edge closed with that code.
+ * The example echo Worker's WebSocket as the edge terminates it, seen frame by frame on a raw
+ * socket: frames that break RFC 6455 are answered with a close frame carrying the code the RFC
+ * asks for (1002, or 1007 for text that is not UTF-8), the TCP connection closes after it, and the
+ * record says the edge closed with that code.
  */
 class WorkerSocketFramingTest {
 
@@ -34,7 +31,7 @@ class WorkerSocketFramingTest {
             timeouts:
               close_grace: 5s
             workers:
-              - { name: echo, class: test.Echo }
+              - { name: echo, class: dev.pier.examples.workers.EchoWorker }
             zones:
               - name: localhost
                 settings:
@@ -45,27 +42,12 @@ class WorkerSocketFramingTest {
                   - { pattern: "localhost/*", script: echo }
             """;
 
-    /** The example echo Worker's behaviour: text back as text, binary as binary. */
-    static final Worker ECHO = (request, env, ctx) -> {
-        WebSocketPair pair = new WebSocketPair();
-        WebSocket server = pair.server();
-        server.accept();
-        server.addMessageListener(m -> {
-            if (m.isText()) {
-                server.send(m.text());
-            } else {
-                server.send(m.bytes());
-            }
-        });
-        return CompletableFuture.completedFuture(Response.webSocket(pair.client()));
-    };
-
     TestEdge edge;
     RawWebSocket client;
 
     @BeforeEach
     void start() throws Exception {
-        edge = TestEdge.fromYaml(YAML, config -> name -> name.equals("echo") ? new Script("echo", ECHO, Env.of(java.util.Map.of())) : null);
+        edge = TestEdge.fromYaml(YAML, config -> name -> name.equals("echo") ? new Script("echo", new EchoWorker(), Env.of(Map.of())) : null);
         client = RawWebSocket.connect(edge.port());
         assertThat(client.handshake("/")).startsWith("HTTP/1.1 101 ");
     }
