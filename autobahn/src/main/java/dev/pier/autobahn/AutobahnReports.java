@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * AutobahnReports clear   &lt;target&gt;            removes old reports
  * AutobahnReports collect &lt;target&gt; &lt;name&gt;     ./target/autobahntestsuite-reports -> &lt;target&gt;/reports/&lt;name&gt;
  * AutobahnReports compare &lt;target&gt;            direct vs pier: fails when any case differs
+ * AutobahnReports verdicts &lt;target&gt;           the worker run: fails on any FAILED or UNIMPLEMENTED case
  * </pre>
  *
  * A case is the same through Pier when its {@code behavior} and {@code behaviorClose} in
@@ -40,7 +41,7 @@ public final class AutobahnReports {
     /** The folder under the build directory with the collected reports. */
     static final String REPORTS = "reports";
     static final String SUMMARY = "summary.txt";
-    private static final List<String> BEHAVIORS = List.of("OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED");
+    static final List<String> BEHAVIORS = List.of("OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AutobahnReports() {
@@ -48,7 +49,7 @@ public final class AutobahnReports {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            throw new IllegalArgumentException("usage: clear|collect|compare <target dir> [direct|pier]");
+            throw new IllegalArgumentException("usage: clear|collect|compare|verdicts <target dir> [direct|pier|worker]");
         }
         Path reports = Path.of(args[1]).resolve(REPORTS);
         switch (args[0]) {
@@ -58,6 +59,7 @@ public final class AutobahnReports {
                 deleteTree(Path.of(args[1]).resolve("autobahntestsuite-reports"));
             }
             case "collect" -> collect(reports.resolve(args[2]));
+            case "verdicts" -> AutobahnVerdicts.check(reports);
             case "compare" -> {
                 Comparison c = compare(reports.resolve("direct"), reports.resolve("pier"));
                 Files.writeString(reports.resolve(SUMMARY), c.text());
@@ -157,7 +159,7 @@ public final class AutobahnReports {
         return new Comparison(out.toString(), differing.size());
     }
 
-    private static Map<String, Result> read(Path index) throws IOException {
+    static Map<String, Result> read(Path index) throws IOException {
         if (!Files.isRegularFile(index)) {
             throw new IllegalStateException("autobahn: missing " + index);
         }
@@ -175,7 +177,7 @@ public final class AutobahnReports {
         return results;
     }
 
-    private static long count(Map<String, Result> results, String behavior) {
+    static long count(Map<String, Result> results, String behavior) {
         return results.values().stream().filter(r -> r.behavior().equals(behavior)).count();
     }
 
@@ -186,7 +188,7 @@ public final class AutobahnReports {
         return other;
     }
 
-    private static double seconds(Map<String, Result> results) {
+    static double seconds(Map<String, Result> results) {
         return results.values().stream().mapToLong(Result::duration).sum() / 1000.0;
     }
 

@@ -3,6 +3,8 @@ package dev.pier.autobahn;
 import dev.pier.cli.demo.EchoOrigin;
 import dev.pier.config.ConfigLoader;
 import dev.pier.edge.Edge;
+import dev.pier.edge.ScriptDeployer;
+import dev.pier.workers.runtime.WorkerRuntime;
 import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.net.URLClassLoader;
@@ -10,12 +12,15 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code mainClass} of the Autobahn plugin's executions: starts an echo origin and a Pier
- * edge in front of it, then returns at once, leaving their (non-daemon) event loops running
- * until Maven exits. The plugin calls it once per execution; the second call finds both running.
+ * The {@code mainClass} of the Autobahn plugin's executions: starts the servers the execution is
+ * about to fuzz, then returns at once, leaving their (non-daemon) event loops running until
+ * Maven exits. For the origin's or Pier's port, that is an echo origin and a Pier edge in front
+ * of it (both at the first call; the second call finds them running); for the Worker port, a
+ * Pier edge whose every request goes to the example echo Worker.
  *
  * <p>The plugin's fuzzer always connects to {@code InetAddress.getLocalHost().getHostAddress()}
  * (127.0.0.1 on most machines, 127.0.1.1 on some Debian set-ups, a LAN address elsewhere), so
@@ -29,19 +34,26 @@ public final class AutobahnServers {
     /** Where Pier listens; the "pier" run fuzzes this port. */
     public static final int PIER_PORT = Integer.getInteger("autobahn.pier.port", 9012);
 
+    /** Where the Pier that routes everything to the echo Worker listens; the "worker" run fuzzes this port. */
+    public static final int WORKER_PORT = Integer.getInteger("autobahn.worker.port", 9013);
+
     private static final String STARTED = "dev.pier.autobahn.started";
+    private static final String WORKER_STARTED = "dev.pier.autobahn.worker.started";
 
     private AutobahnServers() {
     }
 
     /**
-     * {@code args[0]} is the port the plugin is about to fuzz (9011 or 9012); both servers start
-     * at the first call. Each plugin execution loads this class in a class loader of its own, so
-     * "already started" is a system property, not a static field.
+     * {@code args[0]} is the port the plugin is about to fuzz (9011, 9012 or 9013): the Worker's
+     * port starts the Worker edge, any other the origin and Pier (both at the first call). Each
+     * plugin execution loads this class in a class loader of its own, so "already started" is a
+     * system property, not a static field.
      */
     public static void main(String[] args) throws Exception {
+        boolean worker = args.length > 0 && args[0].equals(Integer.toString(WORKER_PORT));
+        String started = worker ? WORKER_STARTED : STARTED;
         synchronized (System.class) {
-            if (System.getProperty(STARTED) == null) {
+            if (System.getProperty(started) == null) {
                 // Run the servers from a private copy of the project's jars: the fuzzing takes
                 // minutes, and a build of the same tree meanwhile rewrites edge/target/*.jar
                 // under an open class loader (seen: NoClassDefFoundError, "invalid LOC header").
@@ -49,9 +61,10 @@ public final class AutobahnServers {
                 ClassLoader isolated = loader instanceof URLClassLoader urls
                         ? PrivateClasspath.copy(urls, buildDirectory().resolve("classpath"))
                         : loader;
-                Class.forName(AutobahnServers.class.getName(), true, isolated).getMethod("start", String.class)
+                Class.forName(AutobahnServers.class.getName(), true, isolated)
+                        .getMethod(worker ? "startWorker" : "start", String.class)
                         .invoke(null, buildDirectory().toString());
-                System.setProperty(STARTED, "true");
+                System.setProperty(started, "true");
             }
         }
         freshFuzzer();
@@ -97,6 +110,23 @@ public final class AutobahnServers {
                 + " (request log " + dir.resolve("pier-requests.ndjson") + ")");
     }
 
+    /**
+     * Starts a Pier whose every request runs the example echo Worker (in the calling class
+     * loader), deployed as {@code pier serve} deploys Workers; reports go under {@code build}.
+     */
+    public static void startWorker(String build) throws Exception {
+        String host = fuzzerHost();
+        Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
+        WorkerRuntime runtime = new WorkerRuntime(AutobahnServers.class.getClassLoader());
+        ScriptDeployer workers = config -> runtime.deploy(config.workers());
+        Edge edge = Edge.start(ConfigLoader.parse(workerConfig(host), dir), null, List.of(), null, workers);
+        // A run with failed cases stops the build before the verdicts step; they still get printed when Maven exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> AutobahnVerdicts.printIfUnfinished(dir),
+                "autobahn-verdicts"));
+        System.out.println("autobahn: Pier on " + edge.listenerAddress(0) + " -> echo Worker (request log "
+                + dir.resolve("worker-requests.ndjson") + ")");
+    }
+
     /** The address the plugin's fuzzer connects to (its own fallback is 127.0.0.1). */
     static String fuzzerHost() {
         try {
@@ -106,7 +136,50 @@ public final class AutobahnServers {
         }
     }
 
+    /** Pier routing every request of each zone to the echo origin. */
     static String config(String host) {
+        String route = """
+                    rulesets:
+                      - phase: http_request_origin
+                        rules:
+                          - { expression: 'http.host eq "%%1$s"', action: route, action_parameters: { origin: { port: %d } } }
+                """.formatted(ORIGIN_PORT);
+        return """
+                listeners:
+                  - address: %s:%d
+                request_log: pier-requests.ndjson
+                timeouts:
+                  origin_connect: 5s
+                  origin_response: 30s
+                  close_grace: 5s
+                zones:
+                %s""".formatted(host, PIER_PORT, zones(host, route));
+    }
+
+    /** Pier routing every request of each zone to the example echo Worker. */
+    static String workerConfig(String host) {
+        String route = """
+                    workers_routes:
+                      - { pattern: "%1$s/*", script: echo }
+                """;
+        return """
+                listeners:
+                  - address: %s:%d
+                request_log: worker-requests.ndjson
+                timeouts:
+                  close_grace: 5s
+                workers:
+                  - name: echo
+                    class: dev.pier.examples.workers.EchoWorker
+                zones:
+                %s""".formatted(host, WORKER_PORT, zones(host, route));
+    }
+
+    /**
+     * A zone for the fuzzer's address, 127.0.0.1 and localhost (the fuzzer sends its address as
+     * the Host), each with the lines of {@code route}, in which {@code %1$s} is the zone's name.
+     */
+    private static String zones(String host, String route) {
         Set<String> names = new LinkedHashSet<>();
         names.add(host);
         names.add("127.0.0.1");
@@ -120,22 +193,9 @@ public final class AutobahnServers {
                           idle_timeout: 300s
                         dns_records:
                           - { type: A, name: %1$s, content: %2$s }
-                        rulesets:
-                          - phase: http_request_origin
-                            rules:
-                              - { expression: 'http.host eq "%1$s"', action: route, action_parameters: { origin: { port: %3$d } } }
-                    """.formatted(name, host, ORIGIN_PORT));
+                    """.formatted(name, host)).append(route.formatted(name));
         }
-        return """
-                listeners:
-                  - address: %s:%d
-                request_log: pier-requests.ndjson
-                timeouts:
-                  origin_connect: 5s
-                  origin_response: 30s
-                  close_grace: 5s
-                zones:
-                %s""".formatted(host, PIER_PORT, zones);
+        return zones.toString();
     }
 
     /** {@code target/} of this module, found from where this class was loaded. */

@@ -104,8 +104,8 @@ class DemoProcessTest {
             try (var files = Files.list(data)) {
                 assertThat(files.toList()).extracting(f -> f.getFileName() + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
                         .contains("pier-store.mv.db rw-------", "pier-store.lock.db rw-------", "store.key rw-------",
-                                "localhost.key rw-------", "demo.yaml rw-------")
-                        .allSatisfy(entry -> assertThat(entry).endsWith(" rw-------"));
+                                "localhost.key rw-------", "demo.yaml rw-------", "durable-objects rwx------")
+                        .allSatisfy(entry -> assertThat(entry).matches(".* (rw-------|rwx------)"));
             }
             TakeoverProcessTest.awaitPidFile(pidFile, old.pid());
             HttpClient tls = HttpClient.newBuilder()

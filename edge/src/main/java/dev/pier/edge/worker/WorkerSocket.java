@@ -15,11 +15,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -70,10 +71,12 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     List<ChannelHandler> handlers(WebSocketServerExtension deflate) {
         List<ChannelHandler> handlers = new ArrayList<>();
         handlers.add(bytes);
-        handlers.add(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true).allowMaskMismatch(false)
+        // The encoder before the decoder: the close frame the decoder writes on a protocol violation (1002) must pass
+        // an encoder on its way to the socket, as Netty's handshakers order them
+        handlers.add(new WebSocket13FrameEncoder(false));
+        handlers.add(new WorkerFrameDecoder(WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true).allowMaskMismatch(false)
                 .allowExtensions(deflate != null).maxFramePayloadLength(WebSocket.MAX_MESSAGE_SIZE).closeOnProtocolViolation(true)
                 .build()));
-        handlers.add(new WebSocket13FrameEncoder(false));
         if (deflate != null) {
             handlers.add(deflate.newExtensionDecoder());
             handlers.add(deflate.newExtensionEncoder());
@@ -252,9 +255,29 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             sendClose(1009, "message too big", RequestLog.ClosedBy.edge);
+        } else if (cause instanceof WorkerFrameDecoder.InvalidClose invalid) {
+            answerInvalidClose(invalid.answer());
+        } else if (cause instanceof CorruptedWebSocketFrameException violation) {
+            // the decoder or the UTF-8 validator wrote the close frame and closes the connection once it is written
+            closeSent = true;
+            firstClose(violation.closeStatus().code(), RequestLog.ClosedBy.edge);
         } else {
-            ctx.close(); // a protocol violation the decoder already answered with a close frame, or a reset
+            ctx.close(); // a reset, or a failure in the pipeline
         }
+    }
+
+    /**
+     * The client's close broke RFC 6455: the connection fails with {@code answer}, then TCP
+     * closes. The Worker's end gets an error and a close with 1006 when the connection is gone,
+     * as for any frame that breaks the protocol.
+     */
+    private void answerInvalidClose(WebSocketCloseStatus answer) {
+        if (!closeSent && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(false);
+            ctx.writeAndFlush(new CloseWebSocketFrame(answer)).addListener(ChannelFutureListener.CLOSE);
+        }
+        closeSent = true;
+        firstClose(answer.code(), RequestLog.ClosedBy.edge);
     }
 
     @Override
