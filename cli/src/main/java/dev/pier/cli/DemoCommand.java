@@ -121,9 +121,8 @@ final class DemoCommand implements Callable<Integer> {
                   metrics    http://127.0.0.1:%2$d/metrics   (Prometheus; send the API token below as a bearer token)
                   store      %8$s   (zones, settings and rules; they survive restarts)
                   request log %4$s
-                API token: %9$s
-
                   chat       http://localhost:%1$d/chat/lobby   (a Java Worker and a Durable Object per room; open it in two tabs)
+                API token: %9$s
 
                 Try:
                   ./pier wscat -c ws://localhost:%1$d/
