@@ -17,4 +17,28 @@ public interface DurableObject {
 
     /** A request a stub sent to this object. */
     CompletionStage<Response> fetch(Request request);
+
+    /**
+     * The object's alarm went off ({@link DurableObjectStorage#setAlarm}). When it completes, the
+     * alarm is deleted (unless it set a new one); when it fails, it runs again after 2, 4, 8, …
+     * seconds, at most {@value #ALARM_RETRIES} times, as on Cloudflare.
+     */
+    default CompletionStage<Void> alarm(AlarmInfo info) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** How many times a failed alarm runs again. */
+    int ALARM_RETRIES = 6;
+
+    /**
+     * Cloudflare's {@code alarmInfo}.
+     *
+     * @param retryCount how many times this alarm ran before and failed
+     */
+    record AlarmInfo(int retryCount) {
+
+        public boolean isRetry() {
+            return retryCount > 0;
+        }
+    }
 }

@@ -38,6 +38,17 @@ public interface DurableObjectStorage {
     /** Commits this event's writes now, rather than when it ends. */
     void sync();
 
+    /** When the object's alarm is set for, in milliseconds since the epoch; null when none is. */
+    Long getAlarm();
+
+    /**
+     * Sets the object's alarm (replacing any): at that time its {@link DurableObject#alarm} runs,
+     * after a restart too. Written with the event's other writes.
+     */
+    void setAlarm(long epochMillis);
+
+    void deleteAlarm();
+
     /** A UTF-8 text value, or null. */
     default String getString(String key) {
         byte[] v = get(key);

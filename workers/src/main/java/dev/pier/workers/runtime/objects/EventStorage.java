@@ -25,6 +25,14 @@ final class EventStorage implements DurableObjectStorage {
     private final Map<String, byte[]> written = new LinkedHashMap<>();
     /** The event deleted everything before its writes in {@link #written}. */
     private boolean clearedAll;
+    /** The event's change to the alarm: the time it set, {@link #NO_ALARM} for a deletion, or null for none. */
+    private Long alarm;
+    /** The alarm the last commit left, for the object's timer; null until asked after a commit. */
+    private Long committedAlarm;
+    private boolean alarmCommitted;
+
+    /** An alarm deleted. */
+    static final long NO_ALARM = -1;
 
     EventStorage(ObjectStorage durable) {
         this.durable = durable;
@@ -96,12 +104,53 @@ final class EventStorage implements DurableObjectStorage {
         batch.deleteAll();
         written.clear();
         clearedAll = true;
+        alarm = NO_ALARM; // Cloudflare's deleteAll deletes the alarm too
+    }
+
+    @Override
+    public Long getAlarm() {
+        if (alarm != null) {
+            return alarm == NO_ALARM ? null : alarm;
+        }
+        java.util.OptionalLong stored = durable.alarm();
+        return stored.isPresent() ? stored.getAsLong() : null;
+    }
+
+    @Override
+    public void setAlarm(long epochMillis) {
+        if (epochMillis < 0) {
+            throw new IllegalArgumentException("epochMillis: " + epochMillis + " (expected: a time since the epoch)");
+        }
+        batch.setAlarm(epochMillis);
+        alarm = epochMillis;
+    }
+
+    @Override
+    public void deleteAlarm() {
+        batch.deleteAlarm();
+        alarm = NO_ALARM;
+    }
+
+    /**
+     * The alarm as the last commit changed it: a time, {@link #NO_ALARM}, or null when no commit
+     * since the last call changed it.
+     */
+    Long takeAlarmChange() {
+        if (!alarmCommitted) {
+            return null;
+        }
+        alarmCommitted = false;
+        return committedAlarm;
     }
 
     @Override
     public void sync() {
         if (!batch.isEmpty()) {
             durable.commit(batch);
+            if (alarm != null) {
+                committedAlarm = alarm;
+                alarmCommitted = true;
+            }
         }
         discard();
     }
@@ -111,5 +160,6 @@ final class EventStorage implements DurableObjectStorage {
         batch = new WriteBatch();
         written.clear();
         clearedAll = false;
+        alarm = null;
     }
 }

@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Durable Object in memory: its instance (constructed on its first event, and again after
@@ -31,6 +35,11 @@ import java.util.concurrent.Executor;
 final class LiveObject implements DurableObjectState, WebSocket.EventContext {
 
     private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(LiveObject.class);
+    /** One thread for every object's alarm timers: a timer only puts the alarm event in its object's queue. */
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("pier-alarms").daemon().factory());
+    /** The first retry of a failed alarm waits this long; each next one twice as long. */
+    private static final long ALARM_RETRY_MILLIS = 2_000;
 
     private final DurableObjectId id;
     private final ObjectClass type;
@@ -44,6 +53,8 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     private List<Runnable> held;
     /** The server ends of the pairs this object made, until they close; only the object's thread touches it. */
     private final List<WebSocket> sockets = new ArrayList<>();
+    /** When the stored alarm goes off; null while none is set. */
+    private ScheduledFuture<?> alarmTimer;
 
     LiveObject(DurableObjectId id, ObjectClass type, ObjectStorage durable, Executor threads) {
         this.id = id;
@@ -113,7 +124,61 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         }
         held = null;
         sent.forEach(Runnable::run);
+        Long alarm = storage.takeAlarmChange();
+        if (alarm != null) {
+            if (alarm == EventStorage.NO_ALARM) {
+                cancelAlarm();
+            } else {
+                scheduleAlarm(alarm, 0);
+            }
+        }
         return null;
+    }
+
+    /** Sets the timer to the alarm in storage, if there is one: after a restart, or a deploy. */
+    void scheduleStoredAlarm() {
+        Long alarm = storage.getAlarm();
+        if (alarm != null) {
+            scheduleAlarm(alarm, 0);
+        }
+    }
+
+    private synchronized void scheduleAlarm(long epochMillis, int retry) {
+        cancelAlarm();
+        long delay = Math.max(0, epochMillis - System.currentTimeMillis());
+        alarmTimer = TIMERS.schedule(() -> submit(() -> fireAlarm(epochMillis, retry)), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void cancelAlarm() {
+        if (alarmTimer != null) {
+            alarmTimer.cancel(false);
+            alarmTimer = null;
+        }
+    }
+
+    /**
+     * The alarm set for {@code epochMillis} went off: {@code alarm()} runs as an event, and when it
+     * succeeds the alarm is deleted (unless it set another); when it fails it runs again later.
+     */
+    private void fireAlarm(long epochMillis, int retry) {
+        Long stored = storage.getAlarm();
+        if (stored == null || stored != epochMillis) {
+            return; // changed since: the new time has a timer of its own
+        }
+        Throwable failed = run(() -> {
+            object().alarm(new DurableObject.AlarmInfo(retry)).toCompletableFuture().join();
+            Long now = storage.getAlarm();
+            if (now != null && now == epochMillis) {
+                storage.deleteAlarm();
+            }
+        });
+        if (failed != null && retry < DurableObject.ALARM_RETRIES) {
+            synchronized (this) {
+                cancelAlarm();
+                alarmTimer = TIMERS.schedule(() -> submit(() -> fireAlarm(epochMillis, retry + 1)),
+                        ALARM_RETRY_MILLIS << retry, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     private DurableObject object() {

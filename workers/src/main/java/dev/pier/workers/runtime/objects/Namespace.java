@@ -5,6 +5,7 @@ import dev.pier.workers.DurableObjectNamespace;
 import dev.pier.workers.DurableObjectStub;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
+import dev.pier.workers.runtime.storage.ObjectRef;
 import dev.pier.workers.runtime.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,6 +44,15 @@ public final class Namespace implements DurableObjectNamespace {
         this.name = name;
         this.type = new ObjectClass(type, env);
         this.store = store;
+        for (ObjectRef ref : store.dueAlarms(Long.MAX_VALUE)) { // every alarm stored: after a restart they go off as set
+            if (ref.namespace().equals(name)) {
+                live(idFromString(ref.objectId())).scheduleStoredAlarm();
+            }
+        }
+    }
+
+    private LiveObject live(DurableObjectId id) {
+        return live.computeIfAbsent(id, i -> new LiveObject(i, this.type, store.open(name, i.toString()), THREADS));
     }
 
     @Override
@@ -77,7 +87,7 @@ public final class Namespace implements DurableObjectNamespace {
 
             @Override
             public CompletionStage<Response> fetch(Request request) {
-                return live.computeIfAbsent(id, i -> new LiveObject(i, type, store.open(name, i.toString()), THREADS)).fetch(request);
+                return live(id).fetch(request);
             }
         };
     }

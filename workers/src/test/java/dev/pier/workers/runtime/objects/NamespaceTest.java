@@ -87,6 +87,37 @@ class NamespaceTest {
         }
     }
 
+    /** "/set/MILLIS" sets its alarm that far ahead ("/set-failing/MILLIS": its first run fails); "/count" tells how it went. */
+    public static final class Alarmed implements DurableObject {
+        private final DurableObjectState state;
+
+        public Alarmed(DurableObjectState state, Env env) {
+            this.state = state;
+        }
+
+        @Override
+        public CompletionStage<Response> fetch(Request request) {
+            String[] path = request.path().split("/");
+            if (path[1].startsWith("set")) {
+                state.storage().putString("fail-first", Boolean.toString(path[1].equals("set-failing")));
+                state.storage().setAlarm(System.currentTimeMillis() + Long.parseLong(path[2]));
+            }
+            return CompletableFuture.completedFuture(new Response(state.storage().getString("alarms") + " retries="
+                    + state.storage().getString("retries") + " alarm=" + (state.storage().getAlarm() == null ? "none" : "set")));
+        }
+
+        @Override
+        public CompletionStage<Void> alarm(AlarmInfo info) {
+            if (info.retryCount() == 0 && Boolean.parseBoolean(state.storage().getString("fail-first"))) {
+                throw new IllegalStateException("the first run of this alarm fails");
+            }
+            String before = state.storage().getString("alarms");
+            state.storage().putString("alarms", Integer.toString(before == null ? 1 : Integer.parseInt(before) + 1));
+            state.storage().putString("retries", Integer.toString(info.retryCount()));
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
     @TempDir
     Path dir;
 
@@ -208,6 +239,52 @@ class NamespaceTest {
         assertThat(toClient.poll(10, TimeUnit.SECONDS)).isEqualTo("close 1011 the Durable Object failed");
         WebSocket.Host.received(client, "after");
         assertThat(toClient.poll(300, TimeUnit.MILLISECONDS)).as("the reset object's socket hears nothing more").isNull();
+    }
+
+    @Test
+    void anAlarmGoesOffAtItsTimeAndIsThenDeleted() throws Exception {
+        store = new CountingStore(ObjectStore.sqlite(dir));
+        Namespace alarmed = new Namespace("test.Alarmed", Alarmed.class, Env.of(Map.of()), store);
+        DurableObjectStub a = alarmed.get(alarmed.idFromName("a"));
+        assertThat(text(a, "/set/100")).isEqualTo("null retries=null alarm=set");
+        assertThat(await(a, "1 retries=0 alarm=none")).isTrue();
+    }
+
+    @Test
+    void anAlarmSetBeforeARestartGoesOffAfterIt() throws Exception {
+        store = new CountingStore(ObjectStore.sqlite(dir));
+        Namespace before = new Namespace("test.Alarmed", Alarmed.class, Env.of(Map.of()), store);
+        text(before.get(before.idFromName("a")), "/set/1000");
+        store.close();
+        store = new CountingStore(ObjectStore.sqlite(dir)); // a new process: only what is stored
+        Namespace after = new Namespace("test.Alarmed", Alarmed.class, Env.of(Map.of()), store);
+        assertThat(after.liveObjects()).as("the stored alarm's object, scheduled before any request").isEqualTo(1);
+        assertThat(await(after.get(after.idFromName("a")), "1 retries=0 alarm=none")).isTrue();
+    }
+
+    @Test
+    void aFailedAlarmRunsAgainWithItsRetryCount() throws Exception {
+        store = new CountingStore(ObjectStore.sqlite(dir));
+        Namespace alarmed = new Namespace("test.Alarmed", Alarmed.class, Env.of(Map.of()), store);
+        DurableObjectStub a = alarmed.get(alarmed.idFromName("a"));
+        text(a, "/set-failing/50");
+        assertThat(await(a, "1 retries=1 alarm=none")).as("run again 2 s after the failure").isTrue();
+    }
+
+    private static String text(DurableObjectStub stub, String path) {
+        return stub.fetch(Request.get("https://do" + path)).toCompletableFuture().join().text();
+    }
+
+    /** Whether the object answers {@code expected} within 10 s. */
+    private static boolean await(DurableObjectStub stub, String expected) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (text(stub, "/count").equals(expected)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        System.err.println("last answer: " + text(stub, "/count"));
+        return false;
     }
 
     @Test
