@@ -1,7 +1,6 @@
 package dev.pier.workers;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -9,12 +8,10 @@ import java.util.Objects;
  * absolute URL, headers and the whole body. The body of a request the edge hands to a Worker is
  * already all in (the edge buffers it, up to the Worker's body limit).
  */
-public final class Request {
+public final class Request extends Body {
 
     private final String method;
     private final String url;
-    private final Headers headers;
-    private final byte[] body;
 
     /**
      * @param method  an HTTP method, e.g. {@code GET}
@@ -23,13 +20,12 @@ public final class Request {
      * @param body    the body; empty for none
      */
     public Request(String method, String url, Headers headers, byte[] body) {
+        super(headers, body);
         this.method = Objects.requireNonNull(method, "method");
         this.url = Objects.requireNonNull(url, "url");
         if (!URI.create(url).isAbsolute()) {
             throw new IllegalArgumentException("url: " + url + " (expected: an absolute URL)");
         }
-        this.headers = Objects.requireNonNull(headers, "headers");
-        this.body = body == null ? new byte[0] : body;
     }
 
     /** A GET for {@code url}, without headers. */
@@ -51,23 +47,9 @@ public final class Request {
         return path == null || path.isEmpty() ? "/" : path;
     }
 
-    public Headers headers() {
-        return headers;
-    }
-
-    /** The body's bytes (not a copy). */
-    public byte[] bytes() {
-        return body;
-    }
-
-    /** The body as UTF-8 text. */
-    public String text() {
-        return new String(body, StandardCharsets.UTF_8);
-    }
-
     /** Whether this request asks for a WebSocket ({@code Upgrade: websocket}). */
     public boolean isWebSocketUpgrade() {
-        String upgrade = headers.get("upgrade");
+        String upgrade = headers().get("upgrade");
         return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 

@@ -7,12 +7,10 @@ import java.util.Objects;
  * What a Worker answers: status, headers and body, or, for status 101, the client end of a
  * {@link WebSocketPair} that the edge connects to the client.
  */
-public final class Response {
+public final class Response extends Body {
 
     private final int status;
     private final String statusText;
-    private final Headers headers;
-    private final byte[] body;
     private final WebSocket webSocket;
 
     /**
@@ -23,14 +21,13 @@ public final class Response {
      * @param webSocket  for 101: the client end of a pair, which the edge connects to the client; otherwise null
      */
     public Response(byte[] body, int status, String statusText, Headers headers, WebSocket webSocket) {
+        super(headers, body);
         if (webSocket != null ? status != 101 : status < 200 || status > 599) {
             throw new IllegalArgumentException("status: " + status + (webSocket != null
                     ? " (expected: 101 with a WebSocket)" : " (expected: 200 to 599, or 101 with a WebSocket)"));
         }
         this.status = status;
         this.statusText = statusText;
-        this.headers = Objects.requireNonNull(headers, "headers");
-        this.body = body == null ? new byte[0] : body;
         this.webSocket = webSocket;
     }
 
@@ -60,18 +57,6 @@ public final class Response {
     /** The reason phrase given, or null for the status's usual one. */
     public String statusText() {
         return statusText;
-    }
-
-    public Headers headers() {
-        return headers;
-    }
-
-    public byte[] bytes() {
-        return body;
-    }
-
-    public String text() {
-        return new String(body, StandardCharsets.UTF_8);
     }
 
     /** The client end of a pair for a 101; null otherwise. */
