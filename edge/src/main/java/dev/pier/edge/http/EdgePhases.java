@@ -123,18 +123,9 @@ final class EdgePhases implements RequestPhases {
             return CompletableFuture.completedFuture(letThrough(rc, e));
         }
         if (verdict.isDone()) {
-            return verdict.isCompletedExceptionally() ? CompletableFuture.completedFuture(letThrough(rc, failure(verdict))) : verdict;
+            return verdict.isCompletedExceptionally() ? verdict.handle((v, error) -> letThrough(rc, error)) : verdict;
         }
         return verdict.handleAsync((v, error) -> error == null ? v : letThrough(rc, error), rc.client.eventLoop());
-    }
-
-    private static Throwable failure(CompletableFuture<Verdict> failed) {
-        try {
-            failed.join();
-            return null;
-        } catch (RuntimeException e) {
-            return e;
-        }
     }
 
     private static Verdict letThrough(RequestContext rc, Throwable error) {
@@ -189,11 +180,15 @@ final class EdgePhases implements RequestPhases {
      */
     @Override
     public UpstreamPeer upstreamPeer(RequestContext rc) {
-        String host = RoutingTable.hostOnly(rc.log.clientRequestHost());
         String uri = rc.request.uri();
-        int query = uri.indexOf('?');
-        RouteTarget target = rc.route.zone().worker(host, query < 0 ? uri : uri.substring(0, query));
-        return switch (target != null ? target : rc.route.target()) {
+        RouteTarget target = rc.route.target();
+        if (!rc.route.zone().workerRoutes().isEmpty()) {
+            int query = uri.indexOf('?');
+            RouteTarget.Worker worker = rc.route.zone().worker(RoutingTable.hostOnly(rc.log.clientRequestHost()),
+                    query < 0 ? uri : uri.substring(0, query));
+            target = worker != null ? worker : target;
+        }
+        return switch (target) {
             case RouteTarget.Worker worker -> new WorkerPeer(worker.script(), rc.scheme + "://" + rc.log.clientRequestHost() + uri);
             case RouteTarget.Origin origin -> originPeer(rc, origin);
         };

@@ -1,5 +1,6 @@
 package dev.pier.edge.http;
 
+import dev.pier.edge.websocket.WebSocketAccept;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -73,7 +74,7 @@ final class Handshake {
         if (!headers.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)) {
             return "Connection: " + headers.get(HttpHeaderNames.CONNECTION) + " (expected: a token 'Upgrade')";
         }
-        String expected = accept(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY).trim());
+        String expected = WebSocketAccept.of(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY).trim());
         if (headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT).size() != 1
                 || !expected.equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT).trim())) {
             return "Sec-WebSocket-Accept: " + headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT)
@@ -105,10 +106,6 @@ final class Handshake {
             }
         }
         return tokens;
-    }
-
-    static String accept(String key) {
-        return dev.pier.edge.websocket.WebSocketAccept.of(key);
     }
 
     private static boolean isValidKey(String key) {

@@ -126,13 +126,11 @@ final class WorkerConnection implements UpstreamConnection {
                     listener.upstreamFailed(this, EdgeException.of(EdgeError.WORKER_BODY_TOO_LARGE, null));
                     return;
                 }
-                bytes.readBytes(body, bytes.readableBytes());
+                body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(bytes));
             }
             if (content instanceof LastHttpContent) {
                 invoke();
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         } finally {
             content.release();
         }

@@ -157,7 +157,9 @@ final class EventStorage implements DurableObjectStorage {
 
     /** Forgets the event's writes: the event failed, so nothing of it is kept. */
     void discard() {
-        batch = new WriteBatch();
+        if (!batch.isEmpty()) { // most events of an object write nothing: no new batch for them
+            batch = new WriteBatch();
+        }
         written.clear();
         clearedAll = false;
         alarm = null;

@@ -50,7 +50,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     private boolean running;
     private DurableObject instance;
     /** What the running event sent on its WebSockets, held until its writes are committed; only the object's thread touches it. */
-    private List<Runnable> held;
+    private final List<Runnable> held = new ArrayList<>();
     /** The server ends of the pairs this object made, until they close; only the object's thread touches it. */
     private final List<WebSocket> sockets = new ArrayList<>();
     /** When the stored alarm goes off; null while none is set. */
@@ -112,18 +112,19 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
      * undone and the object reset).
      */
     private Throwable run(Runnable event) {
-        List<Runnable> sent = new ArrayList<>();
-        held = sent;
+        held.clear();
         try {
             WebSocket.Host.runIn(this, event);
             storage.sync(); // the output gate: nothing the event sent or answers leaves before its writes are durable
         } catch (Throwable e) {
-            held = null;
+            held.clear();
             reset(e);
             return e;
         }
-        held = null;
-        sent.forEach(Runnable::run);
+        for (Runnable send : held) { // outside the event: these leave now, they are not held again
+            send.run();
+        }
+        held.clear();
         Long alarm = storage.takeAlarmChange();
         if (alarm != null) {
             if (alarm == EventStorage.NO_ALARM) {
