@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         long change = control == null ? 0 : control.store().lastChange();
         // Workers from the node's own classpath (the examples) or from their jars, deployed before each configuration applies
         WorkerRuntime runtime = new WorkerRuntime(ServeCommand.class.getClassLoader());
-        ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.objectStorage());
+        ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.durableObjects());
         Edge edge = control == null ? Edge.start(fileConfig, null, List.of(), null, workers)
                 : Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders(), workers);
         ports.close(); // the edge's own listeners hold them now

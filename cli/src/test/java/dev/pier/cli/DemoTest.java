@@ -32,7 +32,7 @@ class DemoTest {
             PierConfig config = ConfigLoader.load(file);
             assertThat(config.requestLog()).isEqualTo(dir.resolve("requests.ndjson"));
             dev.pier.workers.runtime.WorkerRuntime workers = new dev.pier.workers.runtime.WorkerRuntime(DemoTest.class.getClassLoader());
-            try (Edge edge = Edge.start(config, null, java.util.List.of(), null, c -> workers.deploy(c.workers(), c.objectStorage()))) {
+            try (Edge edge = Edge.start(config, null, java.util.List.of(), null, c -> workers.deploy(c.workers(), c.durableObjects()))) {
                 int port = edge.listenerAddress(0).getPort();
                 for (String host : new String[] {"localhost", "127.0.0.1"}) {
                     BlockingQueue<String> events = new LinkedBlockingQueue<>();

@@ -60,7 +60,7 @@ public final class ConfigLoader {
             throw new ConfigException("the file is empty (expected: at least one listener and one zone)");
         }
         ConfigNode top = new ConfigNode(root, "");
-        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists", "workers", "durable_objects_storage");
+        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists", "workers", "durable_objects");
 
         List<ListenerConfig> listeners = new ArrayList<>();
         for (ConfigNode l : top.list("listeners")) {
@@ -142,9 +142,28 @@ public final class ConfigLoader {
                 }
             }
         }
-        Path objectStorage = base.resolve(top.text("durable_objects_storage", "durable-objects")).normalize();
         return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")), lists(top.child("lists")),
-                workers, objectStorage);
+                workers, durableObjects(top.child("durable_objects"), base));
+    }
+
+    /**
+     * {@code durable_objects}: {@code storage}, a directory relative to the file (one SQLite database
+     * per object) or a PostgreSQL JDBC address; {@code hibernate_after}, how long an idle object stays in memory.
+     */
+    private static DurableObjectsConfig durableObjects(ConfigNode d, Path base) {
+        if (d == null) {
+            return DurableObjectsConfig.in(base.resolve("durable-objects").normalize());
+        }
+        d.onlyKeys("storage", "hibernate_after");
+        String storage = d.text("storage", "durable-objects");
+        Duration hibernateAfter = d.duration("hibernate_after", DurableObjectsConfig.DEFAULT_HIBERNATE_AFTER);
+        if (storage.startsWith("jdbc:")) {
+            if (!storage.startsWith("jdbc:postgresql://")) {
+                throw d.error("storage", "'" + storage + "' (expected: a directory, or jdbc:postgresql://HOST:PORT/DB?user=NAME)");
+            }
+            return new DurableObjectsConfig(null, storage, hibernateAfter);
+        }
+        return new DurableObjectsConfig(base.resolve(storage).normalize(), null, hibernateAfter);
     }
 
     /** A Java class name. */

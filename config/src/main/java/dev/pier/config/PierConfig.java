@@ -16,7 +16,7 @@ import java.util.List;
  * @param lists       named lists expressions use as {@code $name} (Cloudflare's account Lists):
  *                    IP addresses and CIDR ranges by list name
  * @param workers     the Workers this node runs, by name; zones route requests to them ({@link WorkerRoute})
- * @param objectStorage where the Durable Objects' storage lives on this node (one SQLite database per object)
+ * @param durableObjects where the Durable Objects' storage lives on this node, and when idle ones are evicted
  */
 public record PierConfig(
         List<ListenerConfig> listeners,
@@ -28,7 +28,7 @@ public record PierConfig(
         WafConfig waf,
         java.util.Map<String, List<String>> lists,
         List<WorkerScript> workers,
-        Path objectStorage) {
+        DurableObjectsConfig durableObjects) {
 
     public PierConfig {
         listeners = List.copyOf(listeners);
@@ -39,7 +39,7 @@ public record PierConfig(
 
     /** The same node settings with other zones and lists (the control plane's). */
     public PierConfig withZones(List<Zone> otherZones, java.util.Map<String, List<String>> otherLists) {
-        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists, workers, objectStorage);
+        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists, workers, durableObjects);
     }
 
     /** The routing table of this snapshot, built once. */

@@ -64,10 +64,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void durableObjectsKeepTheirStorageInADirectoryBesideTheFileOrInPostgresql() {
+        assertThat(ConfigLoader.parse(MINIMAL, Path.of("/etc/pier")).durableObjects())
+                .isEqualTo(new DurableObjectsConfig(Path.of("/etc/pier/durable-objects"), null, java.time.Duration.ofSeconds(10)));
+        assertThat(ConfigLoader.parse(MINIMAL + "durable_objects:\n  storage: data/objects\n  hibernate_after: 500ms\n",
+                Path.of("/etc/pier")).durableObjects())
+                .isEqualTo(new DurableObjectsConfig(Path.of("/etc/pier/data/objects"), null, java.time.Duration.ofMillis(500)));
+        assertThat(ConfigLoader.parse(MINIMAL + "durable_objects:\n  storage: jdbc:postgresql://db:5432/pier?user=pier\n",
+                Path.of("/etc/pier")).durableObjects().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/pier?user=pier");
+    }
+
+    @Test
     void errorsNameTheKeyAndWhatWasExpected() {
         assertError(MINIMAL.replace("type: A,", "type: AAA,"), "zones[0].dns_records[0].type: 'AAA' (expected: A, AAAA or CNAME)");
         assertError(MINIMAL.replace("127.0.0.1:8080", "127.0.0.1"), "listeners[0].address: '127.0.0.1' (expected: host:port, e.g. 127.0.0.1:8080)");
-        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls, waf, lists, workers, durable_objects_storage)");
+        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls, waf, lists, workers, durable_objects)");
+        assertError(MINIMAL + "durable_objects:\n  storage: jdbc:mysql://db/x\n",
+                "durable_objects.storage: 'jdbc:mysql://db/x' (expected: a directory, or jdbc:postgresql://HOST:PORT/DB?user=NAME)");
+        assertError(MINIMAL + "durable_objects:\n  hibernate_after: 0s\n", "durable_objects.hibernate_after: '0s' (expected: a duration above zero)");
         assertError(MINIMAL + "lists:\n  office: [\"not-an-ip\"]\n", "lists.office[0]: 'not-an-ip' (expected: an IP address or a CIDR range such as 192.0.2.0/24)");
         assertError(MINIMAL + "waf:\n  redis: 127.0.0.1:6379\n", "waf.redis: '127.0.0.1:6379' (expected: a Redis URI such as redis://127.0.0.1:6379)");
         assertError(MINIMAL + "waf:\n  challenge_secret: short\n", "waf.challenge_secret: too short (expected: at least 16 characters");

@@ -196,7 +196,7 @@ public final class Edge implements AutoCloseable {
             } catch (IOException e) {
                 logger.error("New request log {} cannot be opened; keeping {}", next.requestLog(), config.requestLog());
                 next = new PierConfig(next.listeners(), next.admin(), config.requestLog(), next.timeouts(), next.zones(), next.tls(),
-                        next.waf(), next.lists(), next.workers(), next.objectStorage());
+                        next.waf(), next.lists(), next.workers(), next.durableObjects());
             }
         }
         EdgeContext.Snapshot snapshot;

@@ -27,6 +27,26 @@ public interface DurableObject {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * A message on one of its hibernatable WebSockets ({@link DurableObjectState#acceptWebSocket}).
+     * Like every event, it runs on the object's thread and may block; when it throws, the object
+     * is reset.
+     */
+    default void webSocketMessage(WebSocket ws, MessageEvent message) {
+    }
+
+    /**
+     * A hibernatable WebSocket closed: the client's close frame ({@code wasClean}), or its
+     * connection ended without one (1006). A clean close is answered with the same code once
+     * this returns, unless it closed the socket itself.
+     */
+    default void webSocketClose(WebSocket ws, int code, String reason, boolean wasClean) {
+    }
+
+    /** A hibernatable WebSocket failed; its close follows. */
+    default void webSocketError(WebSocket ws, ErrorEvent error) {
+    }
+
     /** How many times a failed alarm runs again. */
     int ALARM_RETRIES = 6;
 

@@ -16,7 +16,11 @@ import java.util.function.Consumer;
  * <p>A pair a stateless Worker makes runs on the client connection's event loop, listeners and
  * all. A pair a Durable Object makes during one of its events belongs to the object: the server
  * end's events are the object's events, one at a time on its thread, and what it sends leaves
- * once the event's writes are committed.
+ * once the event's writes are committed. Such an end the object accepts with
+ * {@link DurableObjectState#acceptWebSocket} is hibernatable: its events go to the object's
+ * {@code webSocketMessage}, {@code webSocketClose} and {@code webSocketError} rather than to
+ * listeners, and it stays open while the object is evicted from memory, with its tags and its
+ * {@link #serializeAttachment attachment}.
  */
 public final class WebSocket {
 
@@ -28,6 +32,8 @@ public final class WebSocket {
     public static final int MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
     /** The largest close reason, in UTF-8 bytes (RFC 6455 §5.5: 125 bytes of payload, 2 of them the code). */
     public static final int MAX_CLOSE_REASON = 123;
+    /** The largest attachment, in bytes, as Cloudflare's. */
+    public static final int MAX_ATTACHMENT_SIZE = 16 * 1024;
 
     /**
      * Where a pair made during an object's event lives (workerd's I/O context): the server end's
@@ -35,14 +41,37 @@ public final class WebSocket {
      * event leaves once the event's writes are committed (the output gate).
      */
     public interface EventContext {
-        /** Delivers an event to the object, after the ones before it. */
-        void deliver(Runnable event);
+        /**
+         * Delivers an event of one of the object's server ends to the object, after the ones
+         * before it; {@code message} tells a message (which the object's usage counts) from a
+         * close or an error.
+         */
+        void deliver(Runnable event, boolean message);
 
         /** Holds {@code send} until the running event's writes are committed; drops it if they fail. */
         void hold(Runnable send);
 
         /** A pair the running event made: its server end is the object's until it closes. */
         void adopt(WebSocket serverEnd);
+
+        /** A server end of the object's closed: it is no longer the object's. Called on the object's thread. */
+        void released(WebSocket serverEnd);
+
+        /** A message to a hibernatable server end, delivered as the object's event: its {@code webSocketMessage}. */
+        void webSocketMessage(WebSocket serverEnd, MessageEvent message);
+
+        /** A hibernatable server end's close, as the object's event: its {@code webSocketClose}. */
+        void webSocketClose(WebSocket serverEnd, CloseEvent close);
+
+        /** A hibernatable server end's error, as the object's event: its {@code webSocketError}. */
+        void webSocketError(WebSocket serverEnd, ErrorEvent error);
+
+        /**
+         * The object's automatic answer to {@code message}, or null: answered on the edge's
+         * thread, without an event and without waking the object. Called for text messages to
+         * hibernatable server ends.
+         */
+        String autoResponse(String message);
     }
 
     /** The context of the event running on this thread; null outside a Durable Object's event. */
@@ -64,11 +93,17 @@ public final class WebSocket {
     private boolean accepted;
     private int readyState = OPEN;
     private boolean closeSent;
-    private final List<Consumer<MessageEvent>> messageListeners = new ArrayList<>(1);
-    private final List<Consumer<CloseEvent>> closeListeners = new ArrayList<>(1);
-    private final List<Consumer<ErrorEvent>> errorListeners = new ArrayList<>(1);
-    /** Events that arrived before {@link #accept()}; null once accepted. */
-    private ArrayDeque<Object> early = new ArrayDeque<>(2);
+    // Listeners and early events are made on first use: a hibernated socket has none, and an object may hold 32,768
+    private List<Consumer<MessageEvent>> messageListeners;
+    private List<Consumer<CloseEvent>> closeListeners;
+    private List<Consumer<ErrorEvent>> errorListeners;
+    /** Events that arrived before the end was accepted (or, for a client end, attached), in order; null while none did. */
+    private ArrayDeque<Object> early;
+    /** A hibernatable server end's tags (possibly none); null for any other end. */
+    private String[] tags;
+    private byte[] attachment;
+    /** When the edge last answered a message with the object's auto-response, in epoch milliseconds; 0 if never. */
+    private volatile long autoResponseMillis;
 
     WebSocket() {
     }
@@ -84,18 +119,56 @@ public final class WebSocket {
 
     /** Starts taking events: the ones that waited are delivered now, in order. */
     public void accept() {
-        if (accepted) {
-            return;
+        if (tags != null) {
+            throw new IllegalStateException("this WebSocket was accepted with acceptWebSocket(): it is hibernatable");
         }
         if (transport != null) {
             throw new IllegalStateException("this end is connected to a client by the edge: accept() the other end");
         }
+        if (accepted) {
+            return;
+        }
         accepted = true;
+        dispatchEarly();
+    }
+
+    private void dispatchEarly() {
         ArrayDeque<Object> waiting = early;
         early = null;
-        for (Object event : waiting) {
-            dispatch(event);
+        if (waiting != null) {
+            for (Object event : waiting) {
+                dispatch(event);
+            }
         }
+    }
+
+    /**
+     * Keeps {@code value} with this WebSocket (Cloudflare's {@code serializeAttachment}): a
+     * hibernatable one keeps it while its object is evicted, and the object finds it with
+     * {@link #deserializeAttachment()} when it is constructed again. Null removes it.
+     *
+     * @throws IllegalArgumentException when it is over {@value #MAX_ATTACHMENT_SIZE} bytes
+     */
+    public void serializeAttachment(byte[] value) {
+        if (value != null && value.length > MAX_ATTACHMENT_SIZE) {
+            throw new IllegalArgumentException("attachment: " + value.length + " bytes (expected: at most " + MAX_ATTACHMENT_SIZE + ")");
+        }
+        attachment = value == null ? null : value.clone();
+    }
+
+    /** {@link #serializeAttachment(byte[])} of text, as UTF-8. */
+    public void serializeAttachmentText(String value) {
+        serializeAttachment(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What {@link #serializeAttachment(byte[])} kept, or null. */
+    public byte[] deserializeAttachment() {
+        return attachment == null ? null : attachment.clone();
+    }
+
+    /** What {@link #serializeAttachmentText(String)} kept, or null. */
+    public String deserializeAttachmentText() {
+        return attachment == null ? null : new String(attachment, StandardCharsets.UTF_8);
     }
 
     public int readyState() {
@@ -136,15 +209,29 @@ public final class WebSocket {
     }
 
     public void addMessageListener(Consumer<MessageEvent> listener) {
-        messageListeners.add(Objects.requireNonNull(listener, "listener"));
+        messageListeners = added(messageListeners, listener);
     }
 
     public void addCloseListener(Consumer<CloseEvent> listener) {
-        closeListeners.add(Objects.requireNonNull(listener, "listener"));
+        closeListeners = added(closeListeners, listener);
     }
 
     public void addErrorListener(Consumer<ErrorEvent> listener) {
-        errorListeners.add(Objects.requireNonNull(listener, "listener"));
+        errorListeners = added(errorListeners, listener);
+    }
+
+    private static <T> List<Consumer<T>> added(List<Consumer<T>> listeners, Consumer<T> listener) {
+        List<Consumer<T>> out = listeners == null ? new ArrayList<>(1) : listeners;
+        out.add(Objects.requireNonNull(listener, "listener"));
+        return out;
+    }
+
+    private static <T> void notify(List<Consumer<T>> listeners, T event) {
+        if (listeners != null) {
+            for (Consumer<T> l : listeners) {
+                l.accept(event);
+            }
+        }
     }
 
     private void checkSendable() {
@@ -206,31 +293,57 @@ public final class WebSocket {
 
     private void deliver(Object event) {
         if (context != null && CURRENT.get() != context) {
-            context.deliver(() -> deliverHere(event)); // from the edge's thread: the object's next event
+            context.deliver(() -> deliverHere(event), event instanceof MessageEvent); // from the edge's thread: the object's next event
         } else {
             deliverHere(event);
         }
     }
 
     private synchronized void deliverHere(Object event) {
-        if (early != null && !accepted) {
+        if (!accepted) {
+            if (early == null) {
+                early = new ArrayDeque<>(2);
+            }
             early.add(event);
         } else {
             dispatch(event);
         }
     }
 
+    /** Hands an event to the object's handlers (a hibernatable end) or to the listeners. */
     private void dispatch(Object event) {
         switch (event) {
-            case MessageEvent m -> messageListeners.forEach(l -> l.accept(m));
-            case ErrorEvent e -> errorListeners.forEach(l -> l.accept(e));
+            case MessageEvent m -> {
+                if (tags != null) {
+                    context.webSocketMessage(this, m);
+                } else {
+                    notify(messageListeners, m);
+                }
+            }
+            case ErrorEvent e -> {
+                if (tags != null) {
+                    context.webSocketError(this, e);
+                } else {
+                    notify(errorListeners, e);
+                }
+            }
             case CloseEvent c -> {
                 readyState = closeSent ? CLOSED : CLOSING;
-                closeListeners.forEach(l -> l.accept(c));
-                if (c.wasClean()) {
-                    sendClose(c.code() == 1005 ? 1000 : c.code(), c.reason()); // the handshake's answer, when the listener gave none
+                try {
+                    if (tags != null) {
+                        context.webSocketClose(this, c);
+                    } else {
+                        notify(closeListeners, c);
+                    }
+                    if (c.wasClean()) {
+                        sendClose(c.code() == 1005 ? 1000 : c.code(), c.reason()); // the handshake's answer, when the handler gave none
+                    }
+                } finally {
+                    readyState = CLOSED;
+                    if (context != null) {
+                        context.released(this);
+                    }
                 }
-                readyState = CLOSED;
             }
             default -> throw new IllegalStateException("unknown event " + event);
         }
@@ -248,13 +361,14 @@ public final class WebSocket {
         /** Connects {@code clientEnd} to a client: what its server end sends goes to {@code transport}. */
         public static void attach(WebSocket clientEnd, Transport transport) {
             synchronized (clientEnd) {
-                if (clientEnd.other == null || clientEnd.transport != null || clientEnd.accepted) {
+                if (clientEnd.other == null || clientEnd.transport != null || clientEnd.accepted || clientEnd.context != null) {
                     throw new IllegalStateException("not the unused client end of a WebSocketPair");
                 }
                 clientEnd.transport = Objects.requireNonNull(transport, "transport");
                 ArrayDeque<Object> sentBefore = clientEnd.early; // what the server end sent before its response went out
                 clientEnd.early = null;
-                for (Object event : sentBefore) {
+                clientEnd.accepted = true; // what the server end sends from now goes to the transport
+                for (Object event : sentBefore == null ? List.of() : sentBefore) {
                     switch (event) {
                         case MessageEvent m when m.isText() -> transport.send(m.text());
                         case MessageEvent m -> transport.send(m.bytes());
@@ -292,9 +406,62 @@ public final class WebSocket {
             }
         }
 
-        /** A message from the client: the server end receives it. */
+        /**
+         * A message from the client: the server end receives it, unless it is hibernatable and
+         * the message is its object's auto-response request, which is answered here, on the
+         * caller's thread, without waking the object.
+         */
         public static void received(WebSocket clientEnd, Object message) {
-            clientEnd.other.receive(message);
+            WebSocket server = clientEnd.other;
+            if (server.tags != null && message instanceof String text) {
+                String reply = server.context.autoResponse(text);
+                if (reply != null) {
+                    server.autoResponseMillis = System.currentTimeMillis();
+                    clientEnd.transport.send(reply);
+                    return;
+                }
+            }
+            server.receive(message);
+        }
+
+        /**
+         * Makes a server end hibernatable with {@code tags} (the runtime's
+         * {@code acceptWebSocket}, which checked them): its events go to {@code owner}'s handlers.
+         *
+         * @throws IllegalStateException when it is not an unaccepted server end made during one of {@code owner}'s events
+         */
+        public static void hibernatable(WebSocket serverEnd, EventContext owner, String[] tags) {
+            synchronized (serverEnd) {
+                if (serverEnd.context != owner || serverEnd.transport != null) {
+                    throw new IllegalStateException("acceptWebSocket(): not the server end of a WebSocketPair this object made");
+                }
+                if (serverEnd.accepted || serverEnd.readyState != OPEN) {
+                    throw new IllegalStateException("acceptWebSocket(): this WebSocket was accepted already, or is closed");
+                }
+                serverEnd.tags = tags.clone();
+                serverEnd.accepted = true;
+                serverEnd.dispatchEarly();
+            }
+        }
+
+        /** Whether a server end was accepted with {@code acceptWebSocket}. */
+        public static boolean isHibernatable(WebSocket serverEnd) {
+            return serverEnd.tags != null;
+        }
+
+        /** A hibernatable server end's tags; empty for any other end. */
+        public static List<String> tags(WebSocket serverEnd) {
+            return serverEnd.tags == null ? List.of() : List.of(serverEnd.tags);
+        }
+
+        /** When the edge last answered an auto-response on this server end, in epoch milliseconds; 0 if never. */
+        public static long autoResponseMillis(WebSocket serverEnd) {
+            return serverEnd.autoResponseMillis;
+        }
+
+        /** The object a server end belongs to, or null (a stateless Worker's). */
+        public static EventContext owner(WebSocket serverEnd) {
+            return serverEnd.context;
         }
 
         /** The client's close frame: the server end gets a clean close event and answers it. */

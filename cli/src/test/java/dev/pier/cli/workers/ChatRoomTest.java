@@ -37,7 +37,7 @@ class ChatRoomTest {
 
     TestEdge start() {
         WorkerRuntime runtime = new WorkerRuntime(ChatRoomTest.class.getClassLoader());
-        ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.objectStorage());
+        ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.durableObjects());
         edge = TestEdge.fromYaml(YAML, workers);
         return edge;
     }
@@ -95,7 +95,7 @@ class ChatRoomTest {
         java.nio.file.Path dir = edge.dir;
         edge.close();
         WorkerRuntime runtime = new WorkerRuntime(ChatRoomTest.class.getClassLoader());
-        edge = TestEdge.fromYaml(YAML, config -> runtime.deploy(config.workers(), dir.resolve("durable-objects")));
+        edge = TestEdge.fromYaml(YAML, config -> runtime.deploy(config.workers(), dev.pier.config.DurableObjectsConfig.in(dir.resolve("durable-objects"))));
         WsClient later = WsClient.connect(edge.ws("/chat/lobby"));
         assertThat(later.next()).isEqualTo("text:before the restart");
     }

@@ -139,12 +139,12 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         close.release();
         closeReceived = true;
         firstClose(code, RequestLog.ClosedBy.client);
+        // The Worker's end hears the close either way: as the start of the handshake, or as the answer to its own close
+        run(() -> WebSocket.Host.closed(clientEnd, code == 1005 ? 1000 : code, code == 1005 ? "" : reason));
         if (closeSent) {
             ctx.flush();
             ctx.close();
-            return;
         }
-        run(() -> WebSocket.Host.closed(clientEnd, code == 1005 ? 1000 : code, code == 1005 ? "" : reason));
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.pier.workers.runtime;
 
+import dev.pier.config.DurableObjectsConfig;
 import dev.pier.config.WorkerScript;
 import dev.pier.workers.DurableObjectNamespace;
 import dev.pier.workers.Env;
 import dev.pier.workers.Worker;
 import dev.pier.workers.host.Script;
 import dev.pier.workers.host.Scripts;
+import dev.pier.workers.runtime.objects.LiveObjects;
 import dev.pier.workers.runtime.objects.Namespace;
 import dev.pier.workers.runtime.storage.ObjectStore;
 import java.io.IOException;
@@ -18,6 +20,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Deploys Workers: each script's class, from the node's own classpath or from its jar, in a class
@@ -25,6 +29,10 @@ import java.util.Map;
  * in flight finish on the old. A script whose configuration and jar did not change keeps its
  * instance across deploys. The first deploy fails on a script that cannot be loaded; a later one
  * keeps serving what was deployed before and logs why.
+ *
+ * <p>The Durable Objects a script binds live as long as the node: a deploy of new code for a
+ * class evicts its objects, whose hibernatable WebSockets stay open, and their next event
+ * constructs the new code ({@link LiveObjects#deploy}).
  */
 public final class WorkerRuntime implements Scripts {
 
@@ -39,11 +47,21 @@ public final class WorkerRuntime implements Scripts {
     private boolean deployedOnce;
     /** The Durable Objects' storage, opened when the first script that binds a class is deployed. */
     private ObjectStore objects;
-    private Path objectsPath;
+    private DurableObjectsConfig objectsConfig;
+    /** Every Durable Object namespace deployed since the node started, by name ({@code script.binding}). */
+    private final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
+    /** Told of each namespace when it is first deployed (the node's metrics). */
+    private Consumer<LiveObjects> onNamespace = n -> { };
 
     /** @param classpath where a script without a jar is found (the node's own classes, for the examples) */
     public WorkerRuntime(ClassLoader classpath) {
         this.classpath = classpath;
+    }
+
+    /** Calls {@code listener} for every namespace deployed so far and every one deployed later. */
+    public synchronized void onNamespace(Consumer<LiveObjects> listener) {
+        this.onNamespace = listener;
+        namespaces.values().forEach(listener);
     }
 
     /**
@@ -58,9 +76,9 @@ public final class WorkerRuntime implements Scripts {
 
     /**
      * Deploys as {@link #deploy(List)}, with the Durable Objects the scripts bind keeping their
-     * storage under {@code objectStorage} (one SQLite database per object).
+     * storage as {@code durableObjects} says.
      */
-    public synchronized Scripts deploy(List<WorkerScript> scripts, Path objectStorage) {
+    public synchronized Scripts deploy(List<WorkerScript> scripts, DurableObjectsConfig durableObjects) {
         Map<String, Deployed> next = new HashMap<>();
         for (WorkerScript s : scripts) {
             Deployed before = deployed.get(s.name());
@@ -70,7 +88,7 @@ public final class WorkerRuntime implements Scripts {
                 continue;
             }
             try {
-                next.put(s.name(), new Deployed(s, stamp, script(s, objectStorage)));
+                next.put(s.name(), new Deployed(s, stamp, script(s, durableObjects)));
                 logger.info("Worker {} deployed: {}{}", s.name(), s.className(), s.jar() == null ? "" : " from " + s.jar());
             } catch (ReflectiveOperationException | LinkageError | IOException | RuntimeException e) {
                 String why = "workers: " + s.name() + ": " + s.className() + (s.jar() == null ? "" : " from " + s.jar())
@@ -95,29 +113,48 @@ public final class WorkerRuntime implements Scripts {
         return d == null ? null : d.script();
     }
 
-    /** The script's code and bindings: its Durable Object classes come from the same class loader as its Worker. */
-    private Script script(WorkerScript s, Path objectStorage) throws ReflectiveOperationException, IOException {
+    /**
+     * The script's code and bindings: its Durable Object classes come from the same class loader
+     * as its Worker. Nothing changes for the script's namespaces until every class loaded.
+     */
+    private Script script(WorkerScript s, DurableObjectsConfig durableObjects) throws ReflectiveOperationException, IOException {
         ClassLoader loader = s.jar() == null ? classpath : new URLClassLoader("worker-" + s.name(), new URL[] {url(s.jar())},
                 Worker.class.getClassLoader());
-        Map<String, DurableObjectNamespace> namespaces = new HashMap<>();
-        Env env = new Bindings(s.vars(), namespaces);
+        Worker worker = load(s, loader);
+        Map<String, Class<?>> types = new HashMap<>();
         for (Map.Entry<String, String> binding : s.durableObjects().entrySet()) {
-            namespaces.put(binding.getKey(), new Namespace(s.name() + "." + binding.getKey(),
-                    Class.forName(binding.getValue(), true, loader), env, objectStore(objectStorage)));
+            Class<?> type = Class.forName(binding.getValue(), true, loader);
+            LiveObjects.checkClass(type);
+            types.put(binding.getKey(), type);
         }
-        return new Script(s.name(), load(s, loader), env);
+        Map<String, DurableObjectNamespace> bound = new HashMap<>();
+        Env env = new Bindings(s.vars(), bound);
+        for (Map.Entry<String, Class<?>> binding : types.entrySet()) {
+            String name = s.name() + "." + binding.getKey();
+            LiveObjects objects = namespaces.get(name);
+            if (objects != null) {
+                objects.deploy(binding.getValue(), env);
+            } else {
+                objects = new LiveObjects(name, binding.getValue(), env, objectStore(durableObjects), durableObjects.hibernateAfter());
+                namespaces.put(name, objects);
+                onNamespace.accept(objects);
+            }
+            bound.put(binding.getKey(), new Namespace(objects));
+        }
+        return new Script(s.name(), worker, env);
     }
 
-    private ObjectStore objectStore(Path path) {
+    private ObjectStore objectStore(DurableObjectsConfig config) {
         if (objects == null) {
-            if (path == null) {
-                throw new IllegalStateException("no durable_objects_storage for the Durable Objects' storage");
+            if (config == null) {
+                throw new IllegalStateException("no durable_objects storage for the Durable Objects");
             }
-            objects = ObjectStore.sqlite(path);
-            objectsPath = path;
-            logger.info("Durable Objects keep their storage in {}", path);
-        } else if (path != null && !path.equals(objectsPath)) {
-            logger.warn("durable_objects_storage changed to {}; the storage in {} stays in use until the node restarts", path, objectsPath);
+            objects = config.jdbcUrl() != null ? ObjectStore.postgres(config.jdbcUrl(), null, null) : ObjectStore.sqlite(config.directory());
+            objectsConfig = config;
+            logger.info("Durable Objects keep their storage in {}", config.jdbcUrl() != null ? "PostgreSQL" : config.directory());
+        } else if (config != null && !(java.util.Objects.equals(config.directory(), objectsConfig.directory())
+                && java.util.Objects.equals(config.jdbcUrl(), objectsConfig.jdbcUrl()))) {
+            logger.warn("durable_objects storage changed; the storage opened first stays in use until the node restarts");
         }
         return objects;
     }

@@ -126,14 +126,25 @@ class NamespaceTest {
 
     @AfterEach
     void close() {
+        if (objects != null) {
+            objects.close();
+        }
         if (store != null) {
             store.close();
         }
     }
 
+    /** The objects last started by {@link #namespace}. */
+    LiveObjects objects;
+
+    Namespace namespace(String name, Class<?> type, ObjectStore in) {
+        objects = new LiveObjects(name, type, Env.of(Map.of()), in, java.time.Duration.ofSeconds(10));
+        return new Namespace(objects);
+    }
+
     Namespace counters() {
         store = new CountingStore(ObjectStore.sqlite(dir));
-        counters = new Namespace("test.Counter", Counter.class, Env.of(Map.of()), store);
+        counters = namespace("test.Counter", Counter.class, store);
         return counters;
     }
 
@@ -146,7 +157,7 @@ class NamespaceTest {
         assertThat(ns.idFromString(unique.toString())).isEqualTo(unique);
         assertThat(ns.newUniqueId()).isNotEqualTo(unique);
         assertThatThrownBy(() -> ns.idFromString("nope")).hasMessage("id: 'nope' (expected: 64 lower-case hex digits)");
-        assertThat(new Namespace("other.Counter", Counter.class, Env.of(Map.of()), store).idFromName("lobby"))
+        assertThat(namespace("other.Counter", Counter.class, store).idFromName("lobby"))
                 .as("another namespace's object of the same name").isNotEqualTo(ns.idFromName("lobby"));
     }
 
@@ -160,7 +171,7 @@ class NamespaceTest {
         List<String> counts = answers.stream().map(a -> a.join().text()).toList();
         assertThat(counts).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.rangeClosed(1, 50).mapToObj(Integer::toString)
                 .toList());
-        assertThat(counters.liveObjects()).isEqualTo(1);
+        assertThat(objects.inMemory()).isEqualTo(1);
     }
 
     @Test
@@ -205,7 +216,7 @@ class NamespaceTest {
         counters.get(counters.idFromName("lobby")).fetch(Request.get("https://do/inc")).toCompletableFuture().join();
         store.close();
         store = new CountingStore(ObjectStore.sqlite(dir));
-        Namespace again = new Namespace("test.Counter", Counter.class, Env.of(Map.of()), store);
+        Namespace again = namespace("test.Counter", Counter.class, store);
         assertThat(again.get(again.idFromName("lobby")).fetch(Request.get("https://do/inc")).toCompletableFuture().join().text())
                 .isEqualTo("3");
     }
@@ -213,7 +224,7 @@ class NamespaceTest {
     @Test
     void aListenerThatThrowsResetsTheObjectAndClosesItsSocketsWith1011() throws Exception {
         store = new CountingStore(ObjectStore.sqlite(dir));
-        Namespace sockets = new Namespace("test.Sockets", Sockets.class, Env.of(Map.of()), store);
+        Namespace sockets = namespace("test.Sockets", Sockets.class, store);
         WebSocket client = sockets.get(sockets.idFromName("a")).fetch(Request.get("https://do/ws")).toCompletableFuture().join()
                 .webSocket();
         java.util.concurrent.BlockingQueue<String> toClient = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -244,7 +255,7 @@ class NamespaceTest {
     @Test
     void anAlarmGoesOffAtItsTimeAndIsThenDeleted() throws Exception {
         store = new CountingStore(ObjectStore.sqlite(dir));
-        Namespace alarmed = new Namespace("test.Alarmed", Alarmed.class, Env.of(Map.of()), store);
+        Namespace alarmed = namespace("test.Alarmed", Alarmed.class, store);
         DurableObjectStub a = alarmed.get(alarmed.idFromName("a"));
         assertThat(text(a, "/set/100")).isEqualTo("null retries=null alarm=set");
         assertThat(await(a, "1 retries=0 alarm=none")).isTrue();
@@ -253,19 +264,20 @@ class NamespaceTest {
     @Test
     void anAlarmSetBeforeARestartGoesOffAfterIt() throws Exception {
         store = new CountingStore(ObjectStore.sqlite(dir));
-        Namespace before = new Namespace("test.Alarmed", Alarmed.class, Env.of(Map.of()), store);
+        Namespace before = namespace("test.Alarmed", Alarmed.class, store);
         text(before.get(before.idFromName("a")), "/set/1000");
+        objects.close();
         store.close();
         store = new CountingStore(ObjectStore.sqlite(dir)); // a new process: only what is stored
-        Namespace after = new Namespace("test.Alarmed", Alarmed.class, Env.of(Map.of()), store);
-        assertThat(after.liveObjects()).as("the stored alarm's object, scheduled before any request").isEqualTo(1);
+        Namespace after = namespace("test.Alarmed", Alarmed.class, store);
+        assertThat(objects.inMemory()).as("the stored alarm's object, scheduled before any request").isEqualTo(1);
         assertThat(await(after.get(after.idFromName("a")), "1 retries=0 alarm=none")).isTrue();
     }
 
     @Test
     void aFailedAlarmRunsAgainWithItsRetryCount() throws Exception {
         store = new CountingStore(ObjectStore.sqlite(dir));
-        Namespace alarmed = new Namespace("test.Alarmed", Alarmed.class, Env.of(Map.of()), store);
+        Namespace alarmed = namespace("test.Alarmed", Alarmed.class, store);
         DurableObjectStub a = alarmed.get(alarmed.idFromName("a"));
         text(a, "/set-failing/50");
         assertThat(await(a, "1 retries=1 alarm=none")).as("run again 2 s after the failure").isTrue();
@@ -289,7 +301,7 @@ class NamespaceTest {
 
     @Test
     void aClassThatIsNotADurableObjectIsRefused() {
-        assertThatThrownBy(() -> new Namespace("x", String.class, Env.of(Map.of()), ObjectStore.sqlite(dir)))
+        assertThatThrownBy(() -> namespace("x", String.class, ObjectStore.sqlite(dir)))
                 .hasMessage("java.lang.String does not implement dev.pier.workers.DurableObject");
     }
 
