@@ -2,6 +2,7 @@ package dev.pier.analytics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +75,11 @@ public final class UsageRegistry {
                 .register(prometheus);
         FunctionCounter.builder("pier.request.log.write.failures", stats, RequestLogStats::writeFailures)
                 .description("Attempts to write a batch of request log records that failed (each is retried)").register(prometheus);
+    }
+
+    /** Exports figures kept elsewhere (the Durable Object namespaces'), for as long as the node runs. */
+    public void register(MeterBinder figures) {
+        figures.bindTo(prometheus);
     }
 
     /** The Prometheus text exposition of every zone's figures. */

@@ -101,6 +101,7 @@ final class ServeCommand implements Callable<Integer> {
         ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.durableObjects());
         Edge edge = control == null ? Edge.start(fileConfig, null, List.of(), null, workers)
                 : Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders(), workers);
+        runtime.onNamespace(objects -> edge.usage().register(registry -> objects.metrics().bindTo(registry, objects.name())));
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
             control.follow(edge, change);

@@ -454,6 +454,18 @@ public final class WebSocket {
             return serverEnd.tags == null ? List.of() : List.of(serverEnd.tags);
         }
 
+        /** Whether a hibernatable server end has {@code tag}; a tag lookup that makes no list, for every message of a fan-out. */
+        public static boolean hasTag(WebSocket serverEnd, String tag) {
+            if (serverEnd.tags != null) {
+                for (String t : serverEnd.tags) {
+                    if (t.equals(tag)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
         /** When the edge last answered an auto-response on this server end, in epoch milliseconds; 0 if never. */
         public static long autoResponseMillis(WebSocket serverEnd) {
             return serverEnd.autoResponseMillis;

@@ -172,7 +172,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     public List<WebSocket> getWebSockets(String tag) {
         List<WebSocket> out = new ArrayList<>();
         for (WebSocket ws : sockets) {
-            if (WebSocket.Host.isHibernatable(ws) && ws.readyState() == WebSocket.OPEN && (tag == null || WebSocket.Host.tags(ws).contains(tag))) {
+            if (WebSocket.Host.isHibernatable(ws) && ws.readyState() == WebSocket.OPEN && (tag == null || WebSocket.Host.hasTag(ws, tag))) {
                 out.add(ws);
             }
         }
