@@ -2,6 +2,8 @@ package dev.pier.edge.worker;
 
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLogBuilder;
+import dev.pier.analytics.RequestLogSink;
+import dev.pier.analytics.ZoneUsage;
 import dev.pier.analytics.WorkerUsage;
 import dev.pier.edge.transport.ByteCounter;
 import dev.pier.edge.upstream.ProtocolSwitch;
@@ -46,7 +48,11 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(WorkerSocket.class);
 
     private final WebSocket clientEnd;
-    private final ProtocolSwitch upgrade;
+    // What the socket needs of its upgrade, and not the upgrade itself: the request's and the 101's
+    // headers would stay in memory for as long as the socket is open (hibernated ones included)
+    private final ZoneUsage zoneUsage;
+    private final RequestLogSink logging;
+    private final long closeGraceNanos;
     private final RequestLogBuilder record;
     private final WorkerUsage usage;
     private final long invokedNanos;
@@ -61,7 +67,9 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
 
     WorkerSocket(WebSocket clientEnd, ProtocolSwitch upgrade, WorkerUsage usage, long invokedNanos) {
         this.clientEnd = clientEnd;
-        this.upgrade = upgrade;
+        this.zoneUsage = upgrade.usage();
+        this.logging = upgrade.logging();
+        this.closeGraceNanos = upgrade.closeGrace().toNanos();
         this.record = upgrade.record();
         this.usage = usage;
         this.invokedNanos = invokedNanos;
@@ -225,7 +233,7 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         } else {
             closeTimer = ctx.executor().schedule(() -> {
                 ctx.close();
-            }, upgrade.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
+            }, closeGraceNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -302,12 +310,12 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         record.addClientRequestBytes(bytes.read());
         record.edgeResponseBytes(record.edgeResponseBytes() + bytes.written());
         record.workerWallTimeUs((System.nanoTime() - invokedNanos) / 1000);
-        upgrade.usage().bytesToClient(bytes.written());
-        upgrade.usage().closeWebSocket();
+        zoneUsage.bytesToClient(bytes.written());
+        zoneUsage.closeWebSocket();
         usage.webSocketClosed();
         RequestLog finished = record.finish(Instant.now());
         if (finished != null) {
-            upgrade.logging().accept(finished);
+            logging.accept(finished);
         }
     }
 }
