@@ -73,6 +73,11 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         return storage;
     }
 
+    @Override
+    public <T> T blockConcurrencyWhile(java.util.concurrent.Callable<T> callback) {
+        return BlockConcurrency.run(callback, storage);
+    }
+
     /** Delivers a request to the object, after the events before it; completes once its writes are committed. */
     CompletableFuture<Response> fetch(Request request) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
