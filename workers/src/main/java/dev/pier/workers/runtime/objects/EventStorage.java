@@ -232,7 +232,7 @@ final class EventStorage implements DurableObjectStorage {
             throw new IllegalStateException("rollback: a transaction nested in this one is open (expected: only the innermost one rolls back)");
         }
         level.ended = true;
-        forgetKept(); // written inside the level: it wrote what the event kept before into the database
+        forgetKept(); // all of it written inside the level, which began by writing the event's earlier writes into the database
         alarm = level.alarmBefore;
         transaction.end(false);
     }
