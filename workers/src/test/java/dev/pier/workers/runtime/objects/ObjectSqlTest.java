@@ -112,6 +112,7 @@ abstract class ObjectSqlTest {
         fetch("/setup");
         store.transactions.set(0);
         store.commits.set(0);
+        store.commitReached = new CountDownLatch(1);
     }
 
     @AfterEach
@@ -576,7 +577,7 @@ abstract class ObjectSqlTest {
         final ObjectStore real;
         final AtomicInteger transactions = new AtomicInteger();
         final AtomicInteger commits = new AtomicInteger();
-        final CountDownLatch commitReached = new CountDownLatch(1);
+        volatile CountDownLatch commitReached = new CountDownLatch(1);
         volatile CountDownLatch holdCommits;
         volatile boolean failCommits;
 
