@@ -3,6 +3,8 @@ package dev.pier.workers;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An object's durable key-value storage, Cloudflare's {@code state.storage}. Reads see the
@@ -29,14 +31,39 @@ public interface DurableObjectStorage {
     /** How many of the keys existed. */
     int delete(Collection<String> keys);
 
-    /** Entries in key order (their UTF-8 bytes'), as {@code list(options)}; the map keeps that order. */
+    /**
+     * Entries in key order (their UTF-8 bytes'), as {@code list(options)}; the map keeps that
+     * order. The event's own writes are in it.
+     */
     Map<String, byte[]> list(ListOptions options);
 
     /** Deletes every key (and the object's alarm). */
     void deleteAll();
 
-    /** Commits this event's writes now, rather than when it ends. */
+    /** Commits this event's writes, key-value and SQL, now rather than when it ends. Not inside a transaction closure. */
     void sync();
+
+    /** The object's SQL database, Cloudflare's {@code storage.sql}. */
+    SqlStorage sql();
+
+    /**
+     * Runs {@code closure} as one transaction, Cloudflare's {@code storage.transaction(closure)}:
+     * what it writes (through {@code txn}, the storage itself or SQL) is undone when it throws
+     * (the exception is rethrown) or calls {@code txn.rollback()}, and otherwise stays with the
+     * event's other writes, committed when the event ends. Transactions nest.
+     *
+     * @return what {@code closure} returned
+     */
+    <T> T transaction(Function<DurableObjectTransaction, T> closure);
+
+    /**
+     * Runs {@code closure} as one transaction, Cloudflare's {@code storage.transactionSync(closure)}:
+     * when it throws, everything it wrote, key-value and SQL, is undone and the exception is
+     * rethrown; otherwise its writes stay with the event's other writes. Transactions nest.
+     *
+     * @return what {@code closure} returned
+     */
+    <T> T transactionSync(Supplier<T> closure);
 
     /** When the object's alarm is set for, in milliseconds since the epoch; null when none is. */
     Long getAlarm();

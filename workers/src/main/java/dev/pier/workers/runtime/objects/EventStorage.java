@@ -1,18 +1,31 @@
 package dev.pier.workers.runtime.objects;
 
 import dev.pier.workers.DurableObjectStorage;
+import dev.pier.workers.DurableObjectTransaction;
 import dev.pier.workers.ListOptions;
+import dev.pier.workers.SqlStorage;
 import dev.pier.workers.runtime.storage.ObjectStorage;
+import dev.pier.workers.runtime.storage.SqlCursor;
 import dev.pier.workers.runtime.storage.WriteBatch;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Cloudflare's storage API for one object, over its durable {@link ObjectStorage}: an event's
- * writes are kept (its own reads see them at once) and committed together when the event ends,
- * in one transaction, before anything the event answered is released. Used by the object's
- * events only, one at a time.
+ * writes, key-value and SQL, are committed together when it ends, in one transaction, before
+ * anything the event answered is released, and an event that fails keeps none of them. Used by
+ * the object's events only, one at a time.
+ *
+ * <p>Key-value writes are kept in memory (the event's reads see them at once). An event that runs
+ * SQL, a transaction closure, or a listing after its writes needs the database to see what it
+ * wrote: from then on it has an {@link EventTransaction}, its kept writes go into it before each
+ * such call (so that, in order with its SQL, a {@code deleteAll} drops the tables made before it
+ * and not those made after), and every storage call goes through it. An event that only reads
+ * and puts keys opens no transaction: its writes are one commit at its end.
  */
 final class EventStorage implements DurableObjectStorage {
 
@@ -20,16 +33,22 @@ final class EventStorage implements DurableObjectStorage {
     private static final byte[] DELETED = new byte[0];
 
     private final ObjectStorage durable;
+    private final SqlStorage sql = new EventSql(this);
+    /** The event's key-value writes not yet in the database, its transaction's or committed. */
     private WriteBatch batch = new WriteBatch();
-    /** The event's writes by key; {@link #DELETED} for a deletion. */
+    /** The writes of {@link #batch} by key; {@link #DELETED} for a deletion. */
     private final Map<String, byte[]> written = new LinkedHashMap<>();
-    /** The event deleted everything before its writes in {@link #written}. */
+    /** {@link #batch} deletes everything before its writes in {@link #written}. */
     private boolean clearedAll;
     /** The event's change to the alarm: the time it set, {@link #NO_ALARM} for a deletion, or null for none. */
     private Long alarm;
     /** The alarm the last commit left, for the object's timer; null until asked after a commit. */
     private Long committedAlarm;
     private boolean alarmCommitted;
+    /** The event's database transaction, from its first call that needs one until it ends; null while none is open. */
+    private EventTransaction transaction;
+    /** Why the event fails whatever its code does next; null while nothing made it fail. */
+    private RuntimeException failure;
 
     /** An alarm deleted. */
     static final long NO_ALARM = -1;
@@ -44,7 +63,7 @@ final class EventStorage implements DurableObjectStorage {
         if (mine != null) {
             return mine == DELETED ? null : mine;
         }
-        return clearedAll ? null : durable.get(key);
+        return clearedAll ? null : durably(s -> s.get(key));
     }
 
     @Override
@@ -88,12 +107,14 @@ final class EventStorage implements DurableObjectStorage {
         return existed;
     }
 
-    /** Commits what the event wrote so far first, so the listing is the durable one. */
+    /** The database lists: after writes, the event's transaction does, with them in it. */
     @Override
     public Map<String, byte[]> list(ListOptions options) {
-        sync();
+        if (!batch.isEmpty()) {
+            openTransaction();
+        }
         Map<String, byte[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : durable.list(options)) {
+        for (Map.Entry<String, byte[]> e : durably(s -> s.list(options))) {
             out.put(e.getKey(), e.getValue());
         }
         return out;
@@ -112,7 +133,7 @@ final class EventStorage implements DurableObjectStorage {
         if (alarm != null) {
             return alarm == NO_ALARM ? null : alarm;
         }
-        java.util.OptionalLong stored = durable.alarm();
+        OptionalLong stored = durably(ObjectStorage::alarm);
         return stored.isPresent() ? stored.getAsLong() : null;
     }
 
@@ -131,6 +152,141 @@ final class EventStorage implements DurableObjectStorage {
         alarm = NO_ALARM;
     }
 
+    @Override
+    public SqlStorage sql() {
+        return sql;
+    }
+
+    /** Runs SQL in the event's transaction, after the key-value writes the event made before it. */
+    SqlCursor exec(String query, Object[] bindings) {
+        return openTransaction().call(s -> s.exec(query, bindings));
+    }
+
+    long databaseSize() {
+        return durably(ObjectStorage::databaseSize);
+    }
+
+    @Override
+    public <T> T transactionSync(Supplier<T> closure) {
+        return inLevel(level -> closure.get());
+    }
+
+    @Override
+    public <T> T transaction(Function<DurableObjectTransaction, T> closure) {
+        return inLevel(level -> closure.apply(new ClosureTransaction(this, level)));
+    }
+
+    /**
+     * One transaction closure: a savepoint of the event's transaction, with the event's earlier
+     * writes before it, and the alarm as it was before it.
+     */
+    static final class Level {
+        private final int depth;
+        private final Long alarmBefore;
+        private boolean ended;
+
+        private Level(int depth, Long alarmBefore) {
+            this.depth = depth;
+            this.alarmBefore = alarmBefore;
+        }
+
+        boolean ended() {
+            return ended;
+        }
+    }
+
+    /** Runs {@code closure} in a savepoint: kept with the event's writes when it returns, undone when it throws (rethrown). */
+    private <T> T inLevel(Function<Level, T> closure) {
+        EventTransaction open = openTransaction(); // the writes before the closure are not its own
+        open.begin();
+        Level level = new Level(open.depth(), alarm);
+        T result;
+        try {
+            result = closure.apply(level);
+            if (!level.ended) {
+                writeKept();
+            }
+        } catch (RuntimeException | Error e) {
+            if (!level.ended) {
+                try {
+                    rollBack(level);
+                } catch (RuntimeException second) {
+                    e.addSuppressed(second);
+                }
+            }
+            throw e;
+        }
+        if (!level.ended) {
+            level.ended = true;
+            open.end(true);
+        }
+        return result;
+    }
+
+    /** Undoes everything written in {@code level}, key-value and SQL; the closure goes on outside it. */
+    void rollBack(Level level) {
+        if (level.ended) {
+            throw new IllegalStateException("rollback: the transaction has ended");
+        }
+        if (transaction == null || transaction.depth() != level.depth) {
+            throw new IllegalStateException("rollback: a transaction nested in this one is open (expected: only the innermost one rolls back)");
+        }
+        level.ended = true;
+        forgetKept(); // all of it written inside the level, which began by writing the event's earlier writes into the database
+        alarm = level.alarmBefore;
+        transaction.end(false);
+    }
+
+    /** Commits what the event wrote so far, key-value and SQL; the event goes on with a transaction no longer open. */
+    @Override
+    public void sync() {
+        if (failure != null) {
+            throw failure;
+        }
+        if (transaction != null && transaction.depth() > 1) {
+            throw new IllegalStateException("sync: inside a transaction closure (expected: outside it, where the event's writes can be committed)");
+        }
+        boolean committed = false;
+        if (transaction != null) {
+            writeKept();
+            EventTransaction open = transaction;
+            transaction = null; // ended when end returns, committed or, when it throws, rolled back
+            open.end(true);
+            committed = true;
+        } else if (!batch.isEmpty()) {
+            durable.commit(batch);
+            committed = true;
+        }
+        if (committed && alarm != null) {
+            committedAlarm = alarm;
+            alarmCommitted = true;
+        }
+        forgetKept();
+        alarm = null;
+    }
+
+    /** Forgets the event's writes: the event failed, so nothing of it is kept; its transaction is rolled back. */
+    void discard() {
+        if (transaction != null) {
+            EventTransaction open = transaction;
+            transaction = null;
+            open.rollBackAll();
+        }
+        forgetKept();
+        alarm = null;
+        failure = null;
+    }
+
+    /**
+     * The event fails, whatever its code does next: nothing of it is committed, and
+     * {@link #sync()} throws {@code cause} (so the object is reset).
+     */
+    void fail(RuntimeException cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+    }
+
     /**
      * The alarm as the last commit changed it: a time, {@link #NO_ALARM}, or null when no commit
      * since the last call changed it.
@@ -143,25 +299,37 @@ final class EventStorage implements DurableObjectStorage {
         return committedAlarm;
     }
 
-    @Override
-    public void sync() {
-        if (!batch.isEmpty()) {
-            durable.commit(batch);
-            if (alarm != null) {
-                committedAlarm = alarm;
-                alarmCommitted = true;
-            }
-        }
-        discard();
+    /** Runs {@code operation} on the durable storage: in the event's transaction while one is open (its connection is the transaction's). */
+    private <T> T durably(Function<ObjectStorage, T> operation) {
+        return transaction != null ? transaction.call(operation) : operation.apply(durable);
     }
 
-    /** Forgets the event's writes: the event failed, so nothing of it is kept. */
-    void discard() {
+    /** The event's transaction, opened if none is, with the writes the event kept so far in it. */
+    private EventTransaction openTransaction() {
+        if (transaction == null) {
+            transaction = EventTransaction.open(durable);
+        }
+        writeKept();
+        return transaction;
+    }
+
+    /** Writes what the event kept in memory into its open transaction, which commits it or rolls it back with the rest. */
+    private void writeKept() {
+        if (!batch.isEmpty()) {
+            WriteBatch kept = batch;
+            transaction.call(s -> {
+                s.commit(kept);
+                return null;
+            });
+            forgetKept();
+        }
+    }
+
+    private void forgetKept() {
         if (!batch.isEmpty()) { // most events of an object write nothing: no new batch for them
             batch = new WriteBatch();
         }
         written.clear();
         clearedAll = false;
-        alarm = null;
     }
 }

@@ -94,6 +94,11 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         return storage;
     }
 
+    @Override
+    public <T> T blockConcurrencyWhile(java.util.concurrent.Callable<T> callback) {
+        return BlockConcurrency.run(callback, storage);
+    }
+
     /**
      * Delivers a request to the object, after the events before it; completes once its writes
      * are committed. Null when the object was forgotten meanwhile (its namespace starts it again).

@@ -31,6 +31,11 @@ abstract class JdbcObjectStorage implements ObjectStorage {
 
     private final ObjectRef ref;
     private final KvTables tables;
+    /**
+     * A commit inside the open transaction changed the alarm, so the backend hears of it when the
+     * transaction ends; touched only by the thread that holds the connection.
+     */
+    private boolean alarmChangedInTransaction;
 
     JdbcObjectStorage(ObjectRef ref, KvTables tables) {
         this.ref = ref;
@@ -52,6 +57,9 @@ abstract class JdbcObjectStorage implements ObjectStorage {
     /** Drops every table, view and trigger of the user's SQL database, inside the open transaction. */
     abstract void dropUserSql(Connection c) throws SQLException;
 
+    /** The bytes of the object's data: its SQL database and key-value pairs. */
+    abstract long databaseSize(Connection c, KvTables tables) throws SQLException;
+
     /** Called before a commit that sets the alarm to {@code at}, or deletes it (null). */
     void alarmWillChange(Long at) {
     }
@@ -60,7 +68,7 @@ abstract class JdbcObjectStorage implements ObjectStorage {
     void alarmMayHaveChanged() {
     }
 
-    /** Called when a transaction has rolled back. */
+    /** Called when a transaction, or a savepoint of one, has rolled back. */
     void rolledBack() {
     }
 
@@ -144,7 +152,15 @@ abstract class JdbcObjectStorage implements ObjectStorage {
 
     @Override
     public <T> T transaction(Function<ObjectStorage, T> work) {
-        return run("transaction", c -> inTransaction(c, true, () -> work.apply(this)));
+        return run("transaction", c -> inTransaction(c, false, () -> work.apply(this)));
+    }
+
+    @Override
+    public long databaseSize() {
+        if (neverWritten()) {
+            return 0;
+        }
+        return run("databaseSize", c -> databaseSize(c, tables));
     }
 
     @FunctionalInterface
@@ -152,9 +168,13 @@ abstract class JdbcObjectStorage implements ObjectStorage {
         T run() throws SQLException;
     }
 
-    /** Runs {@code body} in a new transaction, or in a savepoint of the one open on {@code c}. */
+    /**
+     * Runs {@code body} in a new transaction, or in a savepoint of the one open on {@code c}; the
+     * backend hears when a transaction in which the alarm may have changed ends.
+     */
     private <T> T inTransaction(Connection c, boolean mayChangeAlarm, Body<T> body) throws SQLException {
         if (!c.getAutoCommit()) {
+            alarmChangedInTransaction |= mayChangeAlarm;
             Savepoint savepoint = c.setSavepoint();
             try {
                 T result = body.run();
@@ -162,6 +182,7 @@ abstract class JdbcObjectStorage implements ObjectStorage {
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 c.rollback(savepoint);
+                rolledBack();
                 throw e;
             }
         }
@@ -178,7 +199,8 @@ abstract class JdbcObjectStorage implements ObjectStorage {
                 rolledBack();
             }
             c.setAutoCommit(true);
-            if (mayChangeAlarm) {
+            if (mayChangeAlarm || alarmChangedInTransaction) {
+                alarmChangedInTransaction = false;
                 alarmMayHaveChanged();
             }
         }

@@ -108,6 +108,18 @@ final class KvTables {
         update(c, "DELETE FROM " + kvTable + " WHERE " + scopeCondition + "1 = 1");
     }
 
+    /** The bytes of the object's keys and values. */
+    long bytes(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT coalesce(sum(length(key) + length(value)), 0) FROM " + kvTable
+                + " WHERE " + scopeCondition + "1 = 1")) {
+            bind(q);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     OptionalLong alarm(Connection c) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT at FROM " + alarmTable + " WHERE " + scopeCondition + "1 = 1")) {
             bind(q);

@@ -46,4 +46,11 @@ public interface ObjectStorage {
      * exception is rethrown). Transactions nest, as savepoints.
      */
     <T> T transaction(Function<ObjectStorage, T> work);
+
+    /**
+     * The size of the object's data in bytes, Cloudflare's {@code sql.databaseSize}: on SQLite the
+     * object's database file (its pages in use and free), on PostgreSQL the tables of its SQL
+     * schema with their indexes, and its key-value pairs; 0 for an object never written.
+     */
+    long databaseSize();
 }

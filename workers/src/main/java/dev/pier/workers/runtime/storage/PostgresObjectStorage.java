@@ -68,8 +68,13 @@ final class PostgresObjectStorage extends JdbcObjectStorage {
     }
 
     @Override
+    long databaseSize(Connection c, KvTables tables) throws SQLException {
+        return store.sqlSchemaBytes(c, ref()) + tables.bytes(c);
+    }
+
+    @Override
     void rolledBack() {
-        // the schema may have been made by the transaction that rolled back
+        // the schema may have been made by the transaction, or the savepoint, that rolled back
         sqlSchema = null;
     }
 }

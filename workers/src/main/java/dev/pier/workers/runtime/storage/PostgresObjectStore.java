@@ -124,6 +124,22 @@ final class PostgresObjectStore implements ObjectStore {
         return name;
     }
 
+    /** The bytes of the tables in the object's SQL schema, their indexes and TOAST included; 0 when it has none. */
+    long sqlSchemaBytes(Connection c, ObjectRef ref) throws SQLException {
+        Optional<String> existing = sqlSchema(c, ref);
+        if (existing.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT coalesce(sum(pg_total_relation_size(t.oid)), 0) FROM pg_class t"
+                + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ? AND t.relkind IN ('r', 'm')")) {
+            q.setString(1, existing.get());
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** Drops the object's SQL database, with the open transaction. */
     void dropSqlSchema(Connection c, ObjectRef ref) throws SQLException {
         Optional<String> existing = sqlSchema(c, ref);

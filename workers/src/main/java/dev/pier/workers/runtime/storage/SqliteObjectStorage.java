@@ -62,6 +62,16 @@ final class SqliteObjectStorage extends JdbcObjectStorage {
         }
     }
 
+    /** The database file's pages, the key-value table's among them, as Cloudflare counts a SQLite-backed object's size. */
+    @Override
+    long databaseSize(Connection c, KvTables tables) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Override
     void alarmWillChange(Long at) {
         if (at != null) {

@@ -372,6 +372,11 @@ class NamespaceTest {
                 public <T> T transaction(Function<ObjectStorage, T> work) {
                     return storage.transaction(work);
                 }
+
+                @Override
+                public long databaseSize() {
+                    return storage.databaseSize();
+                }
             };
         }
 

@@ -294,6 +294,17 @@ abstract class ObjectStorageContract {
     }
 
     @Test
+    void aFailedFirstStatementInATransactionLeavesTheSqlDatabaseUsable() {
+        storage.transaction(tx -> {
+            assertThatThrownBy(() -> tx.exec("SELECT * FROM nowhere")).isInstanceOf(StorageException.class);
+            tx.exec("CREATE TABLE t (n INTEGER)");
+            tx.exec("INSERT INTO t (n) VALUES (1)");
+            return null;
+        });
+        assertThat(storage.exec("SELECT n FROM t").one()).isEqualTo(Map.of("n", 1L));
+    }
+
+    @Test
     void severalStatementsInOneExecAreAtomic() {
         storage.exec("CREATE TABLE t (n INTEGER PRIMARY KEY)");
         assertThatThrownBy(() -> storage.exec("INSERT INTO t (n) VALUES (1); INSERT INTO missing (n) VALUES (2)"))
@@ -475,6 +486,22 @@ abstract class ObjectStorageContract {
     void aBindingOfAnotherTypeIsRefused() {
         assertThatThrownBy(() -> storage.exec("SELECT ?", new Object()))
                 .isInstanceOf(StorageException.class).hasMessage("bindings[0]: a java.lang.Object (expected: null, a string, a number, a boolean or bytes)");
+    }
+
+    @Test
+    void theDatabaseSizeCountsTheKeyValuePairsAndTheTables() {
+        assertThat(storage.databaseSize()).as("never written").isZero();
+        java.util.Random random = new java.util.Random(1);
+        byte[] value = new byte[50_000];
+        random.nextBytes(value);
+        storage.commit(new WriteBatch().put("k", value));
+        long withValue = storage.databaseSize();
+        assertThat(withValue).isGreaterThanOrEqualTo(50_000);
+        byte[] blob = new byte[200_000];
+        random.nextBytes(blob);
+        storage.exec("CREATE TABLE t (b " + bytesType() + ")");
+        storage.exec("INSERT INTO t (b) VALUES (?)", (Object) blob);
+        assertThat(storage.databaseSize()).isGreaterThanOrEqualTo(withValue + 200_000);
     }
 
     @Test

@@ -11,9 +11,9 @@ import java.util.UUID;
 /**
  * Object stores on the development machine's PostgreSQL (127.0.0.1:5432, database {@code test},
  * trust authentication), each test's in a schema of its own, dropped with every object's SQL
- * schema by {@link #drop}.
+ * schema by {@link #drop}. Public for the runtime's tests of objects on PostgreSQL.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
     static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
     static final String USER = "postgres";
@@ -21,16 +21,16 @@ final class TestPostgres {
     private TestPostgres() {
     }
 
-    static String newSchema() {
+    public static String newSchema() {
         return "pier_do_test_" + UUID.randomUUID().toString().replace("-", "");
     }
 
-    static PostgresObjectStore open(String schema) {
+    public static ObjectStore open(String schema) {
         return PostgresObjectStore.open(URL, USER, "", schema);
     }
 
     /** Leaves the test database as it was; the stores on {@code schema} must be closed. */
-    static void drop(String schema) throws Exception {
+    public static void drop(String schema) throws Exception {
         try (Connection c = DriverManager.getConnection(URL, USER, ""); Statement s = c.createStatement()) {
             List<String> objectSchemas = new ArrayList<>();
             try (ResultSet exists = s.executeQuery("SELECT to_regclass('" + schema + "._pier_do_sql_schemas') IS NOT NULL")) {
