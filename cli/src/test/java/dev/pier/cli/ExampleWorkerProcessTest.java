@@ -38,8 +38,8 @@ class ExampleWorkerProcessTest {
             client.socket.sendClose(1000, "").join();
             assertThat(client.next()).startsWith("close:1000");
 
-            HttpResponse<String> bridge = WsClient.HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/bridge")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> bridge = WsClient.HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/bridge")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(bridge.statusCode()).isEqualTo(426);
             assertThat(bridge.body()).isEqualTo("Connect a WebSocket: it is bridged to http://127.0.0.1:9001/\n");
 

@@ -84,7 +84,8 @@ class ObjectFetchTest {
                         + state.storage().getString("thread")));
             }
             // The object's thread may block: the event waits here for the origin's 101.
-            Response answer = Fetch.fetch(new Request("GET", origin, Headers.of("upgrade", "websocket"), null)).toCompletableFuture().join();
+            Request upgrade = new Request("GET", origin, Headers.of("upgrade", "websocket"), null);
+            Response answer = Fetch.fetch(upgrade).toCompletableFuture().join();
             WebSocket toOrigin = answer.webSocket();
             WebSocketPair pair = new WebSocketPair();
             WebSocket toClient = pair.server();

@@ -33,7 +33,8 @@ record FetchTarget(boolean tls, String host, int port, String hostHeader, String
                     + " with the header Upgrade: websocket)");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("url: " + url + " (expected: no user name and password in it; send an Authorization header)");
+            throw new IllegalArgumentException("url: " + url
+                    + " (expected: no user name and password in it; send an Authorization header)");
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {

@@ -52,7 +52,9 @@ final class Redirects {
         String method = request.method();
         byte[] body = request.bytes();
         Headers headers = new Headers(request.headers());
-        if ((status == 303 && !method.equals("GET") && !method.equals("HEAD")) || ((status == 301 || status == 302) && method.equals("POST"))) {
+        boolean toGet = status == 303 ? !method.equals("GET") && !method.equals("HEAD")
+                : (status == 301 || status == 302) && method.equals("POST");
+        if (toGet) {
             method = "GET";
             body = null;
             for (String name : BODY_HEADERS) {
@@ -66,8 +68,8 @@ final class Redirects {
     }
 
     private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().toLowerCase(Locale.ROOT).equals(b.getHost().toLowerCase(Locale.ROOT))
-                && port(a) == port(b);
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && port(a) == port(b)
+                && a.getHost().toLowerCase(Locale.ROOT).equals(b.getHost().toLowerCase(Locale.ROOT));
     }
 
     private static int port(URI uri) {

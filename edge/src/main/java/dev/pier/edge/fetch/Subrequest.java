@@ -274,8 +274,8 @@ final class Subrequest extends ChannelDuplexHandler {
     private void answered() {
         Response response;
         try {
-            response = new Response(body == null ? null : body.toByteArray(), head.status().code(), statusText(head.status()), headers(head),
-                    null);
+            byte[] bytes = body == null ? null : body.toByteArray();
+            response = new Response(bytes, head.status().code(), statusText(head.status()), headers(head), null);
         } catch (IllegalArgumentException e) {
             fail("the origin sent a header a Response cannot carry (" + e.getMessage() + ")", e);
             return;

@@ -131,7 +131,8 @@ class FetchClientTest {
         assertThat(fetch(new Request("POST", origin.url("/see-other"), new Headers(json), body)).text()).isEqualTo("GET 0 null");
         assertThat(fetch(new Request("POST", origin.url("/found"), new Headers(json), body)).text()).isEqualTo("GET 0 null");
         assertThat(fetch(new Request("PUT", origin.url("/found"), new Headers(json), body)).text()).isEqualTo("PUT 3 application/json");
-        assertThat(fetch(new Request("POST", origin.url("/temporary"), new Headers(json), body)).text()).isEqualTo("POST 3 application/json");
+        assertThat(fetch(new Request("POST", origin.url("/temporary"), new Headers(json), body)).text())
+                .isEqualTo("POST 3 application/json");
     }
 
     @Test

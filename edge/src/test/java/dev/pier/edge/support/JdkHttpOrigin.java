@@ -29,7 +29,7 @@ import javax.net.ssl.SSLContext;
  *   <li>{@code /redirect?n=N}: a 302 to {@code /redirect?n=N-1} (a relative Location), and {@code arrived} at 0</li>
  *   <li>{@code /found}, {@code /see-other}, {@code /temporary}: a 302, 303 and 307 to {@code /method};
  *       {@code /elsewhere?to=URL}: a 302 to that URL</li>
- *   <li>{@code /slow}: answers after 3 s; {@code /trickle}: a body of five parts, 150 ms apart</li>
+ *   <li>{@code /slow}: answers after 5 s; {@code /trickle}: a body of five parts, 150 ms apart</li>
  *   <li>{@code /gzip}: a gzip-encoded text; {@code /bomb?n=N}: N zero bytes, gzip-encoded;
  *       {@code /big?n=N}: N bytes</li>
  * </ul>
@@ -109,7 +109,7 @@ public final class JdkHttpOrigin implements AutoCloseable {
                 case "/elsewhere" -> redirect(exchange, 302, java.net.URLDecoder.decode(query.substring("to=".length()),
                         StandardCharsets.UTF_8));
                 case "/slow" -> {
-                    sleep(3000);
+                    sleep(5000);
                     answer(exchange, 200, "late");
                 }
                 case "/trickle" -> {

@@ -48,7 +48,7 @@ class WorkerFetchTest {
             request_log: requests.ndjson
             timeouts:
               origin_connect: 2s
-              origin_response: 1s
+              origin_response: 2s
               close_grace: 2s
             workers:
               - { name: fetcher, class: test.Fetcher }
@@ -162,7 +162,7 @@ class WorkerFetchTest {
     void anOriginTooSlowTooLargeOrDownFailsTheStageAndTheWorkerAnswersWithWhy() throws Exception {
         HttpResponse<String> slow = get("/slow");
         assertThat(slow.statusCode()).isEqualTo(502);
-        assertThat(slow.body()).isEqualTo("GET " + jdk.url("/slow") + ": the origin sent nothing for 1 s (the read timeout)");
+        assertThat(slow.body()).isEqualTo("GET " + jdk.url("/slow") + ": the origin sent nothing for 2 s (the read timeout)");
         HttpResponse<String> big = get("/big");
         assertThat(big.statusCode()).isEqualTo(502);
         assertThat(big.body()).endsWith(": the response body is larger than 33554432 bytes, the most a fetch reads");

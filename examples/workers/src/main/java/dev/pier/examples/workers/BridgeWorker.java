@@ -45,7 +45,8 @@ public final class BridgeWorker implements Worker {
     public CompletionStage<Response> fetch(Request request, Env env, ExecutionContext ctx) {
         String origin = env.var("ORIGIN");
         if (origin == null) {
-            return CompletableFuture.completedFuture(Response.text(500, "Set the var ORIGIN to the origin's WebSocket URL (http:// or https://)\n"));
+            return CompletableFuture.completedFuture(
+                    Response.text(500, "Set the var ORIGIN to the origin's WebSocket URL (http:// or https://)\n"));
         }
         if (!request.isWebSocketUpgrade()) {
             return CompletableFuture.completedFuture(Response.text(426, "Connect a WebSocket: it is bridged to " + origin + "\n"));
