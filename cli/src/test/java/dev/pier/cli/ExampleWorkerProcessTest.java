@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code pier serve} with the example configuration {@code examples/workers/echo.yaml}: the
  * node deploys the example Workers from its own classpath; {@code /echo} gets every WebSocket
- * message back, and {@code /counter/NAME} counts in the Durable Object of that name, whose count
- * outlives the process.
+ * message back, {@code /bridge} says where it bridges a WebSocket to, and {@code /counter/NAME}
+ * counts in the Durable Object of that name, whose count outlives the process.
  */
 class ExampleWorkerProcessTest {
 
@@ -37,6 +37,11 @@ class ExampleWorkerProcessTest {
             assertThat(client.next()).isEqualTo("text:hello, worker");
             client.socket.sendClose(1000, "").join();
             assertThat(client.next()).startsWith("close:1000");
+
+            HttpResponse<String> bridge = WsClient.HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/bridge")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bridge.statusCode()).isEqualTo(426);
+            assertThat(bridge.body()).isEqualTo("Connect a WebSocket: it is bridged to http://127.0.0.1:9001/\n");
 
             assertThat(get(port, "/counter/lobby")).isEqualTo("1");
             assertThat(get(port, "/counter/lobby")).isEqualTo("2");

@@ -10,10 +10,13 @@ import dev.pier.config.PierConfig;
 import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.admin.MetricsReaders;
 import dev.pier.edge.admin.MetricsRoute;
+import dev.pier.edge.fetch.FetchClient;
+import dev.pier.edge.fetch.FetchLimits;
 import dev.pier.edge.http.EdgeContext;
 import dev.pier.edge.upstream.OriginGuard;
 import dev.pier.edge.transport.Transport;
 import dev.pier.waf.WafRuntime;
+import dev.pier.workers.Fetch;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +55,8 @@ public final class Edge implements AutoCloseable {
     private final RequestLogSink extraSink;
     private final WafRuntime waf;
     private final ScriptDeployer workers;
+    /** Workers' {@code fetch()}, on this edge's event loops; installed while the edge runs. */
+    private final FetchClient fetch;
     private boolean closed;
     private boolean stoppedAccepting;
 
@@ -85,6 +90,9 @@ public final class Edge implements AutoCloseable {
         routes.add(metrics);
         routes.addAll(adminRoutes);
         this.listeners = new Listeners(bossGroup, workerGroup, context, List.copyOf(routes), this::adminConfig);
+        this.fetch = new FetchClient(workerGroup, transport.socketChannel(), FetchClient.defaultTls(), context::originGuard,
+                () -> FetchLimits.of(context.snapshot().config().timeouts()));
+        Fetch.Host.install(fetch);
         logger.info("Transport: {}", transport.name().toLowerCase());
     }
 
@@ -310,6 +318,7 @@ public final class Edge implements AutoCloseable {
             return;
         }
         closed = true;
+        Fetch.Host.uninstall(fetch);
         listeners.close();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

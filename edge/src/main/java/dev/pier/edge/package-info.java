@@ -4,6 +4,7 @@
  *
  * <p>Subpackages: {@code http} (request phases up to the origin's response), {@code tunnel}
  * (the frame-aware WebSocket tunnel after the 101), {@code admin} (metrics endpoint),
- * {@code transport} (native epoll or NIO).
+ * {@code transport} (native epoll or NIO), {@code worker} (routes that end in a Worker),
+ * {@code fetch} (the subrequests Workers make).
  */
 package dev.pier.edge;

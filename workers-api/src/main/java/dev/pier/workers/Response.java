@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * What a Worker answers: status, headers and body, or, for status 101, the client end of a
- * {@link WebSocketPair} that the edge connects to the client.
+ * {@link WebSocketPair} that the edge connects to the client. What a {@link Fetch#fetch(Request)
+ * fetch} answers too: for an upgrade the origin accepted, a 101 whose {@link #webSocket()} is the
+ * Worker's end of the WebSocket to the origin.
  */
 public final class Response extends Body {
 
@@ -59,7 +61,10 @@ public final class Response extends Body {
         return statusText;
     }
 
-    /** The client end of a pair for a 101; null otherwise. */
+    /**
+     * For a 101: the client end of a pair (a Worker's answer), or the Worker's end of a WebSocket a
+     * fetch opened, to {@link WebSocket#accept() accept()} before use; null otherwise.
+     */
     public WebSocket webSocket() {
         return webSocket;
     }

@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  * One end of a {@link WebSocketPair}, as Cloudflare's {@code WebSocket}: what it sends, the other
  * end receives as a message event. The end a Worker keeps must be {@link #accept() accepted}
  * before it sends; events that arrive before that wait for it. The other end goes back to the
- * edge in a 101, and the edge connects it to the client ({@link Host}).
+ * edge in a 101, and the edge connects it to the client ({@link Host}). A {@link Fetch#fetch(Request)
+ * fetch} that opens a WebSocket to an origin answers with the Worker's end of a pair whose other
+ * end the edge connects to the origin.
  *
  * <p>A pair a stateless Worker makes runs on the client connection's event loop, listeners and
  * all. A pair a Durable Object makes during one of its events belongs to the object: the server
@@ -77,13 +79,25 @@ public final class WebSocket {
     /** The context of the event running on this thread; null outside a Durable Object's event. */
     private static final ThreadLocal<EventContext> CURRENT = new ThreadLocal<>();
 
-    /** What the edge that holds a client end does with the messages and the close its pair's server end sends. */
+    /**
+     * What the edge that holds an end does with the messages and the close the other end sends:
+     * the client end of a pair a Worker made (its connection is the client's), or either end of a
+     * fetch's WebSocket (the origin's connection; the client's, when a Worker returns that end).
+     */
     public interface Transport {
         void send(String text);
 
         void send(byte[] bytes);
 
         void close(int code, String reason);
+
+        /**
+         * The other end's connection ended without a close handshake: this connection ends the
+         * same way. One that cannot be dropped at once closes with 1011.
+         */
+        default void abort(String why) {
+            close(1011, "");
+        }
     }
 
     private WebSocket other;
@@ -193,12 +207,14 @@ public final class WebSocket {
     /**
      * Starts the close handshake: the other end gets a close event and answers it.
      *
-     * @param code   1000, or 3000 to 4999 (RFC 6455 §7.4; the others are the protocol's own)
+     * @param code   a code an endpoint may send (RFC 6455 §7.4): 1000 to 1003, 1007 to 1014, or 3000
+     *               to 4999. Cloudflare takes the protocol's codes too, so a Worker that bridges two
+     *               WebSockets passes on a 1001 or a 1011 as it came
      * @param reason at most {@value #MAX_CLOSE_REASON} bytes of UTF-8
      */
     public void close(int code, String reason) {
-        if (code != 1000 && (code < 3000 || code > 4999)) {
-            throw new IllegalArgumentException("code: " + code + " (expected: 1000, or 3000 to 4999)");
+        if (!maySend(code)) {
+            throw new IllegalArgumentException("code: " + code + " (expected: 1000 to 1003, 1007 to 1014, or 3000 to 4999)");
         }
         String r = reason == null ? "" : reason;
         if (r.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON) {
@@ -232,6 +248,11 @@ public final class WebSocket {
                 l.accept(event);
             }
         }
+    }
+
+    /** RFC 6455 §7.4: 1004 is reserved, 1005, 1006 and 1015 only report, other codes below 3000 are unassigned. */
+    private static boolean maySend(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
     private void checkSendable() {
@@ -358,7 +379,10 @@ public final class WebSocket {
         private Host() {
         }
 
-        /** Connects {@code clientEnd} to a client: what its server end sends goes to {@code transport}. */
+        /**
+         * Connects {@code clientEnd} to a connection, a client's or the origin's of a fetch: what its
+         * server end sends goes to {@code transport}.
+         */
         public static void attach(WebSocket clientEnd, Transport transport) {
             synchronized (clientEnd) {
                 if (clientEnd.other == null || clientEnd.transport != null || clientEnd.accepted || clientEnd.context != null) {
@@ -496,6 +520,12 @@ public final class WebSocket {
             clientEnd.closeSent = true;
             WebSocket server = clientEnd.other;
             if (server.readyState == CLOSED) {
+                return;
+            }
+            if (server.transport != null) { // a fetch's WebSocket the Worker returned as it was: the edge joins two connections
+                server.readyState = CLOSED;
+                server.closeSent = true;
+                server.transport.abort(why);
                 return;
             }
             server.deliver(new ErrorEvent(why));

@@ -110,8 +110,78 @@ class WebSocketPairTest {
     void closeCodesAndReasonsAreTheOnesAnEndpointMaySend() {
         WebSocket server = pair.server();
         server.accept();
-        assertThatThrownBy(() -> server.close(1006, "")).hasMessage("code: 1006 (expected: 1000, or 3000 to 4999)");
+        for (int code : new int[] {999, 1004, 1005, 1006, 1015, 2999, 5000}) {
+            assertThatThrownBy(() -> server.close(code, ""))
+                    .hasMessage("code: " + code + " (expected: 1000 to 1003, 1007 to 1014, or 3000 to 4999)");
+        }
         assertThatThrownBy(() -> server.close(1000, "x".repeat(124))).hasMessage("reason: 124 bytes (expected: at most 123)");
+    }
+
+    @Test
+    void theProtocolsCodesPassOnAsTheyCame() {
+        WebSocket server = pair.server();
+        server.accept();
+        WebSocket.Host.attach(pair.client(), transport);
+        server.close(1001, "origin going away");
+        assertThat(toClient).containsExactly("close:1001:origin going away");
+    }
+
+    @Test
+    void anEndAttachedToAConnectionOnEachSideJoinsThemAndADropOnOneSideDropsTheOther() {
+        // a fetch's WebSocket a Worker returns as it was: its client end on the origin's connection, its server end on the client's
+        List<String> toOrigin = new ArrayList<>();
+        WebSocket.Transport origin = new WebSocket.Transport() {
+            @Override
+            public void send(String text) {
+                toOrigin.add("text:" + text);
+            }
+
+            @Override
+            public void send(byte[] bytes) {
+                toOrigin.add("binary:" + bytes.length);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                toOrigin.add("close:" + code + ":" + reason);
+            }
+
+            @Override
+            public void abort(String why) {
+                toOrigin.add("abort:" + why);
+            }
+        };
+        WebSocket.Host.attach(pair.client(), origin);
+        WebSocket.Host.received(pair.client(), "from the origin");
+        WebSocket.Host.attach(pair.server(), transport);
+        WebSocket.Host.received(pair.server(), "from the client");
+        assertThat(toClient).containsExactly("text:from the origin");
+        assertThat(toOrigin).containsExactly("text:from the client");
+
+        WebSocket.Host.failed(pair.server(), "the client went away");
+        assertThat(toOrigin).containsExactly("text:from the client", "abort:the client went away");
+        WebSocket.Host.failed(pair.client(), "the origin went away too");
+        assertThat(toClient).as("an end that is closed hears nothing more").containsExactly("text:from the origin");
+    }
+
+    @Test
+    void aDropReachesAnAttachedEndThatCannotDropAsA1011() {
+        WebSocket.Host.attach(pair.client(), transport);
+        WebSocket.Host.attach(pair.server(), new WebSocket.Transport() {
+            @Override
+            public void send(String text) {
+            }
+
+            @Override
+            public void send(byte[] bytes) {
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        });
+        WebSocket.Host.failed(pair.server(), "gone");
+        assertThat(toClient).containsExactly("close:1011:");
     }
 
     @Test

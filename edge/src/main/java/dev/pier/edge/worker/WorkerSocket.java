@@ -210,6 +210,24 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         sendClose(code, reason, RequestLog.ClosedBy.origin);
     }
 
+    /**
+     * The Worker returned a fetch's WebSocket as it was, and the origin's connection ended
+     * without a close handshake: the client's ends the same way (it sees 1006).
+     */
+    @Override
+    public void abort(String why) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> abort(why));
+            return;
+        }
+        if (closeSent || !ctx.channel().isActive()) {
+            return;
+        }
+        closeSent = true;
+        firstClose(1006, RequestLog.ClosedBy.origin);
+        ctx.close();
+    }
+
     private void write(WebSocketFrame frame) {
         if (closeSent || !ctx.channel().isActive()) {
             frame.release();
