@@ -6,9 +6,13 @@ import dev.pier.edge.support.RawHttp;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import dev.pier.workers.runtime.WorkerRuntime;
+import dev.pier.workers.runtime.objects.LiveObjects;
+import dev.pier.workers.runtime.objects.ObjectMetrics;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The example chat's rate limiter, a Durable Object per client IP, through a real edge: ten joins
  * and ten messages from one address at once, and no more until a token comes back (one every six
- * seconds here); another address is not held back. Every 127.x.y.z is this machine, so each test
- * client is "another address" by the one it connects from.
+ * seconds here); another address is not held back, and a limiter evicted from memory remembers.
+ * Every 127.x.y.z is this machine, so each test client is "another address" by the one it
+ * connects from.
  */
 class ChatRateLimitTest {
 
@@ -33,6 +38,9 @@ class ChatRateLimitTest {
                   - { binding: ROOMS, class: dev.pier.examples.workers.ChatRoom }
                   - { binding: LIMITERS, class: dev.pier.examples.workers.RateLimiter }
                 vars: { RATE_LIMIT: "10/60s" }
+            durable_objects:
+              storage: durable-objects
+              hibernate_after: 200ms
             zones:
               - name: localhost
                 dns_records:
@@ -42,16 +50,20 @@ class ChatRateLimitTest {
             """;
 
     TestEdge edge;
+    /** The runtime's Durable Object namespaces, by name ({@code chat.LIMITERS}), for their figures. */
+    final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() {
         WorkerRuntime runtime = new WorkerRuntime(ChatRateLimitTest.class.getClassLoader());
+        runtime.onNamespace(n -> namespaces.put(n.name(), n));
         edge = TestEdge.fromYaml(YAML, config -> runtime.deploy(config.workers(), config.durableObjects()));
     }
 
     @AfterEach
     void stop() {
         edge.close();
+        namespaces.values().forEach(LiveObjects::close);
     }
 
     @Test
@@ -62,7 +74,9 @@ class ChatRateLimitTest {
         String refused = join("127.0.0.2", "kitchen");
         assertThat(refused).as("a limit per address, whatever the room").startsWith("HTTP/1.1 429").containsPattern("(?i)\r\nretry-after: [1-6]\r\n");
         assertThat(join("127.0.0.3", "lobby")).startsWith("HTTP/1.1 101");
-        assertThat(join("127.0.0.2", "lobby")).as("still refused").startsWith("HTTP/1.1 429");
+        ObjectMetrics limiters = namespaces.get("chat.LIMITERS").metrics();
+        ChatRoomTest.await(() -> limiters.liveObjects() == 0 && limiters.evictions() >= 2, "both limiters evicted, idle");
+        assertThat(join("127.0.0.2", "lobby")).as("still refused: the bucket was in storage").startsWith("HTTP/1.1 429");
     }
 
     @Test
