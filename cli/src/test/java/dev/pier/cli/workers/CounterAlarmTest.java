@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import dev.pier.workers.runtime.WorkerRuntime;
+import dev.pier.workers.runtime.objects.LiveObjects;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,16 +44,20 @@ class CounterAlarmTest {
             """;
 
     TestEdge edge;
+    /** The runtime's Durable Object namespaces, by name ({@code counter.COUNTERS}). */
+    final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() {
         WorkerRuntime runtime = new WorkerRuntime(CounterAlarmTest.class.getClassLoader());
+        runtime.onNamespace(n -> namespaces.put(n.name(), n));
         edge = TestEdge.fromYaml(YAML, config -> runtime.deploy(config.workers(), config.durableObjects()));
     }
 
     @AfterEach
     void stop() {
         edge.close();
+        namespaces.values().forEach(LiveObjects::close);
     }
 
     @Test
@@ -78,11 +85,25 @@ class CounterAlarmTest {
     }
 
     @Test
+    void theAlarmOfACounterThatLeftMemoryStartsItAgain() throws Exception {
+        send("GET", "/counter/lobby");
+        send("GET", "/counter/lobby/alarm?in=2");
+        LiveObjects counters = namespaces.get("counter.COUNTERS");
+        ChatRoomTest.await(() -> counters.inMemory() == 0, "the idle counter, with no WebSocket, forgotten");
+        String after = null;
+        for (int i = 0; i < 200 && (after == null || !after.contains("alarms: 1")); i++) {
+            Thread.sleep(50);
+            after = send("GET", "/counter/lobby/alarm").body();
+        }
+        assertThat(after).as("the alarm went off all the same").isEqualTo("count: 0\nalarms: 1\nalarm: none\n");
+    }
+
+    @Test
     void aDeletedAlarmDoesNotGoOff() throws Exception {
         send("GET", "/counter/lobby");
-        assertThat(send("GET", "/counter/lobby/alarm?in=0.3").body()).doesNotContain("alarm: none");
+        assertThat(send("GET", "/counter/lobby/alarm?in=1").body()).doesNotContain("alarm: none");
         assertThat(send("DELETE", "/counter/lobby/alarm").body()).isEqualTo("count: 1\nalarms: 0\nalarm: none\n");
-        Thread.sleep(800);
+        Thread.sleep(1_500);
         assertThat(send("GET", "/counter/lobby/alarm").body()).isEqualTo("count: 1\nalarms: 0\nalarm: none\n");
     }
 
