@@ -167,6 +167,7 @@ final class DemoCommand implements Callable<Integer> {
                     class: dev.pier.examples.workers.ChatWorker
                     durable_objects:
                       - { binding: ROOMS, class: dev.pier.examples.workers.ChatRoom }   # a Durable Object per room
+                      - { binding: LIMITERS, class: dev.pier.examples.workers.RateLimiter }   # one per client IP: 10 joins, 10 messages, then one a second
                 zones:
                   - name: localhost
                     settings:

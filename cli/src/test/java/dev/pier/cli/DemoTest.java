@@ -76,9 +76,10 @@ class DemoTest {
                 assertThat(chat.body()).contains("<h1>Room lobby</h1>");
                 BlockingQueue<String> said = new LinkedBlockingQueue<>();
                 WebSocket member = HttpClient.newHttpClient().newWebSocketBuilder()
-                        .buildAsync(URI.create("ws://localhost:" + port + "/chat/lobby"), recorder(said)).get(10, TimeUnit.SECONDS);
+                        .buildAsync(URI.create("ws://localhost:" + port + "/chat/lobby?name=visitor"), recorder(said)).get(10, TimeUnit.SECONDS);
+                assertThat(said.poll(10, TimeUnit.SECONDS)).isEqualTo("text:* visitor joined");
                 member.sendText("hello room", true).join();
-                assertThat(said.poll(10, TimeUnit.SECONDS)).isEqualTo("text:hello room");
+                assertThat(said.poll(10, TimeUnit.SECONDS)).isEqualTo("text:visitor: hello room");
                 member.sendClose(1000, "").join();
                 assertThat(said.poll(10, TimeUnit.SECONDS)).startsWith("close:1000");
             }
