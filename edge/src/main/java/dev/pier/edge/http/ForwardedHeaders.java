@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * Header rewriting between client and origin (RFC 9110 §7.6): hop-by-hop headers stay on
  * their hop, the origin learns who the client is (X-Forwarded-For, X-Forwarded-Proto,
- * Forwarded), and the request id travels both ways.
+ * Forwarded, and Cloudflare's CF-Connecting-IP, which only the edge sets), and the request id
+ * travels both ways.
  */
 final class ForwardedHeaders {
 
@@ -19,6 +20,8 @@ final class ForwardedHeaders {
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    /** Cloudflare's: the client's address, one value that the edge sets (a client's own is replaced, never passed on). */
+    private static final AsciiString CF_CONNECTING_IP = AsciiString.cached("cf-connecting-ip");
     private static final List<AsciiString> HOP_BY_HOP = List.of(
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
             HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
@@ -38,15 +41,22 @@ final class ForwardedHeaders {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE);
             headers.set(HttpHeaderNames.UPGRADE, "websocket");
         }
-        String xff = headers.get(X_FORWARDED_FOR);
-        headers.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
+        appendElement(headers, X_FORWARDED_FOR, clientIp);
         headers.set(X_FORWARDED_PROTO, scheme);
+        headers.set(CF_CONNECTING_IP, clientIp);
         String forwardedFor = clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp;
-        String element = "for=" + forwardedFor + ";proto=" + scheme
-                + (host != null ? ";host=\"" + host.replace("\"", "") + "\"" : "");
-        String forwarded = headers.get(FORWARDED);
-        headers.set(FORWARDED, forwarded == null ? element : forwarded + ", " + element);
+        appendElement(headers, FORWARDED, "for=" + forwardedFor + ";proto=" + scheme
+                + (host != null ? ";host=\"" + host.replace("\"", "") + "\"" : ""));
         headers.set(RAY_ID, rayId);
+    }
+
+    /**
+     * Adds this hop's element to a list header: one header line holding every element the
+     * client's lines held (RFC 9110 §5.3: several lines are one comma-separated list), then this one.
+     */
+    private static void appendElement(HttpHeaders headers, AsciiString name, String element) {
+        List<String> before = headers.getAll(name);
+        headers.set(name, before.isEmpty() ? element : String.join(", ", before) + ", " + element);
     }
 
     /** Rewrites an origin's response for the client; a 101 keeps its Upgrade and Connection. */

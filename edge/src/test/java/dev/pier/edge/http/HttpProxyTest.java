@@ -89,6 +89,17 @@ class HttpProxyTest extends EdgeWithJettyOrigin {
     }
 
     @Test
+    void theOriginLearnsTheClientsAddressFromTheEdgeAndEveryForwardedForLineIsKept() throws Exception {
+        HttpResponse<String> response = WsClient.HTTP.send(HttpRequest.newBuilder(URI.create(edge.http("/headers")))
+                        .header("X-Forwarded-For", "203.0.113.9").header("X-Forwarded-For", "198.51.100.7")
+                        .header("CF-Connecting-IP", "192.0.2.66").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).contains("x-forwarded-for: 203.0.113.9, 198.51.100.7, 127.0.0.1")
+                .contains("cf-connecting-ip: 127.0.0.1").doesNotContain("192.0.2.66");
+        edge.nextLog();
+    }
+
+    @Test
     void hopByHopHeadersStayOnTheirHop() throws Exception {
         String response = RawHttp.exchange(edge.port(), "GET /headers HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: close, X-Secret-Hop\r\nX-Secret-Hop: 1\r\nKeep-Alive: timeout=5\r\nX-End-To-End: yes\r\n\r\n");

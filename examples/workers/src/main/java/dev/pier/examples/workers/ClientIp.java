@@ -3,9 +3,9 @@ package dev.pier.examples.workers;
 import dev.pier.workers.Request;
 
 /**
- * The address of the client a request came from, as Pier's edge tells a Worker: the edge appends
- * the address it accepted the connection from to {@code X-Forwarded-For}, so the last entry is
- * the client's (the entries before it are whatever the client sent, and prove nothing).
+ * The address of the client a request came from, as the edge tells a Worker on Cloudflare and on
+ * Pier alike: {@code CF-Connecting-IP}, which the edge sets to the address it accepted the
+ * connection from (a client's own is replaced).
  */
 final class ClientIp {
 
@@ -16,11 +16,7 @@ final class ClientIp {
     }
 
     static String of(Request request) {
-        String forwardedFor = request.headers().get("x-forwarded-for");
-        if (forwardedFor == null) {
-            return UNKNOWN;
-        }
-        String last = forwardedFor.substring(forwardedFor.lastIndexOf(',') + 1).strip();
-        return last.isEmpty() ? UNKNOWN : last;
+        String ip = request.headers().get("cf-connecting-ip");
+        return ip == null || ip.isBlank() ? UNKNOWN : ip.strip();
     }
 }
