@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.edge.support.RawHttp;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
-import dev.pier.workers.runtime.WorkerRuntime;
-import dev.pier.workers.runtime.objects.LiveObjects;
 import dev.pier.workers.runtime.objects.ObjectMetrics;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,21 +45,18 @@ class ChatRateLimitTest {
                   - { pattern: "localhost/chat/*", script: chat }
             """;
 
+    WorkersNode node;
     TestEdge edge;
-    /** The runtime's Durable Object namespaces, by name ({@code chat.LIMITERS}), for their figures. */
-    final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() {
-        WorkerRuntime runtime = new WorkerRuntime(ChatRateLimitTest.class.getClassLoader());
-        runtime.onNamespace(n -> namespaces.put(n.name(), n));
-        edge = TestEdge.fromYaml(YAML, config -> runtime.deploy(config.workers(), config.durableObjects()));
+        node = WorkersNode.start(YAML);
+        edge = node.edge;
     }
 
     @AfterEach
     void stop() {
-        edge.close();
-        namespaces.values().forEach(LiveObjects::close);
+        node.close();
     }
 
     @Test
@@ -74,7 +67,7 @@ class ChatRateLimitTest {
         String refused = join("127.0.0.2", "kitchen");
         assertThat(refused).as("a limit per address, whatever the room").startsWith("HTTP/1.1 429").containsPattern("(?i)\r\nretry-after: [1-6]\r\n");
         assertThat(join("127.0.0.3", "lobby")).startsWith("HTTP/1.1 101");
-        ObjectMetrics limiters = namespaces.get("chat.LIMITERS").metrics();
+        ObjectMetrics limiters = node.namespace("chat.LIMITERS").metrics();
         ChatRoomTest.await(() -> limiters.liveObjects() == 0 && limiters.evictions() >= 2, "both limiters evicted, idle");
         assertThat(join("127.0.0.2", "lobby")).as("still refused: the bucket was in storage").startsWith("HTTP/1.1 429");
     }

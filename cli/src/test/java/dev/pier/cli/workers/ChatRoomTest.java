@@ -2,20 +2,14 @@ package dev.pier.cli.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pier.config.DurableObjectsConfig;
 import dev.pier.edge.support.RawHttp;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
-import dev.pier.workers.runtime.WorkerRuntime;
-import dev.pier.workers.runtime.objects.LiveObjects;
 import dev.pier.workers.runtime.objects.ObjectMetrics;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -56,23 +50,20 @@ class ChatRoomTest {
                 """.formatted(hibernateAfter);
     }
 
+    WorkersNode node;
     TestEdge edge;
-    /** The runtime's Durable Object namespaces, by name ({@code chat.ROOMS}), for their figures. */
-    final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
 
     TestEdge start(String yaml) {
-        WorkerRuntime runtime = new WorkerRuntime(ChatRoomTest.class.getClassLoader());
-        runtime.onNamespace(n -> namespaces.put(n.name(), n));
-        edge = TestEdge.fromYaml(yaml, config -> runtime.deploy(config.workers(), config.durableObjects()));
+        node = WorkersNode.start(yaml);
+        edge = node.edge;
         return edge;
     }
 
     @AfterEach
     void stop() {
-        if (edge != null) {
-            edge.close();
+        if (node != null) {
+            node.close();
         }
-        namespaces.values().forEach(LiveObjects::close);
     }
 
     /** Joins {@code room} as {@code name} and takes the history and the join notice the member hears first. */
@@ -142,11 +133,8 @@ class ChatRoomTest {
         WsClient alice = join("lobby", "alice", 0);
         alice.socket.sendText("before the restart", true).join();
         assertThat(alice.next()).isEqualTo("text:alice: before the restart");
-        Path dir = edge.dir;
-        edge.close();
-        WorkerRuntime runtime = new WorkerRuntime(ChatRoomTest.class.getClassLoader());
-        edge = TestEdge.fromYaml(yaml("10s"), config -> runtime.deploy(config.workers(),
-                new DurableObjectsConfig(dir.resolve("durable-objects"), null, config.durableObjects().hibernateAfter())));
+        node = node.restart(yaml("10s"));
+        edge = node.edge;
         WsClient later = WsClient.connect(edge.ws("/chat/lobby"));
         assertThat(later.next()).isEqualTo("text:alice: before the restart");
         assertThat(later.next()).as("a member who gives no name").isEqualTo("text:* anonymous-1 joined");
@@ -158,7 +146,7 @@ class ChatRoomTest {
         WsClient ada = join("lobby", "ada", 0);
         WsClient bob = join("lobby", "bob", 0);
         assertThat(ada.next()).isEqualTo("text:* bob joined");
-        ObjectMetrics rooms = namespaces.get("chat.ROOMS").metrics();
+        ObjectMetrics rooms = node.namespace("chat.ROOMS").metrics();
         awaitEvicted(rooms);
         assertThat(rooms.hibernatedWebSockets()).as("its members still connected").isEqualTo(2);
         long constructed = rooms.constructions();

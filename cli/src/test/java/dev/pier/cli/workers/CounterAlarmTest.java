@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
-import dev.pier.workers.runtime.WorkerRuntime;
 import dev.pier.workers.runtime.objects.LiveObjects;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,21 +40,18 @@ class CounterAlarmTest {
                   - { pattern: "localhost/counter/*", script: counter }
             """;
 
+    WorkersNode node;
     TestEdge edge;
-    /** The runtime's Durable Object namespaces, by name ({@code counter.COUNTERS}). */
-    final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() {
-        WorkerRuntime runtime = new WorkerRuntime(CounterAlarmTest.class.getClassLoader());
-        runtime.onNamespace(n -> namespaces.put(n.name(), n));
-        edge = TestEdge.fromYaml(YAML, config -> runtime.deploy(config.workers(), config.durableObjects()));
+        node = WorkersNode.start(YAML);
+        edge = node.edge;
     }
 
     @AfterEach
     void stop() {
-        edge.close();
-        namespaces.values().forEach(LiveObjects::close);
+        node.close();
     }
 
     @Test
@@ -88,7 +82,7 @@ class CounterAlarmTest {
     void theAlarmOfACounterThatLeftMemoryStartsItAgain() throws Exception {
         send("GET", "/counter/lobby");
         send("GET", "/counter/lobby/alarm?in=2");
-        LiveObjects counters = namespaces.get("counter.COUNTERS");
+        LiveObjects counters = node.namespace("counter.COUNTERS");
         ChatRoomTest.await(() -> counters.inMemory() == 0, "the idle counter, with no WebSocket, forgotten");
         String after = null;
         for (int i = 0; i < 200 && (after == null || !after.contains("alarms: 1")); i++) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pier.analytics.RequestLog;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
-import dev.pier.workers.runtime.WorkerRuntime;
 import dev.pier.workers.runtime.objects.LiveObjects;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,17 +40,15 @@ class HibernationThroughTheEdgeTest {
                   - { pattern: "localhost/room/*", script: echo-room }
             """;
 
+    WorkersNode node;
     TestEdge edge;
     LiveObjects rooms;
     final List<WsClient> clients = new ArrayList<>();
 
     void start() {
-        WorkerRuntime runtime = new WorkerRuntime(HibernationThroughTheEdgeTest.class.getClassLoader());
-        edge = TestEdge.fromYaml(YAML.formatted("1"), config -> runtime.deploy(config.workers(), config.durableObjects()));
-        runtime.onNamespace(objects -> {
-            rooms = objects;
-            edge.edge.usage().register(registry -> objects.metrics().bindTo(registry, objects.name()));
-        });
+        node = WorkersNode.start(YAML.formatted("1"));
+        edge = node.edge;
+        rooms = node.namespace("echo-room.ECHO");
     }
 
     @AfterEach
@@ -59,8 +56,8 @@ class HibernationThroughTheEdgeTest {
         for (WsClient c : clients) {
             c.socket.abort();
         }
-        if (edge != null) {
-            edge.close();
+        if (node != null) {
+            node.close();
         }
     }
 

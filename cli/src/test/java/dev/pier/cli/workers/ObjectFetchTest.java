@@ -2,7 +2,6 @@ package dev.pier.cli.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pier.edge.ScriptDeployer;
 import dev.pier.edge.support.JettyOrigin;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
@@ -18,7 +17,6 @@ import dev.pier.workers.Response;
 import dev.pier.workers.WebSocket;
 import dev.pier.workers.WebSocketPair;
 import dev.pier.workers.Worker;
-import dev.pier.workers.runtime.WorkerRuntime;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -105,19 +103,19 @@ class ObjectFetchTest {
     }
 
     JettyOrigin jetty;
+    WorkersNode node;
     TestEdge edge;
 
     @BeforeEach
     void start() throws Exception {
         jetty = new JettyOrigin();
-        WorkerRuntime runtime = new WorkerRuntime(ObjectFetchTest.class.getClassLoader());
-        ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.durableObjects());
-        edge = TestEdge.fromYaml(YAML.formatted(jetty.port()), workers);
+        node = WorkersNode.start(YAML.formatted(jetty.port()));
+        edge = node.edge;
     }
 
     @AfterEach
     void stop() throws Exception {
-        edge.close();
+        node.close();
         jetty.close();
     }
 
