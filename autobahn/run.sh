@@ -2,8 +2,9 @@
 # Runs the Autobahn fuzzingclient (groups 1-7, 9, 10) against the echo origin directly and
 # through Pier, and fails when any case ends differently through Pier: ./run.sh [extra Maven args]
 # (e.g. ./run.sh -DskipTests to skip the upstream modules' unit tests). See docs/AUTOBAHN.md.
-# ./run.sh -Dautobahn.worker fuzzes a Pier whose every request goes to the echo Worker instead, and
-# fails on any case Autobahn does not pass (OK, NON-STRICT or INFORMATIONAL).
+# ./run.sh -Dautobahn.worker fuzzes, instead, a Pier whose every request goes to the echo Worker, then
+# one whose every request goes to the hibernating echo Durable Object, and fails on any case Autobahn
+# does not pass (OK, NON-STRICT or INFORMATIONAL) or when the object never hibernated.
 set -euo pipefail
 # The plugin writes to ./target/autobahntestsuite-reports, so Maven runs from this folder.
 cd "$(dirname "${BASH_SOURCE[0]}")"

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  * AutobahnReports clear   &lt;target&gt;            removes old reports
  * AutobahnReports collect &lt;target&gt; &lt;name&gt;     ./target/autobahntestsuite-reports -> &lt;target&gt;/reports/&lt;name&gt;
  * AutobahnReports compare &lt;target&gt;            direct vs pier: fails when any case differs
- * AutobahnReports verdicts &lt;target&gt;           the worker run: fails on any FAILED or UNIMPLEMENTED case
+ * AutobahnReports verdicts &lt;target&gt; &lt;run&gt;...  the worker and object runs: fails on any FAILED or UNIMPLEMENTED case
  * </pre>
  *
  * A case is the same through Pier when its {@code behavior} and {@code behaviorClose} in
@@ -49,7 +50,7 @@ public final class AutobahnReports {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            throw new IllegalArgumentException("usage: clear|collect|compare|verdicts <target dir> [direct|pier|worker]");
+            throw new IllegalArgumentException("usage: clear|collect|compare|verdicts <target dir> [direct|pier|worker|object...]");
         }
         Path reports = Path.of(args[1]).resolve(REPORTS);
         switch (args[0]) {
@@ -59,7 +60,8 @@ public final class AutobahnReports {
                 deleteTree(Path.of(args[1]).resolve("autobahntestsuite-reports"));
             }
             case "collect" -> collect(reports.resolve(args[2]));
-            case "verdicts" -> AutobahnVerdicts.check(reports);
+            case "verdicts" -> AutobahnVerdicts.check(reports,
+                    Arrays.stream(args, 2, args.length).map(AutobahnVerdicts::run).toList());
             case "compare" -> {
                 Comparison c = compare(reports.resolve("direct"), reports.resolve("pier"));
                 Files.writeString(reports.resolve(SUMMARY), c.text());

@@ -11,16 +11,19 @@ import java.net.URLClassLoader;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The {@code mainClass} of the Autobahn plugin's executions: starts the servers the execution is
  * about to fuzz, then returns at once, leaving their (non-daemon) event loops running until
  * Maven exits. For the origin's or Pier's port, that is an echo origin and a Pier edge in front
  * of it (both at the first call; the second call finds them running); for the Worker port, a
- * Pier edge whose every request goes to the example echo Worker.
+ * Pier edge whose every request goes to the example echo Worker; for the object port, a Pier
+ * edge whose every request goes to the example echo Durable Object, which hibernates.
  *
  * <p>The plugin's fuzzer always connects to {@code InetAddress.getLocalHost().getHostAddress()}
  * (127.0.0.1 on most machines, 127.0.1.1 on some Debian set-ups, a LAN address elsewhere), so
@@ -37,21 +40,30 @@ public final class AutobahnServers {
     /** Where the Pier that routes everything to the echo Worker listens; the "worker" run fuzzes this port. */
     public static final int WORKER_PORT = Integer.getInteger("autobahn.worker.port", 9013);
 
-    private static final String STARTED = "dev.pier.autobahn.started";
-    private static final String WORKER_STARTED = "dev.pier.autobahn.worker.started";
+    /** Where the Pier that routes everything to the hibernating echo Durable Object listens; the "object" run fuzzes this port. */
+    public static final int OBJECT_PORT = Integer.getInteger("autobahn.object.port", 9014);
+
+    /**
+     * How long the echo Durable Object stays in memory with no event: short enough that it is
+     * evicted, its socket open, whenever a case pauses (between fragments, before a close), and
+     * woken by the case's next message or close.
+     */
+    static final Duration HIBERNATE_AFTER = Duration.ofMillis(50);
 
     private AutobahnServers() {
     }
 
     /**
-     * {@code args[0]} is the port the plugin is about to fuzz (9011, 9012 or 9013): the Worker's
-     * port starts the Worker edge, any other the origin and Pier (both at the first call). Each
-     * plugin execution loads this class in a class loader of its own, so "already started" is a
-     * system property, not a static field.
+     * {@code args[0]} is the port the plugin is about to fuzz (9011, 9012, 9013 or 9014): the
+     * Worker's port starts the Worker edge, the object's port the Durable Object edge, any other
+     * the origin and Pier (both at the first call). Each plugin execution loads this class in a
+     * class loader of its own, so "already started" is a system property, not a static field.
      */
     public static void main(String[] args) throws Exception {
-        boolean worker = args.length > 0 && args[0].equals(Integer.toString(WORKER_PORT));
-        String started = worker ? WORKER_STARTED : STARTED;
+        String port = args.length > 0 ? args[0] : "";
+        String start = port.equals(Integer.toString(WORKER_PORT)) ? "startWorker"
+                : port.equals(Integer.toString(OBJECT_PORT)) ? "startObject" : "start";
+        String started = "dev.pier.autobahn." + start + ".done";
         synchronized (System.class) {
             if (System.getProperty(started) == null) {
                 // Run the servers from a private copy of the project's jars: the fuzzing takes
@@ -62,7 +74,7 @@ public final class AutobahnServers {
                         ? PrivateClasspath.copy(urls, buildDirectory().resolve("classpath"))
                         : loader;
                 Class.forName(AutobahnServers.class.getName(), true, isolated)
-                        .getMethod(worker ? "startWorker" : "start", String.class)
+                        .getMethod(start, String.class)
                         .invoke(null, buildDirectory().toString());
                 System.setProperty(started, "true");
             }
@@ -115,16 +127,36 @@ public final class AutobahnServers {
      * loader), deployed as {@code pier serve} deploys Workers; reports go under {@code build}.
      */
     public static void startWorker(String build) throws Exception {
-        String host = fuzzerHost();
+        startWorkerEdge(build, AutobahnVerdicts.WORKER, workerConfig(fuzzerHost()), runtime -> { });
+    }
+
+    /**
+     * Starts a Pier whose every request runs the example echo Durable Object behind its Worker
+     * (in the calling class loader), evicted after {@link #HIBERNATE_AFTER} without an event,
+     * its storage under {@code build}; its namespace's figures are published for the verdicts
+     * step ({@link HibernationFigures}).
+     */
+    public static void startObject(String build) throws Exception {
+        startWorkerEdge(build, AutobahnVerdicts.OBJECT, objectConfig(fuzzerHost()),
+                runtime -> runtime.onNamespace(HibernationFigures::publish));
+    }
+
+    /**
+     * An edge configured by {@code yaml} for {@code run}, its Workers deployed as {@code pier serve}
+     * deploys them by a runtime that {@code observe} sees first.
+     */
+    private static void startWorkerEdge(String build, AutobahnVerdicts.Run run, String yaml, Consumer<WorkerRuntime> observe)
+            throws Exception {
         Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
         WorkerRuntime runtime = new WorkerRuntime(AutobahnServers.class.getClassLoader());
-        ScriptDeployer workers = config -> runtime.deploy(config.workers());
-        Edge edge = Edge.start(ConfigLoader.parse(workerConfig(host), dir), null, List.of(), null, workers);
+        observe.accept(runtime);
+        ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.durableObjects());
+        Edge edge = Edge.start(ConfigLoader.parse(yaml, dir), null, List.of(), null, workers);
         // A run with failed cases stops the build before the verdicts step; they still get printed when Maven exits.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> AutobahnVerdicts.printIfUnfinished(dir),
-                "autobahn-verdicts"));
-        System.out.println("autobahn: Pier on " + edge.listenerAddress(0) + " -> echo Worker (request log "
-                + dir.resolve("worker-requests.ndjson") + ")");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> AutobahnVerdicts.printIfUnfinished(dir, run),
+                "autobahn-verdicts-" + run.name()));
+        System.out.println("autobahn: Pier on " + edge.listenerAddress(0) + " -> " + run.label() + " (request log "
+                + dir.resolve(run.name() + "-requests.ndjson") + ")");
     }
 
     /** The address the plugin's fuzzer connects to (its own fallback is 127.0.0.1). */
@@ -158,10 +190,6 @@ public final class AutobahnServers {
 
     /** Pier routing every request of each zone to the example echo Worker. */
     static String workerConfig(String host) {
-        String route = """
-                    workers_routes:
-                      - { pattern: "%1$s/*", script: echo }
-                """;
         return """
                 listeners:
                   - address: %s:%d
@@ -172,7 +200,39 @@ public final class AutobahnServers {
                   - name: echo
                     class: dev.pier.examples.workers.EchoWorker
                 zones:
-                %s""".formatted(host, WORKER_PORT, zones(host, route));
+                %s""".formatted(host, WORKER_PORT, zones(host, workerRoute("echo")));
+    }
+
+    /**
+     * Pier routing every request of each zone to the example echo Durable Object (the fuzzer's
+     * path is {@code /}, so every case reaches the one object named ""), its storage in
+     * {@code durable-objects} beside the reports.
+     */
+    static String objectConfig(String host) {
+        return """
+                listeners:
+                  - address: %s:%d
+                request_log: object-requests.ndjson
+                timeouts:
+                  close_grace: 5s
+                workers:
+                  - name: echo-room
+                    class: dev.pier.examples.workers.EchoRoomWorker
+                    durable_objects:
+                      - { binding: ECHO, class: dev.pier.examples.workers.EchoRoom }
+                durable_objects:
+                  storage: durable-objects
+                  hibernate_after: %dms
+                zones:
+                %s""".formatted(host, OBJECT_PORT, HIBERNATE_AFTER.toMillis(), zones(host, workerRoute("echo-room")));
+    }
+
+    /** Every request of the zone named {@code %1$s} to the Worker {@code script}. */
+    private static String workerRoute(String script) {
+        return """
+                    workers_routes:
+                      - { pattern: "%%1$s/*", script: %s }
+                """.formatted(script);
     }
 
     /**
