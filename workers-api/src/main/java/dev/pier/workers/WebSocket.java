@@ -468,6 +468,20 @@ public final class WebSocket {
             }
         }
 
+        /**
+         * Runs {@code then} once the events delivered so far to {@code clientEnd}'s server end have
+         * run: at once for a stateless Worker's pair (its events run as they are delivered), after
+         * the events queued before it for an object's.
+         */
+        public static void afterPendingEvents(WebSocket clientEnd, Runnable then) {
+            EventContext owner = clientEnd.other.context;
+            if (owner == null) {
+                then.run();
+            } else {
+                owner.deliver(then, false);
+            }
+        }
+
         /** Whether a server end was accepted with {@code acceptWebSocket}. */
         public static boolean isHibernatable(WebSocket serverEnd) {
             return serverEnd.tags != null;

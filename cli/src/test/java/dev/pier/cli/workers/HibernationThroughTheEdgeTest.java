@@ -3,6 +3,7 @@ package dev.pier.cli.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.analytics.RequestLog;
+import dev.pier.edge.support.RawWebSocket;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import dev.pier.workers.runtime.objects.LiveObjects;
@@ -138,6 +139,27 @@ class HibernationThroughTheEdgeTest {
         }
         assertThat(rooms.metrics().constructions()).isEqualTo(constructions);
         assertThat(rooms.metrics().liveObjects()).isZero();
+    }
+
+    @Test
+    void aFrameThatBreaksTheProtocolFailsTheConnectionAfterTheObjectAnsweredTheMessagesBeforeIt() throws Exception {
+        start();
+        try (RawWebSocket raw = RawWebSocket.connect(edge.port())) {
+            assertThat(raw.handshake("/room/strict")).startsWith("HTTP/1.1 101 ");
+            byte[] hello = RawWebSocket.text("hello");
+            byte[] reserved = RawWebSocket.frame(true, 0x3, new byte[0]); // opcode 3 is reserved: 1002
+            byte[] both = java.util.Arrays.copyOf(hello, hello.length + reserved.length);
+            System.arraycopy(reserved, 0, both, hello.length, reserved.length);
+            raw.write(both); // one TCP write: the decoder meets the bad frame before the object has run
+            RawWebSocket.Frame echo = raw.readFrame();
+            assertThat(echo.opcode()).isEqualTo(0x1);
+            assertThat(echo.text()).isEqualTo("hello");
+            assertThat(raw.readFrame().closeCode()).isEqualTo(1002);
+            assertThat(raw.readToEnd()).isZero();
+        }
+        RequestLog log = edge.nextLog();
+        assertThat(log.webSocketCloseCode()).isEqualTo(1002);
+        assertThat(log.webSocketClosedBy()).isEqualTo(RequestLog.ClosedBy.edge);
     }
 
     @Test

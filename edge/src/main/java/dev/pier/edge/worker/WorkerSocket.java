@@ -83,13 +83,13 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         // an encoder on its way to the socket, as Netty's handshakers order them
         handlers.add(new WebSocket13FrameEncoder(false));
         handlers.add(new WorkerFrameDecoder(WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true).allowMaskMismatch(false)
-                .allowExtensions(deflate != null).maxFramePayloadLength(WebSocket.MAX_MESSAGE_SIZE).closeOnProtocolViolation(true)
+                .allowExtensions(deflate != null).maxFramePayloadLength(WebSocket.MAX_MESSAGE_SIZE).closeOnProtocolViolation(false)
                 .build()));
         if (deflate != null) {
             handlers.add(deflate.newExtensionDecoder());
             handlers.add(deflate.newExtensionEncoder());
         }
-        handlers.add(new Utf8FrameValidator(true));
+        handlers.add(new Utf8FrameValidator(false)); // a violation is answered here, in exceptionCaught
         handlers.add(new WebSocketFrameAggregator(WebSocket.MAX_MESSAGE_SIZE));
         handlers.add(this);
         return handlers;
@@ -284,12 +284,28 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         } else if (cause instanceof WorkerFrameDecoder.InvalidClose invalid) {
             answerInvalidClose(invalid.answer());
         } else if (cause instanceof CorruptedWebSocketFrameException violation) {
-            // the decoder or the UTF-8 validator wrote the close frame and closes the connection once it is written
-            closeSent = true;
-            firstClose(violation.closeStatus().code(), RequestLog.ClosedBy.edge);
+            failAfterPendingEvents(violation.closeStatus());
         } else {
             ctx.close(); // a reset, or a failure in the pipeline
         }
+    }
+
+    /**
+     * A frame broke RFC 6455 (the decoder discards whatever follows it): the connection fails with
+     * {@code answer} once the Worker's end has handled the messages that came before the frame,
+     * so that what it answered to them reaches the client first, as an origin's answers do. For a
+     * Worker that is at once; for a Durable Object, after the events it has queued.
+     */
+    private void failAfterPendingEvents(WebSocketCloseStatus answer) {
+        ctx.channel().config().setAutoRead(false);
+        firstClose(answer.code(), RequestLog.ClosedBy.edge);
+        WebSocket.Host.afterPendingEvents(clientEnd, () -> {
+            if (ctx.executor().inEventLoop()) {
+                answerInvalidClose(answer);
+            } else {
+                ctx.executor().execute(() -> answerInvalidClose(answer)); // after the answers the object's events sent
+            }
+        });
     }
 
     /**
