@@ -3,6 +3,7 @@ package dev.pier.workers.runtime.objects;
 import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
+import dev.pier.workers.host.NodeRequests;
 import dev.pier.workers.runtime.storage.ObjectRef;
 import dev.pier.workers.runtime.storage.ObjectStore;
 import java.time.Duration;
@@ -27,6 +28,11 @@ import java.util.function.ToIntFunction;
  * hibernatable ones, is evicted: dropped from memory, its hibernatable WebSockets kept open at
  * the edge. An object with no WebSocket left is then forgotten altogether; a later event starts
  * it from storage.
+ *
+ * <p>With nodes that share the storage, an object runs only on the node that holds it
+ * ({@link Ownership}): a request for an object another node runs is sent there, and when that node
+ * no longer runs it, or cannot be reached (then once its hold could have run out), the object is
+ * looked for again, at most {@value #MAX_ATTEMPTS} times.
  */
 public final class LiveObjects implements AutoCloseable {
 
@@ -38,9 +44,14 @@ public final class LiveObjects implements AutoCloseable {
             Thread.ofPlatform().name("pier-object-timers").daemon().factory());
     /** How often idle objects are looked for. */
     private static final long SWEEP_MILLIS = 1_000;
+    /** How many times a request looks for the node that runs its object. */
+    static final int MAX_ATTEMPTS = 5;
+    /** The attempt of a request another node sent here: it runs here or nowhere, never sent on. */
+    static final int FROM_NODE = -1;
 
     private final String name;
     private final ObjectStore store;
+    private final Ownership ownership;
     private final long hibernateAfterNanos;
     private volatile ObjectClass type;
     private final ConcurrentHashMap<DurableObjectId, LiveObject> live = new ConcurrentHashMap<>();
@@ -57,9 +68,19 @@ public final class LiveObjects implements AutoCloseable {
      * @param hibernateAfter how long an instance stays in memory with no event
      */
     public LiveObjects(String name, Class<?> type, dev.pier.workers.Env env, ObjectStore store, Duration hibernateAfter) {
+        this(name, type, env, store, hibernateAfter, Ownership.ONE_NODE);
+    }
+
+    /**
+     * Starts the namespace on one of the nodes that share {@code store}, as {@code ownership} has
+     * them run each object on one node.
+     */
+    public LiveObjects(String name, Class<?> type, dev.pier.workers.Env env, ObjectStore store, Duration hibernateAfter,
+                       Ownership ownership) {
         this.name = name;
         this.type = new ObjectClass(type, env);
         this.store = store;
+        this.ownership = ownership;
         this.hibernateAfterNanos = hibernateAfter.toNanos();
         for (ObjectRef ref : store.dueAlarms(Long.MAX_VALUE)) {
             if (ref.namespace().equals(name)) {
@@ -87,6 +108,10 @@ public final class LiveObjects implements AutoCloseable {
         return type;
     }
 
+    Ownership ownership() {
+        return ownership;
+    }
+
     /**
      * New code for the namespace: every instance is evicted once its running event ends, its
      * WebSockets other than hibernatable ones closed with 1012; the next event of each object
@@ -101,16 +126,83 @@ public final class LiveObjects implements AutoCloseable {
                 live.size());
     }
 
-    /** Delivers {@code request} to the object {@code id}, started on this node if it is not in memory. */
+    /**
+     * Delivers {@code request} to the object {@code id}: on this node, started if it is not in
+     * memory, or on the node that runs it.
+     */
     CompletableFuture<Response> fetch(DurableObjectId id, Request request) {
         metrics.requests.increment();
+        return deliver(id, request, 0);
+    }
+
+    /**
+     * Delivers a request another node sent for the object {@code id}: on this node, or nowhere;
+     * when another node runs it, the answer says so ({@link NodeRequests#MOVED}).
+     */
+    CompletableFuture<Response> fetchFromNode(DurableObjectId id, Request request) {
+        return deliver(id, request, FROM_NODE);
+    }
+
+    private CompletableFuture<Response> deliver(DurableObjectId id, Request request, int attempt) {
         while (true) {
-            CompletableFuture<Response> answer = object(id).fetch(request);
+            LiveObject object = live.get(id);
+            if (object == null) {
+                Ownership.Elsewhere owner = ownership.knownOwner(new ObjectRef(name, id.toString()));
+                if (owner != null) {
+                    return elsewhere(id, request, attempt, owner);
+                }
+                object = object(id);
+            }
+            CompletableFuture<Response> answer = object.fetch(request, attempt);
             if (answer != null) {
                 return answer;
             }
             // it was forgotten between the lookup and the delivery: the next lookup starts it again
         }
+    }
+
+    /**
+     * The object does not run here: {@code owner} runs it, or, when null, this node lost it to a
+     * node not known yet. A request from another node is answered so; one of this node's stubs is
+     * sent on.
+     */
+    CompletableFuture<Response> elsewhere(DurableObjectId id, Request request, int attempt, Ownership.Elsewhere owner) {
+        if (attempt == FROM_NODE) {
+            Response moved = Response.text(421, "This node does not run Durable Object " + id + " of " + name + ".\n");
+            moved.headers().set(NodeRequests.MOVED, owner == null ? "taken over" : "held by " + owner.node());
+            return CompletableFuture.completedFuture(moved);
+        }
+        if (owner == null) {
+            return again(id, request, attempt, 0, "this node lost it to another");
+        }
+        metrics.forwarded.increment();
+        return ownership.forward(owner, name, id, request).thenCompose(sent -> switch (sent) {
+            case Ownership.Answered answered -> CompletableFuture.completedFuture(answered.response());
+            case Ownership.Moved moved -> again(id, request, attempt, 0, "the node at " + owner.address() + " no longer runs it ("
+                    + moved.why() + ")");
+            // the node may be gone: once its hold could have run out, any node may claim the object
+            case Ownership.Unreachable unreachable -> again(id, request, attempt, owner.remainingMillis() + 10, unreachable.why());
+        });
+    }
+
+    /** Looks for the object again after {@code delayMillis}, unless the request has looked for it often enough. */
+    private CompletableFuture<Response> again(DurableObjectId id, Request request, int attempt, long delayMillis, String why) {
+        if (attempt + 1 >= MAX_ATTEMPTS) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Durable Object " + id + " of " + name
+                    + ": no node ran the request in " + MAX_ATTEMPTS + " attempts; the last: " + why));
+        }
+        if (delayMillis <= 0) {
+            return deliver(id, request, attempt + 1);
+        }
+        CompletableFuture<Response> later = new CompletableFuture<>();
+        TIMERS.schedule(() -> deliver(id, request, attempt + 1).whenComplete((r, e) -> {
+            if (e != null) {
+                later.completeExceptionally(e);
+            } else {
+                later.complete(r);
+            }
+        }), delayMillis, TimeUnit.MILLISECONDS);
+        return later;
     }
 
     /** The alarm of {@code id} set for {@code epochMillis} went off. */
