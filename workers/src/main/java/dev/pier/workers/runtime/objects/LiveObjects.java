@@ -180,8 +180,9 @@ public final class LiveObjects implements AutoCloseable {
             case Ownership.Answered answered -> CompletableFuture.completedFuture(answered.response());
             case Ownership.Moved moved -> again(id, request, attempt, 0, "the node at " + owner.address() + " no longer runs it ("
                     + moved.why() + ")");
-            // the node may be gone: once its hold could have run out, any node may claim the object
-            case Ownership.Unreachable unreachable -> again(id, request, attempt, owner.remainingMillis() + 10, unreachable.why());
+            // the node may be gone: it gave its objects up, or they are anyone's once its hold could have run out
+            case Ownership.Unreachable unreachable -> again(id, request, attempt,
+                    unreachable.retryInMillis() == 0 ? 0 : unreachable.retryInMillis() + 10, unreachable.why());
         });
     }
 

@@ -67,7 +67,7 @@ public final class NodeClient {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (cause instanceof FetchException && cause.getCause() instanceof ConnectException) {
-                        sent.complete(new Ownership.Unreachable(cause.getMessage())); // it never left: it may go elsewhere
+                        sent.complete(new Ownership.Unreachable(cause.getMessage(), 0)); // it never left: it may go elsewhere
                     } else {
                         sent.completeExceptionally(cause);
                     }

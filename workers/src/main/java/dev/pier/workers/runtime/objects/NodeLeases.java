@@ -39,6 +39,8 @@ public final class NodeLeases implements Ownership {
     private final Map<Long, Lease> held = new ConcurrentHashMap<>();
     /** The other nodes known to run objects, until their leases could have run out. */
     private final Map<ObjectRef, Elsewhere> owners = new ConcurrentHashMap<>();
+    /** The other nodes that could not be reached, until ({@link System#nanoTime()}) the lease they held then runs out. */
+    private final Map<String, Long> unreachable = new ConcurrentHashMap<>();
     private final Thread renewer;
     private volatile boolean closed;
 
@@ -58,8 +60,8 @@ public final class NodeLeases implements Ownership {
         this.client = client;
         this.term = term;
         this.renewer = Thread.ofVirtual().name("pier-object-leases").start(() -> renewEvery(renewEvery));
-        logger.info("Durable Objects: this node ({}) runs an object while it holds its lease ({} unless renewed) in the"
-                + " shared storage; {}", node, term, address == null ? "the other nodes cannot send it requests (no node_address)"
+        logger.info("Durable Objects: this node ({}) runs an object while it holds its lease ({} ms unless renewed) in the"
+                + " shared storage; {}", node, term.toMillis(), address == null ? "the other nodes cannot send it requests (no node_address)"
                 : "the other nodes send requests for its objects to " + address);
     }
 
@@ -101,22 +103,34 @@ public final class NodeLeases implements Ownership {
 
     /**
      * Sends the request to {@code owner}; what it says it no longer runs, or a node that cannot be
-     * reached, is forgotten as the object's owner, so the next attempt claims the object again.
+     * reached, is forgotten as the object's owner, so the next attempt claims the object again. A
+     * node found unreachable is not tried again until the lease it held then could have run out:
+     * the next attempt right away (it may have given its leases up when it stopped), then after that.
      */
     @Override
     public CompletableFuture<Forwarded> forward(Elsewhere owner, String namespace, DurableObjectId id, Request request) {
         ObjectRef ref = new ObjectRef(namespace, id.toString());
+        long wait = owner.remainingMillis();
         CompletableFuture<Forwarded> sent;
+        Long unreachableUntil = unreachable.get(owner.node());
         if (owner.address() == null) {
-            sent = CompletableFuture.completedFuture(new Unreachable("its node " + owner.node() + " gives no node_address"));
+            sent = CompletableFuture.completedFuture(new Unreachable("its node " + owner.node() + " gives no node_address", wait));
         } else if (owner.address().equals(address)) {
             // an earlier process at this node's own address, stopped or handing over: nothing reaches it here
-            sent = CompletableFuture.completedFuture(new Unreachable("an earlier process at this node's address (" + address + ") holds it"));
+            sent = CompletableFuture.completedFuture(new Unreachable("an earlier process at this node's address (" + address
+                    + ") holds it", wait));
         } else if (client == null) {
             sent = CompletableFuture.completedFuture(new Unreachable("this node has no node_secret_file to send it to "
-                    + owner.address() + " with"));
+                    + owner.address() + " with", wait));
+        } else if (unreachableUntil != null && unreachableUntil - System.nanoTime() > 0) {
+            sent = CompletableFuture.completedFuture(new Unreachable("its node at " + owner.address() + " could not be reached", wait));
         } else {
-            sent = client.send(owner.address(), namespace, id, request);
+            sent = client.send(owner.address(), namespace, id, request).thenApply(forwarded -> {
+                if (forwarded instanceof Unreachable) {
+                    unreachable.put(owner.node(), owner.untilNanos());
+                }
+                return forwarded;
+            });
         }
         return sent.whenComplete((forwarded, failure) -> {
             if (!(forwarded instanceof Answered)) {
@@ -159,7 +173,9 @@ public final class NodeLeases implements Ownership {
                 }
             }
         }
-        owners.values().removeIf(owner -> owner.untilNanos() - System.nanoTime() <= 0);
+        long now = System.nanoTime();
+        owners.values().removeIf(owner -> owner.untilNanos() - now <= 0);
+        unreachable.values().removeIf(until -> until - now <= 0);
     }
 
     /** Stops renewing and gives up every lease this node holds, in one statement. */

@@ -84,7 +84,10 @@ public interface Ownership extends AutoCloseable {
     record Moved(String why) implements Forwarded {
     }
 
-    /** That node could not be reached, so the request never left this node. */
-    record Unreachable(String why) implements Forwarded {
+    /**
+     * That node could not be reached, so the request never left this node; the object is looked
+     * for again after {@code retryInMillis} (0: at once, as the node may have given it up).
+     */
+    record Unreachable(String why, long retryInMillis) implements Forwarded {
     }
 }
