@@ -57,6 +57,8 @@ public final class LiveObjects implements AutoCloseable {
     private final ConcurrentHashMap<DurableObjectId, LiveObject> live = new ConcurrentHashMap<>();
     private final ObjectMetrics metrics = new ObjectMetrics(this);
     private final ScheduledFuture<?> sweeper;
+    /** Looks for due alarms no node's timer will fire, with nodes that share the storage; null for one node. */
+    private final ScheduledFuture<?> orphanedAlarms;
 
     /**
      * Starts the namespace: every alarm stored for its objects is set, so alarms go off after a
@@ -89,6 +91,9 @@ public final class LiveObjects implements AutoCloseable {
         }
         long sweep = Math.max(10, Math.min(SWEEP_MILLIS, hibernateAfter.toMillis() / 2));
         this.sweeper = TIMERS.scheduleWithFixedDelay(this::evictIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+        Duration scan = ownership.orphanedAlarmsEvery();
+        this.orphanedAlarms = scan == null ? null : TIMERS.scheduleWithFixedDelay(() -> THREADS.execute(this::fireOrphanedAlarms),
+                scan.toMillis(), scan.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @throws IllegalArgumentException when {@code type} is not a {@code DurableObject} with a public constructor {@code (DurableObjectState, Env)} */
@@ -222,6 +227,26 @@ public final class LiveObjects implements AutoCloseable {
         live.remove(object.id(), object);
     }
 
+    /**
+     * Sets a timer for each due alarm of an object not in memory here and not known to run on
+     * another node: its node may have stopped without a word after it set the alarm, when no other
+     * node had a timer for it. The alarm's event claims the object, and runs only where it is held.
+     */
+    private void fireOrphanedAlarms() {
+        try {
+            for (ObjectRef ref : store.dueAlarms(System.currentTimeMillis())) {
+                if (ref.namespace().equals(name)) {
+                    DurableObjectId id = new DurableObjectId(ref.objectId(), null);
+                    if (!live.containsKey(id) && ownership.knownOwner(ref) == null) {
+                        object(id).scheduleStoredAlarm();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            logger.warn("Durable Objects {}: looking for due alarms failed ({}); they are looked for again", name, e.getMessage());
+        }
+    }
+
     private void evictIdle() {
         try {
             long idleSince = System.nanoTime() - hibernateAfterNanos;
@@ -259,6 +284,9 @@ public final class LiveObjects implements AutoCloseable {
     @Override
     public void close() {
         sweeper.cancel(false);
+        if (orphanedAlarms != null) {
+            orphanedAlarms.cancel(false);
+        }
         live.values().forEach(LiveObject::cancelAlarm);
     }
 }

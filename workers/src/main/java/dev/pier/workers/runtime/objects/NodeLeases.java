@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Ownership for nodes that share a PostgreSQL storage: a node runs an object only while it holds
@@ -42,6 +44,8 @@ public final class NodeLeases implements Ownership {
     /** The other nodes that could not be reached, until ({@link System#nanoTime()}) the lease they held then runs out. */
     private final Map<String, Long> unreachable = new ConcurrentHashMap<>();
     private final Thread renewer;
+    /** Counted down when the node stops: the renewer stops waiting for its next turn. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean closed;
 
     /**
@@ -139,23 +143,33 @@ public final class NodeLeases implements Ownership {
         });
     }
 
+    /** Once a term: by then the lease of a node that stopped without a word ran out, and its objects are anyone's. */
+    @Override
+    public Duration orphanedAlarmsEvery() {
+        return term;
+    }
+
     /** The leases this node holds now. */
     int held() {
         return held.size();
     }
 
     private void renewEvery(Duration interval) {
-        while (!closed) {
+        while (true) {
             try {
-                Thread.sleep(interval);
+                if (stopping.await(interval.toNanos(), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
-                continue; // closed, or not: the loop's condition says
+                return; // nobody interrupts it but the JVM going down
             }
             try {
                 renew();
             } catch (RuntimeException e) {
-                logger.warn("Durable Objects: renewing this node's {} leases failed ({}); they are tried again in {}", held.size(),
-                        e.getMessage(), interval);
+                if (!closed) {
+                    logger.warn("Durable Objects: renewing this node's {} leases failed ({}); they are tried again in {} ms", held.size(),
+                            e.getMessage(), interval.toMillis());
+                }
             }
         }
     }
@@ -185,7 +199,7 @@ public final class NodeLeases implements Ownership {
             return;
         }
         closed = true;
-        renewer.interrupt();
+        stopping.countDown();
         try {
             int released = leases.releaseAll(node);
             logger.info("Durable Objects: this node ({}) gave up its {} leases", node, released);

@@ -41,6 +41,11 @@ final class OneNode implements Ownership {
     }
 
     @Override
+    public java.time.Duration orphanedAlarmsEvery() {
+        return null;
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -33,6 +33,13 @@ public interface Ownership extends AutoCloseable {
     /** Sends {@code request} for the object {@code id} of {@code namespace} to {@code owner}. */
     CompletableFuture<Forwarded> forward(Elsewhere owner, String namespace, DurableObjectId id, Request request);
 
+    /**
+     * How often the node looks for due alarms that no node's timer will fire: those of objects whose
+     * node stopped without a word after it set them. Null for one node, which set a timer for every
+     * stored alarm when it started and sets one for every alarm since.
+     */
+    java.time.Duration orphanedAlarmsEvery();
+
     /** This node stops: it runs none of the objects any more, and another node may claim them at once. */
     @Override
     void close();

@@ -45,7 +45,10 @@ class NodeLeasesTest {
     static volatile CountDownLatch hold = new CountDownLatch(0);
     static final CountDownLatch held = new CountDownLatch(1);
 
-    /** "/put/V" stores V (with "/slow/V", after waiting for the test); "/get" answers what is stored; "/ws" a WebSocket. */
+    /**
+     * "/put/V" stores V (with "/slow/V", after waiting for the test); "/get" answers what is stored;
+     * "/alarm/MILLIS" sets its alarm, which stores "alarmed"; "/ws" a WebSocket.
+     */
     public static final class Box implements DurableObject {
         private final DurableObjectState state;
 
@@ -68,6 +71,7 @@ class NodeLeasesTest {
                         throw new IllegalStateException(e);
                     }
                 }
+                case "alarm" -> state.storage().setAlarm(System.currentTimeMillis() + Long.parseLong(path[2]));
                 case "ws" -> {
                     WebSocketPair pair = new WebSocketPair();
                     state.acceptWebSocket(pair.server());
@@ -77,6 +81,12 @@ class NodeLeasesTest {
                 }
             }
             return CompletableFuture.completedFuture(new Response(String.valueOf(state.storage().getString("value"))));
+        }
+
+        @Override
+        public CompletionStage<Void> alarm(AlarmInfo info) {
+            state.storage().putString("value", "alarmed");
+            return CompletableFuture.completedFuture(null);
         }
     }
 
@@ -195,6 +205,31 @@ class NodeLeasesTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("without waiting for A's 30 s lease").isLessThan(Duration.ofSeconds(5));
         leasesB.close();
         assertThat(leases()).as("a node that stops gives up every lease").isZero();
+    }
+
+    @Test
+    void anAlarmOfANodeThatDiedGoesOffOnAnotherOnceTheLeaseRanOut() throws Exception {
+        leasesB = new NodeLeases(storeB.leases().orElseThrow(), null, null, Duration.ofMillis(500));
+        nodeB = node(storeB, leasesB, Duration.ofSeconds(10)); // started before the alarm is set: it has no timer for it
+        leasesA = new NodeLeases(storeA.leases().orElseThrow(), null, null, Duration.ofMillis(500), Duration.ofHours(1));
+        nodeA = node(storeA, leasesA, Duration.ofSeconds(10));
+        DurableObjectId id = new Namespace(nodeA).idFromName("box");
+        assertThat(text(nodeA, id, "/alarm/1500")).isEqualTo("null");
+        nodeA.close(); // A dies before its alarm: its timers stop, and it gives nothing up
+        nodeA = null;
+        String value = stored(id);
+        for (int i = 0; i < 200 && !"alarmed".equals(value); i++) {
+            Thread.sleep(50);
+            value = stored(id);
+        }
+        assertThat(value).as("B found the due alarm and claimed the object for it").isEqualTo("alarmed");
+        assertThat(nodeB.metrics().constructions()).isEqualTo(1);
+    }
+
+    /** The object's "value", read from the storage as any node would. */
+    private String stored(DurableObjectId id) {
+        byte[] value = storeB.open(NAMESPACE, id.toString()).get("value");
+        return value == null ? null : new String(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private int leases() throws Exception {
