@@ -4,11 +4,11 @@ import dev.pier.config.DurableObjectsConfig;
 import dev.pier.config.WorkerScript;
 import dev.pier.workers.DurableObjectNamespace;
 import dev.pier.workers.Env;
+import dev.pier.workers.Fetch;
 import dev.pier.workers.Worker;
+import dev.pier.workers.host.NodeRequests;
 import dev.pier.workers.host.Script;
 import dev.pier.workers.host.Scripts;
-import dev.pier.workers.Fetch;
-import dev.pier.workers.host.NodeRequests;
 import dev.pier.workers.runtime.objects.ForwardedRequests;
 import dev.pier.workers.runtime.objects.LiveObjects;
 import dev.pier.workers.runtime.objects.Namespace;
@@ -164,8 +164,8 @@ public final class WorkerRuntime implements Scripts {
             if (objects != null) {
                 objects.deploy(binding.getValue(), env);
             } else {
-                objects = new LiveObjects(name, binding.getValue(), env, objectStore(durableObjects), durableObjects.hibernateAfter(),
-                        ownership);
+                ObjectStore store = objectStore(durableObjects); // opened with the first namespace, and ownership with it
+                objects = new LiveObjects(name, binding.getValue(), env, store, durableObjects.hibernateAfter(), ownership);
                 namespaces.put(name, objects);
                 onNamespace.accept(objects);
             }

@@ -32,8 +32,12 @@ public final class ForwardedRequests implements Worker {
     private static final String[] EXCHANGE_HEADERS = {NodeRequests.SECRET, NodeRequests.NAMESPACE, NodeRequests.ID, NodeRequests.NAME,
             NodeRequests.URL, NodeRequests.MOVED, NodeRequests.FAILURE};
 
+    /** How often a refusal is logged, at most. */
+    private static final long REFUSALS_LOGGED_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final NodeSecret secret;
     private final Function<String, LiveObjects> namespaces;
+    private volatile long lastRefusalLogged = System.nanoTime() - REFUSALS_LOGGED_EVERY - 1;
 
     /** @param namespaces the namespaces deployed on this node, by name ({@code script.BINDING}); null for one that is not */
     public ForwardedRequests(NodeSecret secret, Function<String, LiveObjects> namespaces) {
@@ -45,7 +49,12 @@ public final class ForwardedRequests implements Worker {
     public CompletionStage<Response> fetch(Request request, Env env, ExecutionContext ctx) {
         Headers headers = request.headers();
         if (!secret.matches(headers.get(NodeRequests.SECRET))) {
-            logger.warn("A request for a Durable Object came to {} without the node secret: refused", request.url());
+            long now = System.nanoTime();
+            if (now - lastRefusalLogged > REFUSALS_LOGGED_EVERY) { // a client sending them by the thousand writes one line in ten seconds
+                lastRefusalLogged = now;
+                logger.warn("A request for a Durable Object came to {} without the node secret: refused (a node whose"
+                        + " node_secret_file differs, or a client; more are refused without a word for 10 s)", request.url());
+            }
             return failed(403, "the node secret was refused");
         }
         String namespace = headers.get(NodeRequests.NAMESPACE);

@@ -152,7 +152,7 @@ public final class LiveObjects implements AutoCloseable {
         while (true) {
             LiveObject object = live.get(id);
             if (object == null) {
-                Ownership.Elsewhere owner = ownership.knownOwner(new ObjectRef(name, id.toString()));
+                Ownership.Elsewhere owner = ownership.knownOwner(name, id);
                 if (owner != null) {
                     return elsewhere(id, request, attempt, owner);
                 }
@@ -237,7 +237,7 @@ public final class LiveObjects implements AutoCloseable {
             for (ObjectRef ref : store.dueAlarms(System.currentTimeMillis())) {
                 if (ref.namespace().equals(name)) {
                     DurableObjectId id = new DurableObjectId(ref.objectId(), null);
-                    if (!live.containsKey(id) && ownership.knownOwner(ref) == null) {
+                    if (!live.containsKey(id) && ownership.knownOwner(name, id) == null) {
                         object(id).scheduleStoredAlarm();
                     }
                 }

@@ -96,7 +96,8 @@ public final class NodeLeases implements Ownership {
     }
 
     @Override
-    public Elsewhere knownOwner(ObjectRef ref) {
+    public Elsewhere knownOwner(String namespace, DurableObjectId id) {
+        ObjectRef ref = new ObjectRef(namespace, id.toString());
         Elsewhere owner = owners.get(ref);
         if (owner != null && owner.untilNanos() - System.nanoTime() <= 0) {
             owners.remove(ref, owner);

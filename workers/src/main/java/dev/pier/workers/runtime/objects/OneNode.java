@@ -2,7 +2,6 @@ package dev.pier.workers.runtime.objects;
 
 import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.Request;
-import dev.pier.workers.runtime.storage.ObjectRef;
 import dev.pier.workers.runtime.storage.ObjectStorage;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,7 +30,7 @@ final class OneNode implements Ownership {
     }
 
     @Override
-    public Elsewhere knownOwner(ObjectRef ref) {
+    public Elsewhere knownOwner(String namespace, DurableObjectId id) {
         return null;
     }
 

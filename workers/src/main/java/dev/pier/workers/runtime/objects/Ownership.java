@@ -3,7 +3,6 @@ package dev.pier.workers.runtime.objects;
 import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
-import dev.pier.workers.runtime.storage.ObjectRef;
 import dev.pier.workers.runtime.storage.ObjectStorage;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,8 +26,11 @@ public interface Ownership extends AutoCloseable {
      */
     Claim claim(ObjectStorage storage, Runnable lost);
 
-    /** The other node known to run the object now, without asking anyone; null when none is (then the object is claimed). */
-    Elsewhere knownOwner(ObjectRef ref);
+    /**
+     * The other node known to run the object {@code id} of {@code namespace} now, without asking
+     * anyone; null when none is (then the object is claimed).
+     */
+    Elsewhere knownOwner(String namespace, DurableObjectId id);
 
     /** Sends {@code request} for the object {@code id} of {@code namespace} to {@code owner}. */
     CompletableFuture<Forwarded> forward(Elsewhere owner, String namespace, DurableObjectId id, Request request);
