@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         long change = control == null ? 0 : control.store().lastChange();
         // Workers from the node's own classpath (the examples) or from their jars, deployed before each configuration applies
         WorkerRuntime runtime = new WorkerRuntime(ServeCommand.class.getClassLoader());
-        ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.durableObjects());
+        ScriptDeployer workers = new RuntimeDeployer(runtime);
         Edge edge = control == null ? Edge.start(fileConfig, null, List.of(), null, workers)
                 : Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders(), workers);
         runtime.onNamespace(objects -> edge.usage().register(registry -> objects.metrics().bindTo(registry, objects.name())));
@@ -115,6 +115,7 @@ final class ServeCommand implements Callable<Integer> {
                 control.close(); // before the JVM halts (keys leave the disk); nothing left needs the store
             }
             edge.shutdown();
+            runtime.close(); // after the edge closed the objects' WebSockets: another node may run them at once
             sidecar.close(); // after the edge: its WebSockets got their 1001 from a live origin
             takeover.removeIfOwn();
             stopped.countDown();
@@ -129,6 +130,7 @@ final class ServeCommand implements Callable<Integer> {
                 control.close(); // the successor has the store open already; this process writes nothing more
             }
             edge.drain(limit);
+            runtime.close();
             if (!sidecar.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 logger.info("Closing what still runs beside the edge: the drain time is up");
             }

@@ -148,22 +148,72 @@ public final class ConfigLoader {
 
     /**
      * {@code durable_objects}: {@code storage}, a directory relative to the file (one SQLite database
-     * per object) or a PostgreSQL JDBC address; {@code hibernate_after}, how long an idle object stays in memory.
+     * per object) or a PostgreSQL JDBC address; {@code hibernate_after}, how long an idle object stays in memory;
+     * with PostgreSQL, {@code node_address} and {@code node_secret_file}, where the other nodes reach this one and
+     * the secret they present, and {@code lease}, how long a node holds an object it does not renew.
      */
     private static DurableObjectsConfig durableObjects(ConfigNode d, Path base) {
         if (d == null) {
             return DurableObjectsConfig.in(base.resolve("durable-objects").normalize());
         }
-        d.onlyKeys("storage", "hibernate_after");
+        d.onlyKeys("storage", "hibernate_after", "node_address", "node_secret_file", "lease");
         String storage = d.text("storage", "durable-objects");
         Duration hibernateAfter = d.duration("hibernate_after", DurableObjectsConfig.DEFAULT_HIBERNATE_AFTER);
-        if (storage.startsWith("jdbc:")) {
-            if (!storage.startsWith("jdbc:postgresql://")) {
-                throw d.error("storage", "'" + storage + "' (expected: a directory, or jdbc:postgresql://HOST:PORT/DB?user=NAME)");
-            }
-            return new DurableObjectsConfig(null, storage, hibernateAfter);
+        boolean postgres = storage.startsWith("jdbc:");
+        if (postgres && !storage.startsWith("jdbc:postgresql://")) {
+            throw d.error("storage", "'" + storage + "' (expected: a directory, or jdbc:postgresql://HOST:PORT/DB?user=NAME)");
         }
-        return new DurableObjectsConfig(base.resolve(storage).normalize(), null, hibernateAfter);
+        for (String shared : List.of("node_address", "node_secret_file", "lease")) {
+            if (!postgres && d.child(shared) != null) {
+                throw d.error(shared, "set, but the storage is a directory (expected: only with a PostgreSQL storage, which several nodes share)");
+            }
+        }
+        String address = d.text("node_address", null);
+        String secretFile = d.text("node_secret_file", null);
+        if ((address == null) != (secretFile == null)) {
+            throw d.error(address == null ? "node_address" : "node_secret_file", "missing (expected: node_address and "
+                    + "node_secret_file together: where the other nodes reach this one, and the secret they present)");
+        }
+        Duration lease = d.duration("lease", DurableObjectsConfig.DEFAULT_LEASE);
+        if (!postgres) {
+            return new DurableObjectsConfig(base.resolve(storage).normalize(), null, hibernateAfter);
+        }
+        if (address == null) {
+            return new DurableObjectsConfig(null, storage, hibernateAfter, null, null, lease);
+        }
+        return new DurableObjectsConfig(null, storage, hibernateAfter, nodeAddress(d, address), nodeSecret(d, base.resolve(secretFile).normalize()),
+                lease);
+    }
+
+    /** {@code node_address}: {@code HOST:PORT} (plain HTTP) or an {@code http://} or {@code https://} URL with no path, as a base URL. */
+    private static String nodeAddress(ConfigNode d, String address) {
+        String url = address.contains("://") ? address : "http://" + address;
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getPort() < 1 || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
+            throw d.error("node_address", "'" + address + "' (expected: the HOST:PORT of this node's listener that the other nodes reach,"
+                    + " e.g. 10.0.0.5:8080, or https://HOST:PORT for a TLS listener)");
+        }
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    private static NodeSecret nodeSecret(ConfigNode d, Path file) {
+        String secret;
+        try {
+            secret = Files.readString(file).strip();
+        } catch (IOException e) {
+            throw d.error("node_secret_file", file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        String problem = NodeSecret.problem(secret);
+        if (problem != null) {
+            throw d.error("node_secret_file", file + ": " + problem);
+        }
+        return new NodeSecret(secret);
     }
 
     /** A Java class name. */

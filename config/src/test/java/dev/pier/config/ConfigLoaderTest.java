@@ -75,6 +75,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void nodesThatSharePostgresqlSayWhereTheyAreReachedWithASecretFromAFile(@TempDir Path etc) throws Exception {
+        Files.writeString(etc.resolve("node.secret"), "0123456789abcdef0123\n");
+        String shared = MINIMAL + "durable_objects:\n  storage: jdbc:postgresql://db:5432/pier?user=pier\n";
+        DurableObjectsConfig node = ConfigLoader.parse(shared + "  node_address: 10.0.0.5:8080\n  node_secret_file: node.secret\n"
+                + "  lease: 4s\n", etc).durableObjects();
+        assertThat(node.nodeAddress()).isEqualTo("http://10.0.0.5:8080");
+        assertThat(node.nodeSecret().matches("0123456789abcdef0123")).isTrue();
+        assertThat(node.nodeSecret().matches("0123456789abcdef012")).isFalse();
+        assertThat(node.nodeSecret().matches(null)).isFalse();
+        assertThat(node.toString()).as("a configuration printed keeps the secret").doesNotContain("0123456789abcdef");
+        assertThat(node.lease()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(ConfigLoader.parse(shared + "  node_address: https://node-1.internal:8443/\n  node_secret_file: node.secret\n", etc)
+                .durableObjects()).satisfies(d -> {
+                    assertThat(d.nodeAddress()).isEqualTo("https://node-1.internal:8443");
+                    assertThat(d.lease()).isEqualTo(DurableObjectsConfig.DEFAULT_LEASE);
+                });
+        assertThat(ConfigLoader.parse(shared + "  node_address: \"[::1]:8080\"\n  node_secret_file: node.secret\n", etc).durableObjects()
+                .nodeAddress()).isEqualTo("http://[::1]:8080");
+        assertThat(ConfigLoader.parse(shared, etc).durableObjects().nodeAddress()).as("a node the others send nothing to").isNull();
+
+        Files.writeString(etc.resolve("short.secret"), "guessable");
+        assertThatThrownBy(() -> ConfigLoader.parse(shared + "  node_address: 10.0.0.5:8080\n  node_secret_file: short.secret\n", etc))
+                .hasMessageContaining("durable_objects.node_secret_file: ").hasMessageContaining("the secret is 9 characters (expected: 16 or more")
+                .message().doesNotContain("guessable");
+        assertThatThrownBy(() -> ConfigLoader.parse(shared + "  node_address: 10.0.0.5:8080\n  node_secret_file: missing.secret\n", etc))
+                .hasMessageContaining("missing.secret: cannot be read");
+        assertThatThrownBy(() -> ConfigLoader.parse(shared + "  node_address: 10.0.0.5:8080\n", etc))
+                .hasMessageContaining("durable_objects.node_secret_file: missing (expected: node_address and node_secret_file together");
+        assertThatThrownBy(() -> ConfigLoader.parse(shared + "  node_secret_file: node.secret\n", etc))
+                .hasMessageContaining("durable_objects.node_address: missing");
+        for (String bad : new String[] {"10.0.0.5", "ftp://10.0.0.5:21", "http://10.0.0.5:8080/path", "http://10.0.0.5"}) {
+            assertThatThrownBy(() -> ConfigLoader.parse(shared + "  node_address: " + bad + "\n  node_secret_file: node.secret\n", etc))
+                    .as(bad).hasMessageContaining("durable_objects.node_address: '" + bad + "' (expected: the HOST:PORT of this node's listener");
+        }
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "durable_objects:\n  node_address: 10.0.0.5:8080\n", etc))
+                .hasMessageContaining("durable_objects.node_address: set, but the storage is a directory (expected: only with a PostgreSQL storage");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "durable_objects:\n  lease: 5s\n", etc))
+                .hasMessageContaining("durable_objects.lease: set, but the storage is a directory");
+        assertThatThrownBy(() -> ConfigLoader.parse(shared + "  lease: 0s\n", etc))
+                .hasMessageContaining("durable_objects.lease: '0s' (expected: a duration above zero)");
+    }
+
+    @Test
     void errorsNameTheKeyAndWhatWasExpected() {
         assertError(MINIMAL.replace("type: A,", "type: AAA,"), "zones[0].dns_records[0].type: 'AAA' (expected: A, AAAA or CNAME)");
         assertError(MINIMAL.replace("127.0.0.1:8080", "127.0.0.1"), "listeners[0].address: '127.0.0.1' (expected: host:port, e.g. 127.0.0.1:8080)");

@@ -83,6 +83,9 @@ public final class Edge implements AutoCloseable {
         UsageRegistry usage = new UsageRegistry();
         usage.requestLog(logStats);
         this.context = new EdgeContext(snapshot, sink(logWriter), usage, transport, waf);
+        this.fetch = new FetchClient(workerGroup, transport.socketChannel(), FetchClient.defaultTls(), context::originGuard,
+                () -> FetchLimits.of(context.snapshot().config().timeouts()));
+        workers.nodeFetch(fetch);
         context.scripts(workers.deploy(config)); // a script that cannot be deployed fails the start, before anything listens
         this.metrics = new MetricsRoute(context.usage(), () -> adminConfig().metricsToken(), metricsReaders);
         // What the admin listener serves: /metrics, then the routes the process adds.
@@ -90,8 +93,6 @@ public final class Edge implements AutoCloseable {
         routes.add(metrics);
         routes.addAll(adminRoutes);
         this.listeners = new Listeners(bossGroup, workerGroup, context, List.copyOf(routes), this::adminConfig);
-        this.fetch = new FetchClient(workerGroup, transport.socketChannel(), FetchClient.defaultTls(), context::originGuard,
-                () -> FetchLimits.of(context.snapshot().config().timeouts()));
         Fetch.Host.install(fetch);
         logger.info("Transport: {}", transport.name().toLowerCase());
     }

@@ -1,6 +1,7 @@
 package dev.pier.edge;
 
 import dev.pier.config.PierConfig;
+import dev.pier.workers.Fetch;
 import dev.pier.workers.host.Scripts;
 
 /**
@@ -19,4 +20,12 @@ public interface ScriptDeployer {
      *         deployed (a later one keeps serving the code deployed before)
      */
     Scripts deploy(PierConfig config);
+
+    /**
+     * The edge's own fetch, on its event loops: the runtime sends with it the requests for Durable
+     * Objects another node runs. Called once, before the first deploy; a runtime that sends none
+     * ignores it.
+     */
+    default void nodeFetch(Fetch.Host fetch) {
+    }
 }

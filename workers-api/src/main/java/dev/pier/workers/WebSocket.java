@@ -292,6 +292,12 @@ public final class WebSocket {
                 }
                 return;
             }
+            if (context == null) {
+                // Kept or dispatched under the same lock as the check: an edge that attaches this end meanwhile (a
+                // fetch's end a Worker returned as it was) finds the message among the early ones, or it went out above
+                deliverHere(new MessageEvent(message));
+                return;
+            }
         }
         deliver(new MessageEvent(message));
     }
@@ -306,6 +312,10 @@ public final class WebSocket {
             if (transport != null) {
                 readyState = closeSent ? CLOSED : CLOSING;
                 transport.close(code, reason);
+                return;
+            }
+            if (context == null) {
+                deliverHere(new CloseEvent(code, reason, true)); // as a message: under the lock that attach takes
                 return;
             }
         }

@@ -165,6 +165,52 @@ class WebSocketPairTest {
     }
 
     @Test
+    void whatTheOriginSendsWhileTheClientsConnectionJoinsIsNeitherLostNorReordered() throws Exception {
+        // the origin's connection and the client's run on two threads: messages arrive while the edge attaches the other end
+        int messages = 20_000;
+        for (int round = 0; round < 20; round++) {
+            WebSocketPair joined = new WebSocketPair();
+            List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+            WebSocket.Host.attach(joined.client(), transport);
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            Thread origin = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < messages; i++) {
+                    WebSocket.Host.received(joined.client(), "m" + i);
+                    sent.incrementAndGet();
+                }
+                WebSocket.Host.closed(joined.client(), 1000, "done");
+            });
+            while (sent.get() < 1_000 + 500 * round) {
+                Thread.onSpinWait();
+            }
+            WebSocket.Host.attach(joined.server(), new WebSocket.Transport() {
+                @Override
+                public void send(String text) {
+                    heard.add(text);
+                }
+
+                @Override
+                public void send(byte[] bytes) {
+                    heard.add("binary");
+                }
+
+                @Override
+                public void close(int code, String reason) {
+                    heard.add("close " + code);
+                }
+            });
+            origin.join();
+            assertThat(heard).as("round " + round).hasSize(messages + 1);
+            for (int i = 0; i < messages; i++) {
+                if (!heard.get(i).equals("m" + i)) {
+                    throw new AssertionError("round " + round + ": message " + i + " is " + heard.get(i));
+                }
+            }
+            assertThat(heard.get(messages)).isEqualTo("close 1000");
+        }
+    }
+
+    @Test
     void aDropReachesAnAttachedEndThatCannotDropAsA1011() {
         WebSocket.Host.attach(pair.client(), transport);
         WebSocket.Host.attach(pair.server(), new WebSocket.Transport() {

@@ -88,12 +88,13 @@ final class OriginSocket extends ChannelInboundHandlerAdapter implements WebSock
         String reason = close.reasonText();
         close.release();
         closeReceived = true;
+        // The origin's close, or its answer to the Worker's: the Worker's end hears it either way (as the end of its own
+        // handshake, when it closed first), and a client's connection it was joined to gets the answer to the client's close
+        deliver(() -> WebSocket.Host.closed(end, code == 1005 ? 1000 : code, code == 1005 ? "" : reason));
         if (closeSent) {
             ctx.flush();
             ctx.close();
-            return;
         }
-        deliver(() -> WebSocket.Host.closed(end, code == 1005 ? 1000 : code, code == 1005 ? "" : reason));
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.pier.config.Route;
 import dev.pier.config.RouteTarget;
 import dev.pier.config.RoutingTable;
 import dev.pier.config.SslMode;
+import dev.pier.config.Zone;
+import dev.pier.config.ZoneSettings;
 import dev.pier.edge.error.EdgeError;
 import dev.pier.edge.error.EdgeException;
 import dev.pier.edge.upstream.OriginPeer;
@@ -17,6 +19,7 @@ import dev.pier.waf.UrlNormalizer;
 import dev.pier.waf.Verdict;
 import dev.pier.waf.ZoneWaf;
 import dev.pier.waf.challenge.Clearances;
+import dev.pier.workers.host.NodeRequests;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -24,6 +27,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslContext;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -32,10 +36,18 @@ import java.util.concurrent.CompletionStage;
  * the websockets setting and the handshake, the challenge's answer, the WAF and what its verdict
  * means, the WebSocket connection limit, the origin and the forwarding headers, the security
  * headers, the error pages and the request record.
+ *
+ * <p>On a node whose configuration has a node secret, the other nodes' requests for the Durable
+ * Objects it runs ({@link NodeRequests#PATH}) belong to no zone: they go to the runtime's script
+ * for them, which checks the secret, with no rule, no forwarding header and no TLS policy of a zone.
  */
 final class EdgePhases implements RequestPhases {
 
     private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(EdgePhases.class);
+
+    /** The route of the other nodes' requests for the Durable Objects this node runs. */
+    private static final Route NODES = new Route(new Zone("pier:nodes", ZoneSettings.DEFAULTS, List.of()), null,
+            new RouteTarget.Worker(NodeRequests.SCRIPT));
 
     private final EdgeContext edge;
 
@@ -60,19 +72,27 @@ final class EdgePhases implements RequestPhases {
 
     @Override
     public void zone(RequestContext rc) {
+        if (rc.request.uri().startsWith(NodeRequests.PATH) && rc.snapshot.config().durableObjects().nodeSecret() != null) {
+            route(rc, NODES);
+            return;
+        }
         String host = rc.log.clientRequestHost();
         Route route = rc.snapshot.routes().resolve(host);
         if (route == null) {
             throw EdgeException.of(EdgeError.UNKNOWN_HOST, "Host: " + host);
         }
-        rc.route = route;
-        rc.log.zoneName(route.zone().name());
-        rc.usage = edge.usage().zone(route.zone().name());
-        rc.usage.request();
+        route(rc, route);
         EdgeException refused = TlsPolicy.refusal(rc.client, host, route);
         if (refused != null) {
             throw refused;
         }
+    }
+
+    private void route(RequestContext rc, Route route) {
+        rc.route = route;
+        rc.log.zoneName(route.zone().name());
+        rc.usage = edge.usage().zone(route.zone().name());
+        rc.usage.request();
     }
 
     @Override
@@ -210,6 +230,9 @@ final class EdgePhases implements RequestPhases {
 
     @Override
     public void upstreamRequest(RequestContext rc, HttpRequest head) {
+        if (rc.route == NODES) {
+            return; // the sender's request, as its stub got it: the client's forwarding headers are already in it
+        }
         if (rc.settings().urlNormalization().normalizesToOrigin()) { // scope "both": the origin gets the path the rules saw
             head.setUri(UrlNormalizer.normalizeTarget(head.uri(), rc.settings().urlNormalization().type()));
         }

@@ -245,6 +245,13 @@ class WorkerFetchTest {
         client.socket.sendText("close 4003 from the origin", true).join();
         assertThat(client.next()).isEqualTo("close:4003 from the origin");
 
+        WsClient closing = WsClient.connect(edge.ws("/pass"));
+        closing.socket.sendText("before the client's close", true).join();
+        assertThat(closing.next()).isEqualTo("text:before the client's close");
+        closing.socket.sendClose(4001, "the client leaves").join();
+        assertThat(closing.next()).as("the origin's answer to the client's close, through the joined connections")
+                .isEqualTo("close:4001 the client leaves");
+
         WsClient dropped = WsClient.connect(edge.ws("/pass"));
         dropped.socket.sendText("die", true).join();
         assertThat(dropped.next()).as("the origin dropped its connection: the client's is dropped too").startsWith("close:1006");

@@ -4,11 +4,17 @@ import dev.pier.config.DurableObjectsConfig;
 import dev.pier.config.WorkerScript;
 import dev.pier.workers.DurableObjectNamespace;
 import dev.pier.workers.Env;
+import dev.pier.workers.Fetch;
 import dev.pier.workers.Worker;
+import dev.pier.workers.host.NodeRequests;
 import dev.pier.workers.host.Script;
 import dev.pier.workers.host.Scripts;
+import dev.pier.workers.runtime.objects.ForwardedRequests;
 import dev.pier.workers.runtime.objects.LiveObjects;
 import dev.pier.workers.runtime.objects.Namespace;
+import dev.pier.workers.runtime.objects.NodeClient;
+import dev.pier.workers.runtime.objects.NodeLeases;
+import dev.pier.workers.runtime.objects.Ownership;
 import dev.pier.workers.runtime.storage.ObjectStore;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -33,6 +39,11 @@ import java.util.function.Consumer;
  * <p>The Durable Objects a script binds live as long as the node: a deploy of new code for a
  * class evicts its objects, whose hibernatable WebSockets stay open, and their next event
  * constructs the new code ({@link LiveObjects#deploy}).
+ *
+ * <p>With a PostgreSQL storage, which several nodes share, each object runs on one node at a time
+ * ({@link NodeLeases}); a node with a {@code node_address} serves the other nodes' requests for
+ * the objects it runs under the script {@link NodeRequests#SCRIPT}, which the edge routes
+ * {@link NodeRequests#PATH} to.
  */
 public final class WorkerRuntime implements Scripts {
 
@@ -48,6 +59,13 @@ public final class WorkerRuntime implements Scripts {
     /** The Durable Objects' storage, opened when the first script that binds a class is deployed. */
     private ObjectStore objects;
     private DurableObjectsConfig objectsConfig;
+    /** Which node runs each object, decided with the storage. */
+    private Ownership ownership = Ownership.ONE_NODE;
+    /** Serves the other nodes' requests for the objects this node runs; null when they send none here. */
+    private volatile Script nodeRequests;
+    /** This node's own fetch, which sends requests to the other nodes; until the edge gives it, the JVM's. */
+    private volatile Fetch.Host nodeFetch;
+    private boolean closed;
     /** Every Durable Object namespace deployed since the node started, by name ({@code script.binding}). */
     private final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
     /** Told of each namespace when it is first deployed (the node's metrics). */
@@ -56,6 +74,14 @@ public final class WorkerRuntime implements Scripts {
     /** @param classpath where a script without a jar is found (the node's own classes, for the examples) */
     public WorkerRuntime(ClassLoader classpath) {
         this.classpath = classpath;
+    }
+
+    /**
+     * The fetch of this node's edge, which sends the requests for objects another node runs (another
+     * edge's, in the same JVM, refuses its own listeners and would send nothing to that node).
+     */
+    public void nodeFetch(Fetch.Host fetch) {
+        this.nodeFetch = java.util.Objects.requireNonNull(fetch, "fetch");
     }
 
     /** Calls {@code listener} for every namespace deployed so far and every one deployed later. */
@@ -110,7 +136,10 @@ public final class WorkerRuntime implements Scripts {
     @Override
     public Script find(String name) {
         Deployed d = deployed.get(name);
-        return d == null ? null : d.script();
+        if (d == null) {
+            return NodeRequests.SCRIPT.equals(name) ? nodeRequests : null;
+        }
+        return d.script();
     }
 
     /**
@@ -135,7 +164,8 @@ public final class WorkerRuntime implements Scripts {
             if (objects != null) {
                 objects.deploy(binding.getValue(), env);
             } else {
-                objects = new LiveObjects(name, binding.getValue(), env, objectStore(durableObjects), durableObjects.hibernateAfter());
+                ObjectStore store = objectStore(durableObjects); // opened with the first namespace, and ownership with it
+                objects = new LiveObjects(name, binding.getValue(), env, store, durableObjects.hibernateAfter(), ownership);
                 namespaces.put(name, objects);
                 onNamespace.accept(objects);
             }
@@ -152,11 +182,38 @@ public final class WorkerRuntime implements Scripts {
             objects = config.jdbcUrl() != null ? ObjectStore.postgres(config.jdbcUrl(), null, null) : ObjectStore.sqlite(config.directory());
             objectsConfig = config;
             logger.info("Durable Objects keep their storage in {}", config.jdbcUrl() != null ? "PostgreSQL" : config.directory());
-        } else if (config != null && !(java.util.Objects.equals(config.directory(), objectsConfig.directory())
-                && java.util.Objects.equals(config.jdbcUrl(), objectsConfig.jdbcUrl()))) {
-            logger.warn("durable_objects storage changed; the storage opened first stays in use until the node restarts");
+            ObjectStore store = objects;
+            store.leases().ifPresent(leases -> {
+                NodeClient client = config.nodeSecret() == null ? null
+                        : new NodeClient(config.nodeSecret(), () -> nodeFetch != null ? nodeFetch : Fetch::fetch);
+                ownership = new NodeLeases(leases, config.nodeAddress(), client, config.lease());
+                if (config.nodeSecret() != null) {
+                    nodeRequests = new Script(NodeRequests.SCRIPT, new ForwardedRequests(config.nodeSecret(), namespaces::get),
+                            new Bindings(Map.of(), Map.of()));
+                }
+            });
+        } else if (config != null && !config.equals(new DurableObjectsConfig(objectsConfig.directory(), objectsConfig.jdbcUrl(),
+                config.hibernateAfter(), objectsConfig.nodeAddress(), objectsConfig.nodeSecret(), objectsConfig.lease()))) {
+            logger.warn("durable_objects storage, node address, node secret or lease changed; those the node started with stay in use"
+                    + " until it restarts");
         }
         return objects;
+    }
+
+    /**
+     * The node stops running Durable Objects: their timers stop, another node may claim each of
+     * them at once, and the storage closes. Call it once the edge has closed their WebSockets.
+     */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        namespaces.values().forEach(LiveObjects::close);
+        ownership.close();
+        if (objects != null) {
+            objects.close();
+        }
     }
 
     private Worker load(WorkerScript s, ClassLoader loader) throws ReflectiveOperationException {

@@ -11,6 +11,7 @@ import dev.pier.workers.Request;
 import dev.pier.workers.Response;
 import dev.pier.workers.WebSocket;
 import dev.pier.workers.WebSocketRequestResponsePair;
+import dev.pier.workers.runtime.storage.LeaseLostException;
 import dev.pier.workers.runtime.storage.ObjectStorage;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,10 @@ import java.util.concurrent.TimeUnit;
  * the object accepted with {@link #acceptWebSocket} is hibernatable: it outlives the instance, so
  * an idle object is evicted while its hibernatable WebSockets stay open, and their next event
  * constructs it again.
+ *
+ * <p>Its first event claims it for this node ({@link Ownership}). When another node runs it, or
+ * this node lost it to another, its events do not run here: its requests go to its namespace,
+ * which sends them on, and it leaves memory at once. One node alone claims every object at no cost.
  */
 final class LiveObject implements DurableObjectState, WebSocket.EventContext {
 
@@ -52,7 +57,14 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
 
     private final DurableObjectId id;
     private final LiveObjects home;
-    private final EventStorage storage;
+    /** The object's storage as opened, for what is read before it is claimed (its stored alarm). */
+    private final ObjectStorage durable;
+    /** Its storage for events, on the storage its claim gave; null until claimed. Only the object's thread touches it. */
+    private EventStorage storage;
+    /** Whether this node runs the object; null until its first event claimed it. Only the object's thread touches it. */
+    private Ownership.Claim claim;
+    /** This node lost the object to another while running it: no event of it runs here any more. */
+    private volatile boolean taken;
     private final Executor threads;
     /** Events waiting for the one running; guarded by itself, as are {@link #running} and {@link #forgotten}. */
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
@@ -80,7 +92,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     LiveObject(DurableObjectId id, LiveObjects home, ObjectStorage durable, Executor threads) {
         this.id = id;
         this.home = home;
-        this.storage = new EventStorage(durable);
+        this.durable = durable;
         this.threads = threads;
     }
 
@@ -102,10 +114,30 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     /**
      * Delivers a request to the object, after the events before it; completes once its writes
      * are committed. Null when the object was forgotten meanwhile (its namespace starts it again).
+     * When the object does not run here, the namespace takes the request back ({@link LiveObjects#elsewhere}).
+     *
+     * @param attempt how many times the request looked for its object before ({@link LiveObjects#FROM_NODE} for one another node sent)
      */
-    CompletableFuture<Response> fetch(Request request) {
+    CompletableFuture<Response> fetch(Request request, int attempt) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
         boolean queued = submit(() -> {
+            boolean here;
+            try {
+                here = runsHere();
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e); // the claim could not be made; the next event tries again
+                return;
+            }
+            if (!here) {
+                home.elsewhere(id, request, attempt, claim instanceof Ownership.Elsewhere owner ? owner : null).whenComplete((r, e) -> {
+                    if (e != null) {
+                        answer.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                    } else {
+                        answer.complete(r);
+                    }
+                });
+                return;
+            }
             Response[] response = new Response[1];
             Throwable failed = run(() -> response[0] = object().fetch(request).toCompletableFuture().join());
             if (failed == null) {
@@ -123,7 +155,11 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         if (message) {
             home.metrics().messagesIn.increment();
         }
-        submit(() -> run(event));
+        submit(() -> {
+            if (!taken) { // else its sockets were closed when it was taken over
+                run(event);
+            }
+        });
     }
 
     @Override
@@ -317,18 +353,96 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         return instance;
     }
 
-    /** The object failed: what its event wrote is dropped, its WebSockets close with 1011, and it is constructed again on its next event. */
+    /**
+     * The object failed: what its event wrote is dropped, its WebSockets close with 1011, and it is
+     * constructed again on its next event. When its commit was refused because another node took
+     * it over, it closes them with 1012 and leaves this node: its next events go to that node.
+     */
     private void reset(Throwable cause) {
-        logger.error("Durable Object {} of {} failed an event; it starts again on the next one", id, home.name(), cause);
+        boolean takenOver = causedBy(cause, LeaseLostException.class);
+        if (takenOver) {
+            logger.warn("Durable Object {} of {}: another node took it over; its event's writes were refused, and it runs there"
+                    + " from now on", id, home.name());
+        } else {
+            logger.error("Durable Object {} of {} failed an event; it starts again on the next one", id, home.name(), cause);
+        }
         home.metrics().errors.increment();
         storage.discard();
         dropInstance();
+        closeSockets(takenOver ? 1012 : 1011, takenOver ? MOVED : "the Durable Object failed");
+        if (takenOver) {
+            ((Ownership.Here) claim).taken();
+            leave();
+        }
+    }
+
+    /** Why a socket of an object another node took over closes. */
+    private static final String MOVED = "the Durable Object moved to another node";
+
+    private void closeSockets(int code, String reason) {
         for (WebSocket socket : sockets) {
-            WebSocket.Host.terminate(socket, 1011, "the Durable Object failed");
+            WebSocket.Host.terminate(socket, code, reason);
         }
         sockets.clear();
         hibernatable = 0;
         open = 0;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Where it runs
+
+    /**
+     * Whether the object runs on this node; its first event claims it. A claim that finds another
+     * node running it makes the object leave this node's memory: what waits in its queue goes on
+     * to that node.
+     *
+     * @throws RuntimeException when the claim cannot be made (then the next event tries again)
+     */
+    private boolean runsHere() {
+        if (claim == null) {
+            Ownership.Claim made = home.ownership().claim(durable, this::lostLease);
+            claim = made;
+            if (made instanceof Ownership.Here here) {
+                storage = new EventStorage(here.storage());
+                if (here.alarmFromStorage()) {
+                    scheduleStoredAlarm();
+                }
+            } else {
+                leave();
+            }
+        }
+        return claim instanceof Ownership.Here && !taken;
+    }
+
+    /**
+     * The node found it no longer holds the object (another took it over): from now on none of its
+     * events runs here, it leaves memory at once, and once the running event ends its WebSockets
+     * close with 1012.
+     */
+    private void lostLease() {
+        taken = true;
+        submit(() -> {
+            dropInstance();
+            closeSockets(1012, MOVED);
+            cancelAlarm(); // the node that took it over set its own
+        });
+        leave();
+    }
+
+    /** The object leaves this node's memory now, whatever waits in its queue: that finds it no longer runs here. */
+    private void leave() {
+        synchronized (queue) {
+            forgotten = true;
+        }
+        home.forget(this);
     }
 
     private void dropInstance() {
@@ -378,6 +492,9 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
             forgotten = true;
         }
         home.forget(this); // an alarm timer still set goes through the namespace, to whoever starts the object next
+        if (claim instanceof Ownership.Here here) {
+            here.release();
+        }
     }
 
     /**
@@ -404,9 +521,9 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
 
     /** Sets the timer to the alarm in storage, if there is one: after a restart, or once the object is started again. */
     void scheduleStoredAlarm() {
-        Long alarm = storage.getAlarm();
-        if (alarm != null) {
-            scheduleAlarm(alarm, 0);
+        java.util.OptionalLong alarm = durable.alarm();
+        if (alarm.isPresent()) {
+            scheduleAlarm(alarm.getAsLong(), 0);
         }
     }
 
@@ -433,6 +550,15 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
      * succeeds the alarm is deleted (unless it set another); when it fails it runs again later.
      */
     private void fireAlarm(long epochMillis, int retry) {
+        try {
+            if (!runsHere()) {
+                return; // the node that runs the object has a timer for its alarm
+            }
+        } catch (RuntimeException e) {
+            logger.warn("Durable Object {} of {}: its alarm cannot go off ({}); it is tried again", id, home.name(), e.getMessage());
+            retryAlarm(epochMillis, retry);
+            return;
+        }
         Long stored = storage.getAlarm();
         if (stored == null || stored != epochMillis) {
             return; // changed since: the new time has a timer of its own
@@ -444,7 +570,14 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
                 storage.deleteAlarm();
             }
         });
-        if (failed != null && retry < DurableObject.ALARM_RETRIES) {
+        if (failed != null) {
+            retryAlarm(epochMillis, retry);
+        }
+    }
+
+    /** The alarm's event failed: it goes off again later, unless it failed too often. */
+    private void retryAlarm(long epochMillis, int retry) {
+        if (retry < DurableObject.ALARM_RETRIES) {
             synchronized (this) {
                 cancelAlarm();
                 alarmTimer = LiveObjects.TIMERS.schedule(() -> home.alarm(id, epochMillis, retry + 1),

@@ -3,6 +3,7 @@ package dev.pier.workers.runtime.objects;
 import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
+import dev.pier.workers.host.NodeRequests;
 import dev.pier.workers.runtime.storage.ObjectRef;
 import dev.pier.workers.runtime.storage.ObjectStore;
 import java.time.Duration;
@@ -27,6 +28,11 @@ import java.util.function.ToIntFunction;
  * hibernatable ones, is evicted: dropped from memory, its hibernatable WebSockets kept open at
  * the edge. An object with no WebSocket left is then forgotten altogether; a later event starts
  * it from storage.
+ *
+ * <p>With nodes that share the storage, an object runs only on the node that holds it
+ * ({@link Ownership}): a request for an object another node runs is sent there, and when that node
+ * no longer runs it, or cannot be reached (then once its hold could have run out), the object is
+ * looked for again, at most {@value #MAX_ATTEMPTS} times.
  */
 public final class LiveObjects implements AutoCloseable {
 
@@ -38,14 +44,21 @@ public final class LiveObjects implements AutoCloseable {
             Thread.ofPlatform().name("pier-object-timers").daemon().factory());
     /** How often idle objects are looked for. */
     private static final long SWEEP_MILLIS = 1_000;
+    /** How many times a request looks for the node that runs its object. */
+    static final int MAX_ATTEMPTS = 5;
+    /** The attempt of a request another node sent here: it runs here or nowhere, never sent on. */
+    static final int FROM_NODE = -1;
 
     private final String name;
     private final ObjectStore store;
+    private final Ownership ownership;
     private final long hibernateAfterNanos;
     private volatile ObjectClass type;
     private final ConcurrentHashMap<DurableObjectId, LiveObject> live = new ConcurrentHashMap<>();
     private final ObjectMetrics metrics = new ObjectMetrics(this);
     private final ScheduledFuture<?> sweeper;
+    /** Looks for due alarms no node's timer will fire, with nodes that share the storage; null for one node. */
+    private final ScheduledFuture<?> orphanedAlarms;
 
     /**
      * Starts the namespace: every alarm stored for its objects is set, so alarms go off after a
@@ -57,9 +70,19 @@ public final class LiveObjects implements AutoCloseable {
      * @param hibernateAfter how long an instance stays in memory with no event
      */
     public LiveObjects(String name, Class<?> type, dev.pier.workers.Env env, ObjectStore store, Duration hibernateAfter) {
+        this(name, type, env, store, hibernateAfter, Ownership.ONE_NODE);
+    }
+
+    /**
+     * Starts the namespace on one of the nodes that share {@code store}, as {@code ownership} has
+     * them run each object on one node.
+     */
+    public LiveObjects(String name, Class<?> type, dev.pier.workers.Env env, ObjectStore store, Duration hibernateAfter,
+                       Ownership ownership) {
         this.name = name;
         this.type = new ObjectClass(type, env);
         this.store = store;
+        this.ownership = ownership;
         this.hibernateAfterNanos = hibernateAfter.toNanos();
         for (ObjectRef ref : store.dueAlarms(Long.MAX_VALUE)) {
             if (ref.namespace().equals(name)) {
@@ -68,6 +91,9 @@ public final class LiveObjects implements AutoCloseable {
         }
         long sweep = Math.max(10, Math.min(SWEEP_MILLIS, hibernateAfter.toMillis() / 2));
         this.sweeper = TIMERS.scheduleWithFixedDelay(this::evictIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+        Duration scan = ownership.orphanedAlarmsEvery();
+        this.orphanedAlarms = scan == null ? null : TIMERS.scheduleWithFixedDelay(() -> THREADS.execute(this::fireOrphanedAlarms),
+                scan.toMillis(), scan.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @throws IllegalArgumentException when {@code type} is not a {@code DurableObject} with a public constructor {@code (DurableObjectState, Env)} */
@@ -87,6 +113,10 @@ public final class LiveObjects implements AutoCloseable {
         return type;
     }
 
+    Ownership ownership() {
+        return ownership;
+    }
+
     /**
      * New code for the namespace: every instance is evicted once its running event ends, its
      * WebSockets other than hibernatable ones closed with 1012; the next event of each object
@@ -101,16 +131,84 @@ public final class LiveObjects implements AutoCloseable {
                 live.size());
     }
 
-    /** Delivers {@code request} to the object {@code id}, started on this node if it is not in memory. */
+    /**
+     * Delivers {@code request} to the object {@code id}: on this node, started if it is not in
+     * memory, or on the node that runs it.
+     */
     CompletableFuture<Response> fetch(DurableObjectId id, Request request) {
         metrics.requests.increment();
+        return deliver(id, request, 0);
+    }
+
+    /**
+     * Delivers a request another node sent for the object {@code id}: on this node, or nowhere;
+     * when another node runs it, the answer says so ({@link NodeRequests#MOVED}).
+     */
+    CompletableFuture<Response> fetchFromNode(DurableObjectId id, Request request) {
+        return deliver(id, request, FROM_NODE);
+    }
+
+    private CompletableFuture<Response> deliver(DurableObjectId id, Request request, int attempt) {
         while (true) {
-            CompletableFuture<Response> answer = object(id).fetch(request);
+            LiveObject object = live.get(id);
+            if (object == null) {
+                Ownership.Elsewhere owner = ownership.knownOwner(name, id);
+                if (owner != null) {
+                    return elsewhere(id, request, attempt, owner);
+                }
+                object = object(id);
+            }
+            CompletableFuture<Response> answer = object.fetch(request, attempt);
             if (answer != null) {
                 return answer;
             }
             // it was forgotten between the lookup and the delivery: the next lookup starts it again
         }
+    }
+
+    /**
+     * The object does not run here: {@code owner} runs it, or, when null, this node lost it to a
+     * node not known yet. A request from another node is answered so; one of this node's stubs is
+     * sent on.
+     */
+    CompletableFuture<Response> elsewhere(DurableObjectId id, Request request, int attempt, Ownership.Elsewhere owner) {
+        if (attempt == FROM_NODE) {
+            Response moved = Response.text(421, "This node does not run Durable Object " + id + " of " + name + ".\n");
+            moved.headers().set(NodeRequests.MOVED, owner == null ? "taken over" : "held by " + owner.node());
+            return CompletableFuture.completedFuture(moved);
+        }
+        if (owner == null) {
+            return again(id, request, attempt, 0, "this node lost it to another");
+        }
+        metrics.forwarded.increment();
+        return ownership.forward(owner, name, id, request).thenCompose(sent -> switch (sent) {
+            case Ownership.Answered answered -> CompletableFuture.completedFuture(answered.response());
+            case Ownership.Moved moved -> again(id, request, attempt, 0, "the node at " + owner.address() + " no longer runs it ("
+                    + moved.why() + ")");
+            // the node may be gone: it gave its objects up, or they are anyone's once its hold could have run out
+            case Ownership.Unreachable unreachable -> again(id, request, attempt,
+                    unreachable.retryInMillis() == 0 ? 0 : unreachable.retryInMillis() + 10, unreachable.why());
+        });
+    }
+
+    /** Looks for the object again after {@code delayMillis}, unless the request has looked for it often enough. */
+    private CompletableFuture<Response> again(DurableObjectId id, Request request, int attempt, long delayMillis, String why) {
+        if (attempt + 1 >= MAX_ATTEMPTS) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Durable Object " + id + " of " + name
+                    + ": no node ran the request in " + MAX_ATTEMPTS + " attempts; the last: " + why));
+        }
+        if (delayMillis <= 0) {
+            return deliver(id, request, attempt + 1);
+        }
+        CompletableFuture<Response> later = new CompletableFuture<>();
+        TIMERS.schedule(() -> deliver(id, request, attempt + 1).whenComplete((r, e) -> {
+            if (e != null) {
+                later.completeExceptionally(e);
+            } else {
+                later.complete(r);
+            }
+        }), delayMillis, TimeUnit.MILLISECONDS);
+        return later;
     }
 
     /** The alarm of {@code id} set for {@code epochMillis} went off. */
@@ -127,6 +225,26 @@ public final class LiveObjects implements AutoCloseable {
     /** An object with nothing left in memory: it is started again, from storage, by its next event. */
     void forget(LiveObject object) {
         live.remove(object.id(), object);
+    }
+
+    /**
+     * Sets a timer for each due alarm of an object not in memory here and not known to run on
+     * another node: its node may have stopped without a word after it set the alarm, when no other
+     * node had a timer for it. The alarm's event claims the object, and runs only where it is held.
+     */
+    private void fireOrphanedAlarms() {
+        try {
+            for (ObjectRef ref : store.dueAlarms(System.currentTimeMillis())) {
+                if (ref.namespace().equals(name)) {
+                    DurableObjectId id = new DurableObjectId(ref.objectId(), null);
+                    if (!live.containsKey(id) && ownership.knownOwner(name, id) == null) {
+                        object(id).scheduleStoredAlarm();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            logger.warn("Durable Objects {}: looking for due alarms failed ({}); they are looked for again", name, e.getMessage());
+        }
     }
 
     private void evictIdle() {
@@ -166,6 +284,9 @@ public final class LiveObjects implements AutoCloseable {
     @Override
     public void close() {
         sweeper.cancel(false);
+        if (orphanedAlarms != null) {
+            orphanedAlarms.cancel(false);
+        }
         live.values().forEach(LiveObject::cancelAlarm);
     }
 }

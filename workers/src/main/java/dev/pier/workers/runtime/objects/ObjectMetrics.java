@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The figures of one Durable Object namespace on this node: its requests and incoming WebSocket
- * messages (which Cloudflare bills 20 to a request), constructions, evictions and wake-ups, and
- * events that failed. The gauges (objects and WebSockets now) are counted when read.
+ * messages (which Cloudflare bills 20 to a request), constructions, evictions and wake-ups,
+ * events that failed, and requests sent to the other node that runs their object. The gauges (objects and WebSockets now) are counted when read.
  */
 public final class ObjectMetrics {
 
@@ -21,6 +21,7 @@ public final class ObjectMetrics {
     final LongAdder evictions = new LongAdder();
     final LongAdder wakeUps = new LongAdder();
     final LongAdder errors = new LongAdder();
+    final LongAdder forwarded = new LongAdder();
     private final LiveObjects objects;
 
     ObjectMetrics(LiveObjects objects) {
@@ -62,6 +63,11 @@ public final class ObjectMetrics {
         return errors.sum();
     }
 
+    /** Requests sent to another node, which runs their object (a request looking for its object again counts again). */
+    public long forwarded() {
+        return forwarded.sum();
+    }
+
     /** Objects with an instance in memory now. */
     public int liveObjects() {
         return objects.count(LiveObject::hasInstance);
@@ -91,6 +97,8 @@ public final class ObjectMetrics {
         counter(registry, "pier.durable.object.wakeups", "Evicted objects constructed again by their next event",
                 ObjectMetrics::wakeUps, namespace);
         counter(registry, "pier.durable.object.errors", "Events that failed and reset their object", ObjectMetrics::errors, namespace);
+        counter(registry, "pier.durable.object.forwarded", "Requests sent to the other node that runs their object",
+                ObjectMetrics::forwarded, namespace);
         Gauge.builder("pier.durable.object.live", this, ObjectMetrics::liveObjects)
                 .description("Objects with an instance in memory").tag("namespace", namespace).register(registry);
         Gauge.builder("pier.durable.object.websockets", this, ObjectMetrics::webSockets)

@@ -72,6 +72,13 @@ abstract class JdbcObjectStorage implements ObjectStorage {
     void rolledBack() {
     }
 
+    /**
+     * Called in each transaction (not a savepoint) just before it commits; what it throws rolls the
+     * transaction back.
+     */
+    void beforeCommit(Connection c) throws SQLException {
+    }
+
     @Override
     public ObjectRef ref() {
         return ref;
@@ -190,6 +197,7 @@ abstract class JdbcObjectStorage implements ObjectStorage {
         boolean committed = false;
         try {
             T result = body.run();
+            beforeCommit(c);
             c.commit();
             committed = true;
             return result;

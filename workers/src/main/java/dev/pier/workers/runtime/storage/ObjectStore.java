@@ -2,6 +2,7 @@ package dev.pier.workers.runtime.storage;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** The storage of every Durable Object of a node: where {@link ObjectStorage}s come from. */
 public interface ObjectStore extends AutoCloseable {
@@ -14,6 +15,14 @@ public interface ObjectStore extends AutoCloseable {
      * first, read from the database: after a restart, what the runtime must fire.
      */
     List<ObjectRef> dueAlarms(long nowMillis);
+
+    /**
+     * The leases that let nodes sharing this storage run each object on one node at a time; empty
+     * for a storage only one node uses (SQLite).
+     */
+    default Optional<ObjectLeases> leases() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

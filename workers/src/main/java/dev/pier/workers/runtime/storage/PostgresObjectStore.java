@@ -28,10 +28,12 @@ final class PostgresObjectStore implements ObjectStore {
 
     private final HikariDataSource pool;
     private final String schema;
+    private final ObjectLeases leases;
 
     private PostgresObjectStore(HikariDataSource pool, String schema) {
         this.pool = pool;
         this.schema = schema;
+        this.leases = new ObjectLeases(this);
     }
 
     /** @throws StorageException when the database cannot be reached or migrated */
@@ -66,7 +68,12 @@ final class PostgresObjectStore implements ObjectStore {
 
     @Override
     public ObjectStorage open(String namespace, String objectId) {
-        return new PostgresObjectStorage(new ObjectRef(namespace, objectId), this);
+        return new PostgresObjectStorage(new ObjectRef(namespace, objectId), this, 0);
+    }
+
+    @Override
+    public Optional<ObjectLeases> leases() {
+        return Optional.of(leases);
     }
 
     @Override
