@@ -99,8 +99,16 @@ final class ServeCommand implements Callable<Integer> {
         // Workers from the node's own classpath (the examples) or from their jars, deployed before each configuration applies
         WorkerRuntime runtime = new WorkerRuntime(ServeCommand.class.getClassLoader());
         ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.durableObjects());
-        Edge edge = control == null ? Edge.start(fileConfig, null, List.of(), null, workers)
-                : Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders(), workers);
+        // records go to the request log and, with analytics on, to the analytics store (docs/ANALYTICS.md)
+        NodeAnalytics analytics = NodeAnalytics.start(fileConfig.analytics());
+        Edge edge;
+        try {
+            edge = control == null ? Edge.start(fileConfig, analytics.sink(), List.of(), null, workers)
+                    : Edge.start(control.config(fileConfig), analytics.sink(), control.routes(), control.metricsReaders(), workers);
+        } catch (RuntimeException e) {
+            analytics.close();
+            throw e;
+        }
         runtime.onNamespace(objects -> edge.usage().register(registry -> objects.metrics().bindTo(registry, objects.name())));
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
@@ -115,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
                 control.close(); // before the JVM halts (keys leave the disk); nothing left needs the store
             }
             edge.shutdown();
+            analytics.close(); // after the edge: the records of its last connections are shipped or spooled
             sidecar.close(); // after the edge: its WebSockets got their 1001 from a live origin
             takeover.removeIfOwn();
             stopped.countDown();
@@ -133,6 +142,7 @@ final class ServeCommand implements Callable<Integer> {
                 logger.info("Closing what still runs beside the edge: the drain time is up");
             }
             sidecar.close();
+            analytics.close(); // the store is free for the successor (a DuckDB file is one process's at a time)
             logger.info("Drained: every connection has ended");
             stopped.countDown();
         }));

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * SIGKILL mid-insert) the batches not acknowledged are sent again. The store counts a record sent
  * twice once (RayID), so nothing is lost and nothing is counted twice.
  *
+ * <p>Each process spools in a folder of its own under the spool directory, named by its process
+ * id, so that a process handing over to a newer one (both running for a while) never shares
+ * files with it; a sink sends first what the folders of processes no longer running hold, then
+ * removes them.
+ *
  * <p>Memory stays bounded: at most {@code capacity} records wait for the spool; a record that
  * finds them all waiting, or a spool over {@code maxSpoolBytes}, is dropped and counted.
  */
@@ -38,6 +43,8 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
 
     private final AnalyticsStore store;
     private final Spool spool;
+    /** Spools that processes no longer running left, sent before this process's own. */
+    private final java.util.ArrayDeque<Spool> orphans = new java.util.ArrayDeque<>();
     private final ArrayBlockingQueue<RequestLog> queue;
     private final int maxBatch;
     private final long maxSpoolBytes;
@@ -59,7 +66,7 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
     }
 
     /**
-     * @param spoolDirectory where batches wait for the store (batches a previous process left there are sent first)
+     * @param spoolDirectory where batches wait for the store, in a folder per process (what processes no longer running left there is sent first)
      * @param capacity       how many records may wait in memory for the spool
      * @param maxBatch       the most records in one batch (one spool file, one insert)
      * @param maxSpoolBytes  the most the spool holds; past it new batches are dropped and counted
@@ -71,14 +78,24 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
         }
         this.store = store;
         try {
-            this.spool = new Spool(spoolDirectory);
+            long pid = ProcessHandle.current().pid();
+            this.spool = new Spool(spoolDirectory.resolve(Long.toString(pid)));
+            try (java.util.stream.Stream<Path> folders = java.nio.file.Files.list(spoolDirectory)) {
+                for (Path folder : folders.sorted().toList()) {
+                    String name = folder.getFileName().toString();
+                    if (name.matches("[0-9]{1,19}") && Long.parseLong(name) != pid && java.nio.file.Files.isDirectory(folder)
+                            && ProcessHandle.of(Long.parseLong(name)).map(p -> !p.isAlive()).orElse(true)) {
+                        orphans.add(new Spool(folder));
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("analytics spool " + spoolDirectory + " cannot be opened", e);
         }
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
         this.maxSpoolBytes = maxSpoolBytes;
-        this.spooledBatches = spool.batches();
+        this.spooledBatches = waiting();
         if (spooledBatches > 0) {
             logger.info("Analytics spool {}: {} batches from before are sent first", spoolDirectory, spooledBatches);
         }
@@ -147,8 +164,8 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
         long retryAt = 0;
         try {
             while (true) {
-                boolean storeDue = spool.batches() > 0 && System.currentTimeMillis() >= retryAt;
-                if (closing && queue.isEmpty() && (spool.batches() == 0 || System.currentTimeMillis() > closeDeadline)) {
+                boolean storeDue = waiting() > 0 && System.currentTimeMillis() >= retryAt;
+                if (closing && queue.isEmpty() && (waiting() == 0 || System.currentTimeMillis() > closeDeadline)) {
                     break;
                 }
                 RequestLog first = storeDue ? queue.poll() : queue.poll(Math.max(1, Math.min(100, retryAt - System.currentTimeMillis())),
@@ -160,7 +177,7 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
                     taken.addAndGet(batch.size());
                     batch.clear();
                 }
-                if (spool.batches() > 0 && System.currentTimeMillis() >= retryAt) {
+                if (waiting() > 0 && System.currentTimeMillis() >= retryAt) {
                     if (shipOldest()) {
                         pause = FIRST_PAUSE_MILLIS;
                         retryAt = 0;
@@ -173,8 +190,8 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (spool.batches() > 0) {
-            logger.warn("Analytics spool {}: {} batches wait for the store; the next start sends them", spool.directory(), spool.batches());
+        if (waiting() > 0) {
+            logger.warn("Analytics spool {}: {} batches wait for the store; the next start sends them", spool.directory(), waiting());
         }
     }
 
@@ -189,7 +206,7 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
         while (true) {
             try {
                 spool.append(batch);
-                spooledBatches = spool.batches();
+                spooledBatches = waiting();
                 return;
             } catch (IOException e) {
                 if (closing && System.currentTimeMillis() > closeDeadline) {
@@ -207,6 +224,15 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
 
     /** Sends the oldest spooled batch; true when the store committed it (or it was set aside as unreadable). */
     private boolean shipOldest() {
+        while (!orphans.isEmpty() && orphans.peekFirst().batches() == 0) {
+            Spool done = orphans.removeFirst();
+            try {
+                java.nio.file.Files.deleteIfExists(done.directory());
+            } catch (IOException e) {
+                logger.warn("Analytics spool {} is sent but cannot be removed ({})", done.directory(), e.toString());
+            }
+        }
+        Spool spool = orphans.isEmpty() ? this.spool : orphans.peekFirst();
         Path file = spool.oldest();
         List<RequestLog> records;
         try {
@@ -219,7 +245,7 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
                 logger.error("Analytics spool: batch {} cannot be set aside ({})", file, again.toString());
                 return false;
             }
-            spooledBatches = spool.batches();
+            spooledBatches = waiting();
             return true;
         }
         try {
@@ -227,7 +253,7 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
         } catch (RuntimeException e) {
             long failures = insertFailures.incrementAndGet();
             if (failures == 1 || failures % 20 == 0) {
-                logger.warn("Analytics store unavailable ({}); {} batches wait in {}", e.getMessage(), spool.batches(), spool.directory());
+                logger.warn("Analytics store unavailable ({}); {} batches wait in {}", e.getMessage(), waiting(), spool.directory());
             }
             return false;
         }
@@ -238,8 +264,17 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
             logger.warn("Analytics spool: batch {} was stored but cannot be removed ({})", file, e.toString());
         }
         shipped.addAndGet(records.size());
-        spooledBatches = spool.batches();
+        spooledBatches = waiting();
         return true;
+    }
+
+    /** Batches on disk, this process's and those left by others. */
+    private int waiting() {
+        int batches = spool.batches();
+        for (Spool orphan : orphans) {
+            batches += orphan.batches();
+        }
+        return batches;
     }
 
     private void warnDropped(String why) {

@@ -134,8 +134,8 @@ class StoreShippingSinkTest {
     }
 
     private List<Path> spoolFiles() throws Exception {
-        try (Stream<Path> files = Files.list(data.resolve("spool"))) {
-            return files.toList();
+        try (Stream<Path> files = Files.walk(data.resolve("spool"))) {
+            return files.filter(Files::isRegularFile).toList();
         }
     }
 }
