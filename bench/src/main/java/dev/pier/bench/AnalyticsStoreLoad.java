@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * Loads synthetic request log records into an analytics store and times queries over them:
  * ingest records/s (batches as the shipping sink sends them), then, for the busiest zone, a day,
- * a week and a month grouped by minute, hour and day, and the top 10 paths and statuses. Each
+ * a week and a month grouped by minute, hour and day, and the top 10 paths and statuses (then the
+ * same for a zone of about the average size). Each
  * query runs once to warm up, then {@code RUNS} times; the median and the slowest are reported.
  *
  * <p>{@code java -cp benchmarks.jar dev.pier.bench.AnalyticsStoreLoad STORE RECORDS [ZONES]}, STORE a DuckDB
@@ -45,7 +46,7 @@ public final class AnalyticsStoreLoad {
         int zones = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         try (AnalyticsStore store = AnalyticsStore.open(location, Path.of("."), Retention.DEFAULT)) {
             ingest(store, count, zones);
-            queries(store);
+            queries(store, zones);
         }
     }
 
@@ -69,11 +70,17 @@ public final class AnalyticsStoreLoad {
                 count, inserted, BATCH, count / (insertNanos / 1e9), insertNanos / 1e9, wallNanos / 1e9);
     }
 
-    private static void queries(AnalyticsStore store) {
-        String zone = SyntheticRecords.zone(0);
+    private static void queries(AnalyticsStore store, int zones) {
+        queries(store, SyntheticRecords.zone(0), "the busiest zone");
+        if (zones > 5) {
+            queries(store, SyntheticRecords.zone(5), "a zone of about the average size");
+        }
+    }
+
+    private static void queries(AnalyticsStore store, String zone, String which) {
         Instant end = START.plus(MONTH);
         long monthRecords = store.traffic(AnalyticsQuery.builder(zone, START, end).build()).getFirst().requests();
-        System.out.printf("queries on %s, the busiest zone: %,d records in the month; median and slowest of %d runs, ms%n", zone, monthRecords, RUNS);
+        System.out.printf("queries on %s, %s: %,d records in the month; median and slowest of %d runs, ms%n", zone, which, monthRecords, RUNS);
         System.out.printf("%-6s %-28s %9s %9s %7s%n", "range", "query", "median", "slowest", "rows");
         for (String range : List.of("day", "week", "month")) {
             Duration d = switch (range) {

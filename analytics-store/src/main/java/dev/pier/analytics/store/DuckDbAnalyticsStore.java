@@ -50,8 +50,8 @@ final class DuckDbAnalyticsStore extends SqlAnalyticsStore {
                         + "security_action VARCHAR NOT NULL, websocket BOOLEAN NOT NULL, close_code INTEGER, close_source VARCHAR, "
                         + "close_reason VARCHAR, edge_bytes BIGINT NOT NULL, client_bytes BIGINT NOT NULL, duration_ms BIGINT NOT NULL, "
                         + "client_messages BIGINT NOT NULL, origin_messages BIGINT NOT NULL, visits INTEGER NOT NULL, threats INTEGER NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS staging AS SELECT * FROM requests LIMIT 0");
-                s.execute("DELETE FROM staging"); // a batch a crash left half appended: the spool sends it again
+                // in memory, without a write-ahead log: a batch a crash interrupts is sent again from the spool
+                s.execute("CREATE TEMP TABLE staging AS SELECT * FROM requests LIMIT 0");
                 for (Level level : List.of(Level.MINUTE, Level.HOUR, Level.DAY)) {
                     s.execute("CREATE TABLE IF NOT EXISTS " + level.table + " (zone VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, "
                             + "host VARCHAR NOT NULL, path VARCHAR NOT NULL, status INTEGER NOT NULL, security_action VARCHAR NOT NULL, "
@@ -82,7 +82,7 @@ final class DuckDbAnalyticsStore extends SqlAnalyticsStore {
             try (Statement s = writer.createStatement()) {
                 s.execute("DELETE FROM staging");
             }
-            try (DuckDBAppender a = writer.createAppender("main", "staging")) {
+            try (DuckDBAppender a = writer.createAppender("temp", "main", "staging")) {
                 for (StoredRecord r : rows) {
                     append(a, r);
                 }

@@ -101,10 +101,10 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         try (Connection c = connection()) {
             List<Part> parts = plan(query, Watermarks.read(c, query.zone()));
             boolean quantiles = measures == WEBSOCKET && parts.size() == 1 && parts.getFirst().level() == Level.RAW;
-            boolean topN = parts.size() == 1 && query.order() != null && query.order().measure() != null;
+            boolean limitInSql = parts.size() == 1; // else the parts are added up first, then ordered and cut here
             Map<List<Object>, Group> groups = new LinkedHashMap<>();
             for (Part part : parts) {
-                read(c, query, measures, part, quantiles, topN, groups);
+                read(c, query, measures, part, quantiles, limitInSql, groups);
             }
             if (parts.isEmpty() && query.bucket() == null && query.groupBy().isEmpty()) {
                 groups.put(List.of(), new Group(null, List.of(), measures.size())); // totals of nothing: zeros
@@ -137,7 +137,7 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         return parts;
     }
 
-    private void read(Connection c, AnalyticsQuery query, List<Measure> measures, Part part, boolean quantiles, boolean topN,
+    private void read(Connection c, AnalyticsQuery query, List<Measure> measures, Part part, boolean quantiles, boolean limitInSql,
                       Map<List<Object>, Group> groups) throws SQLException {
         boolean raw = part.level() == Level.RAW;
         List<String> select = new ArrayList<>();
@@ -169,9 +169,8 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
             sql.append(" GROUP BY ").append(java.util.stream.IntStream.rangeClosed(1, keys.size()).mapToObj(Integer::toString)
                     .collect(Collectors.joining(", ")));
         }
-        if (topN) {
-            sql.append(" ORDER BY m").append(measures.indexOf(query.order().measure())).append(query.order().descending() ? " DESC" : "")
-                    .append(" LIMIT ").append(query.limit());
+        if (limitInSql && !keys.isEmpty()) {
+            sql.append(" ORDER BY ").append(String.join(", ", orderSql(query, measures))).append(" LIMIT ").append(query.limit());
         }
         try (PreparedStatement q = c.prepareStatement(sql.toString())) {
             int p = 1;
@@ -208,6 +207,25 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                 }
             }
         }
+    }
+
+    /** The ORDER BY terms {@link #order} sorts by: the query's order first, then the time bucket and the dimensions. */
+    private static List<String> orderSql(AnalyticsQuery query, List<Measure> measures) {
+        List<String> terms = new ArrayList<>();
+        int keys = (query.bucket() != null ? 1 : 0) + query.groupBy().size();
+        AnalyticsQuery.Order o = query.order();
+        String direction = o != null && o.descending() ? " DESC" : "";
+        if (o != null && o.measure() != null) {
+            terms.add("m" + measures.indexOf(o.measure()) + direction);
+        } else if (o != null && o.dimension() != null) {
+            terms.add((query.groupBy().indexOf(o.dimension()) + (query.bucket() != null ? 2 : 1)) + direction);
+        } else if (o != null && query.bucket() != null) {
+            terms.add("1" + direction);
+        }
+        for (int i = 1; i <= keys; i++) {
+            terms.add(Integer.toString(i));
+        }
+        return terms;
     }
 
     private static String sql(Measure m, boolean raw) {
