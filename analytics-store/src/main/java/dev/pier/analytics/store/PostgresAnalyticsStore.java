@@ -83,6 +83,22 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
             return 0;
         }
         List<StoredRecord> rows = records.stream().map(StoredRecord::of).toList();
+        try {
+            return insertRows(rows);
+        } catch (SQLException e) {
+            if (!"23514".equals(e.getSQLState())) { // no partition for a row: retention dropped one this node still knew
+                throw new AnalyticsStoreException("analytics store " + where + ": insert failed (" + e.getMessage() + ")", e);
+            }
+            partitions.clear();
+            try {
+                return insertRows(rows);
+            } catch (SQLException again) {
+                throw new AnalyticsStoreException("analytics store " + where + ": insert failed (" + again.getMessage() + ")", again);
+            }
+        }
+    }
+
+    private int insertRows(List<StoredRecord> rows) throws SQLException {
         try (Connection c = pool.getConnection()) {
             for (StoredRecord r : rows) {
                 ensurePartition(c, r.ts().toLocalDate());
@@ -149,8 +165,6 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
             } finally {
                 c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new AnalyticsStoreException("analytics store " + where + ": insert failed (" + e.getMessage() + ")", e);
         }
     }
 
