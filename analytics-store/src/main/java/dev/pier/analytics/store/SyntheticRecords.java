@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * order: a mix of plain requests (mostly GETs answered 200, some 304, 404 and 5xx), WebSocket
  * upgrades of seconds to minutes, long WebSockets of hours, upgrades and requests the WAF
  * blocked, and managed challenges, over a number of zones, each with a few host names, a few
- * hundred paths (some far more popular than others) and thousands of client addresses. For
- * tests and the store benchmark.
+ * hundred paths (some far more popular than others), from 8,000 client addresses. RayIDs are
+ * unique within a seed. For tests and the store benchmark.
  */
 public final class SyntheticRecords implements Iterator<RequestLog> {
 
@@ -21,6 +21,7 @@ public final class SyntheticRecords implements Iterator<RequestLog> {
     private static final int PATHS = 300;
 
     private final SplittableRandom random;
+    private final long rayMask;
     private final int zones;
     private final long startMicros;
     private final long stepMicros;
@@ -40,6 +41,7 @@ public final class SyntheticRecords implements Iterator<RequestLog> {
                     + " (expected: at least one of each, over a positive span)");
         }
         this.random = new SplittableRandom(seed);
+        this.rayMask = new SplittableRandom(~seed).nextLong();
         this.zones = zones;
         this.startMicros = start.getEpochSecond() * 1_000_000 + start.getNano() / 1_000;
         this.stepMicros = Math.max(1, span.toNanos() / 1_000 / count);
@@ -72,7 +74,7 @@ public final class SyntheticRecords implements Iterator<RequestLog> {
             default -> "www." + zone;
         };
         var log = RequestLog.builder()
-                .rayId(String.format("%016x", i * 0x9E3779B97F4A7C15L ^ 0x5DEECE66DL))
+                .rayId(String.format("%016x", i * 0x9E3779B97F4A7C15L ^ rayMask)) // odd multiplier: one RayID per index
                 .zoneName(zone)
                 .clientIp("10." + random.nextInt(4) + "." + random.nextInt(40) + "." + random.nextInt(50))
                 .clientSrcPort(1024 + random.nextInt(60_000))
