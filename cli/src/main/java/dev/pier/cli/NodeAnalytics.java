@@ -52,6 +52,11 @@ final class NodeAnalytics implements AutoCloseable {
         return sink;
     }
 
+    /** The shipper's figures for the node's {@code /metrics}; null when analytics are off. */
+    io.micrometer.core.instrument.binder.MeterBinder metrics() {
+        return sink;
+    }
+
     /** Sends what is spooled for up to ten seconds (the rest waits for the next start), then closes the store. */
     @Override
     public void close() {

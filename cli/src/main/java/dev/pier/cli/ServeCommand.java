@@ -110,6 +110,9 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         runtime.onNamespace(objects -> edge.usage().register(registry -> objects.metrics().bindTo(registry, objects.name())));
+        if (analytics.metrics() != null) {
+            edge.usage().register(analytics.metrics());
+        }
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
             control.follow(edge, change);

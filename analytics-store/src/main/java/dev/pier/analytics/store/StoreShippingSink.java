@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Memory stays bounded: at most {@code capacity} records wait for the spool; a record that
  * finds them all waiting, or a spool over {@code maxSpoolBytes}, is dropped and counted.
  */
-public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
+public final class StoreShippingSink implements RequestLogSink, MeterBinder, AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(StoreShippingSink.class);
     public static final int DEFAULT_CAPACITY = 65_536;
@@ -132,6 +136,19 @@ public final class StoreShippingSink implements RequestLogSink, AutoCloseable {
     /** Batches on disk waiting for the store now. */
     public int spooledBatches() {
         return spooledBatches;
+    }
+
+    /** The shipper's figures, as {@code pier_analytics_*} series (docs/ANALYTICS.md). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("pier.analytics.shipped.records", this, StoreShippingSink::shipped)
+                .description("Request log records the analytics store acknowledged").register(registry);
+        FunctionCounter.builder("pier.analytics.dropped.records", this, StoreShippingSink::dropped)
+                .description("Request log records dropped on their way to the analytics store: memory or the spool was full").register(registry);
+        FunctionCounter.builder("pier.analytics.insert.failures", this, StoreShippingSink::insertFailures)
+                .description("Batches the analytics store failed to insert (each is sent again)").register(registry);
+        Gauge.builder("pier.analytics.spooled.batches", this, StoreShippingSink::spooledBatches)
+                .description("Batches of records on disk waiting for the analytics store").register(registry);
     }
 
     /** Waits until every record accepted so far is on disk in the spool (or dropped); false when {@code timeout} passed first. */

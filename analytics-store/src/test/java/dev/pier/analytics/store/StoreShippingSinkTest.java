@@ -57,6 +57,11 @@ class StoreShippingSinkTest {
                 assertThat(sink.dropped()).isZero();
                 assertThat(requests(duck)).isEqualTo(records.size());
                 assertThat(spoolFiles()).isEmpty();
+                var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+                sink.bindTo(registry);
+                assertThat(registry.get("pier.analytics.shipped.records").functionCounter().count()).isEqualTo(records.size());
+                assertThat(registry.get("pier.analytics.insert.failures").functionCounter().count()).isEqualTo(4);
+                assertThat(registry.get("pier.analytics.spooled.batches").gauge().value()).isZero();
             }
         }
     }
