@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * same for a zone of about the average size). Each
  * query runs once to warm up, then {@code RUNS} times; the median and the slowest are reported.
  *
- * <p>{@code java -cp benchmarks.jar dev.pier.bench.AnalyticsStoreLoad STORE RECORDS [ZONES]}, STORE a DuckDB
- * file or a PostgreSQL JDBC address (see bench/analytics-store.sh).
+ * <p>{@code java -cp benchmarks.jar dev.pier.bench.AnalyticsStoreLoad STORE RECORDS [ZONES [RETAIN_AT]]}, STORE a DuckDB
+ * file or a PostgreSQL JDBC address (see bench/analytics-store.sh); RECORDS 0 queries what the store holds;
+ * RETAIN_AT (an instant) applies the default retention as of then before the queries, so that they read rollups.
  */
 public final class AnalyticsStoreLoad {
 
@@ -45,7 +46,14 @@ public final class AnalyticsStoreLoad {
         long count = Long.parseLong(args[1]);
         int zones = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         try (AnalyticsStore store = AnalyticsStore.open(location, Path.of("."), Retention.DEFAULT)) {
-            ingest(store, count, zones);
+            if (count > 0) {
+                ingest(store, count, zones);
+            }
+            if (args.length > 3) {
+                long t = System.nanoTime();
+                store.applyRetention(Instant.parse(args[3]));
+                System.out.printf("retention as of %s (raw 7d, minute 30d, hour 365d): %.1f s%n", args[3], (System.nanoTime() - t) / 1e9);
+            }
             queries(store, zones);
         }
     }
