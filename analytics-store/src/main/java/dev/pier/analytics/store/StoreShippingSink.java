@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each process spools in a folder of its own under the spool directory, named by its process
  * id, so that a process handing over to a newer one (both running for a while) never shares
- * files with it; a sink sends first what the folders of processes no longer running hold, then
- * removes them.
+ * files with it; a sink sends first what the folders of processes no longer running hold (it
+ * looks at start and every minute), then removes them.
  *
  * <p>Memory stays bounded: at most {@code capacity} records wait for the spool; a record that
  * finds them all waiting, or a spool over {@code maxSpoolBytes}, is dropped and counted.
@@ -44,9 +44,13 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
     private static final long FIRST_PAUSE_MILLIS = 100;
     private static final long LONGEST_PAUSE_MILLIS = 5_000;
     private static final Duration CLOSE_TIME = Duration.ofSeconds(10);
+    /** How often the spool directory is looked at for folders that exited processes left. */
+    private static final long ORPHAN_SCAN_MILLIS = 60_000;
 
     private final AnalyticsStore store;
+    private final Path spoolRoot;
     private final Spool spool;
+    private long lastOrphanScan;
     /** Spools that processes no longer running left, sent before this process's own. */
     private final java.util.ArrayDeque<Spool> orphans = new java.util.ArrayDeque<>();
     private final ArrayBlockingQueue<RequestLog> queue;
@@ -81,18 +85,10 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
                     + " (expected: each at least 1)");
         }
         this.store = store;
+        this.spoolRoot = spoolDirectory;
         try {
-            long pid = ProcessHandle.current().pid();
-            this.spool = new Spool(spoolDirectory.resolve(Long.toString(pid)));
-            try (java.util.stream.Stream<Path> folders = java.nio.file.Files.list(spoolDirectory)) {
-                for (Path folder : folders.sorted().toList()) {
-                    String name = folder.getFileName().toString();
-                    if (name.matches("[0-9]{1,19}") && Long.parseLong(name) != pid && java.nio.file.Files.isDirectory(folder)
-                            && ProcessHandle.of(Long.parseLong(name)).map(p -> !p.isAlive()).orElse(true)) {
-                        orphans.add(new Spool(folder));
-                    }
-                }
-            }
+            this.spool = new Spool(spoolDirectory.resolve(Long.toString(ProcessHandle.current().pid())));
+            adoptOrphans();
         } catch (IOException e) {
             throw new UncheckedIOException("analytics spool " + spoolDirectory + " cannot be opened", e);
         }
@@ -194,6 +190,14 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
                     taken.addAndGet(batch.size());
                     batch.clear();
                 }
+                if (System.currentTimeMillis() - lastOrphanScan > ORPHAN_SCAN_MILLIS) {
+                    try {
+                        adoptOrphans();
+                        spooledBatches = waiting();
+                    } catch (IOException e) {
+                        logger.warn("Analytics spool {} cannot be listed ({})", spoolRoot, e.toString());
+                    }
+                }
                 if (waiting() > 0 && System.currentTimeMillis() >= retryAt) {
                     if (shipOldest()) {
                         pause = FIRST_PAUSE_MILLIS;
@@ -283,6 +287,23 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
         shipped.addAndGet(records.size());
         spooledBatches = waiting();
         return true;
+    }
+
+    /** Takes on the folders of processes that are no longer running (a predecessor that exited after this sink started). */
+    private void adoptOrphans() throws IOException {
+        lastOrphanScan = System.currentTimeMillis();
+        java.util.Set<Path> known = new java.util.HashSet<>();
+        orphans.forEach(o -> known.add(o.directory()));
+        try (java.util.stream.Stream<Path> folders = java.nio.file.Files.list(spoolRoot)) {
+            for (Path folder : folders.sorted().toList()) {
+                String name = folder.getFileName().toString();
+                if (name.matches("[0-9]{1,18}") && !folder.equals(spool.directory()) && !known.contains(folder)
+                        && java.nio.file.Files.isDirectory(folder)
+                        && ProcessHandle.of(Long.parseLong(name)).map(p -> !p.isAlive()).orElse(true)) {
+                    orphans.add(new Spool(folder));
+                }
+            }
+        }
     }
 
     /** Batches on disk, this process's and those left by others. */
