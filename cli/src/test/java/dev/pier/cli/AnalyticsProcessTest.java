@@ -60,6 +60,57 @@ class AnalyticsProcessTest {
         }
     }
 
+    /**
+     * A second process takes over from the first: the DuckDB file is the first one's until it
+     * exits, so the second spools meanwhile, then opens the store; every record of both is stored once.
+     */
+    @Test
+    void aHandOverKeepsEveryRecord(@TempDir Path dir) throws Exception {
+        try (java.nio.channels.SocketChannel reserved = TakeoverProcessTest.reservePort()) {
+            int port = ((java.net.InetSocketAddress) reserved.getLocalAddress()).getPort();
+            Path config = Files.writeString(dir.resolve("pier.yaml"), """
+                    listeners:
+                      - address: 127.0.0.1:%d
+                    request_log: "-"
+                    zones:
+                      - name: example.com
+                        dns_records:
+                          - { type: A, name: example.com, content: 127.0.0.1 }
+                    analytics: {}
+                    """.formatted(port));
+            Instant start = Instant.now().minusSeconds(1);
+            Process old = PierProcesses.start(dir, "old", "serve", "--config", config.toString());
+            Process next = null;
+            try {
+                TakeoverProcessTest.awaitListening(port);
+                Path pidFile = Path.of(config + ".pid");
+                TakeoverProcessTest.awaitPidFile(pidFile, old.pid());
+                for (int i = 0; i < REQUESTS; i++) {
+                    request(port, "/old");
+                }
+                next = PierProcesses.start(dir, "next", "serve", "--config", config.toString());
+                TakeoverProcessTest.awaitPidFile(pidFile, next.pid());
+                assertThat(old.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the old process exits").isTrue();
+                for (int i = 0; i < REQUESTS; i++) {
+                    request(port, "/next");
+                }
+            } finally {
+                old.destroy();
+                if (next != null) {
+                    next.destroy();
+                    next.waitFor();
+                }
+            }
+            try (AnalyticsStore store = AnalyticsStore.open("analytics.duckdb", dir, Retention.DEFAULT)) {
+                List<TrafficRow> paths = store.traffic(AnalyticsQuery.builder("example.com", start, Instant.now().plus(Duration.ofMinutes(1)))
+                        .groupBy(Dimension.PATH).orderBy(AnalyticsQuery.Order.by(Dimension.PATH, false)).build());
+                assertThat(paths).extracting(r -> r.dimensions().get(Dimension.PATH), TrafficRow::requests)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("/next", (long) REQUESTS),
+                                org.assertj.core.groups.Tuple.tuple("/old", (long) REQUESTS));
+            }
+        }
+    }
+
     /** One request on a connection of its own; reads the answer to its end (the edge closes the connection). */
     private static void request(int port, String path) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
