@@ -34,8 +34,12 @@ public record Filter(Dimension dimension, Operator operator, List<Object> values
         }
         for (Object value : values) {
             if (!typed(dimension.type(), value)) {
-                throw new IllegalArgumentException("filter on " + dimension + ": '" + value + "' (expected: a "
-                        + dimension.type().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                throw new IllegalArgumentException("filter on " + dimension + ": '" + value + "' (expected: "
+                        + switch (dimension.type()) {
+                            case STRING -> "a string";
+                            case INT -> "an integer";
+                            case BOOLEAN -> "true or false";
+                        } + ")");
             }
         }
         if (operator == Operator.LIKE && dimension.type() != Dimension.ValueType.STRING) {

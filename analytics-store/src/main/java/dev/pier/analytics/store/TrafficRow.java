@@ -17,14 +17,15 @@ public record TrafficRow(Instant time, Map<Dimension, Object> dimensions, long r
         dimensions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dimensions)); // null values kept
     }
 
-    long measure(Measure measure) {
+    /** The row's figure for a measure of requests. */
+    public long measure(Measure measure) {
         return switch (measure) {
             case REQUESTS -> requests;
             case EDGE_RESPONSE_BYTES -> edgeResponseBytes;
             case VISITS -> visits;
             case THREATS -> threats;
             case WEBSOCKET_UPGRADES -> webSocketUpgrades;
-            default -> throw new IllegalArgumentException("order: " + measure + " is a WebSocket measure (expected: one of requests')");
+            default -> throw new IllegalArgumentException(measure + " is a WebSocket measure (expected: a measure of requests)");
         };
     }
 }

@@ -25,7 +25,8 @@ public record WebSocketRow(Instant time, Map<Dimension, Object> dimensions, long
         return connections == 0 ? 0 : (double) durationMs / connections;
     }
 
-    long measure(Measure measure) {
+    /** The row's figure for a WebSocket measure. */
+    public long measure(Measure measure) {
         return switch (measure) {
             case CONNECTIONS -> connections;
             case DURATION_MS -> durationMs;
@@ -33,7 +34,7 @@ public record WebSocketRow(Instant time, Map<Dimension, Object> dimensions, long
             case ORIGIN_MESSAGES -> originMessages;
             case BYTES_FROM_CLIENT -> bytesFromClient;
             case BYTES_TO_CLIENT -> bytesToClient;
-            default -> throw new IllegalArgumentException("order: " + measure + " is a request measure (expected: a WebSocket one)");
+            default -> throw new IllegalArgumentException(measure + " is a measure of requests (expected: a WebSocket measure)");
         };
     }
 }

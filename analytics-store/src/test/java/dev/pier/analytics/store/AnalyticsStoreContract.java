@@ -84,6 +84,7 @@ abstract class AnalyticsStoreContract {
                 && r.edgeResponseStatus() / 100 == 2).count());
         assertThat(totals.threats()).isEqualTo(mine.stream().filter(r -> "block".equals(r.securityAction())).count()).isPositive();
         assertThat(totals.webSocketUpgrades()).isEqualTo(mine.stream().filter(RequestLog::webSocket).count()).isPositive();
+        assertThat(totals.measure(Measure.THREATS)).isEqualTo(totals.threats());
         TrafficRow nothing = single(store.traffic(AnalyticsQuery.builder("nobody.example", START, START.plusSeconds(60)).build()));
         assertThat(nothing.requests()).isZero();
     }
@@ -212,7 +213,7 @@ abstract class AnalyticsStoreContract {
     void badQueriesAreRefusedClearly() {
         assertThatThrownBy(() -> month().limit(0).build()).hasMessageContaining("limit: 0");
         assertThatThrownBy(() -> AnalyticsQuery.builder(ZONE, START, START).build()).hasMessageContaining("a start before the end");
-        assertThatThrownBy(() -> Filter.eq(Dimension.STATUS, "200")).hasMessageContaining("expected: a int");
+        assertThatThrownBy(() -> Filter.eq(Dimension.STATUS, "200")).hasMessageContaining("filter on STATUS: '200' (expected: an integer)");
         assertThatThrownBy(() -> store.traffic(month().orderBy(AnalyticsQuery.Order.by(Measure.CONNECTIONS, true)).build()))
                 .hasMessageContaining("order: CONNECTIONS");
     }
