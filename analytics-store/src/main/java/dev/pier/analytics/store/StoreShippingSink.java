@@ -177,12 +177,12 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
         long retryAt = 0;
         try {
             while (true) {
-                boolean storeDue = waiting() > 0 && System.currentTimeMillis() >= retryAt;
                 if (closing && queue.isEmpty() && (waiting() == 0 || System.currentTimeMillis() > closeDeadline)) {
                     break;
                 }
-                RequestLog first = storeDue ? queue.poll() : queue.poll(Math.max(1, Math.min(100, retryAt - System.currentTimeMillis())),
-                        TimeUnit.MILLISECONDS);
+                // with batches due for the store, take what is queued without waiting; else wait for records (or the retry)
+                long wait = waiting() == 0 ? 100 : Math.min(100, retryAt - System.currentTimeMillis());
+                RequestLog first = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, maxBatch - 1);
