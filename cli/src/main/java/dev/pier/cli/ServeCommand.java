@@ -99,9 +99,20 @@ final class ServeCommand implements Callable<Integer> {
         // Workers from the node's own classpath (the examples) or from their jars, deployed before each configuration applies
         WorkerRuntime runtime = new WorkerRuntime(ServeCommand.class.getClassLoader());
         ScriptDeployer workers = new RuntimeDeployer(runtime);
-        Edge edge = control == null ? Edge.start(fileConfig, null, List.of(), null, workers)
-                : Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders(), workers);
+        // records go to the request log and, with analytics on, to the analytics store (docs/ANALYTICS.md)
+        NodeAnalytics analytics = NodeAnalytics.start(fileConfig.analytics());
+        Edge edge;
+        try {
+            edge = control == null ? Edge.start(fileConfig, analytics.sink(), List.of(), null, workers)
+                    : Edge.start(control.config(fileConfig), analytics.sink(), control.routes(), control.metricsReaders(), workers);
+        } catch (RuntimeException e) {
+            analytics.close();
+            throw e;
+        }
         runtime.onNamespace(objects -> edge.usage().register(registry -> objects.metrics().bindTo(registry, objects.name())));
+        if (analytics.metrics() != null) {
+            edge.usage().register(analytics.metrics());
+        }
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
             control.follow(edge, change);
@@ -116,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             edge.shutdown();
             runtime.close(); // after the edge closed the objects' WebSockets: another node may run them at once
+            analytics.close(); // after the edge: the records of its last connections are shipped or spooled
             sidecar.close(); // after the edge: its WebSockets got their 1001 from a live origin
             takeover.removeIfOwn();
             stopped.countDown();
@@ -135,6 +147,7 @@ final class ServeCommand implements Callable<Integer> {
                 logger.info("Closing what still runs beside the edge: the drain time is up");
             }
             sidecar.close();
+            analytics.close(); // the store is free for the successor (a DuckDB file is one process's at a time)
             logger.info("Drained: every connection has ended");
             stopped.countDown();
         }));

@@ -60,7 +60,8 @@ public final class ConfigLoader {
             throw new ConfigException("the file is empty (expected: at least one listener and one zone)");
         }
         ConfigNode top = new ConfigNode(root, "");
-        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists", "workers", "durable_objects");
+        top.onlyKeys("listeners", "admin", "request_log", "timeouts", "zones", "tls", "waf", "lists", "workers", "durable_objects",
+                "analytics");
 
         List<ListenerConfig> listeners = new ArrayList<>();
         for (ConfigNode l : top.list("listeners")) {
@@ -143,7 +144,65 @@ public final class ConfigLoader {
             }
         }
         return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf(top.child("waf")), lists(top.child("lists")),
-                workers, durableObjects(top.child("durable_objects"), base));
+                workers, durableObjects(top.child("durable_objects"), base), analytics(top.child("analytics"), base));
+    }
+
+    /**
+     * {@code analytics}: {@code store}, a DuckDB file relative to the file (default
+     * {@code analytics.duckdb}), a PostgreSQL JDBC address, or {@code off}; {@code spool}, where records
+     * wait while the store is away; {@code retention} by level, and per zone under {@code zones}.
+     * Without the block analytics are off.
+     */
+    private static AnalyticsConfig analytics(ConfigNode a, Path base) {
+        if (a == null) {
+            return AnalyticsConfig.OFF;
+        }
+        a.onlyKeys("store", "spool", "retention");
+        ConfigNode storeNode = a.child("store");
+        if (storeNode != null && storeNode.raw().isBoolean() && !storeNode.raw().booleanValue()) {
+            return AnalyticsConfig.OFF; // YAML reads a bare off as false
+        }
+        String store = a.text("store", "analytics.duckdb");
+        if (store.equals("off")) {
+            return AnalyticsConfig.OFF;
+        }
+        Path spool = base.resolve(a.text("spool", "analytics-spool")).normalize();
+        ConfigNode r = a.child("retention");
+        AnalyticsConfig.Retention retention = retention(r, AnalyticsConfig.Retention.DEFAULT);
+        java.util.Map<String, AnalyticsConfig.Retention> perZone = new java.util.TreeMap<>();
+        if (r != null && r.child("zones") != null) {
+            ConfigNode zones = r.child("zones");
+            for (Iterator<String> it = zones.raw().fieldNames(); it.hasNext(); ) {
+                String zone = it.next();
+                ConfigNode z = zones.child(zone);
+                perZone.put(zone, retention(z, retention));
+            }
+        }
+        if (store.startsWith("jdbc:")) {
+            if (!store.startsWith("jdbc:postgresql://")) {
+                throw a.error("store", "'" + store + "' (expected: a DuckDB file, jdbc:postgresql://HOST:PORT/DB?user=NAME, or off)");
+            }
+            return new AnalyticsConfig(null, store, spool, retention, perZone);
+        }
+        return new AnalyticsConfig(base.resolve(store).normalize(), null, spool, retention, perZone);
+    }
+
+    /** One retention: each level's duration, those not given as in {@code fallback}; {@code day: off} keeps days for ever. */
+    private static AnalyticsConfig.Retention retention(ConfigNode r, AnalyticsConfig.Retention fallback) {
+        if (r == null) {
+            return fallback;
+        }
+        r.onlyKeys("raw", "minute", "hour", "day", "zones");
+        Duration raw = r.duration("raw", fallback.raw());
+        Duration minute = r.duration("minute", fallback.minute());
+        Duration hour = r.duration("hour", fallback.hour());
+        Duration day = r.child("day") == null ? fallback.day() : r.offOrDuration("day");
+        if (raw.toMinutes() < 60 * 24 || minute.compareTo(raw) < 0 || hour.compareTo(minute) < 0 || (day != null && day.compareTo(hour) < 0)) {
+            throw new ConfigException(r.path() + ": raw " + raw.toDays() + "d, minute " + minute.toDays() + "d, hour " + hour.toDays()
+                    + "d, day " + (day == null ? "off" : day.toDays() + "d")
+                    + " (expected: raw at least 1d, and each level kept at least as long as the one before)");
+        }
+        return new AnalyticsConfig.Retention(raw, minute, hour, day);
     }
 
     /**

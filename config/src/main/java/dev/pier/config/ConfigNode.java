@@ -17,7 +17,7 @@ public record ConfigNode(JsonNode raw, String path) {
 
     private static final Pattern HOST_LABELS =
             Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+) ?(KiB|MiB|GiB|KB|MB|GB|k|M|G|B)?");
 
 
@@ -134,13 +134,14 @@ public record ConfigNode(JsonNode raw, String path) {
         }
         var m = DURATION.matcher(value.trim());
         if (!m.matches()) {
-            throw error(key, "'" + value + "' (expected: a duration such as 100s, 500ms, 5m or 1h)");
+            throw error(key, "'" + value + "' (expected: a duration such as 100s, 500ms, 5m, 1h or 7d)");
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
             default -> Duration.ofSeconds(n);
         };
         if (d.isZero()) {

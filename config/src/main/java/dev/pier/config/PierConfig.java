@@ -17,6 +17,7 @@ import java.util.List;
  *                    IP addresses and CIDR ranges by list name
  * @param workers     the Workers this node runs, by name; zones route requests to them ({@link WorkerRoute})
  * @param durableObjects where the Durable Objects' storage lives on this node, and when idle ones are evicted
+ * @param analytics   where request log records are kept for analytics, and for how long ({@link AnalyticsConfig#OFF} for nowhere)
  */
 public record PierConfig(
         List<ListenerConfig> listeners,
@@ -28,18 +29,20 @@ public record PierConfig(
         WafConfig waf,
         java.util.Map<String, List<String>> lists,
         List<WorkerScript> workers,
-        DurableObjectsConfig durableObjects) {
+        DurableObjectsConfig durableObjects,
+        AnalyticsConfig analytics) {
 
     public PierConfig {
         listeners = List.copyOf(listeners);
         zones = List.copyOf(zones);
         lists = java.util.Map.copyOf(lists);
         workers = List.copyOf(workers);
+        analytics = analytics == null ? AnalyticsConfig.OFF : analytics;
     }
 
     /** The same node settings with other zones and lists (the control plane's). */
     public PierConfig withZones(List<Zone> otherZones, java.util.Map<String, List<String>> otherLists) {
-        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists, workers, durableObjects);
+        return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists, workers, durableObjects, analytics);
     }
 
     /** The routing table of this snapshot, built once. */

@@ -118,17 +118,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void analyticsAreOffWithoutTheirBlockAndEmbeddedBesideTheFileWithIt() {
+        Path etc = Path.of("/etc/pier");
+        assertThat(ConfigLoader.parse(MINIMAL, etc).analytics()).isEqualTo(AnalyticsConfig.OFF);
+        assertThat(ConfigLoader.parse(MINIMAL, etc).analytics().enabled()).isFalse();
+        assertThat(ConfigLoader.parse(MINIMAL + "analytics: {}\n", etc).analytics()).isEqualTo(AnalyticsConfig.embeddedIn(etc));
+        assertThat(ConfigLoader.parse(MINIMAL + "analytics:\n  store: off\n", etc).analytics().enabled()).isFalse();
+        AnalyticsConfig pg = ConfigLoader.parse(MINIMAL + """
+                analytics:
+                  store: jdbc:postgresql://db:5432/pier?user=pier
+                  spool: var/spool
+                  retention:
+                    raw: 2d
+                    day: 730d
+                    zones:
+                      big.example: { raw: 1d, minute: 3d }
+                """, etc).analytics();
+        assertThat(pg.location()).isEqualTo("jdbc:postgresql://db:5432/pier?user=pier");
+        assertThat(pg.spool()).isEqualTo(Path.of("/etc/pier/var/spool"));
+        assertThat(pg.retention()).isEqualTo(new AnalyticsConfig.Retention(Duration.ofDays(2), Duration.ofDays(30), Duration.ofDays(365),
+                Duration.ofDays(730)));
+        assertThat(pg.perZone()).containsEntry("big.example", new AnalyticsConfig.Retention(Duration.ofDays(1), Duration.ofDays(3),
+                Duration.ofDays(365), Duration.ofDays(730)));
+        assertError(MINIMAL + "analytics:\n  store: jdbc:mysql://db/x\n",
+                "analytics.store: 'jdbc:mysql://db/x' (expected: a DuckDB file, jdbc:postgresql://HOST:PORT/DB?user=NAME, or off)");
+        assertError(MINIMAL + "analytics:\n  retention:\n    raw: 40d\n",
+                "analytics.retention: raw 40d, minute 30d, hour 365d, day off (expected: raw at least 1d, and each level kept at least as long as the one before)");
+        assertError(MINIMAL + "analytics:\n  retention:\n    raw: 1w\n",
+                "analytics.retention.raw: '1w' (expected: a duration such as 100s, 500ms, 5m, 1h or 7d)");
+    }
+
+    @Test
     void errorsNameTheKeyAndWhatWasExpected() {
         assertError(MINIMAL.replace("type: A,", "type: AAA,"), "zones[0].dns_records[0].type: 'AAA' (expected: A, AAAA or CNAME)");
         assertError(MINIMAL.replace("127.0.0.1:8080", "127.0.0.1"), "listeners[0].address: '127.0.0.1' (expected: host:port, e.g. 127.0.0.1:8080)");
-        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls, waf, lists, workers, durable_objects)");
+        assertError(MINIMAL.replace("listeners:", "listners:"), "listners: unknown key (expected one of: listeners, admin, request_log, timeouts, zones, tls, waf, lists, workers, durable_objects, analytics)");
         assertError(MINIMAL + "durable_objects:\n  storage: jdbc:mysql://db/x\n",
                 "durable_objects.storage: 'jdbc:mysql://db/x' (expected: a directory, or jdbc:postgresql://HOST:PORT/DB?user=NAME)");
         assertError(MINIMAL + "durable_objects:\n  hibernate_after: 0s\n", "durable_objects.hibernate_after: '0s' (expected: a duration above zero)");
         assertError(MINIMAL + "lists:\n  office: [\"not-an-ip\"]\n", "lists.office[0]: 'not-an-ip' (expected: an IP address or a CIDR range such as 192.0.2.0/24)");
         assertError(MINIMAL + "waf:\n  redis: 127.0.0.1:6379\n", "waf.redis: '127.0.0.1:6379' (expected: a Redis URI such as redis://127.0.0.1:6379)");
         assertError(MINIMAL + "waf:\n  challenge_secret: short\n", "waf.challenge_secret: too short (expected: at least 16 characters");
-        assertError(MINIMAL + "timeouts:\n  origin_connect: soon\n", "timeouts.origin_connect: 'soon' (expected: a duration such as 100s, 500ms, 5m or 1h)");
+        assertError(MINIMAL + "timeouts:\n  origin_connect: soon\n", "timeouts.origin_connect: 'soon' (expected: a duration such as 100s, 500ms, 5m, 1h or 7d)");
         assertError(MINIMAL.replace("name: example.com, content", "name: other.org, content"),
                 "zones[0].dns_records[0].name: 'other.org' is not in zone example.com (expected: example.com or a name ending in .example.com)");
         assertError(MINIMAL.replace("content: 127.0.0.1", "content: origin.local"),
@@ -155,8 +186,8 @@ class ConfigLoaderTest {
 
         assertError(MINIMAL + "waf:\n  redis_timeout: 0ms\n", "waf.redis_timeout: '0ms' (expected: a duration above zero)");
         assertError(MINIMAL + "waf:\n  redis_timeout: 0\n", "waf.redis_timeout: '0' (expected: a duration above zero)");
-        assertError(MINIMAL + "waf:\n  redis_timeout: -1s\n", "waf.redis_timeout: '-1s' (expected: a duration such as 100s, 500ms, 5m or 1h)");
-        assertError(MINIMAL + "waf:\n  redis_timeout: soon\n", "waf.redis_timeout: 'soon' (expected: a duration such as 100s, 500ms, 5m or 1h)");
+        assertError(MINIMAL + "waf:\n  redis_timeout: -1s\n", "waf.redis_timeout: '-1s' (expected: a duration such as 100s, 500ms, 5m, 1h or 7d)");
+        assertError(MINIMAL + "waf:\n  redis_timeout: soon\n", "waf.redis_timeout: 'soon' (expected: a duration such as 100s, 500ms, 5m, 1h or 7d)");
         assertError(MINIMAL + "waf:\n  redis_timout: 5s\n",
                 "waf.redis_timout: unknown key (expected one of: redis, redis_timeout, challenge_secret, challenge_passage, challenge_difficulty, rule_budget)");
     }

@@ -196,6 +196,9 @@ public final class Edge implements AutoCloseable {
         if (!next.waf().equals(config.waf())) {
             logger.warn("WAF settings (Redis, challenge key) changed; they take effect when Pier restarts");
         }
+        if (!next.analytics().equals(config.analytics())) {
+            logger.warn("Analytics settings (store, spool, retention) changed; they take effect when Pier restarts");
+        }
         if (!Objects.equals(next.requestLog(), config.requestLog())) {
             try {
                 NdjsonRequestLogWriter old = logWriter;
@@ -205,7 +208,7 @@ public final class Edge implements AutoCloseable {
             } catch (IOException e) {
                 logger.error("New request log {} cannot be opened; keeping {}", next.requestLog(), config.requestLog());
                 next = new PierConfig(next.listeners(), next.admin(), config.requestLog(), next.timeouts(), next.zones(), next.tls(),
-                        next.waf(), next.lists(), next.workers(), next.durableObjects());
+                        next.waf(), next.lists(), next.workers(), next.durableObjects(), next.analytics());
             }
         }
         EdgeContext.Snapshot snapshot;

@@ -1,0 +1,345 @@
+package dev.pier.analytics.store;
+
+import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.RequestLogSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships a node's request log records to an {@link AnalyticsStore}, on a thread of its own so the
+ * event loops never wait for it. Each batch is first written to a spool on local disk, then
+ * inserted, and its spool file is removed only once the insert has committed; so when the store
+ * is away, batches wait on disk and are sent in order when it is back, and after a crash (even a
+ * SIGKILL mid-insert) the batches not acknowledged are sent again. The store counts a record sent
+ * twice once (RayID), so nothing is lost and nothing is counted twice.
+ *
+ * <p>Each process spools in a folder of its own under the spool directory, named by its process
+ * id, so that a process handing over to a newer one (both running for a while) never shares
+ * files with it; a sink sends first what the folders of processes no longer running hold (it
+ * looks at start and every minute), then removes them.
+ *
+ * <p>Memory stays bounded: at most {@code capacity} records wait for the spool; a record that
+ * finds them all waiting, or a spool over {@code maxSpoolBytes}, is dropped and counted.
+ */
+public final class StoreShippingSink implements RequestLogSink, MeterBinder, AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(StoreShippingSink.class);
+    public static final int DEFAULT_CAPACITY = 65_536;
+    public static final int DEFAULT_MAX_BATCH = 4_096;
+    /** 1 GiB of spooled batches: at about 600 bytes a record, some 1.7 million records while the store is away. */
+    public static final long DEFAULT_MAX_SPOOL_BYTES = 1L << 30;
+    private static final long FIRST_PAUSE_MILLIS = 100;
+    private static final long LONGEST_PAUSE_MILLIS = 5_000;
+    private static final Duration CLOSE_TIME = Duration.ofSeconds(10);
+    /** How often the spool directory is looked at for folders that exited processes left. */
+    private static final long ORPHAN_SCAN_MILLIS = 60_000;
+
+    private final AnalyticsStore store;
+    private final Path spoolRoot;
+    private final Spool spool;
+    private long lastOrphanScan;
+    /** Spools that processes no longer running left, sent before this process's own. */
+    private final java.util.ArrayDeque<Spool> orphans = new java.util.ArrayDeque<>();
+    private final ArrayBlockingQueue<RequestLog> queue;
+    private final int maxBatch;
+    private final long maxSpoolBytes;
+    private final Thread thread;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong shipped = new AtomicLong();
+    private final AtomicLong insertFailures = new AtomicLong();
+    /** Records this sink accepted, and of them those now spooled or dropped: equal when none waits in memory. */
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong taken = new AtomicLong();
+    private volatile int spooledBatches;
+    private volatile boolean closing;
+    private volatile long closeDeadline;
+    private long lastDropWarning;
+
+    /** With the default capacity, batch size and spool limit. */
+    public StoreShippingSink(AnalyticsStore store, Path spoolDirectory) {
+        this(store, spoolDirectory, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_MAX_SPOOL_BYTES);
+    }
+
+    /**
+     * @param spoolDirectory where batches wait for the store, in a folder per process (what processes no longer running left there is sent first)
+     * @param capacity       how many records may wait in memory for the spool
+     * @param maxBatch       the most records in one batch (one spool file, one insert)
+     * @param maxSpoolBytes  the most the spool holds; past it new batches are dropped and counted
+     */
+    public StoreShippingSink(AnalyticsStore store, Path spoolDirectory, int capacity, int maxBatch, long maxSpoolBytes) {
+        if (capacity < 1 || maxBatch < 1 || maxSpoolBytes < 1) {
+            throw new IllegalArgumentException("capacity " + capacity + ", batch " + maxBatch + ", spool " + maxSpoolBytes
+                    + " (expected: each at least 1)");
+        }
+        this.store = store;
+        this.spoolRoot = spoolDirectory;
+        try {
+            this.spool = new Spool(spoolDirectory.resolve(Long.toString(ProcessHandle.current().pid())));
+            adoptOrphans();
+        } catch (IOException e) {
+            throw new UncheckedIOException("analytics spool " + spoolDirectory + " cannot be opened", e);
+        }
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        this.maxSpoolBytes = maxSpoolBytes;
+        this.spooledBatches = waiting();
+        if (spooledBatches > 0) {
+            logger.info("Analytics spool {}: {} batches from before are sent first", spoolDirectory, spooledBatches);
+        }
+        thread = new Thread(this::run, "pier-analytics-shipper");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void accept(RequestLog log) {
+        if (!closing && queue.offer(log)) {
+            accepted.incrementAndGet();
+        } else {
+            dropped.incrementAndGet();
+            warnDropped("records wait for the spool, the most allowed");
+        }
+    }
+
+    /** Records dropped: memory or the spool was full, or they came after {@link #close()}. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records the store acknowledged (new ones and ones it already had). */
+    public long shipped() {
+        return shipped.get();
+    }
+
+    /** Inserts that failed (each batch is tried again). */
+    public long insertFailures() {
+        return insertFailures.get();
+    }
+
+    /** Batches on disk waiting for the store now. */
+    public int spooledBatches() {
+        return spooledBatches;
+    }
+
+    /** The shipper's figures, as {@code pier_analytics_*} series (docs/ANALYTICS.md). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("pier.analytics.shipped.records", this, StoreShippingSink::shipped)
+                .description("Request log records the analytics store acknowledged").register(registry);
+        FunctionCounter.builder("pier.analytics.dropped.records", this, StoreShippingSink::dropped)
+                .description("Request log records dropped on their way to the analytics store: memory or the spool was full").register(registry);
+        FunctionCounter.builder("pier.analytics.insert.failures", this, StoreShippingSink::insertFailures)
+                .description("Batches the analytics store failed to insert (each is sent again)").register(registry);
+        Gauge.builder("pier.analytics.spooled.batches", this, StoreShippingSink::spooledBatches)
+                .description("Batches of records on disk waiting for the analytics store").register(registry);
+    }
+
+    /** Waits until every record accepted so far is on disk in the spool (or dropped); false when {@code timeout} passed first. */
+    public boolean awaitSpooled(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (taken.get() < accepted.get()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Waits until every record accepted so far is in the store; false when {@code timeout} passed first. */
+    public boolean awaitShipped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (taken.get() < accepted.get() || spooledBatches > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    private void run() {
+        List<RequestLog> batch = new ArrayList<>(maxBatch);
+        long pause = FIRST_PAUSE_MILLIS;
+        long retryAt = 0;
+        try {
+            while (true) {
+                if (closing && queue.isEmpty() && (waiting() == 0 || System.currentTimeMillis() > closeDeadline)) {
+                    break;
+                }
+                // with batches due for the store, take what is queued without waiting; else wait for records (or the retry)
+                long wait = waiting() == 0 ? 100 : Math.min(100, retryAt - System.currentTimeMillis());
+                RequestLog first = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, maxBatch - 1);
+                    spoolBatch(batch);
+                    taken.addAndGet(batch.size());
+                    batch.clear();
+                }
+                if (System.currentTimeMillis() - lastOrphanScan > ORPHAN_SCAN_MILLIS) {
+                    try {
+                        adoptOrphans();
+                        spooledBatches = waiting();
+                    } catch (IOException e) {
+                        logger.warn("Analytics spool {} cannot be listed ({})", spoolRoot, e.toString());
+                    }
+                }
+                if (waiting() > 0 && System.currentTimeMillis() >= retryAt) {
+                    if (shipOldest()) {
+                        pause = FIRST_PAUSE_MILLIS;
+                        retryAt = 0;
+                    } else {
+                        retryAt = System.currentTimeMillis() + pause;
+                        pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (waiting() > 0) {
+            logger.warn("Analytics spool {}: {} batches wait for the store; the next start sends them", spool.directory(), waiting());
+        }
+    }
+
+    /** Puts a batch on disk, trying again while the disk fails (records meanwhile wait in the bounded queue). */
+    private void spoolBatch(List<RequestLog> batch) throws InterruptedException {
+        if (spool.bytes() >= maxSpoolBytes) {
+            dropped.addAndGet(batch.size());
+            warnDropped("the spool holds " + spool.bytes() + " bytes, the most allowed, while the store is away");
+            return;
+        }
+        long pause = FIRST_PAUSE_MILLIS;
+        while (true) {
+            try {
+                spool.append(batch);
+                spooledBatches = waiting();
+                return;
+            } catch (IOException e) {
+                if (closing && System.currentTimeMillis() > closeDeadline) {
+                    logger.error("Analytics spool {} cannot be written ({}); closing, {} records are lost", spool.directory(), e.toString(),
+                            batch.size());
+                    dropped.addAndGet(batch.size());
+                    return;
+                }
+                logger.warn("Analytics spool {} cannot be written ({}); trying again in {} ms", spool.directory(), e.toString(), pause);
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
+            }
+        }
+    }
+
+    /** Sends the oldest spooled batch; true when the store committed it (or it was set aside as unreadable). */
+    private boolean shipOldest() {
+        while (!orphans.isEmpty() && orphans.peekFirst().batches() == 0) {
+            Spool done = orphans.removeFirst();
+            try {
+                java.nio.file.Files.deleteIfExists(done.directory());
+            } catch (IOException e) {
+                logger.warn("Analytics spool {} is sent but cannot be removed ({})", done.directory(), e.toString());
+            }
+        }
+        Spool spool = orphans.isEmpty() ? this.spool : orphans.peekFirst();
+        Path file = spool.oldest();
+        List<RequestLog> records;
+        try {
+            records = spool.read(file);
+        } catch (IOException e) {
+            logger.error("Analytics spool: batch {} cannot be read ({}); it is set aside as .bad", file, e.toString());
+            try {
+                spool.setAside(file);
+            } catch (IOException again) {
+                logger.error("Analytics spool: batch {} cannot be set aside ({})", file, again.toString());
+                return false;
+            }
+            spooledBatches = waiting();
+            return true;
+        }
+        try {
+            store.insert(records);
+        } catch (RuntimeException e) {
+            long failures = insertFailures.incrementAndGet();
+            if (failures == 1 || failures % 20 == 0) {
+                logger.warn("Analytics store unavailable ({}); {} batches wait in {}", e.getMessage(), waiting(), spool.directory());
+            }
+            return false;
+        }
+        try {
+            spool.remove(file);
+        } catch (IOException e) {
+            // sent again later: the store counts it once
+            logger.warn("Analytics spool: batch {} was stored but cannot be removed ({})", file, e.toString());
+        }
+        shipped.addAndGet(records.size());
+        spooledBatches = waiting();
+        return true;
+    }
+
+    /** Takes on the folders of processes that are no longer running (a predecessor that exited after this sink started). */
+    private void adoptOrphans() throws IOException {
+        lastOrphanScan = System.currentTimeMillis();
+        java.util.Set<Path> known = new java.util.HashSet<>();
+        orphans.forEach(o -> known.add(o.directory()));
+        try (java.util.stream.Stream<Path> folders = java.nio.file.Files.list(spoolRoot)) {
+            for (Path folder : folders.sorted().toList()) {
+                String name = folder.getFileName().toString();
+                if (name.matches("[0-9]{1,18}") && !folder.equals(spool.directory()) && !known.contains(folder)
+                        && java.nio.file.Files.isDirectory(folder)
+                        && ProcessHandle.of(Long.parseLong(name)).map(p -> !p.isAlive()).orElse(true)) {
+                    orphans.add(new Spool(folder));
+                }
+            }
+        }
+    }
+
+    /** Batches on disk, this process's and those left by others. */
+    private int waiting() {
+        int batches = spool.batches();
+        for (Spool orphan : orphans) {
+            batches += orphan.batches();
+        }
+        return batches;
+    }
+
+    private void warnDropped(String why) {
+        long now = System.currentTimeMillis();
+        if (now - lastDropWarning > 10_000) { // racy on purpose: a few warnings a burst at most, no lock on the event loops
+            lastDropWarning = now;
+            logger.warn("Analytics: {}; new records are dropped ({} so far)", why, dropped.get());
+        }
+    }
+
+    /**
+     * Spools what is queued and sends what the store takes within ten seconds, then stops; what
+     * is still spooled is sent by the next sink on the same directory. The store is not closed.
+     */
+    @Override
+    public void close() {
+        close(CLOSE_TIME);
+    }
+
+    /** As {@link #close()}, trying to send for up to {@code sending}. */
+    public void close(Duration sending) {
+        closeDeadline = System.currentTimeMillis() + sending.toMillis();
+        closing = true;
+        try {
+            thread.join(sending.toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
