@@ -176,6 +176,18 @@ class GraphqlApiTest {
     }
 
     @Test
+    void aTokenScopedToAnotherZoneReadsNothingOfThisOne() throws Exception {
+        String elsewhere = api.credentials().issueToken("elsewhere", EnumSet.of(Permission.ANALYTICS_READ), Set.of("0123456789abcdef0123456789abcdef"),
+                "test");
+        ApiResponse response = api.handle(request("POST", "/graphql", elsewhere,
+                body(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", range()))));
+
+        JsonNode answer = JSON.readTree(response.json());
+        assertThat(answer.path("errors").get(0).path("message").asText()).contains("not in this token's scope");
+        assertThat(answer.path("data").path("viewer").path("zones").isMissingNode() || answer.path("data").isNull()).isTrue();
+    }
+
+    @Test
     void aMalformedQueryAnswersCloudflareShapedErrors() throws Exception {
         JsonNode syntax = ask("{ viewer { zones(filter: {zoneTag: ", Map.of());
         assertThat(syntax.path("data").isNull()).isTrue();
