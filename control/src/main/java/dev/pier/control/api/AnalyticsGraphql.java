@@ -187,7 +187,7 @@ final class AnalyticsGraphql {
     private List<Map<String, Object>> groups(HttpRequestsNode node, DataFetchingEnvironment env) {
         AnalyticsStore analytics = env.getGraphQlContext().get(ANALYTICS);
         if (analytics == null) {
-            throw new IllegalStateException(ANALYTICS_OFF);
+            throw new AnalyticsOff();
         }
         Map<String, Object> zone = env.getSource();
         List<String> selected = env.getSelectionSet().getFields("dimensions/*").stream().map(SelectedField::getName).toList();
@@ -251,6 +251,13 @@ final class AnalyticsGraphql {
         }).build();
     }
 
+    /** A node asked of a node without an analytics store. */
+    private static final class AnalyticsOff extends IllegalStateException {
+        AnalyticsOff() {
+            super(ANALYTICS_OFF);
+        }
+    }
+
     /** A failure in a field becomes an error with its message, its path and a code, as Cloudflare's. */
     private static final class CloudflareErrors implements DataFetcherExceptionHandler {
         @Override
@@ -259,7 +266,7 @@ final class AnalyticsGraphql {
             Throwable e = parameters.getException();
             String code = e instanceof IllegalArgumentException ? "bad_input"
                     : e instanceof AnalyticsStoreException ? "store_unavailable"
-                    : e.getMessage() == ANALYTICS_OFF ? "analytics_off" : "internal";
+                    : e instanceof AnalyticsOff ? "analytics_off" : "internal";
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             GraphQLError error = GraphqlErrorBuilder.newError().message(message).path(parameters.getPath())
                     .location(parameters.getSourceLocation()).extensions(Map.of("code", code)).build();
