@@ -168,6 +168,33 @@ class GraphqlApiTest {
     }
 
     @Test
+    void theDailyRollupNodeTakesDatesAndStatusComparisons() throws Exception {
+        String query = """
+                query ($zoneTag: string, $since: Date, $until: Date) {
+                  viewer {
+                    zones(filter: { zoneTag: $zoneTag }) {
+                      httpRequests1dGroups(limit: 7, filter: { date_geq: $since, date_leq: $until }, orderBy: [date_ASC]) {
+                        sum { requests bytes threats }
+                        dimensions { date }
+                      }
+                    }
+                  }
+                }""";
+        String since = hour.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        String until = hour.plusSeconds(3600).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        JsonNode days = groups(ask(query, Map.of("zoneTag", zoneId, "since", since, "until", until)), "httpRequests1dGroups");
+
+        assertThat(days.findValuesAsText("date")).allMatch(d -> d.equals(since) || d.equals(until));
+        assertThat(days.findValues("requests").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(5);
+        assertThat(days.findValues("bytes").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(8_400);
+        assertThat(days.findValues("threats").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(1);
+
+        JsonNode errors = groups(ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", range().put("edgeResponseStatus_geq", 400)
+                .put("edgeResponseStatus_neq", 403))), "httpRequestsAdaptiveGroups");
+        assertThat(errors.findValues("count").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(1); // the 404
+    }
+
+    @Test
     void aTokenWithoutAnalyticsReadIsRefused() throws Exception {
         ApiResponse response = api.handle(request("POST", "/graphql", zoneReadToken, body(ADAPTIVE, Map.of("zoneTag", zoneId))));
 
