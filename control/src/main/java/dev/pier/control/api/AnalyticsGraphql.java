@@ -54,6 +54,9 @@ final class AnalyticsGraphql {
     static final String ANALYTICS_OFF = "analytics are off on this node (expected: an analytics: block in the configuration,"
             + " docs/ANALYTICS.md)";
 
+    /** The most zones one query reads. */
+    static final int MAX_ZONES = 1000;
+
     private final Store store;
     private final GraphQL graphql;
 
@@ -157,10 +160,14 @@ final class AnalyticsGraphql {
         }
     }
 
-    /** The zones the filter names, each in the token's scope. */
+    /**
+     * The zones the filter names, each in the token's scope; without a filter, as Cloudflare's,
+     * every zone the token may read, by zoneTag, up to {@code limit}.
+     */
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> zones(DataFetchingEnvironment env) {
         Map<String, Object> filter = env.getArgument("filter");
+        StoredToken token = env.getGraphQlContext().get(TOKEN);
         List<String> tags = new ArrayList<>();
         if (filter != null && filter.get("zoneTag") != null) {
             tags.add((String) filter.get("zoneTag"));
@@ -168,18 +175,26 @@ final class AnalyticsGraphql {
         if (filter != null && filter.get("zoneTag_in") != null) {
             tags.addAll((List<String>) filter.get("zoneTag_in"));
         }
-        if (tags.isEmpty()) {
-            throw new IllegalArgumentException("zones: no zoneTag (expected: filter: {zoneTag: $zoneTag}, a zone's id)");
+        boolean named = !tags.isEmpty();
+        if (!named) {
+            tags.addAll(token.zoneIds().isEmpty()
+                    ? store.zones(null, 1, MAX_ZONES).items().stream().map(StoredZone::id).toList() : token.zoneIds());
+            tags.sort(null);
         }
-        StoredToken token = env.getGraphQlContext().get(TOKEN);
+        Number limit = env.getArgument("limit");
+        int most = limit == null ? MAX_ZONES : (int) Math.min(limit.longValue(), MAX_ZONES);
         List<Map<String, Object>> zones = new ArrayList<>();
         for (String tag : tags) {
             if (!token.zoneIds().isEmpty() && !token.zoneIds().contains(tag)) {
                 throw new IllegalArgumentException("zone " + tag + ": not in this token's scope (expected: a zone the token may read)");
             }
-            StoredZone zone = store.zone(tag).orElseThrow(() -> new IllegalArgumentException("zone " + tag
-                    + ": no such zone (expected: a zone's id, as GET /zones lists)"));
-            zones.add(Map.of("zoneTag", zone.id(), "name", zone.name()));
+            var zone = store.zone(tag);
+            if (zone.isEmpty() && named) {
+                throw new IllegalArgumentException("zone " + tag + ": no such zone (expected: a zone's id, as GET /zones lists)");
+            }
+            if (zone.isPresent() && zones.size() < most) {
+                zones.add(Map.of("zoneTag", zone.get().id(), "name", zone.get().name()));
+            }
         }
         return zones;
     }

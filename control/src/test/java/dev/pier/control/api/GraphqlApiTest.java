@@ -195,6 +195,16 @@ class GraphqlApiTest {
     }
 
     @Test
+    void withoutAZoneFilterEveryZoneTheTokenMayReadIsAnswered() throws Exception {
+        JsonNode zones = ask("{ viewer { zones { zoneTag httpRequests1hGroups(limit: 5, filter: {datetime_geq: \"%s\"}) { sum { requests } } } } }"
+                .formatted(hour), Map.of()).path("data").path("viewer").path("zones");
+
+        assertThat(zones).hasSize(1);
+        assertThat(zones.get(0).path("zoneTag").asText()).isEqualTo(zoneId);
+        assertThat(zones.get(0).findValues("requests").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(5);
+    }
+
+    @Test
     void aTokenWithoutAnalyticsReadIsRefused() throws Exception {
         ApiResponse response = api.handle(request("POST", "/graphql", zoneReadToken, body(ADAPTIVE, Map.of("zoneTag", zoneId))));
 
