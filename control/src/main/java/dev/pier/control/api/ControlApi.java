@@ -1,5 +1,6 @@
 package dev.pier.control.api;
 
+import dev.pier.analytics.store.AnalyticsStore;
 import dev.pier.control.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class ControlApi {
     private final List<Route.Handler> handlers;
     private final String openApi;
     /** The analytics store the GraphQL Analytics API answers from; null while analytics are off. */
-    private volatile dev.pier.analytics.store.AnalyticsStore analytics;
+    private volatile AnalyticsStore analytics;
 
     public ControlApi(Store store) {
         this.credentials = new Credentials(store);
@@ -62,7 +63,7 @@ public final class ControlApi {
     }
 
     /** The analytics store {@code POST /graphql} answers from; without one it answers that analytics are off. */
-    public void analytics(dev.pier.analytics.store.AnalyticsStore store) {
+    public void analytics(AnalyticsStore store) {
         this.analytics = store;
     }
 

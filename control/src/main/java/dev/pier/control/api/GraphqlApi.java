@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.analytics.store.AnalyticsStore;
 import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredToken;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class GraphqlApi {
         return routes.list();
     }
 
-    private ApiResponse answer(byte[] body, dev.pier.control.store.StoredToken token) {
+    private ApiResponse answer(byte[] body, StoredToken token) {
         JsonNode request;
         try {
             request = JSON.readTree(body);

@@ -32,7 +32,8 @@ import java.util.Map;
  * @param timeFields the time dimensions it has, with the bucket each groups by
  * @param dimensions its other dimensions by field name
  * @param measures   the aggregates it orders by ({@code count}, {@code sum_edgeResponseBytes}, …) and their measures
- * @param sums       the fields of its {@code sum}, with their GraphQL type
+ * @param sums       the fields of its {@code sum}
+ * @param hasCount   whether its groups have {@code count} (the adaptive node's; the rollups' is {@code sum.requests})
  */
 record HttpRequestsNode(String name, String typePrefix, Map<String, TimeBucket> timeFields, Map<String, Dimension> dimensions,
                         Map<String, Measure> measures, List<String> sums, boolean hasCount) {

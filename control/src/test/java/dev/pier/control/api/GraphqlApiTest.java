@@ -238,6 +238,10 @@ class GraphqlApiTest {
                 .formatted(zoneId), Map.of());
         assertThat(unknownField.path("errors").get(0).path("message").asText()).contains("nope");
         assertThat(unknownField.path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("validation");
+
+        ApiResponse notJson = api.handle(request("POST", "/graphql", analyticsToken, "query { viewer }"));
+        assertThat(notJson.status()).isEqualTo(200);
+        assertThat(JSON.readTree(notJson.json()).path("errors").get(0).path("message").asText()).contains("not JSON");
     }
 
     @Test
