@@ -52,6 +52,11 @@ final class NodeAnalytics implements AutoCloseable {
         return sink;
     }
 
+    /** The store the control plane's GraphQL Analytics API answers from; null when analytics are off. */
+    AnalyticsStore store() {
+        return store;
+    }
+
     /** The shipper's figures for the node's {@code /metrics}; null when analytics are off. */
     io.micrometer.core.instrument.binder.MeterBinder metrics() {
         return sink;

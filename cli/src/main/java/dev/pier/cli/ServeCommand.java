@@ -101,6 +101,9 @@ final class ServeCommand implements Callable<Integer> {
         ScriptDeployer workers = new RuntimeDeployer(runtime);
         // records go to the request log and, with analytics on, to the analytics store (docs/ANALYTICS.md)
         NodeAnalytics analytics = NodeAnalytics.start(fileConfig.analytics());
+        if (control != null) {
+            control.api().analytics(analytics.store()); // POST /client/v4/graphql answers from it, or says analytics are off
+        }
         Edge edge;
         try {
             edge = control == null ? Edge.start(fileConfig, analytics.sink(), List.of(), null, workers)

@@ -1,5 +1,6 @@
 package dev.pier.control.api;
 
+import dev.pier.analytics.store.AnalyticsStore;
 import dev.pier.control.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,8 @@ public final class ControlApi {
     private final List<Route> routes;
     private final List<Route.Handler> handlers;
     private final String openApi;
+    /** The analytics store the GraphQL Analytics API answers from; null while analytics are off. */
+    private volatile AnalyticsStore analytics;
 
     public ControlApi(Store store) {
         this.credentials = new Credentials(store);
@@ -43,6 +46,7 @@ public final class ControlApi {
         all.addAll(new FiltersApi(store).routes());
         all.addAll(new ListsApi(store).routes());
         all.addAll(new AuditApi(store).routes());
+        all.addAll(new GraphqlApi(store, () -> analytics).routes());
         this.routes = List.copyOf(all);
         List<Decorator> decorators = List.of(new Authentication(credentials), new Authorization(store), new QueryLimits(), afterWrite);
         this.handlers = routes.stream().map(route -> decorated(route, decorators)).toList();
@@ -56,6 +60,11 @@ public final class ControlApi {
     /** Runs after every request that may have written (an edge in the same process applies the change at once). */
     public void afterWrite(Runnable action) {
         afterWrite.set(action);
+    }
+
+    /** The analytics store {@code POST /graphql} answers from; without one it answers that analytics are off. */
+    public void analytics(AnalyticsStore store) {
+        this.analytics = store;
     }
 
     /** True for every request but the public ones: a success answer to it means its token was valid. */

@@ -1,0 +1,314 @@
+package dev.pier.control.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.analytics.RequestLog;
+import dev.pier.analytics.store.AnalyticsStore;
+import dev.pier.analytics.store.Retention;
+import dev.pier.control.TestStores;
+import dev.pier.control.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code POST /graphql} through the real API, answering from a real DuckDB analytics store:
+ * Cloudflare's query shapes, counts and byte sums equal to the records inserted, filters,
+ * orders, who may ask, and errors in Cloudflare's shape.
+ */
+class GraphqlApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Cloudflare's documented shape of an adaptive query: variables typed with its scalar and input names. */
+    private static final String ADAPTIVE = """
+            query GetZoneAnalytics($zoneTag: string, $filter: ZoneHttpRequestsAdaptiveGroupsFilter_InputObject) {
+              viewer {
+                zones(filter: { zoneTag: $zoneTag }) {
+                  httpRequestsAdaptiveGroups(limit: 100, filter: $filter, orderBy: [datetimeHour_ASC]) {
+                    count
+                    sum { edgeResponseBytes visits }
+                    dimensions { datetimeHour }
+                  }
+                }
+              }
+            }""";
+
+    @TempDir
+    Path data;
+    Store store;
+    AnalyticsStore analytics;
+    ControlApi api;
+    String analyticsToken;
+    String zoneReadToken;
+    String zoneId;
+    /** The start of the hour the records begin in. */
+    Instant hour;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = TestStores.embedded();
+        api = new ControlApi(store);
+        String admin = api.credentials().issueToken("admin", EnumSet.allOf(Permission.class), Set.of(), "test");
+        analyticsToken = api.credentials().issueToken("analytics", EnumSet.of(Permission.ANALYTICS_READ), Set.of(), "test");
+        zoneReadToken = api.credentials().issueToken("zones", EnumSet.of(Permission.ZONE_READ), Set.of(), "test");
+        zoneId = JSON.readTree(api.handle(request("POST", "/zones", admin, "{\"name\":\"example.com\"}")).json())
+                .path("result").path("id").asText();
+        analytics = AnalyticsStore.open("analytics.duckdb", data, Retention.DEFAULT);
+        hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
+        analytics.insert(List.of(
+                record("r1", "example.com", 1, "GET", "/", 200, 1_000, null, false),
+                record("r2", "example.com", 1, "GET", "/a", 200, 2_000, null, false),
+                record("r3", "example.com", 2, "GET", "/a", 404, 300, null, false),
+                record("r4", "example.com", 2, "GET", "/ws", 101, 5_000, null, true),
+                record("r5", "example.com", 61, "GET", "/admin", 403, 100, "block", false),
+                record("r6", "other.example", 1, "GET", "/", 200, 99_999, null, false)));
+        api.analytics(analytics);
+    }
+
+    @AfterEach
+    void tearDown() {
+        analytics.close();
+        store.close();
+    }
+
+    @Test
+    void anAdaptiveQueryInCloudflaresShapeCountsRequestsAndSumsBytes() throws Exception {
+        JsonNode groups = groups(ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", range())), "httpRequestsAdaptiveGroups");
+
+        assertThat(groups).hasSize(2);
+        assertThat(groups.get(0).path("dimensions").path("datetimeHour").asText()).isEqualTo(hour.toString());
+        assertThat(groups.get(0).path("count").asLong()).isEqualTo(4); // the upgrade counts once
+        assertThat(groups.get(0).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(8_300);
+        assertThat(groups.get(0).path("sum").path("visits").asLong()).isEqualTo(2); // GET 2xx, not the upgrade
+        assertThat(groups.get(1).path("dimensions").path("datetimeHour").asText()).isEqualTo(hour.plusSeconds(3600).toString());
+        assertThat(groups.get(1).path("count").asLong()).isEqualTo(1);
+        assertThat(groups.get(1).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(100);
+    }
+
+    @Test
+    void filtersWithCloudflaresSuffixesAndOr() throws Exception {
+        ObjectNode filter = range();
+        filter.putArray("OR").add(JSON.createObjectNode().put("edgeResponseStatus", 200))
+                .add(JSON.createObjectNode().put("edgeResponseStatus", 404));
+        filter.put("clientRequestPath_like", "/a%");
+        JsonNode statuses = groups(ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", filter)), "httpRequestsAdaptiveGroups");
+        assertThat(statuses).hasSize(1);
+        assertThat(statuses.get(0).path("count").asLong()).isEqualTo(2);
+        assertThat(statuses.get(0).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(2_300);
+
+        JsonNode upgrades = groups(ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", range().put("webSocketUpgrade", true))),
+                "httpRequestsAdaptiveGroups");
+        assertThat(upgrades).hasSize(1);
+        assertThat(upgrades.get(0).path("count").asLong()).isEqualTo(1);
+        assertThat(upgrades.get(0).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(5_000);
+    }
+
+    @Test
+    void ordersByAnAggregateAndKeepsTheTopN() throws Exception {
+        String query = """
+                query ($zoneTag: string, $start: Time, $end: Time) {
+                  viewer {
+                    zones(filter: { zoneTag: $zoneTag }) {
+                      top: httpRequestsAdaptiveGroups(limit: 2, filter: { datetime_geq: $start, datetime_lt: $end },
+                          orderBy: [sum_edgeResponseBytes_DESC]) {
+                        count
+                        sum { edgeResponseBytes }
+                        dimensions { clientRequestPath webSocketUpgrade }
+                      }
+                    }
+                  }
+                }""";
+        JsonNode top = groups(ask(query, Map.of("zoneTag", zoneId, "start", hour.toString(), "end", hour.plusSeconds(7200).toString())),
+                "top");
+
+        assertThat(top).hasSize(2);
+        assertThat(top.get(0).path("dimensions").path("clientRequestPath").asText()).isEqualTo("/ws");
+        assertThat(top.get(0).path("dimensions").path("webSocketUpgrade").asBoolean()).isTrue();
+        assertThat(top.get(0).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(5_000);
+        assertThat(top.get(1).path("dimensions").path("clientRequestPath").asText()).isEqualTo("/a");
+        assertThat(top.get(1).path("count").asLong()).isEqualTo(2);
+        assertThat(top.get(1).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(2_300);
+    }
+
+    @Test
+    void theHourlyRollupNodeSumsRequestsBytesAndThreats() throws Exception {
+        String query = """
+                {
+                  viewer {
+                    zones(filter: { zoneTag: "%s" }) {
+                      httpRequests1hGroups(limit: 5, orderBy: [datetime_DESC], filter: { datetime_geq: "%s", datetime_lt: "%s" }) {
+                        sum { requests bytes threats }
+                        dimensions { datetime }
+                      }
+                    }
+                  }
+                }""".formatted(zoneId, hour, hour.plusSeconds(7200));
+        JsonNode hours = groups(ask(query, Map.of()), "httpRequests1hGroups");
+
+        assertThat(hours).hasSize(2);
+        assertThat(hours.get(0).path("dimensions").path("datetime").asText()).isEqualTo(hour.plusSeconds(3600).toString());
+        assertThat(hours.get(0).path("sum").path("requests").asLong()).isEqualTo(1);
+        assertThat(hours.get(0).path("sum").path("threats").asLong()).isEqualTo(1);
+        assertThat(hours.get(1).path("sum").path("requests").asLong()).isEqualTo(4);
+        assertThat(hours.get(1).path("sum").path("bytes").asLong()).isEqualTo(8_300);
+        assertThat(hours.get(1).path("sum").path("threats").asLong()).isZero();
+    }
+
+    @Test
+    void theDailyRollupNodeTakesDatesAndStatusComparisons() throws Exception {
+        String query = """
+                query ($zoneTag: string, $since: Date, $until: Date) {
+                  viewer {
+                    zones(filter: { zoneTag: $zoneTag }) {
+                      httpRequests1dGroups(limit: 7, filter: { date_geq: $since, date_leq: $until }, orderBy: [date_ASC]) {
+                        sum { requests bytes threats }
+                        dimensions { date }
+                      }
+                    }
+                  }
+                }""";
+        String since = hour.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        String until = hour.plusSeconds(3600).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        JsonNode days = groups(ask(query, Map.of("zoneTag", zoneId, "since", since, "until", until)), "httpRequests1dGroups");
+
+        assertThat(days.findValuesAsText("date")).allMatch(d -> d.equals(since) || d.equals(until));
+        assertThat(days.findValues("requests").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(5);
+        assertThat(days.findValues("bytes").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(8_400);
+        assertThat(days.findValues("threats").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(1);
+
+        JsonNode errors = groups(ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", range().put("edgeResponseStatus_geq", 400)
+                .put("edgeResponseStatus_neq", 403))), "httpRequestsAdaptiveGroups");
+        assertThat(errors.findValues("count").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(1); // the 404
+    }
+
+    @Test
+    void withoutAZoneFilterEveryZoneTheTokenMayReadIsAnswered() throws Exception {
+        JsonNode zones = ask("{ viewer { zones { zoneTag httpRequests1hGroups(limit: 5, filter: {datetime_geq: \"%s\"}) { sum { requests } } } } }"
+                .formatted(hour), Map.of()).path("data").path("viewer").path("zones");
+
+        assertThat(zones).hasSize(1);
+        assertThat(zones.get(0).path("zoneTag").asText()).isEqualTo(zoneId);
+        assertThat(zones.get(0).findValues("requests").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(5);
+    }
+
+    @Test
+    void aTokenWithoutAnalyticsReadIsRefused() throws Exception {
+        ApiResponse response = api.handle(request("POST", "/graphql", zoneReadToken, body(ADAPTIVE, Map.of("zoneTag", zoneId))));
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(JSON.readTree(response.json()).path("success").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aTokenScopedToAnotherZoneReadsNothingOfThisOne() throws Exception {
+        String elsewhere = api.credentials().issueToken("elsewhere", EnumSet.of(Permission.ANALYTICS_READ), Set.of("0123456789abcdef0123456789abcdef"),
+                "test");
+        ApiResponse response = api.handle(request("POST", "/graphql", elsewhere,
+                body(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", range()))));
+
+        JsonNode answer = JSON.readTree(response.json());
+        assertThat(answer.path("errors").get(0).path("message").asText()).contains("not in this token's scope");
+        assertThat(answer.path("data").path("viewer").path("zones").isMissingNode() || answer.path("data").isNull()).isTrue();
+    }
+
+    @Test
+    void aMalformedQueryAnswersCloudflareShapedErrors() throws Exception {
+        JsonNode syntax = ask("{ viewer { zones(filter: {zoneTag: ", Map.of());
+        assertThat(syntax.path("data").isNull()).isTrue();
+        JsonNode error = syntax.path("errors").get(0);
+        assertThat(error.path("message").asText()).isNotBlank();
+        assertThat(error.has("path")).isTrue();
+        assertThat(error.path("extensions").path("code").asText()).isEqualTo("parse");
+        assertThat(Instant.parse(error.path("extensions").path("timestamp").asText())).isNotNull();
+
+        JsonNode unknownField = ask("{ viewer { zones(filter: {zoneTag: \"%s\"}) { httpRequestsAdaptiveGroups(limit: 1) { nope } } } }"
+                .formatted(zoneId), Map.of());
+        assertThat(unknownField.path("errors").get(0).path("message").asText()).contains("nope");
+        assertThat(unknownField.path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("validation");
+
+        ApiResponse notJson = api.handle(request("POST", "/graphql", analyticsToken, "query { viewer }"));
+        assertThat(notJson.status()).isEqualTo(200);
+        assertThat(JSON.readTree(notJson.json()).path("errors").get(0).path("message").asText()).contains("not JSON");
+    }
+
+    @Test
+    void aQueryTheStoreCannotAnswerNamesWhatIsWrongAndWhere() throws Exception {
+        JsonNode noRange = ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", Map.of("edgeResponseStatus", 200)));
+
+        JsonNode error = noRange.path("errors").get(0);
+        assertThat(error.path("message").asText()).contains("time range").contains("datetime_geq");
+        assertThat(error.path("path").toString()).isEqualTo("[\"viewer\",\"zones\",0,\"httpRequestsAdaptiveGroups\"]");
+        assertThat(error.path("extensions").path("code").asText()).isEqualTo("bad_input");
+    }
+
+    @Test
+    void withAnalyticsOffTheAnswerSaysSo() throws Exception {
+        api.analytics(null);
+
+        JsonNode answer = ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", range()));
+
+        assertThat(answer.path("errors").get(0).path("message").asText()).contains("analytics are off");
+        assertThat(answer.path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("analytics_off");
+    }
+
+    @Test
+    void introspectionDescribesTheSchema() throws Exception {
+        JsonNode answer = ask("{ __type(name: \"ZoneHttpRequestsAdaptiveGroupsOrderBy\") { enumValues { name } } }", Map.of());
+
+        assertThat(answer.path("errors").isNull()).isTrue();
+        assertThat(answer.path("data").path("__type").path("enumValues").findValuesAsText("name"))
+                .contains("count_DESC", "sum_edgeResponseBytes_DESC", "datetime_ASC");
+    }
+
+    private ObjectNode range() {
+        return JSON.createObjectNode().put("datetime_geq", hour.toString()).put("datetime_lt", hour.plusSeconds(7200).toString());
+    }
+
+    private JsonNode ask(String query, Map<String, Object> variables) throws Exception {
+        ApiResponse response = api.handle(request("POST", "/graphql", analyticsToken, body(query, variables)));
+        assertThat(response.status()).isEqualTo(200);
+        return JSON.readTree(response.json());
+    }
+
+    private static JsonNode groups(JsonNode answer, String node) {
+        assertThat(answer.path("errors").isNull()).as(answer.toString()).isTrue();
+        return answer.path("data").path("viewer").path("zones").get(0).path(node);
+    }
+
+    private static String body(String query, Map<String, Object> variables) throws Exception {
+        return JSON.writeValueAsString(Map.of("query", query, "variables", variables));
+    }
+
+    private static ApiRequest request(String method, String path, String token, String body) {
+        return new ApiRequest(method, path, Map.of(), Map.of("authorization", "Bearer " + token),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private RequestLog record(String rayId, String zone, int minute, String method, String path, int status, long bytes,
+                              String securityAction, boolean webSocket) {
+        Instant start = hour.plusSeconds(60L * minute);
+        var log = RequestLog.builder().rayId(rayId).zoneName(zone).clientIp("192.0.2.1").clientRequestHost(zone)
+                .clientRequestMethod(method).clientRequestUri(path).edgeStartTimestamp(start).edgeResponseStatus(status)
+                .edgeResponseBytes(bytes).webSocket(webSocket);
+        if (securityAction != null) {
+            log.securityAction(securityAction);
+        }
+        if (webSocket) {
+            log.webSocketCloseCode(1000).webSocketClosedBy(RequestLog.ClosedBy.client);
+        }
+        return log.finish(start.plusMillis(5));
+    }
+}
