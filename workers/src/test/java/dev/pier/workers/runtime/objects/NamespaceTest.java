@@ -8,7 +8,6 @@ import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.DurableObjectState;
 import dev.pier.workers.DurableObjectStub;
 import dev.pier.workers.Env;
-import dev.pier.workers.ListOptions;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
 import dev.pier.workers.WebSocket;
@@ -16,20 +15,16 @@ import dev.pier.workers.WebSocketPair;
 import dev.pier.workers.runtime.storage.ObjectRef;
 import dev.pier.workers.runtime.storage.ObjectStorage;
 import dev.pier.workers.runtime.storage.ObjectStore;
-import dev.pier.workers.runtime.storage.SqlCursor;
 import dev.pier.workers.runtime.storage.WriteBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -319,28 +314,7 @@ class NamespaceTest {
 
         @Override
         public ObjectStorage open(String namespace, String objectId) {
-            ObjectStorage storage = real.open(namespace, objectId);
-            return new ObjectStorage() {
-                @Override
-                public ObjectRef ref() {
-                    return storage.ref();
-                }
-
-                @Override
-                public byte[] get(String key) {
-                    return storage.get(key);
-                }
-
-                @Override
-                public Map<String, byte[]> get(Collection<String> keys) {
-                    return storage.get(keys);
-                }
-
-                @Override
-                public List<Map.Entry<String, byte[]>> list(ListOptions options) {
-                    return storage.list(options);
-                }
-
+            return new ForwardingObjectStorage(real.open(namespace, objectId)) {
                 @Override
                 public void commit(WriteBatch batch) {
                     commitStarted.countDown();
@@ -356,26 +330,6 @@ class NamespaceTest {
                     }
                     storage.commit(batch);
                     commits.incrementAndGet();
-                }
-
-                @Override
-                public OptionalLong alarm() {
-                    return storage.alarm();
-                }
-
-                @Override
-                public SqlCursor exec(String sql, Object... bindings) {
-                    return storage.exec(sql, bindings);
-                }
-
-                @Override
-                public <T> T transaction(Function<ObjectStorage, T> work) {
-                    return storage.transaction(work);
-                }
-
-                @Override
-                public long databaseSize() {
-                    return storage.databaseSize();
                 }
             };
         }

@@ -26,7 +26,6 @@ import dev.pier.workers.runtime.storage.WriteBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -604,38 +603,12 @@ abstract class ObjectSqlTest {
 
         @Override
         public ObjectStorage open(String namespace, String objectId) {
-            ObjectStorage storage = real.open(namespace, objectId);
-            return new ObjectStorage() {
-                @Override
-                public ObjectRef ref() {
-                    return storage.ref();
-                }
-
-                @Override
-                public byte[] get(String key) {
-                    return storage.get(key);
-                }
-
-                @Override
-                public Map<String, byte[]> get(Collection<String> keys) {
-                    return storage.get(keys);
-                }
-
-                @Override
-                public List<Map.Entry<String, byte[]>> list(ListOptions options) {
-                    return storage.list(options);
-                }
-
+            return new ForwardingObjectStorage(real.open(namespace, objectId)) {
                 @Override
                 public void commit(WriteBatch batch) {
                     commits.incrementAndGet();
                     beforeCommit();
                     storage.commit(batch);
-                }
-
-                @Override
-                public OptionalLong alarm() {
-                    return storage.alarm();
                 }
 
                 @Override
@@ -651,11 +624,6 @@ abstract class ObjectSqlTest {
                         beforeCommit();
                         return result;
                     });
-                }
-
-                @Override
-                public long databaseSize() {
-                    return storage.databaseSize();
                 }
             };
         }
