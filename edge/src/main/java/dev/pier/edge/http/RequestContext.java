@@ -62,6 +62,17 @@ public final class RequestContext {
     /** The upstream connection's read count when this request's head was sent. */
     long upstreamReadMark;
 
+    /**
+     * The exchange became another protocol: what only its handshake needed (the head and its
+     * headers, the route, the verdict) is let go, since the context lives on with the connection,
+     * for days for an idle WebSocket.
+     */
+    void handshakeDone() {
+        request = null;
+        route = null;
+        verdict = null;
+    }
+
     RequestContext(EdgeContext.Snapshot snapshot, Channel client, String scheme, boolean keepAlive) {
         this.snapshot = snapshot;
         this.client = client;

@@ -54,10 +54,6 @@ final class TunnelSwitch {
         pipeline.remove(ClientChannelInitializer.BYTE_COUNTER);
         pipeline.remove(Http1Connection.CODEC);
         next.start().run();
-        // The logging phase keeps the context until the connection ends, which may be days for an idle WebSocket:
-        // what only the handshake needed (the head and its headers, the route, the verdict) goes now
-        rc.request = null;
-        rc.route = null;
-        rc.verdict = null;
+        rc.handshakeDone(); // the logging phase keeps the context for as long as the connection lives
     }
 }
