@@ -68,10 +68,11 @@ class CrossZoneOriginTest {
                     "{\"type\":\"A\",\"name\":\"www.zone-a.test\",\"content\":\"127.0.0.1\",\"proxied\":true}");
             api(plane, "POST", "/zones/" + zoneB + "/dns_records", plane.token,
                     "{\"type\":\"A\",\"name\":\"secret.zone-b.test\",\"content\":\"127.0.0.1\",\"proxied\":true}");
-            api(plane, "PUT", "/zones/" + zoneB + "/rulesets/phases/http_request_origin/entrypoint", plane.token,
-                    "{\"rules\":[{\"expression\":\"true\",\"action\":\"route\",\"action_parameters\":{\"origin\":{\"port\":" + b + "}}}]}");
+            // the guard first: an edge that routes to zone B's origin has zone B's WAF rule already (changes apply in order)
             api(plane, "PUT", "/zones/" + zoneB + "/rulesets/phases/http_request_firewall_custom/entrypoint", plane.token,
                     "{\"rules\":[{\"expression\":\"starts_with(http.request.uri.path, \\\"/admin\\\")\",\"action\":\"block\"}]}");
+            api(plane, "PUT", "/zones/" + zoneB + "/rulesets/phases/http_request_origin/entrypoint", plane.token,
+                    "{\"rules\":[{\"expression\":\"true\",\"action\":\"route\",\"action_parameters\":{\"origin\":{\"port\":" + b + "}}}]}");
 
             String wafA = plane.control.api().credentials().issueToken("waf-a", EnumSet.of(Permission.ZONE_WAF_WRITE), Set.of(zoneA), "test");
             long written = System.nanoTime();
