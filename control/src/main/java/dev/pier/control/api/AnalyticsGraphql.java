@@ -122,7 +122,8 @@ final class AnalyticsGraphql {
 
     /** The answer's JSON: {@code data} and, when anything failed, {@code errors}. */
     String execute(String query, String operation, Map<String, Object> variables, StoredToken token, AnalyticsStore analytics) {
-        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(query).variables(variables)
+        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(CloudflareVariables.declare(query, graphql.getGraphQLSchema()))
+                .variables(variables)
                 .graphQLContext(context -> {
                     context.of(TOKEN, token);
                     if (analytics != null) {

@@ -34,7 +34,7 @@ record HttpRequestsNode(String name, NodeArguments arguments, List<String> sums,
                     "edgeResponseStatus", Dimension.STATUS, "clientIP", Dimension.CLIENT_IP,
                     "securityAction", Dimension.SECURITY_ACTION, "webSocketUpgrade", Dimension.WEBSOCKET),
             ordered("count", Measure.REQUESTS, "sum_edgeResponseBytes", Measure.EDGE_RESPONSE_BYTES, "sum_visits", Measure.VISITS),
-            NodeLimits.ADAPTIVE), List.of("edgeResponseBytes", "visits"), true);
+            NodeLimits.ADAPTIVE, true), List.of("edgeResponseBytes", "visits"), true);
 
     static final List<HttpRequestsNode> ROLLUPS = List.of(
             rollup("httpRequests1mGroups", "ZoneHttpRequests1mGroups", ordered("datetimeMinute", TimeBucket.MINUTE,
@@ -46,7 +46,7 @@ record HttpRequestsNode(String name, NodeArguments arguments, List<String> sums,
     private static HttpRequestsNode rollup(String name, String prefix, Map<String, TimeBucket> time, Duration maxDuration) {
         return new HttpRequestsNode(name, new NodeArguments(prefix, time, Map.of(),
                 ordered("sum_requests", Measure.REQUESTS, "sum_bytes", Measure.EDGE_RESPONSE_BYTES, "sum_threats", Measure.THREATS),
-                new NodeLimits(maxDuration, NodeLimits.MAX_FIELDS, dev.pier.analytics.store.AnalyticsQuery.MAX_LIMIT)),
+                new NodeLimits(maxDuration, NodeLimits.MAX_FIELDS, dev.pier.analytics.store.AnalyticsQuery.MAX_LIMIT), false),
                 List.of("requests", "bytes", "threats"), false);
     }
 

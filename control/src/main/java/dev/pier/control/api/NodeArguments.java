@@ -30,9 +30,15 @@ import java.util.Map;
  * @param dimensions its other dimensions by field name
  * @param measures   the aggregates it orders by ({@code count}, {@code sum_edgeResponseBytes}, …) and their measures
  * @param limits     how wide, how old and how large a query may be
+ * @param requestSource whether the node has Cloudflare's {@code requestSource} dimension: every request Pier
+ *                   records comes from a client, so it is always {@code eyeball} (Cloudflare's other sources are
+ *                   its own subrequests), and a filter on it accepts {@code eyeball} only
  */
 record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<String, Dimension> dimensions,
-                     Map<String, Measure> measures, NodeLimits limits) {
+                     Map<String, Measure> measures, NodeLimits limits, boolean requestSource) {
+
+    static final String REQUEST_SOURCE = "requestSource";
+    static final String EYEBALL = "eyeball";
 
     /** Groups a node returns when the query names no limit. */
     static final int DEFAULT_LIMIT = 100;
@@ -58,6 +64,9 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
         StringBuilder s = new StringBuilder("type ").append(typePrefix).append("Dimensions {\n");
         timeFields.keySet().forEach(f -> s.append("  ").append(f).append(": ").append(timeType(f)).append("\n"));
         dimensions.forEach((f, d) -> s.append("  ").append(f).append(": ").append(type(d)).append("\n"));
+        if (requestSource) {
+            s.append("  \"\"\"Where the request came from: always eyeball (a client).\"\"\"\n  ").append(REQUEST_SOURCE).append(": string\n");
+        }
         return s.append("}\n").toString();
     }
 
@@ -83,6 +92,9 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
                 s.append("  ").append(f).append("_like: string\n");
             }
         });
+        if (requestSource) {
+            s.append("  ").append(REQUEST_SOURCE).append(": string\n  ").append(REQUEST_SOURCE).append("_in: [string!]\n");
+        }
         s.append("}\nenum ").append(orderType()).append(" {\n");
         List<String> orderable = new ArrayList<>(measures.keySet());
         orderable.addAll(timeFields.keySet());
@@ -115,6 +127,9 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
     /** A row's time as each of the node's time dimensions shows it. */
     Map<String, Object> timeDimensions(Instant t) {
         Map<String, Object> dims = new LinkedHashMap<>();
+        if (requestSource) {
+            dims.put(REQUEST_SOURCE, EYEBALL);
+        }
         if (t != null) {
             for (Map.Entry<String, TimeBucket> f : timeFields.entrySet()) {
                 dims.put(f.getKey(), switch (f.getValue()) {
@@ -198,6 +213,12 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
                 String field = key.substring(0, key.length() - suffix.length());
                 if (timeFields.containsKey(field)) {
                     range.bound(field, suffix, value);
+                } else if (requestSource && field.equals(REQUEST_SOURCE)) {
+                    List<?> sources = value instanceof List<?> l ? l : List.of(value);
+                    if (!sources.contains(EYEBALL)) {
+                        throw new IllegalArgumentException("filter: " + key + ": " + value + " (expected: " + EYEBALL
+                                + "; every request Pier records comes from a client)");
+                    }
                 } else {
                     filters.add(new Filter(dimensions.get(field), operator(suffix), value instanceof List<?> l ? List.copyOf(l) : List.of(value)));
                 }

@@ -31,7 +31,7 @@ final class WebSocketConnectionsNode {
             ordered("count", Measure.CONNECTIONS, "sum_durationMs", Measure.DURATION_MS, "sum_clientMessages", Measure.CLIENT_MESSAGES,
                     "sum_originMessages", Measure.ORIGIN_MESSAGES, "sum_clientRequestBytes", Measure.BYTES_FROM_CLIENT,
                     "sum_edgeResponseBytes", Measure.BYTES_TO_CLIENT),
-            NodeLimits.ADAPTIVE);
+            NodeLimits.ADAPTIVE, false);
 
     private WebSocketConnectionsNode() {
     }
