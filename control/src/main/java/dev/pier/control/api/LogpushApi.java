@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * {@code /zones/{id}/logpush/jobs}: list, create, read, update (PUT: the fields given) and delete
- * a zone's Logpush jobs in Cloudflare's shape, and {@code /zones/{id}/logpush/datasets/{dataset}/fields}.
+ * a zone's Logpush jobs in Cloudflare's shape, and {@code /zones/{id}/logpush/datasets/{dataset_id}/fields}.
  * Every setting is checked as the nodes will run it (dataset, destination, output options, filter)
  * and the batch limits within Cloudflare's ranges; a job's dataset does not change.
  */
@@ -57,8 +57,8 @@ final class LogpushApi {
                 .body("LogpushJob").to(c -> update(c.request(), c.zone(), c.param("job_id"), c.token()));
         routes.add("DELETE", one, Route.Access.ZONE, Permission.LOGS_WRITE).doc("deleteLogpushJob", "Delete a Logpush job")
                 .to(c -> delete(c.zone(), c.param("job_id"), c.token()));
-        routes.add("GET", "/zones/{zone_id}/logpush/datasets/{dataset}/fields", Route.Access.ZONE, Permission.LOGS_READ)
-                .doc("listLogpushFields", "A dataset's fields and their descriptions").to(c -> fields(c.param("dataset")));
+        routes.add("GET", "/zones/{zone_id}/logpush/datasets/{dataset_id}/fields", Route.Access.ZONE, Permission.LOGS_READ)
+                .doc("listLogpushFields", "A dataset's fields and their descriptions").to(c -> fields(c.param("dataset_id")));
         return routes.list();
     }
 
