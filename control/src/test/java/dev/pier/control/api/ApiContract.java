@@ -453,6 +453,86 @@ abstract class ApiContract {
         assertThat(store.workerRoute(zoneId, first).orElseThrow().script()).isEqualTo("echo");
     }
 
+    /**
+     * Logpush jobs in Cloudflare's shape: create with Cloudflare's documented body, list, read,
+     * change (PUT of some fields), delete; every bad setting refused with what was expected and
+     * nothing written; the delivery reports show as last_complete, last_error and error_message.
+     */
+    @Test
+    void logpushJobsInCloudflaresShape() throws Exception {
+        String jobs = "/zones/" + zoneId + "/logpush/jobs";
+        String body = "{\"name\":\"example.com-https\",\"dataset\":\"http_requests\",\"enabled\":true,"
+                + "\"output_options\":{\"field_names\":[\"EdgeStartTimestamp\",\"RayID\"],\"timestamp_format\":\"rfc3339\"},"
+                + "\"destination_conf\":\"https://logs.example.com?header_Authorization=Basic%20REDACTED&tags=host:example.com\","
+                + "\"filter\":\"{\\\"where\\\":{\\\"and\\\":[{\\\"key\\\":\\\"ClientRequestPath\\\",\\\"operator\\\":\\\"contains\\\",\\\"value\\\":\\\"/static\\\"}]}}\","
+                + "\"max_upload_bytes\":5000000,\"max_upload_records\":1000}";
+        JsonNode created = call("POST", jobs, admin, body);
+        assertThat(lastStatus).as(created.toString()).isEqualTo(200);
+        JsonNode job = created.path("result");
+        long id = job.path("id").asLong();
+        assertThat(id).isPositive();
+        assertThat(job.path("dataset").asText()).isEqualTo("http_requests");
+        assertThat(job.path("enabled").asBoolean()).isTrue();
+        assertThat(job.path("output_options").path("field_names").toString()).isEqualTo("[\"EdgeStartTimestamp\",\"RayID\"]");
+        assertThat(job.path("output_options").path("timestamp_format").asText()).isEqualTo("rfc3339");
+        assertThat(job.path("filter").asText()).contains("ClientRequestPath");
+        assertThat(job.path("max_upload_bytes").asLong()).isEqualTo(5_000_000);
+        assertThat(job.path("max_upload_records").asInt()).isEqualTo(1000);
+        assertThat(job.path("max_upload_interval_seconds").asInt()).isEqualTo(30);
+        assertThat(job.path("last_complete").isNull()).isTrue();
+        JsonNode listed = call("GET", jobs, admin, null).path("result");
+        assertThat(listed.size()).isEqualTo(1);
+        assertThat(listed.get(0)).isEqualTo(job);
+        assertThat(call("GET", jobs + "/" + id, admin, null).path("result")).isEqualTo(job);
+        assertThat(store.audit(Set.of(zoneId), 1, 1).items().get(0).resourceType()).isEqualTo("logpush_job");
+
+        JsonNode changed = call("PUT", jobs + "/" + id, admin, "{\"enabled\":false,\"max_upload_interval_seconds\":60}").path("result");
+        assertThat(changed.path("enabled").asBoolean()).isFalse();
+        assertThat(changed.path("max_upload_interval_seconds").asInt()).isEqualTo(60);
+        assertThat(changed.path("output_options")).as("kept").isEqualTo(job.path("output_options"));
+
+        store.reportLogpushDelivery(id, java.time.Instant.parse("2026-05-01T12:00:00Z"), null);
+        store.reportLogpushDelivery(id, java.time.Instant.parse("2026-05-01T12:01:00Z"), "https://logs.example.com answered 503");
+        JsonNode reported = call("GET", jobs + "/" + id, admin, null).path("result");
+        assertThat(reported.path("last_complete").asText()).isEqualTo("2026-05-01T12:00:00Z");
+        assertThat(reported.path("last_error").asText()).isEqualTo("2026-05-01T12:01:00Z");
+        assertThat(reported.path("error_message").asText()).isEqualTo("https://logs.example.com answered 503");
+
+        JsonNode fields = call("GET", "/zones/" + zoneId + "/logpush/datasets/websocket_analytics/fields", admin, null).path("result");
+        assertThat(fields.path("BytesSentClient").asText()).startsWith("Number of bytes sent to the client");
+        assertThat(fields.has("ConnectionCloseReason")).isTrue();
+
+        long before = store.lastChange();
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("{\"destination_conf\":\"https://a.example\"}", "dataset: missing (expected: one of http_requests, websocket_analytics)");
+        refused.put("{\"dataset\":\"dns_logs\",\"destination_conf\":\"https://a.example\"}",
+                "dataset: dns_logs (expected: one of http_requests, websocket_analytics)");
+        refused.put("{\"dataset\":\"http_requests\"}", "destination_conf: missing (expected: https://HOST/PATH or file:///DIRECTORY)");
+        refused.put("{\"dataset\":\"http_requests\",\"destination_conf\":\"s3://bucket\"}",
+                "destination_conf: s3://bucket (expected: https://HOST/PATH, file:///DIRECTORY or /DIRECTORY; an endpoint must use https)");
+        refused.put("{\"dataset\":\"http_requests\",\"destination_conf\":\"/tmp/x\",\"output_options\":{\"field_names\":[\"Bytes\"]}}",
+                "output_options.field_names: Bytes (expected: a field of http_requests: RayID,");
+        refused.put("{\"dataset\":\"http_requests\",\"destination_conf\":\"/tmp/x\",\"filter\":\"{\\\"where\\\":{\\\"key\\\":\\\"EdgeResponseStatus\\\",\\\"operator\\\":\\\"startsWith\\\",\\\"value\\\":\\\"2\\\"}}\"}",
+                "filter: where.operator: startsWith is not for int field EdgeResponseStatus");
+        refused.put("{\"dataset\":\"http_requests\",\"destination_conf\":\"/tmp/x\",\"max_upload_records\":10}",
+                "max_upload_records: 10 (expected: an integer from 1000 to 1000000, or 0 for the default)");
+        refused.put("{\"dataset\":\"http_requests\",\"destination_conf\":\"/tmp/x\",\"colour\":1}", "colour: unknown field");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            JsonNode answer = call("POST", jobs, admin, bad.getKey());
+            assertThat(lastStatus).as(bad.getKey()).isEqualTo(400);
+            assertThat(answer.path("errors").get(0).path("code").asInt()).isEqualTo(LogpushApi.INVALID);
+            assertThat(answer.path("errors").get(0).path("message").asText()).as(bad.getKey()).startsWith(bad.getValue());
+        }
+        JsonNode datasetChange = call("PUT", jobs + "/" + id, admin, "{\"dataset\":\"websocket_analytics\"}");
+        assertThat(datasetChange.path("errors").get(0).path("message").asText())
+                .isEqualTo("dataset: \"websocket_analytics\" (expected: http_requests; a job's dataset does not change)");
+        assertThat(store.lastChange()).as("nothing written").isEqualTo(before);
+
+        assertThat(call("DELETE", jobs + "/" + id, admin, null).path("result").path("id").asLong()).isEqualTo(id);
+        assertError(call("GET", jobs + "/" + id, admin, null), 404, LogpushApi.NOT_FOUND, "Job not found.");
+        assertThat(call("GET", jobs, admin, null).path("result").size()).isZero();
+    }
+
     private String issue(String name, Set<String> zones, Permission... permissions) {
         return api.credentials().issueToken(name, EnumSet.copyOf(List.of(permissions)), zones, "test");
     }
