@@ -7,13 +7,13 @@ import dev.pier.analytics.RequestLog;
  * dataset ({@code ConnectionCloseReason}, {@code ConnectionCloseSource}), from what the request
  * log records: the first close code and the side that ended the connection.
  */
-final class CloseReason {
+public final class CloseReason {
 
     private CloseReason() {
     }
 
     /** {@code downstream} (the client), {@code upstream} (the origin) or {@code edge}; null when unknown. */
-    static String source(RequestLog.ClosedBy closedBy) {
+    public static String source(RequestLog.ClosedBy closedBy) {
         if (closedBy == null) {
             return null;
         }
@@ -29,7 +29,7 @@ final class CloseReason {
      * client / the origin dropped TCP without one (1006), {@code timedOut} for the edge's idle
      * timeout (1001 from the edge), {@code protocolViolation} (1002), {@code messageTooBig} (1009).
      */
-    static String reason(int closeCode, RequestLog.ClosedBy closedBy) {
+    public static String reason(int closeCode, RequestLog.ClosedBy closedBy) {
         return switch (closeCode) {
             case 1006 -> closedBy == RequestLog.ClosedBy.origin ? "upstreamReset" : "peerReset";
             case 1002 -> "protocolViolation";
