@@ -1,42 +1,38 @@
 package dev.pier.control.livelogs;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pier.analytics.RequestLog;
-import dev.pier.analytics.RequestLogFields;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.util.ArrayList;
+import dev.pier.logpush.Dataset;
+import dev.pier.logpush.LogFilter;
+import dev.pier.logpush.OutputOptions;
+import dev.pier.logpush.RecordFormatter;
+import dev.pier.logpush.Sampler;
+import dev.pier.logpush.TimestampFormat;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
- * What a live log session sends: Cloudflare's {@code fields} (comma-separated names of the
- * {@code http_requests} dataset; empty for all), {@code filter} (Cloudflare's JSON filter; empty
- * for none) and {@code sample} (1 sends every record, 10 one in ten).
+ * What a live log session sends, from Cloudflare's Instant Logs job: {@code fields}
+ * (comma-separated names of the {@code http_requests} dataset; empty for all), {@code filter}
+ * (Cloudflare's Logpush JSON filter; empty for none) and {@code sample} (1 sends every record,
+ * 10 one in ten, chosen at random as Logpush samples). Records are NDJSON with RFC 3339
+ * timestamps, as the logpush module formats them.
  */
 public final class LiveLogQuery {
 
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final Map<String, RequestLogFields.Field> FIELDS = RequestLogFields.ALL.stream()
-            .collect(Collectors.toMap(RequestLogFields.Field::name, Function.identity()));
-
     private final String fields;
-    private final String filter;
+    private final String filterSource;
     private final int sample;
-    private final List<RequestLogFields.Field> selected;
-    private final Predicate<RequestLog> matches;
+    private final LogFilter filter;
+    private final Sampler sampler;
+    private final RecordFormatter formatter;
 
-    private LiveLogQuery(String fields, String filter, int sample, List<RequestLogFields.Field> selected, Predicate<RequestLog> matches) {
+    private LiveLogQuery(String fields, String filterSource, int sample, LogFilter filter, Sampler sampler, RecordFormatter formatter) {
         this.fields = fields;
-        this.filter = filter;
+        this.filterSource = filterSource;
         this.sample = sample;
-        this.selected = selected;
-        this.matches = matches;
+        this.filter = filter;
+        this.sampler = sampler;
+        this.formatter = formatter;
     }
 
     /**
@@ -49,23 +45,19 @@ public final class LiveLogQuery {
             throw new IllegalArgumentException("sample: " + sample + " (expected: 1 for every record, 10 for one in ten, ...)");
         }
         String f = fields == null ? "" : fields.strip();
-        List<RequestLogFields.Field> selected = new ArrayList<>();
-        if (f.isEmpty()) {
-            selected.addAll(RequestLogFields.ALL);
-        } else {
-            for (String name : f.split(",")) {
-                RequestLogFields.Field field = FIELDS.get(name.strip());
-                if (field == null) {
-                    throw new IllegalArgumentException("fields: " + name.strip() + " (expected: fields of the http_requests dataset, such as "
-                            + "ClientRequestHost,ClientRequestURI,EdgeResponseStatus)");
-                }
-                if (!selected.contains(field)) {
-                    selected.add(field);
-                }
-            }
+        List<String> names = f.isEmpty() ? List.of() : Arrays.stream(f.split(",")).map(String::strip).distinct().toList();
+        OutputOptions options = OutputOptions.defaults().withFieldNames(names);
+        options = new OutputOptions(options.fieldNames(), options.outputType(), TimestampFormat.RFC3339, 1.0, null, null, null, null, null,
+                null, false);
+        RecordFormatter formatter;
+        try {
+            formatter = new RecordFormatter(Dataset.HTTP_REQUESTS, options);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fields: " + f + " (expected: names of the http_requests dataset's fields, "
+                    + "comma-separated, such as ClientRequestHost,ClientRequestPath,EdgeResponseStatus): " + e.getMessage());
         }
         String w = filter == null ? "" : filter.strip();
-        return new LiveLogQuery(f, w, sample, List.copyOf(selected), LiveLogFilter.compile(w));
+        return new LiveLogQuery(f, w, sample, LogFilter.parse(w, Dataset.HTTP_REQUESTS), Sampler.of(1.0 / sample), formatter);
     }
 
     public String fields() {
@@ -73,75 +65,20 @@ public final class LiveLogQuery {
     }
 
     public String filter() {
-        return filter;
+        return filterSource;
     }
 
     public int sample() {
         return sample;
     }
 
-    boolean matches(RequestLog log) {
-        return matches.test(log);
+    /** Whether the record passes the filter and is kept by the sampling. */
+    boolean keeps(RequestLog log) {
+        return filter.matches(log) && sampler.keep();
     }
 
-    /** The record's line (without its newline): a JSON object with the selected fields the record carries. */
+    /** Appends the record's NDJSON line, its newline included. */
     void appendLine(RequestLog log, StringBuilder out) {
-        try (JsonGenerator json = JSON.createGenerator(new Appender(out))) {
-            json.writeStartObject();
-            for (RequestLogFields.Field field : selected) {
-                if (!field.present().test(log)) {
-                    continue;
-                }
-                Object v = field.value().apply(log);
-                json.writeFieldName(field.name());
-                if (v == null) {
-                    json.writeNull();
-                } else {
-                    switch (field.type()) {
-                        case STRING, TIMESTAMP -> json.writeString(v.toString());
-                        case INT -> json.writeNumber((Integer) v);
-                        case LONG -> json.writeNumber((Long) v);
-                        case BOOLEAN -> json.writeBoolean((Boolean) v);
-                        case STRING_ARRAY -> {
-                            json.writeStartArray();
-                            for (Object item : (List<?>) v) {
-                                json.writeString(String.valueOf(item));
-                            }
-                            json.writeEndArray();
-                        }
-                    }
-                }
-            }
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Writes into a StringBuilder without copying through a second buffer. */
-    private static final class Appender extends Writer {
-        private final StringBuilder out;
-
-        Appender(StringBuilder out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(char[] cbuf, int off, int len) {
-            out.append(cbuf, off, len);
-        }
-
-        @Override
-        public void write(String str, int off, int len) {
-            out.append(str, off, off + len);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
+        formatter.append(log, out);
     }
 }

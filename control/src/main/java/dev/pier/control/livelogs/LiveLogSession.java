@@ -37,7 +37,6 @@ public final class LiveLogSession {
     private final AtomicLong dropped = new AtomicLong();
 
     // the dispatching thread's alone
-    private long matched;
     private final StringBuilder pending = new StringBuilder();
     private int pendingRecords;
 
@@ -126,11 +125,10 @@ public final class LiveLogSession {
 
     /** A record of the session's zone: kept for the next message when it passes the filter and the sampling. */
     void offer(RequestLog log) {
-        if (!query.matches(log) || matched++ % query.sample() != 0) {
+        if (!query.keeps(log)) {
             return;
         }
         query.appendLine(log, pending);
-        pending.append('\n');
         pendingRecords++;
         if (pending.length() >= MAX_MESSAGE_CHARS) {
             flush();
