@@ -20,6 +20,12 @@ final class Records {
                 .originResponseBytes(2000).originIp("10.0.0.2").finish(START.plusMillis(5));
     }
 
+    static RequestLog inZone(String zone, String rayId) {
+        return RequestLog.builder().rayId(rayId).zoneName(zone).clientIp("203.0.113.8").clientRequestScheme("https")
+                .clientRequestHost(zone).clientRequestMethod("GET").clientRequestUri("/api/v1").clientRequestProtocol("HTTP/1.1")
+                .edgeStartTimestamp(START).edgeResponseStatus(200).finish(START.plusMillis(1));
+    }
+
     static RequestLog blocked(String rayId) {
         return RequestLog.builder().rayId(rayId).zoneName("example.com").clientIp("198.51.100.1").clientRequestScheme("https")
                 .clientRequestHost("example.com").clientRequestMethod("GET").clientRequestUri("/admin").clientRequestProtocol("HTTP/1.1")

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * and renamed into place, so a file that is there is whole; it is removed only once its records
  * are committed to the store. Used by one thread.
  */
-final class Spool {
+public final class Spool {
 
     private static final String SUFFIX = ".batch";
     private final Path directory;
@@ -26,7 +26,7 @@ final class Spool {
     private long bytes;
     private long next;
 
-    Spool(Path directory) throws IOException {
+    public Spool(Path directory) throws IOException {
         this.directory = directory;
         Files.createDirectories(directory);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
@@ -45,7 +45,7 @@ final class Spool {
     }
 
     /** Writes a batch after every other; when this returns, it is on the disk. */
-    void append(List<RequestLog> batch) throws IOException {
+    public void append(List<RequestLog> batch) throws IOException {
         byte[] encoded = SpoolCodec.encode(batch);
         long sequence = next++;
         Path file = directory.resolve(String.format("%020d", sequence) + SUFFIX);
@@ -67,16 +67,16 @@ final class Spool {
     }
 
     /** The oldest batch's file, or null when the spool is empty. */
-    Path oldest() {
+    public Path oldest() {
         return batches.isEmpty() ? null : batches.firstEntry().getValue();
     }
 
-    List<RequestLog> read(Path batch) throws IOException {
+    public List<RequestLog> read(Path batch) throws IOException {
         return SpoolCodec.decode(Files.readAllBytes(batch));
     }
 
     /** Removes a batch whose records the store committed. */
-    void remove(Path batch) throws IOException {
+    public void remove(Path batch) throws IOException {
         long size = Files.size(batch);
         Files.delete(batch);
         batches.values().remove(batch);
@@ -84,22 +84,22 @@ final class Spool {
     }
 
     /** Sets a batch that cannot be read aside ({@code .bad}), for a person to look at; it is no longer sent. */
-    void setAside(Path batch) throws IOException {
+    public void setAside(Path batch) throws IOException {
         long size = Files.size(batch);
         Files.move(batch, batch.resolveSibling(batch.getFileName() + ".bad"));
         batches.values().remove(batch);
         bytes -= size;
     }
 
-    int batches() {
+    public int batches() {
         return batches.size();
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 

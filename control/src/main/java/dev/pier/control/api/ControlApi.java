@@ -46,6 +46,7 @@ public final class ControlApi {
         all.addAll(new CertificatesApi(store).routes());
         all.addAll(new RulesetsApi(store).routes());
         all.addAll(new WorkerRoutesApi(store).routes());
+        all.addAll(new LogpushApi(store).routes());
         all.addAll(new FiltersApi(store).routes());
         all.addAll(new ListsApi(store).routes());
         all.addAll(new AuditApi(store).routes());

@@ -13,11 +13,12 @@ public enum Permission {
     ANALYTICS_READ("Analytics Read"),
     WORKERS_ROUTES_READ("Workers Routes Read"),
     WORKERS_ROUTES_WRITE("Workers Routes Write"),
+    /** A zone's Logpush jobs and datasets (Cloudflare's Logs Read and Logs Write, "Logs: Edit" in its dashboard). */
+    LOGS_READ("Logs Read"),
+    LOGS_WRITE("Logs Write"),
     /** The account's IP lists: an account resource, out of reach of a token scoped to zones. */
     LISTS_READ("Account Filter Lists Read"),
-    LISTS_WRITE("Account Filter Lists Write"),
-    LOGS_READ("Logs Read"),
-    LOGS_WRITE("Logs Write");
+    LISTS_WRITE("Account Filter Lists Write");
 
     private final String label;
 
@@ -39,7 +40,7 @@ public enum Permission {
                 || this == ZONE_SETTINGS_READ && labels.contains(ZONE_SETTINGS_WRITE.label)
                 || this == SSL_READ && labels.contains(SSL_WRITE.label)
                 || this == WORKERS_ROUTES_READ && labels.contains(WORKERS_ROUTES_WRITE.label)
-                || this == LISTS_READ && labels.contains(LISTS_WRITE.label)
-                || this == LOGS_READ && labels.contains(LOGS_WRITE.label);
+                || this == LOGS_READ && labels.contains(LOGS_WRITE.label)
+                || this == LISTS_READ && labels.contains(LISTS_WRITE.label);
     }
 }

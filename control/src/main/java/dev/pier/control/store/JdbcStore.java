@@ -2,6 +2,7 @@ package dev.pier.control.store;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,7 @@ public final class JdbcStore implements Store {
     private final CertificateRepository certificates;
     private final RulesetRepository rulesets;
     private final WorkerRouteRepository workerRoutes;
+    private final LogpushJobRepository logpushJobs;
     private final ListRepository lists;
     private final TokenRepository tokens;
     private final AuditRepository audit;
@@ -39,6 +41,7 @@ public final class JdbcStore implements Store {
         this.dnsRecords = new DnsRecordRepository(jdbc);
         this.rulesets = new RulesetRepository(jdbc);
         this.workerRoutes = new WorkerRouteRepository(jdbc);
+        this.logpushJobs = new LogpushJobRepository(jdbc);
         this.lists = new ListRepository(jdbc);
         this.tokens = new TokenRepository(jdbc);
         this.audit = new AuditRepository(jdbc);
@@ -220,6 +223,43 @@ public final class JdbcStore implements Store {
     @Override
     public boolean deleteWorkerRoute(String zoneId, String id, String actor) {
         return workerRoutes.deleteWorkerRoute(zoneId, id, actor);
+    }
+
+    // ---------------------------------------------------------------- Logpush jobs
+
+    @Override
+    public List<StoredLogpushJob> logpushJobs(String zoneId) {
+        return logpushJobs.jobs(zoneId);
+    }
+
+    @Override
+    public List<StoredLogpushJob> logpushJobs() {
+        return logpushJobs.everyJob();
+    }
+
+    @Override
+    public Optional<StoredLogpushJob> logpushJob(String zoneId, long id) {
+        return logpushJobs.job(zoneId, id);
+    }
+
+    @Override
+    public StoredLogpushJob createLogpushJob(String zoneId, StoredLogpushJob draft, String actor) {
+        return logpushJobs.create(zoneId, draft, actor);
+    }
+
+    @Override
+    public StoredLogpushJob updateLogpushJob(String zoneId, long id, StoredLogpushJob draft, String actor) {
+        return logpushJobs.change(zoneId, id, draft, actor);
+    }
+
+    @Override
+    public boolean deleteLogpushJob(String zoneId, long id, String actor) {
+        return logpushJobs.delete(zoneId, id, actor);
+    }
+
+    @Override
+    public void reportLogpushDelivery(long id, Instant at, String errorMessage) {
+        logpushJobs.report(id, at, errorMessage);
     }
 
     // ---------------------------------------------------------------- rulesets

@@ -1,5 +1,6 @@
 package dev.pier.control.store;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +106,35 @@ public interface Store extends AutoCloseable {
     StoredWorkerRoute updateWorkerRoute(String zoneId, String id, String pattern, String script, String actor);
 
     boolean deleteWorkerRoute(String zoneId, String id, String actor);
+
+    // ---------------------------------------------------------------- Logpush jobs
+
+    /** A zone's Logpush jobs, by id. */
+    List<StoredLogpushJob> logpushJobs(String zoneId);
+
+    /** Every zone's Logpush jobs, by id: what the nodes run. */
+    List<StoredLogpushJob> logpushJobs();
+
+    Optional<StoredLogpushJob> logpushJob(String zoneId, long id);
+
+    /**
+     * Stores a job (its settings checked by the caller) with a new id.
+     *
+     * @throws StoreException NOT_FOUND for an unknown zone
+     */
+    StoredLogpushJob createLogpushJob(String zoneId, StoredLogpushJob draft, String actor);
+
+    /**
+     * Replaces a job's settings, keeping its id and delivery status.
+     *
+     * @throws StoreException NOT_FOUND for an unknown job
+     */
+    StoredLogpushJob updateLogpushJob(String zoneId, long id, StoredLogpushJob draft, String actor);
+
+    boolean deleteLogpushJob(String zoneId, long id, String actor);
+
+    /** A node's report of a delivery: {@code errorMessage} null for a success. Not a change (the feed does not move). */
+    void reportLogpushDelivery(long id, Instant at, String errorMessage);
 
     /**
      * Every zone with its settings, DNS records, certificates, rulesets and Worker routes, ordered by name, in

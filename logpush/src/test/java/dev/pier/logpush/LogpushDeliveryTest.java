@@ -1,0 +1,219 @@
+package dev.pier.logpush;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.pier.analytics.RequestLog;
+import dev.pier.config.Certificates;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jobs delivering to a real https endpoint (JDK HttpsServer, a self-signed certificate the node
+ * trusts) that goes away for a while and comes back: every record that passes the filter arrives
+ * once, with the chosen fields in order and the chosen timestamp format; and to a directory,
+ * across a node's restart.
+ */
+class LogpushDeliveryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JobRunner.Backoff FAST = new JobRunner.Backoff(Duration.ofMillis(50), Duration.ofMillis(400));
+
+    @TempDir
+    Path dir;
+
+    private final Certificates.SelfSigned certificate = Certificates.selfSigned("127.0.0.1");
+    private final Map<String, Integer> arrived = new ConcurrentHashMap<>();
+    private final List<JsonNode> lines = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    private HttpsServer server;
+    private LogpushNode node;
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void everyRecordArrivesOnceThoughTheEndpointIsDownForAWhile() throws Exception {
+        int port = startEndpoint(0);
+        List<String> statuses = Collections.synchronizedList(new ArrayList<>());
+        node = new LogpushNode(dir.resolve("spool"), DestinationTrust.with(List.of(certificate.certificate())), 1_000, FAST,
+                new JobStatus() {
+                    @Override
+                    public void delivered(long jobId, java.time.Instant at) {
+                        statuses.add("ok");
+                    }
+
+                    @Override
+                    public void failed(long jobId, java.time.Instant at, String message) {
+                        statuses.add("failed: " + message);
+                    }
+                });
+        String filter = "{\"where\":{\"and\":[{\"key\":\"EdgeResponseStatus\",\"operator\":\"in\",\"value\":[200,404]},"
+                + "{\"key\":\"ClientRequestPath\",\"operator\":\"startsWith\",\"value\":\"/api\"}]}}";
+        OutputOptions options = OutputOptions.fromJson(JSON.readTree("{\"field_names\":[\"RayID\",\"EdgeResponseStatus\","
+                + "\"EdgeStartTimestamp\",\"ClientRequestPath\"],\"timestamp_format\":\"rfc3339\"}"), Dataset.HTTP_REQUESTS);
+        node.apply(List.of(new LogpushJob(7, "example.com", Dataset.HTTP_REQUESTS,
+                "https://127.0.0.1:" + port + "/ingest?header_Authorization=Bearer%20s3cret&tag=pier", true, options, filter,
+                1_000_000, 50, 1)));
+
+        Set<String> expected = new HashSet<>();
+        feed(0, 300, expected);
+        await(() -> arrived.size() == expected.size(), Duration.ofSeconds(20));
+
+        server.stop(0); // the endpoint goes away: connections are refused
+        feed(300, 900, expected);
+        Thread.sleep(3_000); // down for a while: batches pile up in the spool and deliveries fail
+        JobRunner runner = node.runner(7);
+        assertThat(runner.spooledBatches()).isGreaterThan(1);
+        assertThat(statuses).anyMatch(s -> s.startsWith("failed: "));
+        int before = arrived.size();
+
+        startEndpoint(port); // back on the same address
+        feed(900, 1_200, expected);
+        await(() -> arrived.size() == expected.size() && runner.spooledBatches() == 0, Duration.ofSeconds(30));
+
+        assertThat(before).isEqualTo(300 * 2 / 6);
+        assertThat(problems).isEmpty();
+        assertThat(arrived.keySet()).isEqualTo(expected);
+        assertThat(arrived.values()).allMatch(n -> n == 1);
+        assertThat(runner.dropped()).isZero();
+        for (JsonNode line : lines) {
+            List<String> names = new ArrayList<>();
+            line.fieldNames().forEachRemaining(names::add);
+            assertThat(names).containsExactly("RayID", "EdgeResponseStatus", "EdgeStartTimestamp", "ClientRequestPath");
+            assertThat(line.get("EdgeStartTimestamp").asText()).isEqualTo("2026-05-01T12:00:00Z");
+            assertThat(line.get("ClientRequestPath").asText()).startsWith("/api");
+            assertThat(line.get("EdgeResponseStatus").asInt()).isIn(200, 404);
+        }
+        assertThat(statuses.getLast()).isEqualTo("ok");
+    }
+
+    /** Records numbered from {@code from}: a third under /api, statuses 200, 404 and 500 in turn, and another zone's. */
+    private void feed(int from, int to, Set<String> expected) {
+        for (int i = from; i < to; i++) {
+            int status = new int[] {200, 404, 500}[i % 3];
+            String path = i % 2 == 0 ? "/api/v1/items" : "/static/app.js";
+            String ray = "ray" + i;
+            node.accept(Records.request(ray, "example.com", path + "?n=" + i, status));
+            node.accept(Records.inZone("other.example", "other" + i));
+            if (status != 500 && path.startsWith("/api")) {
+                expected.add(ray);
+            }
+        }
+    }
+
+    @Test
+    void aDirectoryGetsEveryBatchAcrossARestartOfTheNode() throws Exception {
+        Path target = dir.resolve("logs");
+        LogpushJob job = new LogpushJob(3, "example.com", Dataset.WEBSOCKET_ANALYTICS, "file://" + target, true,
+                OutputOptions.fromJson(JSON.readTree("{\"output_type\":\"csv\",\"field_names\":[\"ConnectionID\",\"BytesSentClient\"]}"),
+                        Dataset.WEBSOCKET_ANALYTICS), null, 1_000_000, 10, 1);
+        node = new LogpushNode(dir.resolve("spool"), DestinationTrust.with(List.of()), 1_000, FAST, JobStatus.NONE);
+        node.apply(List.of(job));
+        for (int i = 0; i < 25; i++) {
+            node.accept(Records.webSocket("c" + i, 1000, RequestLog.ClosedBy.client));
+            node.accept(Records.request("r" + i, "example.com", "/", 200)); // not a WebSocket: not in the dataset
+        }
+        node.close(); // spools what it holds
+        node = new LogpushNode(dir.resolve("spool"), DestinationTrust.with(List.of()), 1_000, FAST, JobStatus.NONE);
+        node.apply(List.of(job));
+        await(() -> csvLines(target).size() == 25, Duration.ofSeconds(20));
+        assertThat(csvLines(target)).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.IntStream.range(0, 25).mapToObj(i -> "\"c" + i + "\",9000").toList());
+        node.apply(List.of()); // deleted: its spool goes
+        assertThat(dir.resolve("spool/3")).doesNotExist();
+    }
+
+    private static List<String> csvLines(Path target) {
+        if (!Files.isDirectory(target)) {
+            return List.of();
+        }
+        List<String> all = new ArrayList<>();
+        try (Stream<Path> files = Files.list(target)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".log.gz")).toList()) {
+                String text = new String(gunzip(Files.newInputStream(f)), StandardCharsets.UTF_8);
+                text.lines().forEach(all::add);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return all;
+    }
+
+    private int startEndpoint(int port) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("endpoint", certificate.key(), new char[0], new Certificate[] {certificate.certificate()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server.createContext("/ingest", exchange -> {
+            try (exchange) {
+                if (!"POST".equals(exchange.getRequestMethod())
+                        || !"Bearer s3cret".equals(exchange.getRequestHeaders().getFirst("Authorization"))
+                        || !"gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))
+                        || !"tag=pier".equals(exchange.getRequestURI().getRawQuery())) {
+                    problems.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getRequestHeaders());
+                }
+                String body = new String(gunzip(exchange.getRequestBody()), StandardCharsets.UTF_8);
+                for (String line : body.split("\n")) {
+                    JsonNode json = JSON.readTree(line);
+                    lines.add(json);
+                    arrived.merge(json.get("RayID").asText(), 1, Integer::sum);
+                }
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        server.start();
+        return server.getAddress().getPort();
+    }
+
+    private static byte[] gunzip(InputStream in) throws IOException {
+        try (InputStream gz = new GZIPInputStream(in)) {
+            return gz.readAllBytes();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited %s", timeout).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
