@@ -1,5 +1,6 @@
 package dev.pier.cli;
 
+import dev.pier.cli.logs.LogsCommand;
 import dev.pier.cli.wscat.WscatCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = PierCommand.Version.class,
         description = "A self-hosted WebSocket edge: proxies HTTP and WebSockets to origins, per zone.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, ExportCommand.class, TokenCommand.class, WscatCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, ExportCommand.class, TokenCommand.class, WscatCommand.class, LogsCommand.class, CommandLine.HelpCommand.class})
 public final class PierCommand implements Runnable {
 
     @CommandLine.Spec

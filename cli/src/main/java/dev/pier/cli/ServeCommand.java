@@ -107,7 +107,8 @@ final class ServeCommand implements Callable<Integer> {
         Edge edge;
         try {
             edge = control == null ? Edge.start(fileConfig, analytics.sink(), List.of(), null, workers)
-                    : Edge.start(control.config(fileConfig), analytics.sink(), control.routes(), control.metricsReaders(), workers);
+                    : Edge.start(control.config(fileConfig), control.recordSink(analytics.sink()), control.routes(),
+                            control.metricsReaders(), workers);
         } catch (RuntimeException e) {
             analytics.close();
             throw e;

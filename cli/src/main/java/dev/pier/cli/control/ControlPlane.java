@@ -1,10 +1,12 @@
 package dev.pier.cli.control;
 
+import dev.pier.analytics.RequestLogSink;
 import dev.pier.config.PierConfig;
 import dev.pier.control.CertificateFolder;
 import dev.pier.control.StoreFollower;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.ControlApi;
+import dev.pier.control.livelogs.LiveLogSessions;
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoreKeys;
@@ -31,6 +33,8 @@ public final class ControlPlane implements AutoCloseable {
 
     private final Store store;
     private final ControlApi api;
+    /** This node's live log sessions (Instant Logs), fed by the edge's records. */
+    private final LiveLogSessions liveLogs = new LiveLogSessions(LiveLogSessions.Limits.DEFAULT);
     /** The edge's copies of the store's certificates, as the files its TLS reads. */
     private final CertificateFolder certificates = CertificateFolder.create();
     private StoreFollower follower;
@@ -40,6 +44,7 @@ public final class ControlPlane implements AutoCloseable {
     private ControlPlane(Store store) {
         this.store = store;
         this.api = new ControlApi(store);
+        this.api.liveLogs(liveLogs);
     }
 
     /**
@@ -83,7 +88,15 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public List<AdminRoute> routes() {
-        return List.of(new ApiRoute(api), new DashboardRoute());
+        return List.of(new ApiRoute(api), new DashboardRoute(), new LiveLogsRoute(liveLogs));
+    }
+
+    /** The sink the edge hands its records to: {@code first} (the analytics store's, or null), then the live log sessions. */
+    public RequestLogSink recordSink(RequestLogSink first) {
+        return first == null ? liveLogs : log -> {
+            first.accept(log);
+            liveLogs.accept(log);
+        };
     }
 
     /** Who may read {@code /metrics} besides the file's metrics token: API tokens with Analytics Read on every zone. */
@@ -119,6 +132,7 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         closed = true;
+        liveLogs.close();
         if (follower != null) {
             follower.close();
         }

@@ -77,7 +77,7 @@ final class TestControlPlane implements AutoCloseable {
         PierConfig fileConfig = ConfigLoader.load(file);
         long change = control.store().lastChange();
         WorkerRuntime runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader());
-        edge = Edge.start(control.config(fileConfig), null, control.routes(), control.metricsReaders(),
+        edge = Edge.start(control.config(fileConfig), control.recordSink(null), control.routes(), control.metricsReaders(),
                 config -> runtime.deploy(config.workers()));
         control.follow(edge, change);
     }

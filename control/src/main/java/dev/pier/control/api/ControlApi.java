@@ -1,6 +1,7 @@
 package dev.pier.control.api;
 
 import dev.pier.analytics.store.AnalyticsStore;
+import dev.pier.control.livelogs.LiveLogSessions;
 import dev.pier.control.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ public final class ControlApi {
     private final String openApi;
     /** The analytics store the GraphQL Analytics API answers from; null while analytics are off. */
     private volatile AnalyticsStore analytics;
+    /** This node's live log sessions; null in a process that streams none (no edge). */
+    private volatile LiveLogSessions liveLogs;
 
     public ControlApi(Store store) {
         this.credentials = new Credentials(store);
@@ -48,6 +51,7 @@ public final class ControlApi {
         all.addAll(new ListsApi(store).routes());
         all.addAll(new AuditApi(store).routes());
         all.addAll(new GraphqlApi(store, () -> analytics).routes());
+        all.addAll(new LiveLogsApi(() -> liveLogs).routes());
         this.routes = List.copyOf(all);
         List<Decorator> decorators = List.of(new Authentication(credentials), new Authorization(store), new QueryLimits(), afterWrite);
         this.handlers = routes.stream().map(route -> decorated(route, decorators)).toList();
@@ -66,6 +70,11 @@ public final class ControlApi {
     /** The analytics store {@code POST /graphql} answers from; without one it answers that analytics are off. */
     public void analytics(AnalyticsStore store) {
         this.analytics = store;
+    }
+
+    /** The live log sessions {@code /zones/{id}/logpush/edge/jobs} opens and lists. */
+    public void liveLogs(LiveLogSessions sessions) {
+        this.liveLogs = sessions;
     }
 
     /** True for every request but the public ones: a success answer to it means its token was valid. */

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The dashboard: three static files served below {@link #PREFIX}, read once from this
+ * The dashboard: its static files served below {@link #PREFIX}, read once from this
  * package's resources. The pages talk to the API; nothing here reads the store. Like
  * {@link dev.pier.control.api.ControlApi}, it takes a plain request and returns a plain
  * answer, so the listener that serves it stays a thin adapter.
@@ -19,6 +19,7 @@ public final class Dashboard {
     private static final Map<String, String> TYPES = Map.of(
             "index.html", "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8",
+            "logs.js", "text/javascript; charset=utf-8",
             "app.css", "text/css; charset=utf-8");
     /** The pages load nothing but their own files, and no other site may frame them. */
     private static final Map<String, String> HEADERS = Map.of("Cache-Control", "no-cache",

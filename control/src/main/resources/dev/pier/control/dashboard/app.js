@@ -68,7 +68,7 @@ async function zones() {
       <td>${esc(z.status)}</td><td><code>${z.id}</code></td></tr>`).join("")}</table></section>`;
 }
 
-const TABS = [["overview", "Overview"], ["dns", "DNS"], ["network", "Network"], ["security", "Security"], ["ssl", "SSL/TLS"]];
+const TABS = [["overview", "Overview"], ["dns", "DNS"], ["network", "Network"], ["security", "Security"], ["ssl", "SSL/TLS"], ["logs", "Logs"]];
 
 async function zone(id, tab) {
   // The id comes from location.hash, which any link can set: it is a path segment here and text in the page.
@@ -76,7 +76,7 @@ async function zone(id, tab) {
   main.innerHTML = `<h2>${esc(z.name)}</h2><nav class="tabs">${TABS.map(([t, label]) =>
     `<a id="tab-${t}" class="${t === tab ? "active" : ""}" href="#/zone/${esc(encodeURIComponent(z.id))}/${t}">${label}</a>`).join("")}</nav><div id="page"></div>`;
   const page = document.getElementById("page");
-  await ({ overview, dns, network, security, ssl }[tab] || overview)(z, page);
+  await ({ overview, dns, network, security, ssl, logs }[tab] || overview)(z, page);
 }
 
 async function settings(z) {

@@ -4,6 +4,7 @@ import dev.pier.edge.http.HeadTimer;
 import dev.pier.edge.transport.ByteCounter;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -18,6 +19,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -203,6 +206,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         String path = request.uri().split("\\?", 2)[0];
         for (AdminRoute route : routes) {
             if (path.equals(route.prefix()) || path.startsWith(route.prefix() + "/")) {
+                AdminRoute.Socket socket = isWebSocketUpgrade(request) ? route.socket(request.uri(), headers(request)) : null;
+                if (socket != null) {
+                    upgrade(request, socket);
+                    return;
+                }
                 serve(request, route);
                 return;
             }
@@ -219,12 +227,51 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         send(response, keepAlive);
     }
 
+    private static boolean isWebSocketUpgrade(FullHttpRequest request) {
+        return HttpMethod.GET.equals(request.method()) && request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true);
+    }
+
+    private static Map<String, String> headers(FullHttpRequest request) {
+        Map<String, String> headers = new HashMap<>();
+        request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        return headers;
+    }
+
+    /**
+     * Turns the connection into the route's WebSocket: the handshake (RFC 6455, Netty's
+     * handshaker) replaces the HTTP codec with the frame codec, and {@link AdminSocketHandler}
+     * takes this handler's place. The route accepted the request's credentials (its address), so
+     * the connection is never closed to make room for others.
+     */
+    private void upgrade(FullHttpRequest request, AdminRoute.Socket socket) {
+        String location = "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, false, MAX_BODY)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            dropAll();
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        dropAll(); // no request is read on this connection any more
+        connections.trust(ctx.channel());
+        connections.busy(ctx.channel(), false);
+        Channel channel = ctx.channel();
+        handshaker.handshake(channel, request).addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess()) {
+                channel.close();
+                return;
+            }
+            channel.pipeline().replace(this, "admin-socket", new AdminSocketHandler(socket));
+            channel.config().setAutoRead(true);
+            socket.opened(new AdminSocket(channel));
+        });
+    }
+
     /** Hands the request to its route on a virtual thread and writes the answer back on the event loop. */
     private void serve(FullHttpRequest request, AdminRoute route) {
         String method = request.method().name();
         String uri = request.uri();
-        Map<String, String> headers = new HashMap<>();
-        request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        Map<String, String> headers = headers(request);
         byte[] body = ByteBufUtil.getBytes(request.content());
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         BLOCKING.execute(() -> {

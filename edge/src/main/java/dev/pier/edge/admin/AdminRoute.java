@@ -21,6 +21,28 @@ public interface AdminRoute {
     Response handle(String method, String uri, Map<String, String> headers, byte[] body);
 
     /**
+     * The WebSocket this route serves at {@code uri}, for a WebSocket upgrade request below its
+     * prefix; null when there is none there (the request is then answered by {@link #handle}).
+     * Called on the listener's event loop: it must answer from memory, without blocking.
+     *
+     * @param uri     the request target, path and query
+     * @param headers lower-cased names
+     */
+    default Socket socket(String uri, Map<String, String> headers) {
+        return null;
+    }
+
+    /** One WebSocket's server side: told when the handshake is done and how to send, and when the socket is gone. */
+    interface Socket {
+
+        /** The 101 is written; from now on {@code out} sends to the client (from any thread). */
+        void opened(AdminSocket out);
+
+        /** The connection is closed, by either side; called once, on the event loop. */
+        void closed();
+    }
+
+    /**
      * What to answer.
      *
      * @param authenticated the request carried credentials the route checked and accepted: the
