@@ -6,7 +6,9 @@
 const Analytics = (() => {
 
 // The ranges of the picker. Up to a day the per-minute node answers, past it the per-hour one, as
-// Cloudflare's dashboard picks them; `bucket` is the time dimension the charts group by.
+// Cloudflare's dashboard picks them; `bucket` is the time dimension the charts group by, `step` its
+// width. A range starts on a `step` boundary, or an hour's for days: 30 days and an hour stays
+// within the adaptive nodes' widest range (31 days).
 const RANGES = [
   { id: "30m", label: "30 minutes", ms: 30 * 60e3, node: "httpRequests1mGroups", time: "datetimeMinute", bucket: "datetimeMinute", step: 60e3 },
   { id: "6h", label: "6 hours", ms: 6 * 3600e3, node: "httpRequests1mGroups", time: "datetimeMinute", bucket: "datetimeMinute", step: 60e3 },
@@ -44,10 +46,11 @@ async function zoneNode(z, node, args, selection, range) {
   return data.viewer.zones[0][node];
 }
 
-// The window a range covers now: from its start, aligned to the chart's buckets, to this second.
+// The window a range covers now: from its start, aligned to the chart's buckets (an hour's for days), to this second.
 function rangeWindow(range) {
   const now = Date.now();
-  const start = Math.floor((now - range.ms) / range.step) * range.step;
+  const align = Math.min(range.step, 3600e3);
+  const start = Math.floor((now - range.ms) / align) * align;
   const end = Math.ceil((now + 1) / 1000) * 1000;
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString(), startMs: start, endMs: end };
 }
