@@ -122,7 +122,9 @@ async function tab(z, page, rangeId) {
       <section class="card"><h3>Security actions</h3><div id="top-actions">Loading…</div></section>
       <section class="card"><h3>WebSocket close codes</h3><div id="top-close-codes">Loading…</div></section>
     </div></div>`;
-  const $ = id => document.getElementById(id);
+  // Looked up in this drawing of the page: when another range or tab replaces it before the answers
+  // come, they land in the detached page, never in the new one.
+  const $ = id => page.querySelector("#" + id);
   let traffic;
   try {
     traffic = await trafficOver(z, range, w);
@@ -141,7 +143,7 @@ async function tab(z, page, rangeId) {
     { label: "Threats", color: "#b00020", values: traffic.series.threats }], v => number(Math.round(v)));
   chart($("chart-bandwidth"), "Bandwidth to clients", traffic.xs, [
     { label: "Bandwidth", color: "#137333", values: traffic.series.bytes }], bytes);
-  openNow(z, $("open-now"));
+  openNow(z, $("open-now"), $("total-open"));
   const args = `limit: 10, filter: {datetime_geq: $start, datetime_lt: $end`;
   const top = (el, filter, dimension, head, show) => zoneNode(z, "httpRequestsAdaptiveGroups", `${args}${filter}}, orderBy: [count_DESC]`,
     `count sum { edgeResponseBytes } dimensions { ${dimension} }`, w)
@@ -192,13 +194,14 @@ function table(el, head, rows) {
 }
 
 // The WebSockets open right now (all nodes), redrawn every 15 seconds while it is on the page.
-async function openNow(z, el) {
+async function openNow(z, el, stat) {
   try {
     const live = await zoneNode(z, "webSocketConnectionsLive", "limit: 10",
       `count sum { clientMessages originMessages edgeResponseBytes }
        connections { clientIP clientRequestHTTPHost clientRequestPath ageSeconds clientMessages originMessages edgeResponseBytes node }`);
-    const total = document.querySelector("#total-open .stat-value");
-    if (total) { total.textContent = number(live.count); total.dataset.value = live.count; }
+    const total = stat.querySelector(".stat-value");
+    total.textContent = number(live.count);
+    total.dataset.value = live.count;
     el.innerHTML = `<p id="open-now-count">${esc(number(live.count))} open, ${esc(number(Number(live.sum.clientMessages) + Number(live.sum.originMessages)))}
         messages and ${esc(bytes(live.sum.edgeResponseBytes))} to clients so far</p>`;
     if (live.connections.length) {
@@ -208,11 +211,10 @@ async function openNow(z, el) {
     }
   } catch (e) {
     offOrError(el, e);
-    const total = document.querySelector("#total-open .stat-value");
-    if (total) total.textContent = "–";
+    stat.querySelector(".stat-value").textContent = "–";
     return;
   }
-  setTimeout(() => { if (document.body.contains(el)) openNow(z, el); }, OPEN_NOW_REFRESH_MS);
+  setTimeout(() => { if (document.body.contains(el)) openNow(z, el, stat); }, OPEN_NOW_REFRESH_MS);
 }
 
 function age(seconds) {
@@ -228,16 +230,16 @@ async function glance(z, el) {
   el.innerHTML = `<section class="card"><h3>Last 24 hours</h3><div class="stats" id="glance-totals">Loading…</div>
     <div id="glance-chart" class="chart"></div>
     <a href="#/zone/${esc(encodeURIComponent(z.id))}/analytics/24h">Analytics →</a></section>`;
-  const totals = document.getElementById("glance-totals");
+  const totals = el.querySelector("#glance-totals");
   try {
     const traffic = await trafficOver(z, range, w);
     totals.innerHTML = stat("glance-requests", "Requests", number(traffic.requests), traffic.requests)
       + stat("glance-upgrades", "WebSocket upgrades", number(traffic.upgrades), traffic.upgrades)
       + stat("glance-bandwidth", "Bandwidth to clients", bytes(traffic.bytes), traffic.bytes)
       + stat("glance-threats", "Threats", number(traffic.threats), traffic.threats);
-    const small = document.getElementById("glance-chart");
+    const small = el.querySelector("#glance-chart");
     small.innerHTML = "";
-    new uPlot({ width: Math.max(300, small.clientWidth), height: 110, legend: { show: false }, cursor: { show: false },
+    new uPlot({ width: Math.max(300, small.clientWidth), height: 130, legend: { show: false }, cursor: { show: false },
       scales: { y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
       axes: [{}, { values: (u, ticks) => ticks.map(v => number(Math.round(v))), size: 60 }],
       series: [{}, { label: "Requests", stroke: "#f38020", fill: "#f3802022", width: 2 }] }, [traffic.xs, traffic.series.requests], small);
