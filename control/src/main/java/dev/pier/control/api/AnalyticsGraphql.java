@@ -60,7 +60,8 @@ final class AnalyticsGraphql {
     private final Store store;
     private final GraphQL graphql;
 
-    AnalyticsGraphql(Store store) {
+    /** @param live the node of the WebSockets open now, which reads the edges rather than the store */
+    AnalyticsGraphql(Store store, LiveWebSocketsNode live) {
         this.store = store;
         List<HttpRequestsNode> nodes = new ArrayList<>();
         nodes.add(HttpRequestsNode.ADAPTIVE);
@@ -85,8 +86,9 @@ final class AnalyticsGraphql {
                   zoneTag: string!
                 """);
         nodes.forEach(n -> sdl.append(n.field()));
-        sdl.append("}\n");
+        sdl.append(LiveWebSocketsNode.FIELD).append("}\n");
         nodes.forEach(n -> sdl.append(n.sdl()));
+        sdl.append(LiveWebSocketsNode.SDL);
         RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring()
                 .scalar(text("string", "Text")).scalar(text("Time", "A time, ISO 8601 in UTC: 2026-12-07T10:00:00Z"))
                 .scalar(text("Date", "A day: 2026-12-07")).scalar(number("uint64", "An unsigned 64-bit integer", Long.MAX_VALUE))
@@ -95,6 +97,7 @@ final class AnalyticsGraphql {
                 .type("Viewer", t -> t.dataFetcher("zones", this::zones));
         wiring.type("Zone", t -> {
             nodes.forEach(n -> t.dataFetcher(n.name(), env -> groups(n, env)));
+            t.dataFetcher(LiveWebSocketsNode.NAME, live::fetch);
             return t;
         });
         GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl.toString()), wiring.build());
