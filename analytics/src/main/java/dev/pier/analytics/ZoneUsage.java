@@ -1,12 +1,19 @@
 package dev.pier.analytics;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Live usage figures of one zone. Counters are {@link LongAdder}s so that event loops on
  * different cores add without contending; the open-connection count is exact because the
  * per-zone connection limit is enforced against it.
+ *
+ * <p>The zone's WebSockets open now are the connections themselves ({@link OpenWebSocket}), each
+ * registered once after its 101 and removed once when it closes: one entry of a concurrent set
+ * per connection, nothing per message.
  */
 public final class ZoneUsage {
 
@@ -14,6 +21,7 @@ public final class ZoneUsage {
     final LongAdder upgrades = new LongAdder();
     final LongAdder edgeResponseBytes = new LongAdder();
     final AtomicInteger openWebSockets = new AtomicInteger();
+    private final Set<OpenWebSocket> open = ConcurrentHashMap.newKeySet();
 
     public void request() {
         requests.increment();
@@ -45,6 +53,21 @@ public final class ZoneUsage {
 
     public void closeWebSocket() {
         openWebSockets.decrementAndGet();
+    }
+
+    /** {@code socket} switched protocols (its 101 went out): it is open now until {@link #unregisterOpen}. */
+    public void registerOpen(OpenWebSocket socket) {
+        open.add(socket);
+    }
+
+    /** {@code socket} closed; its record is being written. */
+    public void unregisterOpen(OpenWebSocket socket) {
+        open.remove(socket);
+    }
+
+    /** Hands each WebSocket open now to {@code action}; one that opens or closes meanwhile may or may not be seen. */
+    public void forEachOpen(Consumer<OpenWebSocket> action) {
+        open.forEach(action);
     }
 
     public long requests() {

@@ -1,5 +1,6 @@
 package dev.pier.control.api;
 
+import dev.pier.analytics.LiveWebSockets;
 import dev.pier.analytics.store.AnalyticsStore;
 import dev.pier.control.store.Store;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public final class ControlApi {
     private final String openApi;
     /** The analytics store the GraphQL Analytics API answers from; null while analytics are off. */
     private volatile AnalyticsStore analytics;
+    /** Where the WebSockets open now are read; null while no edge runs in this process. */
+    private volatile LiveWebSockets liveWebSockets;
 
     public ControlApi(Store store) {
         this.credentials = new Credentials(store);
@@ -46,7 +49,7 @@ public final class ControlApi {
         all.addAll(new FiltersApi(store).routes());
         all.addAll(new ListsApi(store).routes());
         all.addAll(new AuditApi(store).routes());
-        all.addAll(new GraphqlApi(store, () -> analytics).routes());
+        all.addAll(new GraphqlApi(store, () -> analytics, () -> liveWebSockets).routes());
         this.routes = List.copyOf(all);
         List<Decorator> decorators = List.of(new Authentication(credentials), new Authorization(store), new QueryLimits(), afterWrite);
         this.handlers = routes.stream().map(route -> decorated(route, decorators)).toList();
@@ -65,6 +68,11 @@ public final class ControlApi {
     /** The analytics store {@code POST /graphql} answers from; without one it answers that analytics are off. */
     public void analytics(AnalyticsStore store) {
         this.analytics = store;
+    }
+
+    /** Where {@code webSocketConnectionsLive} reads the WebSockets open now: this node's edge, or every node's. */
+    public void liveWebSockets(LiveWebSockets source) {
+        this.liveWebSockets = source;
     }
 
     /** True for every request but the public ones: a success answer to it means its token was valid. */
