@@ -20,6 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.net.http.WebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +107,8 @@ class AnalyticsDashboardTest {
             // the same bytes as the request log's (written by a thread of its own)
             wait.until(driver -> edgeResponseBytes(plane.dir.resolve("requests.ndjson"), "/through-the-edge") == edgeBytes);
 
+            // the edge's requests carry the listener's port in their Host
+            String edgeHost = ZONE + ":" + plane.edge.listenerAddress(0).getPort();
             long recent = 6_000 + 1_000 + 6_000 + edgeBytes;
             List<Expected> ranges = List.of(
                     new Expected("30m", 11 + THROUGH_THE_EDGE, 3, 2, recent),
@@ -110,6 +116,18 @@ class AnalyticsDashboardTest {
                     new Expected("24h", 21 + THROUGH_THE_EDGE, 4, 2, recent + 46_500),
                     new Expected("7d", 41 + THROUGH_THE_EDGE, 4, 2, recent + 20_046_500),
                     new Expected("30d", 48 + THROUGH_THE_EDGE, 11, 2, recent + 20_746_500));
+
+            // a WebSocket open through the edge, one message each way so far
+            CompletableFuture<CharSequence> echoed = new CompletableFuture<>();
+            WebSocket open = plane.connect(new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                    echoed.complete(data);
+                    return null;
+                }
+            });
+            open.sendText("hello", true);
+            assertThat(echoed.get(10, TimeUnit.SECONDS).toString()).isEqualTo("hello");
 
             signIn(plane);
             // the Overview's glance: the last 24 hours
@@ -134,14 +152,24 @@ class AnalyticsDashboardTest {
                 assertThat(chromium.driver().findElements(By.cssSelector("#chart-requests canvas, #chart-bandwidth canvas"))).hasSize(2);
             }
 
+            // open now: the WebSocket above, with its counters so far
+            wait.withMessage(() -> "open now: " + text("#open-now"))
+                    .until(driver -> !driver.findElements(By.cssSelector("#open-now table")).isEmpty());
+            assertThat(value("#total-open")).isEqualTo(1);
+            assertThat(rows("#open-now")).hasSize(1).first().satisfies(row -> {
+                assertThat(row.get(0)).isEqualTo("127.0.0.1");
+                assertThat(row.subList(1, 3)).containsExactly(edgeHost, "/");
+                assertThat(row.get(4)).isEqualTo("1 / 1");
+                assertThat(row.get(6)).isEqualTo("test-node");
+            });
+            assertThat(text("#open-now-count")).startsWith("1 open, 2 messages");
+
             // the top lists, over 30 days (the range last picked)
             wait.until(driver -> !driver.findElements(By.cssSelector("#top-close-codes table")).isEmpty());
             assertThat(rows("#top-paths")).containsExactly(
                     List.of("/old", "20", "20.0 MB"), List.of("/chat", "11", "711 kB"), List.of("/feed", "9", "41.5 kB"),
                     List.of("/api", "6", "6.00 kB"), List.of("/through-the-edge", "4", rows("#top-paths").get(4).get(2)),
                     List.of("/admin", "2", "1.00 kB"));
-            // the edge's requests carry the listener's port in their Host
-            String edgeHost = ZONE + ":" + plane.edge.listenerAddress(0).getPort();
             assertThat(rows("#top-hosts")).extracting(row -> row.subList(0, 2))
                     .containsExactly(List.of(ZONE, "43"), List.of("feeds.example.test", "5"), List.of(edgeHost, "4"));
             assertThat(rows("#top-statuses")).extracting(row -> row.subList(0, 2))
@@ -159,6 +187,7 @@ class AnalyticsDashboardTest {
                     List.of("/api", "6"), List.of("/through-the-edge", "4"), List.of("/chat", "3"), List.of("/admin", "2"));
             assertThat(rows("#top-close-codes")).containsExactly(List.of("1000", "none", "downstream", "3"));
             screenshot("analytics-30m");
+            open.abort();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.pier.cli.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.analytics.NodeWebSockets;
 import dev.pier.analytics.store.AnalyticsStore;
 import dev.pier.analytics.store.StoreShippingSink;
 import dev.pier.cli.demo.EchoOrigin;
@@ -97,6 +98,7 @@ final class TestControlPlane implements AutoCloseable {
         WorkerRuntime runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader());
         edge = Edge.start(control.config(fileConfig), shipping, control.routes(), control.metricsReaders(),
                 config -> runtime.deploy(config.workers()));
+        control.api().liveWebSockets(new NodeWebSockets("test-node", edge.usage())); // as pier serve without a shared store
         control.follow(edge, change);
     }
 

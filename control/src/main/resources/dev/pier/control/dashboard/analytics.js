@@ -38,11 +38,13 @@ async function graphql(query, variables) {
   return json.data;
 }
 
-// One node of one zone: `args` and `selection` are GraphQL text; $zoneTag, $start and $end are declared.
+// One node of one zone: `args` and `selection` are GraphQL text, where $start and $end are the
+// range's bounds (GraphQL refuses a variable declared and not used: they are declared with a range only).
 async function zoneNode(z, node, args, selection, range) {
-  const data = await graphql(`query ($zoneTag: string, $start: Time, $end: Time) { viewer { zones(filter: {zoneTag: $zoneTag}) {
+  const declared = range ? "$zoneTag: string, $start: Time, $end: Time" : "$zoneTag: string";
+  const data = await graphql(`query (${declared}) { viewer { zones(filter: {zoneTag: $zoneTag}) {
       ${node}${args ? "(" + args + ")" : ""} { ${selection} } } } }`,
-    { zoneTag: z.id, start: range && range.start, end: range && range.end });
+    range ? { zoneTag: z.id, start: range.start, end: range.end } : { zoneTag: z.id });
   return data.viewer.zones[0][node];
 }
 
