@@ -1,7 +1,5 @@
 package dev.pier.analytics;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -12,8 +10,8 @@ import java.util.function.Consumer;
  * per-zone connection limit is enforced against it.
  *
  * <p>The zone's WebSockets open now are the connections themselves ({@link OpenWebSocket}), each
- * registered once after its 101 and removed once when it closes: one entry of a concurrent set
- * per connection, nothing per message.
+ * registered once after its 101 and removed once when it closes ({@link OpenWebSocketSet}: a
+ * slot of an array per connection, nothing per message).
  */
 public final class ZoneUsage {
 
@@ -21,7 +19,7 @@ public final class ZoneUsage {
     final LongAdder upgrades = new LongAdder();
     final LongAdder edgeResponseBytes = new LongAdder();
     final AtomicInteger openWebSockets = new AtomicInteger();
-    private final Set<OpenWebSocket> open = ConcurrentHashMap.newKeySet();
+    private final OpenWebSocketSet open = new OpenWebSocketSet();
 
     public void request() {
         requests.increment();
@@ -65,9 +63,11 @@ public final class ZoneUsage {
         open.remove(socket);
     }
 
-    /** Hands each WebSocket open now to {@code action}; one that opens or closes meanwhile may or may not be seen. */
+    /** Hands each WebSocket open now to {@code action}, off the set's lock. */
     public void forEachOpen(Consumer<OpenWebSocket> action) {
-        open.forEach(action);
+        for (OpenWebSocket socket : open.snapshot()) {
+            action.accept(socket);
+        }
     }
 
     public long requests() {

@@ -265,7 +265,7 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
         return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
     }
 
-    static String rootMessage(Throwable e) {
+    private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();

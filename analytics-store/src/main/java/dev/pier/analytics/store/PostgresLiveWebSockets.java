@@ -102,7 +102,7 @@ public final class PostgresLiveWebSockets implements LiveWebSockets, AutoCloseab
             }
         } catch (SQLException | RuntimeException e) {
             throw new AnalyticsStoreException("analytics store " + where + ": the other nodes' open WebSockets cannot be read ("
-                    + PostgresAnalyticsStore.rootMessage(e) + ")", e);
+                    + why(e) + ")", e);
         }
         return open;
     }
@@ -157,10 +157,21 @@ public final class PostgresLiveWebSockets implements LiveWebSockets, AutoCloseab
         } catch (SQLException | RuntimeException e) {
             if (!failing) {
                 logger.warn("Open WebSockets cannot be published to the analytics store {} ({}); trying again every round", where,
-                        PostgresAnalyticsStore.rootMessage(e));
+                        why(e));
                 failing = true;
             }
         }
+    }
+
+    /** The deepest cause that says something (a refused connection's may say nothing). */
+    private static String why(Throwable e) {
+        String why = e.getClass().getSimpleName();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                why = t.getMessage();
+            }
+        }
+        return why;
     }
 
     /** A connection to a schema that has the table; the first one made migrates it. */
