@@ -115,15 +115,15 @@ async function tab(z, page, rangeId) {
       `<a id="range-${r.id}" class="${r === range ? "active" : ""}" href="#/zone/${esc(encodeURIComponent(z.id))}/analytics/${r.id}">${r.label}</a>`).join("")}</nav>
     <div id="analytics-body"><section class="card"><div class="stats" id="totals">Loading…</div></section>
     <section class="card"><div id="chart-requests" class="chart"></div></section>
-    <section class="card"><div id="chart-bandwidth" class="chart"></div></section>
+    <section class="card"><div id="chart-bandwidth" class="chart"></div></section></div>
     <section class="card"><h3>WebSockets open now</h3><div id="open-now">Loading…</div></section>
-    <div class="tops">
+    <div class="tops" id="analytics-tops">
       <section class="card"><h3>Top hosts</h3><div id="top-hosts">Loading…</div></section>
       <section class="card"><h3>Top paths</h3><div id="top-paths">Loading…</div></section>
       <section class="card"><h3>Status codes</h3><div id="top-statuses">Loading…</div></section>
       <section class="card"><h3>Security actions</h3><div id="top-actions">Loading…</div></section>
       <section class="card"><h3>WebSocket close codes</h3><div id="top-close-codes">Loading…</div></section>
-    </div></div>`;
+    </div>`;
   // Looked up in this drawing of the page: when another range or tab replaces it before the answers
   // come, they land in the detached page, never in the new one.
   const $ = id => page.querySelector("#" + id);
@@ -132,6 +132,8 @@ async function tab(z, page, rangeId) {
     traffic = await trafficOver(z, range, w);
   } catch (e) {
     offOrError($("analytics-body"), e);
+    $("analytics-tops").remove();
+    openNow(z, $("open-now"), null); // it reads the edges: it answers with analytics off too
     return;
   }
   $("totals").innerHTML = stat("total-requests", "Requests", number(traffic.requests), traffic.requests)
@@ -201,9 +203,11 @@ async function openNow(z, el, stat) {
     const live = await zoneNode(z, "webSocketConnectionsLive", "limit: 10",
       `count sum { clientMessages originMessages edgeResponseBytes }
        connections { clientIP clientRequestHTTPHost clientRequestPath ageSeconds clientMessages originMessages edgeResponseBytes node }`);
-    const total = stat.querySelector(".stat-value");
-    total.textContent = number(live.count);
-    total.dataset.value = live.count;
+    if (stat) {
+      const total = stat.querySelector(".stat-value");
+      total.textContent = number(live.count);
+      total.dataset.value = live.count;
+    }
     el.innerHTML = `<p id="open-now-count">${esc(number(live.count))} open, ${esc(number(Number(live.sum.clientMessages) + Number(live.sum.originMessages)))}
         messages and ${esc(bytes(live.sum.edgeResponseBytes))} to clients so far</p>`;
     if (live.connections.length) {
@@ -213,7 +217,7 @@ async function openNow(z, el, stat) {
     }
   } catch (e) {
     offOrError(el, e);
-    stat.querySelector(".stat-value").textContent = "–";
+    if (stat) stat.querySelector(".stat-value").textContent = "–";
     return;
   }
   setTimeout(() => { if (document.body.contains(el)) openNow(z, el, stat); }, OPEN_NOW_REFRESH_MS);
