@@ -22,6 +22,16 @@ public final class UsageRegistry {
         return zones.computeIfAbsent(name, this::register);
     }
 
+    /** The usage of a zone that has had any; null for one that has not. */
+    public ZoneUsage existing(String name) {
+        return zones.get(name);
+    }
+
+    /** Every zone that has had usage, by name (a live view). */
+    public java.util.Map<String, ZoneUsage> zones() {
+        return java.util.Collections.unmodifiableMap(zones);
+    }
+
     private ZoneUsage register(String zone) {
         ZoneUsage usage = new ZoneUsage();
         FunctionCounter.builder("pier.requests", usage, ZoneUsage::requests)

@@ -2,11 +2,16 @@ package dev.pier.analytics;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Live usage figures of one zone. Counters are {@link LongAdder}s so that event loops on
  * different cores add without contending; the open-connection count is exact because the
  * per-zone connection limit is enforced against it.
+ *
+ * <p>The zone's WebSockets open now are the connections themselves ({@link OpenWebSocket}), each
+ * registered once after its 101 and removed once when it closes ({@link OpenWebSocketSet}: a
+ * slot of an array per connection, nothing per message).
  */
 public final class ZoneUsage {
 
@@ -14,6 +19,7 @@ public final class ZoneUsage {
     final LongAdder upgrades = new LongAdder();
     final LongAdder edgeResponseBytes = new LongAdder();
     final AtomicInteger openWebSockets = new AtomicInteger();
+    private final OpenWebSocketSet open = new OpenWebSocketSet();
 
     public void request() {
         requests.increment();
@@ -45,6 +51,23 @@ public final class ZoneUsage {
 
     public void closeWebSocket() {
         openWebSockets.decrementAndGet();
+    }
+
+    /** {@code socket} switched protocols (its 101 went out): it is open now until {@link #unregisterOpen}. */
+    public void registerOpen(OpenWebSocket socket) {
+        open.add(socket);
+    }
+
+    /** {@code socket} closed; its record is being written. */
+    public void unregisterOpen(OpenWebSocket socket) {
+        open.remove(socket);
+    }
+
+    /** Hands each WebSocket open now to {@code action}, off the set's lock. */
+    public void forEachOpen(Consumer<OpenWebSocket> action) {
+        for (OpenWebSocket socket : open.snapshot()) {
+            action.accept(socket);
+        }
     }
 
     public long requests() {

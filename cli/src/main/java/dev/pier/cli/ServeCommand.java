@@ -117,6 +117,10 @@ final class ServeCommand implements Callable<Integer> {
         if (analytics.metrics() != null) {
             edge.usage().register(analytics.metrics());
         }
+        var liveWebSockets = analytics.live(edge.usage()); // with a PostgreSQL store, published for the other nodes' APIs
+        if (control != null) {
+            control.api().liveWebSockets(liveWebSockets); // webSocketConnectionsLive reads them, analytics on or off
+        }
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
             control.follow(edge, change);

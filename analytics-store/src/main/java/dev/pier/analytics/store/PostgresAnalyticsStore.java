@@ -68,13 +68,18 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
             throw new AnalyticsStoreException("analytics store " + where + ": cannot be opened (" + rootMessage(e) + ")", e);
         }
         try {
-            Flyway.configure().dataSource(pool).schemas(schema).defaultSchema(schema).createSchemas(true)
-                    .locations("classpath:dev/pier/analytics/store/postgres").load().migrate();
+            migrate(pool, schema);
             return new PostgresAnalyticsStore(pool, schema, where, retention);
         } catch (RuntimeException e) {
             pool.close();
             throw new AnalyticsStoreException("analytics store " + where + ": cannot migrate schema " + schema + " (" + rootMessage(e) + ")", e);
         }
+    }
+
+    /** Makes or migrates the store's schema; any process that opens it may, and Flyway lets one at a time. */
+    static void migrate(javax.sql.DataSource pool, String schema) {
+        Flyway.configure().dataSource(pool).schemas(schema).defaultSchema(schema).createSchemas(true)
+                .locations("classpath:dev/pier/analytics/store/postgres").load().migrate();
     }
 
     @Override
@@ -255,7 +260,7 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
         pool.close();
     }
 
-    private static String withoutQuery(String jdbcUrl) {
+    static String withoutQuery(String jdbcUrl) {
         int q = jdbcUrl.indexOf('?');
         return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
     }

@@ -2,6 +2,9 @@ package dev.pier.cli.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.analytics.NodeWebSockets;
+import dev.pier.analytics.store.AnalyticsStore;
+import dev.pier.analytics.store.StoreShippingSink;
 import dev.pier.cli.demo.EchoOrigin;
 import dev.pier.config.Certificates;
 import dev.pier.config.ConfigLoader;
@@ -39,6 +42,8 @@ final class TestControlPlane implements AutoCloseable {
     final Edge edge;
     final String token;
     final String zoneId;
+    /** Where the edge ships its records with analytics on; null when they are off. */
+    final StoreShippingSink shipping;
     private final HttpClient http = HttpClient.newHttpClient();
 
     TestControlPlane(Path dir) throws Exception {
@@ -55,6 +60,18 @@ final class TestControlPlane implements AutoCloseable {
 
     /** @param store the store's URL, as {@code --store} takes it: {@code embedded:DIR} or a PostgreSQL JDBC URL */
     TestControlPlane(Path dir, boolean tls, String store) throws Exception {
+        this(dir, tls, store, null);
+    }
+
+    /**
+     * With analytics on: the edge ships its records to {@code analytics} (through a spool in
+     * {@code dir}), and the GraphQL Analytics API answers from it. The caller closes the store.
+     */
+    TestControlPlane(Path dir, AnalyticsStore analytics) throws Exception {
+        this(dir, false, "embedded:" + dir, analytics);
+    }
+
+    private TestControlPlane(Path dir, boolean tls, String store, AnalyticsStore analytics) throws Exception {
         this.dir = dir;
         origin = EchoOrigin.start("127.0.0.1", 0);
         if (tls) {
@@ -71,14 +88,17 @@ final class TestControlPlane implements AutoCloseable {
                 workers: [ { name: greeting, class: dev.pier.cli.control.GreetingWorker } ]
                 """ + zoneInFrontOf(origin.port()));
         control = ControlPlane.open(store);
+        control.api().analytics(analytics);
+        shipping = analytics == null ? null : new StoreShippingSink(analytics, dir.resolve("analytics-spool"));
         StoredZones.importYaml(file, control.store(), "test");
         zoneId = control.store().zones("127.0.0.1", 1, 1).items().get(0).id();
         token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
         PierConfig fileConfig = ConfigLoader.load(file);
         long change = control.store().lastChange();
         WorkerRuntime runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader());
-        edge = Edge.start(control.config(fileConfig), control.recordSink(null), control.routes(), control.metricsReaders(),
+        edge = Edge.start(control.config(fileConfig), control.recordSink(shipping), control.routes(), control.metricsReaders(),
                 config -> runtime.deploy(config.workers()));
+        control.api().liveWebSockets(new NodeWebSockets("test-node", edge.usage())); // as pier serve without a shared store
         control.follow(edge, change);
     }
 
@@ -158,6 +178,9 @@ final class TestControlPlane implements AutoCloseable {
     @Override
     public void close() {
         edge.close();
+        if (shipping != null) {
+            shipping.close();
+        }
         control.close();
         origin.close();
     }

@@ -66,7 +66,8 @@ final class AnalyticsGraphql {
     private final SettingsNode settings;
     private final GraphQL graphql;
 
-    AnalyticsGraphql(Store store) {
+    /** @param live the node of the WebSockets open now, which reads the edges rather than the store */
+    AnalyticsGraphql(Store store, LiveWebSocketsNode live) {
         this.store = store;
         List<HttpRequestsNode> nodes = new ArrayList<>();
         nodes.add(HttpRequestsNode.ADAPTIVE);
@@ -99,10 +100,12 @@ final class AnalyticsGraphql {
         nodes.forEach(n -> sdl.append(n.field()));
         sdl.append(WebSocketConnectionsNode.field());
         sdl.append(settings.field());
+        sdl.append(LiveWebSocketsNode.FIELD);
         sdl.append("}\n");
         nodes.forEach(n -> sdl.append(n.sdl()));
         sdl.append(WebSocketConnectionsNode.sdl());
         sdl.append(settings.sdl());
+        sdl.append(LiveWebSocketsNode.SDL);
         RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring()
                 .scalar(text("string", "Text")).scalar(text("Time", "A time, ISO 8601 in UTC: 2026-12-07T10:00:00Z"))
                 .scalar(text("Date", "A day: 2026-12-07")).scalar(number("uint64", "An unsigned 64-bit integer", Long.MAX_VALUE))
@@ -114,6 +117,7 @@ final class AnalyticsGraphql {
             nodes.forEach(n -> t.dataFetcher(n.name(), env -> groups(n, env)));
             t.dataFetcher(WebSocketConnectionsNode.NAME, this::webSocketGroups);
             t.dataFetcher("settings", this::settings);
+            t.dataFetcher(LiveWebSocketsNode.NAME, live::fetch);
             return t;
         });
         GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl.toString()), wiring.build());

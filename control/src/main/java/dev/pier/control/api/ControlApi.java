@@ -1,5 +1,6 @@
 package dev.pier.control.api;
 
+import dev.pier.analytics.LiveWebSockets;
 import dev.pier.analytics.store.AnalyticsStore;
 import dev.pier.control.livelogs.LiveLogSessions;
 import dev.pier.control.store.Store;
@@ -31,6 +32,8 @@ public final class ControlApi {
     private volatile AnalyticsStore analytics;
     /** This node's live log sessions; null in a process that streams none (no edge). */
     private volatile LiveLogSessions liveLogs;
+    /** Where the WebSockets open now are read; null while no edge runs in this process. */
+    private volatile LiveWebSockets liveWebSockets;
 
     public ControlApi(Store store) {
         this.credentials = new Credentials(store);
@@ -50,7 +53,7 @@ public final class ControlApi {
         all.addAll(new FiltersApi(store).routes());
         all.addAll(new ListsApi(store).routes());
         all.addAll(new AuditApi(store).routes());
-        all.addAll(new GraphqlApi(store, () -> analytics).routes());
+        all.addAll(new GraphqlApi(store, () -> analytics, () -> liveWebSockets).routes());
         all.addAll(new LiveLogsApi(() -> liveLogs).routes());
         this.routes = List.copyOf(all);
         List<Decorator> decorators = List.of(new Authentication(credentials), new Authorization(store), new QueryLimits(), afterWrite);
@@ -75,6 +78,11 @@ public final class ControlApi {
     /** The live log sessions {@code /zones/{id}/logpush/edge/jobs} opens and lists. */
     public void liveLogs(LiveLogSessions sessions) {
         this.liveLogs = sessions;
+    }
+
+    /** Where {@code webSocketConnectionsLive} reads the WebSockets open now: this node's edge, or every node's. */
+    public void liveWebSockets(LiveWebSockets source) {
+        this.liveWebSockets = source;
     }
 
     /** True for every request but the public ones: a success answer to it means its token was valid. */

@@ -2,6 +2,7 @@ package dev.pier.control.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.analytics.LiveWebSockets;
 import dev.pier.analytics.store.AnalyticsStore;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredToken;
@@ -23,8 +24,8 @@ final class GraphqlApi {
     private final AnalyticsGraphql graphql;
     private final Supplier<AnalyticsStore> analytics;
 
-    GraphqlApi(Store store, Supplier<AnalyticsStore> analytics) {
-        this.graphql = new AnalyticsGraphql(store);
+    GraphqlApi(Store store, Supplier<AnalyticsStore> analytics, Supplier<LiveWebSockets> live) {
+        this.graphql = new AnalyticsGraphql(store, new LiveWebSocketsNode(live));
         this.analytics = analytics;
     }
 

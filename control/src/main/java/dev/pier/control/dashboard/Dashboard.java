@@ -8,8 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The dashboard: its static files served below {@link #PREFIX}, read once from this
- * package's resources. The pages talk to the API; nothing here reads the store. Like
+ * The dashboard: static files served below {@link #PREFIX}, read once from this package's
+ * resources: the page, its script and style, the Analytics and Logs tabs' scripts, and the
+ * charting library it draws with (uPlot 1.6.32, MIT, as published on npm, with its license).
+ * The pages talk to the API; nothing here reads the store. Like
  * {@link dev.pier.control.api.ControlApi}, it takes a plain request and returns a plain
  * answer, so the listener that serves it stays a thin adapter.
  */
@@ -19,8 +21,12 @@ public final class Dashboard {
     private static final Map<String, String> TYPES = Map.of(
             "index.html", "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8",
+            "app.css", "text/css; charset=utf-8",
             "logs.js", "text/javascript; charset=utf-8",
-            "app.css", "text/css; charset=utf-8");
+            "analytics.js", "text/javascript; charset=utf-8",
+            "uPlot.iife.min.js", "text/javascript; charset=utf-8",
+            "uPlot.min.css", "text/css; charset=utf-8",
+            "uPlot.LICENSE.txt", "text/plain; charset=utf-8");
     /** The pages load nothing but their own files, and no other site may frame them. */
     private static final Map<String, String> HEADERS = Map.of("Cache-Control", "no-cache",
             "Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'",

@@ -68,15 +68,16 @@ async function zones() {
       <td>${esc(z.status)}</td><td><code>${z.id}</code></td></tr>`).join("")}</table></section>`;
 }
 
-const TABS = [["overview", "Overview"], ["dns", "DNS"], ["network", "Network"], ["security", "Security"], ["ssl", "SSL/TLS"], ["logs", "Logs"]];
+const TABS = [["overview", "Overview"], ["analytics", "Analytics"], ["dns", "DNS"], ["network", "Network"], ["security", "Security"], ["ssl", "SSL/TLS"], ["logs", "Logs"]];
 
-async function zone(id, tab) {
+// `detail` is the address's part after the tab, for tabs that have one (the Analytics tab's range).
+async function zone(id, tab, detail) {
   // The id comes from location.hash, which any link can set: it is a path segment here and text in the page.
   const z = (await api("GET", "/zones/" + encodeURIComponent(id))).result;
   main.innerHTML = `<h2>${esc(z.name)}</h2><nav class="tabs">${TABS.map(([t, label]) =>
     `<a id="tab-${t}" class="${t === tab ? "active" : ""}" href="#/zone/${esc(encodeURIComponent(z.id))}/${t}">${label}</a>`).join("")}</nav><div id="page"></div>`;
   const page = document.getElementById("page");
-  await ({ overview, dns, network, security, ssl, logs }[tab] || overview)(z, page);
+  await ({ overview, analytics: Analytics.tab, dns, network, security, ssl, logs }[tab] || overview)(z, page, detail);
 }
 
 async function settings(z) {
@@ -97,7 +98,8 @@ async function overview(z, page) {
   page.innerHTML = `<section class="card"><h3>Overview</h3><table>
     <tr><td>Zone id</td><td><code>${z.id}</code></td></tr><tr><td>Status</td><td>${esc(z.status)}</td></tr>
     <tr><td>Created</td><td>${esc(z.created_on)}</td></tr><tr><td>WebSockets</td><td>${esc(s.websockets)}</td></tr>
-    <tr><td>SSL/TLS</td><td>${esc(s.ssl)}, TLS ${esc(s.min_tls_version)}+</td></tr></table></section>`;
+    <tr><td>SSL/TLS</td><td>${esc(s.ssl)}, TLS ${esc(s.min_tls_version)}+</td></tr></table></section><div id="glance"></div>`;
+  await Analytics.glance(z, document.getElementById("glance"));
 }
 
 // ------------------------------------------------------------------ DNS
@@ -349,7 +351,7 @@ async function route() {
   document.getElementById("signout").hidden = false;
   const parts = location.hash.replace(/^#\/?/, "").split("/");
   try {
-    if (parts[0] === "zone" && parts[1]) await zone(parts[1], parts[2] || "overview");
+    if (parts[0] === "zone" && parts[1]) await zone(parts[1], parts[2] || "overview", parts[3]);
     else await zones();
   } catch (e) {
     if (/Authentication error/.test(e.message)) { sessionStorage.removeItem("pier-token"); signIn(); }

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The dashboard serves its three files and nothing else; the browser tests (cli's DashboardTest) drive the pages. */
+/** The dashboard serves its files and nothing else; the browser tests (cli's DashboardTest) drive the pages. */
 class DashboardFilesTest {
 
     private final Dashboard dashboard = new Dashboard();
 
     @Test
-    void servesItsThreeFilesWithAPolicyThatLoadsNothingElse() {
+    void servesItsFilesWithAPolicyThatLoadsNothingElse() {
         Dashboard.Answer index = dashboard.serve("GET", "/dashboard/");
         assertThat(index.status()).isEqualTo(200);
         assertThat(index.contentType()).isEqualTo("text/html; charset=utf-8");
@@ -20,6 +20,19 @@ class DashboardFilesTest {
                 .hasEntrySatisfying("Content-Security-Policy", csp -> assertThat(csp).contains("default-src 'self'", "frame-ancestors 'none'"));
         assertThat(dashboard.serve("GET", "/dashboard/app.js").contentType()).isEqualTo("text/javascript; charset=utf-8");
         assertThat(dashboard.serve("GET", "/dashboard/app.css").contentType()).isEqualTo("text/css; charset=utf-8");
+        assertThat(dashboard.serve("GET", "/dashboard/analytics.js").contentType()).isEqualTo("text/javascript; charset=utf-8");
+        assertThat(dashboard.serve("GET", "/dashboard/uPlot.min.css").contentType()).isEqualTo("text/css; charset=utf-8");
+    }
+
+    @Test
+    void theChartingLibraryIsServedWithItsVersionAndLicense() {
+        Dashboard.Answer library = dashboard.serve("GET", "/dashboard/uPlot.iife.min.js");
+        assertThat(library.status()).isEqualTo(200);
+        assertThat(new String(library.body(), StandardCharsets.UTF_8)).startsWith("/*! https://github.com/leeoniya/uPlot (v1.6.32) */");
+        assertThat(new String(dashboard.serve("GET", "/dashboard/uPlot.LICENSE.txt").body(), StandardCharsets.UTF_8))
+                .contains("The MIT License", "Leon Sorokin");
+        String page = new String(dashboard.serve("GET", "/dashboard/").body(), StandardCharsets.UTF_8);
+        assertThat(page).contains("uPlot.iife.min.js", "uPlot.min.css", "analytics.js");
     }
 
     @Test

@@ -16,6 +16,15 @@ public final class ByteCounter extends ChannelDuplexHandler {
     private long read;
     private long written;
 
+    public ByteCounter() {
+    }
+
+    /** A counter that starts from bytes counted before it was in the pipeline. */
+    public ByteCounter(long read, long written) {
+        this.read = read;
+        this.written = written;
+    }
+
     /** Bytes read from the socket so far. */
     public long read() {
         return read;

@@ -1,5 +1,6 @@
 package dev.pier.edge.tunnel;
 
+import dev.pier.analytics.OpenWebSocket;
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLogBuilder;
 import dev.pier.analytics.RequestLog.ClosedBy;
@@ -31,9 +32,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * ask for. A side that leaves a ping unanswered for another interval is taken for dead: its TCP
  * connection is closed (1006 in the log) and the other side gets 1001.
  *
- * <p>All methods run on the connection's event loop; both channels share it.
+ * <p>From its start until it finishes the tunnel is one of its zone's open WebSockets
+ * ({@link OpenWebSocket}): the live view reads the same counters its record is built from.
+ *
+ * <p>All methods run on the connection's event loop; both channels share it, except the
+ * {@link OpenWebSocket} getters, which any thread may call.
  */
-public final class Tunnel {
+public final class Tunnel implements OpenWebSocket {
 
     private final TunnelHandler client;
     private final TunnelHandler origin;
@@ -67,7 +72,10 @@ public final class Tunnel {
         this.origin = new TunnelHandler(this, false, rules);
         client.peer = origin;
         origin.peer = client;
+        // The live view reads each counter as a whole, so each starts from what the upgrade carried
         this.edgeResponseBytes = log.edgeResponseBytes();
+        client.bytesRead = log.clientRequestBytes();
+        origin.bytesRead = log.originResponseBytes();
     }
 
     /** The tunnel a client channel carries, or null while it speaks HTTP (or has closed). */
@@ -92,6 +100,7 @@ public final class Tunnel {
      */
     public void start() {
         started = true;
+        usage.registerOpen(this);
         client.active = client.ctx.channel().isActive();
         origin.active = origin.ctx.channel().isActive();
         long now = timers.start();
@@ -114,6 +123,31 @@ public final class Tunnel {
 
     String rayId() {
         return log.rayId();
+    }
+
+    @Override
+    public RequestLogBuilder record() {
+        return log;
+    }
+
+    @Override
+    public long clientMessages() {
+        return client.inbound.messages();
+    }
+
+    @Override
+    public long originMessages() {
+        return origin.inbound.messages();
+    }
+
+    @Override
+    public long clientRequestBytes() {
+        return client.bytesRead;
+    }
+
+    @Override
+    public long edgeResponseBytes() {
+        return edgeResponseBytes;
     }
 
     /** Something was read from a side; returns the time, for that side's own record. */
@@ -332,11 +366,12 @@ public final class Tunnel {
         }
         finished = true;
         timers.cancel();
+        usage.unregisterOpen(this);
         usage.closeWebSocket();
-        log.webSocketClientMessages(client.inbound.messages());
-        log.webSocketOriginMessages(origin.inbound.messages());
-        log.addClientRequestBytes(client.bytesRead);
-        log.addOriginResponseBytes(origin.bytesRead);
+        log.webSocketClientMessages(clientMessages());
+        log.webSocketOriginMessages(originMessages());
+        log.clientRequestBytes(clientRequestBytes());
+        log.originResponseBytes(origin.bytesRead);
         log.edgeResponseBytes(edgeResponseBytes);
         RequestLog record = log.finish(Instant.now());
         if (record != null) {

@@ -33,6 +33,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     TunnelHandler peer;
     ChannelHandlerContext ctx;
 
+    /** Bytes from this side: those of the upgrade (its request, or the origin's 101), then the tunnel's. */
     long bytesRead;
     boolean active = true;
     /** This side sent a close frame. */

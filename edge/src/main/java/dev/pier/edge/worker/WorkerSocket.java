@@ -1,5 +1,6 @@
 package dev.pier.edge.worker;
 
+import dev.pier.analytics.OpenWebSocket;
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLogBuilder;
 import dev.pier.analytics.RequestLogSink;
@@ -41,9 +42,10 @@ import java.util.concurrent.TimeUnit;
  * (a larger one closes with 1009), text checked to be UTF-8 (else 1007), pings answered here.
  * Each message goes to the Worker's end of the pair on the event loop; what the Worker sends
  * leaves in the same read batch's flush, or at once outside one. The request's record is
- * written when the connection has closed.
+ * written when the connection has closed; until then the socket is one of its zone's open
+ * WebSockets ({@link OpenWebSocket}), whose getters any thread may call.
  */
-final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSocket.Transport {
+final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSocket.Transport, OpenWebSocket {
 
     private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(WorkerSocket.class);
 
@@ -56,7 +58,8 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     private final RequestLogBuilder record;
     private final WorkerUsage usage;
     private final long invokedNanos;
-    private final ByteCounter bytes = new ByteCounter();
+    /** Bytes each way, from the upgrade's (the request, the 101) on: the live view reads each counter as a whole. */
+    private final ByteCounter bytes;
     private ChannelHandlerContext ctx;
     private boolean reading;
     private boolean closeSent;
@@ -73,6 +76,7 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
         this.record = upgrade.record();
         this.usage = usage;
         this.invokedNanos = invokedNanos;
+        this.bytes = new ByteCounter(record.clientRequestBytes(), record.edgeResponseBytes());
     }
 
     /** The client pipeline from the socket up: bytes counted, frames decoded and encoded, extensions, UTF-8, whole messages, this. */
@@ -104,12 +108,38 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     void start() {
         WebSocket.Host.attach(clientEnd, this);
         usage.webSocketOpened();
+        zoneUsage.registerOpen(this);
         if (!ctx.channel().isActive()) {
             finish();
             return;
         }
         ctx.channel().config().setAutoRead(true);
         ctx.read();
+    }
+
+    @Override
+    public RequestLogBuilder record() {
+        return record;
+    }
+
+    @Override
+    public long clientMessages() {
+        return clientMessages;
+    }
+
+    @Override
+    public long originMessages() {
+        return workerMessages;
+    }
+
+    @Override
+    public long clientRequestBytes() {
+        return bytes.read();
+    }
+
+    @Override
+    public long edgeResponseBytes() {
+        return bytes.written();
     }
 
     @Override
@@ -339,12 +369,14 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
             firstClose(1006, RequestLog.ClosedBy.client);
             run(() -> WebSocket.Host.failed(clientEnd, "the client's connection ended without a close handshake"));
         }
-        record.webSocketClientMessages(clientMessages);
-        record.webSocketOriginMessages(workerMessages);
-        record.addClientRequestBytes(bytes.read());
-        record.edgeResponseBytes(record.edgeResponseBytes() + bytes.written());
+        zoneUsage.unregisterOpen(this);
+        long toClient = bytes.written() - record.edgeResponseBytes(); // the 101 was counted at the switch
+        record.webSocketClientMessages(clientMessages());
+        record.webSocketOriginMessages(originMessages());
+        record.clientRequestBytes(clientRequestBytes());
+        record.edgeResponseBytes(edgeResponseBytes());
         record.workerWallTimeUs((System.nanoTime() - invokedNanos) / 1000);
-        zoneUsage.bytesToClient(bytes.written());
+        zoneUsage.bytesToClient(toClient);
         zoneUsage.closeWebSocket();
         usage.webSocketClosed();
         RequestLog finished = record.finish(Instant.now());
