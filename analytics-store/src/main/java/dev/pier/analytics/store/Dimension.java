@@ -23,7 +23,11 @@ public enum Dimension {
     /** Who closed the WebSocket, in Cloudflare's words: {@code downstream} (the client), {@code upstream} (the origin), {@code edge}. */
     CLOSE_SOURCE("close_source", ValueType.STRING, true),
     /** Why the WebSocket closed, in Cloudflare's words ({@link CloseReason}). */
-    CLOSE_REASON("close_reason", ValueType.STRING, true);
+    CLOSE_REASON("close_reason", ValueType.STRING, true),
+    /** {@code ClientRequestScheme}: {@code http} or {@code https}; null in records stored before it was kept. */
+    SCHEME("scheme", ValueType.STRING, true),
+    /** {@code ClientRequestProtocol}, the client's HTTP version: {@code HTTP/1.1}, …; null in records stored before it was kept. */
+    HTTP_PROTOCOL("http_protocol", ValueType.STRING, true);
 
     /** How a dimension's values are typed, in filters and in result rows. */
     public enum ValueType { STRING, INT, BOOLEAN }

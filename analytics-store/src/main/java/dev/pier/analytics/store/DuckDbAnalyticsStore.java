@@ -50,7 +50,8 @@ final class DuckDbAnalyticsStore extends SqlAnalyticsStore {
                         + "security_action VARCHAR NOT NULL, websocket BOOLEAN NOT NULL, close_code INTEGER, close_source VARCHAR, "
                         + "close_reason VARCHAR, edge_bytes BIGINT NOT NULL, client_bytes BIGINT NOT NULL, duration_ms BIGINT NOT NULL, "
                         + "client_messages BIGINT NOT NULL, origin_messages BIGINT NOT NULL, visits INTEGER NOT NULL, threats INTEGER NOT NULL)");
-                // in memory, without a write-ahead log: a batch a crash interrupts is sent again from the spool
+                addSchemeAndProtocol(s, "requests");
+                // in memory, without a write-ahead log (made after the columns are added: the appender fills it in table order): a batch a crash interrupts is sent again from the spool
                 s.execute("CREATE TEMP TABLE staging AS SELECT * FROM requests LIMIT 0");
                 for (Level level : List.of(Level.MINUTE, Level.HOUR, Level.DAY)) {
                     s.execute("CREATE TABLE IF NOT EXISTS " + level.table + " (zone VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, "
@@ -59,6 +60,7 @@ final class DuckDbAnalyticsStore extends SqlAnalyticsStore {
                             + "requests BIGINT NOT NULL, edge_bytes BIGINT NOT NULL, client_bytes BIGINT NOT NULL, visits BIGINT NOT NULL, "
                             + "threats BIGINT NOT NULL, duration_ms BIGINT NOT NULL, client_messages BIGINT NOT NULL, "
                             + "origin_messages BIGINT NOT NULL)");
+                    addSchemeAndProtocol(s, level.table);
                     s.execute("CREATE TABLE IF NOT EXISTS " + level.clientIpTable + " (zone VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, "
                             + "client_ip VARCHAR NOT NULL)");
                 }
@@ -70,6 +72,15 @@ final class DuckDbAnalyticsStore extends SqlAnalyticsStore {
             closeQuietly(c);
             throw new AnalyticsStoreException("analytics store " + file + ": cannot be opened (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * The scheme and HTTP version columns, last in the table: made with it, or appended to a
+     * table made before they existed (its rows have neither: NULL, as a group of its own).
+     */
+    private static void addSchemeAndProtocol(Statement s, String table) throws SQLException {
+        s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS scheme VARCHAR");
+        s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS http_protocol VARCHAR");
     }
 
     @Override
@@ -90,7 +101,7 @@ final class DuckDbAnalyticsStore extends SqlAnalyticsStore {
                 }
             }
             String columns = "s." + StoredRecord.COLUMNS.replace(", ", ", s.");
-            try (PreparedStatement q = writer.prepareStatement("INSERT INTO requests SELECT " + columns
+            try (PreparedStatement q = writer.prepareStatement("INSERT INTO requests (" + StoredRecord.COLUMNS + ") SELECT " + columns
                     + " FROM (SELECT * FROM staging QUALIFY row_number() OVER (PARTITION BY ray_id) = 1) s"
                     + " LEFT JOIN " + Watermarks.TABLE + " w ON w.zone = s.zone AND w.level = 'RAW'"
                     + " WHERE (w.before_ts IS NULL OR s.ts >= w.before_ts)"
@@ -117,7 +128,7 @@ final class DuckDbAnalyticsStore extends SqlAnalyticsStore {
         appendNullable(a, r.closeSource());
         appendNullable(a, r.closeReason());
         a.append(r.edgeBytes()).append(r.clientBytes()).append(r.durationMs()).append(r.clientMessages()).append(r.originMessages())
-                .append(r.visit()).append(r.threat());
+                .append(r.visit()).append(r.threat()).append(r.scheme()).append(r.httpProtocol());
         a.endRow();
     }
 

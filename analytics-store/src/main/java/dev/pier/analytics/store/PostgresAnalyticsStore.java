@@ -118,16 +118,18 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                 try (PreparedStatement q = c.prepareStatement("INSERT INTO requests (" + StoredRecord.COLUMNS + ") SELECT u.ray_id, u.zone, "
                         + "TIMESTAMP 'epoch' + u.ts_us * INTERVAL '1 microsecond', u.host, u.path, u.status, u.client_ip, u.security_action, "
                         + "u.websocket, u.close_code, u.close_source, u.close_reason, u.edge_bytes, u.client_bytes, u.duration_ms, "
-                        + "u.client_messages, u.origin_messages, u.visits, u.threats FROM unnest(?::text[], ?::text[], ?::int8[], ?::text[], "
-                        + "?::text[], ?::int4[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::text[], ?::text[], ?::int8[], ?::int8[], "
-                        + "?::int8[], ?::int8[], ?::int8[], ?::int4[], ?::int4[]) AS u(ray_id, zone, ts_us, host, path, status, client_ip, "
-                        + "security_action, websocket, close_code, close_source, close_reason, edge_bytes, client_bytes, duration_ms, "
-                        + "client_messages, origin_messages, visits, threats) LEFT JOIN " + Watermarks.TABLE + " w ON w.zone = u.zone "
+                        + "u.client_messages, u.origin_messages, u.visits, u.threats, u.scheme, u.http_protocol FROM unnest(?::text[], ?::text[], "
+                        + "?::int8[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::bool[], ?::int4[], ?::text[], ?::text[], "
+                        + "?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int4[], ?::int4[], ?::text[], ?::text[]) AS u(ray_id, "
+                        + "zone, ts_us, host, path, status, client_ip, security_action, websocket, close_code, close_source, close_reason, "
+                        + "edge_bytes, client_bytes, duration_ms, client_messages, origin_messages, visits, threats, scheme, http_protocol) "
+                        + "LEFT JOIN " + Watermarks.TABLE + " w ON w.zone = u.zone "
                         + "AND w.level = 'RAW' WHERE w.before_ts IS NULL OR TIMESTAMP 'epoch' + u.ts_us * INTERVAL '1 microsecond' >= w.before_ts "
                         + "ON CONFLICT DO NOTHING")) {
                     int n = rows.size();
                     String[] ray = new String[n], zone = new String[n], host = new String[n], path = new String[n], ip = new String[n],
-                            action = new String[n], source = new String[n], reason = new String[n];
+                            action = new String[n], source = new String[n], reason = new String[n], scheme = new String[n],
+                            protocol = new String[n];
                     Long[] ts = new Long[n], edge = new Long[n], client = new Long[n], duration = new Long[n], cm = new Long[n], om = new Long[n];
                     Integer[] status = new Integer[n], code = new Integer[n], visits = new Integer[n], threats = new Integer[n];
                     Boolean[] ws = new Boolean[n];
@@ -152,11 +154,13 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                         om[i] = r.originMessages();
                         visits[i] = r.visit();
                         threats[i] = r.threat();
+                        scheme[i] = r.scheme();
+                        protocol[i] = r.httpProtocol();
                     }
                     Object[][] columns = {ray, zone, ts, host, path, status, ip, action, ws, code, source, reason, edge, client, duration, cm,
-                            om, visits, threats};
+                            om, visits, threats, scheme, protocol};
                     String[] types = {"text", "text", "int8", "text", "text", "int4", "text", "text", "bool", "int4", "text", "text", "int8",
-                            "int8", "int8", "int8", "int8", "int4", "int4"};
+                            "int8", "int8", "int8", "int8", "int4", "int4", "text", "text"};
                     for (int i = 0; i < columns.length; i++) {
                         q.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
                     }

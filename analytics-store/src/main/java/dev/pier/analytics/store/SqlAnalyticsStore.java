@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 abstract class SqlAnalyticsStore implements AnalyticsStore {
 
     /** The dimension columns every level has, in rollup key order. */
-    static final String ROLLUP_KEYS = "host, path, status, security_action, websocket, close_code, close_source, close_reason";
+    static final String ROLLUP_KEYS = "host, path, status, security_action, websocket, close_code, close_source, close_reason, scheme, "
+            + "http_protocol";
     static final String ROLLUP_COLUMNS = "zone, ts, " + ROLLUP_KEYS + ", requests, edge_bytes, client_bytes, visits, threats, "
             + "duration_ms, client_messages, origin_messages";
     private static final List<Measure> TRAFFIC = List.of(Measure.REQUESTS, Measure.EDGE_RESPONSE_BYTES, Measure.VISITS,

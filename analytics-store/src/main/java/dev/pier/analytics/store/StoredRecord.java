@@ -7,16 +7,18 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * A request log record as the raw table holds it: the columns queries read, derived once at
- * insert time. Timestamps are UTC without a zone, microseconds (both databases' precision).
+ * insert time. The scheme ({@code ClientRequestScheme}, lowercase) and the HTTP version
+ * ({@code ClientRequestProtocol}) come last: a store made before they existed has them appended. Timestamps are UTC without a zone, microseconds (both databases' precision).
  */
 record StoredRecord(String rayId, String zone, LocalDateTime ts, String host, String path, int status, String clientIp,
                     String securityAction, boolean webSocket, Integer closeCode, String closeSource, String closeReason,
                     long edgeBytes, long clientBytes, long durationMs, long clientMessages, long originMessages, int visit,
-                    int threat) {
+                    int threat, String scheme, String httpProtocol) {
 
     /** The columns in table order, for INSERT statements and the DuckDB appender. */
     static final String COLUMNS = "ray_id, zone, ts, host, path, status, client_ip, security_action, websocket, close_code, "
-            + "close_source, close_reason, edge_bytes, client_bytes, duration_ms, client_messages, origin_messages, visits, threats";
+            + "close_source, close_reason, edge_bytes, client_bytes, duration_ms, client_messages, origin_messages, visits, threats, "
+            + "scheme, http_protocol";
 
     static StoredRecord of(RequestLog log) {
         if (log.rayId() == null || log.edgeStartTimestamp() == null) {
@@ -34,7 +36,9 @@ record StoredRecord(String rayId, String zone, LocalDateTime ts, String host, St
                 ws ? CloseReason.reason(log.webSocketCloseCode(), log.webSocketClosedBy()) : null,
                 log.edgeResponseBytes(), log.clientRequestBytes(), ws ? durationMs : 0,
                 ws ? log.webSocketClientMessages() : 0, ws ? log.webSocketOriginMessages() : 0, visit ? 1 : 0,
-                "block".equals(log.securityAction()) ? 1 : 0);
+                "block".equals(log.securityAction()) ? 1 : 0,
+                log.clientRequestScheme() == null ? "" : log.clientRequestScheme().toLowerCase(java.util.Locale.ROOT),
+                log.clientRequestProtocol() == null ? "" : log.clientRequestProtocol());
     }
 
     /** An instant as the store's timestamp columns hold it: UTC, microseconds. */

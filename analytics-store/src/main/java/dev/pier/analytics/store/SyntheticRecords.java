@@ -78,9 +78,9 @@ public final class SyntheticRecords implements Iterator<RequestLog> {
                 .zoneName(zone)
                 .clientIp("10." + random.nextInt(4) + "." + random.nextInt(40) + "." + random.nextInt(50))
                 .clientSrcPort(1024 + random.nextInt(60_000))
-                .clientRequestScheme("https")
+                .clientRequestScheme(i % 5 == 0 ? "http" : "https") // one in five in the clear
                 .clientRequestHost(host)
-                .clientRequestProtocol("HTTP/1.1")
+                .clientRequestProtocol(i % 7 == 0 ? "HTTP/1.0" : "HTTP/1.1")
                 .clientRequestUserAgent("synthetic/1.0")
                 .edgeStartTimestamp(start)
                 .originIp("192.0.2." + (1 + zoneIndex % 250));

@@ -202,6 +202,32 @@ abstract class AnalyticsStoreContract {
     }
 
     @Test
+    void schemeAndHttpVersionGroupAndFilterAlsoOverRollups() {
+        insertAll();
+        List<RequestLog> mine = zone(ZONE);
+        Map<Object, Long> bySchemeRequests = mine.stream().collect(Collectors.groupingBy(RequestLog::clientRequestScheme, Collectors.counting()));
+        Map<Object, Long> bySchemeBytes = mine.stream().collect(Collectors.groupingBy(RequestLog::clientRequestScheme,
+                Collectors.summingLong(RequestLog::edgeResponseBytes)));
+        Map<Object, Long> byProtocol = mine.stream().collect(Collectors.groupingBy(RequestLog::clientRequestProtocol, Collectors.counting()));
+        assertThat(bySchemeRequests).containsOnlyKeys("http", "https");
+        assertThat(byProtocol).containsOnlyKeys("HTTP/1.0", "HTTP/1.1");
+        Runnable check = () -> {
+            List<TrafficRow> schemes = store.traffic(month().groupBy(Dimension.SCHEME).build());
+            assertThat(schemes.stream().collect(Collectors.toMap(r -> r.dimensions().get(Dimension.SCHEME), TrafficRow::requests)))
+                    .isEqualTo(bySchemeRequests);
+            assertThat(schemes.stream().collect(Collectors.toMap(r -> r.dimensions().get(Dimension.SCHEME), TrafficRow::edgeResponseBytes)))
+                    .isEqualTo(bySchemeBytes);
+            assertThat(store.traffic(month().groupBy(Dimension.HTTP_PROTOCOL).build()).stream()
+                    .collect(Collectors.toMap(r -> r.dimensions().get(Dimension.HTTP_PROTOCOL), TrafficRow::requests))).isEqualTo(byProtocol);
+            assertThat(single(store.traffic(month().filter(Filter.eq(Dimension.SCHEME, "https")).build())).requests())
+                    .isEqualTo(bySchemeRequests.get("https"));
+        };
+        check.run();
+        store.applyRetention(START.plus(Duration.ofDays(31))); // every level holds a part of the month
+        check.run();
+    }
+
+    @Test
     void uniquesAreDistinctClientsAlsoOverRollups() {
         insertAll();
         List<RequestLog> mine = zone(ZONE);

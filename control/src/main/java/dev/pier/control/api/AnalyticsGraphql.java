@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pier.analytics.store.AnalyticsQuery;
 import dev.pier.analytics.store.AnalyticsStore;
-import dev.pier.analytics.store.Dimension;
-import dev.pier.analytics.store.TrafficRow;
 import dev.pier.analytics.store.AnalyticsStoreException;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredToken;
@@ -34,11 +32,9 @@ import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -225,23 +221,7 @@ final class AnalyticsGraphql {
 
     private List<Map<String, Object>> groups(HttpRequestsNode node, DataFetchingEnvironment env) {
         AnalyticsStore analytics = analytics(env);
-        AnalyticsQuery query = query(node.arguments(), analytics, env);
-        List<TrafficRow> rows = analytics.traffic(query);
-        Map<Instant, Map<Integer, Long>> statuses = null;
-        if (env.getSelectionSet().contains("sum/responseStatusMap")) {
-            statuses = new HashMap<>();
-            AnalyticsQuery byStatus = new AnalyticsQuery(query.zone(), query.from(), query.to(), query.bucket(), query.filters(),
-                    List.of(Dimension.STATUS), null, AnalyticsQuery.MAX_LIMIT);
-            for (TrafficRow r : analytics.traffic(byStatus)) {
-                statuses.computeIfAbsent(r.time(), t -> new TreeMap<>()).put((Integer) r.dimensions().get(Dimension.STATUS), r.requests());
-            }
-        }
-        Map<Instant, Long> uniques = env.getSelectionSet().contains("uniq/uniques") ? HttpRequestsNode.byTime(analytics.uniques(
-                new AnalyticsQuery(query.zone(), query.from(), query.to(), query.bucket(), List.of(), List.of(), null, AnalyticsQuery.MAX_LIMIT)))
-                : new HashMap<>(); // a row without a bucket has a null time, which an immutable map refuses to look up
-        Map<Instant, Map<Integer, Long>> byStatus = statuses;
-        return rows.stream().map(r -> node.group(r, byStatus == null ? null : byStatus.getOrDefault(r.time(), Map.of()),
-                uniques.get(r.time()))).toList();
+        return node.groups(analytics, query(node.arguments(), analytics, env), env.getSelectionSet());
     }
 
     private List<Map<String, Object>> webSocketGroups(DataFetchingEnvironment env) {

@@ -224,6 +224,91 @@ class GraphqlApiTest {
     }
 
     @Test
+    void rollupNodesSumEncryptedAndCachedTrafficAndRequestsByHttpVersion() throws Exception {
+        Instant later = hour.plusSeconds(7200); // apart from the records of setUp
+        analytics.insert(List.of(
+                scheme("e1", later.plusSeconds(60), "https", "HTTP/1.1", 200, 1_000),
+                scheme("e2", later.plusSeconds(120), "https", "HTTP/2", 200, 500),
+                scheme("e3", later.plusSeconds(180), "http", "HTTP/1.1", 301, 100),
+                scheme("e4", later.plusSeconds(240), "http", "HTTP/1.0", 200, 10)));
+        String query = """
+                query ($zoneTag: string, $start: Time, $end: Time) {
+                  viewer { zones(filter: {zoneTag: $zoneTag}) {
+                    hours: httpRequests1hGroups(limit: 10, filter: {datetime_geq: $start, datetime_lt: $end}) {
+                      sum { requests bytes encryptedRequests encryptedBytes cachedRequests cachedBytes
+                            clientHTTPVersionMap { clientHTTPProtocol requests } }
+                      dimensions { datetime }
+                    }
+                    minutes: httpRequests1mGroups(limit: 10, filter: {datetime_geq: $start, datetime_lt: $end}, orderBy: [datetimeMinute_ASC]) {
+                      sum { encryptedRequests encryptedBytes }
+                      dimensions { datetimeMinute }
+                    }
+                  } }
+                }""";
+        JsonNode answer = ask(query, Map.of("zoneTag", zoneId, "start", later.toString(), "end", later.plusSeconds(3600).toString()));
+        JsonNode hours = groups(answer, "hours");
+        assertThat(hours).hasSize(1);
+        JsonNode sum = hours.get(0).path("sum");
+        assertThat(sum.path("requests").asLong()).isEqualTo(4);
+        assertThat(sum.path("bytes").asLong()).isEqualTo(1_610);
+        assertThat(sum.path("encryptedRequests").asLong()).isEqualTo(2);
+        assertThat(sum.path("encryptedBytes").asLong()).isEqualTo(1_500);
+        assertThat(sum.path("cachedRequests").asLong()).isZero(); // Pier does not cache
+        assertThat(sum.path("cachedBytes").asLong()).isZero();
+        Map<String, Long> versions = new java.util.HashMap<>();
+        sum.path("clientHTTPVersionMap").forEach(e -> versions.put(e.path("clientHTTPProtocol").asText(), e.path("requests").asLong()));
+        assertThat(versions).isEqualTo(Map.of("HTTP/1.0", 1L, "HTTP/1.1", 2L, "HTTP/2", 1L));
+        JsonNode minutes = groups(answer, "minutes");
+        assertThat(minutes).hasSize(4);
+        assertThat(minutes.findValues("encryptedRequests")).extracting(JsonNode::asLong).containsExactly(1L, 1L, 0L, 0L);
+        assertThat(minutes.findValues("encryptedBytes")).extracting(JsonNode::asLong).containsExactly(1_000L, 500L, 0L, 0L);
+    }
+
+    @Test
+    void theAdaptiveNodeGroupsAndFiltersBySchemeAndHttpVersion() throws Exception {
+        Instant later = hour.plusSeconds(7200);
+        analytics.insert(List.of(
+                scheme("e1", later.plusSeconds(60), "https", "HTTP/1.1", 200, 1_000),
+                scheme("e2", later.plusSeconds(120), "https", "HTTP/1.1", 200, 500),
+                scheme("e3", later.plusSeconds(180), "http", "HTTP/1.0", 301, 100)));
+        String query = """
+                query ($zoneTag: string, $filter: ZoneHttpRequestsAdaptiveGroupsFilter_InputObject) {
+                  viewer { zones(filter: {zoneTag: $zoneTag}) {
+                    httpRequestsAdaptiveGroups(limit: 10, filter: $filter, orderBy: [count_DESC]) {
+                      count sum { edgeResponseBytes } dimensions { clientRequestScheme clientRequestHTTPProtocol }
+                    }
+                  } }
+                }""";
+        ObjectNode range = JSON.createObjectNode().put("datetime_geq", later.toString()).put("datetime_lt", later.plusSeconds(3600).toString());
+        JsonNode all = groups(ask(query, Map.of("zoneTag", zoneId, "filter", range)), "httpRequestsAdaptiveGroups");
+        assertThat(all).hasSize(2);
+        assertThat(all.get(0).path("dimensions").path("clientRequestScheme").asText()).isEqualTo("https");
+        assertThat(all.get(0).path("dimensions").path("clientRequestHTTPProtocol").asText()).isEqualTo("HTTP/1.1");
+        assertThat(all.get(0).path("count").asLong()).isEqualTo(2);
+        assertThat(all.get(0).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(1_500);
+        assertThat(all.get(1).path("dimensions").path("clientRequestScheme").asText()).isEqualTo("http");
+        assertThat(all.get(1).path("dimensions").path("clientRequestHTTPProtocol").asText()).isEqualTo("HTTP/1.0");
+
+        JsonNode clear = groups(ask(query, Map.of("zoneTag", zoneId, "filter", range.deepCopy().put("clientRequestScheme", "http"))),
+                "httpRequestsAdaptiveGroups");
+        assertThat(clear).hasSize(1);
+        assertThat(clear.get(0).path("count").asLong()).isEqualTo(1);
+        assertThat(clear.get(0).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(100);
+    }
+
+    @Test
+    void aFieldPierCannotKnowIsAValidationErrorNamingIt() throws Exception {
+        JsonNode answer = ask("""
+                query ($zoneTag: string, $start: Time, $end: Time) { viewer { zones(filter: {zoneTag: $zoneTag}) {
+                  httpRequests1hGroups(limit: 1, filter: {datetime_geq: $start, datetime_lt: $end}) {
+                    sum { requests countryMap { clientCountryName requests } } } } } }""",
+                Map.of("zoneTag", zoneId, "start", hour.toString(), "end", hour.plusSeconds(3600).toString()));
+        assertThat(answer.path("data").isNull()).isTrue();
+        assertThat(answer.path("errors").get(0).path("message").asText()).contains("countryMap");
+        assertThat(answer.path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("validation");
+    }
+
+    @Test
     void theAdaptiveNodesSampleIntervalIsOne() throws Exception {
         JsonNode groups = groups(ask("""
                 query ($zoneTag: string, $filter: ZoneHttpRequestsAdaptiveGroupsFilter_InputObject) { viewer { zones(filter: {zoneTag: $zoneTag}) {
@@ -417,6 +502,12 @@ class GraphqlApiTest {
     private static ApiRequest request(String method, String path, String token, String body) {
         return new ApiRequest(method, path, Map.of(), Map.of("authorization", "Bearer " + token),
                 body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RequestLog scheme(String rayId, Instant start, String scheme, String protocol, int status, long bytes) {
+        return RequestLog.builder().rayId(rayId).zoneName("example.com").clientIp("192.0.2.9").clientRequestHost("example.com")
+                .clientRequestScheme(scheme).clientRequestProtocol(protocol).clientRequestMethod("GET").clientRequestUri("/")
+                .edgeStartTimestamp(start).edgeResponseStatus(status).edgeResponseBytes(bytes).webSocket(false).finish(start.plusMillis(1));
     }
 
     private RequestLog record(String rayId, String zone, int minute, String method, String path, int status, long bytes,

@@ -116,6 +116,79 @@ class GraphqlCloudflareExamplesTest {
         }
     }
 
+    /** The fields of Cloudflare's zone analytics example that Pier cannot know: no cache, content type, country, TLS or browser. */
+    private static final List<String> UNKNOWN_TO_PIER = List.of("browserMap", "contentTypeMap", "clientSSLMap", "countryMap", "ipClassMap",
+            "pageViews", "threatPathingMap");
+
+    @Test
+    void zoneAnalyticsToGraphqlNamesWhatPierCannotKnowAndAnswersTheRest() throws Exception {
+        Instant minute = Instant.parse("2019-09-08T20:00:00Z");
+        analytics.insert(List.of(
+                record("z1", "example.com", minute.plusSeconds(1), "GET", "/", 200, 1_000, "https", "192.0.2.1"),
+                record("z2", "example.com", minute.plusSeconds(2), "GET", "/a", 403, 200, "https", "192.0.2.2"),
+                record("z3", "example.com", minute.plusSeconds(3), "GET", "/b", 200, 30, "http", "192.0.2.1"),
+                record("z4", "example.com", minute.plusSeconds(61), "GET", "/", 200, 4_000, "https", "192.0.2.3"),
+                record("z5", "example.com", minute.plusSeconds(121), "GET", "/", 200, 9, "https", "192.0.2.3"))); // past the range
+        String query = resource("zone-analytics-to-graphql.graphql").replace("<ZONE_ID>", '"' + zoneId + '"');
+
+        JsonNode refused = post(JSON.writeValueAsString(Map.of("query", query)));
+        assertThat(refused.path("data").isNull()).as(refused.toString()).isTrue();
+        List<String> messages = new java.util.ArrayList<>();
+        refused.path("errors").forEach(e -> {
+            assertThat(e.path("extensions").path("code").asText()).isEqualTo("validation");
+            messages.add(e.path("message").asText());
+        });
+        assertThat(messages).hasSize(UNKNOWN_TO_PIER.size());
+        UNKNOWN_TO_PIER.forEach(field -> assertThat(messages).anyMatch(m -> m.contains("'" + field + "'")));
+
+        String known = query;
+        for (String field : UNKNOWN_TO_PIER) { // each a block of leaves, or pageViews, a leaf once browserMap is gone
+            known = known.replaceAll("\\s*" + field + " \\{[^}]*\\}", "").replaceAll("\\s*" + field + "\\n", "\n");
+        }
+        JsonNode answer = post(JSON.writeValueAsString(Map.of("query", known)));
+        assertThat(answer.path("errors").isNull()).as(answer.toString()).isTrue();
+        JsonNode minutes = answer.path("data").path("viewer").path("zones").get(0).path("httpRequests1mGroups");
+        assertThat(minutes).hasSize(2);
+        JsonNode first = minutes.get(0);
+        assertThat(first.path("dimensions").path("datetimeMinute").asText()).isEqualTo("2019-09-08T20:00:00Z");
+        assertThat(first.path("sum").path("requests").asLong()).isEqualTo(3);
+        assertThat(first.path("sum").path("bytes").asLong()).isEqualTo(1_230);
+        assertThat(first.path("sum").path("encryptedRequests").asLong()).isEqualTo(2);
+        assertThat(first.path("sum").path("encryptedBytes").asLong()).isEqualTo(1_200);
+        assertThat(first.path("sum").path("cachedRequests").asLong()).isZero();
+        assertThat(first.path("sum").path("cachedBytes").asLong()).isZero();
+        assertThat(first.path("sum").path("threats").asLong()).isZero();
+        assertThat(first.path("sum").path("responseStatusMap").toString())
+                .isEqualTo("[{\"requests\":2,\"edgeResponseStatus\":200},{\"requests\":1,\"edgeResponseStatus\":403}]");
+        assertThat(first.path("uniq").path("uniques").asLong()).isEqualTo(2);
+        JsonNode second = minutes.get(1);
+        assertThat(second.path("dimensions").path("datetimeMinute").asText()).isEqualTo("2019-09-08T20:01:00Z");
+        assertThat(second.path("sum").path("requests").asLong()).isEqualTo(1);
+        assertThat(second.path("sum").path("encryptedBytes").asLong()).isEqualTo(4_000);
+        assertThat(second.path("uniq").path("uniques").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void theTypicalIntrospectionQueryDescribesTheNodes() throws Exception {
+        JsonNode answer = post(JSON.writeValueAsString(Map.of("query", resource("introspection.graphql"))));
+
+        assertThat(answer.path("errors").isNull()).as(answer.toString()).isTrue();
+        JsonNode schema = answer.path("data").path("__schema");
+        assertThat(schema.path("queryType").path("name").asText()).isEqualTo("Query");
+        assertThat(schema.path("mutationType").isNull()).isTrue(); // Cloudflare's API answers queries only
+        Map<String, List<String>> fields = new HashMap<>();
+        schema.path("types").forEach(t -> {
+            List<String> names = new java.util.ArrayList<>();
+            t.path("fields").forEach(f -> names.add(f.path("name").asText()));
+            fields.put(t.path("name").asText(), names);
+        });
+        assertThat(fields.get("Zone")).contains("httpRequestsAdaptiveGroups", "httpRequests1mGroups", "httpRequests1hGroups",
+                "httpRequests1dGroups", "webSocketConnectionsAdaptiveGroups", "settings");
+        assertThat(fields.get("ZoneHttpRequests1hGroupsSum")).contains("requests", "bytes", "threats", "encryptedRequests",
+                "encryptedBytes", "cachedRequests", "cachedBytes", "responseStatusMap", "clientHTTPVersionMap");
+        assertThat(fields.get("ZoneHttpRequestsAdaptiveGroupsDimensions")).contains("clientRequestScheme", "clientRequestHTTPProtocol");
+    }
+
     private JsonNode post(String payload) throws Exception {
         ApiResponse response = api.handle(request(token, payload, "/graphql"));
         assertThat(response.status()).isEqualTo(200);
@@ -130,6 +203,13 @@ class GraphqlCloudflareExamplesTest {
 
     private static ApiRequest request(String token, String body, String path) {
         return new ApiRequest("POST", path, Map.of(), Map.of("authorization", "Bearer " + token), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RequestLog record(String rayId, String host, Instant start, String method, String path, int status, long bytes,
+                                     String scheme, String ip) {
+        return RequestLog.builder().rayId(rayId).zoneName("example.com").clientIp(ip).clientRequestHost(host).clientRequestScheme(scheme)
+                .clientRequestProtocol("HTTP/1.1").clientRequestMethod(method).clientRequestUri(path).edgeStartTimestamp(start)
+                .edgeResponseStatus(status).edgeResponseBytes(bytes).webSocket(false).finish(start.plusMillis(1));
     }
 
     private static RequestLog record(String rayId, String host, Instant start, String method, String path, int status, long bytes) {
