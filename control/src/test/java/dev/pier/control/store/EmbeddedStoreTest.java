@@ -27,11 +27,12 @@ class EmbeddedStoreTest extends StoreContract {
     }
 
     /**
-     * A token issued with every permission before Workers Routes Read and Write existed is still an
-     * administrator once the store is migrated; a token with fewer permissions gains nothing.
+     * A token issued with every permission before Workers Routes Read and Write (and later Logs Read
+     * and Write) existed is still an administrator once the store is migrated: it has every
+     * permission there is now. A token with fewer permissions gains nothing.
      */
     @Test
-    void tokensWithEveryPermissionOfTheirTimeGainTheWorkersRoutesPermissions() throws Exception {
+    void tokensWithEveryPermissionOfTheirTimeGainThePermissionsMadeSince() throws Exception {
         store.close();
         Path old = Files.createTempDirectory("pier-store");
         String url = "jdbc:h2:file:" + old.resolve("pier-store").toAbsolutePath();
@@ -40,7 +41,8 @@ class EmbeddedStoreTest extends StoreContract {
         for (dev.pier.control.api.Permission p : dev.pier.control.api.Permission.values()) {
             before.add(p.label());
         }
-        before.removeAll(java.util.Set.of("Workers Routes Read", "Workers Routes Write"));
+        java.util.Set<String> madeSince = java.util.Set.of("Workers Routes Read", "Workers Routes Write", "Logs Read", "Logs Write");
+        before.removeAll(madeSince);
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
             c.createStatement().execute("INSERT INTO api_tokens VALUES ('a', 'admin', '" + "a".repeat(64) + "', '"
                     + String.join(",", before) + "', '', 'active', CURRENT_TIMESTAMP)");
@@ -48,8 +50,7 @@ class EmbeddedStoreTest extends StoreContract {
                     + " CURRENT_TIMESTAMP)");
         }
         store = JdbcStore.embedded(old);
-        assertThat(store.tokenByHash("a".repeat(64)).orElseThrow().permissions()).contains("Workers Routes Read", "Workers Routes Write")
-                .containsAll(before);
+        assertThat(store.tokenByHash("a".repeat(64)).orElseThrow().permissions()).containsAll(madeSince).containsAll(before);
         assertThat(store.tokenByHash("b".repeat(64)).orElseThrow().permissions()).containsExactly("DNS Write");
     }
 
