@@ -128,6 +128,9 @@ final class ServeCommand implements Callable<Integer> {
         if (analytics.metrics() != null) {
             edge.usage().register(analytics.metrics());
         }
+        if (control != null) {
+            edge.usage().register(control.logMetrics());
+        }
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
             control.follow(edge, change);

@@ -18,6 +18,7 @@ import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.admin.MetricsReaders;
 import dev.pier.logpush.DestinationTrust;
 import dev.pier.logpush.LogpushNode;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -120,6 +121,11 @@ public final class ControlPlane implements AutoCloseable {
      */
     public RequestLogSink recordSink(RequestLogSink first) {
         return RequestLogSink.all(first, logpush, liveLogs);
+    }
+
+    /** The figures of this node's Logpush jobs (once {@link #runLogpush} started them) and live log sessions, for {@code /metrics}. */
+    public MeterBinder logMetrics() {
+        return new LogMetrics(logpush, liveLogs);
     }
 
     /** Who may read {@code /metrics} besides the file's metrics token: API tokens with Analytics Read on every zone. */

@@ -189,6 +189,10 @@ class LogpushProcessTest {
 
                 assertThat(paths(second)).containsExactlyInAnyOrderElementsOf(secondPaths);
                 assertThat(paths(first)).as("the deleted job pushed nothing more").containsExactlyInAnyOrderElementsOf(firstPaths);
+                String metrics = metrics();
+                assertThat(metrics).containsPattern("pier_logpush_jobs(\\{[^}]*})? 1\\.0")
+                        .containsPattern("pier_logpush_delivered_records_total(\\{[^}]*})? 5\\.0")
+                        .containsPattern("pier_livelogs_dropped_records_total(\\{[^}]*})? 0\\.0");
             } finally {
                 pier.destroy();
                 pier.waitFor();
@@ -253,7 +257,7 @@ class LogpushProcessTest {
         try (Store store = JdbcStore.embedded(dir.resolve("store"))) {
             StoredZones.importYaml(zones, store, "test");
             zoneId = store.zones("127.0.0.1", 1, 1).items().get(0).id();
-            token = new ControlApi(store).credentials().issueToken("logs", EnumSet.of(Permission.LOGS_READ, Permission.LOGS_WRITE), Set.of(),
+            token = new ControlApi(store).credentials().issueToken("logs", EnumSet.of(Permission.LOGS_READ, Permission.LOGS_WRITE, Permission.ANALYTICS_READ), Set.of(),
                     "test");
         }
         Path config = Files.writeString(dir.resolve("pier.yaml"), "listeners: [ { address: 127.0.0.1:0 } ]\n"
@@ -263,6 +267,14 @@ class LogpushProcessTest {
         edgePort = PierProcesses.loggedPort(dir, "pier", "Listening on");
         adminPort = PierProcesses.loggedPort(dir, "pier", "Admin listener on");
         return pier;
+    }
+
+    /** The node's {@code /metrics}, read with the token (it has Analytics Read on every zone). */
+    private String metrics() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
     }
 
     private JsonNode api(String method, String path, String body) throws Exception {
