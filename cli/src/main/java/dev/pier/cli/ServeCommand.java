@@ -105,13 +105,17 @@ final class ServeCommand implements Callable<Integer> {
         ScriptDeployer workers = new RuntimeDeployer(runtime);
         // records go to the request log and, with analytics on, to the analytics store (docs/ANALYTICS.md)
         NodeAnalytics analytics = NodeAnalytics.start(fileConfig.analytics());
-        LogpushNode logpush = null;
         if (control != null) {
             control.api().analytics(analytics.store()); // POST /client/v4/graphql answers from it, or says analytics are off
-            // the store's Logpush jobs, fed by the edge's records (docs/LOGPUSH.md, "How jobs run on nodes")
-            logpush = control.runLogpush(configFile.toAbsolutePath().getParent().resolve(LOGPUSH_SPOOL), System.getenv());
         }
-        LogpushNode jobs = logpush;
+        LogpushNode jobs;
+        try {
+            // the store's Logpush jobs, fed by the edge's records (docs/LOGPUSH.md, "How jobs run on nodes")
+            jobs = control == null ? null : control.runLogpush(configFile.toAbsolutePath().getParent().resolve(LOGPUSH_SPOOL), System.getenv());
+        } catch (RuntimeException e) {
+            analytics.close();
+            throw e;
+        }
         Edge edge;
         try {
             edge = control == null ? Edge.start(fileConfig, analytics.sink(), List.of(), null, workers)

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * A {@code pier} process's control plane: the store named by {@code --store}, the API on the
@@ -108,8 +109,13 @@ public final class ControlPlane implements AutoCloseable {
      */
     public LogpushNode runLogpush(Path spoolRoot, Map<String, String> environment) {
         String caFile = environment.get(DestinationTrust.CA_FILE_VARIABLE);
-        LogpushNode node = new LogpushNode(spoolRoot, DestinationTrust.withCaFile(caFile == null || caFile.isBlank() ? null : Path.of(caFile)),
-                new LogpushDeliveryReports(store));
+        SSLContext trust;
+        try {
+            trust = DestinationTrust.withCaFile(caFile == null || caFile.isBlank() ? null : Path.of(caFile));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(DestinationTrust.CA_FILE_VARIABLE + ": " + e.getMessage(), e);
+        }
+        LogpushNode node = new LogpushNode(spoolRoot, trust, new LogpushDeliveryReports(store));
         node.apply(StoredLogpushJobs.running(store));
         this.logpush = node;
         return node;
