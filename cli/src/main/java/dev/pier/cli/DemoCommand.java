@@ -108,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                 origin.close();
             }
         };
-        return ServeCommand.runUntilStopped(config, watcher, takeover, ports, control, echo, banner);
+        return ServeCommand.runUntilStopped(config, configFile, watcher, takeover, ports, control, echo, banner);
     }
 
     private void printBanner(int port, int adminPort, Path configFile, PierConfig config, int tlsPort, String zoneId, String token) {

@@ -7,6 +7,7 @@ import dev.pier.edge.Edge;
 import dev.pier.edge.ScriptDeployer;
 import dev.pier.workers.runtime.WorkerRuntime;
 import dev.pier.edge.transport.PortReservation;
+import dev.pier.logpush.LogpushNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,8 @@ import sun.misc.Signal;
 final class ServeCommand implements Callable<Integer> {
 
     private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
+    /** Where a node's Logpush jobs spool their batches, beside its configuration file (one folder per job). */
+    static final String LOGPUSH_SPOOL = "logpush-spool";
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
             description = "The configuration file; see docs/CONFIGURATION.md and examples/pier.yaml.")
@@ -61,14 +64,14 @@ final class ServeCommand implements Callable<Integer> {
             // The ports first, then the store: a port this process cannot have stops it before it opens (or migrates) a store.
             try (PortReservation ports = PortReservation.hold(Edge.addresses(initial))) {
                 if (store == null) {
-                    return runUntilStopped(initial, watcher, takeover, ports, null, Sidecar.NONE, () -> { });
+                    return runUntilStopped(initial, config, watcher, takeover, ports, null, Sidecar.NONE, () -> { });
                 }
                 if (!initial.zones().isEmpty()) {
                     logger.warn("{}: its zones are not served with --store, the store's are; `pier import --config {} --store ...` copies them in",
                             config, config);
                 }
                 try (ControlPlane control = ControlPlane.open(store)) {
-                    return runUntilStopped(initial, watcher, takeover, ports, control, Sidecar.NONE, () -> { });
+                    return runUntilStopped(initial, config, watcher, takeover, ports, control, Sidecar.NONE, () -> { });
                 }
             }
         } finally {
@@ -86,12 +89,13 @@ final class ServeCommand implements Callable<Integer> {
      * process that fails never listened, so it took no connection, and never signalled the
      * previous process, which keeps serving.
      *
+     * @param configFile the node's configuration file: its folder holds the Logpush spool ({@value #LOGPUSH_SPOOL})
      * @param ports   every fixed port of the edge (and of the sidecar), held until the edge is bound
      * @param control the store and its API, or null to serve the file's zones
      * @param sidecar what runs beside the edge; it is handed over and stopped after the edge
      * @param started runs once every listener is bound: what it prints is then true
      */
-    static int runUntilStopped(PierConfig fileConfig, ConfigWatcher watcher, Takeover takeover, PortReservation ports,
+    static int runUntilStopped(PierConfig fileConfig, Path configFile, ConfigWatcher watcher, Takeover takeover, PortReservation ports,
             ControlPlane control, Sidecar sidecar, Runnable started) throws Exception {
         Optional<ProcessHandle> previous = takeover.previous();
         takeover.checkWritable();
@@ -104,12 +108,23 @@ final class ServeCommand implements Callable<Integer> {
         if (control != null) {
             control.api().analytics(analytics.store()); // POST /client/v4/graphql answers from it, or says analytics are off
         }
+        LogpushNode jobs;
+        try {
+            // the store's Logpush jobs, fed by the edge's records (docs/LOGPUSH.md, "How jobs run on nodes")
+            jobs = control == null ? null : control.runLogpush(configFile.toAbsolutePath().getParent().resolve(LOGPUSH_SPOOL), System.getenv());
+        } catch (RuntimeException e) {
+            analytics.close();
+            throw e;
+        }
         Edge edge;
         try {
             edge = control == null ? Edge.start(fileConfig, analytics.sink(), List.of(), null, workers)
                     : Edge.start(control.config(fileConfig), control.recordSink(analytics.sink()), control.routes(),
                             control.metricsReaders(), workers);
         } catch (RuntimeException e) {
+            if (jobs != null) {
+                jobs.close();
+            }
             analytics.close();
             throw e;
         }
@@ -120,6 +135,7 @@ final class ServeCommand implements Callable<Integer> {
         var liveWebSockets = analytics.live(edge.usage()); // with a PostgreSQL store, published for the other nodes' APIs
         if (control != null) {
             control.api().liveWebSockets(liveWebSockets); // webSocketConnectionsLive reads them, analytics on or off
+            edge.usage().register(control.logMetrics());
         }
         ports.close(); // the edge's own listeners hold them now
         if (control != null) {
@@ -134,6 +150,9 @@ final class ServeCommand implements Callable<Integer> {
                 control.close(); // before the JVM halts (keys leave the disk); nothing left needs the store
             }
             edge.shutdown();
+            if (jobs != null) {
+                jobs.close(); // after the edge: the records of its last connections are spooled for the next start
+            }
             runtime.close(); // after the edge closed the objects' WebSockets: another node may run them at once
             analytics.close(); // after the edge: the records of its last connections are shipped or spooled
             sidecar.close(); // after the edge: its WebSockets got their 1001 from a live origin
@@ -146,6 +165,9 @@ final class ServeCommand implements Callable<Integer> {
             logger.info("A new process took over the ports: draining (up to {})", limit);
             edge.stopAccepting();
             sidecar.stopAccepting();
+            if (jobs != null) {
+                jobs.close(); // the successor runs the jobs from the same spool; this process stops delivering at once
+            }
             if (control != null) {
                 control.close(); // the successor has the store open already; this process writes nothing more
             }

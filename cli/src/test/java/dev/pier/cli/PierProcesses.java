@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,13 @@ public final class PierProcesses {
     /** The same, with options for its JVM ({@code -Dkey=value}). */
     public static Process start(Path dir, String name, List<String> jvmOptions, String... args) throws IOException {
         return start(dir, name, command(jvmOptions, args));
+    }
+
+    /** The same, with more environment variables for it (e.g. {@code PIER_LOGPUSH_CA_FILE}). */
+    public static Process start(Path dir, String name, Map<String, String> environment, String... args) throws IOException {
+        ProcessBuilder builder = builder(dir, name, command(List.of(), args));
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /**
@@ -45,10 +53,13 @@ public final class PierProcesses {
     }
 
     private static Process start(Path dir, String name, List<String> command) throws IOException {
+        return builder(dir, name, command).start();
+    }
+
+    private static ProcessBuilder builder(Path dir, String name, List<String> command) {
         return new ProcessBuilder(command)
                 .redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile())
-                .start();
+                .redirectError(dir.resolve(name + ".err").toFile());
     }
 
     /**

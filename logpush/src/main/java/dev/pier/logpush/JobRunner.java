@@ -192,8 +192,20 @@ final class JobRunner implements AutoCloseable {
             logger.warn("Logpush job {}: batch {} was delivered but cannot be removed ({})", job.id(), file, e.toString());
         }
         delivered.addAndGet(records.size());
-        status.delivered(job.id(), Instant.now());
+        status.delivered(job.id(), latest(records));
         return true;
+    }
+
+    /** The end of a batch's time range: its latest record's end (Cloudflare's {@code last_complete}); now for an empty one. */
+    private static Instant latest(List<RequestLog> records) {
+        Instant latest = null;
+        for (RequestLog r : records) {
+            Instant end = r.edgeEndTimestamp();
+            if (end != null && (latest == null || end.isAfter(latest))) {
+                latest = end;
+            }
+        }
+        return latest == null ? Instant.now() : latest;
     }
 
     /**

@@ -40,6 +40,9 @@ public final class LogpushNode implements RequestLogSink, AutoCloseable {
     private final Map<Long, JobRunner> runners = new HashMap<>();
     /** What the event loops read: the runners of each zone, replaced whole on every change. */
     private volatile Map<String, JobRunner[]> byZone = Map.of();
+    /** What stopped runners counted, so the node's totals only grow. */
+    private long retiredDropped;
+    private long retiredDelivered;
     private boolean closed;
 
     /**
@@ -80,7 +83,7 @@ public final class LogpushNode implements RequestLogSink, AutoCloseable {
             var e = it.next();
             LogpushJob now = wanted.get(e.getKey());
             if (now == null || !now.enabled() || !now.equals(e.getValue().job())) {
-                e.getValue().close();
+                retire(e.getValue());
                 it.remove();
                 if (now == null) {
                     removeSpool(e.getKey());
@@ -114,6 +117,27 @@ public final class LogpushNode implements RequestLogSink, AutoCloseable {
         return runners.size();
     }
 
+    /** Records dropped since the node started: they found a job's queue full (or came as it stopped). */
+    public synchronized long dropped() {
+        return retiredDropped + runners.values().stream().mapToLong(JobRunner::dropped).sum();
+    }
+
+    /** Records the jobs' destinations acknowledged since the node started. */
+    public synchronized long delivered() {
+        return retiredDelivered + runners.values().stream().mapToLong(JobRunner::delivered).sum();
+    }
+
+    /** Batches the running jobs hold on disk for their destinations. */
+    public synchronized long spooledBatches() {
+        return runners.values().stream().mapToLong(JobRunner::spooledBatches).sum();
+    }
+
+    private void retire(JobRunner runner) {
+        runner.close();
+        retiredDropped += runner.dropped();
+        retiredDelivered += runner.delivered();
+    }
+
     private void removeSpool(long id) {
         Path dir = spoolRoot.resolve(Long.toString(id));
         if (!Files.isDirectory(dir)) {
@@ -133,7 +157,7 @@ public final class LogpushNode implements RequestLogSink, AutoCloseable {
     public synchronized void close() {
         closed = true;
         byZone = Map.of();
-        runners.values().forEach(JobRunner::close);
+        runners.values().forEach(this::retire);
         runners.clear();
     }
 }

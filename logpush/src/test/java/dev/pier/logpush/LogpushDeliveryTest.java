@@ -109,6 +109,8 @@ class LogpushDeliveryTest {
         assertThat(arrived.keySet()).isEqualTo(expected);
         assertThat(arrived.values()).allMatch(n -> n == 1);
         assertThat(runner.dropped()).isZero();
+        assertThat(node.delivered()).isEqualTo(expected.size());
+        assertThat(node.spooledBatches()).isZero();
         for (JsonNode line : lines) {
             List<String> names = new ArrayList<>();
             line.fieldNames().forEachRemaining(names::add);
@@ -154,6 +156,8 @@ class LogpushDeliveryTest {
                 java.util.stream.IntStream.range(0, 25).mapToObj(i -> "\"c" + i + "\",9000").toList());
         node.apply(List.of()); // deleted: its spool goes
         assertThat(dir.resolve("spool/3")).doesNotExist();
+        assertThat(node.delivered()).as("a stopped job's deliveries stay counted").isEqualTo(25);
+        assertThat(node.running()).isZero();
     }
 
     private static List<String> csvLines(Path target) {

@@ -3,6 +3,8 @@ package dev.pier.cli.control;
 import dev.pier.analytics.RequestLogSink;
 import dev.pier.config.PierConfig;
 import dev.pier.control.CertificateFolder;
+import dev.pier.control.LogpushDeliveryReports;
+import dev.pier.control.StoredLogpushJobs;
 import dev.pier.control.StoreFollower;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.ControlApi;
@@ -14,15 +16,20 @@ import dev.pier.edge.Edge;
 import dev.pier.control.api.Permission;
 import dev.pier.edge.admin.AdminRoute;
 import dev.pier.edge.admin.MetricsReaders;
+import dev.pier.logpush.DestinationTrust;
+import dev.pier.logpush.LogpushNode;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * A {@code pier} process's control plane: the store named by {@code --store}, the API on the
- * admin listener, and the follower that applies every stored change to this node's edge.
+ * admin listener, and the follower that applies every stored change to this node's edge and to
+ * the Logpush jobs it runs.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -37,6 +44,8 @@ public final class ControlPlane implements AutoCloseable {
     private final LiveLogSessions liveLogs = new LiveLogSessions(LiveLogSessions.Limits.DEFAULT);
     /** The edge's copies of the store's certificates, as the files its TLS reads. */
     private final CertificateFolder certificates = CertificateFolder.create();
+    /** The store's Logpush jobs as this node runs them; null until {@link #runLogpush}. */
+    private volatile LogpushNode logpush;
     private StoreFollower follower;
     private volatile PierConfig base;
     private boolean closed;
@@ -91,12 +100,38 @@ public final class ControlPlane implements AutoCloseable {
         return List.of(new ApiRoute(api), new DashboardRoute(), new LiveLogsRoute(liveLogs));
     }
 
-    /** The sink the edge hands its records to: {@code first} (the analytics store's, or null), then the live log sessions. */
+    /**
+     * Runs the store's Logpush jobs on this node: each job's batches wait under {@code spoolRoot/JOB_ID};
+     * https destinations are trusted as the JDK's authorities say, plus the PEM file
+     * {@code PIER_LOGPUSH_CA_FILE} of {@code environment} names. The stored jobs start now, and
+     * {@link #follow} applies every later change. Call it before {@link #recordSink}; the caller
+     * closes the node once the edge has stopped, so the records of its last connections are spooled.
+     */
+    public LogpushNode runLogpush(Path spoolRoot, Map<String, String> environment) {
+        String caFile = environment.get(DestinationTrust.CA_FILE_VARIABLE);
+        SSLContext trust;
+        try {
+            trust = DestinationTrust.withCaFile(caFile == null || caFile.isBlank() ? null : Path.of(caFile));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(DestinationTrust.CA_FILE_VARIABLE + ": " + e.getMessage(), e);
+        }
+        LogpushNode node = new LogpushNode(spoolRoot, trust, new LogpushDeliveryReports(store));
+        node.apply(StoredLogpushJobs.running(store));
+        this.logpush = node;
+        return node;
+    }
+
+    /**
+     * The sink the edge hands its records to: {@code first} (the analytics store's, or null), then
+     * the Logpush jobs (when {@link #runLogpush} started them), then the live log sessions. None of them blocks.
+     */
     public RequestLogSink recordSink(RequestLogSink first) {
-        return first == null ? liveLogs : log -> {
-            first.accept(log);
-            liveLogs.accept(log);
-        };
+        return RequestLogSink.all(first, logpush, liveLogs);
+    }
+
+    /** The figures of this node's Logpush jobs (once {@link #runLogpush} started them) and live log sessions, for {@code /metrics}. */
+    public MeterBinder logMetrics() {
+        return new LogMetrics(logpush, liveLogs);
     }
 
     /** Who may read {@code /metrics} besides the file's metrics token: API tokens with Analytics Read on every zone. */
@@ -119,9 +154,15 @@ public final class ControlPlane implements AutoCloseable {
         follower.reapply();
     }
 
-    /** Applies every later change in the store (or in the file's node settings) to the edge. */
+    /** Applies every later change in the store (or in the file's node settings) to the edge and to the Logpush jobs. */
     public void follow(Edge edge, long fromChange) {
-        follower = new StoreFollower(store, fromChange, FOLLOW, change -> edge.reload(StoredZones.config(base, store, certificates)));
+        follower = new StoreFollower(store, fromChange, FOLLOW, change -> {
+            edge.reload(StoredZones.config(base, store, certificates));
+            LogpushNode jobs = logpush;
+            if (jobs != null) {
+                jobs.apply(StoredLogpushJobs.running(store));
+            }
+        });
         api.afterWrite(follower::poke); // in this process a change applies at once; other nodes read the feed
     }
 

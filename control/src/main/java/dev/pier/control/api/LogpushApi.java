@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.control.StoredLogpushJobs;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredLogpushJob;
 import dev.pier.control.store.StoredToken;
@@ -137,7 +138,7 @@ final class LogpushApi {
         if (body.has("output_options")) {
             options = checked(() -> OutputOptions.fromJson(body.get("output_options"), dataset));
         } else {
-            options = before == null ? OutputOptions.defaults() : storedOptions(before, dataset);
+            options = before == null ? OutputOptions.defaults() : StoredLogpushJobs.outputOptions(before, dataset);
         }
         String filter = text(body, "filter", before == null ? null : before.filter());
         if (filter != null && filter.isBlank()) {
@@ -153,21 +154,6 @@ final class LogpushApi {
                 LogpushJob.DEFAULT_MAX_UPLOAD_INTERVAL_SECONDS);
         return StoredLogpushJob.draft(name, dataset.id(), destination, enabled, options.toJson().toString(), filter, bytes, (int) records,
                 (int) interval);
-    }
-
-    /** A stored job as its nodes run it. */
-    static LogpushJob running(StoredLogpushJob job, String zoneName) {
-        Dataset dataset = Dataset.of(job.dataset());
-        return new LogpushJob(job.id(), zoneName, dataset, job.destinationConf(), job.enabled(), storedOptions(job, dataset), job.filter(),
-                job.maxUploadBytes(), job.maxUploadRecords(), job.maxUploadIntervalSeconds());
-    }
-
-    private static OutputOptions storedOptions(StoredLogpushJob job, Dataset dataset) {
-        try {
-            return OutputOptions.fromJson(JSON.readTree(job.outputOptions()), dataset);
-        } catch (IOException e) {
-            throw new IllegalStateException("logpush job " + job.id() + ": stored output_options are not JSON", e);
-        }
     }
 
     /** A batch limit: absent or 0 keeps {@code current} (the default when that is 0 too); otherwise within Cloudflare's range. */

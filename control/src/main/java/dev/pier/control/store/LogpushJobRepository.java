@@ -88,14 +88,15 @@ final class LogpushJobRepository {
     }
 
     /**
-     * A node's report of a delivery: a success sets {@code last_complete}, a failure
-     * {@code last_error} and {@code error_message}. A report is not a change of the
+     * A node's report of a delivery, as Cloudflare's job shows it: a success sets {@code last_complete}
+     * and clears {@code last_error} and {@code error_message} (a job with an error is failing now);
+     * a failure sets those two and keeps {@code last_complete}. A report is not a change of the
      * configuration: it is neither audited nor counted in the change feed (so nodes do not reload for it).
      */
     void report(long id, Instant at, String errorMessage) {
         jdbc.read(c -> {
             if (errorMessage == null) {
-                Jdbc.update(c, "UPDATE logpush_jobs SET last_complete = ? WHERE id = ?", ts(at), id);
+                Jdbc.update(c, "UPDATE logpush_jobs SET last_complete = ?, last_error = NULL, error_message = NULL WHERE id = ?", ts(at), id);
             } else {
                 String message = errorMessage.length() <= ERROR_MESSAGE_COLUMN ? errorMessage
                         : errorMessage.substring(0, ERROR_MESSAGE_COLUMN - 1) + "…";

@@ -133,7 +133,11 @@ public interface Store extends AutoCloseable {
 
     boolean deleteLogpushJob(String zoneId, long id, String actor);
 
-    /** A node's report of a delivery: {@code errorMessage} null for a success. Not a change (the feed does not move). */
+    /**
+     * A node's report of a delivery: {@code errorMessage} null for a success, which sets
+     * {@code last_complete} to {@code at} and clears {@code last_error} and {@code error_message};
+     * a failure sets those two. Not a change (the feed does not move).
+     */
     void reportLogpushDelivery(long id, Instant at, String errorMessage);
 
     /**

@@ -497,6 +497,11 @@ abstract class ApiContract {
         assertThat(reported.path("last_complete").asText()).isEqualTo("2026-05-01T12:00:00Z");
         assertThat(reported.path("last_error").asText()).isEqualTo("2026-05-01T12:01:00Z");
         assertThat(reported.path("error_message").asText()).isEqualTo("https://logs.example.com answered 503");
+        store.reportLogpushDelivery(id, java.time.Instant.parse("2026-05-01T12:02:00Z"), null);
+        JsonNode recovered = call("GET", jobs + "/" + id, admin, null).path("result");
+        assertThat(recovered.path("last_complete").asText()).isEqualTo("2026-05-01T12:02:00Z");
+        assertThat(recovered.path("last_error").isNull()).as("a success clears the failure, as Cloudflare's job shows it").isTrue();
+        assertThat(recovered.path("error_message").isNull()).isTrue();
 
         JsonNode fields = call("GET", "/zones/" + zoneId + "/logpush/datasets/websocket_analytics/fields", admin, null).path("result");
         assertThat(fields.path("BytesSentClient").asText()).startsWith("Number of bytes sent to the client");
