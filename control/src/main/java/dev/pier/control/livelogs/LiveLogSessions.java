@@ -321,6 +321,11 @@ public final class LiveLogSessions implements RequestLogSink, AutoCloseable {
         }
     }
 
+    /** Whether this node relays the zone's records to a session of another node. */
+    boolean relays(String zoneName) {
+        return relayedByZoneName.containsKey(zoneName);
+    }
+
     /** Records this node relayed to the other node's session of the zone, and those it dropped instead; zeros when there is none. */
     long[] relayedRecords(String zoneName) {
         RelayedSession r = relayedByZoneName.get(zoneName);
