@@ -189,7 +189,7 @@ public final class LiveLogSession {
     /** A line that tells a listener how many records it lost, in the stream's own format. */
     static String dropNotice(long count) {
         return "{\"dropped\":" + count + ",\"message\":\"" + count
-                + " records were dropped: this listener read too slowly, or records came faster than they could be handed over\"}";
+                + " records were dropped: this listener read too slowly, or records came faster than they could be handed over or relayed from other nodes\"}";
     }
 
     private final class Attached {
