@@ -74,6 +74,11 @@ public final class PostgresLiveLogPeers implements LiveLogPeers {
 
     @Override
     public void announce(String announcement) {
+        if (RelayedSession.utf8Length(announcement) > MAX_PAYLOAD_BYTES - 64) { // 64: room for the schema's name
+            LOG.warn("live logs: a session's announcement is too long for PostgreSQL's NOTIFY ({} characters); other nodes do not relay"
+                    + " to it", announcement.length());
+            return;
+        }
         outgoing.offer(new String[] {SESSIONS, announcement});
     }
 
@@ -119,7 +124,15 @@ public final class PostgresLiveLogPeers implements LiveLogPeers {
                     }
                     notify.setString(1, next[0]);
                     notify.setString(2, next[0].equals(SESSIONS) ? schema + "\n" + next[1] : next[1]);
-                    notify.execute();
+                    try {
+                        notify.execute();
+                    } catch (SQLException e) {
+                        if (!c.isValid(1)) {
+                            throw e;
+                        }
+                        // the connection is fine: only this payload was refused (too long for NOTIFY)
+                        LOG.warn("live logs: PostgreSQL refused a notification on {} ({})", next[0], e.getMessage());
+                    }
                 }
             } catch (InterruptedException e) {
                 return;

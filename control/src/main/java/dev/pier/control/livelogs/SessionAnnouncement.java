@@ -18,7 +18,7 @@ record SessionAnnouncement(boolean live, String relayKey, String zoneId, String 
 
     static SessionAnnouncement live(LiveLogSession s) {
         LiveLogQuery q = s.query();
-        return new SessionAnnouncement(true, s.relayKey(), s.zoneId(), s.zoneName(), q.fields(), q.filter(), q.sample(), s.createdAt(),
+        return new SessionAnnouncement(true, s.relayKey(), s.zoneId(), s.zoneName(), q.fieldNames(), q.filter(), q.sample(), s.createdAt(),
                 s.expiresAt());
     }
 
