@@ -27,6 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * gathered, and ends sessions past their lifetime or unattended too long.
  *
  * <p>A session's id is 128 random bits: knowing it is what lets a WebSocket listen to it.
+ *
+ * <p>Among several nodes ({@link LiveLogPeers}), this node announces its sessions (by a relay
+ * key, not their id) when they begin, every {@link #ANNOUNCE_EVERY} and when they end; it
+ * relays its records of a zone that another node's session watches ({@link RelayedSession}),
+ * and takes the records the others relay to its own sessions. All of that runs on the same
+ * dispatching thread. A zone has one session among the nodes: the newest wins.
  */
 public final class LiveLogSessions implements RequestLogSink, AutoCloseable {
 

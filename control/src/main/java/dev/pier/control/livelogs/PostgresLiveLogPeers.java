@@ -41,7 +41,6 @@ public final class PostgresLiveLogPeers implements LiveLogPeers {
     private final Set<String> listening = ConcurrentHashMap.newKeySet();
     private volatile Receiver receiver;
     private volatile boolean running = true;
-    private volatile String schema;
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private Thread sender;
     private Thread listener;
@@ -115,24 +114,17 @@ public final class PostgresLiveLogPeers implements LiveLogPeers {
         while (running) {
             try (Connection c = DriverManager.getConnection(url, properties);
                     PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                schema = schemaOf(c);
+                String schema = schemaOf(c);
                 recovered("sending");
                 while (running) {
-                    String[] next = outgoing.poll(1, TimeUnit.SECONDS);
-                    if (next == null) {
-                        continue;
+                    String[] next = outgoing.poll(200, TimeUnit.MILLISECONDS);
+                    if (next != null) {
+                        send(c, notify, schema, next);
                     }
-                    notify.setString(1, next[0]);
-                    notify.setString(2, next[0].equals(SESSIONS) ? schema + "\n" + next[1] : next[1]);
-                    try {
-                        notify.execute();
-                    } catch (SQLException e) {
-                        if (!c.isValid(1)) {
-                            throw e;
-                        }
-                        // the connection is fine: only this payload was refused (too long for NOTIFY)
-                        LOG.warn("live logs: PostgreSQL refused a notification on {} ({})", next[0], e.getMessage());
-                    }
+                }
+                // closing: what was queued before (the sessions' last announcements) still goes
+                for (String[] next = outgoing.poll(); next != null; next = outgoing.poll()) {
+                    send(c, notify, schema, next);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -141,6 +133,20 @@ public final class PostgresLiveLogPeers implements LiveLogPeers {
                     return;
                 }
             }
+        }
+    }
+
+    private static void send(Connection c, PreparedStatement notify, String schema, String[] next) throws SQLException {
+        notify.setString(1, next[0]);
+        notify.setString(2, next[0].equals(SESSIONS) ? schema + "\n" + next[1] : next[1]);
+        try {
+            notify.execute();
+        } catch (SQLException e) {
+            if (!c.isValid(1)) {
+                throw e;
+            }
+            // the connection is fine: only this payload was refused (too long for NOTIFY)
+            LOG.warn("live logs: PostgreSQL refused a notification on {} ({})", next[0], e.getMessage());
         }
     }
 
@@ -217,16 +223,17 @@ public final class PostgresLiveLogPeers implements LiveLogPeers {
     @Override
     public void close() {
         running = false;
-        for (Thread t : new Thread[] {sender, listener}) {
-            if (t != null) {
-                t.interrupt();
-                try {
-                    t.join(2_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        try {
+            if (listener != null) {
+                listener.interrupt();
+                listener.join(2_000);
             }
+            if (sender != null) {
+                sender.join(2_000); // it sends what is queued, then stops; interrupted only when it takes too long
+                sender.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
