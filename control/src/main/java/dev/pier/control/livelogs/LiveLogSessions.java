@@ -107,20 +107,27 @@ public final class LiveLogSessions implements RequestLogSink, AutoCloseable {
         peers.start(new LiveLogPeers.Receiver() {
             @Override
             public void announced(String announcement) {
-                hear(new String[] {announcement});
+                heard.offer(new String[] {announcement}); // when lost, the next one (within ANNOUNCE_EVERY) says the same
             }
 
             @Override
             public void relayed(String relayKey, String payload) {
-                hear(new String[] {relayKey, payload});
+                if (!heard.offer(new String[] {relayKey, payload})) {
+                    heardLost.addAndGet(records(payload));
+                }
             }
         });
     }
 
-    private void hear(String[] what) {
-        if (!heard.offer(what)) {
-            heardLost.incrementAndGet();
+    /** The records of a relayed payload: one a line after its first (the drop count's). */
+    private static int records(String payload) {
+        int lines = 0;
+        for (int i = payload.indexOf('\n') + 1; i > 0 && i < payload.length(); i++) {
+            if (payload.charAt(i) == '\n') {
+                lines++;
+            }
         }
+        return lines;
     }
 
     public Limits limits() {
@@ -227,7 +234,10 @@ public final class LiveLogSessions implements RequestLogSink, AutoCloseable {
         }
     }
 
-    /** Ends the sessions whose lifetime is over, and those nobody has listened to for too long. */
+    /**
+     * Ends the sessions whose lifetime is over, and those nobody has listened to for too long;
+     * forgets other nodes' sessions that are over or no longer announced; announces this node's.
+     */
     private void sweep() {
         Instant now = clock.instant();
         for (LiveLogSession s : byZoneName.values()) {
@@ -316,12 +326,7 @@ public final class LiveLogSessions implements RequestLogSink, AutoCloseable {
         if (dropped > 0) {
             s.lost(dropped);
         }
-        int records = 0;
-        for (int i = header + 1; i < payload.length(); i++) {
-            if (payload.charAt(i) == '\n') {
-                records++;
-            }
-        }
+        int records = records(payload);
         if (records > 0) {
             s.offerRelayed(payload.substring(header + 1), records);
         }
