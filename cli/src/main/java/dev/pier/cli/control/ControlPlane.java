@@ -8,7 +8,9 @@ import dev.pier.control.StoredLogpushJobs;
 import dev.pier.control.StoreFollower;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.ControlApi;
+import dev.pier.control.livelogs.LiveLogPeers;
 import dev.pier.control.livelogs.LiveLogSessions;
+import dev.pier.control.livelogs.PostgresLiveLogPeers;
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoreKeys;
@@ -40,8 +42,8 @@ public final class ControlPlane implements AutoCloseable {
 
     private final Store store;
     private final ControlApi api;
-    /** This node's live log sessions (Instant Logs), fed by the edge's records. */
-    private final LiveLogSessions liveLogs = new LiveLogSessions(LiveLogSessions.Limits.DEFAULT);
+    /** This node's live log sessions (Instant Logs), fed by the edge's records and, on PostgreSQL, by the other nodes'. */
+    private final LiveLogSessions liveLogs;
     /** The edge's copies of the store's certificates, as the files its TLS reads. */
     private final CertificateFolder certificates = CertificateFolder.create();
     /** The store's Logpush jobs as this node runs them; null until {@link #runLogpush}. */
@@ -50,8 +52,9 @@ public final class ControlPlane implements AutoCloseable {
     private volatile PierConfig base;
     private boolean closed;
 
-    private ControlPlane(Store store) {
+    private ControlPlane(Store store, LiveLogPeers peers) {
         this.store = store;
+        this.liveLogs = new LiveLogSessions(LiveLogSessions.Limits.DEFAULT, peers);
         this.api = new ControlApi(store);
         this.api.liveLogs(liveLogs);
     }
@@ -76,14 +79,17 @@ public final class ControlPlane implements AutoCloseable {
         Optional<StoreKeys> configured = StoreKeys.fromEnvironment(environment);
         if (spec.startsWith("embedded:")) {
             Path dir = Path.of(spec.substring("embedded:".length()));
-            return new ControlPlane(configured.isPresent() ? JdbcStore.embedded(dir, configured.get()) : JdbcStore.embedded(dir));
+            return new ControlPlane(configured.isPresent() ? JdbcStore.embedded(dir, configured.get()) : JdbcStore.embedded(dir),
+                    LiveLogPeers.NONE);
         }
         if (spec.startsWith("jdbc:postgresql:")) {
             if (configured.isEmpty()) {
                 LOG.warn("store: no key to encrypt private keys at rest ({} or {}): certificate uploads are refused until one is set"
                         + " (docs/OPERATIONS.md)", StoreKeys.KEY_FILE_VARIABLE, StoreKeys.KEY_VARIABLE);
             }
-            return new ControlPlane(JdbcStore.postgres(spec, null, null, configured.orElseGet(StoreKeys::none)));
+            // live log sessions of every node stream the records of all: they meet through the store's database
+            return new ControlPlane(JdbcStore.postgres(spec, null, null, configured.orElseGet(StoreKeys::none)),
+                    new PostgresLiveLogPeers(spec, null, null));
         }
         throw new IllegalArgumentException("store: " + spec + " (expected: embedded:DIR or jdbc:postgresql://HOST:PORT/DB)");
     }

@@ -20,14 +20,17 @@ import java.util.List;
 public final class LiveLogQuery {
 
     private final String fields;
+    private final String fieldNames;
     private final String filterSource;
     private final int sample;
     private final LogFilter filter;
     private final Sampler sampler;
     private final RecordFormatter formatter;
 
-    private LiveLogQuery(String fields, String filterSource, int sample, LogFilter filter, Sampler sampler, RecordFormatter formatter) {
+    private LiveLogQuery(String fields, String fieldNames, String filterSource, int sample, LogFilter filter, Sampler sampler,
+            RecordFormatter formatter) {
         this.fields = fields;
+        this.fieldNames = fieldNames;
         this.filterSource = filterSource;
         this.sample = sample;
         this.filter = filter;
@@ -57,7 +60,8 @@ public final class LiveLogQuery {
                     + "comma-separated, such as ClientRequestHost,ClientRequestPath,EdgeResponseStatus): " + e.getMessage());
         }
         String w = filter == null ? "" : filter.strip();
-        return new LiveLogQuery(f, w, sample, LogFilter.parse(w, Dataset.HTTP_REQUESTS), Sampler.of(1.0 / sample), formatter);
+        return new LiveLogQuery(f, String.join(",", names), w, sample, LogFilter.parse(w, Dataset.HTTP_REQUESTS), Sampler.of(1.0 / sample),
+                formatter);
     }
 
     public String fields() {
@@ -66,6 +70,11 @@ public final class LiveLogQuery {
 
     public String filter() {
         return filterSource;
+    }
+
+    /** The fields chosen, each once, comma-separated (empty for all): what another node needs to format them. */
+    String fieldNames() {
+        return fieldNames;
     }
 
     public int sample() {

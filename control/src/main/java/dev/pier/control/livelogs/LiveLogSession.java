@@ -23,6 +23,7 @@ public final class LiveLogSession {
     static final int MAX_MESSAGE_CHARS = 64 * 1024;
 
     private final String id;
+    private final String relayKey;
     private final String zoneId;
     private final String zoneName;
     private final LiveLogQuery query;
@@ -40,8 +41,9 @@ public final class LiveLogSession {
     private final StringBuilder pending = new StringBuilder();
     private int pendingRecords;
 
-    LiveLogSession(String id, String zoneId, String zoneName, LiveLogQuery query, Clock clock, Instant expiresAt) {
+    LiveLogSession(String id, String relayKey, String zoneId, String zoneName, LiveLogQuery query, Clock clock, Instant expiresAt) {
         this.id = id;
+        this.relayKey = relayKey;
         this.zoneId = zoneId;
         this.zoneName = zoneName;
         this.query = query;
@@ -53,6 +55,14 @@ public final class LiveLogSession {
 
     public String id() {
         return id;
+    }
+
+    /**
+     * What other nodes name this session by when they relay records to it: random, and not the
+     * id, which is the credential to listen and never leaves this node.
+     */
+    String relayKey() {
+        return relayKey;
     }
 
     public String zoneId() {
@@ -135,6 +145,15 @@ public final class LiveLogSession {
         }
     }
 
+    /** NDJSON lines another node relayed (its records that passed this session's filter and sampling there). */
+    void offerRelayed(String lines, int records) {
+        pending.append(lines);
+        pendingRecords += records;
+        if (pending.length() >= MAX_MESSAGE_CHARS) {
+            flush();
+        }
+    }
+
     /** {@code count} records of the zone were lost before the session could see them (the hand-over queue was full). */
     void lost(long count) {
         for (Attached a : listeners) {
@@ -170,7 +189,7 @@ public final class LiveLogSession {
     /** A line that tells a listener how many records it lost, in the stream's own format. */
     static String dropNotice(long count) {
         return "{\"dropped\":" + count + ",\"message\":\"" + count
-                + " records were dropped: this listener read too slowly, or records came faster than they could be handed over\"}";
+                + " records were dropped: this listener read too slowly, or records came faster than they could be handed over or relayed from other nodes\"}";
     }
 
     private final class Attached {
