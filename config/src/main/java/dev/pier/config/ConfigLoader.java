@@ -278,12 +278,19 @@ public final class ConfigLoader {
     /** A Java class name. */
     private static final String CLASS_NAME = "[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*";
 
-    /** {@code workers}: each a name, the class that implements it, the jar it is in (optional), its vars and Durable Object bindings. */
+    /** A JavaScript identifier as a class name: what a module exports a Durable Object class as. */
+    private static final String JS_CLASS_NAME = "[\\p{L}_$][\\p{L}\\p{N}_$]*";
+
+    /**
+     * {@code workers}: each a name, its code (the class that implements it and the jar it is in, or
+     * a JavaScript main module relative to this file and its compatibility date), its vars and
+     * Durable Object bindings.
+     */
     private static List<WorkerScript> workers(ConfigNode top, Path base) {
         List<WorkerScript> workers = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode w : top.list("workers")) {
-            w.onlyKeys("name", "class", "jar", "vars", "durable_objects");
+            w.onlyKeys("name", "class", "jar", "main_module", "compatibility_date", "vars", "durable_objects");
             String name = w.text("name", null);
             if (name == null || !WorkerScript.NAME.matcher(name).matches()) {
                 throw w.error("name", (name == null ? "missing" : "'" + name + "'")
@@ -293,9 +300,26 @@ public final class ConfigLoader {
                 throw w.error("name", "'" + name + "' appears twice (expected: one entry per worker)");
             }
             String className = w.text("class", null);
-            if (className == null || !className.matches(CLASS_NAME)) {
+            String mainModule = w.text("main_module", null);
+            if (className != null && mainModule != null) {
+                throw w.error("main_module", "'" + mainModule + "' beside class '" + className
+                        + "' (expected: exactly one of class, a Java Worker, or main_module, a JavaScript one)");
+            }
+            boolean javaScript = mainModule != null;
+            if (javaScript && mainModule.isBlank()) {
+                throw w.error("main_module", "'' (expected: the main module's file, relative to this file, e.g. src/worker.js)");
+            }
+            if (!javaScript && (className == null || !className.matches(CLASS_NAME))) {
                 throw w.error("class", (className == null ? "missing" : "'" + className + "'")
-                        + " (expected: the Worker's class name, e.g. com.example.ChatWorker)");
+                        + " (expected: the Worker's class name, e.g. com.example.ChatWorker, or main_module: a JavaScript file)");
+            }
+            if (javaScript && w.text("jar", null) != null) {
+                throw w.error("jar", "'" + w.text("jar", null) + "' beside main_module (expected: jar only with class)");
+            }
+            String compatibilityDate = w.text("compatibility_date", null);
+            if (compatibilityDate != null && (!javaScript || !WorkerScript.COMPATIBILITY_DATE.matcher(compatibilityDate).matches())) {
+                throw w.error("compatibility_date", "'" + compatibilityDate + "' (expected: "
+                        + (javaScript ? "a date as yyyy-mm-dd, e.g. 2025-01-01)" : "only with main_module)"));
             }
             String jar = w.text("jar", null);
             java.util.Map<String, String> vars = new java.util.LinkedHashMap<>();
@@ -320,15 +344,18 @@ public final class ConfigLoader {
                             + " (expected: letters, digits and _, starting with a letter, e.g. ROOMS)");
                 }
                 String objectClass = o.text("class", null);
-                if (objectClass == null || !objectClass.matches(CLASS_NAME)) {
-                    throw o.error("class", (objectClass == null ? "missing" : "'" + objectClass + "'")
-                            + " (expected: the Durable Object's class name, e.g. com.example.ChatRoom)");
+                if (objectClass == null || !objectClass.matches(javaScript ? JS_CLASS_NAME : CLASS_NAME)) {
+                    throw o.error("class", (objectClass == null ? "missing" : "'" + objectClass + "'") + (javaScript
+                            ? " (expected: the name of a class the main module exports, e.g. ChatRoom)"
+                            : " (expected: the Durable Object's class name, e.g. com.example.ChatRoom)"));
                 }
                 if (objects.put(binding, objectClass) != null || vars.containsKey(binding)) {
                     throw o.error("binding", "'" + binding + "' is bound twice (expected: one binding per name)");
                 }
             }
-            workers.add(new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars, objects));
+            workers.add(javaScript
+                    ? WorkerScript.javaScript(name, base.resolve(mainModule).normalize(), compatibilityDate, vars, objects)
+                    : new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars, objects));
         }
         return workers;
     }
