@@ -3,6 +3,7 @@ package dev.pier.cli.control;
 import dev.pier.analytics.RequestLogSink;
 import dev.pier.config.PierConfig;
 import dev.pier.control.CertificateFolder;
+import dev.pier.control.ScriptFolder;
 import dev.pier.control.StoreFollower;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.ControlApi;
@@ -37,6 +38,8 @@ public final class ControlPlane implements AutoCloseable {
     private final LiveLogSessions liveLogs = new LiveLogSessions(LiveLogSessions.Limits.DEFAULT);
     /** The edge's copies of the store's certificates, as the files its TLS reads. */
     private final CertificateFolder certificates = CertificateFolder.create();
+    /** The edge's copies of the store's Workers scripts, as the files the JavaScript runtime reads. */
+    private final ScriptFolder scripts = ScriptFolder.create();
     private StoreFollower follower;
     private volatile PierConfig base;
     private boolean closed;
@@ -104,10 +107,10 @@ public final class ControlPlane implements AutoCloseable {
         return secret -> api.credentials().grantsOnEveryZone(secret, Permission.ANALYTICS_READ);
     }
 
-    /** The edge's configuration: the file's node settings with the store's zones. */
+    /** The edge's configuration: the file's node settings and Workers with the store's zones and Workers scripts. */
     public PierConfig config(PierConfig fileConfig) {
         this.base = fileConfig;
-        return StoredZones.config(fileConfig, store, certificates);
+        return StoredZones.config(fileConfig, store, certificates, scripts);
     }
 
     /**
@@ -121,7 +124,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Applies every later change in the store (or in the file's node settings) to the edge. */
     public void follow(Edge edge, long fromChange) {
-        follower = new StoreFollower(store, fromChange, FOLLOW, change -> edge.reload(StoredZones.config(base, store, certificates)));
+        follower = new StoreFollower(store, fromChange, FOLLOW, change -> edge.reload(StoredZones.config(base, store, certificates, scripts)));
         api.afterWrite(follower::poke); // in this process a change applies at once; other nodes read the feed
     }
 
@@ -140,6 +143,7 @@ public final class ControlPlane implements AutoCloseable {
             store.close();
         } finally {
             certificates.close();
+            scripts.close();
         }
     }
 }

@@ -30,8 +30,8 @@ final class AccountsApi {
 
     /** A list of one, paged as Cloudflare's lists are: the first page holds it, a later page is empty. */
     private static ApiResponse one(ApiRequest r, ObjectNode item) {
-        int page = r.param("page") == null ? 1 : Integer.parseInt(r.param("page"));
-        int perPage = r.param("per_page") == null ? 20 : Integer.parseInt(r.param("per_page"));
+        int page = QueryParameter.PAGE.read(r);
+        int perPage = QueryParameter.PER_PAGE.read(r);
         return Envelope.page(new Page<>(page == 1 ? List.of(item) : List.of(), page, perPage, 1), o -> o);
     }
 
