@@ -50,6 +50,7 @@ public final class ControlApi {
         all.addAll(new RulesetsApi(store).routes());
         all.addAll(new WorkerRoutesApi(store).routes());
         all.addAll(new WorkerScriptsApi(store).routes());
+        all.addAll(new WorkerDeploymentsApi(store).routes());
         all.addAll(new AccountsApi().routes());
         all.addAll(new LogpushApi(store).routes());
         all.addAll(new FiltersApi(store).routes());

@@ -35,7 +35,10 @@ record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations,
     /** The module types Pier runs: ES modules, text, data and JSON modules. */
     static final Set<String> MODULE_TYPES = Set.of("application/javascript+module", "text/javascript+module", "text/plain",
             "application/octet-stream", "application/json");
-    /** A module's name: a relative path of plain segments, never leaving the script's folder. */
+    /**
+     * A module's name: a relative path of plain segments, never leaving the script's folder, perhaps
+     * after a leading {@code ./} (as Wrangler names the modules the main module imports).
+     */
     private static final Pattern MODULE_NAME = Pattern.compile("(?!.*(^|/)\\.\\.?(/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]{0,255}");
     /** Metadata fields Wrangler and Cloudflare's clients send that concern Cloudflare's platform only; taken and not kept. */
     private static final Set<String> IGNORED = Set.of("usage_model", "logpush", "placement", "tail_consumers", "observability",
@@ -62,9 +65,9 @@ record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations,
                 metadata = metadata(part);
                 continue;
             }
-            if (!MODULE_NAME.matcher(part.name()).matches()) {
+            if (!MODULE_NAME.matcher(part.name().startsWith("./") ? part.name().substring(2) : part.name()).matches()) {
                 throw invalid("module '" + part.name() + "': (expected: a relative path of letters, digits, '.', '_', '-', '@', '+' "
-                        + "and '/', without '.' or '..' segments, at most 256 characters)");
+                        + "and '/', without '.' or '..' segments but a leading ./, at most 256 characters)");
             }
             String type = part.contentType() == null ? null : part.contentType().split(";")[0].trim();
             if (type == null || !MODULE_TYPES.contains(type)) {

@@ -66,20 +66,28 @@ final class WorkerScriptsApi {
     }
 
     private ApiResponse upload(ApiRequest r, String name, StoredToken token) {
+        StoredWorkerScript stored = put(store, r, name, token);
+        ObjectNode result = json(stored).put("deployment_id", WorkerDeploymentsApi.versionId(stored));
+        if (r.param("include_subdomain_availability") != null) {
+            result.put("available_on_subdomain", false); // Pier has no workers.dev: routes reach a script
+        }
+        return Envelope.success(result);
+    }
+
+    /**
+     * Stores the upload in {@code r}'s body as script {@code name}, its migrations applied in the same
+     * transaction (what {@code PUT} and a version upload do).
+     */
+    static StoredWorkerScript put(Store store, ApiRequest r, String name, StoredToken token) {
         checkName(name);
         ScriptUpload upload = ScriptUpload.read(r, name);
-        StoredWorkerScript stored = store.inTransaction(s -> {
+        return store.inTransaction(s -> {
             ScriptMigrations before = s.workerScript(name).map(w -> ScriptMigrations.stored(w.migrationTag(), w.durableObjectClasses()))
                     .orElseGet(() -> ScriptMigrations.stored(null, null));
             ScriptMigrations after = before.apply(upload.migrations(), upload.settings().path("bindings"));
             return s.putWorkerScript(new StoredWorkerScript(name, upload.etag(), upload.mainModule(), upload.settings().toString(),
                     after.tag(), after.classesJson(), null, null), upload.modules(), Credentials.actor(token));
         });
-        ObjectNode result = json(stored);
-        if (r.param("include_subdomain_availability") != null) {
-            result.put("available_on_subdomain", false); // Pier has no workers.dev: routes reach a script
-        }
-        return Envelope.success(result);
     }
 
     private ApiResponse download(String name) {
@@ -109,11 +117,15 @@ final class WorkerScriptsApi {
         return Envelope.success(F.objectNode().put("id", name));
     }
 
+    static StoredWorkerScript find(Store store, String name) {
+        return store.workerScript(name).orElseThrow(() -> notFound(name));
+    }
+
     private StoredWorkerScript find(String name) {
         return store.workerScript(name).orElseThrow(() -> notFound(name));
     }
 
-    private static ApiException notFound(String name) {
+    static ApiException notFound(String name) {
         return new ApiException(404, new ApiError(NOT_FOUND, "This Worker does not exist on your account: " + name));
     }
 
@@ -135,6 +147,7 @@ final class WorkerScriptsApi {
         o.set("compatibility_flags", settings.path("compatibility_flags"));
         o.put("migration_tag", s.migrationTag());
         o.putNull("tail_consumers");
+        o.put("startup_time_ms", 0);
         return o;
     }
 

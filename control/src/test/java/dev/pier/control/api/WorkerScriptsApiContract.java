@@ -171,8 +171,8 @@ abstract class WorkerScriptsApiContract {
         assertError(upload("chat", admin, metadata("v1", null), module("main.js", "application/javascript+module", js)), 400, 10021,
                 "metadata.main_module: 'index.js' (expected: the name of an uploaded part; the parts are [main.js])");
         assertError(upload("chat", admin, metadata("v1", null), module("index.js", "application/javascript+module", js),
-                module("../x.js", "application/javascript+module", js)), 400, 10021, "module '../x.js': (expected: a relative path of "
-                + "letters, digits, '.', '_', '-', '@', '+' and '/', without '.' or '..' segments, at most 256 characters)");
+                module("./../x.js", "application/javascript+module", js)), 400, 10021, "module './../x.js': (expected: a relative path of "
+                + "letters, digits, '.', '_', '-', '@', '+' and '/', without '.' or '..' segments but a leading ./, at most 256 characters)");
         assertError(upload("chat", admin, metadata("v1", null), module("index.js", "application/wasm", js)), 400, 10021,
                 "module 'index.js': Content-Type 'application/wasm' (expected: one of [application/javascript+module, application/json, "
                         + "application/octet-stream, text/javascript+module, text/plain])");
@@ -212,7 +212,7 @@ abstract class WorkerScriptsApiContract {
         ObjectNode metadata = metadata("v1", null);
         metadata.putObject("migrations").put("new_tag", "v1").putArray("new_sqlite_classes").add("ChatRoom");
         upload("chat", admin, metadata, module("index.js", "application/javascript+module", WORKER),
-                module("pages/page.html", "text/plain", "<h1>chat</h1>"), module("data.bin", "application/octet-stream", DATA));
+                module("./pages/page.html", "text/plain", "<h1>chat</h1>"), module("data.bin", "application/octet-stream", DATA));
         Path file = dir.resolve("pier.yaml");
         Files.writeString(file, "listeners:\n  - address: 127.0.0.1:0\n");
         PierConfig base = ConfigLoader.load(file);
