@@ -131,7 +131,9 @@ public final class ConfigLoader {
                 && zones.stream().allMatch(z -> z.certificates().isEmpty())) {
             throw new ConfigException("listeners: a TLS listener needs certificates (expected: zones[].certificates or tls.default_certificate)");
         }
-        List<WorkerScript> workers = workers(top, base);
+        List<WranglerProject> projects = new ArrayList<>();
+        List<WorkerScript> workers = workers(top, base, projects);
+        zones = withWranglerRoutes(zones, projects);
         Set<String> scripts = new java.util.TreeSet<>();
         workers.forEach(w -> scripts.add(w.name()));
         for (ConfigNode z : top.list("zones")) {
@@ -286,11 +288,27 @@ public final class ConfigLoader {
      * a JavaScript main module relative to this file and its compatibility date), its vars and
      * Durable Object bindings.
      */
-    private static List<WorkerScript> workers(ConfigNode top, Path base) {
+    private static List<WorkerScript> workers(ConfigNode top, Path base, List<WranglerProject> projects) {
         List<WorkerScript> workers = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode w : top.list("workers")) {
-            w.onlyKeys("name", "class", "jar", "main_module", "compatibility_date", "vars", "durable_objects");
+            if (w.raw().has("wrangler")) {
+                w.onlyKeys("wrangler");
+                String path = w.text("wrangler", null);
+                if (path == null || path.isBlank()) {
+                    throw w.error("wrangler", "missing (expected: a Wrangler project's wrangler.toml or wrangler.jsonc, relative to this "
+                            + "file)");
+                }
+                WranglerProject project = WranglerProject.read(base.resolve(path).normalize());
+                if (!names.add(project.script().name())) {
+                    throw w.error("wrangler", "'" + path + "' names Worker " + project.script().name()
+                            + ", which appears twice (expected: one entry per worker)");
+                }
+                projects.add(project);
+                workers.add(project.script());
+                continue;
+            }
+            w.onlyKeys("name", "class", "jar", "main_module", "compatibility_date", "vars", "durable_objects", "wrangler");
             String name = w.text("name", null);
             if (name == null || !WorkerScript.NAME.matcher(name).matches()) {
                 throw w.error("name", (name == null ? "missing" : "'" + name + "'")
@@ -358,6 +376,56 @@ public final class ConfigLoader {
                     : new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars, objects));
         }
         return workers;
+    }
+
+    /**
+     * The zones with the Wrangler projects' routes added: each to the zone its {@code zone_name}
+     * names, or the most specific zone its host lies in, checked as a zone's {@code workers_routes}.
+     */
+    private static List<Zone> withWranglerRoutes(List<Zone> zones, List<WranglerProject> projects) {
+        java.util.Map<String, List<WorkerRoute>> added = new java.util.LinkedHashMap<>();
+        for (WranglerProject project : projects) {
+            for (WranglerProject.Route r : project.routes()) {
+                String where = "workers: " + project.script().name() + ": route '" + r.pattern() + "'";
+                String host = r.pattern().replaceFirst("^https?://", "").replaceFirst("/.*$", "").replaceFirst("^\\*\\.?", "");
+                Zone zone = null;
+                for (Zone z : zones) {
+                    boolean match = r.zoneName() != null ? z.name().equals(r.zoneName()) : host.equals(z.name()) || host.endsWith("." + z.name());
+                    if (match && (zone == null || z.name().length() > zone.name().length())) {
+                        zone = z;
+                    }
+                }
+                if (zone == null) {
+                    throw new ConfigException(where + ": " + (r.zoneName() != null ? "zone_name '" + r.zoneName() + "'" : "its host")
+                            + " is not a zone of this file (expected: one of " + zones.stream().map(Zone::name).toList() + ")");
+                }
+                WorkerRoute route;
+                try {
+                    route = WorkerRoute.of(zone.name(), r.pattern(), project.script().name());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(where + ": " + e.getMessage(), e);
+                }
+                List<WorkerRoute> zoneRoutes = added.computeIfAbsent(zone.name(), k -> new ArrayList<>());
+                Zone z = zone;
+                if (java.util.stream.Stream.concat(z.workerRoutes().stream(), zoneRoutes.stream())
+                        .anyMatch(other -> other.pattern().equals(route.pattern()))) {
+                    throw new ConfigException(where + ": zone " + zone.name() + " has a route with that pattern already (expected: a "
+                            + "pattern once per zone)");
+                }
+                zoneRoutes.add(route);
+            }
+        }
+        if (added.isEmpty()) {
+            return zones;
+        }
+        List<Zone> out = new ArrayList<>();
+        for (Zone z : zones) {
+            List<WorkerRoute> more = added.getOrDefault(z.name(), List.of());
+            List<WorkerRoute> routes = new ArrayList<>(z.workerRoutes());
+            routes.addAll(more);
+            out.add(more.isEmpty() ? z : new Zone(z.name(), z.settings(), z.dnsRecords(), z.certificates(), z.originCa(), z.rulesets(), routes));
+        }
+        return out;
     }
 
     /** {@code admin}: its address, the host names it answers to, and the token {@code /metrics} takes. */
