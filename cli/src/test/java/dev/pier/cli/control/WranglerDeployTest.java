@@ -61,16 +61,68 @@ class WranglerDeployTest {
         plane.close();
     }
 
+    /**
+     * The calls {@code wrangler deploy} makes for a new Worker with a migration and a route, in order
+     * (docs/WORKERS_DEPLOY.md lists them): each answered as Cloudflare's API answers it.
+     */
+    static final List<String> FIRST_DEPLOY = List.of(
+            "GET /memberships",
+            "GET /accounts/pier/workers/services/chat",
+            "GET /accounts/pier/workers/scripts/chat/deployments",
+            "GET /accounts/pier/workers/scripts",
+            "GET /accounts/pier/workers/scripts/chat/settings",
+            "PUT /accounts/pier/workers/scripts/chat",
+            "GET /accounts/pier/workers/scripts/chat/subdomain",
+            "POST /accounts/pier/workers/scripts/chat/subdomain",
+            "GET /zones",
+            "GET /zones/{zone_id}/workers/routes",
+            "PUT /accounts/pier/workers/scripts/chat/routes");
+
+    /** The calls of a later deploy of the same Worker with no new migration: Cloudflare's versions and deployments. */
+    static final List<String> LATER_DEPLOY = List.of(
+            "GET /memberships",
+            "GET /accounts/pier/workers/services/chat",
+            "GET /accounts/pier/workers/scripts/chat/deployments",
+            "GET /accounts/pier/workers/scripts",
+            "GET /accounts/pier/workers/scripts/chat/settings",
+            "POST /accounts/pier/workers/scripts/chat/versions",
+            "POST /accounts/pier/workers/scripts/chat/deployments",
+            "PATCH /accounts/pier/workers/scripts/chat/script-settings",
+            "GET /accounts/pier/workers/scripts/chat/subdomain",
+            "POST /accounts/pier/workers/scripts/chat/subdomain",
+            "GET /zones",
+            "GET /zones/{zone_id}/workers/routes",
+            "PUT /accounts/pier/workers/scripts/chat/routes");
+
     @Test
     void wranglerDeploysAWorkerWithADurableObjectAMigrationAndARoute() throws Exception {
         Path project = copyProject();
-        String out = wrangler(project, "deploy");
-        List<String> calls = calls(out);
-        System.out.println("WRANGLER CALLS:\n" + String.join("\n", calls));
-        System.out.println(out);
+        List<String> calls = calls(wrangler(project, "deploy"));
+        assertThat(calls).containsExactlyElementsOf(FIRST_DEPLOY);
+        long deployed = System.nanoTime();
 
         StoredWorkerScript stored = plane.control.store().workerScript("chat").orElseThrow();
         assertThat(stored.migrationTag()).isEqualTo("v1");
+        assertThat(stored.durableObjectClasses()).isEqualTo("[{\"class_name\":\"ChatRoom\",\"sqlite\":true}]");
+        assertThat(plane.control.store().workerRoutes(plane.zoneId)).extracting(r -> r.pattern() + " " + r.script())
+                .containsExactly("127.0.0.1/chat/* chat");
+        WorkerScript chat = plane.edge.config().workers().stream().filter(w -> w.name().equals("chat")).findFirst().orElseThrow();
+        assertThat(chat.isJavaScript()).isTrue();
+        assertThat(chat.compatibilityDate()).isEqualTo("2025-04-01");
+        assertThat(chat.vars()).containsEntry("GREETING", "hello from chat");
+        assertThat(chat.durableObjects()).isEqualTo(Map.of("ROOMS", "ChatRoom"));
+
+        // the edge runs it, its HTML page imported as a text module as wrangler bundled it
+        TestControlPlane.awaitWithinASecond(deployed, () -> plane.get("/chat/").body().equals("hello from chat"));
+        assertThat(plane.get("/chat/page").body()).contains("<h1>chat</h1>");
+
+        // a later deploy with a new var and no new migration goes through versions and deployments
+        Path toml = project.resolve("wrangler.toml");
+        Files.writeString(toml, Files.readString(toml).replace("hello from chat", "hello again"));
+        assertThat(calls(wrangler(project, "deploy"))).containsExactlyElementsOf(LATER_DEPLOY);
+        long redeployed = System.nanoTime();
+        assertThat(plane.control.store().workerScript("chat").orElseThrow().migrationTag()).isEqualTo("v1");
+        TestControlPlane.awaitWithinASecond(redeployed, () -> plane.get("/chat/").body().equals("hello again"));
     }
 
     /** The project copied into the test's folder: wrangler writes its state beside it. */
@@ -110,7 +162,7 @@ class WranglerDeployTest {
         List<String> calls = new ArrayList<>();
         Matcher m = CALL.matcher(out);
         while (m.find()) {
-            calls.add(m.group(1) + " " + m.group(2));
+            calls.add(m.group(1) + " " + m.group(2).replaceFirst("^/zones/[0-9a-f]{32}", "/zones/{zone_id}"));
         }
         return calls;
     }
