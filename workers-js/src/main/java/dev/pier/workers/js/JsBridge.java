@@ -163,10 +163,9 @@ public final class JsBridge {
     @Export
     public String accept(WebSocket ws, Value dispatch) {
         try {
-            ws.addMessageListener(m -> realm.run(() -> dispatch.executeVoid("message",
-                    m.isText() ? m.text() : ByteBuffer.wrap((byte[]) m.data()))));
-            ws.addCloseListener(c -> realm.run(() -> dispatch.executeVoid("close", c.code(), c.reason(), c.wasClean())));
-            ws.addErrorListener(e -> realm.run(() -> dispatch.executeVoid("error", e.message())));
+            ws.addMessageListener(m -> realm.call(dispatch, "message", m.isText() ? m.text() : ByteBuffer.wrap((byte[]) m.data())));
+            ws.addCloseListener(c -> realm.call(dispatch, "close", c.code(), c.reason(), c.wasClean()));
+            ws.addErrorListener(e -> realm.call(dispatch, "error", e.message()));
             ws.accept();
             return null;
         } catch (IllegalStateException e) {

@@ -109,6 +109,22 @@ final class JsRealm {
         }
     }
 
+    /**
+     * Calls {@code function} with {@code args} in this context (an event for the script, from Java).
+     *
+     * @throws ScriptError when the script's code threw, with its message and where
+     */
+    void call(Value function, Object... args) {
+        lock.lock();
+        try {
+            function.executeVoid(args);
+        } catch (PolyglotException e) {
+            throw ScriptError.of("", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Calls the script's {@code fetch}; the answer completes when its promise settles. */
     CompletableFuture<Response> fetch(Request request, Env bindings, ExecutionContext ctx) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
