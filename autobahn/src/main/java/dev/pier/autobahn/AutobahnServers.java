@@ -148,7 +148,7 @@ public final class AutobahnServers {
     private static void startWorkerEdge(String build, AutobahnVerdicts.Run run, String yaml, Consumer<WorkerRuntime> observe)
             throws Exception {
         Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
-        WorkerRuntime runtime = new WorkerRuntime(AutobahnServers.class.getClassLoader());
+        WorkerRuntime runtime = new WorkerRuntime(AutobahnServers.class.getClassLoader(), List.of(new dev.pier.cli.JavaScriptLoader()));
         observe.accept(runtime);
         ScriptDeployer workers = config -> runtime.deploy(config.workers(), config.durableObjects());
         Edge edge = Edge.start(ConfigLoader.parse(yaml, dir), null, List.of(), null, workers);

@@ -100,8 +100,9 @@ final class ServeCommand implements Callable<Integer> {
         Optional<ProcessHandle> previous = takeover.previous();
         takeover.checkWritable();
         long change = control == null ? 0 : control.store().lastChange();
-        // Workers from the node's own classpath (the examples) or from their jars, deployed before each configuration applies
-        WorkerRuntime runtime = new WorkerRuntime(ServeCommand.class.getClassLoader());
+        // Workers from the node's own classpath (the examples), from their jars, or JavaScript modules, deployed before each
+        // configuration applies
+        WorkerRuntime runtime = new WorkerRuntime(ServeCommand.class.getClassLoader(), List.of(new JavaScriptLoader()));
         ScriptDeployer workers = new RuntimeDeployer(runtime);
         // records go to the request log and, with analytics on, to the analytics store (docs/ANALYTICS.md)
         NodeAnalytics analytics = NodeAnalytics.start(fileConfig.analytics());

@@ -131,7 +131,9 @@ public final class ConfigLoader {
                 && zones.stream().allMatch(z -> z.certificates().isEmpty())) {
             throw new ConfigException("listeners: a TLS listener needs certificates (expected: zones[].certificates or tls.default_certificate)");
         }
-        List<WorkerScript> workers = workers(top, base);
+        List<WranglerProject> projects = new ArrayList<>();
+        List<WorkerScript> workers = workers(top, base, projects);
+        zones = withWranglerRoutes(zones, projects);
         Set<String> scripts = new java.util.TreeSet<>();
         workers.forEach(w -> scripts.add(w.name()));
         for (ConfigNode z : top.list("zones")) {
@@ -278,12 +280,35 @@ public final class ConfigLoader {
     /** A Java class name. */
     private static final String CLASS_NAME = "[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*";
 
-    /** {@code workers}: each a name, the class that implements it, the jar it is in (optional), its vars and Durable Object bindings. */
-    private static List<WorkerScript> workers(ConfigNode top, Path base) {
+    /** A JavaScript identifier as a class name: what a module exports a Durable Object class as. */
+    private static final String JS_CLASS_NAME = "[\\p{L}_$][\\p{L}\\p{N}_$]*";
+
+    /**
+     * {@code workers}: each a name, its code (the class that implements it and the jar it is in, or
+     * a JavaScript main module relative to this file and its compatibility date), its vars and
+     * Durable Object bindings.
+     */
+    private static List<WorkerScript> workers(ConfigNode top, Path base, List<WranglerProject> projects) {
         List<WorkerScript> workers = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode w : top.list("workers")) {
-            w.onlyKeys("name", "class", "jar", "vars", "durable_objects");
+            if (w.raw().has("wrangler")) {
+                w.onlyKeys("wrangler");
+                String path = w.text("wrangler", null);
+                if (path == null || path.isBlank()) {
+                    throw w.error("wrangler", "missing (expected: a Wrangler project's wrangler.toml or wrangler.jsonc, relative to this "
+                            + "file)");
+                }
+                WranglerProject project = WranglerProject.read(base.resolve(path).normalize());
+                if (!names.add(project.script().name())) {
+                    throw w.error("wrangler", "'" + path + "' names Worker " + project.script().name()
+                            + ", which appears twice (expected: one entry per worker)");
+                }
+                projects.add(project);
+                workers.add(project.script());
+                continue;
+            }
+            w.onlyKeys("name", "class", "jar", "main_module", "compatibility_date", "vars", "durable_objects", "wrangler");
             String name = w.text("name", null);
             if (name == null || !WorkerScript.NAME.matcher(name).matches()) {
                 throw w.error("name", (name == null ? "missing" : "'" + name + "'")
@@ -293,9 +318,26 @@ public final class ConfigLoader {
                 throw w.error("name", "'" + name + "' appears twice (expected: one entry per worker)");
             }
             String className = w.text("class", null);
-            if (className == null || !className.matches(CLASS_NAME)) {
+            String mainModule = w.text("main_module", null);
+            if (className != null && mainModule != null) {
+                throw w.error("main_module", "'" + mainModule + "' beside class '" + className
+                        + "' (expected: exactly one of class, a Java Worker, or main_module, a JavaScript one)");
+            }
+            boolean javaScript = mainModule != null;
+            if (javaScript && mainModule.isBlank()) {
+                throw w.error("main_module", "'' (expected: the main module's file, relative to this file, e.g. src/worker.js)");
+            }
+            if (!javaScript && (className == null || !className.matches(CLASS_NAME))) {
                 throw w.error("class", (className == null ? "missing" : "'" + className + "'")
-                        + " (expected: the Worker's class name, e.g. com.example.ChatWorker)");
+                        + " (expected: the Worker's class name, e.g. com.example.ChatWorker, or main_module: a JavaScript file)");
+            }
+            if (javaScript && w.text("jar", null) != null) {
+                throw w.error("jar", "'" + w.text("jar", null) + "' beside main_module (expected: jar only with class)");
+            }
+            String compatibilityDate = w.text("compatibility_date", null);
+            if (compatibilityDate != null && (!javaScript || !WorkerScript.COMPATIBILITY_DATE.matcher(compatibilityDate).matches())) {
+                throw w.error("compatibility_date", "'" + compatibilityDate + "' (expected: "
+                        + (javaScript ? "a date as yyyy-mm-dd, e.g. 2025-01-01)" : "only with main_module)"));
             }
             String jar = w.text("jar", null);
             java.util.Map<String, String> vars = new java.util.LinkedHashMap<>();
@@ -320,17 +362,70 @@ public final class ConfigLoader {
                             + " (expected: letters, digits and _, starting with a letter, e.g. ROOMS)");
                 }
                 String objectClass = o.text("class", null);
-                if (objectClass == null || !objectClass.matches(CLASS_NAME)) {
-                    throw o.error("class", (objectClass == null ? "missing" : "'" + objectClass + "'")
-                            + " (expected: the Durable Object's class name, e.g. com.example.ChatRoom)");
+                if (objectClass == null || !objectClass.matches(javaScript ? JS_CLASS_NAME : CLASS_NAME)) {
+                    throw o.error("class", (objectClass == null ? "missing" : "'" + objectClass + "'") + (javaScript
+                            ? " (expected: the name of a class the main module exports, e.g. ChatRoom)"
+                            : " (expected: the Durable Object's class name, e.g. com.example.ChatRoom)"));
                 }
                 if (objects.put(binding, objectClass) != null || vars.containsKey(binding)) {
                     throw o.error("binding", "'" + binding + "' is bound twice (expected: one binding per name)");
                 }
             }
-            workers.add(new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars, objects));
+            workers.add(javaScript
+                    ? WorkerScript.javaScript(name, base.resolve(mainModule).normalize(), compatibilityDate, vars, objects)
+                    : new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars, objects));
         }
         return workers;
+    }
+
+    /**
+     * The zones with the Wrangler projects' routes added: each to the zone its {@code zone_name}
+     * names, or the most specific zone its host lies in, checked as a zone's {@code workers_routes}.
+     */
+    private static List<Zone> withWranglerRoutes(List<Zone> zones, List<WranglerProject> projects) {
+        java.util.Map<String, List<WorkerRoute>> added = new java.util.LinkedHashMap<>();
+        for (WranglerProject project : projects) {
+            for (WranglerProject.Route r : project.routes()) {
+                String where = "workers: " + project.script().name() + ": route '" + r.pattern() + "'";
+                String host = r.pattern().replaceFirst("^https?://", "").replaceFirst("/.*$", "").replaceFirst("^\\*\\.?", "");
+                Zone zone = null;
+                for (Zone z : zones) {
+                    boolean match = r.zoneName() != null ? z.name().equals(r.zoneName()) : host.equals(z.name()) || host.endsWith("." + z.name());
+                    if (match && (zone == null || z.name().length() > zone.name().length())) {
+                        zone = z;
+                    }
+                }
+                if (zone == null) {
+                    throw new ConfigException(where + ": " + (r.zoneName() != null ? "zone_name '" + r.zoneName() + "'" : "its host")
+                            + " is not a zone of this file (expected: one of " + zones.stream().map(Zone::name).toList() + ")");
+                }
+                WorkerRoute route;
+                try {
+                    route = WorkerRoute.of(zone.name(), r.pattern(), project.script().name());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(where + ": " + e.getMessage(), e);
+                }
+                List<WorkerRoute> zoneRoutes = added.computeIfAbsent(zone.name(), k -> new ArrayList<>());
+                Zone z = zone;
+                if (java.util.stream.Stream.concat(z.workerRoutes().stream(), zoneRoutes.stream())
+                        .anyMatch(other -> other.pattern().equals(route.pattern()))) {
+                    throw new ConfigException(where + ": zone " + zone.name() + " has a route with that pattern already (expected: a "
+                            + "pattern once per zone)");
+                }
+                zoneRoutes.add(route);
+            }
+        }
+        if (added.isEmpty()) {
+            return zones;
+        }
+        List<Zone> out = new ArrayList<>();
+        for (Zone z : zones) {
+            List<WorkerRoute> more = added.getOrDefault(z.name(), List.of());
+            List<WorkerRoute> routes = new ArrayList<>(z.workerRoutes());
+            routes.addAll(more);
+            out.add(more.isEmpty() ? z : new Zone(z.name(), z.settings(), z.dnsRecords(), z.certificates(), z.originCa(), z.rulesets(), routes));
+        }
+        return out;
     }
 
     /** {@code admin}: its address, the host names it answers to, and the token {@code /metrics} takes. */

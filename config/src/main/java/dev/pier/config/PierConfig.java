@@ -45,6 +45,11 @@ public record PierConfig(
         return new PierConfig(listeners, admin, requestLog, timeouts, otherZones, tls, waf, otherLists, workers, durableObjects, analytics);
     }
 
+    /** The same configuration running these Workers (the file's with the control plane's scripts). */
+    public PierConfig withWorkers(List<WorkerScript> otherWorkers) {
+        return new PierConfig(listeners, admin, requestLog, timeouts, zones, tls, waf, lists, otherWorkers, durableObjects, analytics);
+    }
+
     /** The routing table of this snapshot, built once. */
     public RoutingTable routingTable() {
         return RoutingTable.of(zones);

@@ -98,15 +98,28 @@ public final class StoredZones {
      *                         tries again at its next poll)
      */
     public static PierConfig config(PierConfig base, Store store, CertificateFolder certificates) {
+        return config(base, store, certificates, null);
+    }
+
+    /**
+     * As {@link #config(PierConfig, Store, CertificateFolder)}, with the store's Workers scripts beside the
+     * file's ({@link StoredScripts}), their modules written in {@code scripts} (null: the file's Workers only).
+     */
+    public static PierConfig config(PierConfig base, Store store, CertificateFolder certificates, ScriptFolder scripts) {
         for (int attempt = 0; attempt < 10; attempt++) {
             long version = store.lastChange();
             PierConfig config = base.withZones(load(store, certificates), store.listsWithItems());
+            List<dev.pier.config.WorkerScript> stored = scripts == null ? List.of() : StoredScripts.load(store, scripts);
             if (store.lastChange() == version) {
                 if (certificates != null) {
                     // the edge reads its certificates once, as it applies this; others' keys go now
                     certificates.keepOnly(config.zones().stream().flatMap(z -> z.certificates().stream()).toList());
                 }
-                return config;
+                if (scripts == null) {
+                    return config;
+                }
+                scripts.keepOnly(stored.stream().map(dev.pier.config.WorkerScript::mainModule).toList());
+                return config.withWorkers(StoredScripts.merged(base.workers(), stored));
             }
         }
         throw new ConfigException("store: it changed during each of 10 reads; no consistent view of it yet");

@@ -5,7 +5,6 @@ import dev.pier.control.api.ApiResponse;
 import dev.pier.control.api.ControlApi;
 import dev.pier.edge.admin.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Serves {@link ControlApi} below {@code /client/v4} on the admin listener, as Cloudflare does below api.cloudflare.com. */
@@ -30,7 +29,6 @@ public final class ApiRoute implements AdminRoute {
         ApiRequest request = new ApiRequest(method, decoded.path().substring(PREFIX.length()), decoded.parameters(), headers, body);
         ApiResponse response = api.handle(request);
         boolean authenticated = response.status() / 100 == 2 && api.requiresToken(request);
-        return new Response(response.status(), "application/json", response.json().getBytes(StandardCharsets.UTF_8), Map.of(),
-                authenticated);
+        return new Response(response.status(), response.contentType(), response.body(), Map.of(), authenticated);
     }
 }

@@ -5,6 +5,7 @@ import dev.pier.config.PierConfig;
 import dev.pier.control.CertificateFolder;
 import dev.pier.control.LogpushDeliveryReports;
 import dev.pier.control.StoredLogpushJobs;
+import dev.pier.control.ScriptFolder;
 import dev.pier.control.StoreFollower;
 import dev.pier.control.StoredZones;
 import dev.pier.control.api.ControlApi;
@@ -48,6 +49,8 @@ public final class ControlPlane implements AutoCloseable {
     private final CertificateFolder certificates = CertificateFolder.create();
     /** The store's Logpush jobs as this node runs them; null until {@link #runLogpush}. */
     private volatile LogpushNode logpush;
+    /** The edge's copies of the store's Workers scripts, as the files the JavaScript runtime reads. */
+    private final ScriptFolder scripts = ScriptFolder.create();
     private StoreFollower follower;
     private volatile PierConfig base;
     private boolean closed;
@@ -145,10 +148,10 @@ public final class ControlPlane implements AutoCloseable {
         return secret -> api.credentials().grantsOnEveryZone(secret, Permission.ANALYTICS_READ);
     }
 
-    /** The edge's configuration: the file's node settings with the store's zones. */
+    /** The edge's configuration: the file's node settings and Workers with the store's zones and Workers scripts. */
     public PierConfig config(PierConfig fileConfig) {
         this.base = fileConfig;
-        return StoredZones.config(fileConfig, store, certificates);
+        return StoredZones.config(fileConfig, store, certificates, scripts);
     }
 
     /**
@@ -163,7 +166,7 @@ public final class ControlPlane implements AutoCloseable {
     /** Applies every later change in the store (or in the file's node settings) to the edge and to the Logpush jobs. */
     public void follow(Edge edge, long fromChange) {
         follower = new StoreFollower(store, fromChange, FOLLOW, change -> {
-            edge.reload(StoredZones.config(base, store, certificates));
+            edge.reload(StoredZones.config(base, store, certificates, scripts));
             LogpushNode jobs = logpush;
             if (jobs != null) {
                 jobs.apply(StoredLogpushJobs.running(store));
@@ -187,6 +190,7 @@ public final class ControlPlane implements AutoCloseable {
             store.close();
         } finally {
             certificates.close();
+            scripts.close();
         }
     }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -32,7 +33,7 @@ import java.util.function.BooleanSupplier;
  * An edge with its control plane in this process, on an embedded store in {@code dir}: one zone
  * {@code 127.0.0.1} in front of an echo origin, an API token with every permission, and the
  * file's Worker {@code greeting} ({@link GreetingWorker}) deployed as {@code pier serve} deploys
- * Workers, for routes made through the API.
+ * Workers, for routes made through the API, and the store's JavaScript Workers ({@link dev.pier.cli.JavaScriptLoader}).
  */
 final class TestControlPlane implements AutoCloseable {
 
@@ -95,7 +96,7 @@ final class TestControlPlane implements AutoCloseable {
         token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
         PierConfig fileConfig = ConfigLoader.load(file);
         long change = control.store().lastChange();
-        WorkerRuntime runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader());
+        WorkerRuntime runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader(), List.of(new dev.pier.cli.JavaScriptLoader()));
         edge = Edge.start(control.config(fileConfig), control.recordSink(shipping), control.routes(), control.metricsReaders(),
                 config -> runtime.deploy(config.workers()));
         control.api().liveWebSockets(new NodeWebSockets("test-node", edge.usage())); // as pier serve without a shared store

@@ -80,7 +80,7 @@ final class AuditApi {
     /**
      * The entries a token may not read, by resource type: what it could not read through the
      * API either. Tokens are the administrators' business; certificates need SSL read, settings
-     * Zone Settings read, lists Account Filter Lists read, Worker routes Workers Routes read. Zones, records and rulesets need the Zone
+     * Zone Settings read, lists Account Filter Lists read, Worker routes Workers Routes read, Workers scripts Workers Scripts read. Zones, records and rulesets need the Zone
      * Read that reading the audit log needs at all.
      */
     private static Set<String> hiddenFrom(StoredToken token) {
@@ -99,6 +99,9 @@ final class AuditApi {
         }
         if (!Permission.WORKERS_ROUTES_READ.grantedBy(token.permissions())) {
             hidden.add("worker_route");
+        }
+        if (!Permission.WORKERS_SCRIPTS_READ.grantedBy(token.permissions())) {
+            hidden.add("worker_script");
         }
         return hidden;
     }

@@ -49,6 +49,9 @@ public final class ControlApi {
         all.addAll(new CertificatesApi(store).routes());
         all.addAll(new RulesetsApi(store).routes());
         all.addAll(new WorkerRoutesApi(store).routes());
+        all.addAll(new WorkerScriptsApi(store).routes());
+        all.addAll(new WorkerDeploymentsApi(store).routes());
+        all.addAll(new AccountsApi().routes());
         all.addAll(new LogpushApi(store).routes());
         all.addAll(new FiltersApi(store).routes());
         all.addAll(new ListsApi(store).routes());

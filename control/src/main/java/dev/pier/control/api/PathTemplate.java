@@ -27,7 +27,8 @@ final class PathTemplate {
             "ruleset_phase", new Parameter("ruleset_phase", "[a-z_]+", "A phase the edge runs, e.g. http_request_firewall_custom"),
             "rule_id", new Parameter("rule_id", "[0-9a-zA-Z_-]+", "A rule's id: letters, digits, _ and -"),
             "job_id", new Parameter("job_id", "[0-9a-zA-Z]+", "A Logpush job's id: a number"),
-            "dataset_id", new Parameter("dataset_id", "[a-z0-9_]+", "A Logpush dataset, e.g. http_requests"));
+            "dataset_id", new Parameter("dataset_id", "[a-z0-9_]+", "A Logpush dataset, e.g. http_requests"),
+            "script_name", new Parameter("script_name", "[^/]+", "A Workers script's name: lower-case letters, digits, - and _"));
     private static final Pattern PARAMETER = Pattern.compile("\\{([a-z_]+)\\}");
 
     private final String template;

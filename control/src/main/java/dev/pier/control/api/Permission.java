@@ -13,6 +13,9 @@ public enum Permission {
     ANALYTICS_READ("Analytics Read"),
     WORKERS_ROUTES_READ("Workers Routes Read"),
     WORKERS_ROUTES_WRITE("Workers Routes Write"),
+    /** The account's Workers scripts: their code, settings and Durable Object migrations (an account resource). */
+    WORKERS_SCRIPTS_READ("Workers Scripts Read"),
+    WORKERS_SCRIPTS_WRITE("Workers Scripts Write"),
     /** A zone's Logpush jobs and datasets (Cloudflare's Logs Read and Logs Write, "Logs: Edit" in its dashboard). */
     LOGS_READ("Logs Read"),
     LOGS_WRITE("Logs Write"),
@@ -40,6 +43,7 @@ public enum Permission {
                 || this == ZONE_SETTINGS_READ && labels.contains(ZONE_SETTINGS_WRITE.label)
                 || this == SSL_READ && labels.contains(SSL_WRITE.label)
                 || this == WORKERS_ROUTES_READ && labels.contains(WORKERS_ROUTES_WRITE.label)
+                || this == WORKERS_SCRIPTS_READ && labels.contains(WORKERS_SCRIPTS_WRITE.label)
                 || this == LOGS_READ && labels.contains(LOGS_WRITE.label)
                 || this == LISTS_READ && labels.contains(LISTS_WRITE.label);
     }

@@ -10,6 +10,7 @@ import dev.pier.control.store.StoreException;
 import dev.pier.control.store.StoredToken;
 import dev.pier.control.store.StoredWorkerRoute;
 import dev.pier.control.store.StoredZone;
+import dev.pier.control.store.StoredZoneContents;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -49,7 +50,100 @@ final class WorkerRoutesApi {
                 .body("WorkerRoute").to(c -> update(c.request(), c.zone(), c.param("route_id"), c.token()));
         routes.add("DELETE", one, Route.Access.ZONE, Permission.WORKERS_ROUTES_WRITE).doc("deleteWorkerRoute", "Delete a Worker route")
                 .to(c -> delete(c.zone(), c.param("route_id"), c.token()));
+        String script = "/accounts/{account_id}/workers/scripts/{script_name}/routes";
+        routes.add("GET", script, Route.Access.ACCOUNT, Permission.WORKERS_ROUTES_READ).doc("listWorkerScriptRoutes",
+                "A Worker's routes in every zone").to(c -> Envelope.success(scriptRoutes(c.param("script_name"))));
+        routes.add("PUT", script, Route.Access.ACCOUNT, Permission.WORKERS_ROUTES_WRITE).doc("putWorkerScriptRoutes",
+                "Make these a Worker's routes, in every zone: [{pattern, zone_name or zone_id}]").body("WorkerScriptRoutes")
+                .to(c -> putScriptRoutes(c.request(), c.param("script_name"), c.token()));
         return routes.list();
+    }
+
+    /** A script's routes in every zone, each with its zone. */
+    private ArrayNode scriptRoutes(String script) {
+        ArrayNode out = F.arrayNode();
+        for (StoredZoneContents z : store.zoneContents()) {
+            z.workerRoutes().stream().filter(r -> r.script().equals(script)).forEach(r -> out.add(json(r)
+                    .put("zone_id", z.zone().id()).put("zone_name", z.zone().name())));
+        }
+        return out;
+    }
+
+    /**
+     * Cloudflare's {@code PUT .../scripts/{script_name}/routes}: the script's routes become exactly these,
+     * in one transaction: a route it has keeps its id, one it no longer has goes, and a pattern another
+     * script has is refused (10020), nothing written. Each route's zone is its {@code zone_id}, its
+     * {@code zone_name}, or the zone its host lies in.
+     */
+    private ApiResponse putScriptRoutes(ApiRequest r, String script, StoredToken token) {
+        JsonNode body = RequestJson.any(r);
+        if (!body.isArray()) {
+            throw invalid("body: " + (body.isObject() ? "an object" : body.toString()) + " (expected: an array of {pattern, zone_name})");
+        }
+        List<StoredZoneContents> zones = store.zoneContents();
+        java.util.Map<String, java.util.Set<String>> wanted = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < body.size(); i++) {
+            JsonNode item = body.get(i);
+            if (!item.isObject()) {
+                throw invalid("routes[" + i + "]: " + item + " (expected: {pattern, zone_name})");
+            }
+            String pattern = text(item, "pattern", "a host and a path, e.g. chat.example.com/*");
+            String problem = pattern == null ? null : FieldLimits.problem(pattern, FieldLimits.WORKER_ROUTE_PATTERN);
+            if (problem != null) {
+                throw invalid("routes[" + i + "].pattern: " + problem);
+            }
+            StoredZone zone = zoneOf(item, pattern, zones, i);
+            try {
+                wanted.computeIfAbsent(zone.id(), k -> new java.util.LinkedHashSet<>()).add(WorkerRoute.of(zone.name(), pattern, script)
+                        .pattern());
+            } catch (IllegalArgumentException e) {
+                throw invalid("routes[" + i + "]: " + e.getMessage());
+            }
+        }
+        String actor = Credentials.actor(token);
+        store.inTransaction(s -> {
+            for (StoredZoneContents z : zones) {
+                java.util.Set<String> patterns = wanted.getOrDefault(z.zone().id(), java.util.Set.of());
+                for (StoredWorkerRoute existing : z.workerRoutes()) {
+                    if (patterns.contains(existing.pattern()) && !existing.script().equals(script)) {
+                        throw new ApiException(409, new ApiError(DUPLICATE, "pattern: '" + existing.pattern() + "' is routed to "
+                                + existing.script() + " (expected: a pattern no other Worker has; change that route first)"));
+                    }
+                    if (existing.script().equals(script) && !patterns.contains(existing.pattern())) {
+                        s.deleteWorkerRoute(z.zone().id(), existing.id(), actor);
+                    }
+                }
+                for (String pattern : patterns) {
+                    if (z.workerRoutes().stream().noneMatch(e -> e.pattern().equals(pattern))) {
+                        s.createWorkerRoute(z.zone().id(), pattern, script, actor);
+                    }
+                }
+            }
+            return null;
+        });
+        return Envelope.success(scriptRoutes(script));
+    }
+
+    /** A route's zone: by zone_id, by zone_name, or the most specific zone its host lies in. */
+    private static StoredZone zoneOf(JsonNode item, String pattern, List<StoredZoneContents> zones, int i) {
+        String id = text(item, "zone_id", "a zone's id");
+        String name = text(item, "zone_name", "a zone's name");
+        String host = pattern == null ? "" : pattern.replaceFirst("^https?://", "").replaceFirst("/.*$", "").replaceFirst("^\\*\\.?", "");
+        StoredZone best = null;
+        for (StoredZoneContents z : zones) {
+            StoredZone zone = z.zone();
+            boolean match = id != null ? zone.id().equals(id) : name != null ? zone.name().equals(name)
+                    : host.equals(zone.name()) || host.endsWith("." + zone.name());
+            if (match && (best == null || zone.name().length() > best.name().length())) {
+                best = zone;
+            }
+        }
+        if (best == null) {
+            throw invalid("routes[" + i + "]: " + (id != null ? "zone_id '" + id + "'" : name != null ? "zone_name '" + name + "'"
+                    : "pattern '" + pattern + "'") + " (expected: a zone of the account" + (id == null && name == null
+                    ? ", by zone_name, zone_id or a host in it" : "") + ")");
+        }
+        return best;
     }
 
     private ApiResponse list(StoredZone zone) {

@@ -14,7 +14,8 @@ import java.util.function.Function;
  * nodes. Portable SQL only, so one migration and one implementation serve both; the contract
  * tests run against each. Each aggregate has its repository, which owns its SQL and rows
  * ({@link ZoneRepository}, {@link SettingRepository}, {@link DnsRecordRepository},
- * {@link CertificateRepository}, {@link RulesetRepository}, {@link WorkerRouteRepository}, {@link ListRepository},
+ * {@link CertificateRepository}, {@link RulesetRepository}, {@link WorkerRouteRepository},
+ * {@link WorkerScriptRepository}, {@link ListRepository},
  * {@link TokenRepository}, {@link AuditRepository}); all of them read and write through one
  * {@link Jdbc}, which holds the pool and the transaction {@link #inTransaction} opens.
  */
@@ -27,6 +28,7 @@ public final class JdbcStore implements Store {
     private final CertificateRepository certificates;
     private final RulesetRepository rulesets;
     private final WorkerRouteRepository workerRoutes;
+    private final WorkerScriptRepository workerScripts;
     private final LogpushJobRepository logpushJobs;
     private final ListRepository lists;
     private final TokenRepository tokens;
@@ -41,6 +43,7 @@ public final class JdbcStore implements Store {
         this.dnsRecords = new DnsRecordRepository(jdbc);
         this.rulesets = new RulesetRepository(jdbc);
         this.workerRoutes = new WorkerRouteRepository(jdbc);
+        this.workerScripts = new WorkerScriptRepository(jdbc);
         this.logpushJobs = new LogpushJobRepository(jdbc);
         this.lists = new ListRepository(jdbc);
         this.tokens = new TokenRepository(jdbc);
@@ -128,6 +131,33 @@ public final class JdbcStore implements Store {
     @Override
     public List<StoredZoneContents> zoneContents() {
         return zones.contents(settings, dnsRecords, certificates, rulesets, workerRoutes);
+    }
+
+    // ---------------------------------------------------------------- Workers scripts
+
+    @Override
+    public List<StoredWorkerScript> workerScripts() {
+        return workerScripts.workerScripts();
+    }
+
+    @Override
+    public Optional<StoredWorkerScript> workerScript(String name) {
+        return workerScripts.workerScript(name);
+    }
+
+    @Override
+    public List<StoredScriptModule> workerScriptModules(String name) {
+        return workerScripts.workerScriptModules(name);
+    }
+
+    @Override
+    public StoredWorkerScript putWorkerScript(StoredWorkerScript script, List<StoredScriptModule> modules, String actor) {
+        return workerScripts.putWorkerScript(script, modules, actor);
+    }
+
+    @Override
+    public boolean deleteWorkerScript(String name, String actor) {
+        return workerScripts.deleteWorkerScript(name, actor);
     }
 
     // ---------------------------------------------------------------- settings

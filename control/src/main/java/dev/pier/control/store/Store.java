@@ -107,6 +107,25 @@ public interface Store extends AutoCloseable {
 
     boolean deleteWorkerRoute(String zoneId, String id, String actor);
 
+    // ---------------------------------------------------------------- Workers scripts
+
+    /** The account's Workers scripts, by name, without their modules. */
+    List<StoredWorkerScript> workerScripts();
+
+    Optional<StoredWorkerScript> workerScript(String name);
+
+    /** A script's modules, by name (none for an unknown script). */
+    List<StoredScriptModule> workerScriptModules(String name);
+
+    /**
+     * Creates or replaces a script (checked by the caller) with exactly these modules; its
+     * created_on stays, its modified_on is now.
+     */
+    StoredWorkerScript putWorkerScript(StoredWorkerScript script, List<StoredScriptModule> modules, String actor);
+
+    /** Deletes a script with its modules; false when there was none. */
+    boolean deleteWorkerScript(String name, String actor);
+
     // ---------------------------------------------------------------- Logpush jobs
 
     /** A zone's Logpush jobs, by id. */

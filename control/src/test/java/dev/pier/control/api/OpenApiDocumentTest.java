@@ -151,7 +151,7 @@ class OpenApiDocumentTest {
                 checked++;
             }
         }
-        assertThat(checked).as("page, per_page and id of zones, records, certificates, list items and the audit log").isEqualTo(10);
+        assertThat(checked).as("page, per_page and id of zones, records, certificates, list items, the audit log, accounts and memberships").isEqualTo(14);
     }
 
     private JsonNode call(String method, String path, String token, Map<String, List<String>> query, String body) throws Exception {

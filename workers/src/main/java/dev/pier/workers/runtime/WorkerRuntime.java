@@ -54,6 +54,8 @@ public final class WorkerRuntime implements Scripts {
     }
 
     private final ClassLoader classpath;
+    /** What loads the scripts that are not Java classes (JavaScript's {@code main_module}). */
+    private final List<ScriptLoader> loaders;
     private volatile Map<String, Deployed> deployed = Map.of();
     private boolean deployedOnce;
     /** The Durable Objects' storage, opened when the first script that binds a class is deployed. */
@@ -73,7 +75,16 @@ public final class WorkerRuntime implements Scripts {
 
     /** @param classpath where a script without a jar is found (the node's own classes, for the examples) */
     public WorkerRuntime(ClassLoader classpath) {
+        this(classpath, List.of());
+    }
+
+    /**
+     * @param classpath where a script without a jar is found
+     * @param loaders   what loads scripts in other languages (a {@code main_module}), asked in order
+     */
+    public WorkerRuntime(ClassLoader classpath, List<ScriptLoader> loaders) {
         this.classpath = classpath;
+        this.loaders = List.copyOf(loaders);
     }
 
     /**
@@ -108,17 +119,17 @@ public final class WorkerRuntime implements Scripts {
         Map<String, Deployed> next = new HashMap<>();
         for (WorkerScript s : scripts) {
             Deployed before = deployed.get(s.name());
-            String stamp = jarStamp(s.jar());
+            String stamp = s.isJavaScript() ? loaderStamp(s) : jarStamp(s.jar());
             if (before != null && before.from().equals(s) && before.jarStamp().equals(stamp)) {
                 next.put(s.name(), before);
                 continue;
             }
             try {
                 next.put(s.name(), new Deployed(s, stamp, script(s, durableObjects)));
-                logger.info("Worker {} deployed: {}{}", s.name(), s.className(), s.jar() == null ? "" : " from " + s.jar());
-            } catch (ReflectiveOperationException | LinkageError | IOException | RuntimeException e) {
-                String why = "workers: " + s.name() + ": " + s.className() + (s.jar() == null ? "" : " from " + s.jar())
-                        + " cannot be deployed: " + e;
+                logger.info("Worker {} deployed: {}{}", s.name(), s.code(),
+                        s.compatibilityDate() == null ? "" : " (compatibility_date " + s.compatibilityDate() + ")");
+            } catch (Exception | LinkageError e) {
+                String why = "workers: " + s.name() + ": " + s.code() + " cannot be deployed: " + e;
                 if (!deployedOnce) {
                     throw new IllegalArgumentException(why, e);
                 }
@@ -146,7 +157,10 @@ public final class WorkerRuntime implements Scripts {
      * The script's code and bindings: its Durable Object classes come from the same class loader
      * as its Worker. Nothing changes for the script's namespaces until every class loaded.
      */
-    private Script script(WorkerScript s, DurableObjectsConfig durableObjects) throws ReflectiveOperationException, IOException {
+    private Script script(WorkerScript s, DurableObjectsConfig durableObjects) throws Exception {
+        if (s.isJavaScript()) {
+            return foreignScript(s);
+        }
         ClassLoader loader = s.jar() == null ? classpath : new URLClassLoader("worker-" + s.name(), new URL[] {url(s.jar())},
                 Worker.class.getClassLoader());
         Worker worker = load(s, loader);
@@ -172,6 +186,36 @@ public final class WorkerRuntime implements Scripts {
             bound.put(binding.getKey(), new Namespace(objects));
         }
         return new Script(s.name(), worker, env);
+    }
+
+    /** A script in another language, loaded by the first loader that takes it; its Durable Object bindings are Java's only. */
+    private Script foreignScript(WorkerScript s) throws Exception {
+        ScriptLoader loader = loaderOf(s);
+        Worker worker = loader.load(s);
+        if (!s.durableObjects().isEmpty()) {
+            logger.warn("Worker {}: Durable Object bindings {} are not bound: Durable Objects in JavaScript are not there yet",
+                    s.name(), s.durableObjects().keySet());
+        }
+        return new Script(s.name(), worker, new Bindings(s.vars(), Map.of()));
+    }
+
+    private ScriptLoader loaderOf(WorkerScript s) {
+        for (ScriptLoader loader : loaders) {
+            if (loader.loads(s)) {
+                return loader;
+            }
+        }
+        throw new IllegalArgumentException("main_module: " + s.mainModule() + " (expected: a Java class; this node has no "
+                + "JavaScript runtime)");
+    }
+
+    private String loaderStamp(WorkerScript s) {
+        for (ScriptLoader loader : loaders) {
+            if (loader.loads(s)) {
+                return loader.stamp(s);
+            }
+        }
+        return "";
     }
 
     private ObjectStore objectStore(DurableObjectsConfig config) {

@@ -1,0 +1,199 @@
+// Request and Response as the Fetch standard has them, with Cloudflare's webSocket on a 101
+// Response. A body is whole (a string or bytes): text(), json(), arrayBuffer(), bytes() read it
+// once. The request a Worker receives reads its parts from the Java request as they are asked for.
+
+const body = Symbol('body');        // null, a string, a Uint8Array, or a Java request (the one received)
+const used = Symbol('used');
+const headersOf = Symbol('headers');
+const javaRequest = Symbol('javaRequest');
+const NULL_BODY_STATUS = [101, 204, 205, 304];
+const REDIRECT_STATUS = [301, 302, 303, 307, 308];
+
+/** A body init as [content, content type or null]: a string or a Uint8Array (a copy), or null. */
+function extract(init) {
+  if (init === null || init === undefined) return [null, null];
+  if (typeof init === 'string') return [init, 'text/plain;charset=UTF-8'];
+  if (init instanceof URLSearchParams) return [init.toString(), 'application/x-www-form-urlencoded;charset=UTF-8'];
+  const buffer = internal.bufferOf(init);
+  if (buffer) return [new Uint8Array(internal.copyBuffer(...buffer)), null];
+  if (typeof init === 'object' && typeof init.getReader === 'function') {
+    throw new TypeError('a ReadableStream body is not there yet (expected: a string, an ArrayBuffer or a typed array)');
+  }
+  return [String(init), 'text/plain;charset=UTF-8'];
+}
+
+class Body {
+  #consume(who) {
+    if (this[used]) throw new TypeError(`${who}: Body has already been used. It can only be used once. Use tee() first if you need to read it twice.`);
+    this[used] = true;
+    const b = this[body];
+    return b;
+  }
+  get bodyUsed() { return this[used] === true; }
+  get body() {
+    throw new TypeError('Request.body / Response.body (a ReadableStream) is not there yet (expected: text(), json(), arrayBuffer() or bytes())');
+  }
+  async text() {
+    const b = this.#consume('text()');
+    if (b === null) return '';
+    if (typeof b === 'string') return b;
+    if (b instanceof Uint8Array) return internal.decoder.decode(b);
+    return bridge.bodyText(b);
+  }
+  async json() {
+    return JSON.parse(await this.text());
+  }
+  async arrayBuffer() {
+    const b = this.#consume('arrayBuffer()');
+    if (b === null) return new ArrayBuffer(0);
+    if (typeof b === 'string') return internal.encoder.encode(b).buffer;
+    if (b instanceof Uint8Array) return internal.copyBuffer(b.buffer, b.byteOffset, b.byteLength);
+    return internal.arrayBuffer(bridge.bodyBytes(b));
+  }
+  async bytes() {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+  async formData() {
+    throw new TypeError('formData() is not there yet (expected: text() with URLSearchParams)');
+  }
+  async blob() {
+    throw new TypeError('blob() is not there yet (expected: arrayBuffer())');
+  }
+}
+
+function bodyClone(source) {
+  if (source[used]) throw new TypeError('clone(): Body has already been used.');
+  const b = source[body];
+  return b instanceof Uint8Array ? b.slice() : b;
+}
+
+class Request extends Body {
+  #method; #url; #redirect;
+  constructor(input, init = {}) {
+    super();
+    if (input === javaRequest) { // the request the Worker received: its parts are read when asked for
+      this[body] = init;
+      this[used] = false;
+      this.#method = null;
+      this.#url = null;
+      this.#redirect = 'manual';
+      return;
+    }
+    init = init ?? {};
+    let inherited = null;
+    if (input instanceof Request) {
+      inherited = input;
+      this.#url = input.url;
+      this.#method = input.method;
+    } else {
+      this.#url = new URL(String(input)).href;
+      this.#method = 'GET';
+    }
+    if (init.method !== undefined) {
+      const m = String(init.method);
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(m)) throw new TypeError(`Request: method '${m}' (expected: an HTTP token)`);
+      const upper = m.toUpperCase();
+      this.#method = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH'].includes(upper) ? upper : m;
+    }
+    this.#redirect = init.redirect ?? inherited?.redirect ?? 'follow';
+    this[headersOf] = new Headers(init.headers ?? inherited?.headers);
+    if (init.body !== undefined && init.body !== null) {
+      if (this.#method === 'GET' || this.#method === 'HEAD') throw new TypeError(`Request: a ${this.#method} request cannot have a body`);
+      const [content, type] = extract(init.body);
+      this[body] = content;
+      if (type !== null && !this[headersOf].has('content-type')) this[headersOf].set('content-type', type);
+    } else {
+      this[body] = inherited ? bodyClone(inherited) : null;
+    }
+    this[used] = false;
+  }
+  get method() { return this.#method ??= bridge.method(this[body]); }
+  get url() { return this.#url ??= bridge.url(this[body]); }
+  get headers() { return this[headersOf] ??= internal.immutableHeaders(bridge.headers(this[body])); }
+  get redirect() { return this.#redirect; }
+  get cf() { return undefined; }
+  get signal() { return undefined; }
+  clone() {
+    const copy = new Request(this.url, { method: this.method, headers: this.headers, redirect: this.#redirect });
+    copy[body] = bodyClone(this);
+    return copy;
+  }
+  get [Symbol.toStringTag]() { return 'Request'; }
+}
+
+/** The request the Worker receives, over the Java one. */
+internal.requestOf = function requestOf(java) {
+  return new Request(javaRequest, java);
+};
+
+const webSocketOf = Symbol('webSocket');
+
+class Response extends Body {
+  #status; #statusText;
+  constructor(init, options = {}) {
+    super();
+    options = options ?? {};
+    const status = options.status === undefined ? 200 : Number(options.status);
+    const webSocket = options.webSocket ?? null;
+    if (webSocket !== null) {
+      if (status !== 101) throw new RangeError(`Response: status ${status} with a webSocket (expected: 101)`);
+      if (!(webSocket instanceof WebSocket)) throw new TypeError('Response: webSocket is not a WebSocket (expected: the client end of a WebSocketPair)');
+    } else if (!Number.isInteger(status) || status < 200 || status > 599) {
+      throw new RangeError(`Response: status ${options.status} (expected: 200 to 599, or 101 with a webSocket)`);
+    }
+    const statusText = options.statusText === undefined ? '' : String(options.statusText);
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError(`Response: statusText '${statusText}' (expected: a reason phrase)`);
+    this.#status = status;
+    this.#statusText = statusText;
+    this[webSocketOf] = webSocket;
+    this[headersOf] = new Headers(options.headers);
+    const [content, type] = extract(init);
+    if (content !== null && NULL_BODY_STATUS.includes(status)) throw new TypeError(`Response: a body with status ${status} (expected: none)`);
+    this[body] = content;
+    this[used] = false;
+    if (type !== null && !this[headersOf].has('content-type')) this[headersOf].set('content-type', type);
+  }
+  static json(data, options = {}) {
+    const text = JSON.stringify(data);
+    if (text === undefined) throw new TypeError('Response.json: the value cannot be serialized to JSON');
+    const headers = new Headers(options?.headers);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    return new Response(text, { ...options, headers });
+  }
+  static redirect(url, status = 302) {
+    if (!REDIRECT_STATUS.includes(status)) throw new RangeError(`Response.redirect: status ${status} (expected: 301, 302, 303, 307 or 308)`);
+    const href = new URL(String(url)).href;
+    return new Response(null, { status, headers: { location: href } });
+  }
+  get status() { return this.#status; }
+  get statusText() { return this.#statusText; }
+  get ok() { return this.#status >= 200 && this.#status <= 299; }
+  get headers() { return this[headersOf]; }
+  get webSocket() { return this[webSocketOf]; }
+  get redirected() { return false; }
+  get url() { return ''; }
+  get type() { return 'default'; }
+  clone() {
+    if (this[webSocketOf] !== null) throw new TypeError('clone(): a Response with a webSocket cannot be cloned');
+    const copy = new Response(null, { status: this.#status, statusText: this.#statusText, headers: this[headersOf] });
+    copy[body] = bodyClone(this);
+    return copy;
+  }
+  get [Symbol.toStringTag]() { return 'Response'; }
+}
+
+/** Completes the Java answer with a Response; returns null, or why it cannot be sent. */
+internal.respond = function respond(response, answer) {
+  const b = response[body];
+  let content = null, offset = 0, length = 0;
+  if (typeof b === 'string') content = b;
+  else if (b instanceof Uint8Array) { content = b.buffer; offset = b.byteOffset; length = b.byteLength; }
+  else if (b !== null) { content = internal.arrayBuffer(bridge.bodyBytes(b)); length = content.byteLength; } // a received request's
+  const ws = response.webSocket === null ? null : internal.javaSocket(response.webSocket);
+  return bridge.respond(answer, response.status, response.statusText === '' ? null : response.statusText,
+      internal.flatHeaders(response.headers), content, offset, length, ws);
+};
+
+for (const c of [Request, Response]) {
+  Object.defineProperty(globalThis, c.name, { value: c, writable: true, configurable: true, enumerable: false });
+}

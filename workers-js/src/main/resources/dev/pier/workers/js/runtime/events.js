@@ -1,0 +1,82 @@
+// Event and EventTarget as the DOM standard has them (what WebSocket's listeners need), and the
+// events a WebSocket fires: MessageEvent, CloseEvent, ErrorEvent.
+
+class Event {
+  #type;
+  constructor(type, init = {}) {
+    if (arguments.length === 0) throw new TypeError("Event: a type is required (expected: new Event('name'))");
+    this.#type = String(type);
+    this.cancelable = Boolean(init.cancelable);
+    this.defaultPrevented = false;
+    this.timeStamp = Date.now();
+  }
+  get type() { return this.#type; }
+  preventDefault() { if (this.cancelable) this.defaultPrevented = true; }
+  stopImmediatePropagation() { this[internal.stopped] = true; }
+  stopPropagation() { }
+}
+internal.stopped = Symbol('stopped');
+
+class EventTarget {
+  #listeners = new Map();
+  addEventListener(type, listener, options) {
+    if (listener === null || listener === undefined) return;
+    if (typeof listener !== 'function' && typeof listener?.handleEvent !== 'function') {
+      throw new TypeError(`addEventListener: ${typeof listener} (expected: a function or an object with handleEvent)`);
+    }
+    const once = typeof options === 'object' && options !== null && Boolean(options.once);
+    let list = this.#listeners.get(type);
+    if (!list) this.#listeners.set(type, list = []);
+    if (!list.some((l) => l.listener === listener)) list.push({ listener, once });
+  }
+  removeEventListener(type, listener) {
+    const list = this.#listeners.get(type);
+    if (!list) return;
+    const i = list.findIndex((l) => l.listener === listener);
+    if (i >= 0) list.splice(i, 1);
+  }
+  dispatchEvent(event) {
+    if (!(event instanceof Event)) throw new TypeError('dispatchEvent: not an Event');
+    const handler = this['on' + event.type];
+    const list = this.#listeners.get(event.type);
+    if (typeof handler === 'function') handler.call(this, event);
+    if (list) {
+      for (const l of [...list]) {
+        if (l.once) this.removeEventListener(event.type, l.listener);
+        if (typeof l.listener === 'function') l.listener.call(this, event); else l.listener.handleEvent(event);
+        if (event[internal.stopped]) break;
+      }
+    }
+    return !event.defaultPrevented;
+  }
+}
+
+class MessageEvent extends Event {
+  #data;
+  constructor(type, init = {}) { super(type, init); this.#data = init.data; }
+  get data() { return this.#data; }
+}
+
+class CloseEvent extends Event {
+  #code; #reason; #wasClean;
+  constructor(type, init = {}) {
+    super(type, init);
+    this.#code = init.code ?? 0;
+    this.#reason = init.reason ?? '';
+    this.#wasClean = Boolean(init.wasClean);
+  }
+  get code() { return this.#code; }
+  get reason() { return this.#reason; }
+  get wasClean() { return this.#wasClean; }
+}
+
+class ErrorEvent extends Event {
+  #message; #error;
+  constructor(type, init = {}) { super(type, init); this.#message = init.message ?? ''; this.#error = init.error; }
+  get message() { return this.#message; }
+  get error() { return this.#error; }
+}
+
+for (const c of [Event, EventTarget, MessageEvent, CloseEvent, ErrorEvent]) {
+  Object.defineProperty(globalThis, c.name, { value: c, writable: true, configurable: true, enumerable: false });
+}
