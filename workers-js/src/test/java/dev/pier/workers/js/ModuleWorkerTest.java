@@ -103,10 +103,10 @@ class ModuleWorkerTest {
     void aScriptThatThrowsWhileLoadingFailsWithItsMessageAndLine() {
         assertThatThrownBy(() -> Scripts.worker(dir, "const a = 1;\nthrow new Error('no config');\nexport default {};"))
                 .isInstanceOf(ScriptError.class)
-                .hasMessage("the main module threw while loading: Error: no config (at worker.js:2:7)");
+                .hasMessage("the main module failed to load: Error: no config (at worker.js:2:7)");
         assertThatThrownBy(() -> Scripts.worker(dir, "export default {\n  fetch( {\n};"))
                 .isInstanceOf(ScriptError.class)
-                .hasMessageContaining("SyntaxError: ").hasMessageContaining("worker.js:3");
+                .hasMessageStartingWith("the main module failed to load: SyntaxError: ").hasMessageContaining("worker.js:3");
         assertThatThrownBy(() -> Scripts.worker(dir, "export default { hello() {} };"))
                 .isInstanceOf(ScriptError.class)
                 .hasMessageContaining("no default export with a fetch method (expected: export default { async fetch(request, env, ctx)");
