@@ -149,6 +149,16 @@ class ModuleWorkerTest {
         assertThat(realm.eval("t.js", "seen.join()").asString()).isEqualTo("got late,Error: gone");
     }
 
+    @Test
+    void theStampChangesWithTheModulesAndNotWithDataBesideThem() throws Exception {
+        Path main = Scripts.write(dir, Map.of("worker.js", "export default { fetch() { return new Response('1'); } };"));
+        String before = JsWorkers.stamp(main);
+        Files.writeString(dir.resolve("objects.sqlite"), "data the node writes");
+        assertThat(JsWorkers.stamp(main)).isEqualTo(before);
+        Files.writeString(dir.resolve("page.html"), "<p>new</p>");
+        assertThat(JsWorkers.stamp(main)).isNotEqualTo(before);
+    }
+
     private static String failure(JsWorker worker, String path) {
         try {
             Scripts.get(worker, "https://example.com" + path);
