@@ -186,6 +186,18 @@ class JavaScriptWorkersTest {
         assertThat(log.webSocketCloseCode()).isEqualTo(4001);
         assertThat(edge.edge.usage().worker("echo").messagesIn()).isEqualTo(401);
 
+        WsClient large = WsClient.connect(edge.ws("/echo"));
+        byte[] big = new byte[4 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(big);
+        large.socket.sendBinary(ByteBuffer.wrap(big), true).join();
+        assertThat(large.nextBinary(java.time.Duration.ofSeconds(30))).isEqualTo(ByteBuffer.wrap(big));
+        String text = "ü€𝄞".repeat(100_000);
+        large.socket.sendText(text, true).join();
+        assertThat(large.next(java.time.Duration.ofSeconds(30))).isEqualTo("text:" + text);
+        large.socket.sendClose(1000, "").join();
+        assertThat(large.next()).isEqualTo("close:1000 ");
+        assertThat(edge.nextLog().webSocketClientMessages()).isEqualTo(2);
+
         WsClient second = WsClient.connect(edge.ws("/echo"));
         second.socket.sendText("hi", true).join();
         assertThat(second.next()).isEqualTo("text:hi");
@@ -199,7 +211,7 @@ class JavaScriptWorkersTest {
         start();
         WsClient client = WsClient.connect(edge.ws("/echo"));
         client.socket.sendText("close 1005 not allowed", true).join();
-        assertThat(client.next()).isEqualTo("close:1011 ");
+        assertThat(client.next()).isEqualTo("close:1011 the Worker threw an exception");
     }
 
     @Test
@@ -237,8 +249,8 @@ class JavaScriptWorkersTest {
                 """.formatted(dir);
         WorkerRuntime runtime = new WorkerRuntime(getClass().getClassLoader(), List.of(new JavaScriptLoader()));
         assertThatThrownBy(() -> TestEdge.fromYaml(yaml, config -> runtime.deploy(config.workers(), config.durableObjects())))
-                .hasMessageContaining("workers: broken: " + dir.resolve("broken.js") + " cannot be deployed: the main module threw while "
-                        + "loading: SyntaxError")
+                .hasMessageContaining("workers: broken: " + dir.resolve("broken.js") + " cannot be deployed: the main module failed to load: "
+                        + "SyntaxError: Unexpected token o in JSON")
                 .hasMessageContaining("broken.js:2");
     }
 

@@ -84,7 +84,7 @@ final class JsRealm {
             try {
                 exports = context.eval(script.mainSource());
             } catch (PolyglotException e) {
-                throw ScriptError.of(e.isSyntaxError() ? "" : "the main module threw while loading: ", e);
+                throw ScriptError.of("the main module failed to load: ", e);
             }
             handler = exports.getMember("default");
             if (handler == null || handler.isNull() || !handler.hasMember("fetch") || !handler.getMember("fetch").canExecute()) {

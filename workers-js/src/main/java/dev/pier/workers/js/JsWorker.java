@@ -8,7 +8,9 @@ import dev.pier.workers.Worker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.graalvm.polyglot.Source;
 
@@ -24,7 +26,11 @@ final class JsWorker implements Worker {
     private final String name;
     private final ModuleFiles files;
     private final Source mainSource;
-    private final ThreadLocal<JsRealm> realms = new ThreadLocal<>();
+    /**
+     * Each calling thread's context. A map the script owns (not a ThreadLocal, whose values the
+     * event loops would keep after a deploy replaced the script) and reads without a lock.
+     */
+    private final Map<Thread, JsRealm> realms = new ConcurrentHashMap<>();
     private final AtomicReference<JsRealm> spare = new AtomicReference<>();
 
     JsWorker(String name, Path mainModule) throws IOException {
@@ -53,13 +59,14 @@ final class JsWorker implements Worker {
 
     /** This thread's context: its own, the one made at deploy if no thread took it yet, or a new one. */
     JsRealm realm() {
-        JsRealm realm = realms.get();
+        Thread thread = Thread.currentThread();
+        JsRealm realm = realms.get(thread);
         if (realm == null) {
             realm = spare.getAndSet(null);
             if (realm == null) {
                 realm = new JsRealm(this);
             }
-            realms.set(realm);
+            realms.put(thread, realm);
         }
         return realm;
     }

@@ -34,7 +34,8 @@ public final class JsWorkers {
 
     /**
      * What tells one version of a script's files from the next: the size and modification time of
-     * every file under the main module's folder.
+     * every module file (the kinds {@link ModuleFiles} reads) under the main module's folder, so
+     * that data beside them (a database, a log) does not count.
      */
     public static String stamp(Path mainModule) {
         Path folder = mainModule.toAbsolutePath().normalize().getParent();
@@ -43,6 +44,9 @@ public final class JsWorkers {
             Files.walkFileTree(folder, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+                    if (!ModuleFiles.isModule(file)) {
+                        return FileVisitResult.CONTINUE;
+                    }
                     sum[0] = sum[0] * 31 + file.hashCode();
                     sum[1] = sum[1] * 31 + a.size() * 1_000_003 + a.lastModifiedTime().toMillis();
                     return FileVisitResult.CONTINUE;

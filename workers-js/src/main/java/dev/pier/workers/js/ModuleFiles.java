@@ -57,6 +57,14 @@ final class ModuleFiles implements FileSystem {
         return source;
     }
 
+    /** Whether {@code file} is of a kind a script can import: JavaScript, text, data or JSON. */
+    static boolean isModule(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return MODULE_EXTENSIONS.contains(name.substring(name.lastIndexOf('.') + 1));
+    }
+
+    private static final Set<String> MODULE_EXTENSIONS = Set.of("js", "mjs", "txt", "html", "htm", "sql", "text", "bin", "json");
+
     private static byte[] asJavaScript(Path path, byte[] content) {
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         String ext = name.substring(name.lastIndexOf('.') + 1);

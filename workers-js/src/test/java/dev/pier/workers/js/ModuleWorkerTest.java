@@ -103,10 +103,10 @@ class ModuleWorkerTest {
     void aScriptThatThrowsWhileLoadingFailsWithItsMessageAndLine() {
         assertThatThrownBy(() -> Scripts.worker(dir, "const a = 1;\nthrow new Error('no config');\nexport default {};"))
                 .isInstanceOf(ScriptError.class)
-                .hasMessage("the main module threw while loading: Error: no config (at worker.js:2:7)");
+                .hasMessage("the main module failed to load: Error: no config (at worker.js:2:7)");
         assertThatThrownBy(() -> Scripts.worker(dir, "export default {\n  fetch( {\n};"))
                 .isInstanceOf(ScriptError.class)
-                .hasMessageContaining("SyntaxError: ").hasMessageContaining("worker.js:3");
+                .hasMessageStartingWith("the main module failed to load: SyntaxError: ").hasMessageContaining("worker.js:3");
         assertThatThrownBy(() -> Scripts.worker(dir, "export default { hello() {} };"))
                 .isInstanceOf(ScriptError.class)
                 .hasMessageContaining("no default export with a fetch method (expected: export default { async fetch(request, env, ctx)");
@@ -147,6 +147,16 @@ class ModuleWorkerTest {
         realm.run(() -> out.execute(realm.promise(failing)));
         failing.completeExceptionally(new IllegalStateException("gone"));
         assertThat(realm.eval("t.js", "seen.join()").asString()).isEqualTo("got late,Error: gone");
+    }
+
+    @Test
+    void theStampChangesWithTheModulesAndNotWithDataBesideThem() throws Exception {
+        Path main = Scripts.write(dir, Map.of("worker.js", "export default { fetch() { return new Response('1'); } };"));
+        String before = JsWorkers.stamp(main);
+        Files.writeString(dir.resolve("objects.sqlite"), "data the node writes");
+        assertThat(JsWorkers.stamp(main)).isEqualTo(before);
+        Files.writeString(dir.resolve("page.html"), "<p>new</p>");
+        assertThat(JsWorkers.stamp(main)).isNotEqualTo(before);
     }
 
     private static String failure(JsWorker worker, String path) {
