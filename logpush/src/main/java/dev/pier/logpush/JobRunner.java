@@ -1,7 +1,7 @@
 package dev.pier.logpush;
 
 import dev.pier.analytics.RequestLog;
-import dev.pier.analytics.store.Spool;
+import dev.pier.analytics.store.ProcessSpool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * destination acknowledged it; a failed delivery is tried again after a pause that doubles up
  * to a limit, while new records keep being spooled. So nothing is lost while the destination is
  * down, and batches spooled before a restart are delivered by the next runner of the job.
+ *
+ * <p>The job's spool directory is shared by the processes that run the job on this machine (a
+ * process handing over to a newer one): each writes a folder of its own, and a runner delivers
+ * first what processes no longer running left there ({@link ProcessSpool}).
  */
 final class JobRunner implements AutoCloseable {
 
@@ -35,7 +39,7 @@ final class JobRunner implements AutoCloseable {
     private final Sampler sampler;
     private final RecordFormatter formatter;
     private final Destination destination;
-    private final Spool spool;
+    private final ProcessSpool spool;
     private final JobStatus status;
     private final Backoff backoff;
     private final ArrayBlockingQueue<RequestLog> queue;
@@ -44,14 +48,14 @@ final class JobRunner implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private volatile boolean closing;
 
-    JobRunner(LogpushJob job, Destination destination, Path spoolDirectory, int capacity, Backoff backoff, JobStatus status)
-            throws IOException {
+    JobRunner(LogpushJob job, Destination destination, Path spoolDirectory, ProcessSpool.Processes processes, int capacity,
+            Backoff backoff, JobStatus status) throws IOException {
         this.job = job;
         this.filter = LogFilter.parse(job.filter(), job.dataset());
         this.sampler = Sampler.of(job.outputOptions().sampleRate());
         this.formatter = new RecordFormatter(job.dataset(), job.outputOptions());
         this.destination = destination;
-        this.spool = new Spool(spoolDirectory);
+        this.spool = new ProcessSpool(spoolDirectory, processes);
         this.status = status;
         this.backoff = backoff;
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -103,6 +107,7 @@ final class JobRunner implements AutoCloseable {
                 if (closeNow) {
                     break;
                 }
+                adoptOrphans();
                 if (spool.batches() > 0 && now >= retryAt) {
                     if (deliverOldest()) {
                         pause = backoff.first().toMillis();
@@ -146,6 +151,15 @@ final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** Takes on, at most every {@link ProcessSpool.Processes#orphanScan()}, what processes that stopped running the job left. */
+    private void adoptOrphans() {
+        try {
+            spool.adoptOrphansIfDue();
+        } catch (IOException e) {
+            logger.warn("Logpush job {}: spool {} cannot be listed ({})", job.id(), spool.directory().getParent(), e.toString());
+        }
+    }
+
     /** Puts a batch on disk, trying again while the disk fails (records meanwhile wait in the bounded queue). */
     private void spoolBatch(List<RequestLog> batch) throws InterruptedException {
         long pause = backoff.first().toMillis();
@@ -177,7 +191,7 @@ final class JobRunner implements AutoCloseable {
                 return false;
             }
         }
-        String name = batchName(file, records);
+        String name = batchName(spool.batchId(file), records);
         try {
             destination.deliver(name, gzip(formatter.batch(records)));
         } catch (IOException | RuntimeException e) {
@@ -210,13 +224,13 @@ final class JobRunner implements AutoCloseable {
 
     /**
      * Cloudflare's object name shape, {@code START_END_ID}: the first and last records' times
-     * (UTC, to the second) and the spool's sequence number, so a batch sent again has the same name.
+     * (UTC, to the second) and the batch's id in the spool (the process that wrote it, its sequence
+     * number), so a batch sent again has the same name and no two batches of the node share one.
      */
-    private static String batchName(Path file, List<RequestLog> records) {
-        String sequence = file.getFileName().toString().replace(".batch", "");
+    private static String batchName(String id, List<RequestLog> records) {
         Instant first = records.isEmpty() ? Instant.EPOCH : records.getFirst().edgeEndTimestamp();
         Instant last = records.isEmpty() ? Instant.EPOCH : records.getLast().edgeEndTimestamp();
-        return stamp(first) + "_" + stamp(last) + "_" + sequence;
+        return stamp(first) + "_" + stamp(last) + "_" + id;
     }
 
     private static String stamp(Instant at) {

@@ -2,13 +2,13 @@ package dev.pier.logpush;
 
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLogSink;
+import dev.pier.analytics.store.ProcessSpool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,12 @@ import org.slf4j.LoggerFactory;
  * changed jobs restart (their spool is kept), deleted jobs stop and their spool is removed,
  * disabled jobs stop and keep their spool until they are enabled again.
  *
- * <p>Each job spools under {@code spoolRoot/JOB_ID}.
+ * <p>Each job spools under {@code spoolRoot/JOB_ID}, in a folder per process ({@link ProcessSpool}):
+ * processes running the same jobs at once (a hand-over) never share a file, and what a process
+ * left is delivered by a runner of the job once that process no longer runs. A deleted job's
+ * folders of this process and of processes no longer running are removed at once; the job's
+ * directory goes with the last of them, so a running process's folder keeps it until that process
+ * deletes the job too or exits (then whichever node applies the jobs next sweeps it).
  */
 public final class LogpushNode implements RequestLogSink, AutoCloseable {
 
@@ -37,6 +42,7 @@ public final class LogpushNode implements RequestLogSink, AutoCloseable {
     private final int capacity;
     private final JobRunner.Backoff backoff;
     private final JobStatus status;
+    private final ProcessSpool.Processes processes;
     private final Map<Long, JobRunner> runners = new HashMap<>();
     /** What the event loops read: the runners of each zone, replaced whole on every change. */
     private volatile Map<String, JobRunner[]> byZone = Map.of();
@@ -51,10 +57,17 @@ public final class LogpushNode implements RequestLogSink, AutoCloseable {
      * @param status    hears each job's deliveries and failures
      */
     public LogpushNode(Path spoolRoot, SSLContext tls, JobStatus status) {
-        this(spoolRoot, tls, DEFAULT_CAPACITY, JobRunner.Backoff.DEFAULT, status);
+        this(spoolRoot, tls, DEFAULT_CAPACITY, JobRunner.Backoff.DEFAULT, status, ProcessSpool.Processes.current());
     }
 
     LogpushNode(Path spoolRoot, SSLContext tls, int capacity, JobRunner.Backoff backoff, JobStatus status) {
+        this(spoolRoot, tls, capacity, backoff, status, ProcessSpool.Processes.current());
+    }
+
+    /** @param processes this process's id and how to tell whether another runs (a test plays several processes in one) */
+    LogpushNode(Path spoolRoot, SSLContext tls, int capacity, JobRunner.Backoff backoff, JobStatus status,
+            ProcessSpool.Processes processes) {
+        this.processes = processes;
         this.spoolRoot = spoolRoot;
         this.client = Destination.client(tls);
         this.capacity = capacity;
@@ -94,12 +107,13 @@ public final class LogpushNode implements RequestLogSink, AutoCloseable {
             if (job.enabled() && !runners.containsKey(job.id())) {
                 try {
                     runners.put(job.id(), new JobRunner(job, Destination.parse(job.destinationConf(), client),
-                            spoolRoot.resolve(Long.toString(job.id())), capacity, backoff, status));
+                            spoolRoot.resolve(Long.toString(job.id())), processes, capacity, backoff, status));
                 } catch (IOException | RuntimeException e) {
                     logger.error("Logpush job {} cannot run: {}", job.id(), e.getMessage());
                 }
             }
         }
+        removeSpoolsOfDeletedJobs(wanted.keySet());
         Map<String, List<JobRunner>> zones = new HashMap<>();
         runners.values().forEach(r -> zones.computeIfAbsent(r.job().zoneName(), z -> new ArrayList<>()).add(r));
         Map<String, JobRunner[]> next = new HashMap<>();
@@ -140,15 +154,27 @@ public final class LogpushNode implements RequestLogSink, AutoCloseable {
 
     private void removeSpool(long id) {
         Path dir = spoolRoot.resolve(Long.toString(id));
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        try {
+            ProcessSpool.delete(dir, processes);
         } catch (IOException e) {
             throw new UncheckedIOException("Logpush job " + id + " was deleted but its spool " + dir + " cannot be removed", e);
+        }
+    }
+
+    /** Removes what is left of the spools of jobs that are no longer stored (a process still running them held them when they were deleted). */
+    private void removeSpoolsOfDeletedJobs(java.util.Set<Long> stored) {
+        if (!Files.isDirectory(spoolRoot)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(spoolRoot)) {
+            for (Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                if (name.matches("[0-9]{1,18}") && !stored.contains(Long.parseLong(name))) {
+                    ProcessSpool.delete(dir, processes);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            logger.warn("Logpush spool {}: the spools of deleted jobs cannot be removed ({})", spoolRoot, e.toString());
         }
     }
 

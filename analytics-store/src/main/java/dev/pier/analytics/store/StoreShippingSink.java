@@ -44,15 +44,10 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
     private static final long FIRST_PAUSE_MILLIS = 100;
     private static final long LONGEST_PAUSE_MILLIS = 5_000;
     private static final Duration CLOSE_TIME = Duration.ofSeconds(10);
-    /** How often the spool directory is looked at for folders that exited processes left. */
-    private static final long ORPHAN_SCAN_MILLIS = 60_000;
 
     private final AnalyticsStore store;
-    private final Path spoolRoot;
-    private final Spool spool;
-    private long lastOrphanScan;
-    /** Spools that processes no longer running left, sent before this process's own. */
-    private final java.util.ArrayDeque<Spool> orphans = new java.util.ArrayDeque<>();
+    /** This process's folder under the spool directory, and the folders processes no longer running left there. */
+    private final ProcessSpool spool;
     private final ArrayBlockingQueue<RequestLog> queue;
     private final int maxBatch;
     private final long maxSpoolBytes;
@@ -85,10 +80,8 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
                     + " (expected: each at least 1)");
         }
         this.store = store;
-        this.spoolRoot = spoolDirectory;
         try {
-            this.spool = new Spool(spoolDirectory.resolve(Long.toString(ProcessHandle.current().pid())));
-            adoptOrphans();
+            this.spool = new ProcessSpool(spoolDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException("analytics spool " + spoolDirectory + " cannot be opened", e);
         }
@@ -190,13 +183,12 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
                     taken.addAndGet(batch.size());
                     batch.clear();
                 }
-                if (System.currentTimeMillis() - lastOrphanScan > ORPHAN_SCAN_MILLIS) {
-                    try {
-                        adoptOrphans();
+                try {
+                    if (spool.adoptOrphansIfDue()) {
                         spooledBatches = waiting();
-                    } catch (IOException e) {
-                        logger.warn("Analytics spool {} cannot be listed ({})", spoolRoot, e.toString());
                     }
+                } catch (IOException e) {
+                    logger.warn("Analytics spool {} cannot be listed ({})", spool.directory().getParent(), e.toString());
                 }
                 if (waiting() > 0 && System.currentTimeMillis() >= retryAt) {
                     if (shipOldest()) {
@@ -245,15 +237,6 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
 
     /** Sends the oldest spooled batch; true when the store committed it (or it was set aside as unreadable). */
     private boolean shipOldest() {
-        while (!orphans.isEmpty() && orphans.peekFirst().batches() == 0) {
-            Spool done = orphans.removeFirst();
-            try {
-                java.nio.file.Files.deleteIfExists(done.directory());
-            } catch (IOException e) {
-                logger.warn("Analytics spool {} is sent but cannot be removed ({})", done.directory(), e.toString());
-            }
-        }
-        Spool spool = orphans.isEmpty() ? this.spool : orphans.peekFirst();
         Path file = spool.oldest();
         List<RequestLog> records;
         try {
@@ -289,30 +272,9 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
         return true;
     }
 
-    /** Takes on the folders of processes that are no longer running (a predecessor that exited after this sink started). */
-    private void adoptOrphans() throws IOException {
-        lastOrphanScan = System.currentTimeMillis();
-        java.util.Set<Path> known = new java.util.HashSet<>();
-        orphans.forEach(o -> known.add(o.directory()));
-        try (java.util.stream.Stream<Path> folders = java.nio.file.Files.list(spoolRoot)) {
-            for (Path folder : folders.sorted().toList()) {
-                String name = folder.getFileName().toString();
-                if (name.matches("[0-9]{1,18}") && !folder.equals(spool.directory()) && !known.contains(folder)
-                        && java.nio.file.Files.isDirectory(folder)
-                        && ProcessHandle.of(Long.parseLong(name)).map(p -> !p.isAlive()).orElse(true)) {
-                    orphans.add(new Spool(folder));
-                }
-            }
-        }
-    }
-
     /** Batches on disk, this process's and those left by others. */
     private int waiting() {
-        int batches = spool.batches();
-        for (Spool orphan : orphans) {
-            batches += orphan.batches();
-        }
-        return batches;
+        return spool.batches();
     }
 
     private void warnDropped(String why) {
