@@ -166,13 +166,15 @@ final class ServeCommand implements Callable<Integer> {
             logger.info("A new process took over the ports: draining (up to {})", limit);
             edge.stopAccepting();
             sidecar.stopAccepting();
-            if (jobs != null) {
-                jobs.close(); // the successor runs the jobs from the same spool; this process stops delivering at once
-            }
             if (control != null) {
                 control.close(); // the successor has the store open already; this process writes nothing more
             }
             edge.drain(limit);
+            if (jobs != null) {
+                // after the drain: records of the connections that ended during it are in this process's own spool folder;
+                // what it could not deliver, the successor adopts once this process has exited
+                jobs.close();
+            }
             runtime.close();
             if (!sidecar.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 logger.info("Closing what still runs beside the edge: the drain time is up");
