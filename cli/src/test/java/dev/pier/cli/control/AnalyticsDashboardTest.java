@@ -1,7 +1,6 @@
 package dev.pier.cli.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,14 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.net.http.WebSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard's Traffic Analytics in headless Chromium: a control plane with analytics on (an
@@ -40,29 +37,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and the Overview's last 24 hours are read off the page and must be those figures. Screenshots
  * are kept in {@code target/screenshots/analytics-*.png}.
  */
-class AnalyticsDashboardTest {
+class AnalyticsDashboardTest extends DashboardBrowserTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String ZONE = "127.0.0.1";
     private static final int THROUGH_THE_EDGE = 4;
 
-    static Chromium chromium;
 
     @TempDir
     Path dir;
-    WebDriverWait wait;
     private int rays;
 
     @BeforeAll
-    static void startBrowser() throws Exception {
-        chromium = Chromium.start();
+    static void largeWindow() {
         chromium.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1800));
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
     }
 
     /** What one range of the picker must show. */
@@ -71,7 +60,6 @@ class AnalyticsDashboardTest {
 
     @Test
     void theAnalyticsTabShowsTheStoresFiguresForEachRange() throws Exception {
-        wait = chromium.waiting();
         try (AnalyticsStore store = AnalyticsStore.open(dir.resolve("analytics.duckdb").toString(), dir, Retention.DEFAULT);
              TestControlPlane plane = new TestControlPlane(dir, store)) {
             Instant now = Instant.now();
@@ -193,7 +181,6 @@ class AnalyticsDashboardTest {
 
     @Test
     void withAnalyticsOffTheTabSaysSoAndStillShowsTheWebSocketsOpenNow() throws Exception {
-        wait = chromium.waiting();
         try (TestControlPlane plane = new TestControlPlane(dir)) {
             signIn(plane);
             wait.until(textToBePresentInElementLocated(By.id("glance"), "Analytics are off on this node"));
@@ -205,19 +192,6 @@ class AnalyticsDashboardTest {
         }
     }
 
-    private void signIn(TestControlPlane plane) {
-        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/");
-        ((org.openqa.selenium.JavascriptExecutor) chromium.driver()).executeScript("sessionStorage.clear()");
-        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/#/");
-        WebElement token = clickable("#token");
-        token.sendKeys(plane.token);
-        clickable("#signin").click();
-        clickable("#zones a[data-zone]").click();
-    }
-
-    private WebElement clickable(String css) {
-        return wait.until(elementToBeClickable(By.cssSelector(css)));
-    }
 
     private String text(String css) {
         return chromium.driver().findElement(By.cssSelector(css)).getText();

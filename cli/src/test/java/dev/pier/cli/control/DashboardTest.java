@@ -2,7 +2,6 @@ package dev.pier.cli.control;
 
 import static dev.pier.cli.control.TestControlPlane.awaitWithin;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
@@ -17,16 +16,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser (Selenium driving headless Chromium from Debian's packages),
@@ -35,29 +31,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * (its parse error shows as you type), deploy it and watch it block; add a DNS record, pick a
  * minimum TLS version and upload an edge certificate, and find them in the store.
  */
-class DashboardTest {
+class DashboardTest extends DashboardBrowserTest {
 
-    static Chromium chromium;
 
     @TempDir
     Path dir;
     TestControlPlane plane;
-    WebDriverWait wait;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        chromium = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-    }
 
     @BeforeEach
     void start() throws Exception {
         plane = new TestControlPlane(dir);
-        wait = chromium.waiting();
     }
 
     @AfterEach
@@ -65,21 +48,8 @@ class DashboardTest {
         plane.close();
     }
 
-    WebElement clickable(String css) {
-        return wait.until(elementToBeClickable(By.cssSelector(css)));
-    }
-
-    void type(String css, String text) {
-        WebElement field = clickable(css);
-        field.clear();
-        field.sendKeys(text);
-    }
-
     void signIn() {
-        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/");
-        type("#token", plane.token);
-        clickable("#signin").click();
-        clickable("#zones a[data-zone]").click();
+        signIn(plane);
     }
 
     @Test

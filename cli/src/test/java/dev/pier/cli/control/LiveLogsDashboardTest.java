@@ -1,50 +1,33 @@
 package dev.pier.cli.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 
 import dev.pier.edge.support.Chromium;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The zone's Logs tab in headless Chromium: started with a filter, it shows the records of
  * requests made through the edge that pass it, as they are made; paused, it shows no more;
  * cleared, none.
  */
-class LiveLogsDashboardTest {
+class LiveLogsDashboardTest extends DashboardBrowserTest {
 
-    static Chromium chromium;
 
     @TempDir
     Path dir;
     TestControlPlane plane;
-    WebDriverWait wait;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        chromium = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        chromium.close();
-    }
 
     @BeforeEach
     void start() throws Exception {
         plane = new TestControlPlane(dir);
-        wait = chromium.waiting();
     }
 
     @AfterEach
@@ -52,16 +35,9 @@ class LiveLogsDashboardTest {
         plane.close();
     }
 
-    WebElement clickable(String css) {
-        return wait.until(elementToBeClickable(By.cssSelector(css)));
-    }
-
     @Test
     void recordsAppearAsRequestsAreMade() {
-        chromium.open("http://127.0.0.1:" + plane.adminPort() + "/dashboard/");
-        clickable("#token").sendKeys(plane.token);
-        clickable("#signin").click();
-        clickable("#zones a[data-zone]").click();
+        signIn(plane);
         clickable("#tab-logs").click();
         clickable("#logs-filter").sendKeys("ClientRequestPath startsWith /shown");
         clickable("#logs-start").click();
