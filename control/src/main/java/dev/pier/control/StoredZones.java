@@ -195,6 +195,7 @@ public final class StoredZones {
         } else {
             // a zones-only file, as `pier export` writes: check it as a whole configuration would be
             ObjectNode whole = root == null || !root.isObject() ? F.objectNode() : ((ObjectNode) root).deepCopy();
+            whole.remove("workers_scripts"); // the account's scripts: read below
             whole.putArray("listeners").addObject().put("address", "127.0.0.1:1");
             // a store's routes name the scripts of the serving nodes' files, not this one's: read below
             whole.path("zones").forEach(z -> {
@@ -222,6 +223,12 @@ public final class StoredZones {
             }
             certificates.put(zone.name(), pems);
         }
+        List<ScriptsExport.Imported> scripts;
+        try {
+            scripts = ScriptsExport.read(root == null ? F.missingNode() : root.path("workers_scripts"));
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
         JsonNode zones = root.path("zones");
         Map<String, List<WorkerRoute>> routes = new LinkedHashMap<>();
         for (int i = 0; i < checked.zones().size(); i++) {
@@ -234,6 +241,7 @@ public final class StoredZones {
         }
         // one transaction: an edge following the store sees the whole import or none of it
         return store.inTransaction(tx -> {
+            ScriptsExport.write(tx, scripts, actor); // before the routes that may name them
             checked.lists().forEach((name, items) -> { // first: the rules below may name them
                 String listId = tx.lists().stream().filter(l -> l.name().equals(name)).findFirst().map(StoredList::id)
                         .orElseGet(() -> tx.createList(name, "ip", "", actor).id());
@@ -359,9 +367,14 @@ public final class StoredZones {
                 zone.workerRoutes().forEach(r -> routes.addObject().put("pattern", r.pattern()).put("script", r.script()));
             }
         }
+        ArrayNode scripts = ScriptsExport.export(store);
+        if (scripts != null) {
+            root.set("workers_scripts", scripts);
+        }
         try {
             return "# Written by `pier export`: the store's zones. `pier import --config FILE` reads it back.\n"
-                    + "# Zone certificates stay in the store: a private key is never exported.\n"
+                    + "# Zone certificates stay in the store: a private key is never exported. Nor is a Worker's secret text:\n"
+                    + "# an import keeps the one the store has for the script.\n"
                     + YAML.writeValueAsString(root);
         } catch (IOException e) {
             throw new IllegalStateException("export: YAML cannot be written", e);

@@ -3,6 +3,7 @@ package dev.pier.cli.control;
 import dev.pier.control.api.ApiRequest;
 import dev.pier.control.api.ApiResponse;
 import dev.pier.control.api.ControlApi;
+import dev.pier.edge.admin.AdminHandler;
 import dev.pier.edge.admin.AdminRoute;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Map;
@@ -21,6 +22,16 @@ public final class ApiRoute implements AdminRoute {
     @Override
     public String prefix() {
         return PREFIX;
+    }
+
+    /** A script upload whose token may make it takes a Worker bundle ({@link ControlApi#MAX_SCRIPT_BUNDLE}); all else the listener's limit. */
+    @Override
+    public BodyLimit bodyLimit(String method, String uri, Map<String, String> headers) {
+        QueryStringDecoder decoded = new QueryStringDecoder(uri);
+        ControlApi.BodyLimit limit = api.bodyLimit(new ApiRequest(method, decoded.path().substring(PREFIX.length()), decoded.parameters(),
+                headers, new byte[0]), AdminHandler.MAX_BODY);
+        ApiResponse refusal = limit.tooLarge();
+        return new BodyLimit(limit.max(), new Response(refusal.status(), refusal.contentType(), refusal.body()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.pier.analytics.LiveWebSockets;
 import dev.pier.analytics.store.AnalyticsStore;
 import dev.pier.control.livelogs.LiveLogSessions;
 import dev.pier.control.store.Store;
+import dev.pier.control.store.StoredToken;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,20 @@ public final class ControlApi {
 
     /** Pier has one account; its id stands where Cloudflare's API has an account id ({@code /accounts/pier/...}). */
     public static final String ACCOUNT_ID = "pier";
+    /** The largest Worker bundle a script upload may send: Cloudflare's Worker size limit on Workers Paid (10 MiB). */
+    public static final int MAX_SCRIPT_BUNDLE = 10 * 1024 * 1024;
+    /** Cloudflare's code for a Worker over the size limit ({@code workers.api.error.script_too_large}). */
+    static final int SCRIPT_TOO_LARGE = 10027;
+
+    /**
+     * How large a body a request may send, decided from its head, and the answer when it sends more.
+     *
+     * @param max      bytes
+     * @param tooLarge Cloudflare's envelope: 10027 for a script upload over the Worker size limit, the
+     *                 authentication error for an upload whose token may not make it, 413 otherwise
+     */
+    public record BodyLimit(int max, ApiResponse tooLarge) {
+    }
 
     private final Credentials credentials;
     private final AfterWrite afterWrite = new AfterWrite();
@@ -92,6 +107,40 @@ public final class ControlApi {
     public boolean requiresToken(ApiRequest request) {
         return routes.stream().noneMatch(r -> r.access() == Route.Access.PUBLIC && r.method().equals(request.method())
                 && r.match(request.path()) != null);
+    }
+
+    /**
+     * The body {@code head} (a request without its body) may send: {@link #MAX_SCRIPT_BUNDLE} for a
+     * script upload whose token may make it, {@code otherwise} for every other request. Reads the
+     * store (the token); the body is never looked at.
+     */
+    public BodyLimit bodyLimit(ApiRequest head, int otherwise) {
+        String path = trimmed(head.path());
+        Route route = routes.stream().filter(r -> r.method().equals(head.method()) && r.match(path) != null).findFirst().orElse(null);
+        if (route == null || !route.takesBundle()) {
+            return new BodyLimit(otherwise, ErrorEnvelope.around(head, () -> {
+                throw new ApiException(413, new ApiError(10413, "Request body too large (expected: at most " + otherwise + " bytes)"));
+            }));
+        }
+        ApiResponse refused = ErrorEnvelope.around(head, () -> {
+            StoredToken token = credentials.authenticate(head);
+            Authorization.require(token, route.permission());
+            if (route.access() == Route.Access.ACCOUNT && !token.zoneIds().isEmpty()) {
+                throw new ApiException(403, new ApiError(10000, "Authentication error"));
+            }
+            return null;
+        });
+        if (refused != null) {
+            return new BodyLimit(otherwise, refused);
+        }
+        return new BodyLimit(MAX_SCRIPT_BUNDLE, ErrorEnvelope.around(head, () -> {
+            throw new ApiException(413, new ApiError(SCRIPT_TOO_LARGE, "Your Worker exceeded the size limit of "
+                    + (MAX_SCRIPT_BUNDLE >> 20) + " MiB (the upload's body, its metadata and every module)"));
+        }));
+    }
+
+    private static String trimmed(String path) {
+        return path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
     }
 
     public ApiResponse handle(ApiRequest request) {

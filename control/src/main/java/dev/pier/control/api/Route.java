@@ -89,8 +89,14 @@ final class Route {
     private final Permission permission;
     private final Description description;
     private final Handler handler;
+    private final boolean takesBundle;
 
-    Route(String method, String template, Access access, Permission permission, Description description, Handler handler) {
+    /**
+     * @param takesBundle the body is a Worker bundle: it may be up to {@link ControlApi#MAX_SCRIPT_BUNDLE}
+     *                    for a caller the route allows (any other body is the admin listener's 64 KiB at most)
+     */
+    Route(String method, String template, Access access, Permission permission, Description description, Handler handler,
+          boolean takesBundle) {
         if ((permission == null) == access.needsPermission()) {
             throw new IllegalArgumentException(method + " " + template + ": only PUBLIC, ANY_TOKEN and ADMINISTRATOR routes, and all"
                     + " of them, go without a permission (" + access + ", " + permission + ")");
@@ -101,6 +107,7 @@ final class Route {
         this.permission = permission;
         this.description = description;
         this.handler = handler;
+        this.takesBundle = takesBundle;
         if (access == Access.ZONE && !path.names("zone_id")) {
             throw new IllegalArgumentException(method + " " + template + ": a zone route names {zone_id}");
         }
@@ -130,6 +137,11 @@ final class Route {
 
     Handler handler() {
         return handler;
+    }
+
+    /** Whether the body is a Worker bundle, up to {@link ControlApi#MAX_SCRIPT_BUNDLE} for a caller the route allows. */
+    boolean takesBundle() {
+        return takesBundle;
     }
 
     /** The path's parameters by name when this route's template matches it, else null. */

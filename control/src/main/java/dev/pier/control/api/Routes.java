@@ -41,6 +41,7 @@ final class Routes {
         private List<QueryParameter> query = List.of();
         private String requestBody;
         private boolean enveloped = true;
+        private boolean takesBundle;
 
         private Builder(String method, String template, Route.Access access, Permission permission) {
             this.method = method;
@@ -74,12 +75,18 @@ final class Routes {
             return this;
         }
 
+        /** The body is a Worker bundle (multipart, up to {@link ControlApi#MAX_SCRIPT_BUNDLE}). */
+        Builder bundle() {
+            this.takesBundle = true;
+            return this;
+        }
+
         void to(Route.Handler handler) {
             if (operationId == null) {
                 throw new IllegalStateException(method + " " + template + ": every route is documented (doc)");
             }
             routes.add(new Route(method, template, access, permission,
-                    new Route.Description(tag, operationId, summary, query, requestBody, enveloped), handler));
+                    new Route.Description(tag, operationId, summary, query, requestBody, enveloped), handler, takesBundle));
         }
     }
 }

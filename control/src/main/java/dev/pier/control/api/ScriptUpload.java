@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.WorkerScript;
 import dev.pier.control.store.Json;
 import dev.pier.control.store.StoredScriptModule;
+import dev.pier.control.store.StoredWorkerScript;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -126,18 +127,7 @@ record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations,
 
     /** The etag of a script: the SHA-256 of its settings and modules. */
     String etag() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(mainModule.getBytes(StandardCharsets.UTF_8));
-            sha.update(settings.toString().getBytes(StandardCharsets.UTF_8));
-            for (StoredScriptModule m : modules) {
-                sha.update((m.name() + "\n" + m.contentType() + "\n" + m.content().length + "\n").getBytes(StandardCharsets.UTF_8));
-                sha.update(m.content());
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return StoredWorkerScript.etag(mainModule, settings.toString(), modules);
     }
 
     private static JsonNode metadata(Multipart.Part part) {

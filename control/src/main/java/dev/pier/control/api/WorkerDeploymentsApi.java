@@ -33,7 +33,7 @@ final class WorkerDeploymentsApi {
         routes.add("GET", "/accounts/{account_id}/workers/services/{script_name}", Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_READ)
                 .doc("getWorkerService", "A Worker's service: its default environment and script").to(c -> service(c.param("script_name")));
         routes.add("POST", script + "/versions", Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_WRITE)
-                .doc("uploadWorkerVersion", "Upload a version of a Worker (multipart, as the script upload); it is live at once")
+                .doc("uploadWorkerVersion", "Upload a version of a Worker (multipart, as the script upload); it is live at once").bundle()
                 .to(c -> version(WorkerScriptsApi.put(store, c.request(), c.param("script_name"), c.token())));
         routes.add("GET", script + "/deployments", Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_READ)
                 .doc("listWorkerDeployments", "A Worker's deployment: all traffic to its one version")

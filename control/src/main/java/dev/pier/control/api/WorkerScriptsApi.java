@@ -44,7 +44,7 @@ final class WorkerScriptsApi {
         routes.add("GET", all, Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_READ).doc("listWorkerScripts", "List the account's Workers")
                 .to(c -> list());
         routes.add("PUT", one, Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_WRITE)
-                .doc("uploadWorkerScript", "Upload a module Worker: multipart/form-data with a metadata part and its modules")
+                .doc("uploadWorkerScript", "Upload a module Worker: multipart/form-data with a metadata part and its modules").bundle()
                 .to(c -> upload(c.request(), c.param("script_name"), c.token()));
         routes.add("GET", one, Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_READ)
                 .doc("downloadWorkerScript", "A Worker's modules as multipart/form-data, as uploaded").bare()

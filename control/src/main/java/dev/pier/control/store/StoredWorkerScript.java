@@ -15,4 +15,21 @@ import java.time.Instant;
  */
 public record StoredWorkerScript(String name, String etag, String mainModule, String settingsJson, String migrationTag,
                                  String durableObjectClasses, Instant createdOn, Instant modifiedOn) {
+
+    /** The etag of a script: the SHA-256 of its main module's name, its settings and its modules. */
+    public static String etag(String mainModule, String settingsJson, java.util.List<StoredScriptModule> modules) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(mainModule.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(settingsJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (StoredScriptModule m : modules) {
+                sha.update((m.name() + "\n" + m.contentType() + "\n" + m.content().length + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(m.content());
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
 }

@@ -56,7 +56,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminHandler.class);
     private static final Executor BLOCKING = Executors.newVirtualThreadPerTaskExecutor();
-    /** The largest request body (bigger ones get 413). */
+    /**
+     * The largest request body, unless its route allows more for it ({@link AdminRoute#bodyLimit},
+     * decided by {@link AdminBodyGate} before the body is read); bigger ones get 413.
+     */
     public static final int MAX_BODY = 64 * 1024;
     /** Requests decoded ahead of the one in hand a connection may have; more closes it. */
     static final int MAX_QUEUED = 32;
@@ -105,9 +108,20 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         this.connections = connections;
     }
 
-    /** Sets up an admin connection's pipeline: byte counting, HTTP codec, aggregation, this handler. */
+    /** Sets up an admin connection's pipeline: byte counting, HTTP codec, body limits, aggregation, this handler. */
     public void install(ChannelPipeline pipeline) {
-        pipeline.addLast(traffic, new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), this);
+        pipeline.addLast(traffic, new HttpServerCodec(), new AdminBodyGate(this::route, BLOCKING),
+                new HttpObjectAggregator(AdminBodyGate.LARGEST_BODY), this);
+    }
+
+    /** The route serving {@code path}, or null. */
+    private AdminRoute route(String path) {
+        for (AdminRoute route : routes) {
+            if (path.equals(route.prefix()) || path.startsWith(route.prefix() + "/")) {
+                return route;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -194,6 +208,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void handle(FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.decoderResult().cause() instanceof AdminBodyGate.Refused refused) {
+            reply(refused.answer(), false); // the rest of its body was not read: the connection cannot go on
+            return;
+        }
         if (!request.decoderResult().isSuccess()) {
             send(text(HttpResponseStatus.BAD_REQUEST, "Malformed request.\n", "text/plain"), false);
             return;
@@ -204,16 +222,15 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         String path = request.uri().split("\\?", 2)[0];
-        for (AdminRoute route : routes) {
-            if (path.equals(route.prefix()) || path.startsWith(route.prefix() + "/")) {
-                AdminRoute.Socket socket = isWebSocketUpgrade(request) ? route.socket(request.uri(), headers(request)) : null;
-                if (socket != null) {
-                    upgrade(request, socket);
-                    return;
-                }
-                serve(request, route);
+        AdminRoute route = route(path);
+        if (route != null) {
+            AdminRoute.Socket socket = isWebSocketUpgrade(request) ? route.socket(request.uri(), headers(request)) : null;
+            if (socket != null) {
+                upgrade(request, socket);
                 return;
             }
+            serve(request, route);
+            return;
         }
         FullHttpResponse response;
         if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
