@@ -27,7 +27,7 @@ export class EchoObject extends DurableObject {
   }
 
   async webSocketClose(ws, code, reason, wasClean) {
-    ws.close(code, reason);
+    if (wasClean) ws.close(code, reason); // 1005 and 1006 are never sent
   }
 }
 
@@ -60,7 +60,7 @@ export class ChatRoom extends DurableObject {
 
   async webSocketClose(ws, code, reason, wasClean) {
     const { name } = ws.deserializeAttachment();
-    ws.close(code, reason);
+    if (wasClean) ws.close(code, reason);
     this.broadcast(`* ${name} left`);
   }
 

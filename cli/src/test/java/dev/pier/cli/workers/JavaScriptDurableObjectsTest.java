@@ -132,17 +132,20 @@ class JavaScriptDurableObjectsTest {
               }
             }
 
-            let attempts = 0;
             export class Fragile {
               constructor(state, env) {
                 this.state = state;
-                attempts++;
-                if (attempts === 1) throw new Error('the first construction fails');
+                if (state.id.name.startsWith('broken')) throw new Error('this one never constructs');
+                state.blockConcurrencyWhile(async () => { this.n = (await state.storage.get('n')) ?? 0; });
               }
               async fetch(request) {
-                const n = ((await this.state.storage.get('n')) ?? 0) + 1;
-                await this.state.storage.put('n', n);
-                return new Response(`constructed ${attempts}, n ${n}`);
+                if (request.url.endsWith('/throw')) {
+                  await this.state.storage.put('n', 100);
+                  throw new Error('thrown after a write');
+                }
+                this.n++;
+                await this.state.storage.put('n', this.n);
+                return new Response(`n ${this.n}`);
               }
             }
 
@@ -287,41 +290,45 @@ class JavaScriptDurableObjectsTest {
     }
 
     @Test
-    void aThrowingConstructorFailsTheRequestAndTheNextOneConstructsItAgain() throws Exception {
+    void aThrowingConstructorOrEventResetsTheObjectAndKeepsNoneOfItsWrites() throws Exception {
         start();
-        HttpResponse<String> first = get("/fragile/f");
-        assertThat(first.statusCode()).isEqualTo(500);
-        assertThat(get("/fragile/f").body()).isEqualTo("constructed 2, n 1");
-        assertThat(get("/fragile/f").body()).isEqualTo("constructed 2, n 2");
+        assertThat(get("/fragile/broken").statusCode()).isEqualTo(500);
+        assertThat(get("/fragile/broken").statusCode()).as("constructed again, and it throws again").isEqualTo(500);
+        assertThat(get("/fragile/f").body()).isEqualTo("n 1");
+        assertThat(get("/fragile/f").body()).isEqualTo("n 2");
+        assertThat(namespaces.get("counter.FRAGILE").metrics().constructions()).isEqualTo(1);
+        assertThat(get("/fragile/f/throw").statusCode()).isEqualTo(500);
+        assertThat(get("/fragile/f").body()).as("the write before the throw is gone; constructed again from storage").isEqualTo("n 3");
+        assertThat(namespaces.get("counter.FRAGILE").metrics().constructions()).isEqualTo(2);
     }
 
     @Test
     void aChatRoomBroadcastsHibernatesAndWakesWithItsTagsAndAttachments() throws Exception {
         start();
         WsClient ada = WsClient.connect(edge.ws("/chat/lobby?name=ada"));
-        assertThat(ada.next()).isEqualTo("* ada joined");
+        assertThat(ada.next()).isEqualTo("text:* ada joined");
         WsClient bob = WsClient.connect(edge.ws("/chat/lobby?name=bob"));
-        assertThat(bob.next()).isEqualTo("* bob joined");
-        assertThat(ada.next()).isEqualTo("* bob joined");
+        assertThat(bob.next()).isEqualTo("text:* bob joined");
+        assertThat(ada.next()).isEqualTo("text:* bob joined");
         ada.socket.sendText("hello", true).join();
-        assertThat(ada.next()).isEqualTo("ada: hello");
-        assertThat(bob.next()).isEqualTo("ada: hello");
+        assertThat(ada.next()).isEqualTo("text:ada: hello");
+        assertThat(bob.next()).isEqualTo("text:ada: hello");
 
         LiveObjects rooms = namespaces.get("rooms.ROOMS");
         await(() -> rooms.metrics().evictions() >= 1, "the room evicted, its sockets open");
         long wakeUps = rooms.metrics().wakeUps();
         bob.socket.sendText("still here?", true).join();
-        assertThat(ada.next()).as("the name came back from bob's attachment").isEqualTo("bob: still here?");
-        assertThat(bob.next()).isEqualTo("bob: still here?");
+        assertThat(ada.next()).as("the name came back from bob's attachment").isEqualTo("text:bob: still here?");
+        assertThat(bob.next()).isEqualTo("text:bob: still here?");
         assertThat(rooms.metrics().wakeUps()).isGreaterThan(wakeUps);
 
         WsClient cy = WsClient.connect(edge.ws("/chat/lobby?name=cy"));
-        assertThat(cy.next()).as("the history replayed").isEqualTo("ada: hello");
-        assertThat(cy.next()).isEqualTo("bob: still here?");
-        assertThat(cy.next()).isEqualTo("* cy joined");
+        assertThat(cy.next()).as("the history replayed").isEqualTo("text:ada: hello");
+        assertThat(cy.next()).isEqualTo("text:bob: still here?");
+        assertThat(cy.next()).isEqualTo("text:* cy joined");
         ada.socket.sendClose(1000, "bye").join();
-        assertThat(bob.next()).isEqualTo("* cy joined");
-        assertThat(bob.next()).isEqualTo("* ada left");
+        assertThat(bob.next()).isEqualTo("text:* cy joined");
+        assertThat(bob.next()).isEqualTo("text:* ada left");
         assertThat(get("/chat/lobby").body()).contains("\"members\":2");
     }
 
@@ -330,15 +337,15 @@ class JavaScriptDurableObjectsTest {
         start();
         WsClient client = WsClient.connect(edge.ws("/echo/mine"));
         client.socket.sendText("one", true).join();
-        assertThat(client.next()).isEqualTo("one");
+        assertThat(client.next()).isEqualTo("text:one");
         LiveObjects echo = namespaces.get("rooms.ECHO");
         await(() -> echo.metrics().evictions() >= 1, "evicted");
         long constructions = echo.metrics().constructions();
         client.socket.sendText("ping", true).join();
-        assertThat(client.next()).isEqualTo("pong");
+        assertThat(client.next()).isEqualTo("text:pong");
         assertThat(echo.metrics().constructions()).as("the edge answered without waking it").isEqualTo(constructions);
         client.socket.sendText("two", true).join();
-        assertThat(client.next()).isEqualTo("two");
+        assertThat(client.next()).isEqualTo("text:two");
         assertThat(echo.metrics().constructions()).isEqualTo(constructions + 1);
     }
 

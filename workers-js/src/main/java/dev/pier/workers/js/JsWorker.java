@@ -72,9 +72,14 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
 
     @Override
     public dev.pier.workers.host.DurableObjectClass objectClass(String exportName) {
-        JsRealm realm = spare.get();
-        Value exported = (realm != null ? realm : objectRealm()).exported(exportName);
-        if (exported == null || !exported.canInstantiate()) {
+        JsRealm spareRealm = spare.get();
+        JsRealm realm = spareRealm != null ? spareRealm : objectRealm();
+        boolean[] isClass = new boolean[1];
+        realm.run(() -> {
+            Value exported = realm.exported(exportName);
+            isClass[0] = exported != null && exported.canInstantiate();
+        });
+        if (!isClass[0]) {
             throw new IllegalArgumentException("durable_objects: class " + exportName + " (expected: a class the main module "
                     + mainSource.getName() + " exports, export class " + exportName + " { ... })");
         }
