@@ -315,7 +315,7 @@ class JavaScriptDurableObjectsTest {
         assertThat(bob.next()).isEqualTo("text:ada: hello");
 
         LiveObjects rooms = namespaces.get("rooms.ROOMS");
-        await(() -> rooms.metrics().evictions() >= 1, "the room evicted, its sockets open");
+        await(() -> rooms.metrics().evictions() >= 1 && rooms.metrics().hibernatedWebSockets() == 2, "the room evicted, its sockets open");
         long wakeUps = rooms.metrics().wakeUps();
         bob.socket.sendText("still here?", true).join();
         assertThat(ada.next()).as("the name came back from bob's attachment").isEqualTo("text:bob: still here?");
@@ -339,7 +339,7 @@ class JavaScriptDurableObjectsTest {
         client.socket.sendText("one", true).join();
         assertThat(client.next()).isEqualTo("text:one");
         LiveObjects echo = namespaces.get("rooms.ECHO");
-        await(() -> echo.metrics().evictions() >= 1, "evicted");
+        await(() -> echo.metrics().evictions() >= 1 && echo.metrics().hibernatedWebSockets() == 1, "evicted, its socket open");
         long constructions = echo.metrics().constructions();
         client.socket.sendText("ping", true).join();
         assertThat(client.next()).isEqualTo("text:pong");
