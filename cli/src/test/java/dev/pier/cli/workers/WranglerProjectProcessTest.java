@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code pier serve} with a configuration that names a Wrangler project's {@code wrangler.toml}
  * (the one {@code WranglerDeployTest} deploys through the API): the project runs from its files,
  * with its name, main module, vars and routes, and without the API. Its text module (an HTML page)
- * is served as the project imports it.
+ * is served as the project imports it, and its Durable Object binding reaches the exported class,
+ * whose storage outlives the process.
  */
 class WranglerProjectProcessTest {
 
@@ -50,12 +51,24 @@ class WranglerProjectProcessTest {
             assertThat(page.headers().firstValue("content-type")).hasValue("text/html");
             assertThat(page.body()).isEqualTo(Files.readString(project.resolve("src/page.html")));
 
+            assertThat(get(port, "/chat/room/lobby").body()).isEqualTo("room visit 1");
+            assertThat(get(port, "/chat/room/lobby").body()).isEqualTo("room visit 2");
+            assertThat(get(port, "/chat/room/kitchen").body()).isEqualTo("room visit 1");
+
             HttpResponse<String> elsewhere = get(port, "/elsewhere");
             assertThat(elsewhere.statusCode()).as("outside the project's route the Worker does not answer").isNotEqualTo(200);
             assertThat(elsewhere.body()).doesNotContain("hello from chat");
         } finally {
             pier.destroy();
             pier.waitFor();
+        }
+        Process again = PierProcesses.start(dir, "again", "serve", "--config", config.toString());
+        try {
+            int port = PierProcesses.loggedPort(dir, "again", "Listening on");
+            assertThat(get(port, "/chat/room/lobby").body()).as("the object's storage outlived the process").isEqualTo("room visit 3");
+        } finally {
+            again.destroy();
+            again.waitFor();
         }
     }
 
