@@ -39,16 +39,21 @@ public final class JsFetch {
                 bytes = new byte[length];
                 body.readBuffer(offset, bytes, 0, length);
             }
-            Headers javaHeaders = new Headers();
-            for (long i = 0; i + 1 < headers.getArraySize(); i += 2) {
-                javaHeaders.append(headers.getArrayElement(i).asString(), headers.getArrayElement(i + 1).asString());
-            }
-            Request request = new Request(method, url, javaHeaders, bytes);
+            Request request = new Request(method, url, headersOf(headers), bytes);
             answer = Fetch.fetch(request, manualRedirect ? Fetch.Redirect.MANUAL : Fetch.Redirect.FOLLOW).toCompletableFuture();
         } catch (IllegalArgumentException | IllegalStateException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         return realm.promise(answer);
+    }
+
+    /** Headers from a JavaScript array of names and values. */
+    static Headers headersOf(Value flat) {
+        Headers headers = new Headers();
+        for (long i = 0; i + 1 < flat.getArraySize(); i += 2) {
+            headers.append(flat.getArrayElement(i).asString(), flat.getArrayElement(i + 1).asString());
+        }
+        return headers;
     }
 
     @Export

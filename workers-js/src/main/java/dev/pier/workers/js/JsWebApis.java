@@ -2,7 +2,7 @@ package dev.pier.workers.js;
 
 import org.graalvm.polyglot.Value;
 
-/** The Java that the fetch, crypto and timers runtime files reach, put on {@code internal} before they run. */
+/** The Java that the fetch, crypto, timers and stream-body runtime files reach, put on {@code internal} before they run. */
 final class JsWebApis {
 
     private JsWebApis() {
@@ -12,5 +12,6 @@ final class JsWebApis {
         internal.putMember("fetchBridge", new JsFetch(realm));
         internal.putMember("cryptoBridge", new JsCrypto());
         internal.putMember("timersBridge", new JsTimers(realm));
+        internal.putMember("streamsBridge", new JsStreams(realm));
     }
 }

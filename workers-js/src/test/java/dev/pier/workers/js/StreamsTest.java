@@ -2,7 +2,13 @@ package dev.pier.workers.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.workers.BodyStream;
 import dev.pier.workers.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,7 +148,79 @@ class StreamsTest {
                 };
                 """);
         Response r = Scripts.call(worker, Scripts.post("https://w.example/", "0123456789"));
-        assertThat(r.text()).isEqualTo("chunk 0;chunk 1;chunk 2;");
         assertThat(r.headers().get("x-received")).isEqualTo("10");
+        assertThat(r.bytes()).isEmpty();
+        List<String> chunks = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> end = new CompletableFuture<>();
+        r.stream().consume(new BodyStream.Reader() {
+            @Override
+            public void chunk(byte[] bytes, CompletableFuture<Void> taken) {
+                chunks.add(new String(bytes, StandardCharsets.UTF_8));
+                taken.complete(null);
+            }
+
+            @Override
+            public void end() {
+                end.complete("end");
+            }
+
+            @Override
+            public void aborted(String reason) {
+                end.complete("aborted: " + reason);
+            }
+        });
+        assertThat(end.get(5, TimeUnit.SECONDS)).isEqualTo("end");
+        assertThat(chunks).containsExactly("chunk 0;", "chunk 1;", "chunk 2;");
+    }
+
+    @Test
+    void aStreamThatFailsAbortsTheBodyAndACancelledBodyCancelsTheStream() throws Exception {
+        JsWorker worker = Scripts.worker(dir.resolve("failing"), """
+                let cancelled = 'not cancelled';
+                export default {
+                  fetch(request) {
+                    if (request.url.endsWith('/cancelled')) return new Response(cancelled);
+                    if (request.url.endsWith('/bad')) return new Response(ReadableStream.from(['ok', 42]));
+                    let n = 0;
+                    return new Response(new ReadableStream({
+                      pull(c) { c.enqueue(new Uint8Array([n++])); },
+                      cancel(reason) { cancelled = 'cancelled: ' + reason.message; },
+                    }));
+                  }
+                };
+                """);
+        Response bad = Scripts.get(worker, "https://w.example/bad");
+        assertThat(bad.stream().readAll().toCompletableFuture()).failsWithin(5, TimeUnit.SECONDS).withThrowableThat()
+                .withMessageContaining("the body stream was aborted: TypeError: a body stream gave a number chunk");
+        Response endless = Scripts.get(worker, "https://w.example/endless");
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        endless.stream().consume(new BodyStream.Reader() {
+            int seen;
+
+            @Override
+            public void chunk(byte[] bytes, CompletableFuture<Void> taken) {
+                if (++seen < 3) {
+                    taken.complete(null);
+                } else {
+                    second.complete(null); // the third write waits: the reader goes away instead
+                }
+            }
+
+            @Override
+            public void end() {
+            }
+
+            @Override
+            public void aborted(String reason) {
+            }
+        });
+        second.get(5, TimeUnit.SECONDS);
+        endless.stream().cancel("the client went away");
+        String cancelled = "";
+        for (int i = 0; i < 100 && !cancelled.startsWith("cancelled"); i++) {
+            Thread.sleep(20);
+            cancelled = Scripts.get(worker, "https://w.example/cancelled").text();
+        }
+        assertThat(cancelled).isEqualTo("cancelled: the body's reader cancelled it: the client went away");
     }
 }

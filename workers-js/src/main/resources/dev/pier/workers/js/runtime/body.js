@@ -1,5 +1,6 @@
 // Request and Response as the Fetch standard has them, with Cloudflare's webSocket on a 101
-// Response. A body is a string, bytes or a ReadableStream: text(), json(), arrayBuffer(), bytes()
+// Response. A body is a string, bytes or a ReadableStream (a Worker's answer streams to the client
+// as it is read): text(), json(), arrayBuffer(), bytes()
 // read it once, `body` is it as a ReadableStream. The request a Worker receives reads its parts
 // from the Java request as they are asked for.
 
@@ -219,16 +220,35 @@ internal.respond = function respond(response, answer) {
       internal.flatHeaders(response.headers), content, offset, length, ws);
 };
 
-/** A stream body is read to its end, then the whole response goes to Java (as `fetch` answers, with a length). */
+/**
+ * A stream body goes to Java as it comes: the response (head) at once, then each chunk read from
+ * the stream, the next read only once Java took the last (the client can take more).
+ */
 function respondWhenRead(response, answer) {
   if (response.bodyUsed) return 'the response body stream is locked or already read';
   const stream = contentOf(response);
   response[used] = true;
-  internal.readAll(stream).then((bytes) => {
-    const why = bridge.respond(answer, response.status, response.statusText === '' ? null : response.statusText,
-        internal.flatHeaders(response.headers), bytes.buffer, bytes.byteOffset, bytes.byteLength, null);
-    if (why !== null) bridge.fail(answer, `TypeError: ${why}`);
-  }, (e) => bridge.fail(answer, internal.describe(e)));
+  const streams = internal.streamsBridge;
+  const java = streams.newStream();
+  const why = streams.respond(answer, java, response.status, response.statusText === '' ? null : response.statusText,
+      internal.flatHeaders(response.headers));
+  if (why !== null) return why;
+  const reader = stream.getReader();
+  (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const chunk = typeof value === 'string' ? internal.bufferOf(internal.encoder.encode(value)) : internal.bufferOf(value);
+      if (chunk === null) {
+        throw new TypeError(`a body stream gave a ${value === null ? 'null' : typeof value} chunk (expected: a Uint8Array or an ArrayBuffer)`);
+      }
+      await streams.write(java, chunk[0], chunk[1], chunk[2]);
+    }
+    streams.close(java);
+  })().catch((e) => {
+    streams.abort(java, internal.describe(e));
+    reader.cancel(e).catch(() => { });
+  });
   return null;
 }
 
