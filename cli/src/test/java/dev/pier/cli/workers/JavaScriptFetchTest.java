@@ -71,6 +71,24 @@ class JavaScriptFetchTest {
                     const r = await fetch(jdk + '/trickle');
                     return new Response(r.body, { headers: { 'x-origin-status': String(r.status) } });
                   }
+                  case '/fetch/chunks': {
+                    const { readable, writable } = new TransformStream();
+                    const writer = writable.getWriter();
+                    const enc = new TextEncoder();
+                    (async () => {
+                      await writer.write(enc.encode('first;'));
+                      await new Promise((resolve) => setTimeout(resolve, 1500));
+                      await writer.write(enc.encode('second;'));
+                      await writer.close();
+                    })();
+                    return new Response(readable, { headers: { 'content-type': 'text/plain' } });
+                  }
+                  case '/fetch/upload': {
+                    const reader = request.body.getReader();
+                    let size = 0, chunks = 0;
+                    for (let r = await reader.read(); !r.done; r = await reader.read()) { size += r.value.byteLength; chunks++; }
+                    return new Response(`${size} bytes in ${chunks > 0} chunks, used ${request.bodyUsed}`);
+                  }
                   case '/fetch/timer': {
                     await new Promise((resolve) => setTimeout(resolve, 50));
                     return new Response('after a timer');
@@ -182,6 +200,34 @@ class JavaScriptFetchTest {
         HttpResponse<String> r = get("/fetch/stream");
         assertThat(r.body()).isEqualTo("part0;part1;part2;part3;part4;");
         assertThat(r.headers().firstValue("x-origin-status")).hasValue("200");
+    }
+
+    @Test
+    void aStreamedResponseReachesTheClientChunkByChunkAsTheWorkerWritesIt() throws Exception {
+        long sent = System.nanoTime();
+        HttpResponse<java.io.InputStream> r = WsClient.HTTP.send(HttpRequest.newBuilder(URI.create(edge.http("/fetch/chunks"))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-length")).isEmpty();
+        try (java.io.InputStream in = r.body()) {
+            byte[] first = in.readNBytes(6);
+            long firstAt = System.nanoTime();
+            byte[] rest = in.readAllBytes();
+            long endAt = System.nanoTime();
+            assertThat(new String(first, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("first;");
+            assertThat(new String(rest, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("second;");
+            // The first chunk came while the Worker still waited for its timer: well before the body ended.
+            assertThat(java.time.Duration.ofNanos(endAt - firstAt)).isGreaterThan(java.time.Duration.ofMillis(1000));
+            assertThat(java.time.Duration.ofNanos(endAt - sent)).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(1500));
+        }
+        assertThat(edge.nextLog().workerStatus()).isEqualTo("ok");
+    }
+
+    @Test
+    void aRequestBodyIsAStreamTheWorkerReads() throws Exception {
+        HttpResponse<String> r = WsClient.HTTP.send(HttpRequest.newBuilder(URI.create(edge.http("/fetch/upload")))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100_000])).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).isEqualTo("100000 bytes in true chunks, used true");
     }
 
     @Test
