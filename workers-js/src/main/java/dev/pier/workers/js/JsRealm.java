@@ -39,7 +39,7 @@ final class JsRealm {
      * A new Web API is one more file here.
      */
     private static final List<String> RUNTIME = List.of("internal.js", "events.js", "globals.js", "timers.js", "headers.js", "url.js",
-            "streams.js", "body.js", "websocket.js", "fetch.js", "crypto.js", "worker.js");
+            "streams.js", "blob.js", "body.js", "websocket.js", "fetch.js", "crypto.js", "worker.js");
     private static final List<Source> RUNTIME_SOURCES = runtimeSources();
 
     /** Only the bridge's exported methods, and buffers (an ArrayBuffer over a Java ByteBuffer, no copy). */

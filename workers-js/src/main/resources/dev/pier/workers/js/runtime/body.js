@@ -19,6 +19,8 @@ function extract(init) {
   if (init === null || init === undefined) return [null, null];
   if (typeof init === 'string') return [init, 'text/plain;charset=UTF-8'];
   if (init instanceof URLSearchParams) return [init.toString(), 'application/x-www-form-urlencoded;charset=UTF-8'];
+  if (init instanceof Blob) return [internal.blobBytes(init).slice(), init.type === '' ? null : init.type];
+  if (init instanceof FormData) return internal.encodeFormData(init);
   const buffer = internal.bufferOf(init);
   if (buffer) return [new Uint8Array(internal.copyBuffer(...buffer)), null];
   if (init instanceof ReadableStream) {
@@ -74,10 +76,12 @@ class Body {
     return new Uint8Array(await this.arrayBuffer());
   }
   async formData() {
-    throw new TypeError('formData() is not there yet (expected: text() with URLSearchParams)');
+    const type = this.headers.get('content-type');
+    return internal.decodeFormData(new Uint8Array(await this.arrayBuffer()), type);
   }
   async blob() {
-    throw new TypeError('blob() is not there yet (expected: arrayBuffer())');
+    const type = this.headers.get('content-type') ?? '';
+    return new Blob([await this.arrayBuffer()], { type });
   }
 }
 
