@@ -99,6 +99,11 @@ class TimersTest {
                   return [before, c.signal.aborted, c.signal.reason, seen.join(), thrown, d.reason.name, d.reason.code];
                 })()""")).isEqualTo("[false,true,\"why\",\"on,abort\",\"why\",\"AbortError\",20]");
         assertThat(js.eval("new AbortSignal()")).startsWith("TypeError: AbortSignal: Illegal constructor");
+        assertThat(js.await("(async () => { const c = new AbortController(); const r = new Request('https://a.example/', { signal: c.signal });"
+                + " c.abort(); const clone = r.clone(); const plain = new Request('https://a.example/');"
+                + " let thrown; try { await fetch(r); } catch (e) { thrown = e.name; }"
+                + " return [r.signal === c.signal, clone.signal.aborted, plain.signal.aborted, thrown]; })()"))
+                .isEqualTo("[true,true,false,\"AbortError\"]");
         assertThat(waitFor("const s = AbortSignal.timeout(20); const any = AbortSignal.any([new AbortController().signal, s]);"
                 + " s.addEventListener('abort', () => { done = [s.reason.name, any.aborted, any.reason.name].join(); });"))
                 .isEqualTo("TimeoutError,true,TimeoutError");

@@ -97,7 +97,7 @@ function bodyClone(source) {
 }
 
 class Request extends Body {
-  #method; #url; #redirect;
+  #method; #url; #redirect; #signal = null;
   constructor(input, init = {}) {
     super();
     if (input === javaRequest) { // the request the Worker received: its parts are read when asked for
@@ -125,6 +125,9 @@ class Request extends Body {
       this.#method = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH'].includes(upper) ? upper : m;
     }
     this.#redirect = init.redirect ?? inherited?.redirect ?? 'follow';
+    const signal = init.signal ?? inherited?.signal ?? null;
+    if (signal !== null && !(signal instanceof AbortSignal)) throw new TypeError('Request: signal (expected: an AbortSignal)');
+    this.#signal = signal;
     this[headersOf] = new Headers(init.headers ?? inherited?.headers);
     if (init.body !== undefined && init.body !== null) {
       if (this.#method === 'GET' || this.#method === 'HEAD') throw new TypeError(`Request: a ${this.#method} request cannot have a body`);
@@ -141,9 +144,10 @@ class Request extends Body {
   get headers() { return this[headersOf] ??= internal.immutableHeaders(bridge.headers(this[body])); }
   get redirect() { return this.#redirect; }
   get cf() { return undefined; }
-  get signal() { return undefined; }
+  /** The signal given, or one that never aborts. */
+  get signal() { return this.#signal ??= new AbortController().signal; }
   clone() {
-    const copy = new Request(this.url, { method: this.method, headers: this.headers, redirect: this.#redirect });
+    const copy = new Request(this.url, { method: this.method, headers: this.headers, redirect: this.#redirect, signal: this.signal });
     copy[body] = bodyClone(this);
     return copy;
   }

@@ -22,8 +22,8 @@ function responseOf(java) {
 
 async function fetch(input, init = undefined) {
   const request = new Request(input, init);
-  const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? null;
-  signal?.throwIfAborted();
+  const signal = request.signal;
+  signal.throwIfAborted();
   const redirect = request.redirect;
   if (!['follow', 'manual', 'error'].includes(redirect)) {
     throw new TypeError(`fetch: redirect '${redirect}' (expected: follow, manual or error)`);
@@ -40,7 +40,7 @@ async function fetch(input, init = undefined) {
   const sent = fetchBridge.fetch(request.method, request.url, internal.flatHeaders(request.headers), content, offset, length,
       redirect !== 'follow');
   const answered = sent.then(responseOf, (e) => { throw new TypeError(`fetch(${request.url}): ${e.message}`); });
-  const response = signal === null ? await answered : await new Promise((resolve, reject) => {
+  const response = await new Promise((resolve, reject) => {
     const aborted = () => reject(signal.reason);
     signal.addEventListener('abort', aborted, { once: true });
     answered.then(resolve, reject).finally(() => signal.removeEventListener('abort', aborted));
