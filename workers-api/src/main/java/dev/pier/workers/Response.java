@@ -14,6 +14,7 @@ public final class Response extends Body {
     private final int status;
     private final String statusText;
     private final WebSocket webSocket;
+    private final BodyStream stream;
 
     /**
      * @param body       the body; empty for none
@@ -31,6 +32,24 @@ public final class Response extends Body {
         this.status = status;
         this.statusText = statusText;
         this.webSocket = webSocket;
+        this.stream = null;
+    }
+
+    /**
+     * A response whose body the Worker writes as it goes: the edge sends the head at once, then
+     * each chunk as it is written ({@link #bytes()} is empty; read {@link #stream()}).
+     *
+     * @param status 200 to 599
+     */
+    public Response(BodyStream stream, int status, String statusText, Headers headers) {
+        super(headers, null);
+        if (status < 200 || status > 599) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 200 to 599 with a body stream)");
+        }
+        this.status = status;
+        this.statusText = statusText;
+        this.webSocket = null;
+        this.stream = java.util.Objects.requireNonNull(stream, "stream");
     }
 
     public Response(byte[] body, int status, Headers headers) {
@@ -67,5 +86,10 @@ public final class Response extends Body {
      */
     public WebSocket webSocket() {
         return webSocket;
+    }
+
+    /** The body as the Worker writes it, or null when the body is whole ({@link #bytes()}). */
+    public BodyStream stream() {
+        return stream;
     }
 }

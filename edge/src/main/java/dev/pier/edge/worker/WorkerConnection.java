@@ -9,6 +9,7 @@ import dev.pier.edge.upstream.UpstreamConnection;
 import dev.pier.edge.upstream.UpstreamListener;
 import dev.pier.edge.upstream.UpstreamPeer;
 import dev.pier.edge.upstream.WorkerPeer;
+import dev.pier.workers.BodyStream;
 import dev.pier.workers.ExecutionContext;
 import dev.pier.workers.Headers;
 import dev.pier.workers.Request;
@@ -17,6 +18,7 @@ import dev.pier.workers.host.Script;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -58,6 +60,9 @@ final class WorkerConnection implements UpstreamConnection {
     private long invokedNanos;
     private WorkerHandshake handshake;
     private dev.pier.workers.WebSocket clientEnd;
+    /** A body the Worker writes as it goes, while it is being sent; and the write that waits for the client to take more. */
+    private BodyStream streaming;
+    private CompletableFuture<Void> untilClientTakesMore;
 
     WorkerConnection(WorkerPeer peer, Script script, WorkerUsage usage, Channel client, UpstreamListener listener) {
         this.peer = peer;
@@ -206,6 +211,15 @@ final class WorkerConnection implements UpstreamConnection {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.statusText() == null
                 ? HttpResponseStatus.valueOf(response.status()) : new HttpResponseStatus(response.status(), response.statusText()));
         response.headers().forEach((name, value) -> head.headers().add(name, value));
+        if (response.stream() != null) {
+            // No length: the flow frames the body (chunked to an HTTP/1.1 client) and sends each chunk as it comes.
+            head.headers().remove(HttpHeaderNames.CONTENT_LENGTH).remove(HttpHeaderNames.TRANSFER_ENCODING);
+            listener.upstreamMessage(this, head);
+            listener.upstreamReadComplete(this);
+            streaming = response.stream();
+            streaming.consume(new StreamToClient());
+            return;
+        }
         head.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.bytes().length).remove(HttpHeaderNames.TRANSFER_ENCODING);
         listener.upstreamMessage(this, head);
         listener.upstreamMessage(this, new DefaultLastHttpContent(Unpooled.wrappedBuffer(response.bytes())));
@@ -233,6 +247,11 @@ final class WorkerConnection implements UpstreamConnection {
 
     @Override
     public void resumeReading() {
+        CompletableFuture<Void> waiting = untilClientTakesMore;
+        if (waiting != null) {
+            untilClientTakesMore = null;
+            waiting.complete(null);
+        }
     }
 
     @Override
@@ -241,6 +260,68 @@ final class WorkerConnection implements UpstreamConnection {
         body = null;
         if (responseTimer != null) {
             responseTimer.cancel(false);
+        }
+        if (streaming != null) {
+            streaming.cancel("the client's connection closed");
+            streaming = null;
+        }
+        CompletableFuture<Void> waiting = untilClientTakesMore;
+        if (waiting != null) {
+            untilClientTakesMore = null;
+            waiting.completeExceptionally(new IllegalStateException("the client's connection closed"));
+        }
+    }
+
+    /** Runs {@code action} on the client's event loop: now when this is it (a Worker writes on its own loop), else in its turn. */
+    private void onLoop(Runnable action) {
+        if (client.eventLoop().inEventLoop()) {
+            action.run();
+        } else {
+            client.eventLoop().execute(action);
+        }
+    }
+
+    /** Sends a streamed body's chunks to the client as they come; a write completes when the client can take more. */
+    private final class StreamToClient implements BodyStream.Reader {
+        @Override
+        public void chunk(byte[] bytes, CompletableFuture<Void> taken) {
+            onLoop(() -> {
+                if (closed) {
+                    taken.completeExceptionally(new IllegalStateException("the client's connection closed"));
+                    return;
+                }
+                listener.upstreamMessage(WorkerConnection.this, new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+                if (listener.upstreamReadComplete(WorkerConnection.this)) {
+                    taken.complete(null);
+                } else {
+                    untilClientTakesMore = taken;
+                }
+            });
+        }
+
+        @Override
+        public void end() {
+            onLoop(() -> {
+                if (closed) {
+                    return;
+                }
+                streaming = null;
+                listener.upstreamMessage(WorkerConnection.this, LastHttpContent.EMPTY_LAST_CONTENT);
+                listener.upstreamReadComplete(WorkerConnection.this);
+            });
+        }
+
+        @Override
+        public void aborted(String reason) {
+            onLoop(() -> {
+                if (closed) {
+                    return;
+                }
+                streaming = null;
+                record.workerStatus("exception");
+                usage.exception();
+                fail(EdgeException.of(EdgeError.WORKER_EXCEPTION, "the response body stream failed: " + reason));
+            });
         }
     }
 

@@ -72,7 +72,7 @@ function socketOf(javaSocket) {
   return ws;
 }
 
-/** A JavaScript WebSocket over a Java one (a hibernatable socket's after its object was evicted, a stub's answer). */
+/** A JavaScript WebSocket over a Java one (a hibernatable socket's after its object was evicted, a stub's answer, the Worker's end of a WebSocket fetch() opened). */
 internal.socketOf = socketOf;
 
 /** The Java WebSocket under a JavaScript one. */
