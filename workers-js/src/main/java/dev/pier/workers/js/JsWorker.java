@@ -24,6 +24,7 @@ import org.graalvm.polyglot.Source;
 final class JsWorker implements Worker {
 
     private final String name;
+    private final JsLimits limits;
     private final ModuleFiles files;
     private final Source mainSource;
     /**
@@ -33,8 +34,9 @@ final class JsWorker implements Worker {
     private final Map<Thread, JsRealm> realms = new ConcurrentHashMap<>();
     private final AtomicReference<JsRealm> spare = new AtomicReference<>();
 
-    JsWorker(String name, Path mainModule) throws IOException {
+    JsWorker(String name, Path mainModule, JsLimits limits) throws IOException {
         this.name = name;
+        this.limits = limits;
         Path main = mainModule.toAbsolutePath().normalize();
         this.files = new ModuleFiles(main.getParent());
         Path real = main.toRealPath();
@@ -49,6 +51,10 @@ final class JsWorker implements Worker {
         return name;
     }
 
+    JsLimits limits() {
+        return limits;
+    }
+
     ModuleFiles files() {
         return files;
     }
@@ -57,11 +63,14 @@ final class JsWorker implements Worker {
         return mainSource;
     }
 
-    /** This thread's context: its own, the one made at deploy if no thread took it yet, or a new one. */
+    /**
+     * This thread's context: its own, the one made at deploy if no thread took it yet, or a new one
+     * (also when the watchdog stopped this thread's last one for breaking a limit).
+     */
     JsRealm realm() {
         Thread thread = Thread.currentThread();
         JsRealm realm = realms.get(thread);
-        if (realm == null) {
+        if (realm == null || realm.stopped()) {
             realm = spare.getAndSet(null);
             if (realm == null) {
                 realm = new JsRealm(this);
