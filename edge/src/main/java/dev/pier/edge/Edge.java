@@ -12,11 +12,13 @@ import dev.pier.edge.admin.MetricsReaders;
 import dev.pier.edge.admin.MetricsRoute;
 import dev.pier.edge.fetch.FetchClient;
 import dev.pier.edge.fetch.FetchLimits;
+import dev.pier.edge.fetch.LoopTimers;
 import dev.pier.edge.http.EdgeContext;
 import dev.pier.edge.upstream.OriginGuard;
 import dev.pier.edge.transport.Transport;
 import dev.pier.waf.WafRuntime;
 import dev.pier.workers.Fetch;
+import dev.pier.workers.Timers;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +59,7 @@ public final class Edge implements AutoCloseable {
     private final ScriptDeployer workers;
     /** Workers' {@code fetch()}, on this edge's event loops; installed while the edge runs. */
     private final FetchClient fetch;
+    private final LoopTimers timers;
     private boolean closed;
     private boolean stoppedAccepting;
 
@@ -86,6 +89,7 @@ public final class Edge implements AutoCloseable {
         this.fetch = new FetchClient(workerGroup, transport.socketChannel(), FetchClient.defaultTls(), context::originGuard,
                 () -> FetchLimits.of(context.snapshot().config().timeouts()));
         workers.nodeFetch(fetch);
+        this.timers = new LoopTimers(workerGroup);
         context.scripts(workers.deploy(config)); // a script that cannot be deployed fails the start, before anything listens
         this.metrics = new MetricsRoute(context.usage(), () -> adminConfig().metricsToken(), metricsReaders);
         // What the admin listener serves: /metrics, then the routes the process adds.
@@ -94,6 +98,7 @@ public final class Edge implements AutoCloseable {
         routes.addAll(adminRoutes);
         this.listeners = new Listeners(bossGroup, workerGroup, context, List.copyOf(routes), this::adminConfig);
         Fetch.Host.install(fetch);
+        Timers.Host.install(timers);
         logger.info("Transport: {}", transport.name().toLowerCase());
     }
 
@@ -323,6 +328,7 @@ public final class Edge implements AutoCloseable {
         }
         closed = true;
         Fetch.Host.uninstall(fetch);
+        Timers.Host.uninstall(timers);
         listeners.close();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

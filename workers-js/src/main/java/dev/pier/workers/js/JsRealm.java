@@ -46,8 +46,8 @@ final class JsRealm {
      * its globals on {@code globalThis} and shares what the later files need on {@code internal}.
      * A new Web API is one more file here.
      */
-    private static final List<String> RUNTIME = List.of("internal.js", "events.js", "headers.js", "url.js", "body.js",
-            "websocket.js", "worker.js", "limits.js");
+    private static final List<String> RUNTIME = List.of("internal.js", "events.js", "globals.js", "timers.js", "headers.js", "url.js",
+            "streams.js", "body.js", "websocket.js", "fetch.js", "crypto.js", "worker.js", "limits.js");
     private static final List<Source> RUNTIME_SOURCES = runtimeSources();
 
     /** Only the bridge's exported methods, and buffers (an ArrayBuffer over a Java ByteBuffer, no copy). */
@@ -92,6 +92,7 @@ final class JsRealm {
         lock.lock();
         try {
             Value internal = context.eval("js", "({})");
+            JsWebApis.install(this, internal);
             for (Source runtime : RUNTIME_SOURCES) {
                 context.eval(runtime).executeVoid(bridge, internal);
             }

@@ -1,9 +1,13 @@
 // Request and Response as the Fetch standard has them, with Cloudflare's webSocket on a 101
-// Response. A body is whole (a string or bytes): text(), json(), arrayBuffer(), bytes() read it
-// once. The request a Worker receives reads its parts from the Java request as they are asked for.
+// Response. A body is a string, bytes or a ReadableStream: text(), json(), arrayBuffer(), bytes()
+// read it once, `body` is it as a ReadableStream. The request a Worker receives reads its parts
+// from the Java request as they are asked for.
 
-const body = Symbol('body');        // null, a string, a Uint8Array, or a Java request (the one received)
+const body = Symbol('body');        // null, a string, a Uint8Array, a ReadableStream, or a Java request (the one received)
 const used = Symbol('used');
+const streamed = Symbol('streamed'); // the ReadableStream `body` gave for a body that was not one
+/** What a body is read from: the stream `body` gave, if it was asked for, or the body itself. */
+const contentOf = (r) => r[streamed] ?? r[body];
 const headersOf = Symbol('headers');
 const javaRequest = Symbol('javaRequest');
 const NULL_BODY_STATUS = [101, 204, 205, 304];
@@ -16,8 +20,9 @@ function extract(init) {
   if (init instanceof URLSearchParams) return [init.toString(), 'application/x-www-form-urlencoded;charset=UTF-8'];
   const buffer = internal.bufferOf(init);
   if (buffer) return [new Uint8Array(internal.copyBuffer(...buffer)), null];
-  if (typeof init === 'object' && typeof init.getReader === 'function') {
-    throw new TypeError('a ReadableStream body is not there yet (expected: a string, an ArrayBuffer or a typed array)');
+  if (init instanceof ReadableStream) {
+    if (init.locked || internal.isDisturbed(init)) throw new TypeError('a body stream that is locked or already read (expected: a fresh ReadableStream)');
+    return [init, null];
   }
   return [String(init), 'text/plain;charset=UTF-8'];
 }
@@ -25,19 +30,32 @@ function extract(init) {
 class Body {
   #consume(who) {
     if (this[used]) throw new TypeError(`${who}: Body has already been used. It can only be used once. Use tee() first if you need to read it twice.`);
+    const b = contentOf(this);
+    if (b instanceof ReadableStream && (b.locked || internal.isDisturbed(b))) {
+      throw new TypeError(`${who}: the body stream is locked or already read`);
+    }
     this[used] = true;
-    const b = this[body];
     return b;
   }
-  get bodyUsed() { return this[used] === true; }
+  get bodyUsed() {
+    const b = contentOf(this);
+    return this[used] === true || (b instanceof ReadableStream && internal.isDisturbed(b));
+  }
+  /** The body as a ReadableStream of Uint8Arrays (the same stream each time), or null when there is none. */
   get body() {
-    throw new TypeError('Request.body / Response.body (a ReadableStream) is not there yet (expected: text(), json(), arrayBuffer() or bytes())');
+    const b = contentOf(this);
+    if (b === null || b instanceof ReadableStream) return b;
+    if (this[used]) return internal.streamOf(new Uint8Array(0));
+    const bytes = typeof b === 'string' ? internal.encoder.encode(b) : b instanceof Uint8Array ? b
+      : bridge.bodySize(b) === 0 ? null : new Uint8Array(internal.arrayBuffer(bridge.bodyBytes(b)));
+    return bytes === null ? null : (this[streamed] = internal.streamOf(bytes));
   }
   async text() {
     const b = this.#consume('text()');
     if (b === null) return '';
     if (typeof b === 'string') return b;
     if (b instanceof Uint8Array) return internal.decoder.decode(b);
+    if (b instanceof ReadableStream) return internal.decoder.decode(await internal.readAll(b));
     return bridge.bodyText(b);
   }
   async json() {
@@ -48,6 +66,7 @@ class Body {
     if (b === null) return new ArrayBuffer(0);
     if (typeof b === 'string') return internal.encoder.encode(b).buffer;
     if (b instanceof Uint8Array) return internal.copyBuffer(b.buffer, b.byteOffset, b.byteLength);
+    if (b instanceof ReadableStream) return (await internal.readAll(b)).buffer;
     return internal.arrayBuffer(bridge.bodyBytes(b));
   }
   async bytes() {
@@ -62,8 +81,13 @@ class Body {
 }
 
 function bodyClone(source) {
-  if (source[used]) throw new TypeError('clone(): Body has already been used.');
-  const b = source[body];
+  if (source.bodyUsed) throw new TypeError('clone(): Body has already been used.');
+  const b = contentOf(source);
+  if (b instanceof ReadableStream) {
+    const [mine, theirs] = b.tee();
+    if (source[streamed]) source[streamed] = mine; else source[body] = mine;
+    return theirs;
+  }
   return b instanceof Uint8Array ? b.slice() : b;
 }
 
@@ -184,15 +208,32 @@ class Response extends Body {
 
 /** Completes the Java answer with a Response; returns null, or why it cannot be sent. */
 internal.respond = function respond(response, answer) {
-  const b = response[body];
+  const b = contentOf(response);
   let content = null, offset = 0, length = 0;
   if (typeof b === 'string') content = b;
   else if (b instanceof Uint8Array) { content = b.buffer; offset = b.byteOffset; length = b.byteLength; }
+  else if (b instanceof ReadableStream) return respondWhenRead(response, answer);
   else if (b !== null) { content = internal.arrayBuffer(bridge.bodyBytes(b)); length = content.byteLength; } // a received request's
   const ws = response.webSocket === null ? null : internal.javaSocket(response.webSocket);
   return bridge.respond(answer, response.status, response.statusText === '' ? null : response.statusText,
       internal.flatHeaders(response.headers), content, offset, length, ws);
 };
+
+/** A stream body is read to its end, then the whole response goes to Java (as `fetch` answers, with a length). */
+function respondWhenRead(response, answer) {
+  if (response.bodyUsed) return 'the response body stream is locked or already read';
+  const stream = contentOf(response);
+  response[used] = true;
+  internal.readAll(stream).then((bytes) => {
+    const why = bridge.respond(answer, response.status, response.statusText === '' ? null : response.statusText,
+        internal.flatHeaders(response.headers), bytes.buffer, bytes.byteOffset, bytes.byteLength, null);
+    if (why !== null) bridge.fail(answer, `TypeError: ${why}`);
+  }, (e) => bridge.fail(answer, internal.describe(e)));
+  return null;
+}
+
+/** What a request's body is, for fetch(): null, a string, a Uint8Array, a ReadableStream, or a received Java request. */
+internal.bodyOf = contentOf;
 
 for (const c of [Request, Response]) {
   Object.defineProperty(globalThis, c.name, { value: c, writable: true, configurable: true, enumerable: false });

@@ -72,6 +72,9 @@ function socketOf(javaSocket) {
   return ws;
 }
 
+/** A JavaScript WebSocket over a Java one (the Worker's end of a WebSocket fetch() opened). */
+internal.socketOf = socketOf;
+
 /** The Java WebSocket under a JavaScript one. */
 internal.javaSocket = (ws) => ws[java];
 

@@ -1,0 +1,42 @@
+package dev.pier.workers.js;
+
+import dev.pier.workers.Timers;
+import java.time.Duration;
+import java.util.concurrent.Future;
+import org.graalvm.polyglot.HostAccess.Export;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+
+/**
+ * The Java under {@code setTimeout} and {@code setInterval} ({@code runtime/timers.js}): a task
+ * through the Java API's {@link Timers}, which runs it on the event loop that scheduled it, the
+ * thread the realm belongs to, as a call into the realm.
+ */
+public final class JsTimers {
+
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(JsTimers.class);
+
+    private final JsRealm realm;
+
+    JsTimers(JsRealm realm) {
+        this.realm = realm;
+    }
+
+    /** Calls {@code callback} (which catches and logs what the script's callback throws) after {@code millis}. */
+    @Export
+    public Future<?> schedule(Value callback, double millis) {
+        return Timers.schedule(() -> {
+            try {
+                realm.call(callback);
+            } catch (ScriptError | PolyglotException | IllegalStateException e) {
+                // The realm was closed (its script redeployed) or the callback failed past its own catch.
+                logger.debug("a timer of a JavaScript Worker did not run: {}", e.getMessage());
+            }
+        }, Duration.ofNanos((long) (Math.max(0, millis) * 1_000_000)));
+    }
+
+    @Export
+    public void cancel(Future<?> timer) {
+        timer.cancel(false);
+    }
+}
