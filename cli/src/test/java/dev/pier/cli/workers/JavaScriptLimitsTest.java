@@ -7,6 +7,8 @@ import dev.pier.cli.JavaScriptLoader;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
 import dev.pier.workers.runtime.WorkerRuntime;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,11 +35,15 @@ class JavaScriptLimitsTest {
     static final String SCRIPT = """
             let served = 0;
             export default {
-              async fetch(request) {
+              async fetch(request, env) {
                 const path = new URL(request.url).pathname;
                 served++;
                 if (path === '/limits/loop') { while (true) { } }
                 if (path === '/bomb/it') { const a = []; while (true) a.push(new Array(1e6).fill(0)); }
+                if (path === '/limits/storm') {
+                  const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => fetch(`${env.ORIGIN}/${i}`)));
+                  return Response.json(results.map((r) => r.status === 'fulfilled' ? r.value.status : r.reason.message));
+                }
                 if (path.endsWith('/work')) { let s = 0; for (let i = 0; i < 1e5; i++) s += i; return new Response(String(s)); }
                 return new Response(`served ${served}`);
               }
@@ -47,8 +54,19 @@ class JavaScriptLimitsTest {
     Path dir;
     TestEdge edge;
 
+    /** The origin the fetch storm goes to: answers 200 and counts. */
+    HttpServer origin;
+    final AtomicInteger originRequests = new AtomicInteger();
+
     @BeforeEach
     void start() throws Exception {
+        origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        origin.createContext("/", exchange -> {
+            originRequests.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        origin.start();
         Files.writeString(Files.createDirectories(dir.resolve("limits")).resolve("worker.js"), SCRIPT);
         // the second script (bomb) has the same code with a long CPU limit: its memory limit is what stops it
         String yaml = """
@@ -60,6 +78,7 @@ class JavaScriptLimitsTest {
                   - name: limits
                     main_module: %1$s/limits/worker.js
                     limits: { cpu_ms: 500, memory: 64MiB, subrequests: 5 }
+                    vars: { ORIGIN: "http://127.0.0.1:%2$d" }
                   - name: bomb
                     main_module: %1$s/limits/worker.js
                     limits: { cpu_ms: 60000, memory: 64MiB }
@@ -70,7 +89,7 @@ class JavaScriptLimitsTest {
                     workers_routes:
                       - { pattern: "localhost/limits/*", script: limits }
                       - { pattern: "localhost/bomb/*", script: bomb }
-                """.formatted(dir);
+                """.formatted(dir, origin.getAddress().getPort());
         WorkerRuntime runtime = new WorkerRuntime(getClass().getClassLoader(), List.of(new JavaScriptLoader()));
         edge = TestEdge.fromYaml(yaml, config -> runtime.deploy(config.workers(), config.durableObjects()));
     }
@@ -80,6 +99,7 @@ class JavaScriptLimitsTest {
         if (edge != null) {
             edge.close();
         }
+        origin.stop(0);
     }
 
     @Test
@@ -128,6 +148,17 @@ class JavaScriptLimitsTest {
         }
         assertThat(metrics()).contains("pier_worker_limits_exceeded_total{limit=\"memory\",script=\"bomb\"} 1.0")
                 .contains("pier_worker_limits_exceeded_total{limit=\"cpu\",script=\"bomb\"} 0.0");
+    }
+
+    @Test
+    void aFetchStormGetsTooManySubrequestsPastTheLimitAndTheRequestGoesOn() throws Exception {
+        HttpResponse<String> r = get("/limits/storm");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("[200,200,200,200,200,\"Too many subrequests.\",\"Too many subrequests.\",\"Too many subrequests.\"]");
+        assertThat(originRequests.get()).as("nothing sent past the limit").isEqualTo(5);
+        assertThat(logOf("/limits/storm").workerStatus()).isEqualTo("ok");
+        assertThat(get("/limits/storm").body()).as("the next request has its own 5").startsWith("[200,200,200,200,200,");
+        assertThat(metrics()).contains("pier_worker_limits_exceeded_total{limit=\"subrequests\",script=\"limits\"} 2.0");
     }
 
     private RequestLog logOf(String path) throws InterruptedException {
