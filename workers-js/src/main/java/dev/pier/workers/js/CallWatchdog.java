@@ -19,10 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * first time it saw the call. A call over a limit has its context cancelled ({@link JsRealm#stop}).
  *
  * <p>CPU time is the thread's, not the wall clock's: a call that waits for a core on a busy machine
- * is not charged for the wait. Memory is what a call retains: GraalJS's interpreter allocates
- * hundreds of MB a second of short-lived objects, so allocation alone says nothing; a call is over
- * the limit when it allocated more than the limit and the heap in use after the last garbage
- * collection grew by more than the limit since the call began.
+ * is not charged for the wait. Memory is what a call keeps: GraalJS's interpreter allocates
+ * hundreds of MB a second of short-lived objects, so allocation alone says nothing. A call is
+ * suspect when it allocated another limit's worth since it was last looked at and the heap outside
+ * the young generation's eden grew by more than the limit since it began; then a full garbage
+ * collection ({@link System#gc()}) says what is really kept, and the call is stopped when that grew
+ * by more than the limit. A call that only makes garbage costs at most one collection per limit's
+ * worth of garbage that reaches the old generation.
  */
 final class CallWatchdog {
 
@@ -33,7 +36,7 @@ final class CallWatchdog {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final List<MemoryPoolMXBean> HEAP = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()).toList();
+            .filter(pool -> pool.getType() == MemoryType.HEAP && !pool.getName().contains("Eden")).toList();
     private static final Queue<Slot> SLOTS = new ConcurrentLinkedQueue<>();
     private static final ThreadLocal<Slot> SLOT = ThreadLocal.withInitial(CallWatchdog::register);
 
@@ -65,6 +68,7 @@ final class CallWatchdog {
         private long cpuAtStart;
         private long allocatedAtStart;
         private long liveAtStart;
+        private long allocatedAtCheck;
 
         private Slot(Thread thread) {
             this.thread = thread;
@@ -124,7 +128,8 @@ final class CallWatchdog {
             slot.seenCalls = calls;
             slot.cpuAtStart = THREADS.getThreadCpuTime(id);
             slot.allocatedAtStart = THREADS.getThreadAllocatedBytes(id);
-            slot.liveAtStart = liveHeap();
+            slot.liveAtStart = heldHeap();
+            slot.allocatedAtCheck = slot.allocatedAtStart;
             return;
         }
         JsLimits limits = realm.limits();
@@ -134,25 +139,30 @@ final class CallWatchdog {
                     + TimeUnit.NANOSECONDS.toMillis(cpuNanos) + " ms of CPU time (expected: at most cpu_ms " + limits.cpuMillis() + ")"));
             return;
         }
-        long allocated = THREADS.getThreadAllocatedBytes(id) - slot.allocatedAtStart;
-        if (allocated > limits.memoryBytes()) {
-            long grown = liveHeap() - slot.liveAtStart;
-            if (grown > limits.memoryBytes()) {
+        long allocated = THREADS.getThreadAllocatedBytes(id);
+        if (allocated - slot.allocatedAtCheck > limits.memoryBytes() && heldHeap() - slot.liveAtStart > limits.memoryBytes()) {
+            slot.allocatedAtCheck = allocated;
+            System.gc(); // what the heap holds now is what is kept: the call's garbage is gone
+            long live = heldHeap();
+            long kept = live - slot.liveAtStart;
+            if (kept > limits.memoryBytes() && slot.active == realm && slot.calls == calls) {
                 realm.stop(new ResourceLimitException(ResourceLimitException.Limit.MEMORY, "Worker exceeded memory limit: one call kept "
-                        + (grown >> 20) + " MiB (expected: at most " + (limits.memoryBytes() >> 20) + " MiB)"));
+                        + (kept >> 20) + " MiB (expected: at most " + (limits.memoryBytes() >> 20) + " MiB)"));
+            } else {
+                slot.liveAtStart = Math.min(slot.liveAtStart, live); // a true figure now: the start's held garbage is gone
             }
         }
     }
 
-    /** The heap in use after the last garbage collection of each of its pools. */
-    private static long liveHeap() {
-        long live = 0;
+    /** The heap in use outside eden (where new objects are made and most die): survivors and the old generation. */
+    private static long heldHeap() {
+        long held = 0;
         for (MemoryPoolMXBean pool : HEAP) {
-            MemoryUsage usage = pool.getCollectionUsage();
+            MemoryUsage usage = pool.getUsage();
             if (usage != null) {
-                live += usage.getUsed();
+                held += usage.getUsed();
             }
         }
-        return live;
+        return held;
     }
 }

@@ -100,8 +100,11 @@ class LimitsTest {
                 .endsWith(" ms of CPU time (expected: at most cpu_ms 300)");
         assertThat(tookMillis).as("CPU time, not wall time: at least the limit").isGreaterThanOrEqualTo(300);
         assertThat(before.stopped()).isTrue();
+        long fresh = System.nanoTime();
         assertThat(Scripts.get(worker, "https://example.com/").text()).as("a fresh context: module state starts over")
                 .isEqualTo("served 1");
+        System.out.printf("stopped after %d ms of wall time (%s); the next request, in a fresh context, took %d ms%n", tookMillis,
+                stopped.getMessage(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fresh));
         assertThat(worker.realm()).isNotSameAs(before);
     }
 
@@ -133,6 +136,7 @@ class LimitsTest {
         JsWorker worker = worker(new JsLimits(120_000, 64L * 1024 * 1024, 50));
         ResourceLimitException stopped = limitOf(worker, "/bomb", 120);
         assertThat(stopped.limit()).isEqualTo(Limit.MEMORY);
+        System.out.println("the bomb (-Xmx512m): " + stopped.getMessage());
         assertThat(stopped.getMessage()).startsWith("Worker exceeded memory limit: one call kept ").endsWith(" MiB (expected: at most 64 MiB)");
         System.gc();
         assertThat(Scripts.get(worker, "https://example.com/").text()).isEqualTo("served 1");
