@@ -377,11 +377,7 @@ public final class ConfigLoader {
                 if (!javaScript) {
                     throw w.error("limits", "beside class (expected: limits only with main_module: Java Workers have none)");
                 }
-                l.onlyKeys("cpu_ms", "memory", "subrequests");
-                long memory = l.size("memory");
-                limits = new WorkerLimits(l.integer("cpu_ms", WorkerLimits.DEFAULT.cpuMs(), 1, WorkerLimits.MAX_CPU_MS),
-                        memory == 0 ? WorkerLimits.DEFAULT.memoryBytes() : memory,
-                        l.integer("subrequests", WorkerLimits.DEFAULT.subrequests(), 0, WorkerLimits.MAX_SUBREQUESTS));
+                limits = WorkerLimits.of(l, true);
             }
             workers.add(javaScript
                     ? WorkerScript.javaScript(name, base.resolve(mainModule).normalize(), compatibilityDate, vars, objects).withLimits(limits)

@@ -15,6 +15,22 @@ public record WorkerLimits(int cpuMs, long memoryBytes, int subrequests) {
     public static final int MAX_CPU_MS = 300_000;
     public static final int MAX_SUBREQUESTS = 10_000_000;
 
+    /**
+     * The limits under {@code node} ({@code limits:} in the node's file, {@code [limits]} in
+     * wrangler's), each key optional: {@code cpu_ms}, {@code subrequests}, and {@code memory} where
+     * {@code memory} is true (Pier's own key, not wrangler's).
+     */
+    static WorkerLimits of(ConfigNode node, boolean memory) {
+        if (memory) {
+            node.onlyKeys("cpu_ms", "memory", "subrequests");
+        } else {
+            node.onlyKeys("cpu_ms", "subrequests");
+        }
+        long bytes = memory ? node.size("memory") : 0;
+        return new WorkerLimits(node.integer("cpu_ms", DEFAULT.cpuMs(), 1, MAX_CPU_MS), bytes == 0 ? DEFAULT.memoryBytes() : bytes,
+                node.integer("subrequests", DEFAULT.subrequests(), 0, MAX_SUBREQUESTS));
+    }
+
     public WorkerLimits {
         if (cpuMs < 1 || cpuMs > MAX_CPU_MS) {
             throw new IllegalArgumentException("limits: cpu_ms: " + cpuMs + " (expected: 1 to " + MAX_CPU_MS + ")");
