@@ -1,6 +1,7 @@
 package dev.pier.workers.js;
 
 import dev.pier.workers.ResourceLimitException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -142,16 +143,26 @@ final class CallWatchdog {
         long allocated = THREADS.getThreadAllocatedBytes(id);
         if (allocated - slot.allocatedAtCheck > limits.memoryBytes() && heldHeap() - slot.liveAtStart > limits.memoryBytes()) {
             slot.allocatedAtCheck = allocated;
+            long collections = collections();
             System.gc(); // what the heap holds now is what is kept: the call's garbage is gone
             long live = heldHeap();
             long kept = live - slot.liveAtStart;
-            if (kept > limits.memoryBytes() && slot.active == realm && slot.calls == calls) {
+            // no collection ran (-XX:+DisableExplicitGC): the figure still has garbage in it, and stops nothing
+            if (kept > limits.memoryBytes() && collections() != collections && slot.active == realm && slot.calls == calls) {
                 realm.stop(new ResourceLimitException(ResourceLimitException.Limit.MEMORY, "Worker exceeded memory limit: one call kept "
-                        + (kept >> 20) + " MiB (expected: at most " + (limits.memoryBytes() >> 20) + " MiB)"));
+                        + ((kept + (1 << 20) - 1) >> 20) + " MiB (expected: at most " + (limits.memoryBytes() >> 20) + " MiB)"));
             } else {
                 slot.liveAtStart = Math.min(slot.liveAtStart, live); // a true figure now: the start's held garbage is gone
             }
         }
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     /** The heap in use outside eden (where new objects are made and most die): survivors and the old generation. */
