@@ -71,6 +71,11 @@ public final class UsageRegistry {
         FunctionCounter.builder("pier.worker.websocket.messages", usage, WorkerUsage::messagesOut)
                 .description("WebSocket messages between clients and the Worker").tag("script", script).tag("direction", "out")
                 .register(prometheus);
+        for (String limit : java.util.List.of("cpu", "memory", "subrequests")) {
+            FunctionCounter.builder("pier.worker.limits.exceeded", usage, u -> u.limitsExceeded(limit))
+                    .description("Invocations and WebSocket events of the Worker that broke a resource limit: stopped for CPU time or "
+                            + "memory (error 1102), or a subrequest refused").tag("script", script).tag("limit", limit).register(prometheus);
+        }
         Gauge.builder("pier.worker.websockets.open", usage, WorkerUsage::openWebSockets)
                 .description("WebSockets the Worker holds now").tag("script", script).register(prometheus);
         return usage;

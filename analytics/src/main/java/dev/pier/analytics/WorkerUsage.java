@@ -16,6 +16,29 @@ public final class WorkerUsage {
     final LongAdder messagesIn = new LongAdder();
     final LongAdder messagesOut = new LongAdder();
     final AtomicInteger openWebSockets = new AtomicInteger();
+    final LongAdder cpuLimitExceeded = new LongAdder();
+    final LongAdder memoryLimitExceeded = new LongAdder();
+    final LongAdder subrequestLimitExceeded = new LongAdder();
+
+    /** An invocation that broke a resource limit: {@code cpu} or {@code memory} (stopped), {@code subrequests} (refused). */
+    public void limitExceeded(String limit) {
+        switch (limit) {
+            case "cpu" -> cpuLimitExceeded.increment();
+            case "memory" -> memoryLimitExceeded.increment();
+            case "subrequests" -> subrequestLimitExceeded.increment();
+            default -> throw new IllegalArgumentException("limit: '" + limit + "' (expected: cpu, memory or subrequests)");
+        }
+    }
+
+    /** Invocations that broke {@code limit}: cpu, memory or subrequests. */
+    public long limitsExceeded(String limit) {
+        return switch (limit) {
+            case "cpu" -> cpuLimitExceeded.sum();
+            case "memory" -> memoryLimitExceeded.sum();
+            case "subrequests" -> subrequestLimitExceeded.sum();
+            default -> throw new IllegalArgumentException("limit: '" + limit + "' (expected: cpu, memory or subrequests)");
+        };
+    }
 
     /** An invocation of the script's {@code fetch}. */
     public void request() {

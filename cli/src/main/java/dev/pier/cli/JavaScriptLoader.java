@@ -1,7 +1,9 @@
 package dev.pier.cli;
 
+import dev.pier.config.WorkerLimits;
 import dev.pier.config.WorkerScript;
 import dev.pier.workers.Worker;
+import dev.pier.workers.js.JsLimits;
 import dev.pier.workers.js.JsWorkers;
 import dev.pier.workers.runtime.ScriptLoader;
 
@@ -15,7 +17,8 @@ public final class JavaScriptLoader implements ScriptLoader {
 
     @Override
     public Worker load(WorkerScript script) throws Exception {
-        return JsWorkers.load(script.name(), script.mainModule());
+        WorkerLimits limits = script.limits();
+        return JsWorkers.load(script.name(), script.mainModule(), new JsLimits(limits.cpuMs(), limits.memoryBytes(), limits.subrequests()));
     }
 
     @Override

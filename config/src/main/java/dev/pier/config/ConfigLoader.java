@@ -308,7 +308,7 @@ public final class ConfigLoader {
                 workers.add(project.script());
                 continue;
             }
-            w.onlyKeys("name", "class", "jar", "main_module", "compatibility_date", "vars", "durable_objects", "wrangler");
+            w.onlyKeys("name", "class", "jar", "main_module", "compatibility_date", "vars", "durable_objects", "wrangler", "limits");
             String name = w.text("name", null);
             if (name == null || !WorkerScript.NAME.matcher(name).matches()) {
                 throw w.error("name", (name == null ? "missing" : "'" + name + "'")
@@ -371,8 +371,16 @@ public final class ConfigLoader {
                     throw o.error("binding", "'" + binding + "' is bound twice (expected: one binding per name)");
                 }
             }
+            WorkerLimits limits = WorkerLimits.DEFAULT;
+            ConfigNode l = w.child("limits");
+            if (l != null) {
+                if (!javaScript) {
+                    throw w.error("limits", "beside class (expected: limits only with main_module: Java Workers have none)");
+                }
+                limits = WorkerLimits.of(l, true);
+            }
             workers.add(javaScript
-                    ? WorkerScript.javaScript(name, base.resolve(mainModule).normalize(), compatibilityDate, vars, objects)
+                    ? WorkerScript.javaScript(name, base.resolve(mainModule).normalize(), compatibilityDate, vars, objects).withLimits(limits)
                     : new WorkerScript(name, className, jar == null ? null : base.resolve(jar).normalize(), vars, objects));
         }
         return workers;

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public record WorkerScript(String name, String className, Path jar, Map<String, String> vars, Map<String, String> durableObjects,
-        Path mainModule, String compatibilityDate) {
+        Path mainModule, String compatibilityDate, WorkerLimits limits) {
 
     /** Cloudflare's script names: lower-case letters, digits, '-' and '_', at most 63. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -45,6 +45,7 @@ public record WorkerScript(String name, String className, Path jar, Map<String, 
             throw new IllegalArgumentException("worker " + name + ": compatibility_date: '" + compatibilityDate
                     + "' (expected: a date as yyyy-mm-dd)");
         }
+        Objects.requireNonNull(limits, "limits");
         vars = Map.copyOf(vars);
         durableObjects = Map.copyOf(durableObjects);
         durableObjects.keySet().forEach(binding -> {
@@ -53,6 +54,17 @@ public record WorkerScript(String name, String className, Path jar, Map<String, 
                         + "starting with a letter, as a JavaScript name)");
             }
         });
+    }
+
+    /** A Worker with Cloudflare's default limits. */
+    public WorkerScript(String name, String className, Path jar, Map<String, String> vars, Map<String, String> durableObjects,
+            Path mainModule, String compatibilityDate) {
+        this(name, className, jar, vars, durableObjects, mainModule, compatibilityDate, WorkerLimits.DEFAULT);
+    }
+
+    /** This Worker with {@code limits} (its {@code limits:}; JavaScript Workers keep them). */
+    public WorkerScript withLimits(WorkerLimits limits) {
+        return new WorkerScript(name, className, jar, vars, durableObjects, mainModule, compatibilityDate, limits);
     }
 
     /** A Java Worker with text and Durable Object bindings. */

@@ -133,7 +133,9 @@ public record WranglerProject(WorkerScript script, List<Route> routes) {
             }
         }
         try {
-            return new WranglerProject(WorkerScript.javaScript(name, mainModule, date, vars, objects), List.copyOf(routes));
+            ConfigNode limits = top.child("limits");
+            WorkerScript script = WorkerScript.javaScript(name, mainModule, date, vars, objects);
+            return new WranglerProject(limits == null ? script : script.withLimits(WorkerLimits.of(limits, false)), List.copyOf(routes));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }

@@ -56,6 +56,9 @@ public enum EdgeError {
     ORIGIN_INVALID_CERTIFICATE(526, Source.ORIGIN, "The origin's certificate is not valid."),
     /** Cloudflare's error 1101: the Worker threw, its stage failed, or it answered what it may not (the log has why). */
     WORKER_EXCEPTION(500, 1101, Source.WORKER, "The Worker threw an exception."),
+    /** Cloudflare's error 1102: the runtime stopped the Worker's code for its CPU time or memory (the log has which). */
+    WORKER_EXCEEDED_RESOURCES(503, 1102, Source.WORKER, "Worker exceeded resource limits: its code ran longer or took more "
+            + "memory than it may, and was stopped."),
     WORKER_NOT_DEPLOYED(503, Source.WORKER, "The Worker this route names is not deployed on this edge."),
     WORKER_BODY_TOO_LARGE(413, Source.CLIENT, "The request body is larger than a Worker takes (16 MiB).");
 

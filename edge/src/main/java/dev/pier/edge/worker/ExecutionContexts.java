@@ -1,6 +1,8 @@
 package dev.pier.edge.worker;
 
+import dev.pier.analytics.WorkerUsage;
 import dev.pier.workers.ExecutionContext;
+import dev.pier.workers.ResourceLimitException;
 import java.util.concurrent.CompletionStage;
 
 /** The execution contexts the edge gives Workers. */
@@ -19,6 +21,21 @@ final class ExecutionContexts {
             });
         }
     };
+
+    /** {@link #DETACHED}, and the limits an invocation broke and went on counted in the script's usage. */
+    static ExecutionContext counting(WorkerUsage usage) {
+        return new ExecutionContext() {
+            @Override
+            public void waitUntil(CompletionStage<?> work) {
+                DETACHED.waitUntil(work);
+            }
+
+            @Override
+            public void limitExceeded(ResourceLimitException.Limit limit) {
+                usage.limitExceeded(limit.metric());
+            }
+        };
+    }
 
     private ExecutionContexts() {
     }

@@ -13,6 +13,7 @@ import dev.pier.workers.BodyStream;
 import dev.pier.workers.ExecutionContext;
 import dev.pier.workers.Headers;
 import dev.pier.workers.Request;
+import dev.pier.workers.ResourceLimitException;
 import dev.pier.workers.Response;
 import dev.pier.workers.host.Script;
 import io.netty.buffer.ByteBuf;
@@ -156,7 +157,7 @@ final class WorkerConnection implements UpstreamConnection {
         usage.request();
         CompletionStage<Response> stage;
         try {
-            stage = script.worker().fetch(request, script.env(), ExecutionContexts.DETACHED);
+            stage = script.worker().fetch(request, script.env(), ExecutionContexts.counting(usage));
         } catch (RuntimeException | StackOverflowError e) {
             threw(e);
             return;
@@ -231,6 +232,13 @@ final class WorkerConnection implements UpstreamConnection {
     }
 
     private void threw(Throwable e) {
+        ResourceLimitException.Limit limit = ResourceLimitException.of(e);
+        if (limit == ResourceLimitException.Limit.CPU || limit == ResourceLimitException.Limit.MEMORY) {
+            record.workerStatus(limit.outcome());
+            usage.limitExceeded(limit.metric());
+            fail(EdgeException.of(EdgeError.WORKER_EXCEEDED_RESOURCES, e.toString(), e));
+            return;
+        }
         record.workerStatus("exception");
         usage.exception();
         fail(EdgeException.of(EdgeError.WORKER_EXCEPTION, e.toString(), e));

@@ -8,6 +8,7 @@ import dev.pier.analytics.ZoneUsage;
 import dev.pier.analytics.WorkerUsage;
 import dev.pier.edge.transport.ByteCounter;
 import dev.pier.edge.upstream.ProtocolSwitch;
+import dev.pier.workers.ResourceLimitException;
 import dev.pier.workers.WebSocket;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -198,8 +199,14 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
             event.run();
         } catch (RuntimeException | StackOverflowError e) {
             logger.error("Worker {} threw while handling a WebSocket event (ray {})", record.workerScriptName(), record.rayId(), e);
-            record.workerStatus("exception");
-            usage.exception();
+            ResourceLimitException.Limit limit = ResourceLimitException.of(e);
+            if (limit == ResourceLimitException.Limit.CPU || limit == ResourceLimitException.Limit.MEMORY) {
+                record.workerStatus(limit.outcome());
+                usage.limitExceeded(limit.metric());
+            } else {
+                record.workerStatus("exception");
+                usage.exception();
+            }
             sendClose(1011, "the Worker threw an exception", RequestLog.ClosedBy.origin);
             WebSocket.Host.failed(clientEnd, "the Worker threw an exception");
         } finally {

@@ -53,6 +53,14 @@ public final class JsBridge {
         }
     }
 
+    // limits
+
+    /** Counts a subrequest ({@code fetch}) of the running invocation: null, or Cloudflare's "Too many subrequests.". */
+    @Export
+    public String subrequest() {
+        return realm.subrequest();
+    }
+
     // bytes
 
     /** A data module's content: base64 to bytes (JavaScript makes an ArrayBuffer of them). */

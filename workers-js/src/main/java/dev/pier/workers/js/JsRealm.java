@@ -3,6 +3,7 @@ package dev.pier.workers.js;
 import dev.pier.workers.Env;
 import dev.pier.workers.ExecutionContext;
 import dev.pier.workers.Request;
+import dev.pier.workers.ResourceLimitException;
 import dev.pier.workers.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.HostAccess;
@@ -27,6 +30,11 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * time: every call into it takes its lock (uncontended on the thread it belongs to; a Java stage
  * that completes elsewhere waits its turn). After each call GraalJS runs the promise jobs it left,
  * so an {@code await} that can go on goes on before the call returns.
+ *
+ * <p>Every call is watched ({@link CallWatchdog}): one over the script's CPU time or memory limit
+ * is cancelled, and the context with it: the call fails with a {@link ResourceLimitException}, the
+ * requests still waiting on this context fail, and the script's next call on this thread gets a
+ * fresh context ({@link JsWorker#realm()}).
  */
 final class JsRealm {
 
@@ -39,7 +47,7 @@ final class JsRealm {
      * A new Web API is one more file here.
      */
     private static final List<String> RUNTIME = List.of("internal.js", "events.js", "globals.js", "timers.js", "headers.js", "url.js",
-            "streams.js", "blob.js", "body.js", "websocket.js", "fetch.js", "crypto.js", "worker.js", "objects.js");
+            "streams.js", "blob.js", "body.js", "websocket.js", "fetch.js", "crypto.js", "worker.js", "objects.js", "limits.js");
     private static final List<Source> RUNTIME_SOURCES = runtimeSources();
 
     /** Only the bridge's exported methods, and buffers (an ArrayBuffer over a Java ByteBuffer, no copy). */
@@ -49,6 +57,15 @@ final class JsRealm {
             .build();
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final JsLimits limits;
+    /** Why the watchdog stopped this context, or null while it runs. */
+    private volatile ResourceLimitException stopped;
+    /** The answers of the requests this context is still working on: they fail if it is stopped. */
+    private final Set<CompletableFuture<Response>> inFlight = ConcurrentHashMap.newKeySet();
+    /** The invocation the code running now belongs to (its subrequests count against it); null at module scope. */
+    private volatile Invocation current;
+    /** The invocation of each WebSocket event: a fresh count per event, without an object per event. */
+    private final Invocation event = new Invocation(null, null);
     private final Context context;
     private final Value handler;
     private final Value dispatchFetch;
@@ -63,6 +80,7 @@ final class JsRealm {
 
     JsRealm(JsWorker script) {
         JsBridge bridge = new JsBridge(this, script.name());
+        this.limits = script.limits();
         context = Context.newBuilder("js")
                 .engine(JsEngine.engine())
                 .allowIO(IOAccess.newBuilder().fileSystem(new BuiltinModules(script.files())).build())
@@ -84,10 +102,15 @@ final class JsRealm {
             dispatchFetch = internal.getMember("dispatchFetch");
             makeEnv = internal.getMember("makeEnv");
             promiseConstructor = context.getBindings("js").getMember("Promise");
+            // the main module's top level is the script's code: watched, so that one that never ends fails the deploy
+            CallWatchdog.Slot slot = CallWatchdog.slot();
+            JsRealm outer = CallWatchdog.enter(slot, this);
             try {
                 exports = context.eval(script.mainSource());
             } catch (PolyglotException e) {
-                throw ScriptError.of("the main module failed to load: ", e);
+                throw failure("the main module failed to load: ", e);
+            } finally {
+                CallWatchdog.leave(slot, outer);
             }
             handler = exports.getMember("default");
             if (handler == null || handler.isNull() || !handler.hasMember("fetch") || !handler.getMember("fetch").canExecute()) {
@@ -96,7 +119,7 @@ final class JsRealm {
             }
         } catch (RuntimeException e) {
             lock.unlock();
-            context.close();
+            context.close(true);
             throw e;
         }
         lock.unlock();
@@ -112,12 +135,101 @@ final class JsRealm {
         return exports.getMember(name);
     }
 
+    JsLimits limits() {
+        return limits;
+    }
+
+    /** Whether the watchdog stopped this context: the script's next call needs another. */
+    boolean stopped() {
+        return stopped != null;
+    }
+
+    /**
+     * Cancels what runs in this context and closes it, for {@code why} (the watchdog's thread): the
+     * running call fails with {@code why}, the other requests waiting on this context fail too.
+     */
+    void stop(ResourceLimitException why) {
+        if (stopped != null) {
+            return;
+        }
+        stopped = why;
+        Invocation running = current;
+        CompletableFuture<Response> charged = running == null ? null : running.answer;
+        // close(true) waits until the cancelled call has left the context: not on the watchdog's thread
+        Thread.ofVirtual().name("pier-js-stop").start(() -> {
+            try {
+                context.close(true);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(JsRealm.class).warn("Closing a stopped JavaScript context failed", e);
+            }
+            for (CompletableFuture<Response> answer : inFlight) {
+                answer.completeExceptionally(answer == charged ? why : new ScriptError("the Worker's context was discarded "
+                        + "while this request waited: another call in it broke a limit (" + why.getMessage() + ")"));
+            }
+        });
+    }
+
+    /** What a call into this context after it was stopped fails with. */
+    private ScriptError discarded() {
+        return new ScriptError("the Worker's context was discarded: a call in it broke a limit (" + stopped.getMessage() + ")");
+    }
+
+    /** What a call that threw becomes: the limit the watchdog stopped it for, or the script's error. */
+    private RuntimeException failure(String what, PolyglotException e) {
+        ResourceLimitException why = stopped;
+        if (why != null && (e.isCancelled() || e.isInterrupted() || e.isResourceExhausted())) {
+            return why;
+        }
+        return ScriptError.of(what, e);
+    }
+
+    /** Counts a subrequest of the running invocation: null, or Cloudflare's error when it is one too many. */
+    String subrequest() {
+        Invocation invocation = current;
+        if (invocation == null) {
+            return null;
+        }
+        if (++invocation.subrequests > limits.subrequests()) {
+            if (invocation.subrequests == limits.subrequests() + 1 && invocation.ctx != null) {
+                invocation.ctx.limitExceeded(ResourceLimitException.Limit.SUBREQUESTS);
+            }
+            return "Too many subrequests.";
+        }
+        return null;
+    }
+
+    /** One invocation of the script (a request, or a WebSocket event): what counts against its per-invocation limits. */
+    static final class Invocation {
+        final ExecutionContext ctx;
+        /** The request's answer; null for a WebSocket event. */
+        final CompletableFuture<Response> answer;
+        int subrequests;
+
+        Invocation(ExecutionContext ctx, CompletableFuture<Response> answer) {
+            this.ctx = ctx;
+            this.answer = answer;
+        }
+    }
+
     /** Runs {@code action} in this context, on the calling thread, holding the context's lock. */
     void run(Runnable action) {
+        CallWatchdog.Slot slot = CallWatchdog.slot();
         lock.lock();
+        JsRealm outer = CallWatchdog.enter(slot, this);
         try {
-            action.run();
+            if (stopped == null) {
+                action.run();
+            }
+        } catch (PolyglotException e) {
+            if (stopped == null) {
+                throw e;
+            }
+        } catch (IllegalStateException e) {
+            if (stopped == null) {
+                throw e; // else: the context was closed under a stage that completed late
+            }
         } finally {
+            CallWatchdog.leave(slot, outer);
             lock.unlock();
         }
     }
@@ -128,12 +240,23 @@ final class JsRealm {
      * @throws ScriptError when the script's code threw, with its message and where
      */
     void call(Value function, Object... args) {
+        CallWatchdog.Slot slot = CallWatchdog.slot();
         lock.lock();
+        JsRealm outer = CallWatchdog.enter(slot, this);
         try {
+            if (stopped != null) {
+                throw discarded();
+            }
+            event.subrequests = 0;
+            current = event;
             function.executeVoid(args);
         } catch (PolyglotException e) {
-            throw ScriptError.of("", e);
+            throw failure("", e);
+        } catch (IllegalStateException e) {
+            throw stopped != null ? stopped : e;
         } finally {
+            current = null;
+            CallWatchdog.leave(slot, outer);
             lock.unlock();
         }
     }
@@ -141,13 +264,30 @@ final class JsRealm {
     /** Calls the script's {@code fetch}; the answer completes when its promise settles. */
     CompletableFuture<Response> fetch(Request request, Env bindings, ExecutionContext ctx) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
+        CallWatchdog.Slot slot = CallWatchdog.slot();
         lock.lock();
+        JsRealm outer = CallWatchdog.enter(slot, this);
         try {
+            if (stopped != null) {
+                answer.completeExceptionally(discarded());
+                return answer;
+            }
+            inFlight.add(answer);
+            current = new Invocation(ctx, answer);
             dispatchFetch.executeVoid(handler, request, env(bindings), ctx, answer);
         } catch (PolyglotException e) {
-            answer.completeExceptionally(ScriptError.of("", e));
+            answer.completeExceptionally(failure("", e));
+        } catch (IllegalStateException e) {
+            answer.completeExceptionally(stopped != null ? stopped : e);
         } finally {
+            current = null;
+            CallWatchdog.leave(slot, outer);
             lock.unlock();
+        }
+        if (answer.isDone()) {
+            inFlight.remove(answer);
+        } else {
+            answer.whenComplete((response, failure) -> inFlight.remove(answer));
         }
         return answer;
     }
@@ -159,6 +299,7 @@ final class JsRealm {
      * from whatever thread the stage completes on.
      */
     Value promise(CompletionStage<?> stage) {
+        Invocation owner = current;
         Value[] settle = new Value[2];
         Value promise = promiseConstructor.newInstance((ProxyExecutable) args -> {
             settle[0] = args[0];
@@ -166,6 +307,7 @@ final class JsRealm {
             return null;
         });
         stage.whenComplete((value, failure) -> run(() -> {
+            current = owner; // what the promise's continuations do counts against the invocation that made it
             if (failure == null) {
                 settle[0].executeVoid(value);
             } else {
@@ -173,16 +315,22 @@ final class JsRealm {
                         ? failure.getCause() : failure;
                 settle[1].executeVoid(context.getBindings("js").getMember("Error").newInstance(String.valueOf(cause.getMessage())));
             }
+            current = null;
         }));
         return promise;
     }
 
     /** Evaluates a script in this context (holding the lock): for tests and for what runs beside a Worker's code. */
     Value eval(String name, String code) {
+        CallWatchdog.Slot slot = CallWatchdog.slot();
         lock.lock();
+        JsRealm outer = CallWatchdog.enter(slot, this);
         try {
             return context.eval(Source.newBuilder("js", code, name).buildLiteral());
+        } catch (PolyglotException e) {
+            throw stopped != null ? stopped : e;
         } finally {
+            CallWatchdog.leave(slot, outer);
             lock.unlock();
         }
     }
@@ -206,7 +354,7 @@ final class JsRealm {
     void close() {
         lock.lock();
         try {
-            context.close();
+            context.close(stopped != null);
         } finally {
             lock.unlock();
         }

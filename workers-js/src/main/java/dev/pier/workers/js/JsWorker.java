@@ -25,6 +25,7 @@ import org.graalvm.polyglot.Value;
 final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
 
     private final String name;
+    private final JsLimits limits;
     private final ModuleFiles files;
     private final Source mainSource;
     /**
@@ -34,8 +35,9 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
     private final Map<Thread, JsRealm> realms = new ConcurrentHashMap<>();
     private final AtomicReference<JsRealm> spare = new AtomicReference<>();
 
-    JsWorker(String name, Path mainModule) throws IOException {
+    JsWorker(String name, Path mainModule, JsLimits limits) throws IOException {
         this.name = name;
+        this.limits = limits;
         Path main = mainModule.toAbsolutePath().normalize();
         this.files = new ModuleFiles(main.getParent());
         Path real = main.toRealPath();
@@ -59,11 +61,11 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
         return name;
     }
 
-    /** The context the next Durable Object instance is bound to. */
+    /** The context the next Durable Object instance is bound to: a fresh one where a limit stopped the one before. */
     JsRealm objectRealm() {
         int i = Math.floorMod(nextObjectRealm.getAndIncrement(), objectRealms.length);
         synchronized (objectRealms) {
-            if (objectRealms[i] == null) {
+            if (objectRealms[i] == null || objectRealms[i].stopped()) {
                 objectRealms[i] = new JsRealm(this);
             }
             return objectRealms[i];
@@ -86,6 +88,10 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
         return new JsObjectClass(this, exportName);
     }
 
+    JsLimits limits() {
+        return limits;
+    }
+
     ModuleFiles files() {
         return files;
     }
@@ -94,11 +100,14 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
         return mainSource;
     }
 
-    /** This thread's context: its own, the one made at deploy if no thread took it yet, or a new one. */
+    /**
+     * This thread's context: its own, the one made at deploy if no thread took it yet, or a new one
+     * (also when the watchdog stopped this thread's last one for breaking a limit).
+     */
     JsRealm realm() {
         Thread thread = Thread.currentThread();
         JsRealm realm = realms.get(thread);
-        if (realm == null) {
+        if (realm == null || realm.stopped()) {
             realm = spare.getAndSet(null);
             if (realm == null) {
                 realm = new JsRealm(this);

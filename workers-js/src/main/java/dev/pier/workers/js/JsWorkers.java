@@ -25,11 +25,21 @@ public final class JsWorkers {
      * @throws IOException when the main module cannot be read
      */
     public static Worker load(String name, Path mainModule) throws IOException {
+        return load(name, mainModule, JsLimits.DEFAULT);
+    }
+
+    /**
+     * The script whose main module is {@code mainModule}, with its resource limits.
+     *
+     * @see #load(String, Path)
+     */
+    public static Worker load(String name, Path mainModule, JsLimits limits) throws IOException {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(limits, "limits");
         if (!Files.isRegularFile(mainModule)) {
             throw new java.nio.file.NoSuchFileException(mainModule.toString(), null, "main_module: no such file");
         }
-        return new JsWorker(name, mainModule);
+        return new JsWorker(name, mainModule, limits);
     }
 
     /**

@@ -1,0 +1,179 @@
+package dev.pier.workers.js;
+
+import dev.pier.workers.ResourceLimitException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Stops a call into a script's code that breaks its CPU time or memory limit. A thread that calls
+ * into a context marks its {@link Slot} (two writes, no allocation, no clock read); one daemon thread
+ * looks at the slots every {@link #PERIOD_MILLIS} ms and, for a thread in a call, reads that thread's
+ * CPU time and allocated bytes from the JVM ({@code com.sun.management.ThreadMXBean}), from the
+ * first time it saw the call. A call over a limit has its context cancelled ({@link JsRealm#stop}).
+ *
+ * <p>CPU time is the thread's, not the wall clock's: a call that waits for a core on a busy machine
+ * is not charged for the wait. Memory is what a call keeps: GraalJS's interpreter allocates
+ * hundreds of MB a second of short-lived objects, so allocation alone says nothing. A call is
+ * suspect when it allocated another limit's worth since it was last looked at and the heap outside
+ * the young generation's eden grew by more than the limit since it began; then a full garbage
+ * collection ({@link System#gc()}) says what is really kept, and the call is stopped when that grew
+ * by more than the limit. A call that only makes garbage costs at most one collection per limit's
+ * worth of garbage that reaches the old generation.
+ */
+final class CallWatchdog {
+
+    /** How often the watchdog looks: a call is stopped within this much of breaking its limit (two periods at most). */
+    static final long PERIOD_MILLIS = 10;
+
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(CallWatchdog.class);
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final List<MemoryPoolMXBean> HEAP = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP && !pool.getName().contains("Eden")).toList();
+    private static final Queue<Slot> SLOTS = new ConcurrentLinkedQueue<>();
+    private static final ThreadLocal<Slot> SLOT = ThreadLocal.withInitial(CallWatchdog::register);
+
+    static {
+        if (THREADS.isThreadCpuTimeSupported() && !THREADS.isThreadCpuTimeEnabled()) {
+            THREADS.setThreadCpuTimeEnabled(true);
+        }
+        if (THREADS.isThreadAllocatedMemorySupported() && !THREADS.isThreadAllocatedMemoryEnabled()) {
+            THREADS.setThreadAllocatedMemoryEnabled(true);
+        }
+        Thread watchdog = new Thread(CallWatchdog::watch, "pier-js-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.setPriority(Thread.MAX_PRIORITY);
+        watchdog.start();
+    }
+
+    private CallWatchdog() {
+    }
+
+    /** What one thread is running: written by that thread, read by the watchdog. */
+    static final class Slot {
+        final Thread thread;
+        /** The context the thread is in, innermost first; null outside any. */
+        volatile JsRealm active;
+        /** Calls the thread entered from outside any context: tells one call from the next. */
+        volatile long calls;
+        // the watchdog's own: the call it measures and where that call began
+        private long seenCalls = -1;
+        private long cpuAtStart;
+        private long allocatedAtStart;
+        private long liveAtStart;
+        private long allocatedAtCheck;
+
+        private Slot(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    /** This thread's slot (made and registered on its first call). */
+    static Slot slot() {
+        return SLOT.get();
+    }
+
+    /** Marks the thread as in {@code realm}; returns what to give {@link #leave}. */
+    static JsRealm enter(Slot slot, JsRealm realm) {
+        JsRealm outer = slot.active;
+        if (outer == null) {
+            slot.calls++; // only this thread writes it
+        }
+        slot.active = realm;
+        return outer;
+    }
+
+    static void leave(Slot slot, JsRealm outer) {
+        slot.active = outer;
+    }
+
+    private static Slot register() {
+        Slot slot = new Slot(Thread.currentThread());
+        SLOTS.add(slot);
+        return slot;
+    }
+
+    private static void watch() {
+        while (true) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS));
+            try {
+                for (Slot slot : SLOTS) {
+                    if (!slot.thread.isAlive()) {
+                        SLOTS.remove(slot);
+                    } else {
+                        look(slot);
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                logger.error("The JavaScript Workers' watchdog failed to check a call", e);
+            }
+        }
+    }
+
+    private static void look(Slot slot) {
+        long calls = slot.calls;
+        JsRealm realm = slot.active;
+        if (realm == null || calls != slot.calls) {
+            return;
+        }
+        long id = slot.thread.threadId();
+        if (calls != slot.seenCalls) {
+            slot.seenCalls = calls;
+            slot.cpuAtStart = THREADS.getThreadCpuTime(id);
+            slot.allocatedAtStart = THREADS.getThreadAllocatedBytes(id);
+            slot.liveAtStart = heldHeap();
+            slot.allocatedAtCheck = slot.allocatedAtStart;
+            return;
+        }
+        JsLimits limits = realm.limits();
+        long cpuNanos = THREADS.getThreadCpuTime(id) - slot.cpuAtStart;
+        if (slot.cpuAtStart >= 0 && cpuNanos > TimeUnit.MILLISECONDS.toNanos(limits.cpuMillis())) {
+            realm.stop(new ResourceLimitException(ResourceLimitException.Limit.CPU, "Worker exceeded CPU time limit: one call ran "
+                    + TimeUnit.NANOSECONDS.toMillis(cpuNanos) + " ms of CPU time (expected: at most cpu_ms " + limits.cpuMillis() + ")"));
+            return;
+        }
+        long allocated = THREADS.getThreadAllocatedBytes(id);
+        if (allocated - slot.allocatedAtCheck > limits.memoryBytes() && heldHeap() - slot.liveAtStart > limits.memoryBytes()) {
+            slot.allocatedAtCheck = allocated;
+            long collections = collections();
+            System.gc(); // what the heap holds now is what is kept: the call's garbage is gone
+            long live = heldHeap();
+            long kept = live - slot.liveAtStart;
+            // no collection ran (-XX:+DisableExplicitGC): the figure still has garbage in it, and stops nothing
+            if (kept > limits.memoryBytes() && collections() != collections && slot.active == realm && slot.calls == calls) {
+                realm.stop(new ResourceLimitException(ResourceLimitException.Limit.MEMORY, "Worker exceeded memory limit: one call kept "
+                        + ((kept + (1 << 20) - 1) >> 20) + " MiB (expected: at most " + (limits.memoryBytes() >> 20) + " MiB)"));
+            } else {
+                slot.liveAtStart = Math.min(slot.liveAtStart, live); // a true figure now: the start's held garbage is gone
+            }
+        }
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
+
+    /** The heap in use outside eden (where new objects are made and most die): survivors and the old generation. */
+    private static long heldHeap() {
+        long held = 0;
+        for (MemoryPoolMXBean pool : HEAP) {
+            MemoryUsage usage = pool.getUsage();
+            if (usage != null) {
+                held += usage.getUsed();
+            }
+        }
+        return held;
+    }
+}

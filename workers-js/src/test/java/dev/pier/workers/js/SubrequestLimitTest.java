@@ -1,0 +1,107 @@
+package dev.pier.workers.js;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pier.workers.Env;
+import dev.pier.workers.ExecutionContext;
+import dev.pier.workers.Fetch;
+import dev.pier.workers.Request;
+import dev.pier.workers.ResourceLimitException;
+import dev.pier.workers.Response;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cloudflare's subrequest limit: each invocation may call fetch() so many times; the next one
+ * rejects with "Too many subrequests." before anything is sent, and the invocation goes on. The
+ * count follows the invocation across awaits, also when requests of one context interleave.
+ */
+class SubrequestLimitTest {
+
+    static final String SCRIPT = """
+            const target = (i) => `https://origin.example/${i}`;
+            export default {
+              async fetch(request) {
+                const path = new URL(request.url).pathname;
+                if (path === '/storm') {
+                  const results = await Promise.allSettled(Array.from({ length: 7 }, (_, i) => fetch(target(i))));
+                  return Response.json(results.map((r) => r.status === 'fulfilled' ? r.value.status : `${r.reason.name}: ${r.reason.message}`));
+                }
+                const out = [];
+                for (let i = 0; i < 7; i++) {
+                  try { out.push((await fetch(target(i))).status); } catch (e) { out.push(e.message); }
+                }
+                return Response.json(out);
+              }
+            };
+            """;
+
+    @TempDir
+    Path dir;
+    final List<String> sent = new CopyOnWriteArrayList<>();
+    /** Answers each fetch 200, a few ms later on another thread, as a network would. */
+    final Fetch.Host origin = (request, redirect) -> {
+        sent.add(request.url());
+        return CompletableFuture.supplyAsync(() -> new Response("ok"), CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
+    };
+    final List<ResourceLimitException.Limit> exceeded = new CopyOnWriteArrayList<>();
+    final ExecutionContext ctx = new ExecutionContext() {
+        @Override
+        public void waitUntil(java.util.concurrent.CompletionStage<?> work) {
+        }
+
+        @Override
+        public void limitExceeded(ResourceLimitException.Limit limit) {
+            exceeded.add(limit);
+        }
+    };
+
+    @BeforeEach
+    void install() {
+        Fetch.Host.install(origin);
+    }
+
+    @AfterEach
+    void uninstall() {
+        Fetch.Host.uninstall(origin);
+    }
+
+    JsWorker worker() throws IOException {
+        Scripts.write(dir, Map.of("worker.js", SCRIPT));
+        return (JsWorker) JsWorkers.load("subrequests", dir.resolve("worker.js"), new JsLimits(30_000, JsLimits.DEFAULT.memoryBytes(), 5));
+    }
+
+    CompletableFuture<Response> call(JsWorker worker, String path) {
+        return worker.fetch(Request.get("https://example.com" + path), Env.of(Map.of()), ctx).toCompletableFuture();
+    }
+
+    @Test
+    void theFetchPastTheLimitRejectsWithCloudflaresErrorAndSendsNothing() throws Exception {
+        JsWorker worker = worker();
+        assertThat(call(worker, "/storm").get(10, TimeUnit.SECONDS).text())
+                .isEqualTo("[200,200,200,200,200,\"Error: Too many subrequests.\",\"Error: Too many subrequests.\"]");
+        assertThat(sent).hasSize(5);
+        assertThat(exceeded).as("counted once per invocation").containsExactly(ResourceLimitException.Limit.SUBREQUESTS);
+    }
+
+    @Test
+    void theCountFollowsEachInvocationAcrossAwaitsWhenRequestsInterleave() throws Exception {
+        JsWorker worker = worker();
+        CompletableFuture<Response> a = call(worker, "/sequential");
+        CompletableFuture<Response> b = call(worker, "/sequential");
+        String expected = "[200,200,200,200,200,\"Too many subrequests.\",\"Too many subrequests.\"]";
+        assertThat(a.get(10, TimeUnit.SECONDS).text()).isEqualTo(expected);
+        assertThat(b.get(10, TimeUnit.SECONDS).text()).isEqualTo(expected);
+        assertThat(sent).hasSize(10);
+        assertThat(call(worker, "/storm").get(10, TimeUnit.SECONDS).text()).as("a new invocation counts from 0").startsWith("[200,200,200,200,200,");
+    }
+}
