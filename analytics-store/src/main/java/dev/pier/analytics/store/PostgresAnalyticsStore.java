@@ -24,7 +24,9 @@ import org.flywaydb.core.Flyway;
  * The store several nodes share: raw records in a table partitioned by day (a partition is made
  * when the first record of its day arrives, and dropped once retention has emptied it), rollups
  * by minute, hour and day, in a schema of the store's own. A batch is one {@code INSERT ... ON
- * CONFLICT DO NOTHING} keyed by RayID, so a batch sent twice, by one node or two, counts once.
+ * CONFLICT DO NOTHING} keyed by RayID, so a batch sent twice, by one node or two, counts once; the
+ * same statement adds the records it inserted to the {@link RawRollups}, which answer most traffic
+ * queries of the raw level.
  * Inserts and roll-ups take one advisory lock (shared and exclusive), so no insert reads a
  * watermark that a roll-up is moving.
  */
@@ -110,7 +112,7 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                     lock.execute();
                 }
                 int inserted;
-                try (PreparedStatement q = c.prepareStatement("INSERT INTO requests (" + StoredRecord.COLUMNS + ") SELECT u.ray_id, u.zone, "
+                try (PreparedStatement q = c.prepareStatement("WITH inserted AS (INSERT INTO requests (" + StoredRecord.COLUMNS + ") SELECT u.ray_id, u.zone, "
                         + "TIMESTAMP 'epoch' + u.ts_us * INTERVAL '1 microsecond', u.host, u.path, u.status, u.client_ip, u.security_action, "
                         + "u.websocket, u.close_code, u.close_source, u.close_reason, u.edge_bytes, u.client_bytes, u.duration_ms, "
                         + "u.client_messages, u.origin_messages, u.visits, u.threats FROM unnest(?::text[], ?::text[], ?::int8[], ?::text[], "
@@ -119,7 +121,8 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                         + "security_action, websocket, close_code, close_source, close_reason, edge_bytes, client_bytes, duration_ms, "
                         + "client_messages, origin_messages, visits, threats) LEFT JOIN " + Watermarks.TABLE + " w ON w.zone = u.zone "
                         + "AND w.level = 'RAW' WHERE w.before_ts IS NULL OR TIMESTAMP 'epoch' + u.ts_us * INTERVAL '1 microsecond' >= w.before_ts "
-                        + "ON CONFLICT DO NOTHING")) {
+                        + "ON CONFLICT DO NOTHING RETURNING zone, ts, host, path, status, security_action, websocket, edge_bytes, visits, threats), "
+                        + "rolled_up AS (" + RawRollups.addInsertedSql() + ") SELECT count(*) FROM inserted")) {
                     int n = rows.size();
                     String[] ray = new String[n], zone = new String[n], host = new String[n], path = new String[n], ip = new String[n],
                             action = new String[n], source = new String[n], reason = new String[n];
@@ -155,7 +158,10 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                     for (int i = 0; i < columns.length; i++) {
                         q.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
                     }
-                    inserted = q.executeUpdate();
+                    try (ResultSet rs = q.executeQuery()) {
+                        rs.next();
+                        inserted = rs.getInt(1);
+                    }
                 }
                 c.commit();
                 return inserted;
@@ -186,6 +192,11 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
 
     private static String partition(LocalDate day) {
         return "requests_" + day.format(PARTITION_SUFFIX);
+    }
+
+    @Override
+    boolean keepsRawRollups() {
+        return true;
     }
 
     @Override

@@ -49,6 +49,11 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
     /** Where the store is, for error messages (no password). */
     abstract String describe();
 
+    /** Whether inserts keep {@link RawRollups} up to date, so that queries of the raw level may read them. */
+    boolean keepsRawRollups() {
+        return false;
+    }
+
     @Override
     public List<TrafficRow> traffic(AnalyticsQuery query) {
         return aggregate(query, TRAFFIC).stream()
@@ -90,8 +95,8 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         }
     }
 
-    /** The part of a query's range one level answers. */
-    private record Part(Level level, Instant from, Instant to) {
+    /** The part of a query's range one level answers; for the raw level, perhaps from a set of its rollups. */
+    private record Part(Level level, Instant from, Instant to, RawRollups.GroupingSet rawRollup) {
     }
 
     private List<Group> aggregate(AnalyticsQuery query, List<Measure> measures) {
@@ -99,8 +104,10 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
             throw new IllegalArgumentException("order: " + query.order().measure() + " (expected: one of " + measures + ")");
         }
         try (Connection c = connection()) {
-            List<Part> parts = plan(query, Watermarks.read(c, query.zone()));
-            boolean quantiles = measures == WEBSOCKET && parts.size() == 1 && parts.getFirst().level() == Level.RAW;
+            List<Part> parts = plan(query, Watermarks.read(c, query.zone()),
+                    keepsRawRollups() ? RawRollups.answering(query, measures) : null);
+            boolean quantiles = measures == WEBSOCKET && parts.size() == 1 && parts.getFirst().level() == Level.RAW
+                    && parts.getFirst().rawRollup() == null;
             boolean limitInSql = parts.size() == 1; // else the parts are added up first, then ordered and cut here
             Map<List<Object>, Group> groups = new LinkedHashMap<>();
             for (Part part : parts) {
@@ -115,8 +122,11 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         }
     }
 
-    /** Which level answers which part of the range: raw records, then minutes, hours and days further back. */
-    private static List<Part> plan(AnalyticsQuery query, Watermarks marks) {
+    /**
+     * Which level answers which part of the range: raw records (or the set of their rollups that
+     * answers the query, for whole buckets of it), then minutes, hours and days further back.
+     */
+    private static List<Part> plan(AnalyticsQuery query, Watermarks marks, RawRollups.GroupingSet rawRollup) {
         Instant rawSince = marks.before(Level.RAW);
         if (query.needsRawRecords() && query.from().isBefore(rawSince)) {
             throw new IllegalArgumentException("time range: from " + query.from() + ", but the client's address is kept in raw records only, "
@@ -127,7 +137,11 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         for (Level level : Level.values()) {
             Instant start = level == Level.DAY ? query.from() : later(query.from(), marks.before(level));
             if (start.isBefore(end)) {
-                parts.add(new Part(level, start, end));
+                if (level == Level.RAW) {
+                    RawRollups.split(start, end, rawRollup).forEach(s -> parts.add(new Part(level, s.from(), s.to(), s.set())));
+                } else {
+                    parts.add(new Part(level, start, end, null));
+                }
             }
             end = earlier(end, start);
             if (!query.from().isBefore(end)) {
@@ -139,7 +153,8 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
 
     private void read(Connection c, AnalyticsQuery query, List<Measure> measures, Part part, boolean quantiles, boolean limitInSql,
                       Map<List<Object>, Group> groups) throws SQLException {
-        boolean raw = part.level() == Level.RAW;
+        RawRollups.GroupingSet rawRollup = part.rawRollup();
+        boolean raw = part.level() == Level.RAW && rawRollup == null;
         List<String> select = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         if (query.bucket() != null) {
@@ -148,15 +163,19 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         query.groupBy().forEach(d -> keys.add(d.column()));
         select.addAll(keys);
         for (int i = 0; i < measures.size(); i++) {
-            select.add("CAST(coalesce(" + sql(measures.get(i), raw) + ", 0) AS BIGINT) AS m" + i);
+            String sum = rawRollup != null ? RawRollups.sql(measures.get(i)) : sql(measures.get(i), raw);
+            select.add("CAST(coalesce(" + sum + ", 0) AS BIGINT) AS m" + i);
         }
         if (quantiles) {
             for (double q : QUANTILES) {
                 select.add(quantileSql(q));
             }
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ").append(part.level().table)
-                .append(" WHERE zone = ? AND ts >= ? AND ts < ?");
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ")
+                .append(rawRollup != null ? RawRollups.TABLE : part.level().table).append(" WHERE zone = ? AND ts >= ? AND ts < ?");
+        if (rawRollup != null) {
+            sql.append(" AND grouping_set = ").append(rawRollup.id());
+        }
         if (measures == WEBSOCKET) {
             sql.append(" AND websocket");
         }
@@ -352,6 +371,9 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                 q.executeUpdate();
             }
             delete(c, zone, level, cutoff);
+            if (raw && keepsRawRollups()) {
+                RawRollups.delete(c, zone, cutoff);
+            }
             Watermarks.write(c, zone, level, cutoff);
             c.commit();
         } catch (SQLException | RuntimeException e) {
