@@ -9,14 +9,20 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Rollups of the raw level kept up to date on insert (PostgreSQL's table {@code raw_rollups}):
- * the traffic measures per minute, in total and by each of host, status, security action and
- * WebSocket, and per day by path. A query of traffic that filters and groups by at most one of
- * those dimensions reads them instead of the raw records: a month of the busiest zone is 43,200
- * rows per set rather than 1.6 million records. What they cannot answer (the client's address,
- * two dimensions at once, WebSocket figures with their percentiles) reads the raw records.
+ * the traffic measures per minute, hour and day in total, per hour by each of host, status,
+ * security action and WebSocket, and per day by path. A query of traffic that filters and groups
+ * by at most one of those dimensions reads them instead of the raw records, each set for the
+ * whole buckets of its granularity and a finer set, or the raw records, for the ragged ends: a
+ * month of the busiest zone by status is 720 hours of a few rows rather than 1.6 million records.
+ * What they cannot answer (the client's address, two dimensions at once, a dimension by minute,
+ * WebSocket figures with their percentiles) reads the raw records.
+ *
+ * <p>The sets are chosen so that they add fewer rows than the records they count: a zone with a
+ * few records a minute would add a row per record to a set by minute and status.
  *
  * <p>Only records the insert actually added are counted (the insert's {@code RETURNING}), in the
  * insert's transaction: a batch sent twice adds nothing the second time. The rows cover exactly
@@ -25,34 +31,44 @@ import java.util.Set;
 final class RawRollups {
 
     static final String TABLE = "raw_rollups";
-    /** The columns {@code GROUPING()} is taken over, most significant bit first. */
-    private static final List<Dimension> GROUPING_COLUMNS = List.of(Dimension.HOST, Dimension.PATH, Dimension.STATUS,
-            Dimension.SECURITY_ACTION, Dimension.WEBSOCKET);
+    /**
+     * The columns {@code GROUPING()} is taken over, most significant bit first: a set's id has a
+     * bit set for each column it leaves out. The time columns are the record's minute, hour and day.
+     */
+    private static final List<String> GROUPING_COLUMNS = List.of("host", "path", "status", "security_action", "websocket",
+            "minute", "hour", "day");
     /** The traffic measures the rows hold. */
     private static final Set<Measure> MEASURES = EnumSet.of(Measure.REQUESTS, Measure.EDGE_RESPONSE_BYTES, Measure.VISITS,
             Measure.THREATS, Measure.WEBSOCKET_UPGRADES);
 
-    /** One grouping set: its rows, their time granularity and the dimensions they keep. */
-    record GroupingSet(int id, TimeBucket granularity, Set<Dimension> dimensions) {
+    /** One grouping set: its rows, their time granularity and the dimension they keep, if any. */
+    record GroupingSet(int id, TimeBucket granularity, Dimension dimension) {
 
-        static GroupingSet of(TimeBucket granularity, Dimension... kept) {
-            Set<Dimension> dimensions = kept.length == 0 ? EnumSet.noneOf(Dimension.class) : EnumSet.of(kept[0], kept);
+        static GroupingSet of(TimeBucket granularity, Dimension dimension) {
             int id = 0;
-            for (Dimension d : GROUPING_COLUMNS) {
-                id = id << 1 | (dimensions.contains(d) ? 0 : 1);
+            for (String column : GROUPING_COLUMNS) {
+                boolean kept = column.equals(granularity.sqlUnit()) || (dimension != null && column.equals(dimension.column()));
+                id = id << 1 | (kept ? 0 : 1);
             }
-            return new GroupingSet(id, granularity, dimensions);
+            return new GroupingSet(id, granularity, dimension);
+        }
+
+        /** The set's columns in a {@code GROUPING SETS} list. */
+        String sql() {
+            return "(" + granularity.sqlUnit() + (dimension == null ? "" : ", " + dimension.column()) + ")";
         }
     }
 
-    /** The sets, fewest dimensions first: a query takes the first that keeps what it uses. */
+    /** The sets, coarsest first. */
     static final List<GroupingSet> SETS = List.of(
-            GroupingSet.of(TimeBucket.MINUTE),
-            GroupingSet.of(TimeBucket.MINUTE, Dimension.HOST),
-            GroupingSet.of(TimeBucket.MINUTE, Dimension.STATUS),
-            GroupingSet.of(TimeBucket.MINUTE, Dimension.SECURITY_ACTION),
-            GroupingSet.of(TimeBucket.MINUTE, Dimension.WEBSOCKET),
-            GroupingSet.of(TimeBucket.DAY, Dimension.PATH));
+            GroupingSet.of(TimeBucket.DAY, null),
+            GroupingSet.of(TimeBucket.DAY, Dimension.PATH),
+            GroupingSet.of(TimeBucket.HOUR, null),
+            GroupingSet.of(TimeBucket.HOUR, Dimension.HOST),
+            GroupingSet.of(TimeBucket.HOUR, Dimension.STATUS),
+            GroupingSet.of(TimeBucket.HOUR, Dimension.SECURITY_ACTION),
+            GroupingSet.of(TimeBucket.HOUR, Dimension.WEBSOCKET),
+            GroupingSet.of(TimeBucket.MINUTE, null));
 
     /**
      * The statement that adds the rows of a CTE named {@code inserted} (columns zone, ts, host,
@@ -61,12 +77,12 @@ final class RawRollups {
      * inserting at once take their row locks in the same order.
      */
     static String addInsertedSql() {
-        return "INSERT INTO " + TABLE + " SELECT zone, GROUPING(host, path, status, security_action, websocket), coalesce(minute, day), "
+        return "INSERT INTO " + TABLE + " SELECT zone, GROUPING(" + String.join(", ", GROUPING_COLUMNS) + "), coalesce(minute, hour, day), "
                 + "coalesce(host, ''), coalesce(path, ''), coalesce(status, 0), coalesce(security_action, ''), coalesce(websocket, false), "
                 + "count(*), sum(upgrade), sum(edge_bytes), sum(visits), sum(threats) FROM (SELECT zone, date_trunc('minute', ts) AS minute, "
-                + "date_trunc('day', ts) AS day, host, path, status, security_action, websocket, CASE WHEN websocket THEN 1 ELSE 0 END AS upgrade, "
-                + "edge_bytes, visits, threats FROM inserted) r GROUP BY zone, GROUPING SETS ((minute), (minute, host), (minute, status), "
-                + "(minute, security_action), (minute, websocket), (day, path)) ORDER BY 1, 2, 3, 4, 5, 6, 7, 8 "
+                + "date_trunc('hour', ts) AS hour, date_trunc('day', ts) AS day, host, path, status, security_action, websocket, "
+                + "CASE WHEN websocket THEN 1 ELSE 0 END AS upgrade, edge_bytes, visits, threats FROM inserted) r GROUP BY zone, GROUPING SETS ("
+                + SETS.stream().map(GroupingSet::sql).collect(Collectors.joining(", ")) + ") ORDER BY 1, 2, 3, 4, 5, 6, 7, 8 "
                 + "ON CONFLICT (zone, grouping_set, ts, host, path, status, security_action, websocket) DO UPDATE SET "
                 + "requests = " + TABLE + ".requests + excluded.requests, upgrades = " + TABLE + ".upgrades + excluded.upgrades, "
                 + "edge_bytes = " + TABLE + ".edge_bytes + excluded.edge_bytes, visits = " + TABLE + ".visits + excluded.visits, "
@@ -94,20 +110,30 @@ final class RawRollups {
         };
     }
 
-    /** The set that answers a query's measures, filters and grouping; null when only raw records can. */
-    static GroupingSet answering(AnalyticsQuery query, List<Measure> measures) {
+    /**
+     * The sets that answer a query's measures, filters and grouping, coarsest first, at most one
+     * of each granularity; none when only raw records can.
+     */
+    static List<GroupingSet> answering(AnalyticsQuery query, List<Measure> measures) {
         if (!MEASURES.containsAll(measures)) {
-            return null;
+            return List.of();
         }
         Set<Dimension> used = EnumSet.noneOf(Dimension.class);
         used.addAll(query.groupBy());
         query.filters().forEach(f -> used.add(f.dimension()));
+        if (used.size() > 1) {
+            return List.of();
+        }
+        List<GroupingSet> sets = new ArrayList<>();
         for (GroupingSet set : SETS) {
-            if (set.dimensions().containsAll(used) && (query.bucket() == null || set.granularity().compareTo(query.bucket()) <= 0)) {
-                return set;
+            boolean keeps = used.isEmpty() ? set.dimension() == null : used.contains(set.dimension());
+            boolean fineEnough = query.bucket() == null || set.granularity().compareTo(query.bucket()) <= 0;
+            boolean finerThanTheLast = sets.isEmpty() || set.granularity().compareTo(sets.getLast().granularity()) < 0;
+            if (keeps && fineEnough && finerThanTheLast) {
+                sets.add(set);
             }
         }
-        return null;
+        return sets;
     }
 
     /** A part of the raw level's range and the set that answers it; a null set: the raw records. */
@@ -115,32 +141,42 @@ final class RawRollups {
     }
 
     /**
-     * Splits [from, to) of the raw level into the whole buckets of the set's granularity, answered
-     * by the set, and the ragged ends before and after them, answered by the raw records.
+     * Splits [from, to) of the raw level: the whole buckets of the first set's granularity are
+     * answered by it, the ragged ends before and after them by the next sets, and what is left
+     * (less than the finest set's granularity at each end) by the raw records.
      */
-    static List<Span> split(Instant from, Instant to, GroupingSet set) {
-        if (set == null) {
-            return List.of(new Span(from, to, null));
+    static List<Span> split(Instant from, Instant to, List<GroupingSet> sets) {
+        List<Span> spans = new ArrayList<>();
+        split(from, to, sets, 0, spans);
+        return spans;
+    }
+
+    private static void split(Instant from, Instant to, List<GroupingSet> sets, int next, List<Span> spans) {
+        if (!from.isBefore(to)) {
+            return;
         }
-        ChronoUnit unit = set.granularity() == TimeBucket.DAY ? ChronoUnit.DAYS
-                : set.granularity() == TimeBucket.HOUR ? ChronoUnit.HOURS : ChronoUnit.MINUTES;
+        if (next == sets.size()) {
+            spans.add(new Span(from, to, null));
+            return;
+        }
+        GroupingSet set = sets.get(next);
+        ChronoUnit unit = switch (set.granularity()) {
+            case DAY -> ChronoUnit.DAYS;
+            case HOUR -> ChronoUnit.HOURS;
+            case MINUTE -> ChronoUnit.MINUTES;
+        };
         Instant start = from.truncatedTo(unit);
         if (start.isBefore(from)) {
             start = start.plus(1, unit);
         }
         Instant end = to.truncatedTo(unit);
         if (!start.isBefore(end)) {
-            return List.of(new Span(from, to, null));
+            split(from, to, sets, next + 1, spans);
+            return;
         }
-        List<Span> spans = new ArrayList<>(3);
-        if (from.isBefore(start)) {
-            spans.add(new Span(from, start, null));
-        }
+        split(from, start, sets, next + 1, spans);
         spans.add(new Span(start, end, set));
-        if (end.isBefore(to)) {
-            spans.add(new Span(end, to, null));
-        }
-        return spans;
+        split(end, to, sets, next + 1, spans);
     }
 
     private RawRollups() {

@@ -105,7 +105,7 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         }
         try (Connection c = connection()) {
             List<Part> parts = plan(query, Watermarks.read(c, query.zone()),
-                    keepsRawRollups() ? RawRollups.answering(query, measures) : null);
+                    keepsRawRollups() ? RawRollups.answering(query, measures) : List.of());
             boolean quantiles = measures == WEBSOCKET && parts.size() == 1 && parts.getFirst().level() == Level.RAW
                     && parts.getFirst().rawRollup() == null;
             boolean limitInSql = parts.size() == 1; // else the parts are added up first, then ordered and cut here
@@ -124,9 +124,9 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
 
     /**
      * Which level answers which part of the range: raw records (or the set of their rollups that
-     * answers the query, for whole buckets of it), then minutes, hours and days further back.
+     * answer the query, for whole buckets of theirs), then minutes, hours and days further back.
      */
-    private static List<Part> plan(AnalyticsQuery query, Watermarks marks, RawRollups.GroupingSet rawRollup) {
+    private static List<Part> plan(AnalyticsQuery query, Watermarks marks, List<RawRollups.GroupingSet> rawRollups) {
         Instant rawSince = marks.before(Level.RAW);
         if (query.needsRawRecords() && query.from().isBefore(rawSince)) {
             throw new IllegalArgumentException("time range: from " + query.from() + ", but the client's address is kept in raw records only, "
@@ -138,7 +138,7 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
             Instant start = level == Level.DAY ? query.from() : later(query.from(), marks.before(level));
             if (start.isBefore(end)) {
                 if (level == Level.RAW) {
-                    RawRollups.split(start, end, rawRollup).forEach(s -> parts.add(new Part(level, s.from(), s.to(), s.set())));
+                    RawRollups.split(start, end, rawRollups).forEach(s -> parts.add(new Part(level, s.from(), s.to(), s.set())));
                 } else {
                     parts.add(new Part(level, start, end, null));
                 }
