@@ -114,10 +114,10 @@ class PostgresRawRollupsTest {
         assertThat(rowsUnlikeTheMigrationsBackfill()).as("rows the migration would make of these records, and no other").isZero();
     }
 
-    /** The rows that differ between the rollups as inserts kept them and as the V2 migration makes them of the raw records. */
+    /** The rows that differ between the rollups as inserts kept them and as the V3 migration makes them of the raw records. */
     private long rowsUnlikeTheMigrationsBackfill() throws Exception {
         String migration;
-        try (var in = getClass().getResourceAsStream("postgres/V2__raw_rollups.sql")) {
+        try (var in = getClass().getResourceAsStream("postgres/V3__raw_rollups.sql")) {
             migration = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
         int from = migration.indexOf("INSERT INTO raw_rollups");
