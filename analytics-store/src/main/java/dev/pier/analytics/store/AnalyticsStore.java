@@ -33,6 +33,16 @@ public interface AnalyticsStore extends AutoCloseable {
     List<WebSocketRow> webSockets(AnalyticsQuery query);
 
     /**
+     * Distinct client IP addresses per time bucket (or in the whole range without a bucket), the
+     * uniques of Cloudflare's rollup nodes. Exact over every level: rollups keep each address once
+     * per bucket. The query takes a bucket, an order by time and a limit, but no filter or group.
+     */
+    List<UniquesRow> uniques(AnalyticsQuery query);
+
+    /** How long each zone's data is kept at each level. */
+    Retention retention();
+
+    /**
      * Rolls up and deletes what each zone's retention no longer keeps at its level, as of
      * {@code now}: raw records into minutes, minutes into hours, hours into days.
      */

@@ -59,6 +59,8 @@ final class DuckDbAnalyticsStore extends SqlAnalyticsStore {
                             + "requests BIGINT NOT NULL, edge_bytes BIGINT NOT NULL, client_bytes BIGINT NOT NULL, visits BIGINT NOT NULL, "
                             + "threats BIGINT NOT NULL, duration_ms BIGINT NOT NULL, client_messages BIGINT NOT NULL, "
                             + "origin_messages BIGINT NOT NULL)");
+                    s.execute("CREATE TABLE IF NOT EXISTS " + level.clientIpTable + " (zone VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, "
+                            + "client_ip VARCHAR NOT NULL)");
                 }
                 s.execute("CREATE TABLE IF NOT EXISTS " + Watermarks.TABLE + " (zone VARCHAR NOT NULL, level VARCHAR NOT NULL, "
                         + "before_ts TIMESTAMP NOT NULL, PRIMARY KEY (zone, level))");

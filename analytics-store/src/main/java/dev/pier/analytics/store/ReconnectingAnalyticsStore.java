@@ -51,6 +51,16 @@ public final class ReconnectingAnalyticsStore implements AnalyticsStore {
     }
 
     @Override
+    public List<UniquesRow> uniques(AnalyticsQuery query) {
+        return store().uniques(query);
+    }
+
+    @Override
+    public Retention retention() {
+        return store().retention();
+    }
+
+    @Override
     public void applyRetention(Instant now) {
         store().applyRetention(now);
     }

@@ -69,6 +69,50 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                 .toList();
     }
 
+    @Override
+    public Retention retention() {
+        return retention;
+    }
+
+    @Override
+    public List<UniquesRow> uniques(AnalyticsQuery query) {
+        if (!query.filters().isEmpty() || !query.groupBy().isEmpty() || (query.order() != null
+                && (query.order().measure() != null || query.order().dimension() != null))) {
+            throw new IllegalArgumentException("uniques: filtered by " + query.filters() + ", grouped by " + query.groupBy()
+                    + " (expected: a time range and bucket only; rollups keep clients' addresses apart from other dimensions)");
+        }
+        try (Connection c = connection()) {
+            List<Part> parts = plan(query, Watermarks.read(c, query.zone()));
+            if (parts.isEmpty()) {
+                return query.bucket() == null ? List.of(new UniquesRow(null, 0)) : List.of();
+            }
+            String bucket = query.bucket() == null ? null : "CAST(date_trunc('" + query.bucket().sqlUnit() + "', ts) AS TIMESTAMP)";
+            String union = parts.stream().map(p -> "SELECT ts, client_ip FROM " + p.level().clientIpTable
+                    + " WHERE zone = ? AND ts >= ? AND ts < ?").collect(Collectors.joining(" UNION ALL "));
+            String sql = "SELECT " + (bucket == null ? "" : bucket + ", ") + "count(DISTINCT client_ip) FROM (" + union + ") t"
+                    + (bucket == null ? "" : " GROUP BY 1 ORDER BY 1" + (query.order() != null && query.order().descending() ? " DESC" : "")
+                    + " LIMIT " + query.limit());
+            List<UniquesRow> rows = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Part part : parts) {
+                    q.setString(p++, query.zone());
+                    q.setObject(p++, StoredRecord.utc(part.from()));
+                    q.setObject(p++, StoredRecord.utc(part.to()));
+                }
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        Instant time = bucket == null ? null : StoredRecord.instant(rs.getObject(1, LocalDateTime.class));
+                        rows.add(new UniquesRow(time, rs.getLong(bucket == null ? 1 : 2)));
+                    }
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new AnalyticsStoreException("analytics store " + describe() + ": query failed (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** One group of a result as it is merged across levels. */
     private static final class Group {
         final Instant time;
@@ -370,6 +414,13 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                 q.setObject(2, StoredRecord.utc(cutoff));
                 q.executeUpdate();
             }
+            try (PreparedStatement q = c.prepareStatement("INSERT INTO " + next.clientIpTable + " (zone, ts, client_ip) SELECT DISTINCT zone, "
+                    + "CAST(date_trunc('" + next.granularity.sqlUnit() + "', ts) AS TIMESTAMP), client_ip FROM " + level.clientIpTable
+                    + " WHERE zone = ? AND ts < ? AND client_ip IS NOT NULL")) {
+                q.setString(1, zone);
+                q.setObject(2, StoredRecord.utc(cutoff));
+                q.executeUpdate();
+            }
             delete(c, zone, level, cutoff);
             if (raw && keepsRawRollups()) {
                 RawRollups.delete(c, zone, cutoff);
@@ -385,10 +436,12 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
     }
 
     private static void delete(Connection c, String zone, Level level, Instant cutoff) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("DELETE FROM " + level.table + " WHERE zone = ? AND ts < ?")) {
-            q.setString(1, zone);
-            q.setObject(2, StoredRecord.utc(cutoff));
-            q.executeUpdate();
+        for (String table : level == Level.RAW ? List.of(level.table) : List.of(level.table, level.clientIpTable)) {
+            try (PreparedStatement q = c.prepareStatement("DELETE FROM " + table + " WHERE zone = ? AND ts < ?")) {
+                q.setString(1, zone);
+                q.setObject(2, StoredRecord.utc(cutoff));
+                q.executeUpdate();
+            }
         }
     }
 

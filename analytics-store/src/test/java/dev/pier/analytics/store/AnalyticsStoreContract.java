@@ -202,6 +202,34 @@ abstract class AnalyticsStoreContract {
     }
 
     @Test
+    void uniquesAreDistinctClientsAlsoOverRollups() {
+        insertAll();
+        List<RequestLog> mine = zone(ZONE);
+        long distinct = mine.stream().map(RequestLog::clientIp).distinct().count();
+        Map<Instant, Long> perDay = mine.stream().collect(Collectors.groupingBy(r -> truncate(r.edgeStartTimestamp(), TimeBucket.DAY),
+                Collectors.collectingAndThen(Collectors.mapping(RequestLog::clientIp, Collectors.toSet()), s -> (long) s.size())));
+        Map<Instant, Long> perHour = mine.stream().collect(Collectors.groupingBy(r -> truncate(r.edgeStartTimestamp(), TimeBucket.HOUR),
+                Collectors.collectingAndThen(Collectors.mapping(RequestLog::clientIp, Collectors.toSet()), s -> (long) s.size())));
+        assertThat(distinct).isLessThan(mine.size()).isGreaterThan(1); // clients come back: distinct is not a count of requests
+        assertThat(single(store.uniques(month().build())).uniques()).isEqualTo(distinct);
+        assertThat(store.uniques(month().bucket(TimeBucket.DAY).build()).stream()
+                .collect(Collectors.toMap(UniquesRow::time, UniquesRow::uniques))).isEqualTo(perDay);
+
+        Instant now = START.plus(Duration.ofDays(31));
+        store.applyRetention(now); // days 0-10 in days, 11-20 in hours, 21-23 in minutes, the rest raw
+
+        assertThat(single(store.uniques(month().build())).uniques()).as("over every level at once").isEqualTo(distinct);
+        assertThat(store.uniques(month().bucket(TimeBucket.DAY).build()).stream()
+                .collect(Collectors.toMap(UniquesRow::time, UniquesRow::uniques))).isEqualTo(perDay);
+        Instant hoursFrom = now.minus(RETENTION.hour()).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        List<UniquesRow> hours = store.uniques(AnalyticsQuery.builder(ZONE, hoursFrom, hoursFrom.plus(Duration.ofDays(2)))
+                .bucket(TimeBucket.HOUR).build());
+        assertThat(hours).hasSize(48).allMatch(r -> r.uniques() == perHour.get(r.time()));
+        assertThatThrownBy(() -> store.uniques(month().filter(Filter.eq(Dimension.STATUS, 200)).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: a time range and bucket only");
+    }
+
+    @Test
     void zonesAreApart() {
         insertAll();
         String other = SyntheticRecords.zone(1);

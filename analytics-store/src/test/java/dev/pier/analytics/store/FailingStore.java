@@ -46,6 +46,16 @@ final class FailingStore implements AnalyticsStore {
     }
 
     @Override
+    public List<UniquesRow> uniques(AnalyticsQuery query) {
+        return real.uniques(query);
+    }
+
+    @Override
+    public Retention retention() {
+        return real.retention();
+    }
+
+    @Override
     public void applyRetention(Instant now) {
         real.applyRetention(now);
     }

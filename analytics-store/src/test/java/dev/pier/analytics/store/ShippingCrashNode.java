@@ -55,6 +55,16 @@ public final class ShippingCrashNode {
             }
 
             @Override
+            public List<UniquesRow> uniques(AnalyticsQuery query) {
+                return duck.uniques(query);
+            }
+
+            @Override
+            public Retention retention() {
+                return duck.retention();
+            }
+
+            @Override
             public void applyRetention(Instant now) {
                 duck.applyRetention(now);
             }

@@ -2,7 +2,10 @@ package dev.pier.control.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pier.analytics.store.AnalyticsQuery;
 import dev.pier.analytics.store.AnalyticsStore;
+import dev.pier.analytics.store.Dimension;
+import dev.pier.analytics.store.TrafficRow;
 import dev.pier.analytics.store.AnalyticsStoreException;
 import dev.pier.control.store.Store;
 import dev.pier.control.store.StoredToken;
@@ -31,15 +34,17 @@ import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Cloudflare's GraphQL Analytics API over the analytics store, in Cloudflare's schema shape so
  * that its documented queries run unchanged: {@code viewer { zones(filter: {zoneTag}) { ... } } }
- * with the nodes of {@link HttpRequestsNode}, Cloudflare's scalar names ({@code string},
+ * with the nodes of {@link HttpRequestsNode}, {@link WebSocketConnectionsNode} and {@link SettingsNode}, Cloudflare's scalar names ({@code string},
  * {@code Time}, {@code Date}, {@code uint64}) and input type names. Introspection is on.
  *
  * <p>Every failure is an entry of {@code errors} with {@code message}, {@code path} and
@@ -58,6 +63,7 @@ final class AnalyticsGraphql {
     static final int MAX_ZONES = 1000;
 
     private final Store store;
+    private final SettingsNode settings;
     private final GraphQL graphql;
 
     AnalyticsGraphql(Store store) {
@@ -65,12 +71,18 @@ final class AnalyticsGraphql {
         List<HttpRequestsNode> nodes = new ArrayList<>();
         nodes.add(HttpRequestsNode.ADAPTIVE);
         nodes.addAll(HttpRequestsNode.ROLLUPS);
+        List<SettingsNode.Entry> described = new ArrayList<>();
+        nodes.forEach(n -> described.add(new SettingsNode.Entry(n.name(), n.arguments().typePrefix(), n.arguments().limits())));
+        described.add(new SettingsNode.Entry(WebSocketConnectionsNode.NAME, WebSocketConnectionsNode.ARGUMENTS.typePrefix(),
+                WebSocketConnectionsNode.ARGUMENTS.limits()));
+        this.settings = new SettingsNode(described);
         StringBuilder sdl = new StringBuilder("""
                 scalar string
                 scalar Time
                 scalar Date
                 scalar uint64
                 scalar uint16
+                scalar float64
                 type Query {
                   viewer: Viewer!
                 }
@@ -85,16 +97,23 @@ final class AnalyticsGraphql {
                   zoneTag: string!
                 """);
         nodes.forEach(n -> sdl.append(n.field()));
+        sdl.append(WebSocketConnectionsNode.field());
+        sdl.append(settings.field());
         sdl.append("}\n");
         nodes.forEach(n -> sdl.append(n.sdl()));
+        sdl.append(WebSocketConnectionsNode.sdl());
+        sdl.append(settings.sdl());
         RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring()
                 .scalar(text("string", "Text")).scalar(text("Time", "A time, ISO 8601 in UTC: 2026-12-07T10:00:00Z"))
                 .scalar(text("Date", "A day: 2026-12-07")).scalar(number("uint64", "An unsigned 64-bit integer", Long.MAX_VALUE))
                 .scalar(number("uint16", "An unsigned 16-bit integer", 65535))
+                .scalar(decimal())
                 .type("Query", t -> t.dataFetcher("viewer", env -> Map.of()))
                 .type("Viewer", t -> t.dataFetcher("zones", this::zones));
         wiring.type("Zone", t -> {
             nodes.forEach(n -> t.dataFetcher(n.name(), env -> groups(n, env)));
+            t.dataFetcher(WebSocketConnectionsNode.NAME, this::webSocketGroups);
+            t.dataFetcher("settings", this::settings);
             return t;
         });
         GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl.toString()), wiring.build());
@@ -103,7 +122,8 @@ final class AnalyticsGraphql {
 
     /** The answer's JSON: {@code data} and, when anything failed, {@code errors}. */
     String execute(String query, String operation, Map<String, Object> variables, StoredToken token, AnalyticsStore analytics) {
-        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(query).variables(variables)
+        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(CloudflareVariables.declare(query, graphql.getGraphQLSchema()))
+                .variables(variables)
                 .graphQLContext(context -> {
                     context.of(TOKEN, token);
                     if (analytics != null) {
@@ -200,15 +220,84 @@ final class AnalyticsGraphql {
     }
 
     private List<Map<String, Object>> groups(HttpRequestsNode node, DataFetchingEnvironment env) {
+        AnalyticsStore analytics = analytics(env);
+        AnalyticsQuery query = query(node.arguments(), analytics, env);
+        List<TrafficRow> rows = analytics.traffic(query);
+        Map<Instant, Map<Integer, Long>> statuses = null;
+        if (env.getSelectionSet().contains("sum/responseStatusMap")) {
+            statuses = new HashMap<>();
+            AnalyticsQuery byStatus = new AnalyticsQuery(query.zone(), query.from(), query.to(), query.bucket(), query.filters(),
+                    List.of(Dimension.STATUS), null, AnalyticsQuery.MAX_LIMIT);
+            for (TrafficRow r : analytics.traffic(byStatus)) {
+                statuses.computeIfAbsent(r.time(), t -> new TreeMap<>()).put((Integer) r.dimensions().get(Dimension.STATUS), r.requests());
+            }
+        }
+        Map<Instant, Long> uniques = env.getSelectionSet().contains("uniq/uniques") ? HttpRequestsNode.byTime(analytics.uniques(
+                new AnalyticsQuery(query.zone(), query.from(), query.to(), query.bucket(), List.of(), List.of(), null, AnalyticsQuery.MAX_LIMIT)))
+                : new HashMap<>(); // a row without a bucket has a null time, which an immutable map refuses to look up
+        Map<Instant, Map<Integer, Long>> byStatus = statuses;
+        return rows.stream().map(r -> node.group(r, byStatus == null ? null : byStatus.getOrDefault(r.time(), Map.of()),
+                uniques.get(r.time()))).toList();
+    }
+
+    private List<Map<String, Object>> webSocketGroups(DataFetchingEnvironment env) {
+        AnalyticsStore analytics = analytics(env);
+        return analytics.webSockets(query(WebSocketConnectionsNode.ARGUMENTS, analytics, env)).stream()
+                .map(WebSocketConnectionsNode::group).toList();
+    }
+
+    private Map<String, Object> settings(DataFetchingEnvironment env) {
+        AnalyticsStore analytics = env.getGraphQlContext().get(ANALYTICS);
+        Map<String, Object> zone = env.getSource();
+        return settings.settings(env.getGraphQLSchema(), analytics == null ? null : analytics.retention(), (String) zone.get("name"));
+    }
+
+    private static AnalyticsStore analytics(DataFetchingEnvironment env) {
         AnalyticsStore analytics = env.getGraphQlContext().get(ANALYTICS);
         if (analytics == null) {
             throw new AnalyticsOff();
         }
+        return analytics;
+    }
+
+    /** The store's question a node's arguments and selection ask, within the node's limits. */
+    private static AnalyticsQuery query(NodeArguments arguments, AnalyticsStore analytics, DataFetchingEnvironment env) {
         Map<String, Object> zone = env.getSource();
+        String name = (String) zone.get("name");
+        arguments.limits().checkFields((int) env.getSelectionSet().getFields().stream()
+                .filter(f -> f.getSelectionSet().getImmediateFields().isEmpty()).count());
         List<String> selected = env.getSelectionSet().getFields("dimensions/*").stream().map(SelectedField::getName).toList();
-        var query = node.query((String) zone.get("name"), env.getArgument("limit"), env.getArgument("filter"),
-                env.getArgument("orderBy"), selected, Instant.now());
-        return analytics.traffic(query).stream().map(node::group).toList();
+        return arguments.query(name, env.getArgument("limit"), env.getArgument("filter"), env.getArgument("orderBy"), selected,
+                Instant.now(), SettingsNode.notOlderThan(analytics.retention(), name));
+    }
+
+    private static GraphQLScalarType decimal() {
+        return GraphQLScalarType.newScalar().name("float64").description("A 64-bit floating point number")
+                .coercing(new Coercing<Number, Number>() {
+                    @Override
+                    public Number serialize(Object value) {
+                        return (Number) value;
+                    }
+
+                    @Override
+                    public Number parseValue(Object input) {
+                        if (input instanceof Number n) {
+                            return n.doubleValue();
+                        }
+                        throw new CoercingParseValueException("float64: '" + input + "' (expected: a number)");
+                    }
+
+                    @Override
+                    public Number parseLiteral(Object input) {
+                        if (input instanceof graphql.language.FloatValue f) {
+                            return f.getValue().doubleValue();
+                        }
+                        if (input instanceof IntValue i) {
+                            return i.getValue().doubleValue();
+                        }
+                        throw new CoercingParseLiteralException("float64: " + input + " (expected: a number)");
+                    }
+                }).build();
     }
 
     private static GraphQLScalarType text(String name, String description) {
@@ -279,7 +368,8 @@ final class AnalyticsGraphql {
         public CompletableFuture<DataFetcherExceptionHandlerResult> handleException(
                 graphql.execution.DataFetcherExceptionHandlerParameters parameters) {
             Throwable e = parameters.getException();
-            String code = e instanceof IllegalArgumentException ? "bad_input"
+            String code = e instanceof NodeLimits.NodeLimitExceeded ? "limit"
+                    : e instanceof IllegalArgumentException ? "bad_input"
                     : e instanceof AnalyticsStoreException ? "store_unavailable"
                     : e instanceof AnalyticsOff ? "analytics_off" : "internal";
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -1,325 +1,116 @@
 package dev.pier.control.api;
 
-import dev.pier.analytics.store.AnalyticsQuery;
+import static dev.pier.control.api.NodeArguments.ordered;
+
 import dev.pier.analytics.store.Dimension;
-import dev.pier.analytics.store.Filter;
 import dev.pier.analytics.store.Measure;
 import dev.pier.analytics.store.TimeBucket;
 import dev.pier.analytics.store.TrafficRow;
+import dev.pier.analytics.store.UniquesRow;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One of Cloudflare's nodes of HTTP requests ({@code httpRequestsAdaptiveGroups},
- * {@code httpRequests1mGroups}, …): its schema, and the translation of its arguments
- * ({@code limit}, {@code filter}, {@code orderBy}) and selected dimensions into an
- * {@link AnalyticsQuery}, and of the store's rows into its groups.
+ * {@code httpRequests1mGroups}, …): its schema, its arguments ({@link NodeArguments}) and the
+ * translation of the store's rows into its groups.
  *
- * <p>Time dimensions group by the store's time bucket named for them (the store's finest is
- * the minute, so the adaptive node's {@code datetime} is the minute's start); their filters
- * bound the query's time range. Other dimensions group and filter as the store's dimensions.
- *
- * @param name       the field under {@code zones}
- * @param typePrefix the prefix of its GraphQL types, as Cloudflare names them
- * @param timeFields the time dimensions it has, with the bucket each groups by
- * @param dimensions its other dimensions by field name
- * @param measures   the aggregates it orders by ({@code count}, {@code sum_edgeResponseBytes}, …) and their measures
- * @param sums       the fields of its {@code sum}
- * @param hasCount   whether its groups have {@code count} (the adaptive node's; the rollups' is {@code sum.requests})
+ * @param name      the field under {@code zones}
+ * @param arguments its filter, order, dimensions and limits
+ * @param sums      the fields of its {@code sum}
+ * @param adaptive  whether it is the adaptive node: {@code count} and {@code avg { sampleInterval }}; else a
+ *                  rollup node, with {@code sum { requests bytes threats responseStatusMap }} and {@code uniq { uniques }}
  */
-record HttpRequestsNode(String name, String typePrefix, Map<String, TimeBucket> timeFields, Map<String, Dimension> dimensions,
-                        Map<String, Measure> measures, List<String> sums, boolean hasCount) {
+record HttpRequestsNode(String name, NodeArguments arguments, List<String> sums, boolean adaptive) {
 
-    /** The most rows one node returns, as the store allows. */
-    static final int MAX_LIMIT = AnalyticsQuery.MAX_LIMIT;
-    /** Groups a node returns when the query names no limit. */
-    static final int DEFAULT_LIMIT = 100;
-
-    private static final List<String> SUFFIXES = List.of("_neq", "_gt", "_lt", "_geq", "_leq", "_in", "_like");
-
-    static final HttpRequestsNode ADAPTIVE = new HttpRequestsNode("httpRequestsAdaptiveGroups", "ZoneHttpRequestsAdaptiveGroups",
+    static final HttpRequestsNode ADAPTIVE = new HttpRequestsNode("httpRequestsAdaptiveGroups", new NodeArguments(
+            "ZoneHttpRequestsAdaptiveGroups",
             ordered("datetime", TimeBucket.MINUTE, "datetimeMinute", TimeBucket.MINUTE, "datetimeHour", TimeBucket.HOUR,
                     "date", TimeBucket.DAY),
             ordered("clientRequestHTTPHost", Dimension.HOST, "clientRequestPath", Dimension.PATH,
                     "edgeResponseStatus", Dimension.STATUS, "clientIP", Dimension.CLIENT_IP,
                     "securityAction", Dimension.SECURITY_ACTION, "webSocketUpgrade", Dimension.WEBSOCKET),
             ordered("count", Measure.REQUESTS, "sum_edgeResponseBytes", Measure.EDGE_RESPONSE_BYTES, "sum_visits", Measure.VISITS),
-            List.of("edgeResponseBytes", "visits"), true);
+            NodeLimits.ADAPTIVE, true), List.of("edgeResponseBytes", "visits"), true);
 
     static final List<HttpRequestsNode> ROLLUPS = List.of(
             rollup("httpRequests1mGroups", "ZoneHttpRequests1mGroups", ordered("datetimeMinute", TimeBucket.MINUTE,
-                    "datetimeHour", TimeBucket.HOUR, "date", TimeBucket.DAY)),
-            rollup("httpRequests1hGroups", "ZoneHttpRequests1hGroups", ordered("datetime", TimeBucket.HOUR, "date", TimeBucket.DAY)),
-            rollup("httpRequests1dGroups", "ZoneHttpRequests1dGroups", ordered("date", TimeBucket.DAY)));
+                    "datetimeHour", TimeBucket.HOUR, "date", TimeBucket.DAY), Duration.ofDays(7)),
+            rollup("httpRequests1hGroups", "ZoneHttpRequests1hGroups", ordered("datetime", TimeBucket.HOUR, "date", TimeBucket.DAY),
+                    Duration.ofDays(366)),
+            rollup("httpRequests1dGroups", "ZoneHttpRequests1dGroups", ordered("date", TimeBucket.DAY), Duration.ofDays(3660)));
 
-    private static HttpRequestsNode rollup(String name, String prefix, Map<String, TimeBucket> time) {
-        return new HttpRequestsNode(name, prefix, time, Map.of(),
+    private static HttpRequestsNode rollup(String name, String prefix, Map<String, TimeBucket> time, Duration maxDuration) {
+        return new HttpRequestsNode(name, new NodeArguments(prefix, time, Map.of(),
                 ordered("sum_requests", Measure.REQUESTS, "sum_bytes", Measure.EDGE_RESPONSE_BYTES, "sum_threats", Measure.THREATS),
+                new NodeLimits(maxDuration, NodeLimits.MAX_FIELDS, dev.pier.analytics.store.AnalyticsQuery.MAX_LIMIT), false),
                 List.of("requests", "bytes", "threats"), false);
     }
 
-    @SuppressWarnings("unchecked")
-    private static <V> Map<String, V> ordered(Object... pairs) {
-        Map<String, V> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put((String) pairs[i], (V) pairs[i + 1]);
-        }
-        return map;
+    private String typePrefix() {
+        return arguments.typePrefix();
     }
 
-    /** This node's types in SDL: its group, sum, dimensions, filter and order. */
+    /** This node's types in SDL: its group, sum, avg or uniq, dimensions, filter and order. */
     String sdl() {
+        String t = typePrefix();
         StringBuilder s = new StringBuilder();
-        s.append("type ").append(typePrefix).append(" {\n");
-        if (hasCount) {
+        s.append("type ").append(t).append(" {\n");
+        if (adaptive) {
             s.append("  \"\"\"Requests; a WebSocket counts once, for its upgrade.\"\"\"\n  count: uint64!\n");
+            s.append("  avg: ").append(t).append("Avg\n");
+        } else {
+            s.append("  uniq: ").append(t).append("Uniq\n");
         }
-        s.append("  sum: ").append(typePrefix).append("Sum\n  dimensions: ").append(typePrefix).append("Dimensions\n}\n");
-        s.append("type ").append(typePrefix).append("Sum {\n");
+        s.append("  sum: ").append(t).append("Sum\n  dimensions: ").append(t).append("Dimensions\n}\n");
+        s.append("type ").append(t).append("Sum {\n");
         sums.forEach(f -> s.append("  ").append(f).append(": uint64!\n"));
-        s.append("}\ntype ").append(typePrefix).append("Dimensions {\n");
-        timeFields.keySet().forEach(f -> s.append("  ").append(f).append(": ").append(timeType(f)).append("\n"));
-        dimensions.forEach((f, d) -> s.append("  ").append(f).append(": ").append(type(d)).append("\n"));
-        s.append("}\ninput ").append(filterType()).append(" {\n  AND: [").append(filterType()).append("!]\n  OR: [")
-                .append(filterType()).append("!]\n");
-        timeFields.keySet().forEach(f -> {
-            for (String suffix : List.of("", "_gt", "_lt", "_geq", "_leq")) {
-                s.append("  ").append(f).append(suffix).append(": ").append(timeType(f)).append("\n");
-            }
-        });
-        dimensions.forEach((f, d) -> {
-            s.append("  ").append(f).append(": ").append(type(d)).append("\n  ").append(f).append("_neq: ").append(type(d)).append("\n");
-            if (d.type() != Dimension.ValueType.BOOLEAN) {
-                for (String suffix : List.of("_gt", "_lt", "_geq", "_leq")) {
-                    s.append("  ").append(f).append(suffix).append(": ").append(type(d)).append("\n");
-                }
-                s.append("  ").append(f).append("_in: [").append(type(d)).append("!]\n");
-            }
-            if (d.type() == Dimension.ValueType.STRING) {
-                s.append("  ").append(f).append("_like: string\n");
-            }
-        });
-        s.append("}\nenum ").append(orderType()).append(" {\n");
-        List<String> orderable = new ArrayList<>(measures.keySet());
-        orderable.addAll(timeFields.keySet());
-        orderable.addAll(dimensions.keySet());
-        orderable.forEach(f -> s.append("  ").append(f).append("_ASC\n  ").append(f).append("_DESC\n"));
-        s.append("}\n");
+        if (adaptive) {
+            s.append("}\ntype ").append(t).append("Avg {\n")
+                    .append("  \"\"\"Records per record kept: always 1, Pier keeps every record.\"\"\"\n  sampleInterval: float64!\n");
+        } else {
+            s.append("  responseStatusMap: [").append(t).append("ResponseStatusMap!]!\n");
+            s.append("}\ntype ").append(t).append("ResponseStatusMap {\n  edgeResponseStatus: uint16!\n  requests: uint64!\n");
+            s.append("}\ntype ").append(t).append("Uniq {\n  \"\"\"Distinct client IP addresses.\"\"\"\n  uniques: uint64!\n");
+        }
+        s.append("}\n").append(arguments.dimensionsSdl()).append(arguments.sdl());
         return s.toString();
     }
 
     /** The node's field on a zone, in SDL. */
     String field() {
-        return "  " + name + "(limit: uint64, filter: " + filterType() + ", orderBy: [" + orderType() + "!]): [" + typePrefix + "!]!\n";
-    }
-
-    String filterType() {
-        return typePrefix + "Filter_InputObject";
-    }
-
-    private String orderType() {
-        return typePrefix + "OrderBy";
-    }
-
-    private static String timeType(String field) {
-        return field.equals("date") ? "Date" : "Time";
-    }
-
-    private static String type(Dimension d) {
-        return switch (d.type()) {
-            case STRING -> "string";
-            case INT -> "uint16";
-            case BOOLEAN -> "Boolean";
-        };
+        return arguments.field(name, typePrefix());
     }
 
     /**
-     * The store's question for one zone.
+     * One group as GraphQL answers it; only the selected fields are read.
      *
-     * @param selected the names of the dimensions the query selects
+     * @param statuses the group's requests by status (a rollup node's {@code responseStatusMap}), or null
+     * @param uniques  the group's distinct clients, or null
      */
-    AnalyticsQuery query(String zone, Object limit, Map<String, Object> filter, List<String> orderBy, List<String> selected,
-                         Instant now) {
-        TimeRange range = new TimeRange();
-        List<Filter> filters = new ArrayList<>();
-        if (filter != null) {
-            collect(filter, range, filters);
-        }
-        if (range.from == null) {
-            throw new IllegalArgumentException("filter: no start of the time range (expected: one of "
-                    + timeFields.keySet().stream().map(f -> f + "_geq").toList() + ")");
-        }
-        AnalyticsQuery.Builder query = AnalyticsQuery.builder(zone, range.from, range.to == null ? now : range.to);
-        filters.forEach(query::filter);
-        TimeBucket bucket = null;
-        List<Dimension> groupBy = new ArrayList<>();
-        for (String field : selected) {
-            if (timeFields.containsKey(field)) {
-                TimeBucket b = timeFields.get(field);
-                bucket = bucket == null || b.width().compareTo(bucket.width()) < 0 ? b : bucket;
-            } else if (dimensions.containsKey(field) && !groupBy.contains(dimensions.get(field))) {
-                groupBy.add(dimensions.get(field));
-            }
-        }
-        query.bucket(bucket).groupBy(groupBy.toArray(Dimension[]::new));
-        if (orderBy != null && !orderBy.isEmpty()) {
-            if (orderBy.size() > 1) {
-                throw new IllegalArgumentException("orderBy: " + orderBy + " (expected: one order)");
-            }
-            query.orderBy(order(orderBy.get(0)));
-        }
-        long n = limit == null ? DEFAULT_LIMIT : ((Number) limit).longValue();
-        if (n < 1 || n > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit: " + n + " (expected: 1 to " + MAX_LIMIT + ")");
-        }
-        return query.limit((int) n).build();
-    }
-
-    private AnalyticsQuery.Order order(String value) {
-        boolean descending = value.endsWith("_DESC");
-        String field = value.substring(0, value.lastIndexOf('_'));
-        if (measures.containsKey(field)) {
-            return AnalyticsQuery.Order.by(measures.get(field), descending);
-        }
-        if (timeFields.containsKey(field)) {
-            return AnalyticsQuery.Order.byTime(descending);
-        }
-        return AnalyticsQuery.Order.by(dimensions.get(field), descending);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void collect(Map<String, Object> filter, TimeRange range, List<Filter> filters) {
-        for (Map.Entry<String, Object> condition : filter.entrySet()) {
-            String key = condition.getKey();
-            Object value = condition.getValue();
-            if (value == null) {
-                continue;
-            }
-            if (key.equals("AND")) {
-                ((List<Map<String, Object>>) value).forEach(f -> collect(f, range, filters));
-            } else if (key.equals("OR")) {
-                filters.add(alternatives((List<Map<String, Object>>) value));
-            } else {
-                String suffix = SUFFIXES.stream().filter(key::endsWith).findFirst().orElse("");
-                String field = key.substring(0, key.length() - suffix.length());
-                if (timeFields.containsKey(field)) {
-                    range.bound(field, suffix, value);
-                } else {
-                    filters.add(new Filter(dimensions.get(field), operator(suffix), value instanceof List<?> l ? List.copyOf(l) : List.of(value)));
-                }
-            }
-        }
-    }
-
-    /** OR of values of one dimension, the alternatives the store answers: {@code OR: [{edgeResponseStatus: 200}, {edgeResponseStatus: 404}]}. */
-    private Filter alternatives(List<Map<String, Object>> branches) {
-        Dimension dimension = null;
-        List<Object> values = new ArrayList<>();
-        for (Map<String, Object> branch : branches) {
-            Map.Entry<String, Object> only = branch.size() == 1 ? branch.entrySet().iterator().next() : null;
-            String field = only == null ? null : only.getKey().endsWith("_in") ? only.getKey().substring(0, only.getKey().length() - 3)
-                    : only.getKey();
-            Dimension d = field == null ? null : dimensions.get(field);
-            if (d == null || (dimension != null && d != dimension)) {
-                throw new IllegalArgumentException("filter: OR " + branches + " (expected: alternatives of one dimension's values,"
-                        + " e.g. OR: [{edgeResponseStatus: 200}, {edgeResponseStatus: 404}])");
-            }
-            dimension = d;
-            if (only.getValue() instanceof List<?> list) {
-                values.addAll(list);
-            } else {
-                values.add(only.getValue());
-            }
-        }
-        if (dimension == null) {
-            throw new IllegalArgumentException("filter: OR [] (expected: at least one alternative)");
-        }
-        return Filter.in(dimension, values);
-    }
-
-    private static Filter.Operator operator(String suffix) {
-        return switch (suffix) {
-            case "" -> Filter.Operator.EQ;
-            case "_neq" -> Filter.Operator.NEQ;
-            case "_gt" -> Filter.Operator.GT;
-            case "_lt" -> Filter.Operator.LT;
-            case "_geq" -> Filter.Operator.GEQ;
-            case "_leq" -> Filter.Operator.LEQ;
-            case "_in" -> Filter.Operator.IN;
-            default -> Filter.Operator.LIKE;
-        };
-    }
-
-    /** One group as GraphQL answers it; only the selected fields are read. */
-    Map<String, Object> group(TrafficRow row) {
+    Map<String, Object> group(TrafficRow row, Map<Integer, Long> statuses, Long uniques) {
         Map<String, Object> group = new LinkedHashMap<>();
         group.put("count", row.requests());
-        group.put("sum", Map.of("edgeResponseBytes", row.edgeResponseBytes(), "visits", row.visits(), "requests", row.requests(),
-                "bytes", row.edgeResponseBytes(), "threats", row.threats()));
-        Map<String, Object> dims = new LinkedHashMap<>();
-        if (row.time() != null) {
-            Instant t = row.time();
-            for (Map.Entry<String, TimeBucket> f : timeFields.entrySet()) {
-                dims.put(f.getKey(), switch (f.getValue()) {
-                    case MINUTE -> t.truncatedTo(ChronoUnit.MINUTES).toString();
-                    case HOUR -> t.truncatedTo(ChronoUnit.HOURS).toString();
-                    case DAY -> LocalDate.ofInstant(t, ZoneOffset.UTC).toString();
-                });
-            }
-        }
-        dimensions.forEach((f, d) -> dims.put(f, row.dimensions().get(d)));
+        group.put("avg", Map.of("sampleInterval", 1.0));
+        Map<String, Object> sum = new LinkedHashMap<>(Map.of("edgeResponseBytes", row.edgeResponseBytes(), "visits", row.visits(),
+                "requests", row.requests(), "bytes", row.edgeResponseBytes(), "threats", row.threats()));
+        sum.put("responseStatusMap", statuses == null ? List.of() : statuses.entrySet().stream()
+                .map(e -> Map.of("edgeResponseStatus", e.getKey(), "requests", e.getValue())).toList());
+        group.put("sum", sum);
+        group.put("uniq", Map.of("uniques", uniques == null ? 0L : uniques));
+        Map<String, Object> dims = arguments.timeDimensions(row.time());
+        arguments.dimensions().forEach((f, d) -> dims.put(f, row.dimensions().get(d)));
         group.put("dimensions", dims);
         return group;
     }
 
-    /** The bounds the time filters set: the latest start and the earliest end. */
-    private static final class TimeRange {
-        Instant from;
-        Instant to;
-
-        void bound(String field, String suffix, Object value) {
-            Instant start;
-            Duration width;
-            try {
-                if (field.equals("date")) {
-                    start = LocalDate.parse(value.toString()).atStartOfDay(ZoneOffset.UTC).toInstant();
-                    width = Duration.ofDays(1);
-                } else {
-                    start = Instant.parse(value.toString());
-                    width = switch (field) {
-                        case "datetimeMinute" -> Duration.ofMinutes(1);
-                        case "datetimeHour" -> Duration.ofHours(1);
-                        default -> Duration.ofSeconds(1); // Cloudflare's datetime is to the second
-                    };
-                }
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("filter: " + field + suffix + ": '" + value + "' (expected: "
-                        + (field.equals("date") ? "a date, e.g. 2026-12-07)" : "a time, e.g. 2026-12-07T10:00:00Z)"));
-            }
-            switch (suffix) {
-                case "" -> { from(start); to(start.plus(width)); }
-                case "_geq" -> from(start);
-                case "_gt" -> from(start.plus(width));
-                case "_lt" -> to(start);
-                case "_leq" -> to(start.plus(width));
-                default -> throw new IllegalArgumentException("filter: " + field + suffix + " (expected: " + field + " with _geq, _gt, _lt, _leq or none)");
-            }
-        }
-
-        private void from(Instant start) {
-            from = from == null || start.isAfter(from) ? start : from;
-        }
-
-        private void to(Instant end) {
-            to = to == null || end.isBefore(to) ? end : to;
-        }
+    /** The uniques of each row's time, as the store answered them. */
+    static Map<Instant, Long> byTime(List<UniquesRow> rows) {
+        Map<Instant, Long> map = new java.util.HashMap<>();
+        rows.forEach(r -> map.put(r.time(), r.uniques()));
+        return map;
     }
 }

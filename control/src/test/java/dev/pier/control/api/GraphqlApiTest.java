@@ -195,6 +195,128 @@ class GraphqlApiTest {
     }
 
     @Test
+    void rollupNodesCountDistinctClientsAndRequestsByStatus() throws Exception {
+        analytics.insert(List.of(fromIp("r7", "198.51.100.7", 3, 200), fromIp("r8", "198.51.100.8", 62, 200),
+                fromIp("r9", "198.51.100.8", 63, 200)));
+        String query = """
+                query ($zoneTag: string, $start: Time, $end: Time) {
+                  viewer { zones(filter: {zoneTag: $zoneTag}) {
+                    hours: httpRequests1hGroups(limit: 10, filter: {datetime_geq: $start, datetime_lt: $end}, orderBy: [datetime_ASC]) {
+                      sum { requests responseStatusMap { edgeResponseStatus requests } } uniq { uniques } dimensions { datetime }
+                    }
+                    total: httpRequests1hGroups(limit: 10, filter: {datetime_geq: $start, datetime_lt: $end}) {
+                      sum { requests responseStatusMap { edgeResponseStatus requests } } uniq { uniques }
+                    }
+                  } }
+                }""";
+        JsonNode answer = ask(query, Map.of("zoneTag", zoneId, "start", hour.toString(), "end", hour.plusSeconds(7200).toString()));
+        JsonNode hours = groups(answer, "hours");
+        assertThat(hours).hasSize(2);
+        assertThat(hours.get(0).path("uniq").path("uniques").asLong()).isEqualTo(2); // 192.0.2.1 four times, 198.51.100.7 once
+        assertThat(statusMap(hours.get(0))).isEqualTo(Map.of(101, 1L, 200, 3L, 404, 1L));
+        assertThat(hours.get(1).path("uniq").path("uniques").asLong()).isEqualTo(2); // 192.0.2.1 once, 198.51.100.8 twice
+        assertThat(statusMap(hours.get(1))).isEqualTo(Map.of(200, 2L, 403, 1L));
+        JsonNode total = groups(answer, "total");
+        assertThat(total).hasSize(1);
+        assertThat(total.get(0).path("sum").path("requests").asLong()).isEqualTo(8);
+        assertThat(total.get(0).path("uniq").path("uniques").asLong()).isEqualTo(3);
+        assertThat(statusMap(total.get(0))).isEqualTo(Map.of(101, 1L, 200, 5L, 403, 1L, 404, 1L));
+    }
+
+    @Test
+    void theAdaptiveNodesSampleIntervalIsOne() throws Exception {
+        JsonNode groups = groups(ask("""
+                query ($zoneTag: string, $filter: ZoneHttpRequestsAdaptiveGroupsFilter_InputObject) { viewer { zones(filter: {zoneTag: $zoneTag}) {
+                  httpRequestsAdaptiveGroups(limit: 5, filter: $filter) { count avg { sampleInterval } } } } }""",
+                Map.of("zoneTag", zoneId, "filter", range())), "httpRequestsAdaptiveGroups");
+        assertThat(groups.get(0).path("count").asLong()).isEqualTo(5);
+        assertThat(groups.get(0).path("avg").path("sampleInterval").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theWebSocketNodeShowsClosedConnections() throws Exception {
+        String query = """
+                query ($zoneTag: string, $start: Time, $end: Time) {
+                  viewer { zones(filter: {zoneTag: $zoneTag}) {
+                    webSocketConnectionsAdaptiveGroups(limit: 10, filter: {datetime_geq: $start, datetime_lt: $end}, orderBy: [count_DESC]) {
+                      count
+                      sum { durationMs clientMessages originMessages clientRequestBytes edgeResponseBytes }
+                      avg { durationMs }
+                      quantiles { durationMsP50 durationMsP90 durationMsP99 }
+                      dimensions { datetimeMinute clientRequestPath connectionCloseCode connectionCloseReason connectionCloseSource }
+                    }
+                  } }
+                }""";
+        JsonNode groups = groups(ask(query, Map.of("zoneTag", zoneId, "start", hour.toString(), "end", hour.plusSeconds(7200).toString())),
+                "webSocketConnectionsAdaptiveGroups");
+        assertThat(groups).hasSize(1);
+        JsonNode ws = groups.get(0);
+        assertThat(ws.path("count").asLong()).isEqualTo(1);
+        assertThat(ws.path("sum").path("edgeResponseBytes").asLong()).isEqualTo(5_000);
+        assertThat(ws.path("sum").path("durationMs").asLong()).isEqualTo(5);
+        assertThat(ws.path("avg").path("durationMs").asDouble()).isEqualTo(5.0);
+        assertThat(ws.path("quantiles").path("durationMsP99").asDouble()).isEqualTo(5.0);
+        assertThat(ws.path("dimensions").path("datetimeMinute").asText()).isEqualTo(hour.plusSeconds(120).toString());
+        assertThat(ws.path("dimensions").path("clientRequestPath").asText()).isEqualTo("/ws");
+        assertThat(ws.path("dimensions").path("connectionCloseCode").asInt()).isEqualTo(1000);
+        assertThat(ws.path("dimensions").path("connectionCloseReason").asText()).isEqualTo("none");
+        assertThat(ws.path("dimensions").path("connectionCloseSource").asText()).isEqualTo("downstream");
+    }
+
+    @Test
+    void theSettingsNodeReportsEachNodesLimits() throws Exception {
+        JsonNode settings = groups(ask("""
+                query ($zoneTag: string) { viewer { zones(filter: {zoneTag: $zoneTag}) { settings {
+                  httpRequestsAdaptiveGroups { enabled maxDuration maxNumberOfFields maxPageSize notOlderThan availableFields }
+                  httpRequests1hGroups { maxDuration }
+                  webSocketConnectionsAdaptiveGroups { enabled maxDuration availableFields }
+                } } } }""", Map.of("zoneTag", zoneId)), "settings");
+        JsonNode adaptive = settings.path("httpRequestsAdaptiveGroups");
+        assertThat(adaptive.path("enabled").asBoolean()).isTrue();
+        assertThat(adaptive.path("maxDuration").asLong()).isEqualTo(31 * 86_400);
+        assertThat(adaptive.path("maxNumberOfFields").asLong()).isEqualTo(30);
+        assertThat(adaptive.path("maxPageSize").asLong()).isEqualTo(10_000);
+        assertThat(adaptive.path("notOlderThan").asLong()).as("days are kept for ever: 100 years").isEqualTo(36_525L * 86_400);
+        assertThat(adaptive.path("availableFields").toString()).contains("\"count\"", "\"avg_sampleInterval\"",
+                "\"sum_edgeResponseBytes\"", "\"dimensions_clientIP\"");
+        assertThat(settings.path("httpRequests1hGroups").path("maxDuration").asLong()).isEqualTo(366 * 86_400);
+        assertThat(settings.path("webSocketConnectionsAdaptiveGroups").path("availableFields").toString())
+                .contains("\"quantiles_durationMsP99\"", "\"dimensions_connectionCloseReason\"");
+    }
+
+    @Test
+    void aQueryPastANodesLimitIsRefusedWithCloudflaresMessage() throws Exception {
+        Instant now = Instant.now();
+        JsonNode tooWide = ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", Map.of("datetime_geq", now.minus(40, ChronoUnit.DAYS).toString(),
+                "datetime_lt", now.toString())));
+        JsonNode error = tooWide.path("errors").get(0);
+        assertThat(error.path("message").asText()).startsWith("query time range is too large").contains("2678400s");
+        assertThat(error.path("path").toString()).isEqualTo("[\"viewer\",\"zones\",0,\"httpRequestsAdaptiveGroups\"]");
+        assertThat(error.path("extensions").path("code").asText()).isEqualTo("limit");
+
+        JsonNode tooOld = ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", Map.of("datetime_geq", "1900-01-01T00:00:00Z",
+                "datetime_lt", "1900-01-02T00:00:00Z")));
+        assertThat(tooOld.path("errors").get(0).path("message").asText()).isEqualTo("cannot request data older than 3155760000s");
+
+        JsonNode tooMany = ask("{ viewer { zones(filter: {zoneTag: \"%s\"}) { httpRequestsAdaptiveGroups(limit: 10001, filter: {datetime_geq: \"%s\"}) { count } } } }"
+                .formatted(zoneId, hour), Map.of());
+        assertThat(tooMany.path("errors").get(0).path("message").asText()).isEqualTo("limit must be positive number and not greater than 10000");
+    }
+
+    private static Map<Integer, Long> statusMap(JsonNode group) {
+        Map<Integer, Long> map = new java.util.HashMap<>();
+        group.path("sum").path("responseStatusMap").forEach(e -> map.put(e.path("edgeResponseStatus").asInt(), e.path("requests").asLong()));
+        return map;
+    }
+
+    private RequestLog fromIp(String rayId, String ip, int minute, int status) {
+        Instant start = hour.plusSeconds(60L * minute);
+        return RequestLog.builder().rayId(rayId).zoneName("example.com").clientIp(ip).clientRequestHost("example.com")
+                .clientRequestMethod("GET").clientRequestUri("/").edgeStartTimestamp(start).edgeResponseStatus(status)
+                .edgeResponseBytes(10).webSocket(false).finish(start.plusMillis(1));
+    }
+
+    @Test
     void withoutAZoneFilterEveryZoneTheTokenMayReadIsAnswered() throws Exception {
         JsonNode zones = ask("{ viewer { zones { zoneTag httpRequests1hGroups(limit: 5, filter: {datetime_geq: \"%s\"}) { sum { requests } } } } }"
                 .formatted(hour), Map.of()).path("data").path("viewer").path("zones");
