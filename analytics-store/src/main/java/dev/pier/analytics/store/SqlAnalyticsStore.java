@@ -82,7 +82,7 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                     + " (expected: a time range and bucket only; rollups keep clients' addresses apart from other dimensions)");
         }
         try (Connection c = connection()) {
-            List<Part> parts = plan(query, Watermarks.read(c, query.zone()));
+            List<Part> parts = plan(query, Watermarks.read(c, query.zone()), List.of());
             if (parts.isEmpty()) {
                 return query.bucket() == null ? List.of(new UniquesRow(null, 0)) : List.of();
             }
