@@ -42,6 +42,8 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
     private final String schema;
     private final String where;
     private final Set<LocalDate> partitions = ConcurrentHashMap.newKeySet();
+    /** Partitions of past days this process has vacuumed. */
+    private final Set<String> vacuumed = ConcurrentHashMap.newKeySet();
 
     private PostgresAnalyticsStore(HikariDataSource pool, String schema, String where, Retention retention) {
         super(retention);
@@ -207,11 +209,17 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
         }
     }
 
-    /** Drops the day partitions that retention has emptied. */
+    /**
+     * Drops the day partitions that retention has emptied, and vacuums once each partition of a
+     * past day: its pages become all-visible, so that WebSocket queries read their covering index
+     * alone, even where autovacuum is off or has not come by yet (a vacuum of a partition already
+     * vacuumed skips its pages, so several nodes doing it cost little).
+     */
     @Override
     void afterRetention() {
         try (Connection c = pool.getConnection()) {
             List<String> empty = new ArrayList<>();
+            List<String> toVacuum = new ArrayList<>();
             Set<String> names = new TreeSet<>();
             try (PreparedStatement q = c.prepareStatement("SELECT child.relname FROM pg_inherits JOIN pg_class parent ON parent.oid = inhparent "
                     + "JOIN pg_class child ON child.oid = inhrelid JOIN pg_namespace n ON n.oid = parent.relnamespace "
@@ -232,6 +240,8 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                     rs.next();
                     if (!rs.getBoolean(1)) {
                         empty.add(name);
+                    } else if (!vacuumed.contains(name)) {
+                        toVacuum.add(name);
                     }
                 }
             }
@@ -240,9 +250,16 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                     s.execute("DROP TABLE IF EXISTS " + name);
                 }
                 partitions.remove(LocalDate.parse(name.substring("requests_".length()), PARTITION_SUFFIX));
+                vacuumed.remove(name);
+            }
+            for (String name : toVacuum) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("VACUUM (ANALYZE) " + name);
+                }
+                vacuumed.add(name);
             }
         } catch (SQLException e) {
-            throw new AnalyticsStoreException("analytics store " + where + ": dropping empty partitions failed (" + e.getMessage() + ")", e);
+            throw new AnalyticsStoreException("analytics store " + where + ": dropping empty partitions or vacuuming failed (" + e.getMessage() + ")", e);
         }
     }
 
