@@ -6,6 +6,7 @@
 # per connection: what the store's shipper carries). docs/BENCHMARKS.md has the figures.
 #
 # usage: bench/analytics-overhead.sh [ROUNDS] [SECONDS]   (default 6 rounds of 5 s each)
+#   JFR_DIR=folder records a JFR profile of each Pier (off.jfr, on.jfr) for the whole run.
 # Needs the side-by-side harness's load generator (bench/harness-dir.sh; run ../shared/bench/side-by-side.sh
 # once, or set PIER_BENCH_DIR to a folder with its *.js, compare.py and `npm install ws@8 bufferutil`).
 # Builds cli/target/pier.jar with `mvn package` if it is missing; runs it as ./pier does.
@@ -25,7 +26,8 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/9001) 2>/dev/null; then
   node "$harness/origin.js" 9001 > "$work/origin.log" 2>&1 & started+=($!)
 fi
 rm -rf "$root/bench/analytics-bench"
-serve() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn16m -XX:+UseCompactObjectHeaders \
+serve() { local jfr=(); [ -n "${JFR_DIR:-}" ] && mkdir -p "$JFR_DIR" && jfr=("-XX:StartFlightRecording=filename=$(cd "$JFR_DIR" && pwd)/$2.jfr,settings=profile")
+          "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn16m -XX:+UseCompactObjectHeaders "${jfr[@]}" \
             -jar "$jar" serve --config "$root/bench/$1" > "$work/$1.log" 2>&1 & started+=($!); echo $! > "$work/$2.pid"; }
 serve pier-bench.yaml off
 serve pier-bench-analytics.yaml on
@@ -39,6 +41,6 @@ echo "## 64 B messages, 50 connections, 8 in flight each, $rounds rounds of $sec
 python3 compare.py "${targets[@]}" --rounds "$rounds" --secs "$secs" --size 64 --conns 50 --win 8
 echo "# uptime after: $(uptime)"
 echo "## new connections (open, one 64 B echo, close; 20 at a time, $secs s): one request log record each"
-for r in $(seq 3); do for t in off=9103 on=9105; do printf '%s ' "${t%%=*}"; node churn.js "ws://127.0.0.1:${t#*=}/" 20 "$secs"; done; done
+for r in $(seq 3); do for t in off=9103 on=9105; do printf '%s ' "${t%%=*}"; PIER_BENCH_DIR=$harness "$root/bench/churn-cpu.sh" "ws://127.0.0.1:${t#*=}/" "$work/${t%%=*}.pid" "$secs" | tr '\n' ' '; echo; done; done
 echo "# uptime after: $(uptime)"
 curl -s http://127.0.0.1:9106/metrics | grep -E '^pier_analytics_(shipped|dropped)' || true

@@ -48,6 +48,14 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
      * ending every few milliseconds) are shipped at most ten batches a second, not one each.
      */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How often spooled batches are sent while fewer than a full batch of records wait: a store
+     * transaction costs some milliseconds of CPU however few records it carries (DuckDB's about
+     * 10 ms), so the spooled batches of a second go in one insert.
+     */
+    private static final long SHIP_INTERVAL_MILLIS = 1_000;
+    /** The most spooled batches one insert carries (and no more than the batch size in records). */
+    private static final int MOST_BATCHES_PER_INSERT = 64;
     private static final long LONGEST_PAUSE_MILLIS = 5_000;
     private static final Duration CLOSE_TIME = Duration.ofSeconds(10);
     /** How often the spool directory is looked at for folders that exited processes left. */
@@ -57,6 +65,11 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
     private final Path spoolRoot;
     private final Spool spool;
     private long lastOrphanScan;
+    private long lastShipped;
+    /** Records spooled since the last insert; a full batch of them is sent at once. */
+    private long spooledSinceShipped;
+    /** Whether the last insert left spooled batches behind (it was full): the next goes at once. */
+    private boolean backlog;
     /** Spools that processes no longer running left, sent before this process's own. */
     private final java.util.ArrayDeque<Spool> orphans = new java.util.ArrayDeque<>();
     private final ArrayBlockingQueue<RequestLog> queue;
@@ -186,8 +199,9 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
                 if (closing && queue.isEmpty() && (waiting() == 0 || System.currentTimeMillis() > closeDeadline)) {
                     break;
                 }
-                // with batches due for the store, take what is queued without waiting; else wait for records (or the retry)
-                long wait = waiting() == 0 ? 100 : Math.min(100, retryAt - System.currentTimeMillis());
+                // with batches due for the store, take what is queued without waiting; else wait for records (or the retry, or the interval)
+                long due = Math.max(retryAt, shipDue() ? 0 : lastShipped + SHIP_INTERVAL_MILLIS);
+                long wait = waiting() == 0 ? 100 : Math.min(100, due - System.currentTimeMillis());
                 RequestLog first = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
@@ -204,7 +218,7 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
                         logger.warn("Analytics spool {} cannot be listed ({})", spoolRoot, e.toString());
                     }
                 }
-                if (waiting() > 0 && System.currentTimeMillis() >= retryAt) {
+                if (waiting() > 0 && System.currentTimeMillis() >= retryAt && shipDue()) {
                     if (shipOldest()) {
                         pause = FIRST_PAUSE_MILLIS;
                         retryAt = 0;
@@ -250,6 +264,7 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
         while (true) {
             try {
                 spool.append(batch);
+                spooledSinceShipped += batch.size();
                 spooledBatches = waiting();
                 return;
             } catch (IOException e) {
@@ -266,7 +281,19 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
         }
     }
 
-    /** Sends the oldest spooled batch; true when the store committed it (or it was set aside as unreadable). */
+    /**
+     * Whether to send now: a second after the last insert; at once when a full batch waits (a
+     * backlog, or a full batch's worth spooled since), while closing, or for another process's spool.
+     */
+    private boolean shipDue() {
+        return closing || backlog || !orphans.isEmpty() || spooledSinceShipped >= maxBatch || spool.batches() >= MOST_BATCHES_PER_INSERT
+                || System.currentTimeMillis() - lastShipped >= SHIP_INTERVAL_MILLIS;
+    }
+
+    /**
+     * Sends the oldest spooled batches in one insert, as many as make a batch of records (at most
+     * {@link #MOST_BATCHES_PER_INSERT}); true when the store committed them (or one was set aside as unreadable).
+     */
     private boolean shipOldest() {
         while (!orphans.isEmpty() && orphans.peekFirst().batches() == 0) {
             Spool done = orphans.removeFirst();
@@ -277,21 +304,32 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
             }
         }
         Spool spool = orphans.isEmpty() ? this.spool : orphans.peekFirst();
-        Path file = spool.oldest();
-        List<RequestLog> records;
-        try {
-            records = spool.read(file);
-        } catch (IOException e) {
-            logger.error("Analytics spool: batch {} cannot be read ({}); it is set aside as .bad", file, e.toString());
+        int spooled = spool.batches();
+        List<Path> files = new ArrayList<>();
+        List<RequestLog> records = new ArrayList<>();
+        for (Path file : spool.oldest(MOST_BATCHES_PER_INSERT)) {
+            List<RequestLog> batch;
             try {
-                spool.setAside(file);
-            } catch (IOException again) {
-                logger.error("Analytics spool: batch {} cannot be set aside ({})", file, again.toString());
-                return false;
+                batch = spool.read(file);
+            } catch (IOException e) {
+                logger.error("Analytics spool: batch {} cannot be read ({}); it is set aside as .bad", file, e.toString());
+                try {
+                    spool.setAside(file);
+                } catch (IOException again) {
+                    logger.error("Analytics spool: batch {} cannot be set aside ({})", file, again.toString());
+                    return false;
+                }
+                spooledBatches = waiting();
+                return true;
             }
-            spooledBatches = waiting();
-            return true;
+            if (!records.isEmpty() && records.size() + batch.size() > maxBatch) {
+                break;
+            }
+            files.add(file);
+            records.addAll(batch);
         }
+        lastShipped = System.currentTimeMillis();
+        spooledSinceShipped = 0;
         try {
             store.insert(records);
         } catch (RuntimeException e) {
@@ -301,13 +339,16 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
             }
             return false;
         }
-        try {
-            spool.remove(file);
-        } catch (IOException e) {
-            // sent again later: the store counts it once
-            logger.warn("Analytics spool: batch {} was stored but cannot be removed ({})", file, e.toString());
+        for (Path file : files) {
+            try {
+                spool.remove(file);
+            } catch (IOException e) {
+                // sent again later: the store counts it once
+                logger.warn("Analytics spool: batch {} was stored but cannot be removed ({})", file, e.toString());
+            }
         }
         shipped.addAndGet(records.size());
+        backlog = files.size() < spooled;
         spooledBatches = waiting();
         return true;
     }

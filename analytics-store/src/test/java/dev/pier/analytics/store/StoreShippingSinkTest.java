@@ -67,7 +67,7 @@ class StoreShippingSinkTest {
     }
 
     @Test
-    void recordsComingOneAtATimeAreShippedInBatchesOfATenthOfASecond() throws Exception {
+    void recordsComingOneAtATimeAreInsertedAboutOnceASecond() throws Exception {
         List<RequestLog> records = records(60);
         try (AnalyticsStore duck = AnalyticsStore.open("analytics.duckdb", data, Retention.DEFAULT)) {
             FailingStore counting = new FailingStore(duck, 0);
@@ -77,11 +77,11 @@ class StoreShippingSinkTest {
                     sink.accept(r);
                     Thread.sleep(20);
                 }
-                long tenthsOfASecond = Duration.ofNanos(System.nanoTime() - start).toMillis() / 100;
+                long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
                 assertThat(sink.awaitShipped(Duration.ofSeconds(30))).isTrue();
                 assertThat(requests(duck)).isEqualTo(records.size());
-                // each batch is two fsyncs and a transaction: not one a record, at most one a tenth of a second
-                assertThat(counting.inserts.get()).isBetween(1, (int) tenthsOfASecond + 2);
+                // a transaction costs milliseconds of CPU however few records it carries: not one a record
+                assertThat(counting.inserts.get()).isBetween(1, (int) seconds + 2);
             }
         }
     }
