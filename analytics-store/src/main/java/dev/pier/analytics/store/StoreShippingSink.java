@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ships a node's request log records to an {@link AnalyticsStore}, on a thread of its own so the
  * event loops never wait for it. Each batch is first written to a spool on local disk, then
- * inserted, and its spool file is removed only once the insert has committed; so when the store
+ * inserted (the batches of about a second in one insert), and its spool file is removed only
+ * once the insert has committed; so when the store
  * is away, batches wait on disk and are sent in order when it is back, and after a crash (even a
  * SIGKILL mid-insert) the batches not acknowledged are sent again. The store counts a record sent
  * twice once (RayID), so nothing is lost and nothing is counted twice.
