@@ -152,7 +152,10 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                     keepsRawRollups() ? RawRollups.answering(query, measures) : List.of());
             boolean quantiles = measures == WEBSOCKET && parts.size() == 1 && parts.getFirst().level() == Level.RAW
                     && parts.getFirst().rawRollup() == null;
-            boolean limitInSql = parts.size() == 1; // else the parts are added up first, then ordered and cut here
+            // else the parts are added up first, then ordered and cut here; but groups by time alone, ordered by time, are
+            // ordered alike in each part and here, so each part's first rows hold every contribution to the first groups
+            boolean orderedByTime = query.groupBy().isEmpty() && (query.order() == null || query.order().measure() == null);
+            boolean limitInSql = parts.size() == 1 || orderedByTime;
             Map<List<Object>, Group> groups = new LinkedHashMap<>();
             for (Part part : parts) {
                 read(c, query, measures, part, quantiles, limitInSql, groups);

@@ -95,6 +95,15 @@ class PostgresRawRollupsTest {
                 assertThat(rows.stream().collect(Collectors.toMap(TrafficRow::time, TrafficRow::requests))).as(as + " by " + bucket)
                         .isEqualTo(expected);
                 assertThat(rows).extracting(TrafficRow::time).isSorted();
+                // cut to the first or last buckets: each part of the range is cut alike, and what is added up is whole
+                for (boolean descending : new boolean[] {false, true}) {
+                    List<Map.Entry<Instant, Long>> first = expected.entrySet().stream().sorted(descending
+                            ? Map.Entry.<Instant, Long>comparingByKey().reversed() : Map.Entry.comparingByKey()).limit(5).toList();
+                    List<TrafficRow> cut = store.traffic(AnalyticsQuery.builder(ZONE, range[0], range[1]).bucket(bucket)
+                            .orderBy(AnalyticsQuery.Order.byTime(descending)).limit(5).build());
+                    assertThat(cut.stream().map(r -> Map.entry(r.time(), r.requests())).toList()).as(as + " by " + bucket + ", 5 "
+                            + (descending ? "last" : "first")).isEqualTo(first);
+                }
             }
         }
     }
