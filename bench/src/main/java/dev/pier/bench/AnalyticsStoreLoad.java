@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * Loads synthetic request log records into an analytics store and times queries over them:
  * ingest records/s (batches as the shipping sink sends them), then, for the busiest zone, a day,
  * a week and a month grouped by minute, hour and day, and the top 10 paths and statuses (then the
- * same for a zone of about the average size). Each
+ * same for a zone of about the average size), and a month whose ends fall within an hour ("month~"). Each
  * query runs once to warm up, then {@code RUNS} times; the median and the slowest are reported.
  *
  * <p>{@code java -cp benchmarks.jar dev.pier.bench.AnalyticsStoreLoad STORE RECORDS [ZONES [RETAIN_AT]]}, STORE a DuckDB
@@ -107,6 +107,19 @@ public final class AnalyticsStoreLoad {
                     .orderBy(AnalyticsQuery.Order.by(Measure.EDGE_RESPONSE_BYTES, true)).limit(10).build()));
             time(range, "websockets: totals, quantiles", () -> store.webSockets(AnalyticsQuery.builder(zone, from, end).build()));
         }
+        // a dashboard's "last 30 days" starts and ends within an hour, a minute and a second: stores that keep rollups of
+        // raw records (PostgreSQL) read the ragged ends from finer rollups or raw records
+        Instant raggedEnd = end.minus(Duration.parse("PT10H22M33.5S"));
+        Instant raggedFrom = raggedEnd.minus(MONTH);
+        String ragged = "month~";
+        for (TimeBucket bucket : TimeBucket.values()) {
+            time(ragged, "by " + bucket.name().toLowerCase(java.util.Locale.ROOT),
+                    () -> store.traffic(AnalyticsQuery.builder(zone, raggedFrom, raggedEnd).bucket(bucket).build()));
+        }
+        time(ragged, "top 10 paths by requests", () -> store.traffic(AnalyticsQuery.builder(zone, raggedFrom, raggedEnd).groupBy(Dimension.PATH)
+                .orderBy(AnalyticsQuery.Order.by(Measure.REQUESTS, true)).limit(10).build()));
+        time(ragged, "top 10 statuses by bytes", () -> store.traffic(AnalyticsQuery.builder(zone, raggedFrom, raggedEnd).groupBy(Dimension.STATUS)
+                .orderBy(AnalyticsQuery.Order.by(Measure.EDGE_RESPONSE_BYTES, true)).limit(10).build()));
     }
 
     private static void time(String range, String name, Supplier<List<?>> query) {

@@ -24,7 +24,9 @@ import org.flywaydb.core.Flyway;
  * The store several nodes share: raw records in a table partitioned by day (a partition is made
  * when the first record of its day arrives, and dropped once retention has emptied it), rollups
  * by minute, hour and day, in a schema of the store's own. A batch is one {@code INSERT ... ON
- * CONFLICT DO NOTHING} keyed by RayID, so a batch sent twice, by one node or two, counts once.
+ * CONFLICT DO NOTHING} keyed by RayID, so a batch sent twice, by one node or two, counts once; the
+ * same statement adds the records it inserted to the {@link RawRollups}, which answer most traffic
+ * queries of the raw level.
  * Inserts and roll-ups take one advisory lock (shared and exclusive), so no insert reads a
  * watermark that a roll-up is moving.
  */
@@ -40,6 +42,8 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
     private final String schema;
     private final String where;
     private final Set<LocalDate> partitions = ConcurrentHashMap.newKeySet();
+    /** Partitions of past days this process has vacuumed. */
+    private final Set<String> vacuumed = ConcurrentHashMap.newKeySet();
 
     private PostgresAnalyticsStore(HikariDataSource pool, String schema, String where, Retention retention) {
         super(retention);
@@ -115,7 +119,7 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                     lock.execute();
                 }
                 int inserted;
-                try (PreparedStatement q = c.prepareStatement("INSERT INTO requests (" + StoredRecord.COLUMNS + ") SELECT u.ray_id, u.zone, "
+                try (PreparedStatement q = c.prepareStatement("WITH inserted AS (INSERT INTO requests (" + StoredRecord.COLUMNS + ") SELECT u.ray_id, u.zone, "
                         + "TIMESTAMP 'epoch' + u.ts_us * INTERVAL '1 microsecond', u.host, u.path, u.status, u.client_ip, u.security_action, "
                         + "u.websocket, u.close_code, u.close_source, u.close_reason, u.edge_bytes, u.client_bytes, u.duration_ms, "
                         + "u.client_messages, u.origin_messages, u.visits, u.threats, u.scheme, u.http_protocol FROM unnest(?::text[], ?::text[], "
@@ -125,7 +129,8 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                         + "edge_bytes, client_bytes, duration_ms, client_messages, origin_messages, visits, threats, scheme, http_protocol) "
                         + "LEFT JOIN " + Watermarks.TABLE + " w ON w.zone = u.zone "
                         + "AND w.level = 'RAW' WHERE w.before_ts IS NULL OR TIMESTAMP 'epoch' + u.ts_us * INTERVAL '1 microsecond' >= w.before_ts "
-                        + "ON CONFLICT DO NOTHING")) {
+                        + "ON CONFLICT DO NOTHING RETURNING zone, ts, host, path, status, security_action, websocket, edge_bytes, visits, threats), "
+                        + "rolled_up AS (" + RawRollups.addInsertedSql() + ") SELECT count(*) FROM inserted")) {
                     int n = rows.size();
                     String[] ray = new String[n], zone = new String[n], host = new String[n], path = new String[n], ip = new String[n],
                             action = new String[n], source = new String[n], reason = new String[n], scheme = new String[n],
@@ -164,7 +169,10 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                     for (int i = 0; i < columns.length; i++) {
                         q.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
                     }
-                    inserted = q.executeUpdate();
+                    try (ResultSet rs = q.executeQuery()) {
+                        rs.next();
+                        inserted = rs.getInt(1);
+                    }
                 }
                 c.commit();
                 return inserted;
@@ -198,6 +206,11 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
     }
 
     @Override
+    boolean keepsRawRollups() {
+        return true;
+    }
+
+    @Override
     void lockForRetention(Connection c) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             lock.setLong(1, RETENTION_LOCK);
@@ -205,11 +218,17 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
         }
     }
 
-    /** Drops the day partitions that retention has emptied. */
+    /**
+     * Drops the day partitions that retention has emptied, and vacuums once each partition of a
+     * past day: its pages become all-visible, so that WebSocket queries read their covering index
+     * alone, even where autovacuum is off or has not come by yet (a vacuum of a partition already
+     * vacuumed skips its pages, so several nodes doing it cost little).
+     */
     @Override
     void afterRetention() {
         try (Connection c = pool.getConnection()) {
             List<String> empty = new ArrayList<>();
+            List<String> toVacuum = new ArrayList<>();
             Set<String> names = new TreeSet<>();
             try (PreparedStatement q = c.prepareStatement("SELECT child.relname FROM pg_inherits JOIN pg_class parent ON parent.oid = inhparent "
                     + "JOIN pg_class child ON child.oid = inhrelid JOIN pg_namespace n ON n.oid = parent.relnamespace "
@@ -230,6 +249,8 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                     rs.next();
                     if (!rs.getBoolean(1)) {
                         empty.add(name);
+                    } else if (!vacuumed.contains(name)) {
+                        toVacuum.add(name);
                     }
                 }
             }
@@ -238,9 +259,16 @@ final class PostgresAnalyticsStore extends SqlAnalyticsStore {
                     s.execute("DROP TABLE IF EXISTS " + name);
                 }
                 partitions.remove(LocalDate.parse(name.substring("requests_".length()), PARTITION_SUFFIX));
+                vacuumed.remove(name);
+            }
+            for (String name : toVacuum) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("VACUUM (ANALYZE) " + name);
+                }
+                vacuumed.add(name);
             }
         } catch (SQLException e) {
-            throw new AnalyticsStoreException("analytics store " + where + ": dropping empty partitions failed (" + e.getMessage() + ")", e);
+            throw new AnalyticsStoreException("analytics store " + where + ": dropping empty partitions or vacuuming failed (" + e.getMessage() + ")", e);
         }
     }
 

@@ -90,6 +90,23 @@ public final class ProcessSpool {
         return orphans.isEmpty() ? own.oldest() : orphans.getFirst().oldest();
     }
 
+    /** Whether batches that processes no longer running left wait to be sent. */
+    public boolean holdsOrphans() {
+        return orphans.stream().anyMatch(orphan -> orphan.batches() > 0);
+    }
+
+    /**
+     * The batches to send next, oldest first, at most {@code n}, all from one folder: the first
+     * orphan that holds any, else this process's own; empty when none waits.
+     */
+    public List<Path> oldest(int n) {
+        Path first = oldest();
+        if (first == null) {
+            return List.of();
+        }
+        return (orphans.isEmpty() ? own : orphans.getFirst()).oldest(n);
+    }
+
     public List<RequestLog> read(Path batch) throws IOException {
         return own.read(batch);
     }

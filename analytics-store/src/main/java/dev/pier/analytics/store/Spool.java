@@ -120,6 +120,11 @@ public final class Spool {
         return batches.isEmpty() ? null : batches.firstEntry().getValue();
     }
 
+    /** The files of the oldest batches, oldest first, at most {@code n}. */
+    List<Path> oldest(int n) {
+        return batches.values().stream().limit(n).toList();
+    }
+
     public List<RequestLog> read(Path batch) throws IOException {
         return SpoolCodec.decode(Files.readAllBytes(batch));
     }

@@ -50,6 +50,11 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
     /** Where the store is, for error messages (no password). */
     abstract String describe();
 
+    /** Whether inserts keep {@link RawRollups} up to date, so that queries of the raw level may read them. */
+    boolean keepsRawRollups() {
+        return false;
+    }
+
     @Override
     public List<TrafficRow> traffic(AnalyticsQuery query) {
         return aggregate(query, TRAFFIC).stream()
@@ -78,7 +83,7 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                     + " (expected: a time range and bucket only; rollups keep clients' addresses apart from other dimensions)");
         }
         try (Connection c = connection()) {
-            List<Part> parts = plan(query, Watermarks.read(c, query.zone()));
+            List<Part> parts = plan(query, Watermarks.read(c, query.zone()), List.of());
             if (parts.isEmpty()) {
                 return query.bucket() == null ? List.of(new UniquesRow(null, 0)) : List.of();
             }
@@ -135,8 +140,8 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         }
     }
 
-    /** The part of a query's range one level answers. */
-    private record Part(Level level, Instant from, Instant to) {
+    /** The part of a query's range one level answers; for the raw level, perhaps from a set of its rollups. */
+    private record Part(Level level, Instant from, Instant to, RawRollups.GroupingSet rawRollup) {
     }
 
     private List<Group> aggregate(AnalyticsQuery query, List<Measure> measures) {
@@ -144,9 +149,14 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
             throw new IllegalArgumentException("order: " + query.order().measure() + " (expected: one of " + measures + ")");
         }
         try (Connection c = connection()) {
-            List<Part> parts = plan(query, Watermarks.read(c, query.zone()));
-            boolean quantiles = measures == WEBSOCKET && parts.size() == 1 && parts.getFirst().level() == Level.RAW;
-            boolean limitInSql = parts.size() == 1; // else the parts are added up first, then ordered and cut here
+            List<Part> parts = plan(query, Watermarks.read(c, query.zone()),
+                    keepsRawRollups() ? RawRollups.answering(query, measures) : List.of());
+            boolean quantiles = measures == WEBSOCKET && parts.size() == 1 && parts.getFirst().level() == Level.RAW
+                    && parts.getFirst().rawRollup() == null;
+            // else the parts are added up first, then ordered and cut here; but groups by time alone, ordered by time, are
+            // ordered alike in each part and here, so each part's first rows hold every contribution to the first groups
+            boolean orderedByTime = query.groupBy().isEmpty() && (query.order() == null || query.order().measure() == null);
+            boolean limitInSql = parts.size() == 1 || orderedByTime;
             Map<List<Object>, Group> groups = new LinkedHashMap<>();
             for (Part part : parts) {
                 read(c, query, measures, part, quantiles, limitInSql, groups);
@@ -160,8 +170,11 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         }
     }
 
-    /** Which level answers which part of the range: raw records, then minutes, hours and days further back. */
-    private static List<Part> plan(AnalyticsQuery query, Watermarks marks) {
+    /**
+     * Which level answers which part of the range: raw records (or the set of their rollups that
+     * answer the query, for whole buckets of theirs), then minutes, hours and days further back.
+     */
+    private static List<Part> plan(AnalyticsQuery query, Watermarks marks, List<RawRollups.GroupingSet> rawRollups) {
         Instant rawSince = marks.before(Level.RAW);
         if (query.needsRawRecords() && query.from().isBefore(rawSince)) {
             throw new IllegalArgumentException("time range: from " + query.from() + ", but the client's address is kept in raw records only, "
@@ -172,7 +185,11 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         for (Level level : Level.values()) {
             Instant start = level == Level.DAY ? query.from() : later(query.from(), marks.before(level));
             if (start.isBefore(end)) {
-                parts.add(new Part(level, start, end));
+                if (level == Level.RAW) {
+                    RawRollups.split(start, end, rawRollups).forEach(s -> parts.add(new Part(level, s.from(), s.to(), s.set())));
+                } else {
+                    parts.add(new Part(level, start, end, null));
+                }
             }
             end = earlier(end, start);
             if (!query.from().isBefore(end)) {
@@ -184,7 +201,8 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
 
     private void read(Connection c, AnalyticsQuery query, List<Measure> measures, Part part, boolean quantiles, boolean limitInSql,
                       Map<List<Object>, Group> groups) throws SQLException {
-        boolean raw = part.level() == Level.RAW;
+        RawRollups.GroupingSet rawRollup = part.rawRollup();
+        boolean raw = part.level() == Level.RAW && rawRollup == null;
         List<String> select = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         if (query.bucket() != null) {
@@ -193,15 +211,19 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         query.groupBy().forEach(d -> keys.add(d.column()));
         select.addAll(keys);
         for (int i = 0; i < measures.size(); i++) {
-            select.add("CAST(coalesce(" + sql(measures.get(i), raw) + ", 0) AS BIGINT) AS m" + i);
+            String sum = rawRollup != null ? RawRollups.sql(measures.get(i)) : sql(measures.get(i), raw);
+            select.add("CAST(coalesce(" + sum + ", 0) AS BIGINT) AS m" + i);
         }
         if (quantiles) {
             for (double q : QUANTILES) {
                 select.add(quantileSql(q));
             }
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ").append(part.level().table)
-                .append(" WHERE zone = ? AND ts >= ? AND ts < ?");
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ")
+                .append(rawRollup != null ? RawRollups.TABLE : part.level().table).append(" WHERE zone = ? AND ts >= ? AND ts < ?");
+        if (rawRollup != null) {
+            sql.append(" AND grouping_set = ").append(rawRollup.id());
+        }
         if (measures == WEBSOCKET) {
             sql.append(" AND websocket");
         }
@@ -404,6 +426,9 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                 q.executeUpdate();
             }
             delete(c, zone, level, cutoff);
+            if (raw && keepsRawRollups()) {
+                RawRollups.delete(c, zone, cutoff);
+            }
             Watermarks.write(c, zone, level, cutoff);
             c.commit();
         } catch (SQLException | RuntimeException e) {

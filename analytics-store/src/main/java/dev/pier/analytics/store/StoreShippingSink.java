@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ships a node's request log records to an {@link AnalyticsStore}, on a thread of its own so the
  * event loops never wait for it. Each batch is first written to a spool on local disk, then
- * inserted, and its spool file is removed only once the insert has committed; so when the store
+ * inserted (the batches of about a second in one insert), and its spool file is removed only
+ * once the insert has committed; so when the store
  * is away, batches wait on disk and are sent in order when it is back, and after a crash (even a
  * SIGKILL mid-insert) the batches not acknowledged are sent again. The store counts a record sent
  * twice once (RayID), so nothing is lost and nothing is counted twice.
@@ -42,12 +43,31 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
     /** 1 GiB of spooled batches: at about 600 bytes a record, some 1.7 million records while the store is away. */
     public static final long DEFAULT_MAX_SPOOL_BYTES = 1L << 30;
     private static final long FIRST_PAUSE_MILLIS = 100;
+    /**
+     * How long the first record of a batch waits for more before the batch is spooled: each batch
+     * costs two fsyncs and a store transaction, so records that come one at a time (connections
+     * ending every few milliseconds) are shipped at most ten batches a second, not one each.
+     */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How often spooled batches are sent while fewer than a full batch of records wait: a store
+     * transaction costs some milliseconds of CPU however few records it carries (DuckDB's about
+     * 10 ms), so the spooled batches of a second go in one insert.
+     */
+    private static final long SHIP_INTERVAL_MILLIS = 1_000;
+    /** The most spooled batches one insert carries (and no more than the batch size in records). */
+    private static final int MOST_BATCHES_PER_INSERT = 64;
     private static final long LONGEST_PAUSE_MILLIS = 5_000;
     private static final Duration CLOSE_TIME = Duration.ofSeconds(10);
 
     private final AnalyticsStore store;
     /** This process's folder under the spool directory, and the folders processes no longer running left there. */
     private final ProcessSpool spool;
+    private long lastShipped;
+    /** Records spooled since the last insert; a full batch of them is sent at once. */
+    private long spooledSinceShipped;
+    /** Whether the last insert left spooled batches behind (it was full): the next goes at once. */
+    private boolean backlog;
     private final ArrayBlockingQueue<RequestLog> queue;
     private final int maxBatch;
     private final long maxSpoolBytes;
@@ -173,12 +193,13 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
                 if (closing && queue.isEmpty() && (waiting() == 0 || System.currentTimeMillis() > closeDeadline)) {
                     break;
                 }
-                // with batches due for the store, take what is queued without waiting; else wait for records (or the retry)
-                long wait = waiting() == 0 ? 100 : Math.min(100, retryAt - System.currentTimeMillis());
+                // with batches due for the store, take what is queued without waiting; else wait for records (or the retry, or the interval)
+                long due = Math.max(retryAt, shipDue() ? 0 : lastShipped + SHIP_INTERVAL_MILLIS);
+                long wait = waiting() == 0 ? 100 : Math.min(100, due - System.currentTimeMillis());
                 RequestLog first = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
-                    queue.drainTo(batch, maxBatch - 1);
+                    fill(batch);
                     spoolBatch(batch);
                     taken.addAndGet(batch.size());
                     batch.clear();
@@ -190,7 +211,7 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
                 } catch (IOException e) {
                     logger.warn("Analytics spool {} cannot be listed ({})", spool.directory().getParent(), e.toString());
                 }
-                if (waiting() > 0 && System.currentTimeMillis() >= retryAt) {
+                if (waiting() > 0 && System.currentTimeMillis() >= retryAt && shipDue()) {
                     if (shipOldest()) {
                         pause = FIRST_PAUSE_MILLIS;
                         retryAt = 0;
@@ -208,6 +229,23 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
         }
     }
 
+    /** Adds what is queued to the batch, and what comes within {@link #LINGER_NANOS} of its first record, up to the batch size. */
+    private void fill(List<RequestLog> batch) throws InterruptedException {
+        long lingerEnd = System.nanoTime() + LINGER_NANOS;
+        while (true) {
+            queue.drainTo(batch, maxBatch - batch.size());
+            long left = lingerEnd - System.nanoTime();
+            if (batch.size() >= maxBatch || left <= 0 || closing) {
+                return;
+            }
+            RequestLog next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+        }
+    }
+
     /** Puts a batch on disk, trying again while the disk fails (records meanwhile wait in the bounded queue). */
     private void spoolBatch(List<RequestLog> batch) throws InterruptedException {
         if (spool.bytes() >= maxSpoolBytes) {
@@ -219,6 +257,7 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
         while (true) {
             try {
                 spool.append(batch);
+                spooledSinceShipped += batch.size();
                 spooledBatches = waiting();
                 return;
             } catch (IOException e) {
@@ -235,23 +274,46 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
         }
     }
 
-    /** Sends the oldest spooled batch; true when the store committed it (or it was set aside as unreadable). */
+    /**
+     * Whether to send now: a second after the last insert; at once when a full batch waits (a
+     * backlog, or a full batch's worth spooled since), while closing, or for another process's spool.
+     */
+    private boolean shipDue() {
+        return closing || backlog || spool.holdsOrphans() || spooledSinceShipped >= maxBatch || spool.batches() >= MOST_BATCHES_PER_INSERT
+                || System.currentTimeMillis() - lastShipped >= SHIP_INTERVAL_MILLIS;
+    }
+
+    /**
+     * Sends the oldest spooled batches in one insert, as many as make a batch of records (at most
+     * {@link #MOST_BATCHES_PER_INSERT}); true when the store committed them (or one was set aside as unreadable).
+     */
     private boolean shipOldest() {
-        Path file = spool.oldest();
-        List<RequestLog> records;
-        try {
-            records = spool.read(file);
-        } catch (IOException e) {
-            logger.error("Analytics spool: batch {} cannot be read ({}); it is set aside as .bad", file, e.toString());
+        int spooled = spool.batches();
+        List<Path> files = new ArrayList<>();
+        List<RequestLog> records = new ArrayList<>();
+        for (Path file : spool.oldest(MOST_BATCHES_PER_INSERT)) {
+            List<RequestLog> batch;
             try {
-                spool.setAside(file);
-            } catch (IOException again) {
-                logger.error("Analytics spool: batch {} cannot be set aside ({})", file, again.toString());
-                return false;
+                batch = spool.read(file);
+            } catch (IOException e) {
+                logger.error("Analytics spool: batch {} cannot be read ({}); it is set aside as .bad", file, e.toString());
+                try {
+                    spool.setAside(file);
+                } catch (IOException again) {
+                    logger.error("Analytics spool: batch {} cannot be set aside ({})", file, again.toString());
+                    return false;
+                }
+                spooledBatches = waiting();
+                return true;
             }
-            spooledBatches = waiting();
-            return true;
+            if (!records.isEmpty() && records.size() + batch.size() > maxBatch) {
+                break;
+            }
+            files.add(file);
+            records.addAll(batch);
         }
+        lastShipped = System.currentTimeMillis();
+        spooledSinceShipped = 0;
         try {
             store.insert(records);
         } catch (RuntimeException e) {
@@ -261,13 +323,16 @@ public final class StoreShippingSink implements RequestLogSink, MeterBinder, Aut
             }
             return false;
         }
-        try {
-            spool.remove(file);
-        } catch (IOException e) {
-            // sent again later: the store counts it once
-            logger.warn("Analytics spool: batch {} was stored but cannot be removed ({})", file, e.toString());
+        for (Path file : files) {
+            try {
+                spool.remove(file);
+            } catch (IOException e) {
+                // sent again later: the store counts it once
+                logger.warn("Analytics spool: batch {} was stored but cannot be removed ({})", file, e.toString());
+            }
         }
         shipped.addAndGet(records.size());
+        backlog = files.size() < spooled;
         spooledBatches = waiting();
         return true;
     }

@@ -15,6 +15,8 @@ final class FailingStore implements AnalyticsStore {
     private final AnalyticsStore real;
     private final AtomicInteger failuresLeft;
     final AtomicInteger committedButFailed = new AtomicInteger();
+    /** Calls of {@link #insert}: batches the sink sent. */
+    final AtomicInteger inserts = new AtomicInteger();
 
     FailingStore(AnalyticsStore real, int failures) {
         this.real = real;
@@ -23,6 +25,7 @@ final class FailingStore implements AnalyticsStore {
 
     @Override
     public int insert(List<RequestLog> records) {
+        inserts.incrementAndGet();
         int left = failuresLeft.getAndDecrement();
         if (left <= 0) {
             return real.insert(records);

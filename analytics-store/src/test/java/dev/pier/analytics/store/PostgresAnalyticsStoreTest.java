@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,40 @@ class PostgresAnalyticsStoreTest extends AnalyticsStoreContract {
         });
         assertThat(store.insert(late)).isEqualTo(late.size()).isPositive();
         assertThat(partitions()).contains("requests_20261101");
+    }
+
+    @Test
+    void retentionVacuumsThePartitionsOfPastDaysSoWebSocketQueriesReadTheirIndexAlone() throws Exception {
+        store.insert(records);
+        assertThat(allVisiblePages("requests_20261110")).isZero();
+        store.applyRetention(START.plus(Duration.ofDays(31)));
+        assertThat(allVisiblePages("requests_20261125")).isPositive();
+        try (Connection c = DriverManager.getConnection(TestPostgres.URL); Statement settings = c.createStatement()) {
+            settings.execute("SET enable_seqscan = off; SET enable_bitmapscan = off"); // a test's few rows would be read whole
+            PreparedStatement q = c.prepareStatement("EXPLAIN SELECT count(*), sum(duration_ms), sum(client_messages), sum(origin_messages), "
+                    + "sum(client_bytes), sum(edge_bytes) FROM " + schema + ".requests_20261125 WHERE zone = 'zone0.example' "
+                    + "AND ts >= '2026-11-25' AND websocket GROUP BY close_code, close_source, close_reason");
+            ResultSet rs = q.executeQuery();
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+            assertThat(plan.toString()).contains("Index Only Scan");
+        }
+    }
+
+    /** Pages PostgreSQL's visibility map has as all-visible ({@code pg_class.relallvisible}, which VACUUM sets). */
+    private long allVisiblePages(String partition) throws Exception {
+        try (Connection c = DriverManager.getConnection(TestPostgres.URL);
+             PreparedStatement q = c.prepareStatement("SELECT relallvisible FROM pg_class JOIN pg_namespace n ON n.oid = relnamespace "
+                     + "WHERE nspname = ? AND relname = ?")) {
+            q.setString(1, schema);
+            q.setString(2, partition);
+            try (ResultSet rs = q.executeQuery()) {
+                assertThat(rs.next()).as(partition).isTrue();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private List<String> partitions() throws Exception {

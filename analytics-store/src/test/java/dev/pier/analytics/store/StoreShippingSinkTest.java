@@ -67,6 +67,26 @@ class StoreShippingSinkTest {
     }
 
     @Test
+    void recordsComingOneAtATimeAreInsertedAboutOnceASecond() throws Exception {
+        List<RequestLog> records = records(60);
+        try (AnalyticsStore duck = AnalyticsStore.open("analytics.duckdb", data, Retention.DEFAULT)) {
+            FailingStore counting = new FailingStore(duck, 0);
+            try (StoreShippingSink sink = new StoreShippingSink(counting, data.resolve("spool"))) {
+                long start = System.nanoTime();
+                for (RequestLog r : records) { // a record every 20 ms or so, as connections end now and then
+                    sink.accept(r);
+                    Thread.sleep(20);
+                }
+                long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+                assertThat(sink.awaitShipped(Duration.ofSeconds(30))).isTrue();
+                assertThat(requests(duck)).isEqualTo(records.size());
+                // a transaction costs milliseconds of CPU however few records it carries: not one a record
+                assertThat(counting.inserts.get()).isBetween(1, (int) seconds + 2);
+            }
+        }
+    }
+
+    @Test
     void postgresAwayThenBack() throws Exception {
         String schema = TestPostgres.newSchema();
         AtomicBoolean up = new AtomicBoolean(false);
