@@ -166,9 +166,10 @@ export class ChatRoom extends DurableObject {
 }
 
 // =======================================================================================
-// A rate limiter per client IP: one message a second on average, with a grace of ten seconds,
-// so a burst of about ten messages passes and a flood does not. A POST counts a message when it
-// is allowed; the answer is {retryAfter}: 0 when allowed, else the seconds to wait.
+// A rate limiter per client IP, shared by every room: one message a second on average, with a
+// grace of ten seconds, so a burst of about ten messages passes and a flood does not. A POST
+// counts a message, refused ones too (a client that keeps flooding stays refused); the answer is
+// {retryAfter}: 0 when the message may go, else the seconds to wait.
 export class RateLimiter extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
@@ -179,7 +180,7 @@ export class RateLimiter extends DurableObject {
     const now = Date.now() / 1000;
     this.nextAllowedTime = Math.max(now, this.nextAllowedTime);
     const retryAfter = Math.max(0, this.nextAllowedTime - now - 10);
-    if (request.method === "POST" && retryAfter === 0) {
+    if (request.method === "POST") {
       this.nextAllowedTime += 1;
     }
     return Response.json({ retryAfter });
