@@ -73,6 +73,15 @@ final class TestControlPlane implements AutoCloseable {
     }
 
     private TestControlPlane(Path dir, boolean tls, String store, AnalyticsStore analytics) throws Exception {
+        this(dir, tls, store, analytics, "");
+    }
+
+    /** With Durable Objects stored in {@code dir/objects}, as a node whose file has {@code durable_objects: storage}. */
+    static TestControlPlane withDurableObjects(Path dir) throws Exception {
+        return new TestControlPlane(dir, false, "embedded:" + dir, null, "durable_objects: { storage: objects }\n");
+    }
+
+    private TestControlPlane(Path dir, boolean tls, String store, AnalyticsStore analytics, String nodeYaml) throws Exception {
         this.dir = dir;
         origin = EchoOrigin.start("127.0.0.1", 0);
         if (tls) {
@@ -87,7 +96,7 @@ final class TestControlPlane implements AutoCloseable {
                 admin: { address: 127.0.0.1:0 }
                 request_log: requests.ndjson
                 workers: [ { name: greeting, class: dev.pier.cli.control.GreetingWorker } ]
-                """ + zoneInFrontOf(origin.port()));
+                """ + nodeYaml + zoneInFrontOf(origin.port()));
         control = ControlPlane.open(store);
         control.api().analytics(analytics);
         shipping = analytics == null ? null : new StoreShippingSink(analytics, dir.resolve("analytics-spool"));
@@ -98,7 +107,7 @@ final class TestControlPlane implements AutoCloseable {
         long change = control.store().lastChange();
         WorkerRuntime runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader(), List.of(new dev.pier.cli.JavaScriptLoader()));
         edge = Edge.start(control.config(fileConfig), control.recordSink(shipping), control.routes(), control.metricsReaders(),
-                config -> runtime.deploy(config.workers()));
+                new dev.pier.cli.RuntimeDeployer(runtime));
         control.api().liveWebSockets(new NodeWebSockets("test-node", edge.usage())); // as pier serve without a shared store
         control.follow(edge, change);
     }
