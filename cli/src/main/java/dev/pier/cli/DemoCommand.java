@@ -162,6 +162,7 @@ final class DemoCommand implements Callable<Integer> {
                 admin:
                   address: 127.0.0.1:%2$d
                 request_log: requests.ndjson
+                analytics: {}   # every record in an embedded store (analytics.duckdb): the dashboard's Analytics tab, GraphQL (docs/ANALYTICS.md)
                 workers:   # Java Workers on Pier's classpath (docs/WORKERS.md)
                   - name: chat
                     class: dev.pier.examples.workers.ChatWorker

@@ -168,7 +168,8 @@ class DemoProcessTest {
     /**
      * The demo's metrics take the API token it prints: the scrape line of its banner works as
      * printed (with the port the listener got), a scrape without the token or with the previous
-     * one gets 401, and a page under another host name gets nothing from the admin listener.
+     * one gets 401, and a page under another host name gets nothing from the admin listener. The
+     * demo's analytics store counts the request in the GraphQL Analytics API.
      */
     @Test
     void theBannersScrapeLineWorksAndNothingElseReadsTheMetrics() throws Exception {
@@ -192,6 +193,17 @@ class DemoProcessTest {
         assertThat(anonymous.headers().firstValue("www-authenticate")).contains("Bearer realm=\"pier metrics\"");
         assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + adminPort + "/dashboard/")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        // the demo keeps its records in the analytics store: GraphQL counts the request (shipped about a second later)
+        String query = "{\"query\":\"{ viewer { zones { httpRequestsAdaptiveGroups(limit: 10, filter: {datetime_geq: \\\""
+                + java.time.Instant.now().minusSeconds(3600) + "\\\", clientRequestPath: \\\"/hello\\\"}) { count } } } }\"}";
+        HttpRequest graphql = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/client/v4/graphql"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(query)).build();
+        String counted = "";
+        for (int i = 0; i < 100 && !counted.contains("\"count\":1"); i++) {
+            Thread.sleep(i == 0 ? 0 : 200);
+            counted = http.send(graphql, HttpResponse.BodyHandlers.ofString()).body();
+        }
+        assertThat(counted).as("the demo's GraphQL Analytics API").contains("\"httpRequestsAdaptiveGroups\":[{\"count\":1}]");
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", adminPort)) {
             s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer " + token + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
