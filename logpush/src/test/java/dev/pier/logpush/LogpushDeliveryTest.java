@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.pier.analytics.RequestLog;
 import dev.pier.config.Certificates;
+import dev.pier.logpush.support.IngestEndpoint;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,12 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,10 +39,8 @@ class LogpushDeliveryTest {
     Path dir;
 
     private final Certificates.SelfSigned certificate = Certificates.selfSigned("127.0.0.1");
-    private final Map<String, Integer> arrived = new ConcurrentHashMap<>();
-    private final List<JsonNode> lines = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    private HttpsServer server;
+    private final IngestEndpoint endpoint = new IngestEndpoint(certificate, "Bearer s3cret", "tag=pier");
+    private final Map<String, Integer> arrived = endpoint.arrived();
     private LogpushNode node;
 
     @AfterEach
@@ -59,14 +48,12 @@ class LogpushDeliveryTest {
         if (node != null) {
             node.close();
         }
-        if (server != null) {
-            server.stop(0);
-        }
+        endpoint.stop();
     }
 
     @Test
     void everyRecordArrivesOnceThoughTheEndpointIsDownForAWhile() throws Exception {
-        int port = startEndpoint(0);
+        int port = endpoint.start(0);
         List<String> statuses = Collections.synchronizedList(new ArrayList<>());
         node = new LogpushNode(dir.resolve("spool"), DestinationTrust.with(List.of(certificate.certificate())), 1_000, FAST,
                 new JobStatus() {
@@ -92,7 +79,7 @@ class LogpushDeliveryTest {
         feed(0, 300, expected);
         await(() -> arrived.size() == expected.size(), Duration.ofSeconds(20));
 
-        server.stop(0); // the endpoint goes away: connections are refused
+        endpoint.stop(); // the endpoint goes away: connections are refused
         feed(300, 900, expected);
         Thread.sleep(3_000); // down for a while: batches pile up in the spool and deliveries fail
         JobRunner runner = node.runner(7);
@@ -100,18 +87,18 @@ class LogpushDeliveryTest {
         assertThat(statuses).anyMatch(s -> s.startsWith("failed: "));
         int before = arrived.size();
 
-        startEndpoint(port); // back on the same address
+        endpoint.start(port); // back on the same address
         feed(900, 1_200, expected);
         await(() -> arrived.size() == expected.size() && runner.spooledBatches() == 0, Duration.ofSeconds(30));
 
         assertThat(before).isEqualTo(300 * 2 / 6);
-        assertThat(problems).isEmpty();
+        assertThat(endpoint.problems()).isEmpty();
         assertThat(arrived.keySet()).isEqualTo(expected);
         assertThat(arrived.values()).allMatch(n -> n == 1);
         assertThat(runner.dropped()).isZero();
         assertThat(node.delivered()).isEqualTo(expected.size());
         assertThat(node.spooledBatches()).isZero();
-        for (JsonNode line : lines) {
+        for (JsonNode line : endpoint.lines()) {
             List<String> names = new ArrayList<>();
             line.fieldNames().forEachRemaining(names::add);
             assertThat(names).containsExactly("RayID", "EdgeResponseStatus", "EdgeStartTimestamp", "ClientRequestPath");
@@ -167,50 +154,13 @@ class LogpushDeliveryTest {
         List<String> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(target)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".log.gz")).toList()) {
-                String text = new String(gunzip(Files.newInputStream(f)), StandardCharsets.UTF_8);
+                String text = new String(IngestEndpoint.gunzip(Files.newInputStream(f)), StandardCharsets.UTF_8);
                 text.lines().forEach(all::add);
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return all;
-    }
-
-    private int startEndpoint(int port) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("endpoint", certificate.key(), new char[0], new Certificate[] {certificate.certificate()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
-        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls));
-        server.createContext("/ingest", exchange -> {
-            try (exchange) {
-                if (!"POST".equals(exchange.getRequestMethod())
-                        || !"Bearer s3cret".equals(exchange.getRequestHeaders().getFirst("Authorization"))
-                        || !"gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))
-                        || !"tag=pier".equals(exchange.getRequestURI().getRawQuery())) {
-                    problems.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getRequestHeaders());
-                }
-                String body = new String(gunzip(exchange.getRequestBody()), StandardCharsets.UTF_8);
-                for (String line : body.split("\n")) {
-                    JsonNode json = JSON.readTree(line);
-                    lines.add(json);
-                    arrived.merge(json.get("RayID").asText(), 1, Integer::sum);
-                }
-                exchange.sendResponseHeaders(200, -1);
-            }
-        });
-        server.start();
-        return server.getAddress().getPort();
-    }
-
-    private static byte[] gunzip(InputStream in) throws IOException {
-        try (InputStream gz = new GZIPInputStream(in)) {
-            return gz.readAllBytes();
-        }
     }
 
     private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {

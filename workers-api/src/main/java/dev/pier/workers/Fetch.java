@@ -1,7 +1,5 @@
 package dev.pier.workers;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -49,22 +47,17 @@ public final class Fetch {
 
         /** Makes {@code host} the one fetches go to, until it is uninstalled (the latest installed wins). */
         static void install(Host host) {
-            Objects.requireNonNull(host, "host");
-            synchronized (INSTALLED) {
-                INSTALLED.push(host);
-            }
+            INSTALLED.install(host);
         }
 
         /** Stops sending fetches to {@code host}; the one installed before it, if any still is, takes over. */
         static void uninstall(Host host) {
-            synchronized (INSTALLED) {
-                INSTALLED.remove(host);
-            }
+            INSTALLED.uninstall(host);
         }
     }
 
     /** The hosts installed, latest first: nodes started in one JVM (tests) each install theirs. */
-    private static final Deque<Host> INSTALLED = new ArrayDeque<>(1);
+    private static final Installed<Host> INSTALLED = new Installed<>();
 
     private Fetch() {
     }
@@ -87,10 +80,7 @@ public final class Fetch {
     public static CompletionStage<Response> fetch(Request request, Redirect redirect) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(redirect, "redirect");
-        Host host;
-        synchronized (INSTALLED) {
-            host = INSTALLED.peek();
-        }
+        Host host = INSTALLED.current();
         if (host == null) {
             throw new IllegalStateException("fetch(" + request + "): no host makes subrequests in this JVM"
                     + " (the Pier node installs one when it starts; outside a node, install a Fetch.Host)");

@@ -1,8 +1,6 @@
 package dev.pier.workers;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,21 +23,16 @@ public final class Timers {
 
         /** Makes {@code host} the one tasks go to, until it is uninstalled (the latest installed wins). */
         static void install(Host host) {
-            Objects.requireNonNull(host, "host");
-            synchronized (INSTALLED) {
-                INSTALLED.push(host);
-            }
+            INSTALLED.install(host);
         }
 
         /** Stops sending tasks to {@code host}; the one installed before it, if any still is, takes over. */
         static void uninstall(Host host) {
-            synchronized (INSTALLED) {
-                INSTALLED.remove(host);
-            }
+            INSTALLED.uninstall(host);
         }
     }
 
-    private static final Deque<Host> INSTALLED = new ArrayDeque<>(1);
+    private static final Installed<Host> INSTALLED = new Installed<>();
 
     private Timers() {
     }
@@ -51,10 +44,7 @@ public final class Timers {
     public static Future<?> schedule(Runnable task, Duration delay) {
         Objects.requireNonNull(task, "task");
         Duration wait = delay.isNegative() ? Duration.ZERO : delay;
-        Host host;
-        synchronized (INSTALLED) {
-            host = INSTALLED.peek();
-        }
+        Host host = INSTALLED.current();
         return (host != null ? host : Outside.HOST).schedule(task, wait);
     }
 

@@ -9,13 +9,9 @@ import dev.pier.config.Certificates;
 import dev.pier.control.api.ControlApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CloudflareClientLibraryTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path PROJECT = Path.of("target", "cloudflare-sdk");
+    static NodeProject library;
 
     @TempDir
     Path dir;
@@ -40,15 +36,7 @@ class CloudflareClientLibraryTest {
     /** Installs the pinned library from the lock file (npm ci) into target/, once per build. */
     @BeforeAll
     static void installTheLibrary() throws Exception {
-        Files.createDirectories(PROJECT);
-        try (Stream<Path> files = Files.list(Path.of("src", "test", "node", "cloudflare-sdk"))) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, PROJECT.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        if (!Files.exists(PROJECT.resolve("node_modules/cloudflare/package.json"))) {
-            run(List.of("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"), 180);
-        }
+        library = NodeProject.install("cloudflare-sdk", "cloudflare", 180);
     }
 
     @BeforeEach
@@ -63,38 +51,14 @@ class CloudflareClientLibraryTest {
 
     /** One step of client.mjs, with the library's own environment variables (and the step's own). */
     JsonNode step(String name, String... environment) throws Exception {
-        ProcessBuilder node = new ProcessBuilder("node", "client.mjs", name, "127.0.0.1");
+        ProcessBuilder node = library.command("node", "client.mjs", name, "127.0.0.1");
         node.environment().put("CLOUDFLARE_BASE_URL", "http://127.0.0.1:" + plane.adminPort() + "/client/v4");
         node.environment().put("CLOUDFLARE_API_TOKEN", plane.token);
         node.environment().put("PIER_ACCOUNT_ID", ControlApi.ACCOUNT_ID);
         for (int i = 0; i < environment.length; i += 2) {
             node.environment().put(environment[i], environment[i + 1]);
         }
-        return JSON.readTree(run(node, 60));
-    }
-
-    static String run(List<String> command, int seconds) throws Exception {
-        return run(new ProcessBuilder(command), seconds);
-    }
-
-    /** Runs a command in the library's folder; its output goes to files, so the time limit holds whatever it does. */
-    static String run(ProcessBuilder command, int seconds) throws Exception {
-        Path out = Files.createTempFile("pier-node", ".out");
-        Path err = Files.createTempFile("pier-node", ".err");
-        try {
-            Process p = command.directory(PROJECT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            boolean ended = p.waitFor(seconds, TimeUnit.SECONDS);
-            if (!ended) {
-                p.destroyForcibly().waitFor();
-            }
-            String stdout = Files.readString(out);
-            assertThat(ended && p.exitValue() == 0).as("%s %s:%n%s%s", command.command(),
-                    ended ? "failed" : "took more than " + seconds + " s", stdout, Files.readString(err)).isTrue();
-            return stdout;
-        } finally {
-            Files.delete(out);
-            Files.delete(err);
-        }
+        return JSON.readTree(NodeProject.run(node, 60));
     }
 
     @Test

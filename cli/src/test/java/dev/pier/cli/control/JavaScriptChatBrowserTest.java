@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -172,17 +171,7 @@ class JavaScriptChatBrowserTest {
         assertThat(moved).as("the example's route").isNotEqualTo(original);
         Files.writeString(toml, moved);
 
-        ProcessBuilder wrangler = new ProcessBuilder("node",
-                WranglerDeployTest.WRANGLER.resolve("node_modules/wrangler/bin/wrangler.js").toAbsolutePath().toString(), "deploy")
-                .directory(project.toFile());
-        Map<String, String> env = wrangler.environment();
-        env.keySet().removeIf(k -> k.startsWith("CLOUDFLARE_") || k.startsWith("CF_") || k.startsWith("WRANGLER_"));
-        env.put("CLOUDFLARE_API_BASE_URL", "http://127.0.0.1:" + plane.adminPort() + "/client/v4");
-        env.put("CLOUDFLARE_API_TOKEN", plane.token);
-        env.put("WRANGLER_SEND_METRICS", "false");
-        env.put("HOME", dir.toString());
-        env.put("CI", "true");
-        WranglerDeployTest.run(wrangler, 120);
+        NodeProject.run(WranglerDeployTest.command(project, plane, dir, "deploy").redirectErrorStream(true), 120);
         long deployed = System.nanoTime();
         // the first JavaScript deploy of the process starts GraalJS (interpreted in tests): allow it more than the API's second
         TestControlPlane.awaitWithin(Duration.ofSeconds(15), deployed, () -> plane.get("/js-chat/").body().contains("<title>Chat</title>"));

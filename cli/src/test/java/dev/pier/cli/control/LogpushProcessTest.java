@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.pier.cli.PierProcesses;
 import dev.pier.cli.demo.EchoOrigin;
 import dev.pier.config.Certificates;
@@ -16,9 +14,8 @@ import dev.pier.control.api.Permission;
 import dev.pier.control.store.JdbcStore;
 import dev.pier.control.store.Store;
 import dev.pier.logpush.DestinationTrust;
+import dev.pier.logpush.support.IngestEndpoint;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,23 +23,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,10 +56,8 @@ class LogpushProcessTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final Certificates.SelfSigned certificate = Certificates.selfSigned("127.0.0.1");
-    private final Map<String, Integer> arrived = new ConcurrentHashMap<>();
-    private final List<JsonNode> lines = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    private HttpsServer endpoint;
+    private final IngestEndpoint endpoint = new IngestEndpoint(certificate, "Bearer s3cret", null);
+    private final Map<String, Integer> arrived = endpoint.arrived();
     private String zoneId;
     private String token;
     private int edgePort;
@@ -77,14 +65,12 @@ class LogpushProcessTest {
 
     @AfterEach
     void stopEndpoint() {
-        if (endpoint != null) {
-            endpoint.stop(0);
-        }
+        endpoint.stop();
     }
 
     @Test
     void everyMatchingRecordArrivesOnceThoughTheEndpointIsDownForAMinute() throws Exception {
-        int port = startEndpoint(0);
+        int port = endpoint.start(0);
         Path ca = dir.resolve("endpoint-ca.pem");
         Files.writeString(ca, certificate.certificatePem());
         try (EchoOrigin origin = EchoOrigin.start("127.0.0.1", 0)) {
@@ -109,7 +95,7 @@ class LogpushProcessTest {
                 assertThat(delivered.path("last_complete").isTextual()).as(delivered.toString()).isTrue();
                 assertThat(delivered.path("last_error").isNull()).isTrue();
 
-                endpoint.stop(0); // down for a minute: connections are refused while traffic goes on
+                endpoint.stop(); // down for a minute: connections are refused while traffic goes on
                 long downUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 int n = 10;
                 while (System.nanoTime() < downUntil) {
@@ -123,18 +109,18 @@ class LogpushProcessTest {
                 assertThat(failing.path("last_complete")).as("kept from the last success").isEqualTo(delivered.path("last_complete"));
                 int whileDown = arrived.size();
 
-                startEndpoint(port); // back on the same address
+                endpoint.start(port); // back on the same address
                 traffic(n, n + 10, expected, unexpected);
                 await(() -> arrived.keySet().containsAll(expected), Duration.ofSeconds(180));
                 Thread.sleep(1_000); // a repeat would arrive now
 
                 assertThat(whileDown).as("nothing arrives while the endpoint is down").isEqualTo(10 / 2);
-                assertThat(problems).isEmpty();
+                assertThat(endpoint.problems()).isEmpty();
                 assertThat(arrived.keySet()).as("every matching record, no other").isEqualTo(expected);
                 assertThat(arrived.values()).as("each once").allMatch(count -> count == 1);
                 assertThat(arrived.keySet()).doesNotContainAnyElementsOf(unexpected);
                 long end = Instant.now().getEpochSecond();
-                for (JsonNode line : lines) {
+                for (JsonNode line : endpoint.lines()) {
                     List<String> names = new ArrayList<>();
                     line.fieldNames().forEachRemaining(names::add);
                     assertThat(names).containsExactly("RayID", "ClientRequestPath", "EdgeStartTimestamp", "EdgeResponseStatus");
@@ -222,7 +208,7 @@ class LogpushProcessTest {
         List<String> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(target)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".log.gz")).toList()) {
-                for (String line : new String(gunzip(Files.newInputStream(f)), StandardCharsets.UTF_8).split("\n")) {
+                for (String line : new String(IngestEndpoint.gunzip(Files.newInputStream(f)), StandardCharsets.UTF_8).split("\n")) {
                     all.add(JSON.readTree(line).path("ClientRequestPath").asText());
                 }
             }
@@ -291,41 +277,6 @@ class LogpushProcessTest {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
-    }
-
-    private int startEndpoint(int port) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("endpoint", certificate.key(), new char[0], new Certificate[] {certificate.certificate()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
-        endpoint = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        endpoint.setHttpsConfigurator(new HttpsConfigurator(tls));
-        endpoint.createContext("/ingest", exchange -> {
-            try (exchange) {
-                if (!"POST".equals(exchange.getRequestMethod())
-                        || !"Bearer s3cret".equals(exchange.getRequestHeaders().getFirst("Authorization"))
-                        || !"gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-                    problems.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getRequestHeaders());
-                }
-                for (String line : new String(gunzip(exchange.getRequestBody()), StandardCharsets.UTF_8).split("\n")) {
-                    JsonNode json = JSON.readTree(line);
-                    lines.add(json);
-                    arrived.merge(json.path("RayID").asText(), 1, Integer::sum);
-                }
-                exchange.sendResponseHeaders(200, -1);
-            }
-        });
-        endpoint.start();
-        return endpoint.getAddress().getPort();
-    }
-
-    private static byte[] gunzip(InputStream in) throws IOException {
-        try (InputStream gz = new GZIPInputStream(in)) {
-            return gz.readAllBytes();
-        }
     }
 
     private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {

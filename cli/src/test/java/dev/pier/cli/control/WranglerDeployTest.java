@@ -6,11 +6,9 @@ import dev.pier.config.WorkerScript;
 import dev.pier.control.store.StoredWorkerScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WranglerDeployTest {
 
-    static final Path WRANGLER = Path.of("target", "wrangler");
+    static NodeProject wrangler;
     static final Path PROJECT = Path.of("src", "test", "resources", "wrangler-chat");
     /** How wrangler logs each API call at debug level. */
     static final Pattern CALL = Pattern.compile("-- START CF API REQUEST: (\\w+) http://127\\.0\\.0\\.1:\\d+/client/v4(\\S*)");
@@ -40,15 +38,7 @@ class WranglerDeployTest {
     /** Installs the pinned wrangler from the lock file (npm ci) into target/, once per build. */
     @BeforeAll
     static void installWrangler() throws Exception {
-        Files.createDirectories(WRANGLER);
-        try (Stream<Path> files = Files.list(Path.of("src", "test", "node", "wrangler"))) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, WRANGLER.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        if (!Files.exists(WRANGLER.resolve("node_modules/wrangler/package.json"))) {
-            run(new ProcessBuilder("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund").directory(WRANGLER.toFile()), 300);
-        }
+        wrangler = NodeProject.install("wrangler", "wrangler", 300);
     }
 
     @BeforeEach
@@ -141,10 +131,19 @@ class WranglerDeployTest {
         return project;
     }
 
-    /** Runs wrangler in {@code project} with only Pier's API base URL and a token (and no telemetry), at debug level. */
+    /** Runs wrangler in {@code project} against the plane's API, at debug level; its output with its errors. */
     String wrangler(Path project, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("node", WRANGLER.resolve("node_modules/wrangler/bin/wrangler.js").toAbsolutePath()
-                .toString()));
+        ProcessBuilder p = command(project, plane, dir, arguments).redirectErrorStream(true);
+        p.environment().put("WRANGLER_LOG", "debug");
+        return NodeProject.run(p, 120);
+    }
+
+    /**
+     * wrangler with {@code arguments} in {@code project}, with only the plane's API base URL and a
+     * token (no telemetry); its own config and caches in {@code home}.
+     */
+    static ProcessBuilder command(Path project, TestControlPlane plane, Path home, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("node", wrangler.file("node_modules/wrangler/bin/wrangler.js")));
         command.addAll(List.of(arguments));
         ProcessBuilder p = new ProcessBuilder(command).directory(project.toFile());
         Map<String, String> env = p.environment();
@@ -152,10 +151,9 @@ class WranglerDeployTest {
         env.put("CLOUDFLARE_API_BASE_URL", "http://127.0.0.1:" + plane.adminPort() + "/client/v4");
         env.put("CLOUDFLARE_API_TOKEN", plane.token);
         env.put("WRANGLER_SEND_METRICS", "false");
-        env.put("WRANGLER_LOG", "debug");
-        env.put("HOME", dir.toString()); // wrangler's own config and caches stay in the test's folder
+        env.put("HOME", home.toString());
         env.put("CI", "true");
-        return run(p, 120);
+        return p;
     }
 
     static List<String> calls(String out) {
@@ -165,23 +163,5 @@ class WranglerDeployTest {
             calls.add(m.group(1) + " " + m.group(2).replaceFirst("^/zones/[0-9a-f]{32}", "/zones/{zone_id}"));
         }
         return calls;
-    }
-
-    /** Runs a command; its output goes to files, so the time limit holds whatever it does. */
-    static String run(ProcessBuilder command, int seconds) throws Exception {
-        Path out = Files.createTempFile("pier-wrangler", ".out");
-        try {
-            Process p = command.redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean ended = p.waitFor(seconds, TimeUnit.SECONDS);
-            if (!ended) {
-                p.destroyForcibly().waitFor();
-            }
-            String output = Files.readString(out);
-            assertThat(ended && p.exitValue() == 0).as("%s %s:%n%s", command.command(),
-                    ended ? "failed" : "took more than " + seconds + " s", output).isTrue();
-            return output;
-        } finally {
-            Files.delete(out);
-        }
     }
 }

@@ -2,21 +2,13 @@ package dev.pier.cli.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pier.cli.JavaScriptLoader;
-import dev.pier.config.DurableObjectsConfig;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
-import dev.pier.workers.runtime.WorkerRuntime;
 import dev.pier.workers.runtime.objects.LiveObjects;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,15 +26,14 @@ class ChatExampleTest {
 
     @TempDir
     Path dir;
+    WorkersNode node;
     TestEdge edge;
-    final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
 
     @AfterEach
     void stop() {
-        if (edge != null) {
-            edge.close();
+        if (node != null) {
+            node.close();
         }
-        namespaces.values().forEach(LiveObjects::close);
     }
 
     @Test
@@ -53,11 +44,8 @@ class ChatExampleTest {
                 .replace("hibernate_after: 10s", "hibernate_after: 300ms");
         assertThat(yaml).as("the example's listener, project and hibernation")
                 .contains("127.0.0.1:8080", "wrangler: chat/wrangler.toml", "hibernate_after: 10s");
-        WorkerRuntime runtime = new WorkerRuntime(getClass().getClassLoader(), List.of(new JavaScriptLoader()));
-        runtime.onNamespace(objects -> namespaces.put(objects.name(), objects));
-        Path storage = dir.resolve("objects");
-        edge = TestEdge.fromYaml(local, config -> runtime.deploy(config.workers(),
-                new DurableObjectsConfig(storage, null, config.durableObjects().hibernateAfter())));
+        node = WorkersNode.javaScript(local, dir.resolve("objects"));
+        edge = node.edge;
 
         HttpResponse<String> bare = get("/js-chat");
         assertThat(bare.statusCode()).isEqualTo(301);
@@ -82,7 +70,7 @@ class ChatExampleTest {
         assertThat(untimed(ada.next())).isEqualTo("text:{\"name\":\"ada\",\"message\":\"hello\"}");
         assertThat(untimed(bob.next())).isEqualTo("text:{\"name\":\"ada\",\"message\":\"hello\"}");
 
-        LiveObjects rooms = namespaces.get("js-chat.rooms");
+        LiveObjects rooms = node.namespace("js-chat.rooms");
         await(() -> rooms.metrics().evictions() >= 1 && rooms.metrics().hibernatedWebSockets() == 2);
         bob.socket.sendText("{\"message\":\"still here?\"}", true).join();
         assertThat(untimed(ada.next())).as("bob's name came back from his attachment")
@@ -114,7 +102,7 @@ class ChatExampleTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return WsClient.HTTP.send(HttpRequest.newBuilder(URI.create(edge.http(path))).build(), HttpResponse.BodyHandlers.ofString());
+        return node.get(path);
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -2,21 +2,14 @@ package dev.pier.cli.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pier.cli.JavaScriptLoader;
-import dev.pier.config.DurableObjectsConfig;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
-import dev.pier.workers.runtime.WorkerRuntime;
 import dev.pier.workers.runtime.objects.LiveObjects;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -161,15 +154,14 @@ class JavaScriptDurableObjectsTest {
 
     @TempDir
     Path dir;
+    WorkersNode node;
     TestEdge edge;
-    final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
 
     @AfterEach
     void stop() {
-        if (edge != null) {
-            edge.close();
+        if (node != null) {
+            node.close();
         }
-        namespaces.values().forEach(LiveObjects::close);
     }
 
     String yaml() {
@@ -207,17 +199,12 @@ class JavaScriptDurableObjectsTest {
     void start() throws Exception {
         Files.createDirectories(dir.resolve("counter"));
         Files.writeString(dir.resolve("counter/worker.js"), COUNTER);
-        Path storage = dir.resolve("objects");
-        WorkerRuntime runtime = new WorkerRuntime(getClass().getClassLoader(), List.of(new JavaScriptLoader()));
-        edge = TestEdge.fromYaml(yaml(), config -> runtime.deploy(config.workers(),
-                new DurableObjectsConfig(storage, null, config.durableObjects().hibernateAfter())));
-        runtime.onNamespace(objects -> namespaces.put(objects.name(), objects));
+        node = WorkersNode.javaScript(yaml(), dir.resolve("objects"));
+        edge = node.edge;
     }
 
     void restart() throws Exception {
-        edge.close();
-        namespaces.values().forEach(LiveObjects::close);
-        namespaces.clear();
+        node.close();
         start();
     }
 
@@ -296,10 +283,10 @@ class JavaScriptDurableObjectsTest {
         assertThat(get("/fragile/broken").statusCode()).as("constructed again, and it throws again").isEqualTo(500);
         assertThat(get("/fragile/f").body()).isEqualTo("n 1");
         assertThat(get("/fragile/f").body()).isEqualTo("n 2");
-        assertThat(namespaces.get("counter.FRAGILE").metrics().constructions()).isEqualTo(1);
+        assertThat(node.namespace("counter.FRAGILE").metrics().constructions()).isEqualTo(1);
         assertThat(get("/fragile/f/throw").statusCode()).isEqualTo(500);
         assertThat(get("/fragile/f").body()).as("the write before the throw is gone; constructed again from storage").isEqualTo("n 3");
-        assertThat(namespaces.get("counter.FRAGILE").metrics().constructions()).isEqualTo(2);
+        assertThat(node.namespace("counter.FRAGILE").metrics().constructions()).isEqualTo(2);
     }
 
     @Test
@@ -314,7 +301,7 @@ class JavaScriptDurableObjectsTest {
         assertThat(ada.next()).isEqualTo("text:ada: hello");
         assertThat(bob.next()).isEqualTo("text:ada: hello");
 
-        LiveObjects rooms = namespaces.get("rooms.ROOMS");
+        LiveObjects rooms = node.namespace("rooms.ROOMS");
         await(() -> rooms.metrics().evictions() >= 1 && rooms.metrics().hibernatedWebSockets() == 2, "the room evicted, its sockets open");
         long wakeUps = rooms.metrics().wakeUps();
         bob.socket.sendText("still here?", true).join();
@@ -338,7 +325,7 @@ class JavaScriptDurableObjectsTest {
         WsClient client = WsClient.connect(edge.ws("/echo/mine"));
         client.socket.sendText("one", true).join();
         assertThat(client.next()).isEqualTo("text:one");
-        LiveObjects echo = namespaces.get("rooms.ECHO");
+        LiveObjects echo = node.namespace("rooms.ECHO");
         await(() -> echo.metrics().evictions() >= 1 && echo.metrics().hibernatedWebSockets() == 1, "evicted, its socket open");
         long constructions = echo.metrics().constructions();
         client.socket.sendText("ping", true).join();
@@ -350,7 +337,7 @@ class JavaScriptDurableObjectsTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return WsClient.HTTP.send(HttpRequest.newBuilder(URI.create(edge.http(path))).build(), HttpResponse.BodyHandlers.ofString());
+        return node.get(path);
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

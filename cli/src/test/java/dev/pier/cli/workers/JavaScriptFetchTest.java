@@ -2,18 +2,15 @@ package dev.pier.cli.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pier.cli.JavaScriptLoader;
 import dev.pier.edge.support.JdkHttpOrigin;
 import dev.pier.edge.support.JettyOrigin;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
-import dev.pier.workers.runtime.WorkerRuntime;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,6 +120,7 @@ class JavaScriptFetchTest {
 
     @TempDir
     Path dir;
+    WorkersNode node;
     TestEdge edge;
 
     @BeforeAll
@@ -157,13 +155,13 @@ class JavaScriptFetchTest {
                     workers_routes:
                       - { pattern: "localhost/fetch/*", script: fetcher }
                 """.formatted(dir.resolve("worker.js"), jetty.port(), jdk.port());
-        WorkerRuntime runtime = new WorkerRuntime(getClass().getClassLoader(), List.of(new JavaScriptLoader()));
-        edge = TestEdge.fromYaml(yaml, config -> runtime.deploy(config.workers(), config.durableObjects()));
+        node = WorkersNode.javaScript(yaml, null);
+        edge = node.edge;
     }
 
     @AfterEach
     void stop() {
-        edge.close();
+        node.close();
     }
 
     @Test
@@ -261,6 +259,6 @@ class JavaScriptFetchTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return WsClient.HTTP.send(HttpRequest.newBuilder(URI.create(edge.http(path))).build(), HttpResponse.BodyHandlers.ofString());
+        return node.get(path);
     }
 }

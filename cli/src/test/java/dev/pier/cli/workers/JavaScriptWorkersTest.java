@@ -7,17 +7,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.pier.analytics.RequestLog;
-import dev.pier.cli.JavaScriptLoader;
 import dev.pier.edge.support.TestEdge;
 import dev.pier.edge.support.WsClient;
-import dev.pier.workers.runtime.WorkerRuntime;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,12 +76,13 @@ class JavaScriptWorkersTest {
 
     @TempDir
     Path dir;
+    WorkersNode node;
     TestEdge edge;
 
     @AfterEach
     void stop() {
-        if (edge != null) {
-            edge.close();
+        if (node != null) {
+            node.close();
         }
     }
 
@@ -116,8 +114,8 @@ class JavaScriptWorkersTest {
                       - { pattern: "localhost/throws/*", script: throws }
                       - { pattern: "localhost/echo*", script: echo }
                 """.formatted(dir, EXAMPLE);
-        WorkerRuntime runtime = new WorkerRuntime(getClass().getClassLoader(), List.of(new JavaScriptLoader()));
-        edge = TestEdge.fromYaml(yaml, config -> runtime.deploy(config.workers(), config.durableObjects()));
+        node = WorkersNode.javaScript(yaml, null);
+        edge = node.edge;
         return edge;
     }
 
@@ -247,8 +245,7 @@ class JavaScriptWorkersTest {
                     dns_records:
                       - { type: A, name: localhost, content: 127.0.0.1 }
                 """.formatted(dir);
-        WorkerRuntime runtime = new WorkerRuntime(getClass().getClassLoader(), List.of(new JavaScriptLoader()));
-        assertThatThrownBy(() -> TestEdge.fromYaml(yaml, config -> runtime.deploy(config.workers(), config.durableObjects())))
+        assertThatThrownBy(() -> WorkersNode.javaScript(yaml, null))
                 .hasMessageContaining("workers: broken: " + dir.resolve("broken.js") + " cannot be deployed: the main module failed to load: "
                         + "SyntaxError: Unexpected token o in JSON")
                 .hasMessageContaining("broken.js:2");

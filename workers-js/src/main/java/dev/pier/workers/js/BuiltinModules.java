@@ -2,8 +2,6 @@ package dev.pier.workers.js;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessMode;
@@ -101,7 +99,7 @@ final class BuiltinModules implements FileSystem {
         if (name == null) {
             return files.newByteChannel(path, options, attrs);
         }
-        return new Channel(MODULES.get(name).getBytes(StandardCharsets.UTF_8));
+        return new BytesChannel(MODULES.get(name).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -133,63 +131,5 @@ final class BuiltinModules implements FileSystem {
     @Override
     public String getMimeType(Path path) {
         return "application/javascript+module";
-    }
-
-    /** A built-in module's bytes as the channel GraalJS reads. */
-    private static final class Channel implements SeekableByteChannel {
-        private final byte[] bytes;
-        private int position;
-        private boolean open = true;
-
-        Channel(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            if (position >= bytes.length) {
-                return -1;
-            }
-            int n = Math.min(dst.remaining(), bytes.length - position);
-            dst.put(bytes, position, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) {
-            position = (int) Math.min(newPosition, bytes.length);
-            return this;
-        }
-
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
     }
 }

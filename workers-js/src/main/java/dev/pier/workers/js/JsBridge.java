@@ -1,7 +1,6 @@
 package dev.pier.workers.js;
 
 import dev.pier.workers.ExecutionContext;
-import dev.pier.workers.Headers;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
 import dev.pier.workers.WebSocket;
@@ -10,7 +9,6 @@ import java.net.IDN;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.graalvm.polyglot.HostAccess.Export;
 import org.graalvm.polyglot.Value;
@@ -94,13 +92,7 @@ public final class JsBridge {
     /** The request's headers as name, value, name, value… */
     @Export
     public String[] headers(Request request) {
-        List<java.util.Map.Entry<String, String>> entries = request.headers().entries();
-        String[] flat = new String[entries.size() * 2];
-        for (int i = 0; i < entries.size(); i++) {
-            flat[2 * i] = entries.get(i).getKey();
-            flat[2 * i + 1] = entries.get(i).getValue();
-        }
-        return flat;
+        return JsHeaders.flat(request.headers());
     }
 
     @Export
@@ -130,7 +122,7 @@ public final class JsBridge {
     public String respond(CompletableFuture<Response> answer, int status, String statusText, Value headers, Value body, int offset,
             int length, WebSocket webSocket) {
         try {
-            answer.complete(new Response(bytes(body, offset, length), status, statusText, headers(headers), webSocket));
+            answer.complete(new Response(bytes(body, offset, length), status, statusText, JsHeaders.of(headers), webSocket));
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
@@ -236,14 +228,5 @@ public final class JsBridge {
         byte[] out = new byte[length];
         body.readBuffer(offset, out, 0, length);
         return out;
-    }
-
-    private static Headers headers(Value flat) {
-        Headers headers = new Headers();
-        long n = flat.getArraySize();
-        for (long i = 0; i + 1 < n; i += 2) {
-            headers.append(flat.getArrayElement(i).asString(), flat.getArrayElement(i + 1).asString());
-        }
-        return headers;
     }
 }

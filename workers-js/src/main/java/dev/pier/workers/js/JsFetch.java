@@ -1,13 +1,10 @@
 package dev.pier.workers.js;
 
 import dev.pier.workers.Fetch;
-import dev.pier.workers.Headers;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
 import dev.pier.workers.WebSocket;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.graalvm.polyglot.HostAccess.Export;
 import org.graalvm.polyglot.Value;
@@ -39,21 +36,12 @@ public final class JsFetch {
                 bytes = new byte[length];
                 body.readBuffer(offset, bytes, 0, length);
             }
-            Request request = new Request(method, url, headersOf(headers), bytes);
+            Request request = new Request(method, url, JsHeaders.of(headers), bytes);
             answer = Fetch.fetch(request, manualRedirect ? Fetch.Redirect.MANUAL : Fetch.Redirect.FOLLOW).toCompletableFuture();
         } catch (IllegalArgumentException | IllegalStateException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         return realm.promise(answer);
-    }
-
-    /** Headers from a JavaScript array of names and values. */
-    static Headers headersOf(Value flat) {
-        Headers headers = new Headers();
-        for (long i = 0; i + 1 < flat.getArraySize(); i += 2) {
-            headers.append(flat.getArrayElement(i).asString(), flat.getArrayElement(i + 1).asString());
-        }
-        return headers;
     }
 
     @Export
@@ -69,13 +57,7 @@ public final class JsFetch {
     /** The response's headers as name, value, name, value… */
     @Export
     public String[] headers(Response response) {
-        List<Map.Entry<String, String>> entries = response.headers().entries();
-        String[] flat = new String[entries.size() * 2];
-        for (int i = 0; i < entries.size(); i++) {
-            flat[2 * i] = entries.get(i).getKey();
-            flat[2 * i + 1] = entries.get(i).getValue();
-        }
-        return flat;
+        return JsHeaders.flat(response.headers());
     }
 
     /** The body's bytes (JavaScript makes an ArrayBuffer over them, without a copy); null for none. */

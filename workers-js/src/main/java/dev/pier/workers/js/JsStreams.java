@@ -29,7 +29,7 @@ public final class JsStreams {
     @Export
     public String respond(CompletableFuture<Response> answer, BodyStream stream, int status, String statusText, Value headers) {
         try {
-            answer.complete(new Response(stream, status, statusText, JsFetch.headersOf(headers)));
+            answer.complete(new Response(stream, status, statusText, JsHeaders.of(headers)));
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();

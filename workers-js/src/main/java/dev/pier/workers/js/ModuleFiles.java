@@ -1,7 +1,6 @@
 package dev.pier.workers.js;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -168,63 +167,5 @@ final class ModuleFiles implements FileSystem {
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
         return files.readAttributes(inside(path), attributes, options);
-    }
-
-    /** A module's bytes as the channel GraalJS reads. */
-    private static final class BytesChannel implements SeekableByteChannel {
-        private final byte[] bytes;
-        private int position;
-        private boolean open = true;
-
-        BytesChannel(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            if (position >= bytes.length) {
-                return -1;
-            }
-            int n = Math.min(dst.remaining(), bytes.length - position);
-            dst.put(bytes, position, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) {
-            position = (int) Math.min(newPosition, bytes.length);
-            return this;
-        }
-
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
     }
 }

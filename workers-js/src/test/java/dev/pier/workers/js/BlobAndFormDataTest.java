@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.workers.Response;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Blob and File against the File API, FormData against the XMLHttpRequest standard, and both as bodies. */
@@ -13,12 +13,9 @@ class BlobAndFormDataTest {
 
     @TempDir
     static Path dir;
-    static JsConsole js;
 
-    @BeforeAll
-    static void realm() {
-        js = new JsConsole(dir.resolve("console"));
-    }
+    @RegisterExtension
+    static final JsConsole js = new JsConsole();
 
     @Test
     void blobsJoinTheirPartsSliceAndRead() {

@@ -2,21 +2,18 @@ package dev.pier.workers.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** crypto against the Web Crypto standard, its FIPS 180 digests and RFC 4231's HMAC vectors, and Cloudflare's timingSafeEqual. */
 class CryptoTest {
 
-    @TempDir
-    static Path dir;
-    static JsConsole js;
+    @RegisterExtension
+    static final JsConsole js = new JsConsole();
 
     @BeforeAll
-    static void realm() {
-        js = new JsConsole(dir.resolve("console"));
+    static void helpers() {
         js.run("""
                 globalThis.hex = (b) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
                 globalThis.bytes = (s) => new TextEncoder().encode(s);

@@ -2,22 +2,14 @@ package dev.pier.workers.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** atob/btoa, structuredClone, queueMicrotask, navigator and TextEncoder.encodeInto against the HTML and Encoding standards. */
 class GlobalsTest {
 
-    @TempDir
-    static Path dir;
-    static JsConsole js;
-
-    @BeforeAll
-    static void realm() {
-        js = new JsConsole(dir.resolve("console"));
-    }
+    @RegisterExtension
+    static final JsConsole js = new JsConsole();
 
     @Test
     void btoaEncodesLatin1AndAtobDecodesForgivingBase64() {

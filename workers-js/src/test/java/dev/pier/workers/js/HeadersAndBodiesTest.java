@@ -6,8 +6,8 @@ import dev.pier.workers.Headers;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Headers, Request and Response against the Fetch standard's behaviour, and what reaches Java from them. */
@@ -15,12 +15,9 @@ class HeadersAndBodiesTest {
 
     @TempDir
     static Path dir;
-    static JsConsole js;
 
-    @BeforeAll
-    static void realm() {
-        js = new JsConsole(dir.resolve("console"));
-    }
+    @RegisterExtension
+    static final JsConsole js = new JsConsole();
 
     @Test
     void headersAreCaseInsensitiveJoinRepeatsAndIterateSortedWithSetCookieApart() {

@@ -1,15 +1,51 @@
 package dev.pier.workers.js;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.graalvm.polyglot.Value;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A realm to evaluate Web API code in, as a Worker's code would run it; promises settle before {@link #await} returns. */
-final class JsConsole {
+/**
+ * A realm to evaluate Web API code in, as a Worker's code would run it; promises settle before
+ * {@link #await} returns. A test class shares one by registering it:
+ * {@code @RegisterExtension static final JsConsole js = new JsConsole();} makes its realm, in a
+ * folder of its own, before the class's {@code @BeforeAll} methods, and removes the folder after
+ * the class.
+ */
+final class JsConsole implements BeforeAllCallback, AfterAllCallback {
 
-    private final JsRealm realm;
+    private static final String WORKER = "export default { fetch() { return new Response('x'); } };";
 
+    private JsRealm realm;
+    private Path dir;
+
+    /** A console whose realm is made when the test class that registers it starts. */
+    JsConsole() {
+    }
+
+    /** A console whose realm is made now, its script in {@code dir}. */
     JsConsole(Path dir) {
-        realm = Scripts.worker(dir, "export default { fetch() { return new Response('x'); } };").realm();
+        realm = Scripts.worker(dir, WORKER).realm();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("pier-js-console");
+        realm = Scripts.worker(dir, WORKER).realm();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
     }
 
     /** The value of an expression, as a string (String(value)), or the error it threw as "Name: message". */

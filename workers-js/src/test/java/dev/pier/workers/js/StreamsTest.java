@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ReadableStream, WritableStream and TransformStream against the Streams standard's behaviour, and stream bodies of Request and Response. */
@@ -19,12 +19,9 @@ class StreamsTest {
 
     @TempDir
     static Path dir;
-    static JsConsole js;
 
-    @BeforeAll
-    static void realm() {
-        js = new JsConsole(dir.resolve("console"));
-    }
+    @RegisterExtension
+    static final JsConsole js = new JsConsole();
 
     @Test
     void aReaderReadsChunksInOrderThenDoneAndLocksTheStream() {

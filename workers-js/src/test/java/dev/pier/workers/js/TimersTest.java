@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,12 +17,9 @@ class TimersTest {
 
     @TempDir
     static Path dir;
-    static JsConsole js;
 
-    @BeforeAll
-    static void realm() {
-        js = new JsConsole(dir.resolve("console"));
-    }
+    @RegisterExtension
+    static final JsConsole js = new JsConsole();
 
     /** What `globalThis.done` becomes within a few seconds (timers run later, each a call into the realm). */
     static String waitFor(String setup) throws InterruptedException {

@@ -2,24 +2,16 @@ package dev.pier.workers.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** URL and URLSearchParams against the WHATWG URL standard's behaviour (cases in the style of its web-platform tests). */
 class UrlTest {
 
-    @TempDir
-    static Path dir;
-    static JsConsole js;
-
-    @BeforeAll
-    static void realm() {
-        js = new JsConsole(dir);
-    }
+    @RegisterExtension
+    static final JsConsole js = new JsConsole();
 
     @ParameterizedTest(name = "{0} against {1}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
