@@ -1,8 +1,13 @@
 // Event and EventTarget as the DOM standard has them (what WebSocket's listeners need), and the
 // events a WebSocket fires: MessageEvent, CloseEvent, ErrorEvent.
 
+/** Whether stopImmediatePropagation() was called on an event (set by Event's static block). */
+let stoppedOf;
+
 class Event {
   #type;
+  #stopped = false;
+  static { stoppedOf = (event) => event.#stopped; }
   constructor(type, init = {}) {
     if (arguments.length === 0) throw new TypeError("Event: a type is required (expected: new Event('name'))");
     this.#type = String(type);
@@ -12,14 +17,13 @@ class Event {
   }
   get type() { return this.#type; }
   preventDefault() { if (this.cancelable) this.defaultPrevented = true; }
-  stopImmediatePropagation() { this[stopped] = true; }
+  stopImmediatePropagation() { this.#stopped = true; }
   stopPropagation() { }
 }
-const stopped = Symbol('stopped');
 
-/** The event handler property of a type: constant strings for a WebSocket's types, so each message's read of it is cached. */
-function onName(type) {
-  return type === 'message' ? 'onmessage' : type === 'close' ? 'onclose' : type === 'error' ? 'onerror' : type === 'open' ? 'onopen' : 'on' + type;
+/** The event handler property of a type (`onmessage`, ...): named reads for a WebSocket's types, which the engine caches. */
+function handlerOf(target, type) {
+  return type === 'message' ? target.onmessage : type === 'close' ? target.onclose : type === 'error' ? target.onerror : target['on' + type];
 }
 
 class EventTarget {
@@ -45,7 +49,7 @@ class EventTarget {
   dispatchEvent(event) {
     if (!(event instanceof Event)) throw new TypeError('dispatchEvent: not an Event');
     const type = event.type;
-    const handler = this[onName(type)];
+    const handler = handlerOf(this, type);
     const list = this.#listeners[type];
     if (typeof handler === 'function') handler.call(this, event);
     if (list) {
@@ -56,7 +60,7 @@ class EventTarget {
         const l = listeners[i];
         if (l.once) this.removeEventListener(type, l.listener);
         if (typeof l.listener === 'function') l.listener.call(this, event); else l.listener.handleEvent(event);
-        if (event[stopped]) break;
+        if (stoppedOf(event)) break;
       }
     }
     return !event.defaultPrevented;
