@@ -2,7 +2,9 @@
 # Cold starts of JavaScript Workers and Durable Objects, Pier beside workerd, with the same script
 # (bench/workers-js/echo.js, workerd's reference endpoints) and the same client (bench/workers-cold.js).
 #
-# usage: bench/workers-cold-start.sh [DEPLOYS [OBJECTS]]     (defaults 20 and 200)
+# usage: bench/workers-cold-start.sh [DEPLOYS [OBJECTS [WARM]]]     (defaults 20, 200 and 0)
+#   WARM: untimed requests to each runtime first (WARM GETs, WARM/4 object upgrades), so that what is
+#         timed is a new script version on a warm node (workerd: each deploy is a new process all the same)
 #   script: each deploy appends a comment to the module (a new version), deploys it (Pier: SIGHUP, the
 #           node reloads its file and loads the changed module anew; workerd: a new process, its only
 #           way to take new code), then times the first requests after it, each on a new connection
@@ -10,7 +12,7 @@
 # Pier runs from this checkout (./pier serve, the optimizing compiler on) on 127.0.0.1:9205, workerd
 # (from npm, as ../shared/bench/workers-side-by-side.sh installs it) on 127.0.0.1:9206.
 set -euo pipefail
-deploys=${1:-20}; objects=${2:-200}
+deploys=${1:-20}; objects=${2:-200}; warm=${3:-0}
 root=$(cd "$(dirname "$0")/.." && pwd); dir=/tmp/pier-bench-cold; mods=/tmp/pier-bench-workers
 mkdir -p "$mods"
 [ -d "$mods/node_modules/ws" ] && [ -d "$mods/node_modules/workerd" ] || (cd "$mods" && { [ -f package.json ] || npm init -y >/dev/null; } && npm install -s ws@8 bufferutil workerd >/dev/null)
@@ -54,5 +56,5 @@ cd "$dir/workerd"; setsid "$mods/node_modules/.bin/workerd" serve config.capnp >
 for _ in \$(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/9206) 2>/dev/null && exit 0; sleep 0.02; done
 echo "workerd did not start" >&2; exit 1
 SH
-node "$root/bench/workers-cold.js" pier http://127.0.0.1:9205 "bash $dir/deploy-pier.sh" "$deploys" "$objects"
-node "$root/bench/workers-cold.js" workerd http://127.0.0.1:9206 "bash $dir/deploy-workerd.sh" "$deploys" "$objects"
+node "$root/bench/workers-cold.js" pier http://127.0.0.1:9205 "bash $dir/deploy-pier.sh" "$deploys" "$objects" "$warm"
+node "$root/bench/workers-cold.js" workerd http://127.0.0.1:9206 "bash $dir/deploy-workerd.sh" "$deploys" "$objects" "$warm"

@@ -1,5 +1,7 @@
 // Cold starts of a Workers runtime serving the reference endpoints of workers-js/echo.js (workerd's echo.js).
-// usage: node workers-cold.js NAME HTTP_BASE DEPLOY_COMMAND DEPLOYS OBJECTS
+// usage: node workers-cold.js NAME HTTP_BASE DEPLOY_COMMAND DEPLOYS OBJECTS [WARM]
+//   warm:   first, untimed, WARM GETs of /worker and WARM/4 upgrades of /do/warm with an echo each (default 0):
+//           the runtime's own code is then warm, and what is timed is the new script version and new objects
 //   script: DEPLOYS times, run DEPLOY_COMMAND (it returns once the new code is deployed), then time the first
 //           requests to /worker, each on a new connection (a plain GET: the script answers 426 itself);
 //           request 1 is the first after the deploy, requests 2..4 may land on other threads (new contexts)
@@ -9,7 +11,7 @@
 const http = require('http');
 const { execSync } = require('child_process');
 const WebSocket = require('ws');
-const [name, base, deploy, deploys = 20, objects = 200] = process.argv.slice(2).map((v, i) => i > 2 ? +v : v);
+const [name, base, deploy, deploys = 20, objects = 200, warmups = 0] = process.argv.slice(2).map((v, i) => i > 2 ? +v : v);
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 function get(path) {
@@ -27,8 +29,10 @@ function upgrade(path) {
     const t0 = process.hrtime.bigint();
     const ws = new WebSocket(base.replace(/^http/, 'ws') + path, { perMessageDeflate: false });
     let open;
-    ws.on('open', () => { open = ms(t0); const t1 = process.hrtime.bigint(); ws.send('x'.repeat(64)); ws.once('message', () => { const echo = ms(t1); ws.terminate(); resolve([open, echo]); }); });
+    // a clean close (1000): the object's webSocketClose echoes it, where a 1006 would make close() throw
+    ws.on('open', () => { open = ms(t0); const t1 = process.hrtime.bigint(); ws.send('x'.repeat(64)); ws.once('message', () => { const echo = ms(t1); ws.close(1000); resolve([open, echo]); }); });
     ws.on('error', reject);
+    ws.on('close', (code) => reject(new Error(`${path}: closed with ${code} before its echo`)));
   });
 }
 
@@ -38,7 +42,10 @@ function stats(xs) {
 }
 
 (async () => {
-  const out = { runtime: name };
+  const out = { runtime: name, warm_up_requests: warmups };
+  execSync(deploy, { stdio: 'inherit' }); // an untimed first deploy (workerd: its first process)
+  for (let i = 0; i < warmups; i++) await get('/worker');
+  for (let i = 0; i < warmups / 4; i++) await upgrade('/do/warm');
   const first = [[], [], [], []], warm = [];
   for (let i = 0; i < deploys; i++) {
     execSync(deploy, { stdio: 'inherit' });
