@@ -29,6 +29,9 @@ final class JsDurableObject implements DurableObject {
     private final Value objectFetch;
     private final Value objectCall;
     private final Value objectSocket;
+    /** Looked up once: a message's bytes become an ArrayBuffer without a member lookup per message. */
+    private final Value arrayBuffer;
+    private final Value errorOf;
 
     JsDurableObject(JsRealm realm, JsObjectState handle, Value instance, Value ctx) {
         this.realm = realm;
@@ -38,6 +41,8 @@ final class JsDurableObject implements DurableObject {
         this.objectFetch = realm.internal("objectFetch");
         this.objectCall = realm.internal("objectCall");
         this.objectSocket = realm.internal("objectSocket");
+        this.arrayBuffer = realm.internal("arrayBuffer");
+        this.errorOf = realm.internal("errorOf");
     }
 
     @Override
@@ -85,9 +90,9 @@ final class JsDurableObject implements DurableObject {
             try {
                 Value socket = objectSocket.execute(handle, ws);
                 Object first = "webSocketMessage".equals(method) && a instanceof ByteBuffer bytes
-                        ? realm.internal("arrayBuffer").execute(bytes) : a;
+                        ? arrayBuffer.execute(bytes) : a;
                 if ("webSocketError".equals(method)) {
-                    first = realm.internal("errorOf").execute(a);
+                    first = errorOf.execute(a);
                 }
                 objectCall.executeVoid(instance, ctx, method, done, socket, first, b, c);
             } catch (PolyglotException e) {
