@@ -50,8 +50,14 @@ public final class AutobahnServers {
     /** Where the Pier that routes everything to the JavaScript echo Worker listens; the "js-worker" run fuzzes this port. */
     public static final int JS_WORKER_PORT = Integer.getInteger("autobahn.js.worker.port", 9015);
 
+    /** Where the Pier that routes everything to the hibernating JavaScript echo Durable Object listens; the "js-object" run fuzzes this port. */
+    public static final int JS_OBJECT_PORT = Integer.getInteger("autobahn.js.object.port", 9016);
+
     /** The JavaScript echo Worker's folder in the repository: {@code worker.js} and the page it imports. */
     static final Path JS_ECHO = Path.of("examples", "workers-js", "echo");
+
+    /** The JavaScript twin of the Java API's EchoRoomWorker and EchoRoom, in the repository: {@code worker.js}. */
+    static final Path JS_ECHO_ROOM = Path.of("autobahn", "src", "main", "js", "echo-room");
 
     /**
      * How long the echo Durable Object stays in memory with no event: short enough that it is
@@ -64,17 +70,17 @@ public final class AutobahnServers {
     }
 
     /**
-     * {@code args[0]} is the port the plugin is about to fuzz (9011 to 9015): the Worker's port
-     * starts the Worker edge, the object's port the Durable Object edge, the JavaScript Worker's
-     * port the JavaScript Worker edge, any other
-     * the origin and Pier (both at the first call). Each plugin execution loads this class in a
+     * {@code args[0]} is the port the plugin is about to fuzz (9011 to 9016): the Worker's port
+     * starts the Worker edge, the object's port the Durable Object edge, the JavaScript ports
+     * their twins in JavaScript, any other the origin and Pier (both at the first call). Each plugin execution loads this class in a
      * class loader of its own, so "already started" is a system property, not a static field.
      */
     public static void main(String[] args) throws Exception {
         String port = args.length > 0 ? args[0] : "";
         String start = port.equals(Integer.toString(WORKER_PORT)) ? "startWorker"
                 : port.equals(Integer.toString(OBJECT_PORT)) ? "startObject"
-                : port.equals(Integer.toString(JS_WORKER_PORT)) ? "startJsWorker" : "start";
+                : port.equals(Integer.toString(JS_WORKER_PORT)) ? "startJsWorker"
+                : port.equals(Integer.toString(JS_OBJECT_PORT)) ? "startJsObject" : "start";
         String started = "dev.pier.autobahn." + start + ".done";
         synchronized (System.class) {
             if (System.getProperty(started) == null) {
@@ -163,6 +169,19 @@ public final class AutobahnServers {
         Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
         copyFolder(repository().resolve(JS_ECHO), dir.resolve("js-worker-script"));
         startWorkerEdge(build, AutobahnVerdicts.JS_WORKER, jsWorkerConfig(fuzzerHost()), runtime -> { });
+    }
+
+    /**
+     * Starts a Pier whose every request runs the JavaScript echo Durable Object behind its Worker
+     * ({@link #JS_ECHO_ROOM}, in the calling class loader), evicted after {@link #HIBERNATE_AFTER}
+     * without an event, its storage under {@code build}; its namespace's figures are published for
+     * the verdicts step. The script runs from a copy of its folder, as the JavaScript echo Worker.
+     */
+    public static void startJsObject(String build) throws Exception {
+        Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
+        copyFolder(repository().resolve(JS_ECHO_ROOM), dir.resolve("js-object-script"));
+        startWorkerEdge(build, AutobahnVerdicts.JS_OBJECT, jsObjectConfig(fuzzerHost()),
+                runtime -> runtime.onNamespace(HibernationFigures::publish));
     }
 
     /**
@@ -326,6 +345,30 @@ public final class AutobahnServers {
                 }
             }
         }
+    }
+
+    /**
+     * Pier routing every request of each zone to the JavaScript echo Durable Object, whose folder
+     * was copied to {@code js-object-script} beside this configuration: as {@link #objectConfig}.
+     */
+    static String jsObjectConfig(String host) {
+        return """
+                listeners:
+                  - address: %s:%d
+                request_log: js-object-requests.ndjson
+                timeouts:
+                  close_grace: 5s
+                workers:
+                  - name: echo-room-js
+                    main_module: js-object-script/worker.js
+                    compatibility_date: "2025-01-01"
+                    durable_objects:
+                      - { binding: ECHO, class: EchoRoom }
+                durable_objects:
+                  storage: js-durable-objects
+                  hibernate_after: %dms
+                zones:
+                %s""".formatted(host, JS_OBJECT_PORT, HIBERNATE_AFTER.toMillis(), zones(host, workerRoute("echo-room-js")));
     }
 
     /** {@code target/} of this module, found from where this class was loaded. */

@@ -43,7 +43,9 @@ final class AutobahnVerdicts {
     static final Run WORKER = new Run("worker", "the echo Worker", null, null);
     static final Run OBJECT = new Run("object", "the hibernating echo Durable Object", "echo-room.ECHO", null);
     static final Run JS_WORKER = new Run("js-worker", "the JavaScript echo Worker", null, WORKER.name());
-    private static final List<Run> RUNS = List.of(WORKER, OBJECT, JS_WORKER);
+    static final Run JS_OBJECT = new Run("js-object", "the hibernating JavaScript echo Durable Object", "echo-room-js.ECHO",
+            OBJECT.name());
+    private static final List<Run> RUNS = List.of(WORKER, OBJECT, JS_WORKER, JS_OBJECT);
     private static final Set<String> ACCEPTED = Set.of("OK", "NON-STRICT", "INFORMATIONAL");
 
     private AutobahnVerdicts() {

@@ -90,8 +90,9 @@ class AutobahnVerdictsTest {
         assertThat(AutobahnVerdicts.runs(" worker  js-worker", "object").stream().map(AutobahnVerdicts.Run::name))
                 .containsExactly("worker", "js-worker", "object");
         assertThat(AutobahnVerdicts.run("js-worker").twin()).isEqualTo("worker");
+        assertThat(AutobahnVerdicts.run("js-object").twin()).isEqualTo("object");
         assertThatThrownBy(() -> AutobahnVerdicts.runs("worker jsworker"))
-                .hasMessage("unknown run 'jsworker' (expected: one of " + List.of("worker", "object", "js-worker") + ")");
+                .hasMessage("unknown run 'jsworker' (expected: one of " + List.of("worker", "object", "js-worker", "js-object") + ")");
         assertThatThrownBy(() -> AutobahnVerdicts.check(reports, AutobahnVerdicts.runs(" ")))
                 .hasMessageStartingWith("verdicts: no run named (expected: one or more of");
     }
