@@ -26,9 +26,18 @@ public final class JsBridge {
     private final JsRealm realm;
     private final org.slf4j.Logger console;
 
+    private final JsObjects objects;
+
     JsBridge(JsRealm realm, String scriptName) {
         this.realm = realm;
         this.console = org.slf4j.LoggerFactory.getLogger("dev.pier.workers.js.console." + scriptName);
+        this.objects = new JsObjects(realm);
+    }
+
+    /** The Durable Objects' part of the bridge (runtime/objects.js). */
+    @Export
+    public JsObjects objects() {
+        return objects;
     }
 
     // console

@@ -39,7 +39,7 @@ final class JsRealm {
      * A new Web API is one more file here.
      */
     private static final List<String> RUNTIME = List.of("internal.js", "events.js", "headers.js", "url.js", "body.js",
-            "websocket.js", "worker.js");
+            "websocket.js", "worker.js", "objects.js");
     private static final List<Source> RUNTIME_SOURCES = runtimeSources();
 
     /** Only the bridge's exported methods, and buffers (an ArrayBuffer over a Java ByteBuffer, no copy). */
@@ -54,6 +54,9 @@ final class JsRealm {
     private final Value dispatchFetch;
     private final Value makeEnv;
     private final Value promiseConstructor;
+    /** What the runtime files share, and what the main module exports (its Durable Object classes). */
+    private final Value internal;
+    private final Value exports;
     /** The Java bindings the JavaScript {@code env} was made from, and that env (made again only when they change). */
     private Env envFrom;
     private Value env;
@@ -62,7 +65,7 @@ final class JsRealm {
         JsBridge bridge = new JsBridge(this, script.name());
         context = Context.newBuilder("js")
                 .engine(JsEngine.engine())
-                .allowIO(IOAccess.newBuilder().fileSystem(script.files()).build())
+                .allowIO(IOAccess.newBuilder().fileSystem(new BuiltinModules(script.files())).build())
                 .allowHostAccess(HOST_ACCESS)
                 .option("js.esm-eval-returns-exports", "true")
                 .option("js.text-encoding", "true")
@@ -73,14 +76,13 @@ final class JsRealm {
                 .build();
         lock.lock();
         try {
-            Value internal = context.eval("js", "({})");
+            internal = context.eval("js", "({})");
             for (Source runtime : RUNTIME_SOURCES) {
                 context.eval(runtime).executeVoid(bridge, internal);
             }
             dispatchFetch = internal.getMember("dispatchFetch");
             makeEnv = internal.getMember("makeEnv");
             promiseConstructor = context.getBindings("js").getMember("Promise");
-            Value exports;
             try {
                 exports = context.eval(script.mainSource());
             } catch (PolyglotException e) {
@@ -97,6 +99,16 @@ final class JsRealm {
             throw e;
         }
         lock.unlock();
+    }
+
+    /** A member of what the runtime files share ({@code internal.constructObject}, ...). */
+    Value internal(String member) {
+        return internal.getMember(member);
+    }
+
+    /** What the main module exports as {@code name}, or null. */
+    Value exported(String name) {
+        return exports.getMember(name);
     }
 
     /** Runs {@code action} in this context, on the calling thread, holding the context's lock. */
@@ -174,14 +186,17 @@ final class JsRealm {
         }
     }
 
-    private Value env(Env bindings) {
+    /** The JavaScript env of {@code bindings}: text vars and Durable Object namespaces. Call it holding the lock. */
+    Value env(Env bindings) {
         if (bindings != envFrom) {
             List<String> names = new ArrayList<>(bindings.names());
             List<String> values = new ArrayList<>(names.size());
-            for (String name : names) {
-                values.add(bindings.var(name));
+            Object[] namespaces = new Object[names.size()];
+            for (int i = 0; i < names.size(); i++) {
+                values.add(bindings.var(names.get(i)));
+                namespaces[i] = bindings.durableObject(names.get(i));
             }
-            env = makeEnv.execute(names.toArray(String[]::new), values.toArray(String[]::new));
+            env = makeEnv.execute(names.toArray(String[]::new), values.toArray(String[]::new), namespaces);
             envFrom = bindings;
         }
         return env;

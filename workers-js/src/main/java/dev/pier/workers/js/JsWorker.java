@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
 
 /**
  * A JavaScript module Worker: its main module's source (parsed once for the engine) and its
@@ -21,7 +22,7 @@ import org.graalvm.polyglot.Source;
  * own and never waits for another's. The first context is made when the script is deployed, so a
  * script that throws while loading fails the deploy; the first thread to call takes it.
  */
-final class JsWorker implements Worker {
+final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
 
     private final String name;
     private final ModuleFiles files;
@@ -45,8 +46,44 @@ final class JsWorker implements Worker {
         spare.set(new JsRealm(this));
     }
 
+    /**
+     * The contexts Durable Object instances run in, made on first use: each instance is bound to
+     * one for its life (its events run on the object's own thread, and call into that context under
+     * its lock); instances are spread over them in turn. Several objects share a context as on
+     * Cloudflare they share an isolate.
+     */
+    private final JsRealm[] objectRealms = new JsRealm[Math.max(2, Runtime.getRuntime().availableProcessors())];
+    private final java.util.concurrent.atomic.AtomicInteger nextObjectRealm = new java.util.concurrent.atomic.AtomicInteger();
+
     String name() {
         return name;
+    }
+
+    /** The context the next Durable Object instance is bound to. */
+    JsRealm objectRealm() {
+        int i = Math.floorMod(nextObjectRealm.getAndIncrement(), objectRealms.length);
+        synchronized (objectRealms) {
+            if (objectRealms[i] == null) {
+                objectRealms[i] = new JsRealm(this);
+            }
+            return objectRealms[i];
+        }
+    }
+
+    @Override
+    public dev.pier.workers.host.DurableObjectClass objectClass(String exportName) {
+        JsRealm spareRealm = spare.get();
+        JsRealm realm = spareRealm != null ? spareRealm : objectRealm();
+        boolean[] isClass = new boolean[1];
+        realm.run(() -> {
+            Value exported = realm.exported(exportName);
+            isClass[0] = exported != null && exported.canInstantiate();
+        });
+        if (!isClass[0]) {
+            throw new IllegalArgumentException("durable_objects: class " + exportName + " (expected: a class the main module "
+                    + mainSource.getName() + " exports, export class " + exportName + " { ... })");
+        }
+        return new JsObjectClass(this, exportName);
     }
 
     ModuleFiles files() {

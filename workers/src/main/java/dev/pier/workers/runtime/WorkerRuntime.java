@@ -6,6 +6,8 @@ import dev.pier.workers.DurableObjectNamespace;
 import dev.pier.workers.Env;
 import dev.pier.workers.Fetch;
 import dev.pier.workers.Worker;
+import dev.pier.workers.host.DurableObjectClass;
+import dev.pier.workers.host.ObjectClasses;
 import dev.pier.workers.host.NodeRequests;
 import dev.pier.workers.host.Script;
 import dev.pier.workers.host.Scripts;
@@ -159,20 +161,23 @@ public final class WorkerRuntime implements Scripts {
      */
     private Script script(WorkerScript s, DurableObjectsConfig durableObjects) throws Exception {
         if (s.isJavaScript()) {
-            return foreignScript(s);
+            return foreignScript(s, durableObjects);
         }
         ClassLoader loader = s.jar() == null ? classpath : new URLClassLoader("worker-" + s.name(), new URL[] {url(s.jar())},
                 Worker.class.getClassLoader());
         Worker worker = load(s, loader);
-        Map<String, Class<?>> types = new HashMap<>();
+        Map<String, DurableObjectClass> types = new HashMap<>();
         for (Map.Entry<String, String> binding : s.durableObjects().entrySet()) {
-            Class<?> type = Class.forName(binding.getValue(), true, loader);
-            LiveObjects.checkClass(type);
-            types.put(binding.getKey(), type);
+            types.put(binding.getKey(), LiveObjects.javaClass(Class.forName(binding.getValue(), true, loader)));
         }
+        return bind(s, worker, types, durableObjects);
+    }
+
+    /** The script with its Durable Object namespaces bound to {@code types}, by binding name: new ones started, the others deployed anew. */
+    private Script bind(WorkerScript s, Worker worker, Map<String, DurableObjectClass> types, DurableObjectsConfig durableObjects) {
         Map<String, DurableObjectNamespace> bound = new HashMap<>();
         Env env = new Bindings(s.vars(), bound);
-        for (Map.Entry<String, Class<?>> binding : types.entrySet()) {
+        for (Map.Entry<String, DurableObjectClass> binding : types.entrySet()) {
             String name = s.name() + "." + binding.getKey();
             LiveObjects objects = namespaces.get(name);
             if (objects != null) {
@@ -188,15 +193,22 @@ public final class WorkerRuntime implements Scripts {
         return new Script(s.name(), worker, env);
     }
 
-    /** A script in another language, loaded by the first loader that takes it; its Durable Object bindings are Java's only. */
-    private Script foreignScript(WorkerScript s) throws Exception {
+    /**
+     * A script in another language, loaded by the first loader that takes it; its Durable Object
+     * bindings name classes its main module exports.
+     */
+    private Script foreignScript(WorkerScript s, DurableObjectsConfig durableObjects) throws Exception {
         ScriptLoader loader = loaderOf(s);
         Worker worker = loader.load(s);
-        if (!s.durableObjects().isEmpty()) {
-            logger.warn("Worker {}: Durable Object bindings {} are not bound: Durable Objects in JavaScript are not there yet",
-                    s.name(), s.durableObjects().keySet());
+        Map<String, DurableObjectClass> types = new HashMap<>();
+        for (Map.Entry<String, String> binding : s.durableObjects().entrySet()) {
+            if (!(worker instanceof ObjectClasses classes)) {
+                throw new IllegalArgumentException("durable_objects: " + binding.getKey() + " (expected: a script whose code exports "
+                        + "Durable Object classes)");
+            }
+            types.put(binding.getKey(), classes.objectClass(binding.getValue()));
         }
-        return new Script(s.name(), worker, new Bindings(s.vars(), Map.of()));
+        return bind(s, worker, types, durableObjects);
     }
 
     private ScriptLoader loaderOf(WorkerScript s) {

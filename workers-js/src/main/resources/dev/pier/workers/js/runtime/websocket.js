@@ -72,6 +72,9 @@ function socketOf(javaSocket) {
   return ws;
 }
 
+/** A JavaScript WebSocket over a Java one (a hibernatable socket's after its object was evicted, a stub's answer). */
+internal.socketOf = socketOf;
+
 /** The Java WebSocket under a JavaScript one. */
 internal.javaSocket = (ws) => ws[java];
 

@@ -1,9 +1,9 @@
 // A request into the script's fetch, and its answer back to Java: env, ctx.waitUntil, and the
 // promise the handler returns.
 
-internal.makeEnv = function makeEnv(names, values) {
+internal.makeEnv = function makeEnv(names, values, namespaces) {
   const env = {};
-  for (let i = 0; i < names.length; i++) env[names[i]] = values[i];
+  for (let i = 0; i < names.length; i++) env[names[i]] = namespaces[i] !== null ? internal.namespaceOf(namespaces[i]) : values[i];
   return env;
 };
 

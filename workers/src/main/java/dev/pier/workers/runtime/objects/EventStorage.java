@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * and not those made after), and every storage call goes through it. An event that only reads
  * and puts keys opens no transaction: its writes are one commit at its end.
  */
-final class EventStorage implements DurableObjectStorage {
+final class EventStorage implements DurableObjectStorage, dev.pier.workers.host.TransactionLevels {
 
     /** A key the event deleted. */
     private static final byte[] DELETED = new byte[0];
@@ -221,6 +221,36 @@ final class EventStorage implements DurableObjectStorage {
             open.end(true);
         }
         return result;
+    }
+
+    @Override
+    public Object beginLevel() {
+        EventTransaction open = openTransaction(); // the writes before the level are not its own
+        open.begin();
+        return new Level(open.depth(), alarm);
+    }
+
+    @Override
+    public void endLevel(Object handle, boolean keep) {
+        Level level = (Level) handle;
+        if (level.ended) {
+            return;
+        }
+        if (!keep) {
+            rollBack(level);
+            return;
+        }
+        if (transaction == null || transaction.depth() != level.depth) {
+            throw new IllegalStateException("transaction: a transaction nested in this one is still open (expected: the innermost ends first)");
+        }
+        writeKept();
+        level.ended = true;
+        transaction.end(true);
+    }
+
+    @Override
+    public boolean levelEnded(Object handle) {
+        return ((Level) handle).ended;
     }
 
     /** Undoes everything written in {@code level}, key-value and SQL; the closure goes on outside it. */

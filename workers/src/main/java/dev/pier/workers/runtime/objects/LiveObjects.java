@@ -79,6 +79,12 @@ public final class LiveObjects implements AutoCloseable {
      */
     public LiveObjects(String name, Class<?> type, dev.pier.workers.Env env, ObjectStore store, Duration hibernateAfter,
                        Ownership ownership) {
+        this(name, ObjectClass.ofJava(type), env, store, hibernateAfter, ownership);
+    }
+
+    /** Starts the namespace with a class of any language (a JavaScript module's exported class). */
+    public LiveObjects(String name, dev.pier.workers.host.DurableObjectClass type, dev.pier.workers.Env env, ObjectStore store,
+                       Duration hibernateAfter, Ownership ownership) {
         this.name = name;
         this.type = new ObjectClass(type, env);
         this.store = store;
@@ -98,7 +104,12 @@ public final class LiveObjects implements AutoCloseable {
 
     /** @throws IllegalArgumentException when {@code type} is not a {@code DurableObject} with a public constructor {@code (DurableObjectState, Env)} */
     public static void checkClass(Class<?> type) {
-        new ObjectClass(type, null);
+        ObjectClass.ofJava(type);
+    }
+
+    /** A Java class as a Durable Object class. @throws IllegalArgumentException as {@link #checkClass} */
+    public static dev.pier.workers.host.DurableObjectClass javaClass(Class<?> type) {
+        return ObjectClass.ofJava(type);
     }
 
     public String name() {
@@ -125,9 +136,14 @@ public final class LiveObjects implements AutoCloseable {
      * @throws IllegalArgumentException when {@code next} is not a Durable Object class
      */
     public void deploy(Class<?> next, dev.pier.workers.Env env) {
+        deploy(ObjectClass.ofJava(next), env);
+    }
+
+    /** New code for the namespace, of any language, as {@link #deploy(Class, dev.pier.workers.Env)}. */
+    public void deploy(dev.pier.workers.host.DurableObjectClass next, dev.pier.workers.Env env) {
         this.type = new ObjectClass(next, env);
         live.values().forEach(LiveObject::redeployed);
-        logger.info("Durable Objects {}: {} deployed; {} objects in memory construct it on their next event", name, next.getName(),
+        logger.info("Durable Objects {}: {} deployed; {} objects in memory construct it on their next event", name, next.name(),
                 live.size());
     }
 
