@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * of it (both at the first call; the second call finds them running); for the Worker port, a
  * Pier edge whose every request goes to the example echo Worker; for the object port, a Pier
  * edge whose every request goes to the example echo Durable Object, which hibernates; for the
- * JavaScript Worker port, a Pier edge whose every request goes to the JavaScript echo Worker.
+ * two JavaScript ports, the same with the JavaScript echo Worker and echo Durable Object.
  *
  * <p>The plugin's fuzzer always connects to {@code InetAddress.getLocalHost().getHostAddress()}
  * (127.0.0.1 on most machines, 127.0.1.1 on some Debian set-ups, a LAN address elsewhere), so

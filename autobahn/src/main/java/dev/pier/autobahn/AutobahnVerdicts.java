@@ -14,8 +14,12 @@ import java.util.TreeSet;
  * verdicts decide. Every case must be OK, NON-STRICT or INFORMATIONAL (the last two where the
  * suite leaves a choice); a FAILED or UNIMPLEMENTED one fails. Prints the cases that are not OK
  * and the counts, and writes the same text to {@code reports/<run>-summary.txt}. The run against
- * the hibernating Durable Object also fails unless its object was evicted and woken during the
- * run, and no event of it failed ({@link HibernationFigures}).
+ * a hibernating Durable Object also fails unless its object was evicted and woken during the
+ * run, and no event of it failed ({@link HibernationFigures}). A JavaScript run has a twin, the
+ * Java API's run of the same program: when both ran in the build, each case must end as in the
+ * twin's (the same {@code behavior} and {@code behaviorClose}), which the criterion on
+ * {@code behavior} alone does not show (a close answered by no close frame is {@code behavior}
+ * OK, {@code behaviorClose} UNCLEAN).
  */
 final class AutobahnVerdicts {
 
@@ -72,7 +76,8 @@ final class AutobahnVerdicts {
 
     /**
      * The "verdicts" step: prints each run's verdicts, then fails when a case of any is neither
-     * OK, NON-STRICT nor INFORMATIONAL, or a Durable Object did not hibernate.
+     * OK, NON-STRICT nor INFORMATIONAL, a case of a JavaScript run ends otherwise than in its
+     * Java twin's run (when that ran too), or a Durable Object did not hibernate.
      */
     static void check(Path reports, List<Run> runs) throws IOException {
         if (runs.isEmpty()) {
