@@ -3,8 +3,10 @@
 # through Pier, and fails when any case ends differently through Pier: ./run.sh [extra Maven args]
 # (e.g. ./run.sh -DskipTests to skip the upstream modules' unit tests). See docs/AUTOBAHN.md.
 # ./run.sh -Dautobahn.worker fuzzes, instead, a Pier whose every request goes to the echo Worker, then
-# one whose every request goes to the hibernating echo Durable Object, and fails on any case Autobahn
-# does not pass (OK, NON-STRICT or INFORMATIONAL) or when the object never hibernated.
+# the same with the JavaScript echo Worker, then one whose every request goes to the hibernating echo
+# Durable Object, and fails on any case Autobahn does not pass (OK, NON-STRICT or INFORMATIONAL), on a
+# JavaScript case that ends otherwise than the Java API's, or when the object never hibernated.
+# -Dautobahn.worker=java runs only the Java API's Workers, -Dautobahn.worker=js only the JavaScript one.
 set -euo pipefail
 # The plugin writes to ./target/autobahntestsuite-reports, so Maven runs from this folder.
 cd "$(dirname "${BASH_SOURCE[0]}")"

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * AutobahnReports clear   &lt;target&gt;            removes old reports
  * AutobahnReports collect &lt;target&gt; &lt;name&gt;     ./target/autobahntestsuite-reports -> &lt;target&gt;/reports/&lt;name&gt;
  * AutobahnReports compare &lt;target&gt;            direct vs pier: fails when any case differs
- * AutobahnReports verdicts &lt;target&gt; &lt;run&gt;...  the worker and object runs: fails on any FAILED or UNIMPLEMENTED case
+ * AutobahnReports verdicts &lt;target&gt; &lt;run&gt;...  the Worker runs: fails on any FAILED or UNIMPLEMENTED case, and
+ *                                          on any JavaScript run's case that ends otherwise than its Java twin's
  * </pre>
  *
  * A case is the same through Pier when its {@code behavior} and {@code behaviorClose} in
@@ -50,7 +51,7 @@ public final class AutobahnReports {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            throw new IllegalArgumentException("usage: clear|collect|compare|verdicts <target dir> [direct|pier|worker|object...]");
+            throw new IllegalArgumentException("usage: clear|collect|compare|verdicts <target dir> [direct|pier|worker|object|js-worker...]");
         }
         Path reports = Path.of(args[1]).resolve(REPORTS);
         switch (args[0]) {
@@ -60,8 +61,7 @@ public final class AutobahnReports {
                 deleteTree(Path.of(args[1]).resolve("autobahntestsuite-reports"));
             }
             case "collect" -> collect(reports.resolve(args[2]));
-            case "verdicts" -> AutobahnVerdicts.check(reports,
-                    Arrays.stream(args, 2, args.length).map(AutobahnVerdicts::run).toList());
+            case "verdicts" -> AutobahnVerdicts.check(reports, AutobahnVerdicts.runs(Arrays.copyOfRange(args, 2, args.length)));
             case "compare" -> {
                 Comparison c = compare(reports.resolve("direct"), reports.resolve("pier"));
                 Files.writeString(reports.resolve(SUMMARY), c.text());

@@ -5,17 +5,20 @@ import dev.pier.config.ConfigLoader;
 import dev.pier.edge.Edge;
 import dev.pier.edge.ScriptDeployer;
 import dev.pier.workers.runtime.WorkerRuntime;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.net.URLClassLoader;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The {@code mainClass} of the Autobahn plugin's executions: starts the servers the execution is
@@ -23,7 +26,8 @@ import java.util.function.Consumer;
  * Maven exits. For the origin's or Pier's port, that is an echo origin and a Pier edge in front
  * of it (both at the first call; the second call finds them running); for the Worker port, a
  * Pier edge whose every request goes to the example echo Worker; for the object port, a Pier
- * edge whose every request goes to the example echo Durable Object, which hibernates.
+ * edge whose every request goes to the example echo Durable Object, which hibernates; for the
+ * two JavaScript ports, the same with the JavaScript echo Worker and echo Durable Object.
  *
  * <p>The plugin's fuzzer always connects to {@code InetAddress.getLocalHost().getHostAddress()}
  * (127.0.0.1 on most machines, 127.0.1.1 on some Debian set-ups, a LAN address elsewhere), so
@@ -43,6 +47,18 @@ public final class AutobahnServers {
     /** Where the Pier that routes everything to the hibernating echo Durable Object listens; the "object" run fuzzes this port. */
     public static final int OBJECT_PORT = Integer.getInteger("autobahn.object.port", 9014);
 
+    /** Where the Pier that routes everything to the JavaScript echo Worker listens; the "js-worker" run fuzzes this port. */
+    public static final int JS_WORKER_PORT = Integer.getInteger("autobahn.js.worker.port", 9015);
+
+    /** Where the Pier that routes everything to the hibernating JavaScript echo Durable Object listens; the "js-object" run fuzzes this port. */
+    public static final int JS_OBJECT_PORT = Integer.getInteger("autobahn.js.object.port", 9016);
+
+    /** The JavaScript echo Worker's folder in the repository: {@code worker.js} and the page it imports. */
+    static final Path JS_ECHO = Path.of("examples", "workers-js", "echo");
+
+    /** The JavaScript twin of the Java API's EchoRoomWorker and EchoRoom, in the repository: {@code worker.js}. */
+    static final Path JS_ECHO_ROOM = Path.of("autobahn", "src", "main", "js", "echo-room");
+
     /**
      * How long the echo Durable Object stays in memory with no event: short enough that it is
      * evicted, its socket open, whenever a case pauses (between fragments, before a close), and
@@ -54,15 +70,17 @@ public final class AutobahnServers {
     }
 
     /**
-     * {@code args[0]} is the port the plugin is about to fuzz (9011, 9012, 9013 or 9014): the
-     * Worker's port starts the Worker edge, the object's port the Durable Object edge, any other
-     * the origin and Pier (both at the first call). Each plugin execution loads this class in a
+     * {@code args[0]} is the port the plugin is about to fuzz (9011 to 9016): the Worker's port
+     * starts the Worker edge, the object's port the Durable Object edge, the JavaScript ports
+     * their twins in JavaScript, any other the origin and Pier (both at the first call). Each plugin execution loads this class in a
      * class loader of its own, so "already started" is a system property, not a static field.
      */
     public static void main(String[] args) throws Exception {
         String port = args.length > 0 ? args[0] : "";
         String start = port.equals(Integer.toString(WORKER_PORT)) ? "startWorker"
-                : port.equals(Integer.toString(OBJECT_PORT)) ? "startObject" : "start";
+                : port.equals(Integer.toString(OBJECT_PORT)) ? "startObject"
+                : port.equals(Integer.toString(JS_WORKER_PORT)) ? "startJsWorker"
+                : port.equals(Integer.toString(JS_OBJECT_PORT)) ? "startJsObject" : "start";
         String started = "dev.pier.autobahn." + start + ".done";
         synchronized (System.class) {
             if (System.getProperty(started) == null) {
@@ -142,6 +160,31 @@ public final class AutobahnServers {
     }
 
     /**
+     * Starts a Pier whose every request runs the JavaScript example echo Worker
+     * ({@code examples/workers-js/echo/worker.js}, in the calling class loader), deployed as
+     * {@code pier serve} deploys a {@code main_module}; reports go under {@code build}. The script
+     * runs from a copy of its folder beside the reports, taken now, as the classes are.
+     */
+    public static void startJsWorker(String build) throws Exception {
+        Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
+        copyFolder(repository().resolve(JS_ECHO), dir.resolve("js-worker-script"));
+        startWorkerEdge(build, AutobahnVerdicts.JS_WORKER, jsWorkerConfig(fuzzerHost()), runtime -> { });
+    }
+
+    /**
+     * Starts a Pier whose every request runs the JavaScript echo Durable Object behind its Worker
+     * ({@link #JS_ECHO_ROOM}, in the calling class loader), evicted after {@link #HIBERNATE_AFTER}
+     * without an event, its storage under {@code build}; its namespace's figures are published for
+     * the verdicts step. The script runs from a copy of its folder, as the JavaScript echo Worker.
+     */
+    public static void startJsObject(String build) throws Exception {
+        Path dir = Files.createDirectories(Path.of(build).resolve(AutobahnReports.REPORTS));
+        copyFolder(repository().resolve(JS_ECHO_ROOM), dir.resolve("js-object-script"));
+        startWorkerEdge(build, AutobahnVerdicts.JS_OBJECT, jsObjectConfig(fuzzerHost()),
+                runtime -> runtime.onNamespace(HibernationFigures::publish));
+    }
+
+    /**
      * An edge configured by {@code yaml} for {@code run}, its Workers deployed as {@code pier serve}
      * deploys them by a runtime that {@code observe} sees first.
      */
@@ -204,6 +247,25 @@ public final class AutobahnServers {
     }
 
     /**
+     * Pier routing every request of each zone to the JavaScript echo Worker, whose folder was
+     * copied to {@code js-worker-script} beside this configuration.
+     */
+    static String jsWorkerConfig(String host) {
+        return """
+                listeners:
+                  - address: %s:%d
+                request_log: js-worker-requests.ndjson
+                timeouts:
+                  close_grace: 5s
+                workers:
+                  - name: echo-js
+                    main_module: js-worker-script/worker.js
+                    compatibility_date: "2025-01-01"
+                zones:
+                %s""".formatted(host, JS_WORKER_PORT, zones(host, workerRoute("echo-js")));
+    }
+
+    /**
      * Pier routing every request of each zone to the example echo Durable Object (the fuzzer's
      * path is {@code /}, so every case reaches the one object named ""), its storage in
      * {@code durable-objects} beside the reports.
@@ -256,6 +318,57 @@ public final class AutobahnServers {
                     """.formatted(name, host)).append(route.formatted(name));
         }
         return zones.toString();
+    }
+
+    /** The repository's root: the nearest folder above the build directory that has {@link #JS_ECHO}. */
+    static Path repository() {
+        Path start = buildDirectory().toAbsolutePath();
+        for (Path p = start; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve(JS_ECHO).resolve("worker.js"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("autobahn: no " + JS_ECHO.resolve("worker.js") + " in any folder above " + start
+                + " (expected: this module inside the Pier repository)");
+    }
+
+    /** Copies the files of {@code from} (and its subfolders) to {@code to}, replacing what was there. */
+    static void copyFolder(Path from, Path to) throws IOException {
+        AutobahnReports.deleteTree(to);
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /**
+     * Pier routing every request of each zone to the JavaScript echo Durable Object, whose folder
+     * was copied to {@code js-object-script} beside this configuration: as {@link #objectConfig}.
+     */
+    static String jsObjectConfig(String host) {
+        return """
+                listeners:
+                  - address: %s:%d
+                request_log: js-object-requests.ndjson
+                timeouts:
+                  close_grace: 5s
+                workers:
+                  - name: echo-room-js
+                    main_module: js-object-script/worker.js
+                    compatibility_date: "2025-01-01"
+                    durable_objects:
+                      - { binding: ECHO, class: EchoRoom }
+                durable_objects:
+                  storage: js-durable-objects
+                  hibernate_after: %dms
+                zones:
+                %s""".formatted(host, JS_OBJECT_PORT, HIBERNATE_AFTER.toMillis(), zones(host, workerRoute("echo-room-js")));
     }
 
     /** {@code target/} of this module, found from where this class was loaded. */

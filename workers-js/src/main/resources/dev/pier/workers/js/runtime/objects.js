@@ -565,10 +565,9 @@ internal.objectCall = function objectCall(instance, ctx, method, future, a, b, c
   }
   const call = () => {
     const fn = instance[method];
-    if (typeof fn !== 'function') {
-      if (method === 'alarm' || method === 'webSocketError') return undefined;
-      throw new TypeError(`the Durable Object has no ${method}() method (expected: ${method}(...) on its class)`);
-    }
+    // A class without the handler lets the event pass, as Cloudflare's does: a hibernatable
+    // socket's message, close or error is delivered only where the class has the method.
+    if (typeof fn !== 'function') return undefined;
     return fn.call(instance, a, b, c, d);
   };
   const gate = ctx[blocking];
