@@ -2,13 +2,15 @@ package dev.pier.analytics.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One question to the store, in the shape of a GraphQL Analytics node: a zone, a time range,
- * optionally a time bucket, filters joined with AND, the dimensions to group by, an order and a
- * limit. Without a bucket and dimensions the answer is one row of totals.
+ * optionally a time bucket, conditions joined with AND (each perhaps an AND or OR of others), the
+ * dimensions to group by, the order terms and a limit. Without a bucket and dimensions the answer is one row of totals.
  *
  * @param zone    the zone's name ({@code ZoneName})
  * @param from    the range's start, included
@@ -16,11 +18,12 @@ import java.util.Objects;
  * @param bucket  the time bucket to group by, or null for none
  * @param filters conditions on dimensions, all of which a record meets
  * @param groupBy the dimensions to group by, in the order the rows carry them
- * @param order   how rows are ordered; null orders by time bucket, then dimensions
+ * @param order   how rows are ordered, term after term, then by time bucket and dimensions; null or empty: by
+ *                time bucket, then dimensions
  * @param limit   at most this many rows (the top N when ordered by a measure)
  */
-public record AnalyticsQuery(String zone, Instant from, Instant to, TimeBucket bucket, List<Filter> filters,
-                             List<Dimension> groupBy, Order order, int limit) {
+public record AnalyticsQuery(String zone, Instant from, Instant to, TimeBucket bucket, List<Condition> filters,
+                             List<Dimension> groupBy, List<Order> order, int limit) {
 
     /** The most rows one query returns. */
     public static final int MAX_LIMIT = 10_000;
@@ -62,12 +65,15 @@ public record AnalyticsQuery(String zone, Instant from, Instant to, TimeBucket b
         }
         filters = List.copyOf(filters);
         groupBy = List.copyOf(groupBy);
+        order = order == null ? List.of() : List.copyOf(order);
         if (groupBy.size() != groupBy.stream().distinct().count()) {
             throw new IllegalArgumentException("group by: " + groupBy + " (expected: each dimension once)");
         }
-        if (order != null && order.dimension() != null && !groupBy.contains(order.dimension())) {
-            throw new IllegalArgumentException("order: by " + order.dimension() + ", which the rows are not grouped by (expected: one of "
-                    + groupBy + ")");
+        for (Order o : order) {
+            if (o.dimension() != null && !groupBy.contains(o.dimension())) {
+                throw new IllegalArgumentException("order: by " + o.dimension() + ", which the rows are not grouped by (expected: one of "
+                        + groupBy + ")");
+            }
         }
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit: " + limit + " (expected: 1 to " + MAX_LIMIT + ")");
@@ -81,7 +87,14 @@ public record AnalyticsQuery(String zone, Instant from, Instant to, TimeBucket b
 
     /** Whether the query needs raw records (it filters or groups by a dimension rollups do not keep). */
     boolean needsRawRecords() {
-        return groupBy.stream().anyMatch(d -> !d.keptInRollups()) || filters.stream().anyMatch(f -> !f.dimension().keptInRollups());
+        return groupBy.stream().anyMatch(d -> !d.keptInRollups()) || filtered().stream().anyMatch(d -> !d.keptInRollups());
+    }
+
+    /** The dimensions the conditions look at, at any depth. */
+    Set<Dimension> filtered() {
+        Set<Dimension> dimensions = EnumSet.noneOf(Dimension.class);
+        filters.forEach(f -> f.dimensions(dimensions));
+        return dimensions;
     }
 
     /** Builds a query; every part but the zone and range is optional. */
@@ -90,9 +103,9 @@ public record AnalyticsQuery(String zone, Instant from, Instant to, TimeBucket b
         private final Instant from;
         private final Instant to;
         private TimeBucket bucket;
-        private final List<Filter> filters = new ArrayList<>();
+        private final List<Condition> filters = new ArrayList<>();
         private final List<Dimension> groupBy = new ArrayList<>();
-        private Order order;
+        private final List<Order> order = new ArrayList<>();
         private int limit = MAX_LIMIT;
 
         private Builder(String zone, Instant from, Instant to) {
@@ -106,7 +119,8 @@ public record AnalyticsQuery(String zone, Instant from, Instant to, TimeBucket b
             return this;
         }
 
-        public Builder filter(Filter filter) {
+        /** Adds a condition a record must also meet: a {@link Filter}, or an AND or OR of others. */
+        public Builder filter(Condition filter) {
             filters.add(filter);
             return this;
         }
@@ -116,8 +130,9 @@ public record AnalyticsQuery(String zone, Instant from, Instant to, TimeBucket b
             return this;
         }
 
-        public Builder orderBy(Order order) {
-            this.order = order;
+        /** Adds order terms, applied after those already given. */
+        public Builder orderBy(Order... terms) {
+            order.addAll(List.of(terms));
             return this;
         }
 

@@ -2,16 +2,17 @@ package dev.pier.analytics.store;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One condition on a dimension, with the operators of Cloudflare's GraphQL filters
  * ({@code clientRequestPath_like}, {@code edgeResponseStatus_geq}, {@code clientIP_in}, …).
- * Conditions of a query are joined with AND.
+ * Conditions join with AND and OR as {@link Condition}s.
  *
  * @param values one value, or several for {@link Operator#IN}; typed as the dimension is
  *               (String, Integer, Boolean); {@code LIKE} takes SQL's {@code %} and {@code _}
  */
-public record Filter(Dimension dimension, Operator operator, List<Object> values) {
+public record Filter(Dimension dimension, Operator operator, List<Object> values) implements Condition {
 
     /** Cloudflare's filter suffixes: none, {@code _neq}, {@code _gt}, {@code _lt}, {@code _geq}, {@code _leq}, {@code _in}, {@code _like}. */
     public enum Operator {
@@ -45,6 +46,11 @@ public record Filter(Dimension dimension, Operator operator, List<Object> values
         if (operator == Operator.LIKE && dimension.type() != Dimension.ValueType.STRING) {
             throw new IllegalArgumentException("filter on " + dimension + ": LIKE (expected: a text dimension)");
         }
+    }
+
+    @Override
+    public void dimensions(Set<Dimension> into) {
+        into.add(dimension);
     }
 
     public static Filter eq(Dimension dimension, Object value) {

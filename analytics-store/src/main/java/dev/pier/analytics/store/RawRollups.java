@@ -120,7 +120,7 @@ final class RawRollups {
         }
         Set<Dimension> used = EnumSet.noneOf(Dimension.class);
         used.addAll(query.groupBy());
-        query.filters().forEach(f -> used.add(f.dimension()));
+        used.addAll(query.filtered()); // an OR across dimensions looks at two, so it reads the raw records
         if (used.size() > 1) {
             return List.of();
         }

@@ -77,8 +77,8 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
 
     @Override
     public List<UniquesRow> uniques(AnalyticsQuery query) {
-        if (!query.filters().isEmpty() || !query.groupBy().isEmpty() || (query.order() != null
-                && (query.order().measure() != null || query.order().dimension() != null))) {
+        if (!query.filters().isEmpty() || !query.groupBy().isEmpty()
+                || query.order().stream().anyMatch(o -> o.measure() != null || o.dimension() != null)) {
             throw new IllegalArgumentException("uniques: filtered by " + query.filters() + ", grouped by " + query.groupBy()
                     + " (expected: a time range and bucket only; rollups keep clients' addresses apart from other dimensions)");
         }
@@ -91,7 +91,7 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
             String union = parts.stream().map(p -> "SELECT ts, client_ip FROM " + p.level().clientIpTable
                     + " WHERE zone = ? AND ts >= ? AND ts < ?").collect(Collectors.joining(" UNION ALL "));
             String sql = "SELECT " + (bucket == null ? "" : bucket + ", ") + "count(DISTINCT client_ip) FROM (" + union + ") t"
-                    + (bucket == null ? "" : " GROUP BY 1 ORDER BY 1" + (query.order() != null && query.order().descending() ? " DESC" : "")
+                    + (bucket == null ? "" : " GROUP BY 1 ORDER BY 1" + (!query.order().isEmpty() && query.order().getFirst().descending() ? " DESC" : "")
                     + " LIMIT " + query.limit());
             List<UniquesRow> rows = new ArrayList<>();
             try (PreparedStatement q = c.prepareStatement(sql)) {
@@ -145,8 +145,10 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
     }
 
     private List<Group> aggregate(AnalyticsQuery query, List<Measure> measures) {
-        if (query.order() != null && query.order().measure() != null && !measures.contains(query.order().measure())) {
-            throw new IllegalArgumentException("order: " + query.order().measure() + " (expected: one of " + measures + ")");
+        for (AnalyticsQuery.Order o : query.order()) {
+            if (o.measure() != null && !measures.contains(o.measure())) {
+                throw new IllegalArgumentException("order: " + o.measure() + " (expected: one of " + measures + ")");
+            }
         }
         try (Connection c = connection()) {
             List<Part> parts = plan(query, Watermarks.read(c, query.zone()),
@@ -155,7 +157,7 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
                     && parts.getFirst().rawRollup() == null;
             // else the parts are added up first, then ordered and cut here; but groups by time alone, ordered by time, are
             // ordered alike in each part and here, so each part's first rows hold every contribution to the first groups
-            boolean orderedByTime = query.groupBy().isEmpty() && (query.order() == null || query.order().measure() == null);
+            boolean orderedByTime = query.groupBy().isEmpty() && query.order().stream().allMatch(o -> o.measure() == null);
             boolean limitInSql = parts.size() == 1 || orderedByTime;
             Map<List<Object>, Group> groups = new LinkedHashMap<>();
             for (Part part : parts) {
@@ -227,10 +229,10 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         if (measures == WEBSOCKET) {
             sql.append(" AND websocket");
         }
-        for (Filter f : query.filters()) {
-            sql.append(" AND ").append(f.dimension().column()).append(' ').append(f.operator().sql).append(' ');
-            sql.append(f.operator() == Filter.Operator.IN
-                    ? f.values().stream().map(v -> "?").collect(Collectors.joining(", ", "(", ")")) : "?");
+        List<Object> values = new ArrayList<>();
+        for (Condition f : query.filters()) {
+            sql.append(" AND ");
+            where(f, sql, values);
         }
         if (!keys.isEmpty()) {
             sql.append(" GROUP BY ").append(java.util.stream.IntStream.rangeClosed(1, keys.size()).mapToObj(Integer::toString)
@@ -244,10 +246,8 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
             q.setString(p++, query.zone());
             q.setObject(p++, StoredRecord.utc(part.from()));
             q.setObject(p++, StoredRecord.utc(part.to()));
-            for (Filter f : query.filters()) {
-                for (Object v : f.values()) {
-                    q.setObject(p++, v);
-                }
+            for (Object v : values) {
+                q.setObject(p++, v);
             }
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
@@ -276,18 +276,44 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
         }
     }
 
+    /** Appends a condition as SQL, its values as parameters ({@code ?}), in the order they are bound. */
+    private static void where(Condition condition, StringBuilder sql, List<Object> values) {
+        switch (condition) {
+            case Filter f -> {
+                sql.append(f.dimension().column()).append(' ').append(f.operator().sql).append(' ');
+                sql.append(f.operator() == Filter.Operator.IN
+                        ? f.values().stream().map(v -> "?").collect(Collectors.joining(", ", "(", ")")) : "?");
+                values.addAll(f.values());
+            }
+            case Condition.All all -> join(all.conditions(), " AND ", sql, values);
+            case Condition.Any any -> join(any.conditions(), " OR ", sql, values);
+        }
+    }
+
+    private static void join(List<Condition> conditions, String operator, StringBuilder sql, List<Object> values) {
+        sql.append('(');
+        for (int i = 0; i < conditions.size(); i++) {
+            if (i > 0) {
+                sql.append(operator);
+            }
+            where(conditions.get(i), sql, values);
+        }
+        sql.append(')');
+    }
+
     /** The ORDER BY terms {@link #order} sorts by: the query's order first, then the time bucket and the dimensions. */
     private static List<String> orderSql(AnalyticsQuery query, List<Measure> measures) {
         List<String> terms = new ArrayList<>();
         int keys = (query.bucket() != null ? 1 : 0) + query.groupBy().size();
-        AnalyticsQuery.Order o = query.order();
-        String direction = o != null && o.descending() ? " DESC" : "";
-        if (o != null && o.measure() != null) {
-            terms.add("m" + measures.indexOf(o.measure()) + direction);
-        } else if (o != null && o.dimension() != null) {
-            terms.add((query.groupBy().indexOf(o.dimension()) + (query.bucket() != null ? 2 : 1)) + direction);
-        } else if (o != null && query.bucket() != null) {
-            terms.add("1" + direction);
+        for (AnalyticsQuery.Order o : query.order()) {
+            String direction = o.descending() ? " DESC" : "";
+            if (o.measure() != null) {
+                terms.add("m" + measures.indexOf(o.measure()) + direction);
+            } else if (o.dimension() != null) {
+                terms.add((query.groupBy().indexOf(o.dimension()) + (query.bucket() != null ? 2 : 1)) + direction);
+            } else if (query.bucket() != null) {
+                terms.add("1" + direction);
+            }
         }
         for (int i = 1; i <= keys; i++) {
             terms.add(Integer.toString(i));
@@ -331,21 +357,21 @@ abstract class SqlAnalyticsStore implements AnalyticsStore {
             }
             return 0;
         };
-        AnalyticsQuery.Order o = query.order();
-        if (o == null) {
-            return byTime.thenComparing(byKeys);
+        Comparator<Group> order = (a, b) -> 0;
+        for (AnalyticsQuery.Order o : query.order()) {
+            Comparator<Group> term;
+            if (o.measure() != null) {
+                int i = measures.indexOf(o.measure());
+                term = Comparator.comparingLong(g -> g.sums[i]);
+            } else if (o.dimension() != null) {
+                int i = query.groupBy().indexOf(o.dimension());
+                term = (a, b) -> compareValues(a.keys.get(i), b.keys.get(i));
+            } else {
+                term = byTime;
+            }
+            order = order.thenComparing(o.descending() ? term.reversed() : term);
         }
-        Comparator<Group> first;
-        if (o.measure() != null) {
-            int i = measures.indexOf(o.measure());
-            first = Comparator.comparingLong(g -> g.sums[i]);
-        } else if (o.dimension() != null) {
-            int i = query.groupBy().indexOf(o.dimension());
-            first = (a, b) -> compareValues(a.keys.get(i), b.keys.get(i));
-        } else {
-            first = byTime;
-        }
-        return (o.descending() ? first.reversed() : first).thenComparing(byTime).thenComparing(byKeys);
+        return order.thenComparing(byTime).thenComparing(byKeys);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -117,7 +117,7 @@ abstract class AnalyticsStoreContract {
         assertFiltered(Filter.eq(Dimension.CLIENT_IP, ip), r -> ip.equals(r.clientIp()), mine);
     }
 
-    private void assertFiltered(Filter filter, Predicate<RequestLog> meets, List<RequestLog> mine) {
+    private void assertFiltered(Condition filter, Predicate<RequestLog> meets, List<RequestLog> mine) {
         TrafficRow row = single(store.traffic(month().filter(filter).build()));
         List<RequestLog> expected = mine.stream().filter(meets).toList();
         assertThat(expected).as(filter.toString()).isNotEmpty();
@@ -224,6 +224,66 @@ abstract class AnalyticsStoreContract {
         };
         check.run();
         store.applyRetention(START.plus(Duration.ofDays(31))); // every level holds a part of the month
+        check.run();
+    }
+
+    @Test
+    void nestedAndOrAcrossDimensionsSelectTheirRecordsAlsoOverRollups() {
+        insertAll();
+        List<RequestLog> mine = zone(ZONE);
+        Condition notFoundOrApi = Condition.any(Filter.eq(Dimension.STATUS, 404),
+                new Filter(Dimension.PATH, Filter.Operator.LIKE, List.of("/api/%")));
+        Predicate<RequestLog> isNotFoundOrApi = r -> r.edgeResponseStatus() == 404 || r.clientRequestUri().startsWith("/api/");
+        Condition nested = Condition.any(Condition.all(Filter.eq(Dimension.WEBSOCKET, true), new Filter(Dimension.STATUS, Filter.Operator.NEQ,
+                List.of(101))), Condition.all(Filter.eq(Dimension.SCHEME, "https"), notFoundOrApi));
+        Predicate<RequestLog> meetsNested = r -> (r.webSocket() && r.edgeResponseStatus() != 101)
+                || (r.clientRequestScheme().equals("https") && isNotFoundOrApi.test(r));
+        Runnable check = () -> {
+            assertFiltered(notFoundOrApi, isNotFoundOrApi, mine);
+            assertFiltered(nested, meetsNested, mine);
+            // an OR of one dimension's values, ANDed with another dimension
+            Condition blockedOrChallenged = Condition.any(Filter.eq(Dimension.SECURITY_ACTION, "block"), Filter.eq(Dimension.STATUS, 502));
+            List<TrafficRow> byHost = store.traffic(month().filter(blockedOrChallenged).filter(Filter.eq(Dimension.WEBSOCKET, false))
+                    .groupBy(Dimension.HOST).build());
+            Map<Object, Long> expected = mine.stream().filter(r -> !r.webSocket()
+                            && ("block".equals(r.securityAction()) || r.edgeResponseStatus() == 502))
+                    .collect(Collectors.groupingBy(RequestLog::clientRequestHost, Collectors.counting()));
+            assertThat(expected).isNotEmpty();
+            assertThat(byHost.stream().collect(Collectors.toMap(r -> r.dimensions().get(Dimension.HOST), TrafficRow::requests)))
+                    .isEqualTo(expected);
+        };
+        check.run();
+        store.applyRetention(START.plus(Duration.ofDays(31))); // every level holds a part of the month
+        check.run();
+    }
+
+    @Test
+    void severalOrderTermsApplyInTurn() {
+        insertAll();
+        List<RequestLog> mine = zone(ZONE);
+        Map<List<Object>, Long> counts = mine.stream().collect(Collectors.groupingBy(
+                r -> List.of(r.edgeResponseStatus(), r.clientRequestScheme()), Collectors.counting()));
+        List<List<Object>> expected = counts.entrySet().stream().sorted(
+                        Comparator.<Map.Entry<List<Object>, Long>, Integer>comparing(e -> (Integer) e.getKey().get(0))
+                                .thenComparing(Map.Entry::getValue, Comparator.reverseOrder())
+                                .thenComparing(e -> (String) e.getKey().get(1))) // ties: by the grouped dimensions
+                .map(Map.Entry::getKey).toList();
+        Runnable check = () -> {
+            List<TrafficRow> rows = store.traffic(month().groupBy(Dimension.SCHEME, Dimension.STATUS)
+                    .orderBy(AnalyticsQuery.Order.by(Dimension.STATUS, false), AnalyticsQuery.Order.by(Measure.REQUESTS, true)).build());
+            assertThat(rows).extracting(r -> List.of(r.dimensions().get(Dimension.STATUS), r.dimensions().get(Dimension.SCHEME)))
+                    .containsExactlyElementsOf(expected);
+            assertThat(rows).extracting(TrafficRow::requests).containsExactlyElementsOf(expected.stream().map(counts::get).toList());
+            List<TrafficRow> top = store.traffic(month().groupBy(Dimension.SCHEME, Dimension.STATUS)
+                    .orderBy(AnalyticsQuery.Order.by(Dimension.STATUS, true), AnalyticsQuery.Order.by(Measure.REQUESTS, false)).limit(3).build());
+            assertThat(top).extracting(r -> List.of(r.dimensions().get(Dimension.STATUS), r.dimensions().get(Dimension.SCHEME)))
+                    .containsExactlyElementsOf(counts.entrySet().stream().sorted(
+                                    Comparator.<Map.Entry<List<Object>, Long>, Integer>comparing(e -> (Integer) e.getKey().get(0)).reversed()
+                                            .thenComparing(Map.Entry::getValue).thenComparing(e -> (String) e.getKey().get(1)))
+                            .limit(3).map(Map.Entry::getKey).toList());
+        };
+        check.run();
+        store.applyRetention(START.plus(Duration.ofDays(31)));
         check.run();
     }
 

@@ -1,6 +1,7 @@
 package dev.pier.control.api;
 
 import dev.pier.analytics.store.AnalyticsQuery;
+import dev.pier.analytics.store.Condition;
 import dev.pier.analytics.store.Dimension;
 import dev.pier.analytics.store.Filter;
 import dev.pier.analytics.store.Measure;
@@ -150,9 +151,9 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
     AnalyticsQuery query(String zone, Object limit, Map<String, Object> filter, List<String> orderBy, List<String> selected,
                          Instant now, Duration notOlderThan) {
         TimeRange range = new TimeRange();
-        List<Filter> filters = new ArrayList<>();
+        List<Condition> filters = new ArrayList<>();
         if (filter != null) {
-            collect(filter, range, filters);
+            collect(filter, range, filters, false);
         }
         if (range.from == null) {
             throw new IllegalArgumentException("filter: no start of the time range (expected: one of "
@@ -173,11 +174,8 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
             }
         }
         query.bucket(bucket).groupBy(groupBy.toArray(Dimension[]::new));
-        if (orderBy != null && !orderBy.isEmpty()) {
-            if (orderBy.size() > 1) {
-                throw new IllegalArgumentException("orderBy: " + orderBy + " (expected: one order)");
-            }
-            query.orderBy(order(orderBy.get(0)));
+        if (orderBy != null) {
+            orderBy.forEach(term -> query.orderBy(order(term)));
         }
         long n = limit == null ? DEFAULT_LIMIT : ((Number) limit).longValue();
         limits.checkPageSize(n);
@@ -196,8 +194,13 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
         return AnalyticsQuery.Order.by(dimensions.get(field), descending);
     }
 
+    /**
+     * Adds the conditions of one filter object, all of which a record meets, to {@code conditions};
+     * its time fields bound the range instead, and so may not be under an OR ({@code underOr}):
+     * the range is what every record of the query shares.
+     */
     @SuppressWarnings("unchecked")
-    private void collect(Map<String, Object> filter, TimeRange range, List<Filter> filters) {
+    private void collect(Map<String, Object> filter, TimeRange range, List<Condition> conditions, boolean underOr) {
         for (Map.Entry<String, Object> condition : filter.entrySet()) {
             String key = condition.getKey();
             Object value = condition.getValue();
@@ -205,13 +208,29 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
                 continue;
             }
             if (key.equals("AND")) {
-                ((List<Map<String, Object>>) value).forEach(f -> collect(f, range, filters));
+                ((List<Map<String, Object>>) value).forEach(f -> collect(f, range, conditions, underOr));
             } else if (key.equals("OR")) {
-                filters.add(alternatives((List<Map<String, Object>>) value));
+                List<Condition> alternatives = new ArrayList<>();
+                boolean alwaysMet = false; // an alternative without conditions on records ({requestSource: eyeball}) meets every record
+                for (Map<String, Object> branch : (List<Map<String, Object>>) value) {
+                    List<Condition> all = new ArrayList<>();
+                    collect(branch, range, all, true);
+                    alwaysMet |= all.isEmpty();
+                    if (!all.isEmpty()) {
+                        alternatives.add(all.size() == 1 ? all.getFirst() : new Condition.All(all));
+                    }
+                }
+                if (!alwaysMet) {
+                    conditions.add(new Condition.Any(alternatives)); // refuses OR: [] with a clear message
+                }
             } else {
                 String suffix = SUFFIXES.stream().filter(key::endsWith).findFirst().orElse("");
                 String field = key.substring(0, key.length() - suffix.length());
                 if (timeFields.containsKey(field)) {
+                    if (underOr) {
+                        throw new IllegalArgumentException("filter: " + key + " under OR (expected: time bounds outside any OR;"
+                                + " they set the query's time range, which every alternative shares)");
+                    }
                     range.bound(field, suffix, value);
                 } else if (requestSource && field.equals(REQUEST_SOURCE)) {
                     List<?> sources = value instanceof List<?> l ? l : List.of(value);
@@ -220,36 +239,11 @@ record NodeArguments(String typePrefix, Map<String, TimeBucket> timeFields, Map<
                                 + "; every request Pier records comes from a client)");
                     }
                 } else {
-                    filters.add(new Filter(dimensions.get(field), operator(suffix), value instanceof List<?> l ? List.copyOf(l) : List.of(value)));
+                    conditions.add(new Filter(dimensions.get(field), operator(suffix),
+                            value instanceof List<?> l ? List.copyOf(l) : List.of(value)));
                 }
             }
         }
-    }
-
-    /** OR of values of one dimension, the alternatives the store answers: {@code OR: [{edgeResponseStatus: 200}, {edgeResponseStatus: 404}]}. */
-    private Filter alternatives(List<Map<String, Object>> branches) {
-        Dimension dimension = null;
-        List<Object> values = new ArrayList<>();
-        for (Map<String, Object> branch : branches) {
-            Map.Entry<String, Object> only = branch.size() == 1 ? branch.entrySet().iterator().next() : null;
-            String field = only == null ? null : only.getKey().endsWith("_in") ? only.getKey().substring(0, only.getKey().length() - 3)
-                    : only.getKey();
-            Dimension d = field == null ? null : dimensions.get(field);
-            if (d == null || (dimension != null && d != dimension)) {
-                throw new IllegalArgumentException("filter: OR " + branches + " (expected: alternatives of one dimension's values,"
-                        + " e.g. OR: [{edgeResponseStatus: 200}, {edgeResponseStatus: 404}])");
-            }
-            dimension = d;
-            if (only.getValue() instanceof List<?> list) {
-                values.addAll(list);
-            } else {
-                values.add(only.getValue());
-            }
-        }
-        if (dimension == null) {
-            throw new IllegalArgumentException("filter: OR [] (expected: at least one alternative)");
-        }
-        return Filter.in(dimension, values);
     }
 
     private static Filter.Operator operator(String suffix) {

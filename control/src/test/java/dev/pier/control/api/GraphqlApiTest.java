@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.store.AnalyticsStore;
@@ -114,6 +115,48 @@ class GraphqlApiTest {
         assertThat(upgrades).hasSize(1);
         assertThat(upgrades.get(0).path("count").asLong()).isEqualTo(1);
         assertThat(upgrades.get(0).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(5_000);
+    }
+
+    @Test
+    void anOrAcrossDimensionsNestsInCloudflaresShape() throws Exception {
+        ObjectNode filter = JSON.createObjectNode();
+        ArrayNode and = filter.putArray("AND");
+        and.addObject().putArray("OR").add(JSON.createObjectNode().put("edgeResponseStatus", 404))
+                .add(JSON.createObjectNode().put("clientRequestPath_like", "/w%"));
+        and.add(range());
+        JsonNode groups = groups(ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", filter)), "httpRequestsAdaptiveGroups");
+        assertThat(groups).hasSize(1);
+        assertThat(groups.get(0).path("count").asLong()).isEqualTo(2); // the 404 on /a and the upgrade on /ws
+        assertThat(groups.get(0).path("sum").path("edgeResponseBytes").asLong()).isEqualTo(5_300);
+
+        ObjectNode timeUnderOr = range();
+        timeUnderOr.putArray("OR").add(JSON.createObjectNode().put("datetime_geq", hour.toString()))
+                .add(JSON.createObjectNode().put("edgeResponseStatus", 200));
+        JsonNode error = ask(ADAPTIVE, Map.of("zoneTag", zoneId, "filter", timeUnderOr)).path("errors").get(0);
+        assertThat(error.path("message").asText()).contains("datetime_geq under OR").contains("expected: time bounds outside any OR");
+        assertThat(error.path("extensions").path("code").asText()).isEqualTo("bad_input");
+    }
+
+    @Test
+    void severalOrderTermsApplyInTurn() throws Exception {
+        String query = """
+                query ($zoneTag: string, $start: Time, $end: Time) {
+                  viewer {
+                    zones(filter: { zoneTag: $zoneTag }) {
+                      paths: httpRequestsAdaptiveGroups(limit: 10, filter: { datetime_geq: $start, datetime_lt: $end },
+                          orderBy: [webSocketUpgrade_DESC, count_DESC]) {
+                        count
+                        dimensions { clientRequestPath webSocketUpgrade }
+                      }
+                    }
+                  }
+                }""";
+        JsonNode paths = groups(ask(query, Map.of("zoneTag", zoneId, "start", hour.toString(), "end", hour.plusSeconds(7200).toString())),
+                "paths");
+
+        // the upgrade first, then by count, ties by path
+        assertThat(paths.findValuesAsText("clientRequestPath")).containsExactly("/ws", "/a", "/", "/admin");
+        assertThat(paths.findValues("count").stream().map(JsonNode::asLong).toList()).containsExactly(1L, 2L, 1L, 1L);
     }
 
     @Test
