@@ -173,6 +173,8 @@ class DashboardTest extends DashboardBrowserTest {
                 .statusCode()).isEqualTo(200);
         signIn();
         clickable("#tab-security").click();
+        // as a person does, wait for the page to show the zone's rules before adding one
+        wait.until(textToBePresentInElementLocated(By.id("rules"), "ip.src eq 192.0.2.1"));
         type("#rule-expression", "http.request.uri.path eq \"/\"");
         type("#rule-description", "no root");
         clickable("#rule-add").click();
