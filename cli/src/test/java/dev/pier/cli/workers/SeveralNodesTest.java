@@ -39,14 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
  * storage; a request to the nodes' path without the node secret reaches no object.
  *
  * <p>The scripts' names are new for each test, so each test's objects are its own in the shared
- * database, and their rows are deleted afterwards. The nodes listen on fixed ports (22101, 22102):
- * each must be told the other's address before it starts.
+ * database, and their rows are deleted afterwards. Each test's nodes listen on two ports that no
+ * socket held when the test began: a node listens with SO_REUSEPORT, so a port the test before
+ * had not let go of yet would be shared with it, and some connections would go to the old node.
  */
 class SeveralNodesTest {
 
     static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-    static final int PORT_A = 22101;
-    static final int PORT_B = 22102;
+    final int portA;
+    final int portB;
 
     /** A node: its edge, and its runtime's namespaces by name. */
     record Node(TestEdge edge, WorkerRuntime runtime, Map<String, LiveObjects> namespaces) {
@@ -67,6 +68,14 @@ class SeveralNodesTest {
     @TempDir
     Path dir;
     Path secret;
+
+    SeveralNodesTest() throws java.io.IOException {
+        try (java.net.ServerSocket a = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket b = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            portA = a.getLocalPort();
+            portB = b.getLocalPort();
+        }
+    }
 
     String yaml(int port, String lease) throws Exception {
         if (secret == null) {
@@ -122,7 +131,7 @@ class SeveralNodesTest {
     }
 
     static HttpResponse<String> get(int port, String path) throws Exception {
-        return WsClient.HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        return WsClient.HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(java.time.Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -134,10 +143,10 @@ class SeveralNodesTest {
 
     @Test
     void aCounterHitThroughBothNodesCountsEveryRequestOnceAndRunsOnOneOfThem() throws Exception {
-        Node a = start(PORT_A, "10s");
-        Node b = start(PORT_B, "10s");
+        Node a = start(portA, "10s");
+        Node b = start(portB, "10s");
         for (int i = 1; i <= 20; i++) {
-            assertThat(count(i % 2 == 0 ? PORT_A : PORT_B, "lobby")).as("request " + i).isEqualTo(Integer.toString(i));
+            assertThat(count(i % 2 == 0 ? portA : portB, "lobby")).as("request " + i).isEqualTo(Integer.toString(i));
         }
         ObjectMetrics onA = a.metrics(counter + ".COUNTERS");
         ObjectMetrics onB = b.metrics(counter + ".COUNTERS");
@@ -150,7 +159,7 @@ class SeveralNodesTest {
         // many at once, from both nodes: still one instance, and no update lost
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            burst.add(WsClient.HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + (i % 2 == 0 ? PORT_A : PORT_B)
+            burst.add(WsClient.HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + (i % 2 == 0 ? portA : portB)
                     + "/counter/lobby")).build(), HttpResponse.BodyHandlers.ofString()));
         }
         List<String> counts = burst.stream().map(f -> f.join().body()).sorted(java.util.Comparator.comparingInt(Integer::parseInt)).toList();
@@ -160,11 +169,11 @@ class SeveralNodesTest {
 
     @Test
     void twoChatMembersOnTwoNodesHearEachOther() throws Exception {
-        start(PORT_A, "10s");
-        Node b = start(PORT_B, "10s");
-        WsClient ada = WsClient.connect("ws://localhost:" + PORT_A + "/chat/lobby?name=ada");
+        start(portA, "10s");
+        Node b = start(portB, "10s");
+        WsClient ada = WsClient.connect("ws://localhost:" + portA + "/chat/lobby?name=ada");
         assertThat(ada.next()).isEqualTo("text:* ada joined");
-        WsClient bob = WsClient.connect("ws://localhost:" + PORT_B + "/chat/lobby?name=bob");
+        WsClient bob = WsClient.connect("ws://localhost:" + portB + "/chat/lobby?name=bob");
         assertThat(bob.next()).isEqualTo("text:* bob joined");
         assertThat(ada.next()).isEqualTo("text:* bob joined");
 
@@ -174,7 +183,7 @@ class SeveralNodesTest {
         ada.socket.sendText("hello from A", true).join();
         assertThat(bob.next()).isEqualTo("text:ada: hello from A");
         assertThat(ada.next()).isEqualTo("text:ada: hello from A");
-        assertThat(RawHttp.exchange(PORT_B, RawHttp.upgrade("/chat/lobby?name=ada", "localhost")))
+        assertThat(RawHttp.exchange(portB, RawHttp.upgrade("/chat/lobby?name=ada", "localhost")))
                 .as("the room on node A knows ada's name is taken, asked through node B")
                 .startsWith("HTTP/1.1 409").contains("The name ada is taken in this room.");
 
@@ -189,13 +198,13 @@ class SeveralNodesTest {
 
     @Test
     void aNodeThatStopsHandsItsObjectsToTheOtherAtOnceWithTheirStorage() throws Exception {
-        Node a = start(PORT_A, "30s");
-        Node b = start(PORT_B, "30s");
-        assertThat(count(PORT_A, "lobby")).isEqualTo("1");
-        assertThat(count(PORT_B, "lobby")).isEqualTo("2");
+        Node a = start(portA, "30s");
+        Node b = start(portB, "30s");
+        assertThat(count(portA, "lobby")).isEqualTo("1");
+        assertThat(count(portB, "lobby")).isEqualTo("2");
         a.stop();
         long started = System.nanoTime();
-        assertThat(count(PORT_B, "lobby")).isEqualTo("3");
+        assertThat(count(portB, "lobby")).isEqualTo("3");
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("its leases were given up: no wait for them")
                 .isLessThan(java.time.Duration.ofSeconds(10));
         assertThat(b.metrics(counter + ".COUNTERS").constructions()).isEqualTo(1);
@@ -203,21 +212,21 @@ class SeveralNodesTest {
 
     @Test
     void aNodeThatDiesLeavesItsObjectsToTheOtherOnceTheirLeasesRanOut() throws Exception {
-        Path config = Files.writeString(dir.resolve("a.yaml"), yaml(PORT_A, "2s"));
+        Path config = Files.writeString(dir.resolve("a.yaml"), yaml(portA, "2s"));
         Process a = PierProcesses.start(dir, "a", "serve", "--config", config.toString());
         try {
-            PierProcesses.awaitListening(PORT_A);
-            Node b = start(PORT_B, "2s");
-            assertThat(count(PORT_A, "lobby")).isEqualTo("1");
-            assertThat(count(PORT_B, "lobby")).isEqualTo("2");
-            assertThat(count(PORT_A, "lobby")).isEqualTo("3");
+            PierProcesses.awaitListening(portA);
+            Node b = start(portB, "2s");
+            assertThat(count(portA, "lobby")).isEqualTo("1");
+            assertThat(count(portB, "lobby")).isEqualTo("2");
+            assertThat(count(portA, "lobby")).isEqualTo("3");
             ObjectMetrics onB = b.metrics(counter + ".COUNTERS");
             assertThat(onB.constructions()).as("the counter runs on A").isZero();
 
             a.destroyForcibly().waitFor(); // SIGKILL: A gives nothing up
-            assertThat(count(PORT_B, "lobby")).as("B waited for A's lease to run out, then took the counter over").isEqualTo("4");
+            assertThat(count(portB, "lobby")).as("B waited for A's lease to run out, then took the counter over").isEqualTo("4");
             assertThat(onB.constructions()).isEqualTo(1);
-            assertThat(count(PORT_B, "lobby")).isEqualTo("5");
+            assertThat(count(portB, "lobby")).isEqualTo("5");
         } finally {
             a.destroyForcibly().waitFor();
         }
@@ -225,20 +234,20 @@ class SeveralNodesTest {
 
     @Test
     void aRequestToTheNodesPathWithoutTheSecretReachesNoObject() throws Exception {
-        Node a = start(PORT_A, "10s");
+        Node a = start(portA, "10s");
         String id = idFromName(counter + ".COUNTERS", "lobby");
-        String request = "GET " + "/cdn-cgi/pier/durable-object HTTP/1.1\r\nHost: 127.0.0.1:" + PORT_A + "\r\n"
+        String request = "GET " + "/cdn-cgi/pier/durable-object HTTP/1.1\r\nHost: 127.0.0.1:" + portA + "\r\n"
                 + "pier-object-namespace: " + counter + ".COUNTERS\r\npier-object-id: " + id + "\r\n"
                 + "pier-object-url: http://localhost/counter/lobby\r\nConnection: close\r\n";
-        assertThat(RawHttp.exchange(PORT_A, request + "\r\n")).as("no secret").startsWith("HTTP/1.1 403");
-        assertThat(RawHttp.exchange(PORT_A, request + "pier-node-secret: s3cret-of-the-nodes-guess\r\n\r\n"))
+        assertThat(RawHttp.exchange(portA, request + "\r\n")).as("no secret").startsWith("HTTP/1.1 403");
+        assertThat(RawHttp.exchange(portA, request + "pier-node-secret: s3cret-of-the-nodes-guess\r\n\r\n"))
                 .as("a wrong secret").startsWith("HTTP/1.1 403");
-        assertThat(RawHttp.exchange(PORT_A, request + "pier-node-secret: \r\n\r\n")).as("an empty one").startsWith("HTTP/1.1 403");
+        assertThat(RawHttp.exchange(portA, request + "pier-node-secret: \r\n\r\n")).as("an empty one").startsWith("HTTP/1.1 403");
         assertThat(a.metrics(counter + ".COUNTERS").constructions()).as("no object was constructed").isZero();
-        assertThat(count(PORT_A, "lobby")).as("nothing was counted").isEqualTo("1");
+        assertThat(count(portA, "lobby")).as("nothing was counted").isEqualTo("1");
 
         String secretValue = Files.readString(secret).strip();
-        assertThat(RawHttp.exchange(PORT_A, request + "pier-node-secret: " + secretValue + "\r\n\r\n"))
+        assertThat(RawHttp.exchange(portA, request + "pier-node-secret: " + secretValue + "\r\n\r\n"))
                 .as("with the secret, the object's own answer").startsWith("HTTP/1.1 200").endsWith("\r\n\r\n2");
     }
 
