@@ -129,12 +129,16 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Down
             badRequestBody(rc, content.decoderResult().cause());
             return;
         }
-        boolean last = content instanceof LastHttpContent;
+        boolean completes = content instanceof LastHttpContent && rc != null && !rc.requestComplete;
+        if (completes) {
+            // before the upstream sees the end: one that answers at once (a Worker) must find the request whole,
+            // or its response would be taken for an early answer and the kept-alive connection closed under it
+            rc.requestComplete = true;
+        }
         if (rc == null || rc.answeredByEdge || !flow.sendContent(content)) {
             content.release();
         }
-        if (last && rc != null && !rc.requestComplete) {
-            rc.requestComplete = true;
+        if (completes && exchange == rc) {
             completeIfDone();
         }
     }
