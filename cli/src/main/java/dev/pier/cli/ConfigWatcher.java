@@ -9,6 +9,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.Arrays;
@@ -32,8 +33,12 @@ final class ConfigWatcher implements AutoCloseable {
     private final WatchService watcher;
     private final Thread thread;
     private volatile Consumer<PierConfig> apply;
+    /** Whether the file is a symbolic link, whose target changes without an event naming the file. */
+    private final boolean linked;
     /** What the file held when last read; a change is a change of content, not of timestamps. */
     private byte[] lastContent;
+    /** How many times a change in the folder made the file be read again. */
+    private volatile int rereads;
 
     ConfigWatcher(Path file, Consumer<PierConfig> apply) throws IOException {
         this(file, apply, true);
@@ -53,6 +58,7 @@ final class ConfigWatcher implements AutoCloseable {
     ConfigWatcher(Path file, boolean watchFile) throws IOException {
         this.file = file.toAbsolutePath();
         this.watchFile = watchFile;
+        this.linked = Files.isSymbolicLink(this.file);
         this.lastContent = content();
         this.watcher = FileSystems.getDefault().newWatchService();
         this.thread = new Thread(this::watch, "pier-config-watcher");
@@ -87,10 +93,14 @@ final class ConfigWatcher implements AutoCloseable {
         try {
             while (true) {
                 WatchKey key = watcher.take();
+                if (!concernsTheFile(key)) {
+                    continue; // the folder also holds other files (a request log beside the config writes on every request)
+                }
                 // Editors write in several steps; let the file settle before reading it.
                 TimeUnit.MILLISECONDS.sleep(100);
                 key.pollEvents();
                 key.reset();
+                rereads++;
                 byte[] now = content();
                 if (now != null && !Arrays.equals(now, lastContent)) {
                     lastContent = now;
@@ -103,6 +113,27 @@ final class ConfigWatcher implements AutoCloseable {
     }
 
     /**
+     * Whether the key's events name the config file (or overflowed, so may have); takes the events
+     * and re-arms the key when they do not.
+     */
+    private boolean concernsTheFile(WatchKey key) {
+        if (linked) {
+            return true; // a link is replaced through other names (Kubernetes swaps a `..data` link beside it)
+        }
+        Path name = file.getFileName();
+        boolean concerns = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())) {
+                concerns = true;
+            }
+        }
+        if (!concerns) {
+            key.reset();
+        }
+        return concerns;
+    }
+
+    /**
      * The file's bytes, or null while it does not exist. Timestamps are no test of change: two
      * writes within the file system's clock tick share one, and the file is small enough to read.
      */
@@ -112,6 +143,11 @@ final class ConfigWatcher implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** How many times a change in the folder made the file be read again. */
+    int rereads() {
+        return rereads;
     }
 
     synchronized void reload(String why) {

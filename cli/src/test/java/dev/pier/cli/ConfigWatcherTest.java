@@ -66,6 +66,43 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void otherFilesInTheFolderDoNotMakeItReadTheConfigAgain(@TempDir Path dir) throws Exception {
+        // A request log beside the config is written on every request.
+        Path file = Files.writeString(dir.resolve("pier.yaml"), config("on"));
+        Path log = dir.resolve("requests.ndjson");
+        BlockingQueue<PierConfig> applied = new LinkedBlockingQueue<>();
+        try (ConfigWatcher watcher = new ConfigWatcher(file, applied::add)) {
+            for (int i = 0; i < 50; i++) {
+                Files.writeString(log, "{}\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                Thread.sleep(20); // a second of writes: read again per change, the config would be read about ten times
+            }
+            Files.writeString(file, config("off")); // the change after them is still seen
+            assertThat(applied.poll(5, TimeUnit.SECONDS).zones().get(0).settings().websockets()).isFalse();
+            assertThat(watcher.rereads()).as("reads of the config caused by the folder's changes").isBetween(1, 3);
+        }
+    }
+
+    @Test
+    void aSymbolicLinkSwappedAsKubernetesDoesIsReloaded(@TempDir Path dir) throws Exception {
+        // A ConfigMap volume: pier.yaml -> ..data/pier.yaml, ..data -> a timestamped folder, swapped by a rename.
+        Path first = Files.createDirectory(dir.resolve("..2026_1"));
+        Files.writeString(first.resolve("pier.yaml"), config("on"));
+        Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
+        Path file = Files.createSymbolicLink(dir.resolve("pier.yaml"), Path.of("..data/pier.yaml"));
+        BlockingQueue<PierConfig> applied = new LinkedBlockingQueue<>();
+        try (ConfigWatcher ignored = new ConfigWatcher(file, applied::add)) {
+            Path second = Files.createDirectory(dir.resolve("..2026_2"));
+            Files.writeString(second.resolve("pier.yaml"), config("off"));
+            Path swap = Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getFileName());
+            Files.move(swap, dir.resolve("..data"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            PierConfig next = applied.poll(5, TimeUnit.SECONDS);
+            assertThat(next).isNotNull();
+            assertThat(next.zones().get(0).settings().websockets()).isFalse();
+        }
+    }
+
+    @Test
     void sighupReloads(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("pier.yaml"), config("on"));
         BlockingQueue<PierConfig> applied = new LinkedBlockingQueue<>();
