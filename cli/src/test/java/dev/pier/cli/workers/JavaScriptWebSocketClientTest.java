@@ -27,12 +27,29 @@ import org.junit.jupiter.api.io.TempDir;
 class JavaScriptWebSocketClientTest {
 
     static final String WORKER = """
+            import { DurableObject } from "cloudflare:workers";
             const next = (ws, type) => new Promise((resolve) => ws.addEventListener(type, resolve, { once: true }));
             const failed = (ws) => new Promise((resolve) => {
               const seen = [];
               ws.addEventListener('error', (e) => seen.push(e.message));
               ws.addEventListener('close', (e) => { seen.push(`${e.code} ${e.wasClean} ${ws.readyState}`); resolve(seen); });
             });
+            // An object's events run one at a time, each to its end (docs/WORKERS.md): its WebSocket's events come after the
+            // request that opened it, so the request answers at once and the events are seen by the requests after it
+            export class Relay extends DurableObject {
+              seen = [];
+              async fetch(request) {
+                const path = new URL(request.url).pathname;
+                if (path === '/client/object') {
+                  this.ws = new WebSocket(this.env.ORIGIN + '/echo');
+                  this.ws.onopen = () => this.ws.send('from the object');
+                  this.ws.onmessage = (e) => { this.seen.push(e.data); this.ws.close(1000, 'bye'); };
+                  this.ws.onclose = (e) => this.seen.push(`${e.code} ${e.reason} ${e.wasClean}`);
+                  return Response.json({ cf: request.cf ?? null, state: this.ws.readyState });
+                }
+                return Response.json(this.seen);
+              }
+            }
             export default {
               async fetch(request, env) {
                 const path = new URL(request.url).pathname;
@@ -72,6 +89,9 @@ class JavaScriptWebSocketClientTest {
                     return Response.json(await failed(new WebSocket('ws://127.0.0.1:1/')));
                   case '/client/cf':
                     return Response.json(request.cf ?? null);
+                  case '/client/object':
+                  case '/client/object/seen':
+                    return env.RELAY.getByName('a').fetch(request);
                 }
                 return new Response('no route', { status: 404 });
               }
@@ -110,7 +130,13 @@ class JavaScriptWebSocketClientTest {
                 timeouts:
                   origin_connect: 2s
                 workers:
-                  - { name: client, main_module: %s, vars: { ORIGIN: "ws://127.0.0.1:%d" } }
+                  - name: client
+                    main_module: %s
+                    vars: { ORIGIN: "ws://127.0.0.1:%d" }
+                    durable_objects:
+                      - { binding: RELAY, class: Relay }
+                durable_objects:
+                  storage: %s
                 zones:
                   - name: localhost
                     settings:
@@ -119,7 +145,7 @@ class JavaScriptWebSocketClientTest {
                       - { type: A, name: localhost, content: 127.0.0.1 }
                     workers_routes:
                       - { pattern: "localhost/client/*", script: client }
-                """.formatted(tls ? "    tls: on" : "", dir.resolve("worker.js"), jetty.port(), certificates);
+                """.formatted(tls ? "    tls: on" : "", dir.resolve("worker.js"), jetty.port(), dir.resolve("objects"), certificates);
         return WorkersNode.javaScript(yaml, null);
     }
 
@@ -163,6 +189,19 @@ class JavaScriptWebSocketClientTest {
     void requestCfOverPlainHttpHasTheColoTheHttpVersionAndTheKernelsRoundTripTimeAndNoTls() throws Exception {
         try (WorkersNode node = node(false)) {
             assertThat(node.get("/client/cf").body()).matches("\\{\"colo\":\"PIER\",\"httpProtocol\":\"HTTP/1.1\",\"clientTcpRtt\":\\d+}");
+        }
+    }
+
+    @Test
+    void aDurableObjectOpensAWebSocketToAnOriginAndGetsTheRequestCfTheWorkerPassedIt() throws Exception {
+        try (WorkersNode node = node(false)) {
+            assertThat(node.get("/client/object").body()).matches("\\{\"cf\":\\{\"colo\":\"PIER\",\"httpProtocol\":\"HTTP/1.1\","
+                    + "\"clientTcpRtt\":\\d+},\"state\":0}");
+            String seen = "";
+            for (long until = System.nanoTime() + 20_000_000_000L; System.nanoTime() < until && !seen.contains("bye"); Thread.sleep(100)) {
+                seen = node.get("/client/object/seen").body();
+            }
+            assertThat(seen).isEqualTo("[\"from the object\",\"1000 bye true\"]");
         }
     }
 

@@ -414,7 +414,8 @@ class DurableObjectStub {
     const method = request.method;
     const body = method === 'GET' || method === 'HEAD' ? null : await request.arrayBuffer();
     const headers = internal.flatHeaders(request.headers);
-    const answer = objects.stubFetch(this.#java, method, request.url, headers, body, body === null ? 0 : body.byteLength);
+    const answer = objects.stubFetch(this.#java, method, request.url, headers, body, body === null ? 0 : body.byteLength,
+        request.cf ?? null);
     return responseOf(await ok(answer));
   }
   get [Symbol.toStringTag]() { return 'DurableObjectStub'; }
