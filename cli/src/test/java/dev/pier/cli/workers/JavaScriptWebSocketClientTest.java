@@ -2,6 +2,7 @@ package dev.pier.cli.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pier.config.Certificates;
 import dev.pier.edge.support.JettyOrigin;
 import dev.pier.edge.support.TestTls;
 import dev.pier.edge.support.WsClient;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +47,9 @@ class JavaScriptWebSocketClientTest {
                   this.ws.onopen = () => this.ws.send('from the object');
                   this.ws.onmessage = (e) => { this.seen.push(e.data); this.ws.close(1000, 'bye'); };
                   this.ws.onclose = (e) => this.seen.push(`${e.code} ${e.reason} ${e.wasClean}`);
-                  return Response.json({ cf: request.cf ?? null, state: this.ws.readyState });
+                  let refused;
+                  try { this.ctx.acceptWebSocket(this.ws); } catch (e) { refused = `${e.name}: ${e.message}`; }
+                  return Response.json({ cf: request.cf ?? null, state: this.ws.readyState, refused });
                 }
                 return Response.json(this.seen);
               }
@@ -103,7 +107,7 @@ class JavaScriptWebSocketClientTest {
     @TempDir
     Path dir;
     /** The TLS listener's certificate, which the test's client trusts. */
-    dev.pier.config.Certificates.SelfSigned certificate;
+    Certificates.SelfSigned certificate;
 
     @BeforeAll
     static void origin() throws Exception {
@@ -195,8 +199,10 @@ class JavaScriptWebSocketClientTest {
     @Test
     void aDurableObjectOpensAWebSocketToAnOriginAndGetsTheRequestCfTheWorkerPassedIt() throws Exception {
         try (WorkersNode node = node(false)) {
-            assertThat(node.get("/client/object").body()).matches("\\{\"cf\":\\{\"colo\":\"PIER\",\"httpProtocol\":\"HTTP/1.1\","
-                    + "\"clientTcpRtt\":\\d+},\"state\":0}");
+            String opened = node.get("/client/object").body();
+            assertThat(opened).matches("\\{\"cf\":\\{\"colo\":\"PIER\",\"httpProtocol\":\"HTTP/1.1\",\"clientTcpRtt\":\\d+},\"state\":0,.*");
+            assertThat(opened).endsWith("\"refused\":\"TypeError: acceptWebSocket: a WebSocket new WebSocket(url) made, still connecting"
+                    + " (expected: the server end of a WebSocketPair)\"}");
             String seen = "";
             for (long until = System.nanoTime() + 20_000_000_000L; System.nanoTime() < until && !seen.contains("bye"); Thread.sleep(100)) {
                 seen = node.get("/client/object/seen").body();
@@ -216,7 +222,7 @@ class JavaScriptWebSocketClientTest {
 
     /** The body of one HTTPS request to the node, with SNI localhost (the JDK sends none for a name without a dot). */
     String https(WorkersNode node, String path) throws Exception {
-        javax.net.ssl.SSLContext context = TestTls.trusting(certificate.certificate());
+        SSLContext context = TestTls.trusting(certificate.certificate());
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", node.edge.port())) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName("localhost")));

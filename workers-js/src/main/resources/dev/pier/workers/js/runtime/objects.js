@@ -467,7 +467,9 @@ function wsOf(h, java) {
 
 function javaSocketOf(ws, what) {
   if (!(ws instanceof WebSocket)) throw new TypeError(`${what}: not a WebSocket (expected: the server end of a WebSocketPair)`);
-  return internal.javaSocket(ws);
+  const java = internal.javaSocket(ws);
+  if (java === undefined) throw new TypeError(`${what}: a WebSocket new WebSocket(url) made, still connecting (expected: the server end of a WebSocketPair)`);
+  return java;
 }
 
 WebSocket.prototype.serializeAttachment = function serializeAttachment(value) {
