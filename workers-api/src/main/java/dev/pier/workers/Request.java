@@ -12,6 +12,7 @@ public final class Request extends Body {
 
     private final String method;
     private final String url;
+    private final RequestCf cf;
 
     /**
      * @param method  an HTTP method, e.g. {@code GET}
@@ -20,7 +21,17 @@ public final class Request extends Body {
      * @param body    the body; empty for none
      */
     public Request(String method, String url, Headers headers, byte[] body) {
+        this(method, url, headers, body, null);
+    }
+
+    /**
+     * A request the edge received from a client.
+     *
+     * @param cf what the edge knows of the client's connection (Cloudflare's {@code request.cf}); null for none
+     */
+    public Request(String method, String url, Headers headers, byte[] body, RequestCf cf) {
         super(headers, body);
+        this.cf = cf;
         this.method = Objects.requireNonNull(method, "method");
         this.url = Objects.requireNonNull(url, "url");
         if (!URI.create(url).isAbsolute()) {
@@ -39,6 +50,11 @@ public final class Request extends Body {
 
     public String url() {
         return url;
+    }
+
+    /** What the edge knows of the client's connection (Cloudflare's {@code request.cf}); null for a request no client sent. */
+    public RequestCf cf() {
+        return cf;
     }
 
     /** The URL's path, e.g. {@code /room/lobby}. */

@@ -151,7 +151,8 @@ final class WorkerConnection implements UpstreamConnection {
         for (Map.Entry<String, String> h : head.headers()) {
             headers.append(h.getKey(), h.getValue());
         }
-        Request request = new Request(head.method().name(), peer.url(), headers, body == null ? null : body.toByteArray());
+        Request request = new Request(head.method().name(), peer.url(), headers, body == null ? null : body.toByteArray(),
+                IncomingCf.of(client, head));
         body = null;
         invokedNanos = System.nanoTime();
         usage.request();

@@ -2,13 +2,16 @@ package dev.pier.workers.js;
 
 import dev.pier.workers.ExecutionContext;
 import dev.pier.workers.Request;
+import dev.pier.workers.RequestCf;
 import dev.pier.workers.Response;
 import dev.pier.workers.WebSocket;
 import dev.pier.workers.WebSocketPair;
 import java.net.IDN;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.graalvm.polyglot.HostAccess.Export;
 import org.graalvm.polyglot.Value;
@@ -93,6 +96,33 @@ public final class JsBridge {
     @Export
     public String[] headers(Request request) {
         return JsHeaders.flat(request.headers());
+    }
+
+    /**
+     * Cloudflare's {@code request.cf} of the received request, as name, value, name, value… of the
+     * fields the edge knows (a number for {@code clientTcpRtt}, strings for the rest); null when the
+     * request came from no client.
+     */
+    @Export
+    public Object[] cf(Request request) {
+        RequestCf cf = request.cf();
+        if (cf == null) {
+            return null;
+        }
+        List<Object> flat = new ArrayList<>(10);
+        field(flat, "colo", cf.colo());
+        field(flat, "httpProtocol", cf.httpProtocol());
+        field(flat, "tlsVersion", cf.tlsVersion());
+        field(flat, "tlsCipher", cf.tlsCipher());
+        field(flat, "clientTcpRtt", cf.clientTcpRtt());
+        return flat.toArray();
+    }
+
+    private static void field(List<Object> flat, String name, Object value) {
+        if (value != null) {
+            flat.add(name);
+            flat.add(value);
+        }
     }
 
     @Export

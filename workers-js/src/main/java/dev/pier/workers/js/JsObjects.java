@@ -7,6 +7,7 @@ import dev.pier.workers.DurableObjectStub;
 import dev.pier.workers.Headers;
 import dev.pier.workers.ListOptions;
 import dev.pier.workers.Request;
+import dev.pier.workers.RequestCf;
 import dev.pier.workers.Response;
 import dev.pier.workers.SqlStorageCursor;
 import dev.pier.workers.WebSocket;
@@ -303,17 +304,36 @@ public final class JsObjects {
         return h.state.id();
     }
 
-    /** A stub's fetch: a promise of the object's Java Response, or why the request cannot be made. */
+    /**
+     * A stub's fetch: a promise of the object's Java Response, or why the request cannot be made.
+     * {@code cf} is the request's {@code request.cf} (or null): the fields the edge fills go on to the object.
+     */
     @Export
-    public Object stubFetch(DurableObjectStub stub, String method, String url, Value headers, Value body, int length) {
+    public Object stubFetch(DurableObjectStub stub, String method, String url, Value headers, Value body, int length, Value cf) {
         return attempt(() -> {
             Headers h = new Headers();
             for (long i = 0; i + 1 < headers.getArraySize(); i += 2) {
                 h.append(headers.getArrayElement(i).asString(), headers.getArrayElement(i + 1).asString());
             }
             byte[] bytes = body == null || body.isNull() ? null : bytes(body, 0, length);
-            return realm.promise(stub.fetch(new Request(method, url, h, bytes)));
+            return realm.promise(stub.fetch(new Request(method, url, h, bytes, cfOf(cf))));
         });
+    }
+
+    /** The edge's fields of a {@code request.cf}; null when it has none of them (a script's own cf, or none). */
+    private static RequestCf cfOf(Value cf) {
+        if (cf == null || cf.isNull() || !cf.hasMembers()) {
+            return null;
+        }
+        Value rtt = cf.getMember("clientTcpRtt");
+        RequestCf out = new RequestCf(text(cf, "colo"), text(cf, "httpProtocol"), text(cf, "tlsVersion"), text(cf, "tlsCipher"),
+                rtt != null && rtt.fitsInInt() ? rtt.asInt() : null);
+        return out.equals(new RequestCf(null, null, null, null, null)) ? null : out;
+    }
+
+    private static String text(Value object, String name) {
+        Value v = object.getMember(name);
+        return v != null && v.isString() ? v.asString() : null;
     }
 
     @Export

@@ -307,15 +307,20 @@ final class JsRealm {
             return null;
         });
         stage.whenComplete((value, failure) -> run(() -> {
+            // A stage complete already settles within the call that made the promise: that call's invocation goes on after it
+            Invocation running = current;
             current = owner; // what the promise's continuations do counts against the invocation that made it
-            if (failure == null) {
-                settle[0].executeVoid(value);
-            } else {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                settle[1].executeVoid(context.getBindings("js").getMember("Error").newInstance(String.valueOf(cause.getMessage())));
+            try {
+                if (failure == null) {
+                    settle[0].executeVoid(value);
+                } else {
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    settle[1].executeVoid(context.getBindings("js").getMember("Error").newInstance(String.valueOf(cause.getMessage())));
+                }
+            } finally {
+                current = running;
             }
-            current = null;
         }));
         return promise;
     }

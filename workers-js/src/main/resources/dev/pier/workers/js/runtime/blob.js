@@ -71,6 +71,12 @@ class File extends Blob {
 
 /** Bytes of a Blob (not a copy), for bodies. */
 internal.blobBytes = (blob) => blob[bytesOfBlob];
+/** A Blob over bytes that nothing else holds (a WebSocket message's), without a copy. */
+internal.blobOf = (bytes) => {
+  const blob = new Blob();
+  blob[bytesOfBlob] = bytes;
+  return blob;
+};
 
 const entriesOf = Symbol('entries');
 

@@ -12,6 +12,8 @@ const contentOf = (r) => r[streamed] ?? r[body];
 const headersOf = Symbol('headers');
 const javaRequest = Symbol('javaRequest');
 const NULL_BODY_STATUS = [101, 204, 205, 304];
+/** A received request's cf, read from the Java request when it is first asked for. */
+const CF_OF_JAVA = Symbol('cfOfJava');
 const REDIRECT_STATUS = [301, 302, 303, 307, 308];
 
 /** A body init as [content, content type or null]: a string or a Uint8Array (a copy), or null. */
@@ -96,8 +98,16 @@ function bodyClone(source) {
   return b instanceof Uint8Array ? b.slice() : b;
 }
 
+/** Cloudflare's request.cf from the bridge's name, value, ... of what the edge knows: read-only, as Cloudflare's. */
+function cfOf(flat) {
+  if (flat === null) return undefined;
+  const cf = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) cf[flat[i]] = flat[i + 1];
+  return Object.freeze(cf);
+}
+
 class Request extends Body {
-  #method; #url; #redirect; #signal = null;
+  #method; #url; #redirect; #signal = null; #cf;
   constructor(input, init = {}) {
     super();
     if (input === javaRequest) { // the request the Worker received: its parts are read when asked for
@@ -106,6 +116,7 @@ class Request extends Body {
       this.#method = null;
       this.#url = null;
       this.#redirect = 'manual';
+      this.#cf = CF_OF_JAVA;
       return;
     }
     init = init ?? {};
@@ -128,6 +139,12 @@ class Request extends Body {
     const signal = init.signal ?? inherited?.signal ?? null;
     if (signal !== null && !(signal instanceof AbortSignal)) throw new TypeError('Request: signal (expected: an AbortSignal)');
     this.#signal = signal;
+    if (init.cf !== undefined && init.cf !== null) {
+      if (typeof init.cf !== 'object') throw new TypeError(`Request: cf is ${typeof init.cf} (expected: an object)`);
+      this.#cf = init.cf;
+    } else {
+      this.#cf = inherited?.cf;
+    }
     this[headersOf] = new Headers(init.headers ?? inherited?.headers);
     if (init.body !== undefined && init.body !== null) {
       if (this.#method === 'GET' || this.#method === 'HEAD') throw new TypeError(`Request: a ${this.#method} request cannot have a body`);
@@ -143,11 +160,15 @@ class Request extends Body {
   get url() { return this.#url ??= bridge.url(this[body]); }
   get headers() { return this[headersOf] ??= internal.immutableHeaders(bridge.headers(this[body])); }
   get redirect() { return this.#redirect; }
-  get cf() { return undefined; }
+  /** What the edge knows of the client's connection on a received request (kept by new Request(request)); undefined on one the script made. */
+  get cf() {
+    if (this.#cf === CF_OF_JAVA) this.#cf = cfOf(bridge.cf(this[body]));
+    return this.#cf;
+  }
   /** The signal given, or one that never aborts. */
   get signal() { return this.#signal ??= new AbortController().signal; }
   clone() {
-    const copy = new Request(this.url, { method: this.method, headers: this.headers, redirect: this.#redirect, signal: this.signal });
+    const copy = new Request(this.url, { method: this.method, headers: this.headers, redirect: this.#redirect, signal: this.signal, cf: this.cf });
     copy[body] = bodyClone(this);
     return copy;
   }
@@ -223,6 +244,7 @@ internal.respond = function respond(response, answer) {
   else if (b instanceof Uint8Array) { content = b.buffer; offset = b.byteOffset; length = b.byteLength; }
   else if (b instanceof ReadableStream) return respondWhenRead(response, answer);
   else if (b !== null) { content = internal.arrayBuffer(bridge.bodyBytes(b)); length = content.byteLength; } // a received request's
+  if (response.webSocket !== null && internal.notReturnable(response.webSocket) !== null) return internal.notReturnable(response.webSocket);
   const ws = response.webSocket === null ? null : internal.javaSocket(response.webSocket);
   return bridge.respond(answer, response.status, response.statusText === '' ? null : response.statusText,
       internal.flatHeaders(response.headers), content, offset, length, ws);

@@ -414,7 +414,8 @@ class DurableObjectStub {
     const method = request.method;
     const body = method === 'GET' || method === 'HEAD' ? null : await request.arrayBuffer();
     const headers = internal.flatHeaders(request.headers);
-    const answer = objects.stubFetch(this.#java, method, request.url, headers, body, body === null ? 0 : body.byteLength);
+    const answer = objects.stubFetch(this.#java, method, request.url, headers, body, body === null ? 0 : body.byteLength,
+        request.cf ?? null);
     return responseOf(await ok(answer));
   }
   get [Symbol.toStringTag]() { return 'DurableObjectStub'; }
@@ -466,7 +467,9 @@ function wsOf(h, java) {
 
 function javaSocketOf(ws, what) {
   if (!(ws instanceof WebSocket)) throw new TypeError(`${what}: not a WebSocket (expected: the server end of a WebSocketPair)`);
-  return internal.javaSocket(ws);
+  const java = internal.javaSocket(ws);
+  if (java === undefined) throw new TypeError(`${what}: a WebSocket new WebSocket(url) made, still connecting (expected: the server end of a WebSocketPair)`);
+  return java;
 }
 
 WebSocket.prototype.serializeAttachment = function serializeAttachment(value) {
