@@ -377,7 +377,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     }
 
     /** Why a socket of an object another node took over closes. */
-    private static final String MOVED = "the Durable Object moved to another node";
+    private static final String MOVED = dev.pier.workers.host.NodeRequests.MOVED_CLOSE_REASON;
 
     private void closeSockets(int code, String reason) {
         for (WebSocket socket : sockets) {
