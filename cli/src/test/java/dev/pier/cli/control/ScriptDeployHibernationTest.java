@@ -74,8 +74,9 @@ class ScriptDeployHibernationTest {
     final Map<String, LiveObjects> namespaces = new ConcurrentHashMap<>();
     final List<WsClient> clients = new ArrayList<>();
 
-    void start(String hibernateAfter) throws Exception {
-        plane = TestControlPlane.withDurableObjects(dir, hibernateAfter);
+    /** A node whose {@code durable_objects} has {@code keys}. */
+    void start(String keys) throws Exception {
+        plane = TestControlPlane.withDurableObjects(dir, keys);
         plane.runtime.onNamespace(n -> namespaces.put(n.name(), n));
     }
 
@@ -89,7 +90,7 @@ class ScriptDeployHibernationTest {
 
     @Test
     void hibernatedSocketsStayOpenAcrossADeployAndTheirNextMessageIsTheNewCodesWithTheirAttachments() throws Exception {
-        start("300ms");
+        start("hibernate_after: 300ms");
         deploy("v1", true);
         WsClient ada = join("lobby", "ada");
         WsClient bob = join("lobby", "bob");
@@ -113,6 +114,30 @@ class ScriptDeployHibernationTest {
         assertThat(ada.next()).isEqualTo("text:v2 ada (joined on v1, 3 open): after");
         assertThat(rooms.metrics().constructions()).as("the new code constructed once, by the first message").isEqualTo(constructions + 1);
         assertThat(rooms.metrics().wakeUps()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void anObjectInMemoryGoesOnWithItsCodeUntilItCanHibernateOrTheDelayPassesAsCloudflaresDeferredUpdates() throws Exception {
+        start("hibernate_after: 1h, code_update_max_delay: 5s"); // long enough for the two messages below on a busy machine
+        deploy("v1", true);
+        WsClient ada = join("kitchen", "ada");
+        WsClient zed = join("kitchen", "zed", "plain");
+        ada.socket.sendText("one", true).join();
+        assertThat(ada.next()).isEqualTo("text:v1 ada (joined on v1, 1 open): one");
+
+        long deployed = System.nanoTime();
+        deploy("v2", false);
+        ada.socket.sendText("two", true).join();
+        assertThat(ada.next()).as("zed's socket has listeners: the object cannot hibernate, and goes on with its code")
+                .isEqualTo("text:v1 ada (joined on v1, 1 open): two");
+        zed.socket.sendText("two", true).join();
+        assertThat(zed.next()).isEqualTo("text:v1 plain zed: two");
+        assertThat(zed.next()).as("reset after code_update_max_delay").isEqualTo("close:1012 the Durable Object's code was deployed again");
+        assertThat(Duration.ofNanos(System.nanoTime() - deployed)).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        ada.socket.sendText("three", true).join();
+        assertThat(ada.next()).as("the hibernatable socket stayed open; its next message is the new code's")
+                .isEqualTo("text:v2 ada (joined on v1, 1 open): three");
+
     }
 
     // Deploying and joining

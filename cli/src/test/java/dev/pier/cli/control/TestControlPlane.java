@@ -83,10 +83,9 @@ final class TestControlPlane implements AutoCloseable {
         return new TestControlPlane(dir, false, "embedded:" + dir, null, "durable_objects: { storage: objects }\n");
     }
 
-    /** With Durable Objects stored in {@code dir/objects}, evicted after {@code hibernateAfter} (as {@code durable_objects: hibernate_after}). */
-    static TestControlPlane withDurableObjects(Path dir, String hibernateAfter) throws Exception {
-        return new TestControlPlane(dir, false, "embedded:" + dir, null,
-                "durable_objects: { storage: objects, hibernate_after: " + hibernateAfter + " }\n");
+    /** With Durable Objects stored in {@code dir/objects}, and {@code keys} of {@code durable_objects} besides ({@code hibernate_after: 1s}). */
+    static TestControlPlane withDurableObjects(Path dir, String keys) throws Exception {
+        return new TestControlPlane(dir, false, "embedded:" + dir, null, "durable_objects: { storage: objects, " + keys + " }\n");
     }
 
     private TestControlPlane(Path dir, boolean tls, String store, AnalyticsStore analytics, String nodeYaml) throws Exception {

@@ -181,7 +181,8 @@ public final class WorkerRuntime implements Scripts {
             String name = s.name() + "." + binding.getKey();
             LiveObjects objects = namespaces.get(name);
             if (objects != null) {
-                objects.deploy(binding.getValue(), env);
+                objects.deploy(binding.getValue(), env, durableObjects == null ? DurableObjectsConfig.DEFAULT_CODE_UPDATE_MAX_DELAY
+                        : durableObjects.codeUpdateMaxDelay());
             } else {
                 ObjectStore store = objectStore(durableObjects); // opened with the first namespace, and ownership with it
                 objects = new LiveObjects(name, binding.getValue(), env, store, durableObjects.hibernateAfter(), ownership);
@@ -249,7 +250,8 @@ public final class WorkerRuntime implements Scripts {
                 }
             });
         } else if (config != null && !config.equals(new DurableObjectsConfig(objectsConfig.directory(), objectsConfig.jdbcUrl(),
-                config.hibernateAfter(), objectsConfig.nodeAddress(), objectsConfig.nodeSecret(), objectsConfig.lease()))) {
+                config.hibernateAfter(), objectsConfig.nodeAddress(), objectsConfig.nodeSecret(), objectsConfig.lease(),
+                config.codeUpdateMaxDelay()))) {
             logger.warn("durable_objects storage, node address, node secret or lease changed; those the node started with stay in use"
                     + " until it restarts");
         }
