@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  *
  * <p>The Durable Objects a script binds live as long as the node: a deploy of new code for a
  * class evicts its objects, whose hibernatable WebSockets stay open, and their next event
- * constructs the new code ({@link LiveObjects#deploy}).
+ * constructs the new code; an object with WebSockets with listeners first goes on with its code
+ * for up to {@code durable_objects.code_update_max_delay} ({@link LiveObjects#deploy}).
  *
  * <p>With a PostgreSQL storage, which several nodes share, each object runs on one node at a time
  * ({@link NodeLeases}); a node with a {@code node_address} serves the other nodes' requests for

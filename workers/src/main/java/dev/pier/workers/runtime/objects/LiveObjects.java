@@ -21,9 +21,11 @@ import java.util.function.ToIntFunction;
 /**
  * The objects of one Durable Object namespace on this node, for as long as the node runs: the
  * class they are constructed from now, one {@link LiveObject} per id in memory, their figures,
- * and their eviction. A deploy of new code swaps the class and evicts every instance, keeping
- * each object's hibernatable WebSockets open; the next event constructs the new code. Every
- * request and alarm for an id reaches its one {@code LiveObject}, across deploys.
+ * and their eviction. A deploy of new code swaps the class: each instance that can hibernate is
+ * evicted, keeping its hibernatable WebSockets open, and its next event constructs the new code;
+ * one that holds WebSockets with listeners goes on with its code for a while first
+ * ({@link #deploy(Class, dev.pier.workers.Env, Duration)}). Every request and alarm for an id
+ * reaches its one {@code LiveObject}, across deploys.
  *
  * <p>An instance with no event for {@code hibernateAfter}, and no WebSocket other than
  * hibernatable ones, is evicted: dropped from memory, its hibernatable WebSockets kept open at
