@@ -112,7 +112,8 @@ class ScriptDeployHibernationTest {
         assertThat(cy.next()).isEqualTo("text:v2 cy (joined on v1, 3 open): after");
         assertThat(bob.next()).isEqualTo("text:v2 bob (joined on v1, 3 open): after");
         assertThat(ada.next()).isEqualTo("text:v2 ada (joined on v1, 3 open): after");
-        assertThat(rooms.metrics().constructions()).as("the new code constructed once, by the first message").isEqualTo(constructions + 1);
+        assertThat(rooms.metrics().constructions()).as("the new code constructed by the first message (again if evicted between them)")
+                .isGreaterThan(constructions);
         assertThat(rooms.metrics().wakeUps()).isGreaterThanOrEqualTo(1);
     }
 
