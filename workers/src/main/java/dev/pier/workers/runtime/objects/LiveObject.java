@@ -463,7 +463,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         }
     }
 
-        private void dropInstance() {
+    private void dropInstance() {
         instance = null;
         hasInstance = false;
     }
@@ -528,7 +528,13 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
             if (open == hibernatable || maxDelay.isZero()) {
                 adoptNewCode();
             } else if (codeUpdate == null) {
-                codeUpdate = LiveObjects.TIMERS.schedule(() -> submit(this::adoptNewCode), maxDelay.toNanos(), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?>[] reset = new ScheduledFuture<?>[1];
+                reset[0] = LiveObjects.TIMERS.schedule(() -> submit(() -> {
+                    if (codeUpdate == reset[0]) { // not adopted meanwhile, and then deferred again by a later deploy
+                        adoptNewCode();
+                    }
+                }), maxDelay.toNanos(), TimeUnit.NANOSECONDS);
+                codeUpdate = reset[0];
             }
         });
     }
