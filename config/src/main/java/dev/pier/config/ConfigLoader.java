@@ -211,13 +211,14 @@ public final class ConfigLoader {
      * {@code durable_objects}: {@code storage}, a directory relative to the file (one SQLite database
      * per object) or a PostgreSQL JDBC address; {@code hibernate_after}, how long an idle object stays in memory;
      * with PostgreSQL, {@code node_address} and {@code node_secret_file}, where the other nodes reach this one and
-     * the secret they present, and {@code lease}, how long a node holds an object it does not renew.
+     * the secret they present, and {@code lease}, how long a node holds an object it does not renew;
+     * {@code code_update_max_delay}, how long an object that cannot hibernate keeps its code after a deploy.
      */
     private static DurableObjectsConfig durableObjects(ConfigNode d, Path base) {
         if (d == null) {
             return DurableObjectsConfig.in(base.resolve("durable-objects").normalize());
         }
-        d.onlyKeys("storage", "hibernate_after", "node_address", "node_secret_file", "lease");
+        d.onlyKeys("storage", "hibernate_after", "node_address", "node_secret_file", "lease", "code_update_max_delay");
         String storage = d.text("storage", "durable-objects");
         Duration hibernateAfter = d.duration("hibernate_after", DurableObjectsConfig.DEFAULT_HIBERNATE_AFTER);
         boolean postgres = storage.startsWith("jdbc:");
@@ -236,14 +237,29 @@ public final class ConfigLoader {
                     + "node_secret_file together: where the other nodes reach this one, and the secret they present)");
         }
         Duration lease = d.duration("lease", DurableObjectsConfig.DEFAULT_LEASE);
+        Duration codeUpdate = codeUpdateMaxDelay(d);
         if (!postgres) {
-            return new DurableObjectsConfig(base.resolve(storage).normalize(), null, hibernateAfter);
+            return new DurableObjectsConfig(base.resolve(storage).normalize(), null, hibernateAfter, null, null,
+                    DurableObjectsConfig.DEFAULT_LEASE, codeUpdate);
         }
         if (address == null) {
-            return new DurableObjectsConfig(null, storage, hibernateAfter, null, null, lease);
+            return new DurableObjectsConfig(null, storage, hibernateAfter, null, null, lease, codeUpdate);
         }
         return new DurableObjectsConfig(null, storage, hibernateAfter, nodeAddress(d, address), nodeSecret(d, base.resolve(secretFile).normalize()),
-                lease);
+                lease, codeUpdate);
+    }
+
+    /** {@code code_update_max_delay}: a duration from 0s (reset at once) to 24h, as Cloudflare's {@code max_delay}. */
+    private static Duration codeUpdateMaxDelay(ConfigNode d) {
+        if (d.child("code_update_max_delay") == null) {
+            return DurableObjectsConfig.DEFAULT_CODE_UPDATE_MAX_DELAY;
+        }
+        String text = d.text("code_update_max_delay", null);
+        Duration delay = text != null && text.strip().matches("0+(ms|s|m|h|d)?") ? Duration.ZERO : d.duration("code_update_max_delay", null);
+        if (delay.compareTo(DurableObjectsConfig.LONGEST_CODE_UPDATE_MAX_DELAY) > 0) {
+            throw d.error("code_update_max_delay", "'" + text + "' (expected: 0s to 24h, as Cloudflare's max_delay)");
+        }
+        return delay;
     }
 
     /** {@code node_address}: {@code HOST:PORT} (plain HTTP) or an {@code http://} or {@code https://} URL with no path, as a base URL. */

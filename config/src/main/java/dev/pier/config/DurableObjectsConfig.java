@@ -18,14 +18,21 @@ import java.util.Objects;
  * @param nodeSecret     what the nodes present to each other with those requests; set exactly when {@code nodeAddress} is
  * @param lease          how long a node's hold on an object lasts when it is not renewed (a node renews its holds every
  *                       third of it): how long the objects of a node that stopped without a word wait for another
+ * @param codeUpdateMaxDelay how long an object that cannot hibernate (it holds a WebSocket with listeners) goes on with its
+ *                       code after new code is deployed; then it is reset and adopts the new code (Cloudflare's deferred
+ *                       code updates' {@code max_delay}); zero resets it at once (Cloudflare's {@code immediate} mode)
  */
 public record DurableObjectsConfig(Path directory, String jdbcUrl, Duration hibernateAfter, String nodeAddress,
-                                   NodeSecret nodeSecret, Duration lease) {
+                                   NodeSecret nodeSecret, Duration lease, Duration codeUpdateMaxDelay) {
 
     /** Cloudflare's: an object idle for 10 seconds hibernates. */
     public static final Duration DEFAULT_HIBERNATE_AFTER = Duration.ofSeconds(10);
     /** A node that stops without a word holds its objects for at most this long. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+    /** Cloudflare's: an object that cannot hibernate goes on with its code for at most 5 minutes after a deploy. */
+    public static final Duration DEFAULT_CODE_UPDATE_MAX_DELAY = Duration.ofMinutes(5);
+    /** Cloudflare's longest {@code max_delay}. */
+    public static final Duration LONGEST_CODE_UPDATE_MAX_DELAY = Duration.ofHours(24);
 
     public DurableObjectsConfig {
         if ((directory == null) == (jdbcUrl == null)) {
@@ -42,6 +49,16 @@ public record DurableObjectsConfig(Path directory, String jdbcUrl, Duration hibe
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease: " + lease + " (expected: above zero)");
         }
+        Objects.requireNonNull(codeUpdateMaxDelay, "codeUpdateMaxDelay");
+        if (codeUpdateMaxDelay.isNegative() || codeUpdateMaxDelay.compareTo(LONGEST_CODE_UPDATE_MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("code_update_max_delay: " + codeUpdateMaxDelay + " (expected: 0s to 24h)");
+        }
+    }
+
+    /** As the canonical constructor, with Cloudflare's default code update delay. */
+    public DurableObjectsConfig(Path directory, String jdbcUrl, Duration hibernateAfter, String nodeAddress, NodeSecret nodeSecret,
+                                Duration lease) {
+        this(directory, jdbcUrl, hibernateAfter, nodeAddress, nodeSecret, lease, DEFAULT_CODE_UPDATE_MAX_DELAY);
     }
 
     /** Storage in {@code directory} or {@code jdbcUrl}, on a node the other nodes do not send requests to. */

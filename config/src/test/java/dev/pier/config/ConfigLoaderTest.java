@@ -75,6 +75,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anObjectThatCannotHibernateKeepsItsCodeForFiveMinutesAfterADeployUnlessTheFileSaysOtherwise() {
+        assertThat(ConfigLoader.parse(MINIMAL, Path.of(".")).durableObjects().codeUpdateMaxDelay()).as("Cloudflare's default")
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(ConfigLoader.parse(MINIMAL + "durable_objects:\n  code_update_max_delay: 30s\n", Path.of(".")).durableObjects()
+                .codeUpdateMaxDelay()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(ConfigLoader.parse(MINIMAL + "durable_objects:\n  code_update_max_delay: 0s\n", Path.of(".")).durableObjects()
+                .codeUpdateMaxDelay()).as("Cloudflare's immediate mode").isZero();
+        assertThat(ConfigLoader.parse(MINIMAL + "durable_objects:\n  storage: jdbc:postgresql://db:5432/pier?user=pier\n"
+                + "  code_update_max_delay: 24h\n", Path.of(".")).durableObjects().codeUpdateMaxDelay()).isEqualTo(java.time.Duration.ofHours(24));
+        assertError(MINIMAL + "durable_objects:\n  code_update_max_delay: 2d\n",
+                "durable_objects.code_update_max_delay: '2d' (expected: 0s to 24h, as Cloudflare's max_delay)");
+        assertError(MINIMAL + "durable_objects:\n  code_update_max_delay: later\n",
+                "durable_objects.code_update_max_delay: 'later' (expected: a duration such as 100s, 500ms, 5m, 1h or 7d)");
+    }
+
+    @Test
     void nodesThatSharePostgresqlSayWhereTheyAreReachedWithASecretFromAFile(@TempDir Path etc) throws Exception {
         Files.writeString(etc.resolve("node.secret"), "0123456789abcdef0123\n");
         String shared = MINIMAL + "durable_objects:\n  storage: jdbc:postgresql://db:5432/pier?user=pier\n";

@@ -41,6 +41,8 @@ final class TestControlPlane implements AutoCloseable {
     final EchoOrigin origin;
     final ControlPlane control;
     final Edge edge;
+    /** The Workers runtime the edge deploys the store's scripts to. */
+    final WorkerRuntime runtime;
     final String token;
     final String zoneId;
     /** Where the edge ships its records with analytics on; null when they are off. */
@@ -81,6 +83,11 @@ final class TestControlPlane implements AutoCloseable {
         return new TestControlPlane(dir, false, "embedded:" + dir, null, "durable_objects: { storage: objects }\n");
     }
 
+    /** With Durable Objects stored in {@code dir/objects}, and {@code keys} of {@code durable_objects} besides ({@code hibernate_after: 1s}). */
+    static TestControlPlane withDurableObjects(Path dir, String keys) throws Exception {
+        return new TestControlPlane(dir, false, "embedded:" + dir, null, "durable_objects: { storage: objects, " + keys + " }\n");
+    }
+
     private TestControlPlane(Path dir, boolean tls, String store, AnalyticsStore analytics, String nodeYaml) throws Exception {
         this.dir = dir;
         origin = EchoOrigin.start("127.0.0.1", 0);
@@ -105,7 +112,7 @@ final class TestControlPlane implements AutoCloseable {
         token = control.api().credentials().issueToken("test", EnumSet.allOf(Permission.class), Set.of(), "test");
         PierConfig fileConfig = ConfigLoader.load(file);
         long change = control.store().lastChange();
-        WorkerRuntime runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader(), List.of(new dev.pier.cli.JavaScriptLoader()));
+        runtime = new WorkerRuntime(TestControlPlane.class.getClassLoader(), List.of(new dev.pier.cli.JavaScriptLoader()));
         edge = Edge.start(control.config(fileConfig), control.recordSink(shipping), control.routes(), control.metricsReaders(),
                 new dev.pier.cli.RuntimeDeployer(runtime));
         control.api().liveWebSockets(new NodeWebSockets("test-node", edge.usage())); // as pier serve without a shared store

@@ -31,7 +31,8 @@ final class WorkersNode implements AutoCloseable {
         this.loaders = loaders;
         WorkerRuntime runtime = new WorkerRuntime(WorkersNode.class.getClassLoader(), loaders);
         edge = TestEdge.fromYaml(yaml, config -> runtime.deploy(config.workers(), objectStorage == null ? config.durableObjects()
-                : new DurableObjectsConfig(objectStorage, null, config.durableObjects().hibernateAfter())));
+                : new DurableObjectsConfig(objectStorage, null, config.durableObjects().hibernateAfter(), null, null,
+                        DurableObjectsConfig.DEFAULT_LEASE, config.durableObjects().codeUpdateMaxDelay())));
         runtime.onNamespace(objects -> {
             namespaces.put(objects.name(), objects);
             edge.edge.usage().register(registry -> objects.metrics().bindTo(registry, objects.name()));

@@ -10,6 +10,7 @@ import dev.pier.edge.transport.ByteCounter;
 import dev.pier.edge.upstream.ProtocolSwitch;
 import dev.pier.workers.ResourceLimitException;
 import dev.pier.workers.WebSocket;
+import dev.pier.workers.host.NodeRequests;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -302,15 +303,20 @@ final class WorkerSocket extends ChannelInboundHandlerAdapter implements WebSock
     /**
      * The edge is restarting: the client gets 1001 "edge is restarting" and the Worker's end a
      * close event with the same code; the connection closes when the client answers, or after
-     * the close grace.
+     * the close grace. Another node's connection to one of this node's Durable Objects gets
+     * {@link NodeRequests#MOVED_CLOSE_CODE} instead: that node goes on, and its client finds the
+     * object on a node that runs it once this one gave it up.
      */
     static boolean goAway(io.netty.channel.Channel client) {
         WorkerSocket socket = client.pipeline().get(WorkerSocket.class);
         if (socket == null) {
             return false;
         }
-        socket.sendClose(1001, "edge is restarting", RequestLog.ClosedBy.edge);
-        socket.run(() -> WebSocket.Host.closed(socket.clientEnd, 1001, "edge is restarting"));
+        boolean fromNode = NodeRequests.SCRIPT.equals(socket.record.workerScriptName());
+        int code = fromNode ? NodeRequests.MOVED_CLOSE_CODE : 1001;
+        String reason = fromNode ? NodeRequests.MOVED_CLOSE_REASON : "edge is restarting";
+        socket.sendClose(code, reason, RequestLog.ClosedBy.edge);
+        socket.run(() -> WebSocket.Host.closed(socket.clientEnd, code, reason));
         return true;
     }
 

@@ -24,6 +24,12 @@ public final class NodeRequests {
     public static final String URL = "pier-object-url";
     /** On an answer: the node does not run the object (another took it over); the sender finds it again. */
     public static final String MOVED = "pier-object-moved";
+    /**
+     * The close code and reason a WebSocket of an object gets when the object leaves its node (the node
+     * stops, or another took the object over): the client reconnects and finds the object on another node.
+     */
+    public static final int MOVED_CLOSE_CODE = 1012;
+    public static final String MOVED_CLOSE_REASON = "the Durable Object moved to another node";
     /** On an answer: the object's event failed, with this reason; the sender's stub fails as the object's own would. */
     public static final String FAILURE = "pier-object-failure";
 

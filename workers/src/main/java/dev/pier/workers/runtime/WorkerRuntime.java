@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  *
  * <p>The Durable Objects a script binds live as long as the node: a deploy of new code for a
  * class evicts its objects, whose hibernatable WebSockets stay open, and their next event
- * constructs the new code ({@link LiveObjects#deploy}).
+ * constructs the new code; an object with WebSockets with listeners first goes on with its code
+ * for up to {@code durable_objects.code_update_max_delay} ({@link LiveObjects#deploy}).
  *
  * <p>With a PostgreSQL storage, which several nodes share, each object runs on one node at a time
  * ({@link NodeLeases}); a node with a {@code node_address} serves the other nodes' requests for
@@ -181,7 +182,8 @@ public final class WorkerRuntime implements Scripts {
             String name = s.name() + "." + binding.getKey();
             LiveObjects objects = namespaces.get(name);
             if (objects != null) {
-                objects.deploy(binding.getValue(), env);
+                objects.deploy(binding.getValue(), env, durableObjects == null ? DurableObjectsConfig.DEFAULT_CODE_UPDATE_MAX_DELAY
+                        : durableObjects.codeUpdateMaxDelay());
             } else {
                 ObjectStore store = objectStore(durableObjects); // opened with the first namespace, and ownership with it
                 objects = new LiveObjects(name, binding.getValue(), env, store, durableObjects.hibernateAfter(), ownership);
@@ -249,7 +251,8 @@ public final class WorkerRuntime implements Scripts {
                 }
             });
         } else if (config != null && !config.equals(new DurableObjectsConfig(objectsConfig.directory(), objectsConfig.jdbcUrl(),
-                config.hibernateAfter(), objectsConfig.nodeAddress(), objectsConfig.nodeSecret(), objectsConfig.lease()))) {
+                config.hibernateAfter(), objectsConfig.nodeAddress(), objectsConfig.nodeSecret(), objectsConfig.lease(),
+                config.codeUpdateMaxDelay()))) {
             logger.warn("durable_objects storage, node address, node secret or lease changed; those the node started with stay in use"
                     + " until it restarts");
         }

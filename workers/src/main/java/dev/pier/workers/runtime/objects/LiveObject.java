@@ -88,6 +88,8 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     private Duration eventTimeout;
     /** When the stored alarm goes off; null while none is set. */
     private ScheduledFuture<?> alarmTimer;
+    /** Set while the object goes on with its code after a deploy of new code (it holds WebSockets with listeners): its reset. */
+    private volatile ScheduledFuture<?> codeUpdate;
 
     LiveObject(DurableObjectId id, LiveObjects home, ObjectStorage durable, Executor threads) {
         this.id = id;
@@ -183,6 +185,13 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
                 hibernatable--;
             }
             open = sockets.size();
+            if (codeUpdate != null && open == hibernatable) {
+                submit(() -> {
+                    if (codeUpdate != null && open == hibernatable) {
+                        adoptNewCode(); // its last WebSocket with listeners closed: it can hibernate, and does, for the new code
+                    }
+                });
+            }
         }
     }
 
@@ -369,6 +378,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         home.metrics().errors.increment();
         storage.discard();
         dropInstance();
+        cancelCodeUpdate(); // constructed again, of the code deployed now
         closeSockets(takenOver ? 1012 : 1011, takenOver ? MOVED : "the Durable Object failed");
         if (takenOver) {
             ((Ownership.Here) claim).taken();
@@ -377,7 +387,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     }
 
     /** Why a socket of an object another node took over closes. */
-    private static final String MOVED = "the Durable Object moved to another node";
+    private static final String MOVED = dev.pier.workers.host.NodeRequests.MOVED_CLOSE_REASON;
 
     private void closeSockets(int code, String reason) {
         for (WebSocket socket : sockets) {
@@ -431,6 +441,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         taken = true;
         submit(() -> {
             dropInstance();
+            cancelCodeUpdate();
             closeSockets(1012, MOVED);
             cancelAlarm(); // the node that took it over set its own
         });
@@ -443,6 +454,13 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
             forgotten = true;
         }
         home.forget(this);
+    }
+
+    private void cancelCodeUpdate() {
+        if (codeUpdate != null) {
+            codeUpdate.cancel(false);
+            codeUpdate = null;
+        }
     }
 
     private void dropInstance() {
@@ -498,23 +516,43 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     }
 
     /**
-     * New code was deployed: once the running event ends, the instance is dropped and every
-     * WebSocket other than a hibernatable one closes with 1012; the next event constructs the new code.
+     * New code was deployed, as Cloudflare's deferred code updates: once the running event ends, an
+     * object that can hibernate (every WebSocket it holds is hibernatable) does so at once, and its
+     * next event constructs the new code. One that holds a WebSocket with listeners goes on with its
+     * code until the last of those closes (then it hibernates) or {@code maxDelay} passed; then it is
+     * reset: those WebSockets close with 1012 and the next event constructs the new code. Hibernatable
+     * WebSockets stay open either way.
      */
-    void redeployed() {
+    void redeployed(Duration maxDelay) {
         submit(() -> {
-            if (instance != null) {
-                dropInstance();
-                evicted = true;
+            if (open == hibernatable || maxDelay.isZero()) {
+                adoptNewCode();
+            } else if (codeUpdate == null) {
+                ScheduledFuture<?>[] reset = new ScheduledFuture<?>[1];
+                reset[0] = LiveObjects.TIMERS.schedule(() -> submit(() -> {
+                    if (codeUpdate == reset[0]) { // not adopted meanwhile, and then deferred again by a later deploy
+                        adoptNewCode();
+                    }
+                }), maxDelay.toNanos(), TimeUnit.NANOSECONDS);
+                codeUpdate = reset[0];
             }
-            for (WebSocket socket : List.copyOf(sockets)) {
-                if (!WebSocket.Host.isHibernatable(socket)) {
-                    WebSocket.Host.terminate(socket, 1012, "the Durable Object's code was deployed again");
-                    sockets.remove(socket);
-                }
-            }
-            open = sockets.size();
         });
+    }
+
+    /** Drops the instance, and the WebSockets with listeners its code has, so that the next event constructs the code deployed now. */
+    private void adoptNewCode() {
+        cancelCodeUpdate();
+        if (instance != null) {
+            dropInstance();
+            evicted = true;
+        }
+        for (WebSocket socket : List.copyOf(sockets)) {
+            if (!WebSocket.Host.isHibernatable(socket)) {
+                WebSocket.Host.terminate(socket, 1012, "the Durable Object's code was deployed again");
+                sockets.remove(socket);
+            }
+        }
+        open = sockets.size();
     }
 
     // Alarms

@@ -6,6 +6,7 @@ import dev.pier.workers.Response;
 import dev.pier.workers.host.NodeRequests;
 import dev.pier.workers.runtime.storage.ObjectRef;
 import dev.pier.workers.runtime.storage.ObjectStore;
+import dev.pier.config.DurableObjectsConfig;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,9 +21,11 @@ import java.util.function.ToIntFunction;
 /**
  * The objects of one Durable Object namespace on this node, for as long as the node runs: the
  * class they are constructed from now, one {@link LiveObject} per id in memory, their figures,
- * and their eviction. A deploy of new code swaps the class and evicts every instance, keeping
- * each object's hibernatable WebSockets open; the next event constructs the new code. Every
- * request and alarm for an id reaches its one {@code LiveObject}, across deploys.
+ * and their eviction. A deploy of new code swaps the class: each instance that can hibernate is
+ * evicted, keeping its hibernatable WebSockets open, and its next event constructs the new code;
+ * one that holds WebSockets with listeners goes on with its code for a while first
+ * ({@link #deploy(Class, dev.pier.workers.Env, Duration)}). Every request and alarm for an id
+ * reaches its one {@code LiveObject}, across deploys.
  *
  * <p>An instance with no event for {@code hibernateAfter}, and no WebSocket other than
  * hibernatable ones, is evicted: dropped from memory, its hibernatable WebSockets kept open at
@@ -129,22 +132,29 @@ public final class LiveObjects implements AutoCloseable {
     }
 
     /**
-     * New code for the namespace: every instance is evicted once its running event ends, its
-     * WebSockets other than hibernatable ones closed with 1012; the next event of each object
-     * constructs {@code next}.
+     * New code for the namespace, as Cloudflare's deferred code updates with {@code maxDelay}: every
+     * object in memory that can hibernate does so once its running event ends, and constructs
+     * {@code next} on its next event; one that holds WebSockets with listeners goes on with its code
+     * until they closed or {@code maxDelay} passed, then is reset (those WebSockets close with 1012).
+     * Hibernatable WebSockets stay open.
      *
      * @throws IllegalArgumentException when {@code next} is not a Durable Object class
      */
-    public void deploy(Class<?> next, dev.pier.workers.Env env) {
-        deploy(ObjectClass.ofJava(next), env);
+    public void deploy(Class<?> next, dev.pier.workers.Env env, Duration maxDelay) {
+        deploy(ObjectClass.ofJava(next), env, maxDelay);
     }
 
-    /** New code for the namespace, of any language, as {@link #deploy(Class, dev.pier.workers.Env)}. */
-    public void deploy(dev.pier.workers.host.DurableObjectClass next, dev.pier.workers.Env env) {
+    /** New code for the namespace, with Cloudflare's default delay for objects that cannot hibernate (5 minutes). */
+    public void deploy(Class<?> next, dev.pier.workers.Env env) {
+        deploy(next, env, DurableObjectsConfig.DEFAULT_CODE_UPDATE_MAX_DELAY);
+    }
+
+    /** New code for the namespace, of any language, as {@link #deploy(Class, dev.pier.workers.Env, Duration)}. */
+    public void deploy(dev.pier.workers.host.DurableObjectClass next, dev.pier.workers.Env env, Duration maxDelay) {
         this.type = new ObjectClass(next, env);
-        live.values().forEach(LiveObject::redeployed);
-        logger.info("Durable Objects {}: {} deployed; {} objects in memory construct it on their next event", name, next.name(),
-                live.size());
+        live.values().forEach(object -> object.redeployed(maxDelay));
+        logger.info("Durable Objects {}: {} deployed; {} objects in memory construct it on their next event once they can hibernate",
+                name, next.name(), live.size());
     }
 
     /**

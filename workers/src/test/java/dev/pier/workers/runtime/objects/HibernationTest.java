@@ -292,18 +292,62 @@ class HibernationTest {
         for (int i = 0; i < 1_000; i++) {
             clients.add(join("c" + i, "all"));
         }
-        Client plain = new Client(room.fetch(Request.get("https://do/plain")).toCompletableFuture().join().webSocket());
+        assertThat(objects.metrics().liveObjects()).as("in memory at the deploy").isEqualTo(1);
         objects.deploy(RoomV2.class, Env.of(Map.of()));
-        assertThat(plain.next()).as("a socket with listeners cannot outlive its code").isEqualTo(
-                "close 1012 the Durable Object's code was deployed again");
+        clients.get(7).say("hello");
+        assertThat(clients.get(7).next()).as("it could hibernate: it did, at once").isEqualTo("v2 to c7: hello");
+        clients.get(999).say("hello");
+        assertThat(clients.get(999).next()).isEqualTo("v2 to c999: hello");
         for (Client c : clients) {
             assertThat(c.received).as("nothing closed").isEmpty();
         }
-        clients.get(7).say("hello");
-        assertThat(clients.get(7).next()).isEqualTo("v2 to c7: hello");
-        clients.get(999).say("hello");
-        assertThat(clients.get(999).next()).isEqualTo("v2 to c999: hello");
         assertThat(objects.metrics().webSockets()).isEqualTo(1_000);
+    }
+
+    @Test
+    void anObjectWithASocketWithListenersGoesOnWithItsCodeAfterADeployUntilTheDelayThenResets() throws Exception {
+        Client ada = join("ada", "red");
+        Client plain = new Client(room.fetch(Request.get("https://do/plain")).toCompletableFuture().join().webSocket());
+        long deployed = System.nanoTime();
+        objects.deploy(RoomV2.class, Env.of(Map.of()), Duration.ofMillis(1_500));
+        ada.say("still v1?");
+        assertThat(ada.next()).as("it cannot hibernate: its code goes on, as Cloudflare's deferred update").isEqualTo("ada: still v1?");
+        plain.say("and you?");
+        assertThat(plain.next()).isEqualTo("plain and you?");
+        assertThat(plain.next()).as("reset once the delay passed").isEqualTo("close 1012 the Durable Object's code was deployed again");
+        assertThat(Duration.ofNanos(System.nanoTime() - deployed)).isGreaterThanOrEqualTo(Duration.ofMillis(1_500));
+        ada.say("now?");
+        assertThat(ada.next()).as("a hibernatable socket stays open, and its next event runs the new code").isEqualTo("v2 to ada: now?");
+        assertThat(ada.received).isEmpty();
+    }
+
+    @Test
+    void anObjectWhoseLastSocketWithListenersClosesAfterADeployHibernatesForTheNewCodeAtOnce() throws Exception {
+        Client ada = join("ada", "red");
+        Client plain = new Client(room.fetch(Request.get("https://do/plain")).toCompletableFuture().join().webSocket());
+        objects.deploy(RoomV2.class, Env.of(Map.of()), Duration.ofHours(1));
+        ada.say("one");
+        assertThat(ada.next()).isEqualTo("ada: one");
+        WebSocket.Host.closed(plain.end, 1000, "bye");
+        assertThat(plain.next()).isEqualTo("close 1000 bye");
+        await(() -> {
+            ada.say("two");
+            try {
+                return ada.next().startsWith("v2");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "the new code runs, long before the hour");
+    }
+
+    @Test
+    void aDeployWithNoDelayResetsAnObjectWithASocketWithListenersAtOnce() throws Exception {
+        Client ada = join("ada", "red");
+        Client plain = new Client(room.fetch(Request.get("https://do/plain")).toCompletableFuture().join().webSocket());
+        objects.deploy(RoomV2.class, Env.of(Map.of()), Duration.ZERO);
+        assertThat(plain.next()).as("Cloudflare's immediate mode").isEqualTo("close 1012 the Durable Object's code was deployed again");
+        ada.say("hello");
+        assertThat(ada.next()).isEqualTo("v2 to ada: hello");
     }
 
     @Test
