@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Cloudflare's subrequest limit: each invocation may call fetch() so many times; the next one
  * rejects with "Too many subrequests." before anything is sent, and the invocation goes on. The
- * count follows the invocation across awaits, also when requests of one context interleave.
+ * count follows the invocation across awaits (of a fetch answered later or at once, of a timer),
+ * also when requests of one context interleave, and in every context of the script.
  */
 class SubrequestLimitTest {
 
@@ -32,6 +33,14 @@ class SubrequestLimitTest {
             export default {
               async fetch(request) {
                 const path = new URL(request.url).pathname;
+                if (path === '/timer') {
+                  const out = [];
+                  for (let i = 0; i < 7; i++) {
+                    await new Promise((resolve) => setTimeout(resolve, 1));
+                    try { out.push((await fetch(target(i))).status); } catch (e) { out.push(e.message); }
+                  }
+                  return Response.json(out);
+                }
                 if (path === '/storm') {
                   const results = await Promise.allSettled(Array.from({ length: 7 }, (_, i) => fetch(target(i))));
                   return Response.json(results.map((r) => r.status === 'fulfilled' ? r.value.status : `${r.reason.name}: ${r.reason.message}`));
@@ -48,10 +57,17 @@ class SubrequestLimitTest {
     @TempDir
     Path dir;
     final List<String> sent = new CopyOnWriteArrayList<>();
-    /** Answers each fetch 200, a few ms later on another thread, as a network would. */
+    /** How the origin answers: a few ms later on another thread, as a network would, or at once (already answered, or failed). */
+    enum Answer { LATER, AT_ONCE, FAILED_AT_ONCE }
+
+    volatile Answer answer = Answer.LATER;
     final Fetch.Host origin = (request, redirect) -> {
         sent.add(request.url());
-        return CompletableFuture.supplyAsync(() -> new Response("ok"), CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
+        return switch (answer) {
+            case LATER -> CompletableFuture.supplyAsync(() -> new Response("ok"), CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
+            case AT_ONCE -> CompletableFuture.completedFuture(new Response("ok"));
+            case FAILED_AT_ONCE -> CompletableFuture.failedFuture(new IllegalStateException("refused"));
+        };
     };
     final List<ResourceLimitException.Limit> exceeded = new CopyOnWriteArrayList<>();
     final ExecutionContext ctx = new ExecutionContext() {
@@ -103,5 +119,56 @@ class SubrequestLimitTest {
         assertThat(b.get(10, TimeUnit.SECONDS).text()).isEqualTo(expected);
         assertThat(sent).hasSize(10);
         assertThat(call(worker, "/storm").get(10, TimeUnit.SECONDS).text()).as("a new invocation counts from 0").startsWith("[200,200,200,200,200,");
+    }
+
+    @Test
+    void aFetchAnsweredAtOnceKeepsCountingAgainstItsInvocation() throws Exception {
+        // A stage already complete settles its promise inside the call that made it; that call's invocation must be kept after
+        JsWorker worker = worker();
+        answer = Answer.AT_ONCE;
+        assertThat(call(worker, "/sequential").get(10, TimeUnit.SECONDS).text())
+                .isEqualTo("[200,200,200,200,200,\"Too many subrequests.\",\"Too many subrequests.\"]");
+        answer = Answer.FAILED_AT_ONCE;
+        String refused = "fetch(https://origin.example/%d): refused";
+        assertThat(call(worker, "/sequential").get(10, TimeUnit.SECONDS).text()).isEqualTo("[\"" + String.join("\",\"",
+                refused.formatted(0), refused.formatted(1), refused.formatted(2), refused.formatted(3), refused.formatted(4))
+                + "\",\"Too many subrequests.\",\"Too many subrequests.\"]");
+        assertThat(sent).hasSize(10);
+    }
+
+    @Test
+    void aTimerTheRequestAwaitsGoesOnCountingAgainstIt() throws Exception {
+        JsWorker worker = worker();
+        CompletableFuture<Response> r = call(worker, "/timer");
+        assertThat(r.get(30, TimeUnit.SECONDS).text())
+                .isEqualTo("[200,200,200,200,200,\"Too many subrequests.\",\"Too many subrequests.\"]");
+        assertThat(sent).hasSize(5);
+    }
+
+    @Test
+    void eachContextOfTheScriptCountsItsOwnInvocations() throws Exception {
+        // Contexts made for other threads share the script's modules (one ModuleFiles, one BuiltinModules): nothing counted is shared
+        JsWorker worker = worker();
+        String expected = "[200,200,200,200,200,\"Too many subrequests.\",\"Too many subrequests.\"]";
+        List<CompletableFuture<Response>> answers = new java.util.ArrayList<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<Response> a = new CompletableFuture<>();
+            answers.add(a);
+            threads.add(Thread.ofPlatform().start(() -> call(worker, "/sequential").whenComplete((r, e) -> {
+                if (e != null) {
+                    a.completeExceptionally(e);
+                } else {
+                    a.complete(r);
+                }
+            })));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (CompletableFuture<Response> a : answers) {
+            assertThat(a.get(20, TimeUnit.SECONDS).text()).isEqualTo(expected);
+        }
+        assertThat(sent).hasSize(15);
     }
 }
