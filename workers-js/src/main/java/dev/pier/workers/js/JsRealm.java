@@ -227,6 +227,9 @@ final class JsRealm {
      * new invocation by moving its generation on.
      */
     static final class Invocation {
+        /** Cloudflare's simultaneous open connections per invocation: a fetch past them waits for one to close. */
+        static final int CONNECTIONS = 6;
+
         final ExecutionContext ctx;
         /** The request's answer (or what settles when an object's event is over); null for the events' invocation. */
         final CompletableFuture<?> answer;
@@ -236,6 +239,9 @@ final class JsRealm {
         /** The CPU time the watchdog counted against generation {@link #cpuGeneration}: its thread's alone. */
         long cpuNanos;
         int cpuGeneration;
+        /** Its subrequests open now, and those waiting for one of them to close: guarded by this. */
+        private int open;
+        private java.util.ArrayDeque<Runnable> waiting;
 
         Invocation(ExecutionContext ctx, CompletableFuture<?> answer) {
             this.ctx = ctx;
@@ -245,6 +251,43 @@ final class JsRealm {
         /** Whether this is a request (or an object's event) still unanswered: a timer it sets runs as part of it. */
         boolean unanswered() {
             return answer != null && !answer.isDone();
+        }
+
+        /**
+         * Opens one of the invocation's {@link #CONNECTIONS} connections for {@code send}: at once when one is free, else
+         * when one closes ({@link #closed}), in the order asked, as Cloudflare queues them. The events' shared invocation has
+         * no such count (its open connections would be its last event's).
+         */
+        void connect(Runnable send) {
+            if (answer != null) {
+                synchronized (this) {
+                    if (open >= CONNECTIONS) {
+                        if (waiting == null) {
+                            waiting = new java.util.ArrayDeque<>();
+                        }
+                        waiting.add(send);
+                        return;
+                    }
+                    open++;
+                }
+            }
+            send.run();
+        }
+
+        /** A connection {@link #connect} opened is closed: the first fetch waiting for one takes it. */
+        void closed() {
+            if (answer == null) {
+                return;
+            }
+            Runnable next;
+            synchronized (this) {
+                next = waiting == null ? null : waiting.poll();
+                if (next == null) {
+                    open--;
+                    return;
+                }
+            }
+            next.run();
         }
     }
 

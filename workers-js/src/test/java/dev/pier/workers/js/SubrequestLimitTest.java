@@ -41,6 +41,10 @@ class SubrequestLimitTest {
                   }
                   return Response.json(out);
                 }
+                if (path === '/eight') {
+                  const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(target(i))));
+                  return Response.json(answers.map((r) => r.status));
+                }
                 if (path === '/storm') {
                   const results = await Promise.allSettled(Array.from({ length: 7 }, (_, i) => fetch(target(i))));
                   return Response.json(results.map((r) => r.status === 'fulfilled' ? r.value.status : `${r.reason.name}: ${r.reason.message}`));
@@ -58,7 +62,10 @@ class SubrequestLimitTest {
     Path dir;
     final List<String> sent = new CopyOnWriteArrayList<>();
     /** How the origin answers: a few ms later on another thread, as a network would, or at once (already answered, or failed). */
-    enum Answer { LATER, AT_ONCE, FAILED_AT_ONCE }
+    enum Answer { LATER, AT_ONCE, FAILED_AT_ONCE, HELD }
+
+    /** The answers the origin holds (Answer.HELD) until the test completes them. */
+    final List<CompletableFuture<Response>> held = new CopyOnWriteArrayList<>();
 
     volatile Answer answer = Answer.LATER;
     final Fetch.Host origin = (request, redirect) -> {
@@ -67,6 +74,11 @@ class SubrequestLimitTest {
             case LATER -> CompletableFuture.supplyAsync(() -> new Response("ok"), CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
             case AT_ONCE -> CompletableFuture.completedFuture(new Response("ok"));
             case FAILED_AT_ONCE -> CompletableFuture.failedFuture(new IllegalStateException("refused"));
+            case HELD -> {
+                CompletableFuture<Response> later = new CompletableFuture<>();
+                held.add(later);
+                yield later;
+            }
         };
     };
     final List<ResourceLimitException.Limit> exceeded = new CopyOnWriteArrayList<>();
@@ -92,8 +104,13 @@ class SubrequestLimitTest {
     }
 
     JsWorker worker() throws IOException {
+        return worker(5);
+    }
+
+    JsWorker worker(int subrequests) throws IOException {
         Scripts.write(dir, Map.of("worker.js", SCRIPT));
-        return (JsWorker) JsWorkers.load("subrequests", dir.resolve("worker.js"), new JsLimits(30_000, JsLimits.DEFAULT.memoryBytes(), 5));
+        return (JsWorker) JsWorkers.load("subrequests", dir.resolve("worker.js"),
+                new JsLimits(30_000, JsLimits.DEFAULT.memoryBytes(), subrequests));
     }
 
     CompletableFuture<Response> call(JsWorker worker, String path) {
@@ -170,5 +187,38 @@ class SubrequestLimitTest {
             assertThat(a.get(20, TimeUnit.SECONDS).text()).isEqualTo(expected);
         }
         assertThat(sent).hasSize(15);
+    }
+
+    @Test
+    void anInvocationHasSixConnectionsOpenAtOnceAndTheNextFetchWaitsForOne() throws Exception {
+        JsWorker worker = worker(50);
+        answer = Answer.HELD;
+        CompletableFuture<Response> eight = call(worker, "/eight");
+        CompletableFuture<Response> other = call(worker, "/eight");
+        await(() -> held.size() == 12);
+        Thread.sleep(200);
+        assertThat(held).as("six each: the seventh and eighth of each request wait").hasSize(12);
+        assertThat(sent.subList(0, 6)).containsExactly("https://origin.example/0", "https://origin.example/1", "https://origin.example/2",
+                "https://origin.example/3", "https://origin.example/4", "https://origin.example/5");
+        held.get(2).complete(new Response("ok"));
+        await(() -> held.size() == 13);
+        assertThat(sent.get(12)).as("the first waiting goes when one closes").isEqualTo("https://origin.example/6");
+        held.get(3).completeExceptionally(new IllegalStateException("refused"));
+        await(() -> held.size() == 14);
+        assertThat(sent.get(13)).as("a failed one closes too").isEqualTo("https://origin.example/7");
+        await(() -> { // what a closed connection lets through is held too, and answered in the next round
+            held.forEach(h -> h.complete(new Response("ok")));
+            return held.size() == 16 && held.stream().allMatch(CompletableFuture::isDone);
+        });
+        assertThat(other.get(20, TimeUnit.SECONDS).text()).isEqualTo("[200,200,200,200,200,200,200,200]");
+        assertThat(eight).failsWithin(20, TimeUnit.SECONDS);
+        assertThat(held).hasSize(16);
+    }
+
+    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 2000 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).isTrue();
     }
 }
