@@ -4,7 +4,8 @@ package dev.pier.config;
  * A JavaScript Worker's resource limits, its {@code limits:} in the node's file (wrangler's
  * {@code [limits]}): what one invocation may take before the runtime stops it or refuses it.
  *
- * @param cpuMs       CPU time of one call into the script's code, in ms: wrangler's {@code cpu_ms} (1 to 300,000, Cloudflare's 5 minutes)
+ * @param cpuMs       CPU time of one invocation (a request with all its turns, an event), in ms: wrangler's {@code cpu_ms} (1 to
+ *                    300,000, Cloudflare's 5 minutes)
  * @param memoryBytes memory a call may keep in its context (Cloudflare's 128 MB per isolate)
  * @param subrequests {@code fetch} calls per invocation (Cloudflare's paid plan: 10,000)
  */

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * The account's Workers scripts in {@code pier export} / {@code pier import}'s {@code workers_scripts}
- * list: each script's main module, settings (compatibility date and flags, bindings), Durable
+ * list: each script's main module, settings (compatibility date and flags, bindings, limits), Durable
  * Object migration state and modules (a UTF-8 module as {@code content}, any other as
  * {@code content_base64}). A secret text's {@code text} is never exported, as a certificate's
  * private key is not: an import takes it from the file when given there, else from the stored
@@ -91,7 +91,11 @@ public final class ScriptsExport {
             }
             String main = text(s, at, "main_module");
             if (!s.path("settings").isObject() || !s.path("settings").path("bindings").isArray()) {
-                throw invalid(at + ".settings", s.path("settings"), "{compatibility_date, compatibility_flags, bindings: [...]}");
+                throw invalid(at + ".settings", s.path("settings"), "{compatibility_date, compatibility_flags, bindings: [...], limits}");
+            }
+            ScriptLimits.Problem limits = ScriptLimits.problem(s.path("settings").path("limits"), at + ".settings.limits");
+            if (limits != null) {
+                throw new ConfigException(limits.message());
             }
             JsonNode tag = s.path("migration_tag");
             if (!tag.isMissingNode() && !tag.isNull() && !tag.isTextual()) {

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The store's Workers scripts as the edge runs them: each a JavaScript {@link WorkerScript} whose
  * main module is in the node's {@link ScriptFolder}, its {@code plain_text} and {@code secret_text}
- * bindings its vars, its {@code durable_object_namespace} bindings its Durable Objects.
+ * bindings its vars, its {@code durable_object_namespace} bindings its Durable Objects, its
+ * {@code limits} its limits ({@link ScriptLimits}).
  */
 public final class StoredScripts {
 
@@ -45,7 +46,8 @@ public final class StoredScripts {
             }
         }
         try {
-            return WorkerScript.javaScript(s.name(), mainModule, settings.path("compatibility_date").asText(null), vars, objects);
+            return WorkerScript.javaScript(s.name(), mainModule, settings.path("compatibility_date").asText(null), vars, objects)
+                    .withLimits(ScriptLimits.of(settings.path("limits")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("store: Workers script " + s.name() + ": " + e.getMessage(), e);
         }

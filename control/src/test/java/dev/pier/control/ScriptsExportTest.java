@@ -22,7 +22,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Workers scripts through `pier export` and `pier import`: modules, settings, bindings, migrations; secret texts never exported. */
+/** Workers scripts through `pier export` and `pier import`: modules, settings, bindings, limits, migrations; secret texts never exported. */
 class ScriptsExportTest {
 
     static final byte[] DATA = {0, (byte) 0xff, (byte) 0xfe, 1, 2, 3};
@@ -37,6 +37,7 @@ class ScriptsExportTest {
                 + "\"compatibility_flags\":[\"nodejs_compat\"],\"bindings\":[{\"type\":\"plain_text\",\"name\":\"GREETING\",\"text\":\"hé\"},"
                 + "{\"type\":\"secret_text\",\"name\":\"TOKEN\",\"text\":\"s3cret-value\"},"
                 + "{\"type\":\"durable_object_namespace\",\"name\":\"ROOMS\",\"class_name\":\"Room\"}],"
+                + "\"limits\":{\"cpu_ms\":50,\"subrequests\":20},"
                 + "\"migrations\":{\"new_tag\":\"v1\",\"new_sqlite_classes\":[\"Room\"]}}").getBytes(StandardCharsets.UTF_8));
         part(body, b, "index.js", "application/javascript+module", ("import page from './page.html';\nexport class Room {}\n"
                 + "export default { fetch() { return new Response(page, {headers: {'content-type': 'text/html'}}); } };\n")
@@ -64,7 +65,7 @@ class ScriptsExportTest {
             List<StoredScriptModule> modules = store.workerScriptModules("chat");
             String yaml = StoredZones.exportYaml(store);
             assertThat(yaml).contains("workers_scripts:").contains("name: \"chat\"").contains("<h1>Hello ✓</h1>")
-                    .contains("content_base64: \"AP/+AQID\"").contains("TOKEN").contains("v1").contains("nodejs_compat")
+                    .contains("content_base64: \"AP/+AQID\"").contains("TOKEN").contains("v1").contains("nodejs_compat").contains("cpu_ms: 50")
                     .doesNotContain("s3cret-value");
             Path exported = Files.writeString(dir.resolve("exported.yaml"), yaml);
 
@@ -87,7 +88,8 @@ class ScriptsExportTest {
                     yaml.replaceAll("( *)name: \"TOKEN\"", "$1name: \"TOKEN\"\n$1text: \"given\""));
             assertThat(Files.readString(withSecret)).contains("text: \"given\"");
             StoredZones.importYaml(withSecret, fresh, "test");
-            assertThat(fresh.workerScript("chat").orElseThrow().settingsJson()).contains("\"text\":\"given\"");
+            assertThat(fresh.workerScript("chat").orElseThrow().settingsJson()).contains("\"text\":\"given\"")
+                    .contains("\"limits\":{\"cpu_ms\":50,\"subrequests\":20}");
             assertThat(fresh.workerScriptModules("chat")).usingRecursiveFieldByFieldElementComparator().isEqualTo(modules);
         }
     }
@@ -115,6 +117,15 @@ class ScriptsExportTest {
                     """);
             assertThatThrownBy(() -> StoredZones.importYaml(base64, store, "test")).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("workers_scripts[0].modules[0].content_base64: \"%%%\" (expected: base64)");
+            Path limits = Files.writeString(dir.resolve("limits.yaml"), """
+                    workers_scripts:
+                      - name: chat
+                        main_module: index.js
+                        settings: { bindings: [], limits: { cpu_ms: 0 } }
+                        modules: [ { name: index.js, content_type: application/javascript+module, content: "export default {}" } ]
+                    """);
+            assertThatThrownBy(() -> StoredZones.importYaml(limits, store, "test")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("workers_scripts[0].settings.limits.cpu_ms: 0 (expected: 1 to 300000 ms of CPU time");
             assertThat(store.workerScripts()).isEmpty();
         }
     }

@@ -101,6 +101,7 @@ class WranglerDeployTest {
         assertThat(chat.compatibilityDate()).isEqualTo("2025-04-01");
         assertThat(chat.vars()).containsEntry("GREETING", "hello from chat");
         assertThat(chat.durableObjects()).isEqualTo(Map.of("ROOMS", "ChatRoom"));
+        assertThat(chat.limits().cpuMs()).as("[limits] cpu_ms, sent in the upload's metadata").isEqualTo(5000);
 
         // the edge runs it, its HTML page imported as a text module as wrangler bundled it
         TestControlPlane.awaitWithinASecond(deployed, () -> plane.get("/chat/").body().equals("hello from chat"));
@@ -112,6 +113,7 @@ class WranglerDeployTest {
         assertThat(calls(wrangler(project, "deploy"))).containsExactlyElementsOf(LATER_DEPLOY);
         long redeployed = System.nanoTime();
         assertThat(plane.control.store().workerScript("chat").orElseThrow().migrationTag()).isEqualTo("v1");
+        assertThat(plane.control.store().workerScript("chat").orElseThrow().settingsJson()).contains("\"limits\":{\"cpu_ms\":5000}");
         TestControlPlane.awaitWithinASecond(redeployed, () -> plane.get("/chat/").body().equals("hello again"));
     }
 

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A JavaScript Worker's limits through a real edge: a request that loops forever or builds a
- * memory bomb gets Cloudflare's error 1102 while well-behaved requests to the same node go on, the
+ * A JavaScript Worker's limits through a real edge: a request that loops forever, spends its CPU
+ * time in turns between timers, or builds a memory bomb gets Cloudflare's error 1102 while
+ * well-behaved requests to the same node go on, the
  * record says {@code exceededCpu} / {@code exceededMemory}, the node's {@code /metrics} counts it,
  * and the script goes on serving.
  */
@@ -39,6 +40,15 @@ class JavaScriptLimitsTest {
                 const path = new URL(request.url).pathname;
                 served++;
                 if (path === '/limits/loop') { while (true) { } }
+                if (path === '/limits/turns') {
+                  // 150 ms of busy wall time a turn, a timer between turns: no turn reaches cpu_ms 500, the request does
+                  for (let turn = 0; turn < 60; turn++) {
+                    const until = Date.now() + 150;
+                    while (Date.now() < until) { }
+                    await new Promise((resolve) => setTimeout(resolve, 1));
+                  }
+                  return new Response('not stopped');
+                }
                 if (path === '/bomb/it') { const a = []; while (true) a.push(new Array(1e6).fill(0)); }
                 if (path === '/limits/storm') {
                   const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => fetch(`${env.ORIGIN}/${i}`)));
@@ -133,6 +143,18 @@ class JavaScriptLimitsTest {
         assertThat(metrics()).contains("pier_worker_limits_exceeded_total{limit=\"cpu\",script=\"limits\"} 1.0")
                 .contains("pier_worker_limits_exceeded_total{limit=\"memory\",script=\"limits\"} 0.0");
         assertThat(edge.edge.usage().worker("limits").exceptions()).isZero();
+    }
+
+    @Test
+    void aRequestWhoseTurnsSumPastItsCpuLimitGets1102() throws Exception {
+        assertThat(get("/limits/work").body()).isEqualTo("4999950000");
+        edge.drainLogs(java.time.Duration.ofMillis(200));
+        HttpResponse<String> stopped = getAsync("/limits/turns").get(60, TimeUnit.SECONDS);
+        assertThat(stopped.statusCode()).isEqualTo(503);
+        assertThat(stopped.body()).contains("1102").contains("Worker exceeded resource limits");
+        assertThat(logOf("/limits/turns").workerStatus()).isEqualTo("exceededCpu");
+        assertThat(get("/limits/work").body()).as("the script keeps working").isEqualTo("4999950000");
+        assertThat(metrics()).contains("pier_worker_limits_exceeded_total{limit=\"cpu\",script=\"limits\"} 1.0");
     }
 
     @Test

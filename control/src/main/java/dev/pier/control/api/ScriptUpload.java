@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.WorkerScript;
+import dev.pier.control.ScriptLimits;
 import dev.pier.control.store.Json;
 import dev.pier.control.store.StoredScriptModule;
 import dev.pier.control.store.StoredWorkerScript;
@@ -22,10 +23,12 @@ import java.util.regex.Pattern;
 /**
  * A script upload in Cloudflare's shape ({@code PUT /accounts/{account_id}/workers/scripts/{script_name}},
  * multipart/form-data), read and checked: the {@code metadata} part (main_module, bindings,
- * compatibility_date, compatibility_flags, migrations) and the module parts. Every problem is
- * Cloudflare's 10021 naming the field and what is expected; nothing is stored until all is well.
+ * compatibility_date, compatibility_flags, limits, migrations) and the module parts. Every problem is
+ * Cloudflare's 10021 naming the field and what is expected (a CPU time limit out of range is
+ * Cloudflare's 100328); nothing is stored until all is well.
  *
- * @param settings   {@code {"compatibility_date", "compatibility_flags", "bindings"}}: what the store keeps and the edge runs
+ * @param settings   {@code {"compatibility_date", "compatibility_flags", "bindings", "limits"}}: what the store keeps and the
+ *                   edge runs ({@code limits} only when the metadata has them)
  * @param migrations the metadata's {@code migrations}, or null when it has none
  */
 record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations, List<StoredScriptModule> modules) {
@@ -33,6 +36,8 @@ record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations,
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Cloudflare's code for an upload its Workers API cannot take. */
     static final int INVALID = 10021;
+    /** Cloudflare's code for a CPU time limit it does not take. */
+    static final int CPU_LIMIT = 100328;
     /** The module types Pier runs: ES modules, text, data and JSON modules. */
     static final Set<String> MODULE_TYPES = Set.of("application/javascript+module", "text/javascript+module", "text/plain",
             "application/octet-stream", "application/json");
@@ -43,8 +48,9 @@ record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations,
     private static final Pattern MODULE_NAME = Pattern.compile("(?!.*(^|/)\\.\\.?(/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]{0,255}");
     /** Metadata fields Wrangler and Cloudflare's clients send that concern Cloudflare's platform only; taken and not kept. */
     private static final Set<String> IGNORED = Set.of("usage_model", "logpush", "placement", "tail_consumers", "observability",
-            "keep_bindings", "keep_assets", "limits", "annotations", "tags", "body_part", "streaming_tail_consumers");
-    private static final Set<String> KEPT = Set.of("main_module", "bindings", "compatibility_date", "compatibility_flags", "migrations");
+            "keep_bindings", "keep_assets", "annotations", "tags", "body_part", "streaming_tail_consumers");
+    private static final Set<String> KEPT = Set.of("main_module", "bindings", "compatibility_date", "compatibility_flags", "limits",
+            "migrations");
 
     /**
      * The upload in {@code request}'s body.
@@ -86,7 +92,7 @@ record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations,
         metadata.fieldNames().forEachRemaining(field -> {
             if (!KEPT.contains(field) && !IGNORED.contains(field)) {
                 throw invalid("metadata." + field + ": not taken (expected: main_module, bindings, compatibility_date, "
-                        + "compatibility_flags, migrations; Pier runs module Workers without Cloudflare's platform features)");
+                        + "compatibility_flags, limits, migrations; Pier runs module Workers without Cloudflare's platform features)");
             }
         });
         String main = text(metadata, "main_module", "the name of the part holding the main module, e.g. index.js");
@@ -121,6 +127,10 @@ record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations,
             });
         }
         settings.set("bindings", bindings(metadata.path("bindings"), scriptName));
+        ObjectNode limits = limits(metadata.path("limits"), "metadata.limits");
+        if (limits != null) {
+            settings.set("limits", limits);
+        }
         JsonNode migrations = metadata.path("migrations");
         return new ScriptUpload(main, settings, migrations.isMissingNode() || migrations.isNull() ? null : migrations, List.copyOf(modules));
     }
@@ -197,6 +207,15 @@ record ScriptUpload(String mainModule, ObjectNode settings, JsonNode migrations,
             out.add(kept);
         }
         return out;
+    }
+
+    /** {@code limits} checked ({@link ScriptLimits}), as kept; null for none. */
+    static ObjectNode limits(JsonNode limits, String at) {
+        ScriptLimits.Problem problem = ScriptLimits.problem(limits, at);
+        if (problem != null) {
+            throw new ApiException(400, new ApiError(problem.cpu() ? CPU_LIMIT : INVALID, problem.message()));
+        }
+        return ScriptLimits.kept(limits);
     }
 
     private static String text(JsonNode node, String field, String expected) {

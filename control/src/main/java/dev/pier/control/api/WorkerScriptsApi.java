@@ -20,8 +20,8 @@ import java.util.List;
  * shapes. {@code PUT} uploads one (multipart: a {@code metadata} part and the modules,
  * {@link ScriptUpload}) with its Durable Object migrations ({@link ScriptMigrations}), checked and
  * stored in one transaction; list, download (the modules as multipart, as Cloudflare's), the main
- * module ({@code /content/v2}), the settings ({@code /settings}: bindings without secret texts) and
- * delete. The edge runs every stored script ({@code dev.pier.control.StoredZones}).
+ * module ({@code /content/v2}), the settings ({@code /settings}: bindings without secret texts,
+ * compatibility and limits; {@code PATCH} changes the limits) and delete. The edge runs every stored script ({@code dev.pier.control.StoredZones}).
  */
 final class WorkerScriptsApi {
 
@@ -30,6 +30,9 @@ final class WorkerScriptsApi {
     static final int NOT_FOUND = 10007;
     /** Cloudflare's code for a script name it cannot take. */
     static final int BAD_NAME = 10016;
+    /** Settings Cloudflare's clients send that concern Cloudflare's platform only: taken and not kept, as in an upload. */
+    private static final java.util.Set<String> SETTINGS_IGNORED = java.util.Set.of("logpush", "observability", "placement", "tags",
+            "tail_consumers", "usage_model", "annotations");
 
     private final Store store;
 
@@ -54,6 +57,9 @@ final class WorkerScriptsApi {
         routes.add("GET", one + "/settings", Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_READ)
                 .doc("getWorkerScriptSettings", "A Worker's bindings (secret texts hidden) and compatibility settings")
                 .to(c -> Envelope.success(settings(find(c.param("script_name")))));
+        routes.add("PATCH", one + "/settings", Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_WRITE)
+                .doc("patchWorkerScriptSettings", "Change a Worker's limits: multipart/form-data with a settings part (JSON), or JSON")
+                .to(c -> patchSettings(c.request(), c.param("script_name"), c.token()));
         routes.add("DELETE", one, Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_WRITE).doc("deleteWorkerScript", "Delete a Worker")
                 .to(c -> delete(c.param("script_name"), c.token()));
         return routes.list();
@@ -88,6 +94,64 @@ final class WorkerScriptsApi {
             return s.putWorkerScript(new StoredWorkerScript(name, upload.etag(), upload.mainModule(), upload.settings().toString(),
                     after.tag(), after.classesJson(), null, null), upload.modules(), Credentials.actor(token));
         });
+    }
+
+    /**
+     * Cloudflare's settings patch: a {@code settings} part of JSON (or a JSON body). Pier changes the script's {@code limits}
+     * there (null: Cloudflare's defaults again); the script runs with them on every node within a second, as after an upload.
+     */
+    private ApiResponse patchSettings(ApiRequest r, String name, StoredToken token) {
+        JsonNode patch = settingsPatch(r);
+        patch.fieldNames().forEachRemaining(field -> {
+            if (!field.equals("limits") && !SETTINGS_IGNORED.contains(field)) {
+                throw ScriptUpload.invalid("settings." + field + ": not changed here (expected: limits; upload the script again to "
+                        + "change its bindings, compatibility or migrations)");
+            }
+        });
+        ObjectNode limits = ScriptUpload.limits(patch.path("limits"), "settings.limits");
+        StoredWorkerScript after = store.inTransaction(s -> {
+            StoredWorkerScript before = find(s, name);
+            if (!patch.has("limits")) {
+                return before;
+            }
+            ObjectNode settings = (ObjectNode) Json.stored(before.settingsJson());
+            if (limits == null) {
+                settings.remove("limits");
+            } else {
+                settings.set("limits", limits);
+            }
+            String json = settings.toString();
+            List<StoredScriptModule> modules = s.workerScriptModules(name);
+            return s.putWorkerScript(new StoredWorkerScript(name, StoredWorkerScript.etag(before.mainModule(), json, modules),
+                    before.mainModule(), json, before.migrationTag(), before.durableObjectClasses(), null, null), modules,
+                    Credentials.actor(token));
+        });
+        return Envelope.success(settings(after));
+    }
+
+    private static JsonNode settingsPatch(ApiRequest r) {
+        String type = r.header("content-type");
+        byte[] json = r.body();
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+            List<Multipart.Part> parts;
+            try {
+                parts = Multipart.parse(type, r.body());
+            } catch (IllegalArgumentException e) {
+                throw ScriptUpload.invalid(e.getMessage());
+            }
+            json = parts.stream().filter(p -> p.name().equals("settings")).findFirst().map(Multipart.Part::content).orElseThrow(() ->
+                    ScriptUpload.invalid("settings: missing (expected: a part named settings holding JSON, e.g. {\"limits\": "
+                            + "{\"cpu_ms\": 50}})"));
+        }
+        try {
+            JsonNode node = json == null ? null : Json.MAPPER.readTree(json);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (java.io.IOException e) {
+            // refused below
+        }
+        throw ScriptUpload.invalid("settings: not a JSON object (expected: {\"limits\": {\"cpu_ms\": 50}})");
     }
 
     private ApiResponse download(String name) {
@@ -165,6 +229,9 @@ final class WorkerScriptsApi {
         }
         o.put("compatibility_date", stored.path("compatibility_date").asText(null));
         o.set("compatibility_flags", stored.path("compatibility_flags"));
+        if (stored.path("limits").isObject()) {
+            o.set("limits", stored.get("limits"));
+        }
         o.put("usage_model", "standard").put("logpush", false).putNull("tail_consumers").put("migration_tag", s.migrationTag());
         return o;
     }

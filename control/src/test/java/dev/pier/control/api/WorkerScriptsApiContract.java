@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.config.PierConfig;
+import dev.pier.config.WorkerLimits;
 import dev.pier.config.WorkerScript;
 import dev.pier.config.ConfigLoader;
 import dev.pier.control.CertificateFolder;
@@ -204,6 +205,80 @@ abstract class WorkerScriptsApiContract {
         assertThat(memberships.get(0).path("account").path("id").asText()).isEqualTo(ControlApi.ACCOUNT_ID);
         assertThat(memberships.get(0).path("status").asText()).isEqualTo("accepted");
         assertError(call("GET", "/accounts", (String) null), 400, 10000, "Authentication error");
+    }
+
+    /** Cloudflare's limits in the upload's metadata and the settings' PATCH: checked with Cloudflare's codes, kept, shown, run. */
+    @Test
+    void limitsFromTheMetadataAndTheSettingsAreCheckedKeptAndRun() throws Exception {
+        Path file = dir.resolve("pier.yaml");
+        Files.writeString(file, "listeners:\n  - address: 127.0.0.1:0\n");
+        PierConfig base = ConfigLoader.load(file);
+        byte[] js = WORKER.getBytes(StandardCharsets.UTF_8);
+        ObjectNode metadata = metadata("v1", null);
+        metadata.putObject("migrations").put("new_tag", "v1").putArray("new_sqlite_classes").add("ChatRoom");
+        metadata.putObject("limits").put("cpu_ms", 50).put("subrequests", 20);
+        upload("chat", admin, metadata, module("index.js", "application/javascript+module", js), module("./page.html", "text/plain", "hi"));
+        assertThat(lastStatus).isEqualTo(200);
+        assertThat(call("GET", SCRIPTS + "/chat/settings", admin).path("result").path("limits").toString())
+                .isEqualTo("{\"cpu_ms\":50,\"subrequests\":20}");
+        try (ScriptFolder scripts = ScriptFolder.create(); CertificateFolder certificates = CertificateFolder.create()) {
+            assertThat(StoredZones.config(base, store, certificates, scripts).workers().get(0).limits())
+                    .isEqualTo(new WorkerLimits(50, WorkerLimits.DEFAULT.memoryBytes(), 20));
+
+            String etag = store.workerScript("chat").orElseThrow().etag();
+            JsonNode patched = patchSettings("chat", "{\"limits\":{\"cpu_ms\":100},\"logpush\":false}", true);
+            assertThat(lastStatus).as(patched.toString()).isEqualTo(200);
+            assertThat(patched.path("result").path("limits").toString()).isEqualTo("{\"cpu_ms\":100}");
+            assertThat(patched.path("result").path("bindings")).hasSize(3);
+            assertThat(store.workerScript("chat").orElseThrow().etag()).as("a new version, which the edge loads anew").isNotEqualTo(etag);
+            assertThat(StoredZones.config(base, store, certificates, scripts).workers().get(0).limits())
+                    .isEqualTo(new WorkerLimits(100, WorkerLimits.DEFAULT.memoryBytes(), WorkerLimits.DEFAULT.subrequests()));
+            assertThat(store.workerScriptModules("chat")).hasSize(2);
+
+            patchSettings("chat", "{\"limits\":null}", false);
+            assertThat(lastStatus).isEqualTo(200);
+            assertThat(call("GET", SCRIPTS + "/chat/settings", admin).path("result").has("limits")).isFalse();
+            assertThat(StoredZones.config(base, store, certificates, scripts).workers().get(0).limits()).isEqualTo(WorkerLimits.DEFAULT);
+        }
+
+        String before = store.workerScript("chat").orElseThrow().etag();
+        assertError(patchSettings("chat", "{\"limits\":{\"cpu_ms\":300001}}", true), 400, ScriptUpload.CPU_LIMIT,
+                "settings.limits.cpu_ms: 300001 (expected: 1 to 300000 ms of CPU time, Cloudflare's 5 minutes at most)");
+        assertError(patchSettings("chat", "{\"bindings\":[]}", true), 400, 10021, "settings.bindings: not changed here (expected: "
+                + "limits; upload the script again to change its bindings, compatibility or migrations)");
+        assertError(patchSettings("nope", "{\"limits\":{\"cpu_ms\":10}}", true), 404, WorkerScriptsApi.NOT_FOUND, null);
+        assertThat(store.workerScript("chat").orElseThrow().etag()).isEqualTo(before);
+
+        ObjectNode zero = metadata("v1", null);
+        zero.putObject("limits").put("cpu_ms", 0);
+        assertError(upload("other", admin, zero, module("index.js", "application/javascript+module", js)), 400, ScriptUpload.CPU_LIMIT,
+                "metadata.limits.cpu_ms: 0 (expected: 1 to 300000 ms of CPU time, Cloudflare's 5 minutes at most)");
+        ObjectNode wall = metadata("v1", null);
+        wall.putObject("limits").put("wall_ms", 10);
+        assertError(upload("other", admin, wall, module("index.js", "application/javascript+module", js)), 400, 10021,
+                "metadata.limits.wall_ms: not a limit Pier runs (expected: cpu_ms, subrequests)");
+        ObjectNode text = metadata("v1", null);
+        text.put("limits", "fast");
+        assertError(upload("other", admin, text, module("index.js", "application/javascript+module", js)), 400, 10021,
+                "metadata.limits: \"fast\" (expected: an object such as {\"cpu_ms\": 50})");
+        ObjectNode many = metadata("v1", null);
+        many.putObject("limits").put("subrequests", -1);
+        assertError(upload("other", admin, many, module("index.js", "application/javascript+module", js)), 400, 10021,
+                "metadata.limits.subrequests: -1 (expected: a whole number from 0 to 10000000)");
+        assertThat(store.workerScript("other")).isEmpty();
+    }
+
+    /** A PATCH of the script's settings: a settings part of multipart/form-data as Cloudflare's clients send it, or plain JSON. */
+    JsonNode patchSettings(String name, String settings, boolean multipart) throws Exception {
+        if (!multipart) {
+            return JSON.readTree(raw("PATCH", SCRIPTS + "/" + name + "/settings", admin, Map.of("content-type", "application/json"),
+                    settings.getBytes(StandardCharsets.UTF_8)).json());
+        }
+        String boundary = "----pier" + System.nanoTime();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"settings\"\r\nContent-Type: application/json\r\n\r\n"
+                + settings + "\r\n--" + boundary + "--\r\n";
+        return JSON.readTree(raw("PATCH", SCRIPTS + "/" + name + "/settings", admin,
+                Map.of("content-type", "multipart/form-data; boundary=" + boundary), body.getBytes(StandardCharsets.UTF_8)).json());
     }
 
     /** The edge runs what the store holds: a JavaScript WorkerScript, its modules written as files beside its main module. */

@@ -19,7 +19,9 @@ import org.graalvm.polyglot.io.FileSystem;
  * A script's modules ({@link ModuleFiles}) and Cloudflare's built-in ones, which a script imports
  * by name: {@code cloudflare:workers} (its {@code DurableObject} and {@code WorkerEntrypoint}
  * classes, which runtime/objects.js defines). A built-in module is a path of its own that no file
- * has, so it is never read from the disk.
+ * has, so it is never read from the disk. It keeps nothing of a context's (each read is a new
+ * channel), so one serves every context of a script; what a context counts (its invocations'
+ * subrequests and CPU time) is its {@link JsRealm}'s.
  */
 final class BuiltinModules implements FileSystem {
 

@@ -13,14 +13,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Stops a call into a script's code that breaks its CPU time or memory limit. A thread that calls
- * into a context marks its {@link Slot} (two writes, no allocation, no clock read); one daemon thread
- * looks at the slots every {@link #PERIOD_MILLIS} ms and, for a thread in a call, reads that thread's
- * CPU time and allocated bytes from the JVM ({@code com.sun.management.ThreadMXBean}), from the
- * first time it saw the call. A call over a limit has its context cancelled ({@link JsRealm#stop}).
+ * Stops an invocation of a script that breaks its CPU time limit, and a call into its code that
+ * breaks its memory limit. A thread that calls into a context marks its {@link Slot} (two writes, no
+ * allocation, no clock read); one daemon thread looks at the slots every {@link #PERIOD_MILLIS} ms
+ * and, for a thread in a call, reads that thread's CPU time and allocated bytes from the JVM
+ * ({@code com.sun.management.ThreadMXBean}). An invocation or call over a limit has its context
+ * cancelled ({@link JsRealm#stop}).
  *
  * <p>CPU time is the thread's, not the wall clock's: a call that waits for a core on a busy machine
- * is not charged for the wait. Memory is what a call keeps: GraalJS's interpreter allocates
+ * is not charged for the wait. It is summed over the calls of one invocation
+ * ({@link JsRealm.Invocation}: a request's {@code fetch} and its later turns, on any thread): the CPU
+ * time between two looks that both saw the thread in the same invocation counts against it (all of
+ * it within one call; across two of its calls, at most one period's worth, since the thread may have
+ * done other work between them). A call is measured from the first look that sees it, so a turn
+ * that begins and ends between two looks is not counted: the sum is what runs long enough to matter.
+ * Code outside any invocation (a main module's top level, an object's constructor) is limited per call.
+ *
+ * <p>Memory is what a call keeps: GraalJS's interpreter allocates
  * hundreds of MB a second of short-lived objects, so allocation alone says nothing. A call is
  * suspect when it allocated another limit's worth since it was last looked at and the heap outside
  * the young generation's eden grew by more than the limit since it began; then a full garbage
@@ -32,6 +41,7 @@ final class CallWatchdog {
 
     /** How often the watchdog looks: a call is stopped within this much of breaking its limit (two periods at most). */
     static final long PERIOD_MILLIS = 10;
+    private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
 
     private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(CallWatchdog.class);
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -64,8 +74,11 @@ final class CallWatchdog {
         volatile JsRealm active;
         /** Calls the thread entered from outside any context: tells one call from the next. */
         volatile long calls;
-        // the watchdog's own: the call it measures and where that call began
+        // the watchdog's own: the call and invocation its last look saw (none: null), the thread's CPU time then, where the call began
         private long seenCalls = -1;
+        private JsRealm.Invocation seenInvocation;
+        private int seenGeneration;
+        private long cpuAtLook;
         private long cpuAtStart;
         private long allocatedAtStart;
         private long liveAtStart;
@@ -121,23 +134,45 @@ final class CallWatchdog {
     private static void look(Slot slot) {
         long calls = slot.calls;
         JsRealm realm = slot.active;
+        JsRealm.Invocation invocation = realm == null ? null : realm.invocation();
         if (realm == null || calls != slot.calls) {
+            slot.seenInvocation = null; // the thread was out of any call: what it ran since counts against nothing
             return;
         }
         long id = slot.thread.threadId();
-        if (calls != slot.seenCalls) {
+        long cpu = THREADS.getThreadCpuTime(id);
+        boolean newCall = calls != slot.seenCalls;
+        int generation = invocation == null ? 0 : invocation.generation;
+        if (invocation != null) {
+            if (invocation.cpuGeneration != generation) { // the events' invocation moved on: another invocation, from 0
+                invocation.cpuGeneration = generation;
+                invocation.cpuNanos = 0;
+            }
+            if (invocation == slot.seenInvocation && generation == slot.seenGeneration && cpu >= 0) {
+                long ran = cpu - slot.cpuAtLook;
+                invocation.cpuNanos += newCall ? Math.min(ran, PERIOD_NANOS) : ran;
+            }
+        }
+        slot.seenInvocation = invocation;
+        slot.seenGeneration = generation;
+        slot.cpuAtLook = cpu;
+        if (newCall) {
             slot.seenCalls = calls;
-            slot.cpuAtStart = THREADS.getThreadCpuTime(id);
+            slot.cpuAtStart = cpu;
             slot.allocatedAtStart = THREADS.getThreadAllocatedBytes(id);
             slot.liveAtStart = heldHeap();
             slot.allocatedAtCheck = slot.allocatedAtStart;
-            return;
         }
         JsLimits limits = realm.limits();
-        long cpuNanos = THREADS.getThreadCpuTime(id) - slot.cpuAtStart;
-        if (slot.cpuAtStart >= 0 && cpuNanos > TimeUnit.MILLISECONDS.toNanos(limits.cpuMillis())) {
-            realm.stop(new ResourceLimitException(ResourceLimitException.Limit.CPU, "Worker exceeded CPU time limit: one call ran "
-                    + TimeUnit.NANOSECONDS.toMillis(cpuNanos) + " ms of CPU time (expected: at most cpu_ms " + limits.cpuMillis() + ")"));
+        long limitNanos = TimeUnit.MILLISECONDS.toNanos(limits.cpuMillis());
+        if (cpu >= 0 && (invocation != null ? invocation.cpuNanos > limitNanos : cpu - slot.cpuAtStart > limitNanos)) {
+            long ran = TimeUnit.NANOSECONDS.toMillis(invocation != null ? invocation.cpuNanos : cpu - slot.cpuAtStart);
+            realm.stop(new ResourceLimitException(ResourceLimitException.Limit.CPU, "Worker exceeded CPU time limit: "
+                    + (invocation != null ? "the invocation ran " : "one call ran ") + ran + " ms of CPU time (expected: at most cpu_ms "
+                    + limits.cpuMillis() + ")"));
+            return;
+        }
+        if (newCall) {
             return;
         }
         long allocated = THREADS.getThreadAllocatedBytes(id);

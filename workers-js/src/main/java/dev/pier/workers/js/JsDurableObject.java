@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
 /**
@@ -18,7 +17,9 @@ import org.graalvm.polyglot.Value;
  * instance's method in its context, and the event lasts until the promise the method returned
  * settles (a hibernatable WebSocket's handler blocks the object's event thread until then, which
  * is what the runtime's gates expect). A method that throws or rejects fails the event, so the
- * object is reset.
+ * object is reset. Each event is an invocation of its own, as on Cloudflare, where each request,
+ * WebSocket message and alarm an object gets starts its CPU time anew: its CPU time and subrequests
+ * count from 0.
  */
 final class JsDurableObject implements DurableObject {
 
@@ -48,13 +49,7 @@ final class JsDurableObject implements DurableObject {
     @Override
     public CompletionStage<Response> fetch(Request request) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        realm.run(() -> {
-            try {
-                objectFetch.executeVoid(instance, ctx, request, answer);
-            } catch (PolyglotException e) {
-                answer.completeExceptionally(ScriptError.of("", e));
-            }
-        });
+        realm.invoke(new JsRealm.Invocation(null, answer), () -> objectFetch.executeVoid(instance, ctx, request, answer));
         return answer;
     }
 
@@ -86,18 +81,14 @@ final class JsDurableObject implements DurableObject {
     /** Calls a method of the instance with a hibernatable WebSocket first (its JavaScript object) and the other arguments. */
     private CompletableFuture<Object> callWithSocket(String method, WebSocket ws, Object a, Object b, Object c) {
         CompletableFuture<Object> done = new CompletableFuture<>();
-        realm.run(() -> {
-            try {
-                Value socket = objectSocket.execute(handle, ws);
-                Object first = "webSocketMessage".equals(method) && a instanceof ByteBuffer bytes
-                        ? arrayBuffer.execute(bytes) : a;
-                if ("webSocketError".equals(method)) {
-                    first = errorOf.execute(a);
-                }
-                objectCall.executeVoid(instance, ctx, method, done, socket, first, b, c);
-            } catch (PolyglotException e) {
-                done.completeExceptionally(ScriptError.of("", e));
+        realm.invoke(new JsRealm.Invocation(null, done), () -> {
+            Value socket = objectSocket.execute(handle, ws);
+            Object first = "webSocketMessage".equals(method) && a instanceof ByteBuffer bytes
+                    ? arrayBuffer.execute(bytes) : a;
+            if ("webSocketError".equals(method)) {
+                first = errorOf.execute(a);
             }
+            objectCall.executeVoid(instance, ctx, method, done, socket, first, b, c);
         });
         return done;
     }
@@ -110,13 +101,7 @@ final class JsDurableObject implements DurableObject {
         all[2] = method;
         all[3] = done;
         System.arraycopy(args, 0, all, 4, args.length);
-        realm.run(() -> {
-            try {
-                objectCall.executeVoid(all);
-            } catch (PolyglotException e) {
-                done.completeExceptionally(ScriptError.of("", e));
-            }
-        });
+        realm.invoke(new JsRealm.Invocation(null, done), () -> objectCall.executeVoid(all));
         return done;
     }
 

@@ -12,7 +12,8 @@ import org.graalvm.polyglot.Value;
 /**
  * The Java under the global {@code fetch()} ({@code runtime/fetch.js}): a subrequest through the
  * Java API's {@link Fetch}, as a promise of the origin's response, whose parts JavaScript reads
- * back from the opaque response it is given.
+ * back from the opaque response it is given. A request's (or an object event's) fetches hold at
+ * most {@link JsRealm.Invocation#CONNECTIONS} connections open at once; the next waits for one.
  */
 public final class JsFetch {
 
@@ -29,19 +30,41 @@ public final class JsFetch {
      */
     @Export
     public Value fetch(String method, String url, Value headers, Value body, int offset, int length, boolean manualRedirect) {
-        CompletableFuture<Response> answer;
+        Request request;
         try {
             byte[] bytes = null;
             if (body != null && !body.isNull()) {
                 bytes = new byte[length];
                 body.readBuffer(offset, bytes, 0, length);
             }
-            Request request = new Request(method, url, JsHeaders.of(headers), bytes);
-            answer = Fetch.fetch(request, manualRedirect ? Fetch.Redirect.MANUAL : Fetch.Redirect.FOLLOW).toCompletableFuture();
+            request = new Request(method, url, JsHeaders.of(headers), bytes);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            answer = CompletableFuture.failedFuture(e);
+            return realm.promise(CompletableFuture.failedFuture(e));
         }
+        Fetch.Redirect redirect = manualRedirect ? Fetch.Redirect.MANUAL : Fetch.Redirect.FOLLOW;
+        JsRealm.Invocation invocation = realm.invocation();
+        if (invocation == null) {
+            return realm.promise(send(request, redirect));
+        }
+        // one of the invocation's open connections from the send until the answer (the origin's body comes whole with it)
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        invocation.connect(() -> send(request, redirect).whenComplete((response, failure) -> {
+            invocation.closed();
+            if (failure == null) {
+                answer.complete(response);
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        }));
         return realm.promise(answer);
+    }
+
+    private static CompletableFuture<Response> send(Request request, Fetch.Redirect redirect) {
+        try {
+            return Fetch.fetch(request, redirect).toCompletableFuture();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Export

@@ -3,8 +3,8 @@ package dev.pier.workers.js;
 /**
  * The resource limits of a JavaScript Worker, as Cloudflare's Workers limits.
  *
- * @param cpuMillis   CPU time one call into the script's code may take (a request's {@code fetch}, each
- *                    later turn of it, each WebSocket event): Cloudflare's {@code limits.cpu_ms}
+ * @param cpuMillis   CPU time one invocation may take, summed over its calls (a request's {@code fetch} and
+ *                    every later turn of it; each WebSocket event, each object event): Cloudflare's {@code limits.cpu_ms}
  * @param memoryBytes memory one call may retain in its context: Cloudflare's 128 MB per isolate
  * @param subrequests {@code fetch} calls one invocation may make: Cloudflare's paid plan's 10,000
  */

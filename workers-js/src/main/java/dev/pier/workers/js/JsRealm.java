@@ -31,10 +31,13 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * that completes elsewhere waits its turn). After each call GraalJS runs the promise jobs it left,
  * so an {@code await} that can go on goes on before the call returns.
  *
- * <p>Every call is watched ({@link CallWatchdog}): one over the script's CPU time or memory limit
- * is cancelled, and the context with it: the call fails with a {@link ResourceLimitException}, the
- * requests still waiting on this context fail, and the script's next call on this thread gets a
- * fresh context ({@link JsWorker#realm()}).
+ * <p>The code that runs belongs to an {@link Invocation}, as Cloudflare counts its limits: a request
+ * (its {@code fetch} and every later turn of it: what its awaits go on with, the timers it set while
+ * it was unanswered), or an event (a WebSocket event, a timer's callback, a Durable Object's
+ * event). Every call is watched ({@link CallWatchdog}): an invocation over the script's CPU time or a
+ * call over its memory limit is cancelled, and the context with it: the call fails with a
+ * {@link ResourceLimitException}, the requests still waiting on this context fail, and the script's
+ * next call on this thread gets a fresh context ({@link JsWorker#realm()}).
  */
 final class JsRealm {
 
@@ -60,11 +63,11 @@ final class JsRealm {
     private final JsLimits limits;
     /** Why the watchdog stopped this context, or null while it runs. */
     private volatile ResourceLimitException stopped;
-    /** The answers of the requests this context is still working on: they fail if it is stopped. */
-    private final Set<CompletableFuture<Response>> inFlight = ConcurrentHashMap.newKeySet();
+    /** The answers of the requests and object events this context is still working on: they fail if it is stopped. */
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /** The invocation the code running now belongs to (its subrequests count against it); null at module scope. */
     private volatile Invocation current;
-    /** The invocation of each WebSocket event: a fresh count per event, without an object per event. */
+    /** The invocation of each event: made a new one per event by its generation, without an object per event. */
     private final Invocation event = new Invocation(null, null);
     private final Context context;
     private final Value handler;
@@ -83,7 +86,7 @@ final class JsRealm {
         this.limits = script.limits();
         context = Context.newBuilder("js")
                 .engine(JsEngine.engine())
-                .allowIO(IOAccess.newBuilder().fileSystem(new BuiltinModules(script.files())).build())
+                .allowIO(IOAccess.newBuilder().fileSystem(script.modules()).build())
                 .allowHostAccess(HOST_ACCESS)
                 .option("js.esm-eval-returns-exports", "true")
                 .option("js.text-encoding", "true")
@@ -110,7 +113,7 @@ final class JsRealm {
             } catch (PolyglotException e) {
                 throw failure("the main module failed to load: ", e);
             } finally {
-                CallWatchdog.leave(slot, outer);
+                leave(slot, outer);
             }
             handler = exports.getMember("default");
             if (handler == null || handler.isNull() || !handler.hasMember("fetch") || !handler.getMember("fetch").canExecute()) {
@@ -154,19 +157,34 @@ final class JsRealm {
         }
         stopped = why;
         Invocation running = current;
-        CompletableFuture<Response> charged = running == null ? null : running.answer;
+        CompletableFuture<?> charged = running == null ? null : running.answer;
         // close(true) waits until the cancelled call has left the context: not on the watchdog's thread
         Thread.ofVirtual().name("pier-js-stop").start(() -> {
+            if (charged != null) {
+                charged.completeExceptionally(why); // before the cancel, which the script's own code could otherwise answer first
+            }
             try {
                 context.close(true);
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(JsRealm.class).warn("Closing a stopped JavaScript context failed", e);
             }
-            for (CompletableFuture<Response> answer : inFlight) {
+            for (CompletableFuture<?> answer : inFlight) {
                 answer.completeExceptionally(answer == charged ? why : new ScriptError("the Worker's context was discarded "
                         + "while this request waited: another call in it broke a limit (" + why.getMessage() + ")"));
             }
         });
+    }
+
+    /**
+     * Marks the calling thread as out of this context. Cancelling a stopped context interrupts the thread that was in it;
+     * that interrupt is cleared as the thread leaves, or the next task on the thread (another script's call, an event loop's
+     * work) would see it as its own.
+     */
+    private void leave(CallWatchdog.Slot slot, JsRealm outer) {
+        CallWatchdog.leave(slot, outer);
+        if (stopped != null && outer == null) {
+            Thread.interrupted();
+        }
     }
 
     /** What a call into this context after it was stopped fails with. */
@@ -181,6 +199,11 @@ final class JsRealm {
             return why;
         }
         return ScriptError.of(what, e);
+    }
+
+    /** The invocation the code running in this context belongs to, or null (module scope, an object's constructor). */
+    Invocation invocation() {
+        return current;
     }
 
     /** Counts a subrequest of the running invocation: null, or Cloudflare's error when it is one too many. */
@@ -198,17 +221,92 @@ final class JsRealm {
         return null;
     }
 
-    /** One invocation of the script (a request, or a WebSocket event): what counts against its per-invocation limits. */
+    /**
+     * One invocation of the script (a request, or an event): what counts against its per-invocation
+     * limits. A request has one of its own; the events of a context share one, which each event makes a
+     * new invocation by moving its generation on.
+     */
     static final class Invocation {
-        final ExecutionContext ctx;
-        /** The request's answer; null for a WebSocket event. */
-        final CompletableFuture<Response> answer;
-        int subrequests;
+        /** Cloudflare's simultaneous open connections per invocation: a fetch past them waits for one to close. */
+        static final int CONNECTIONS = 6;
 
-        Invocation(ExecutionContext ctx, CompletableFuture<Response> answer) {
+        final ExecutionContext ctx;
+        /** The request's answer (or what settles when an object's event is over); null for the events' invocation. */
+        final CompletableFuture<?> answer;
+        /** Which invocation this object is now: always 0 for a request's, one more per event for the events' one. Written holding the lock. */
+        volatile int generation;
+        int subrequests;
+        /** The CPU time the watchdog counted against generation {@link #cpuGeneration}: its thread's alone. */
+        long cpuNanos;
+        int cpuGeneration;
+        /** Its subrequests open now, and those waiting for one of them to close: guarded by this. */
+        private int open;
+        private java.util.ArrayDeque<Runnable> waiting;
+
+        Invocation(ExecutionContext ctx, CompletableFuture<?> answer) {
             this.ctx = ctx;
             this.answer = answer;
         }
+
+        /** Whether this is a request (or an object's event) still unanswered: a timer it sets runs as part of it. */
+        boolean unanswered() {
+            return answer != null && !answer.isDone();
+        }
+
+        /**
+         * Opens one of the invocation's {@link #CONNECTIONS} connections for {@code send}: at once when one is free, else
+         * when one closes ({@link #closed}), in the order asked, as Cloudflare queues them. The events' shared invocation has
+         * no such count (its open connections would be its last event's).
+         */
+        void connect(Runnable send) {
+            if (answer != null) {
+                synchronized (this) {
+                    if (open >= CONNECTIONS) {
+                        if (waiting == null) {
+                            waiting = new java.util.ArrayDeque<>();
+                        }
+                        waiting.add(send);
+                        return;
+                    }
+                    open++;
+                }
+            }
+            send.run();
+        }
+
+        /** A connection {@link #connect} opened is closed: the first fetch waiting for one takes it. */
+        void closed() {
+            if (answer == null) {
+                return;
+            }
+            Runnable next;
+            synchronized (this) {
+                next = waiting == null ? null : waiting.poll();
+                if (next == null) {
+                    open--;
+                    return;
+                }
+            }
+            next.run();
+        }
+    }
+
+    /** A new event's invocation (holding the lock): the events' one, moved on, its counts from 0. */
+    private Invocation newEvent() {
+        event.subrequests = 0;
+        event.generation++;
+        return event;
+    }
+
+    /**
+     * What a continuation of {@code owner} (as it was at {@code generation}) counts against: it, or for an event gone by (the
+     * events' invocation moved on), an invocation of its own, as the events' one is maybe the running call's.
+     */
+    private static Invocation resumed(Invocation owner, int generation) {
+        if (owner == null || owner.generation == generation) {
+            return owner;
+        }
+        return new Invocation(null, null);
     }
 
     /** Runs {@code action} in this context, on the calling thread, holding the context's lock. */
@@ -229,8 +327,42 @@ final class JsRealm {
                 throw e; // else: the context was closed under a stage that completed late
             }
         } finally {
-            CallWatchdog.leave(slot, outer);
+            leave(slot, outer);
             lock.unlock();
+        }
+    }
+
+    /**
+     * Calls into this context as {@link #run} does, for an invocation of its own: what {@code action} starts counts against
+     * {@code invocation}, whose answer fails if a limit stops this context before it is complete.
+     */
+    void invoke(Invocation invocation, Runnable action) {
+        CallWatchdog.Slot slot = CallWatchdog.slot();
+        lock.lock();
+        JsRealm outer = CallWatchdog.enter(slot, this);
+        Invocation before = current;
+        CompletableFuture<?> answer = invocation.answer;
+        try {
+            if (stopped != null) {
+                answer.completeExceptionally(discarded());
+                return;
+            }
+            inFlight.add(answer);
+            current = invocation;
+            action.run();
+        } catch (PolyglotException e) {
+            answer.completeExceptionally(failure("", e));
+        } catch (IllegalStateException e) {
+            answer.completeExceptionally(stopped != null ? stopped : e);
+        } finally {
+            current = before;
+            leave(slot, outer);
+            lock.unlock();
+        }
+        if (answer.isDone()) {
+            inFlight.remove(answer);
+        } else {
+            answer.whenComplete((value, failure) -> inFlight.remove(answer));
         }
     }
 
@@ -240,23 +372,28 @@ final class JsRealm {
      * @throws ScriptError when the script's code threw, with its message and where
      */
     void call(Value function, Object... args) {
+        call(null, function, args);
+    }
+
+    /** As {@link #call(Value, Object...)}, counting against {@code invocation} (null: a new event). */
+    void call(Invocation invocation, Value function, Object... args) {
         CallWatchdog.Slot slot = CallWatchdog.slot();
         lock.lock();
         JsRealm outer = CallWatchdog.enter(slot, this);
+        Invocation before = current;
         try {
             if (stopped != null) {
                 throw discarded();
             }
-            event.subrequests = 0;
-            current = event;
+            current = invocation != null ? invocation : newEvent();
             function.executeVoid(args);
         } catch (PolyglotException e) {
             throw failure("", e);
         } catch (IllegalStateException e) {
             throw stopped != null ? stopped : e;
         } finally {
-            current = null;
-            CallWatchdog.leave(slot, outer);
+            current = before;
+            leave(slot, outer);
             lock.unlock();
         }
     }
@@ -267,6 +404,7 @@ final class JsRealm {
         CallWatchdog.Slot slot = CallWatchdog.slot();
         lock.lock();
         JsRealm outer = CallWatchdog.enter(slot, this);
+        Invocation before = current;
         try {
             if (stopped != null) {
                 answer.completeExceptionally(discarded());
@@ -280,8 +418,8 @@ final class JsRealm {
         } catch (IllegalStateException e) {
             answer.completeExceptionally(stopped != null ? stopped : e);
         } finally {
-            current = null;
-            CallWatchdog.leave(slot, outer);
+            current = before;
+            leave(slot, outer);
             lock.unlock();
         }
         if (answer.isDone()) {
@@ -300,6 +438,7 @@ final class JsRealm {
      */
     Value promise(CompletionStage<?> stage) {
         Invocation owner = current;
+        int generation = owner == null ? 0 : owner.generation;
         Value[] settle = new Value[2];
         Value promise = promiseConstructor.newInstance((ProxyExecutable) args -> {
             settle[0] = args[0];
@@ -307,9 +446,10 @@ final class JsRealm {
             return null;
         });
         stage.whenComplete((value, failure) -> run(() -> {
-            // A stage complete already settles within the call that made the promise: that call's invocation goes on after it
-            Invocation running = current;
-            current = owner; // what the promise's continuations do counts against the invocation that made it
+            // A stage that is already complete settles here, inside the call that made the promise: that call's invocation is
+            // put back after, or the rest of it would count against nothing (its later fetches uncounted, its CPU time unsummed).
+            Invocation before = current;
+            current = resumed(owner, generation); // what the promise's continuations do counts against the invocation that made it
             try {
                 if (failure == null) {
                     settle[0].executeVoid(value);
@@ -319,7 +459,7 @@ final class JsRealm {
                     settle[1].executeVoid(context.getBindings("js").getMember("Error").newInstance(String.valueOf(cause.getMessage())));
                 }
             } finally {
-                current = running;
+                current = before;
             }
         }));
         return promise;
@@ -335,7 +475,7 @@ final class JsRealm {
         } catch (PolyglotException e) {
             throw stopped != null ? stopped : e;
         } finally {
-            CallWatchdog.leave(slot, outer);
+            leave(slot, outer);
             lock.unlock();
         }
     }

@@ -22,12 +22,17 @@ public final class JsTimers {
         this.realm = realm;
     }
 
-    /** Calls {@code callback} (which catches and logs what the script's callback throws) after {@code millis}. */
+    /**
+     * Calls {@code callback} (which catches and logs what the script's callback throws) after {@code millis}: as part of the
+     * request that set it while that request is unanswered (an {@code await} of a timer goes on counting against the request, as
+     * on Cloudflare), else as an event of its own.
+     */
     @Export
     public Future<?> schedule(Value callback, double millis) {
+        JsRealm.Invocation owner = realm.invocation();
         return Timers.schedule(() -> {
             try {
-                realm.call(callback);
+                realm.call(owner != null && owner.unanswered() ? owner : null, callback);
             } catch (ScriptError | PolyglotException | IllegalStateException e) {
                 // The realm was closed (its script redeployed) or the callback failed past its own catch.
                 logger.debug("a timer of a JavaScript Worker did not run: {}", e.getMessage());

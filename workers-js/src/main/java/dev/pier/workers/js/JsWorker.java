@@ -27,6 +27,8 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
     private final String name;
     private final JsLimits limits;
     private final ModuleFiles files;
+    /** What every context of the script reads its modules through: one for all, as it holds nothing of a context's. */
+    private final BuiltinModules modules;
     private final Source mainSource;
     /**
      * Each calling thread's context. A map the script owns (not a ThreadLocal, whose values the
@@ -40,6 +42,7 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
         this.limits = limits;
         Path main = mainModule.toAbsolutePath().normalize();
         this.files = new ModuleFiles(main.getParent());
+        this.modules = new BuiltinModules(files);
         Path real = main.toRealPath();
         this.mainSource = Source.newBuilder("js", real.toFile())
                 .content(new String(files.module(real), StandardCharsets.UTF_8))
@@ -92,8 +95,8 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
         return limits;
     }
 
-    ModuleFiles files() {
-        return files;
+    BuiltinModules modules() {
+        return modules;
     }
 
     Source mainSource() {

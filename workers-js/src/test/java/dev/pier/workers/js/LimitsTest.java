@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.workers.Env;
+import dev.pier.workers.Fetch;
 import dev.pier.workers.Headers;
 import dev.pier.workers.Request;
 import dev.pier.workers.ResourceLimitException;
@@ -13,17 +14,21 @@ import dev.pier.workers.WebSocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CPU time and memory limits: a call that loops forever or takes memory without end is stopped
- * by the watchdog, fails with the limit it broke, and the script's next request runs in a fresh
- * context. The test JVM runs with -Xmx512m (workers-js's pom): a memory bomb left alone would end it.
+ * The CPU time and memory limits: an invocation that loops forever, or spends its CPU time over
+ * several turns, and a call that takes memory without end are stopped by the watchdog, fail with the
+ * limit they broke, and the script's next request runs in a fresh context; each WebSocket event is an
+ * invocation of its own. The test JVM runs with -Xmx512m (workers-js's pom): a memory bomb left alone
+ * would end it.
  */
 class LimitsTest {
 
@@ -43,6 +48,18 @@ class LimitsTest {
                 if (path === '/bomb') { const a = []; while (true) a.push(new Array(1e6).fill(0)); }
                 if (path === '/sparse-bomb') { const a = []; while (true) a.push(new Array(1e6)); }
                 if (path === '/wait') { await new Promise(() => { }); }
+                if (path === '/turns') {
+                  // 150 ms of busy wall time per turn (at most that much CPU time), each turn after an await of a timer or a fetch
+                  const via = new URL(request.url).searchParams.get('via');
+                  for (let turn = 1; turn <= 40; turn++) {
+                    const until = Date.now() + 150;
+                    while (Date.now() < until) { }
+                    if (via === 'fetch') await fetch('https://origin.example/');
+                    else await new Promise((resolve) => setTimeout(resolve, 1));
+                  }
+                  return new Response('not stopped');
+                }
+                if (path === '/sleep') { await new Promise((resolve) => setTimeout(resolve, 1)); return new Response('slept'); }
                 if (path === '/work') { let s = 0; for (let i = 0; i < 2e5; i++) s += i; return new Response(String(s)); }
                 if (path === '/garbage') {
                   let n = 0;
@@ -54,6 +71,7 @@ class LimitsTest {
                   server.accept();
                   server.addEventListener('message', (event) => {
                     if (event.data === 'loop') { while (true) { } }
+                    if (event.data === 'busy') { const until = Date.now() + 150; while (Date.now() < until) { } }
                     server.send(`served ${served}`);
                   });
                   return new Response(null, { status: 101, webSocket: client });
@@ -96,7 +114,7 @@ class LimitsTest {
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         assertThat(stopped.limit()).isEqualTo(Limit.CPU);
-        assertThat(stopped.getMessage()).startsWith("Worker exceeded CPU time limit: one call ran ")
+        assertThat(stopped.getMessage()).startsWith("Worker exceeded CPU time limit: the invocation ran ")
                 .endsWith(" ms of CPU time (expected: at most cpu_ms 300)");
         assertThat(tookMillis).as("CPU time, not wall time: at least the limit").isGreaterThanOrEqualTo(300);
         assertThat(before.stopped()).isTrue();
@@ -106,6 +124,38 @@ class LimitsTest {
         System.out.printf("stopped after %d ms of wall time (%s); the next request, in a fresh context, took %d ms%n", tookMillis,
                 stopped.getMessage(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fresh));
         assertThat(worker.realm()).isNotSameAs(before);
+    }
+
+    @Test
+    void anInvocationsCpuTimeIsSummedOverItsTurnsAfterTimersAndFetches() throws Exception {
+        Fetch.Host origin = (request, redirect) -> CompletableFuture.supplyAsync(() -> new Response("ok"),
+                CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS));
+        Fetch.Host.install(origin);
+        try {
+            JsWorker worker = worker(new JsLimits(300, JsLimits.DEFAULT.memoryBytes(), 50));
+            for (String via : List.of("timer", "fetch")) {
+                ResourceLimitException stopped = limitOf(worker, "/turns?via=" + via, 60);
+                assertThat(stopped.limit()).isEqualTo(Limit.CPU);
+                assertThat(stopped.getMessage()).as("no turn alone reaches 300 ms: the sum does")
+                        .startsWith("Worker exceeded CPU time limit: the invocation ran ").endsWith("(expected: at most cpu_ms 300)");
+                assertThat(Scripts.get(worker, "https://example.com/").text()).isEqualTo("served 1");
+                assertThat(Scripts.get(worker, "https://example.com/sleep").text()).as("timers still run").isEqualTo("slept");
+            }
+        } finally {
+            Fetch.Host.uninstall(origin);
+        }
+    }
+
+    @Test
+    void eachWebSocketEventIsAnInvocationOfItsOwn() throws Exception {
+        JsWorker worker = worker(new JsLimits(300, JsLimits.DEFAULT.memoryBytes(), 50));
+        List<String> sent = new CopyOnWriteArrayList<>();
+        WebSocket client = socket(worker, sent);
+        for (int i = 0; i < 6; i++) {
+            WebSocket.Host.received(client, "busy"); // 6 x 150 ms of wall time, each event under 300 ms of CPU time
+        }
+        assertThat(sent).hasSize(6).allMatch(m -> m.equals("served 1"));
+        assertThat(worker.realm().stopped()).isFalse();
     }
 
     @Test
@@ -170,9 +220,19 @@ class LimitsTest {
     @Test
     void aWebSocketListenerThatLoopsIsStoppedAndItsSocketsContextIsDiscarded() throws Exception {
         JsWorker worker = worker(new JsLimits(300, JsLimits.DEFAULT.memoryBytes(), 50));
+        List<String> sent = new CopyOnWriteArrayList<>();
+        WebSocket client = socket(worker, sent);
+        WebSocket.Host.received(client, "hi");
+        assertThat(sent).containsExactly("served 1");
+        assertThatThrownBy(() -> WebSocket.Host.received(client, "loop"))
+                .satisfies(e -> assertThat(ResourceLimitException.of(e)).isEqualTo(Limit.CPU));
+        assertThat(Scripts.get(worker, "https://example.com/").text()).isEqualTo("served 1");
+    }
+
+    /** The client's end of a WebSocket the script accepted at /ws; what the script sends it lands in {@code sent}. */
+    static WebSocket socket(JsWorker worker, List<String> sent) throws Exception {
         Response r = Scripts.call(worker, new Request("GET", "https://example.com/ws", Headers.of("upgrade", "websocket"), null));
         WebSocket client = r.webSocket();
-        java.util.List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
         WebSocket.Host.attach(client, new WebSocket.Transport() {
             @Override
             public void send(String text) {
@@ -188,10 +248,6 @@ class LimitsTest {
                 sent.add("close " + code);
             }
         });
-        WebSocket.Host.received(client, "hi");
-        assertThat(sent).containsExactly("served 1");
-        assertThatThrownBy(() -> WebSocket.Host.received(client, "loop"))
-                .satisfies(e -> assertThat(ResourceLimitException.of(e)).isEqualTo(Limit.CPU));
-        assertThat(Scripts.get(worker, "https://example.com/").text()).isEqualTo("served 1");
+        return client;
     }
 }
