@@ -9,15 +9,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node's {@link Timers.Host}: a task runs on the event loop that scheduled it (a Worker's
- * timer on its connection's loop, where its script's context lives), or on the next loop when the
- * caller is none of the node's (a Durable Object's thread).
+ * timer on its connection's loop, where its script's context lives). A caller that is none of
+ * the node's loops (a Durable Object's thread) always gets the same loop, chosen by its thread, so
+ * its timers keep their order: one loop runs them by deadline, two would race.
  */
 public final class LoopTimers implements Timers.Host {
 
-    private final EventLoopGroup loops;
+    private final EventExecutor[] loops;
 
     public LoopTimers(EventLoopGroup loops) {
-        this.loops = loops;
+        this.loops = java.util.stream.StreamSupport.stream(loops.spliterator(), false).toArray(EventExecutor[]::new);
     }
 
     @Override
@@ -31,6 +32,6 @@ public final class LoopTimers implements Timers.Host {
                 return loop;
             }
         }
-        return loops.next();
+        return loops[(int) Math.floorMod(Thread.currentThread().threadId(), (long) loops.length)];
     }
 }

@@ -52,4 +52,29 @@ class LoopTimersTest {
         assertThat(elsewhere.get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(cancelled).isNotDone();
     }
+
+    @Test
+    void tasksFromAThreadOutsideTheLoopsRunInTheirDeadlinesOrder() throws Exception {
+        // A Durable Object's thread: were its timers spread over the loops, a busy loop would run a later one first.
+        java.util.List<Integer> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread object = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 30; i++) {
+                int n = i;
+                timers.schedule(() -> ran.add(n), Duration.ofMillis(20 + i));
+            }
+            timers.schedule(() -> done.complete(null), Duration.ofMillis(200));
+        });
+        object.join();
+        for (io.netty.util.concurrent.EventExecutor loop : loops) {
+            loop.execute(() -> { // each loop busy for 40 ms while the timers come due
+                long end = System.nanoTime() + Duration.ofMillis(40).toNanos();
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            });
+        }
+        done.get(5, TimeUnit.SECONDS);
+        assertThat(ran).isSorted().hasSize(30);
+    }
 }

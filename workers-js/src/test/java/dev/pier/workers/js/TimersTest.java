@@ -39,13 +39,15 @@ class TimersTest {
     void timeoutsRunInTheirOrderWithTheirArgumentsAndClearedOnesDoNot() throws Exception {
         assertThat(waitFor("""
                 const out = [];
-                setTimeout((a, b) => out.push('c' + a + b), 60, 1, 2);
+                // A deadline counts from its own setTimeout call, and the interpreter on a busy machine can take tens of ms
+                // between two calls: the delays are far apart so that their order is the order they were asked for.
+                setTimeout((a, b) => out.push('c' + a + b), 300, 1, 2);
                 setTimeout(() => out.push('a'), 0);
                 const cleared = setTimeout(() => out.push('never'), 10);
                 setTimeout(() => out.push('b'), 20);
                 clearTimeout(cleared);
                 clearTimeout(12345); clearTimeout(undefined);
-                setTimeout(() => { done = out.join(); }, 150);
+                setTimeout(() => { done = out.join(); }, 500);
                 out.push('sync');
                 """)).isEqualTo("sync,a,b,c12");
         assertThat(js.eval("setTimeout('1 + 1')")).isEqualTo("TypeError: setTimeout: string (expected: a function; strings are not evaluated)");
