@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Where the samples of an async-profiler collapsed profile went (bench/profile.sh writes them).
 
-usage: bench/profile-summary.py FILE.collapsed [TOP=15]
+usage: bench/profile-summary.py FILE.collapsed [TOP=15] [THREAD_PREFIX]
+  THREAD_PREFIX keeps only the stacks of threads whose name starts with it (e.g.
+  multiThreadIoEventLoopGroup-3 for the edge's event loops in a wall-clock profile)
 Prints, as a share of all samples:
   - by thread (cpu and wall profiles taken with `threads`): the first frame of each stack
   - by where the leaf frame is: kernel, Pier (dev/pier), Netty, JDK, GC, JIT compiler, JVM other
@@ -11,12 +13,15 @@ Prints, as a share of all samples:
 import collections, re, sys
 
 path = sys.argv[1]; top = int(sys.argv[2]) if len(sys.argv) > 2 else 15
+only = sys.argv[3] if len(sys.argv) > 3 else None
 stacks = []
 for line in open(path):
     line = line.rstrip('\n')
     if not line: continue
     frames, _, count = line.rpartition(' ')
-    stacks.append((frames.split(';'), int(count)))
+    frames = frames.split(';')
+    if only and not frames[0].lstrip('[').startswith(only): continue
+    stacks.append((frames, int(count)))
 total = sum(c for _, c in stacks) or 1
 
 def kind(frame):
@@ -52,7 +57,7 @@ for frames, c in stacks:
     deepest_pier = next((f for f in reversed(body) if kind(f) == 'Pier'), None)
     if deepest_pier: pier[deepest_pier] += c
 
-print(f'{path}: {total} samples')
+print(f'{path}: {total} samples' + (f' of threads {only}*' if only else ''))
 print('by thread (thread pools folded):')
 for t, c in by_thread.most_common(8): print(f'  {pct(c)}  {t}')
 print('by the leaf frame:')

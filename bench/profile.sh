@@ -8,7 +8,9 @@
 #     LOAD-cpu.html, LOAD-wall.html, LOAD-alloc.html   async-profiler flame graphs of Pier (cpu and
 #       wall split by thread; kernel frames where perf_events allow), and the same as .collapsed text
 #     profiled-runs.txt                                 the load's figures during each profile
+#     LOAD-syscalls.html                                every syscall Pier made, by the Java code that made it
 #     LOAD-{pier,haproxy}-strace.txt                    strace -c -f of each proxy over one load run
+#     LOAD-{pier,haproxy}-perf-dso.txt                  perf record of each proxy: samples by binary (kernel, JIT, ...)
 #     summary.txt                                       per operation: CPU (user, sys), syscalls
 #       (perf stat, all threads), context switches, and the load's own figures
 # One load run is SECONDS (default 8) long. Needs async-profiler's jar in ~/.m2
@@ -85,6 +87,15 @@ label = 'us per message' if kind == 'small' else 'ms per handshake'
 print(f"{kind:5} {target:8} ops={n:>8}  CPU {label}: user {user / n * per:7.2f} sys {sys_ / n * per:7.2f}"
       f"  syscalls/{unit} {counts.get('raw_syscalls:sys_enter', 0) / n:6.2f}  ctx-switches/{unit} {counts.get('context-switches', 0) / n:6.3f}  load: {result}")
 EOF
+    # Sampling run: the same sampler (perf, cpu-clock, 999 Hz) on both proxies, so their shares in the
+    # kernel and in user space compare; Pier's JIT-compiled Java shows as [unknown] or perf-PID.map.
+    perf record -q -F 999 -g -p "$pid" -o "$work/perf.data" > /dev/null 2>&1 & record_pid=$!; sleep 0.5
+    load "$kind" "$url" "$secs" > /dev/null
+    kill -INT "$record_pid"; wait "$record_pid" || true
+    { echo "# perf record -F 999 -g -p $target under the $kind load; samples by where they were taken (self)"
+      perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null > "$work/report.txt" || true
+      grep -v '^#' "$work/report.txt" | grep -v '^$' | head -12 || true
+    } > "$out/$kind-$target-perf-dso.txt"
     # Tracing run: which syscalls (strace slows the proxy; the counts per operation are what to read).
     strace -c -f -p "$pid" -o "$work/strace.txt" & strace_pid=$!; sleep 1
     result=$(load "$kind" "$url" "$secs")
@@ -92,14 +103,24 @@ EOF
     { echo "# strace -c -f -p $target under the $kind load: $result"; echo "# operations: $(ops "$kind" "$result" "$secs")"; cat "$work/strace.txt"; } > "$out/$kind-$target-strace.txt"
   done
   # jcmd reads name=value pairs as its own options: the agent's options go in quotes.
-  for event in cpu wall alloc; do
-    opts="event=$event,threads"; [ "$event" = wall ] && opts="event=wall,interval=5ms,threads"; [ "$event" = alloc ] && opts="event=alloc"
+  for event in cpu wall alloc syscalls; do
+    case $event in
+      cpu) opts="event=cpu,interval=1ms,threads" ;;
+      wall) opts="event=wall,interval=5ms,threads" ;;
+      alloc) opts="event=alloc,alloc=64k,total" ;;   # counts are bytes
+      syscalls) opts="event=raw_syscalls:sys_enter,interval=1,threads" ;;   # every syscall, with the Java code that made it
+    esac
     "$JAVA_HOME/bin/jcmd" "$pier" JVMTI.agent_load "$lib" "\"start,$opts\"" > /dev/null
     result=$(load "$kind" "ws://127.0.0.1:$pier_port/" "$secs")
     "$JAVA_HOME/bin/jcmd" "$pier" JVMTI.agent_load "$lib" "\"stop,file=$out/$kind-$event.html,minwidth=0.2\"" > /dev/null
     "$JAVA_HOME/bin/jcmd" "$pier" JVMTI.agent_load "$lib" "\"dump,collapsed,file=$out/$kind-$event.collapsed\"" > /dev/null
     echo "# $kind $event: $result" >> "$out/profiled-runs.txt"
   done
+done
+for target in pier haproxy; do   # what each proxy spends with no load at all (Pier: timers, JIT, GC, housekeeping)
+  pid=${!target}; read -r u0 s0 < <(ticks "$pid"); sleep 10; read -r u1 s1 < <(ticks "$pid")
+  awk -v t="$target" -v u="$((u1 - u0))" -v s="$((s1 - s0))" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "idle  %-8s CPU over 10 s with no load: user %.2f s, sys %.2f s\n", t, u / hz, s / hz }' >> "$summary"
 done
 echo "# uptime after: $(uptime)" >> "$summary"
 cat "$summary"

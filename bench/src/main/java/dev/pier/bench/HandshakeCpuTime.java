@@ -5,7 +5,8 @@ package dev.pier.bench;
  * allocated per connection (upgrade, one echo, close), which the machine's other load changes
  * little. For comparing two builds on a busy machine: run each build's jar in turn, several
  * rounds, and compare the best figures.
- * {@code java -cp bench/target/benchmarks.jar dev.pier.bench.HandshakeCpuTime [label]}
+ * {@code java -cp bench/target/benchmarks.jar dev.pier.bench.HandshakeCpuTime [label]}; with
+ * {@code -Dthreads=true} it also prints each edge thread's share.
  */
 public final class HandshakeCpuTime {
 
@@ -23,6 +24,7 @@ public final class HandshakeCpuTime {
                 for (int i = 0; i < WARM_UP; i++) {
                     loopback.handshake();
                 }
+                java.util.Map<String, Long> threadsBefore = loopback.edgeCpuByThread();
                 long bestCpu = Long.MAX_VALUE;
                 long bestBytes = Long.MAX_VALUE;
                 for (int batch = 0; batch < BATCHES; batch++) {
@@ -36,6 +38,14 @@ public final class HandshakeCpuTime {
                 }
                 out.append(String.format(" %s: %.1f µs CPU, %.1f KB allocated", rules, bestCpu / (double) BATCH / 1000.0,
                         bestBytes / (double) BATCH / 1024.0));
+                if (Boolean.getBoolean("threads")) { // where the CPU went, over all batches
+                    loopback.edgeCpuByThread().forEach((name, cpu) -> {
+                        long spent = cpu - threadsBefore.getOrDefault(name, 0L);
+                        if (spent > 0) {
+                            System.out.printf("  %s %s: %.1f µs per connection%n", rules, name, spent / (double) (BATCH * BATCHES) / 1000.0);
+                        }
+                    });
+                }
             }
         }
         System.out.println(out + " (the edge's threads, per connection: upgrade, one echo, close; best of "

@@ -26,8 +26,8 @@ import java.util.concurrent.Executors;
  * connection and its 101, the first frame echoed, the close handshake both ways. The edge
  * runs as {@code pier serve} runs it (epoll, request log on, written to a temporary file); the
  * origin is a minimal WebSocket echo server on virtual threads and the client is this thread
- * with a blocking socket, so the edge's own threads do nothing but the edge's work and
- * {@link #edgeCpuNanos()} and {@link #edgeAllocatedBytes()} count that work alone.
+ * with a blocking socket; {@link #edgeCpuNanos()} and {@link #edgeAllocatedBytes()} count the
+ * edge's threads alone (its Netty event loops, which nothing else here uses, and its own "pier-" threads).
  */
 final class HandshakeLoopback implements AutoCloseable {
 
@@ -104,7 +104,7 @@ final class HandshakeLoopback implements AutoCloseable {
         }
     }
 
-    /** CPU time of every thread but this one and the origin's, in nanoseconds. */
+    /** CPU time of the edge's threads (its event loops and its request log writer), in nanoseconds. */
     long edgeCpuNanos() {
         long sum = 0;
         for (long id : edgeThreads()) {
@@ -113,7 +113,7 @@ final class HandshakeLoopback implements AutoCloseable {
         return sum;
     }
 
-    /** Bytes allocated by every thread but this one and the origin's. */
+    /** Bytes allocated by the edge's threads. */
     long edgeAllocatedBytes() {
         long sum = 0;
         for (long id : edgeThreads()) {
@@ -122,11 +122,23 @@ final class HandshakeLoopback implements AutoCloseable {
         return sum;
     }
 
+    /** Each edge thread's CPU time in nanoseconds, by name. */
+    java.util.Map<String, Long> edgeCpuByThread() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (long id : edgeThreads()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+            if (info != null) {
+                out.merge(info.getThreadName(), Math.max(0, threads.getThreadCpuTime(id)), Long::sum);
+            }
+        }
+        return out;
+    }
+
     private long[] edgeThreads() {
         long self = Thread.currentThread().threadId();
         return Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
-                .filter(t -> t != null && t.getThreadId() != self && !t.getThreadName().startsWith("ForkJoinPool")
-                        && !t.getThreadName().startsWith("bench-origin"))
+                .filter(t -> t != null && t.getThreadId() != self && (t.getThreadName().startsWith("multiThreadIoEventLoopGroup")
+                        || t.getThreadName().startsWith("pier-")))
                 .mapToLong(java.lang.management.ThreadInfo::getThreadId)
                 .toArray();
     }
