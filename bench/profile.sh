@@ -8,7 +8,6 @@
 #     LOAD-cpu.html, LOAD-wall.html, LOAD-alloc.html   async-profiler flame graphs of Pier (cpu and
 #       wall split by thread; kernel frames where perf_events allow), and the same as .collapsed text
 #     profiled-runs.txt                                 the load's figures during each profile
-#     LOAD-syscalls.html                                every syscall Pier made, by the Java code that made it
 #     LOAD-{pier,haproxy}-strace.txt                    strace -c -f of each proxy over one load run
 #     LOAD-{pier,haproxy}-perf-dso.txt                  perf record of each proxy: samples by binary (kernel, JIT, ...)
 #     summary.txt                                       per operation: CPU (user, sys), syscalls
@@ -103,12 +102,11 @@ EOF
     { echo "# strace -c -f -p $target under the $kind load: $result"; echo "# operations: $(ops "$kind" "$result" "$secs")"; cat "$work/strace.txt"; } > "$out/$kind-$target-strace.txt"
   done
   # jcmd reads name=value pairs as its own options: the agent's options go in quotes.
-  for event in cpu wall alloc syscalls; do
+  for event in cpu wall alloc; do
     case $event in
       cpu) opts="event=cpu,interval=1ms,threads" ;;
       wall) opts="event=wall,interval=5ms,threads" ;;
       alloc) opts="event=alloc,alloc=64k,total" ;;   # counts are bytes
-      syscalls) opts="event=raw_syscalls:sys_enter,interval=1,threads" ;;   # every syscall, with the Java code that made it
     esac
     "$JAVA_HOME/bin/jcmd" "$pier" JVMTI.agent_load "$lib" "\"start,$opts\"" > /dev/null
     result=$(load "$kind" "ws://127.0.0.1:$pier_port/" "$secs")

@@ -10,8 +10,8 @@ package dev.pier.bench;
  */
 public final class HandshakeCpuTime {
 
-    private static final int WARM_UP = 20_000;
-    private static final int BATCH = 5_000;
+    private static final int WARM_UP = 10_000;
+    private static final int BATCH = 2_000;
     private static final int BATCHES = 5;
 
     private HandshakeCpuTime() {

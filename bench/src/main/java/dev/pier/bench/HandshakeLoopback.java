@@ -87,6 +87,7 @@ final class HandshakeLoopback implements AutoCloseable {
     void handshake() throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), edgePort)) {
             socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000); // an edge that stops answering fails the run instead of holding it
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream(), 1024);
             out.write(request);
