@@ -5,12 +5,12 @@
 # handshakes (open, one echo, close; 20 at a time: bench/churn-count.js) and reports handshakes/s
 # and the Pier process's CPU time (user + system, from /proc) per handshake.
 #
-# usage: bench/handshake-ab.sh JAR_A JAR_B [ROUNDS] [COUNT]
+# usage: bench/handshake-ab.sh JAR_A JAR_B [ROUNDS] [COUNT] [WARMUP]
 #   JAR_*: a built cli/target/pier.jar (its lib/ folder beside it), e.g. of two clones of this repository
 set -euo pipefail
-jar_a=$(realpath "${1:?usage: handshake-ab.sh JAR_A JAR_B [ROUNDS] [COUNT]}")
-jar_b=$(realpath "${2:?usage: handshake-ab.sh JAR_A JAR_B [ROUNDS] [COUNT]}")
-rounds=${3:-4}; count=${4:-4000}
+jar_a=$(realpath "${1:?usage: handshake-ab.sh JAR_A JAR_B [ROUNDS] [COUNT] [WARMUP]}")
+jar_b=$(realpath "${2:?usage: handshake-ab.sh JAR_A JAR_B [ROUNDS] [COUNT] [WARMUP]}")
+rounds=${3:-4}; count=${4:-4000}; warmup=${5:-10000}
 here=$(cd "$(dirname "$0")" && pwd)
 java="$("$here/../bin/find-jdk")/bin/java"
 harness=$("$here/harness-dir.sh")
@@ -34,7 +34,7 @@ ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 echo "# A: $jar_a"; echo "# B: $jar_b"; echo "# uptime before: $(uptime)"
 for url in ws://127.0.0.1:21103/ ws://127.0.0.1:21113/; do   # warm-up: the JIT compiles the handshake path
-  (cd "$harness" && node churn-count.js "$url" 10000 20 > /dev/null)
+  (cd "$harness" && node churn-count.js "$url" "$warmup" 20 > /dev/null)
 done
 round() { # NAME PID URL
   local before after out
