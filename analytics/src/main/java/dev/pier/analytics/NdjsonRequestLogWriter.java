@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * Writes request logs as NDJSON, one object per line, on a thread of its own so that the event
  * loops never touch the disk. A file is appended to (it survives restarts).
  *
+ * <p>Records are written in batches: once a record arrives after a quiet spell, the writer waits
+ * {@value #GATHER_MILLIS} ms for the records that follow it and writes them all at once. Only
+ * the first record of a batch wakes the writer, so a busy event loop hands a record over
+ * without a system call, and the file (and any watcher of its folder) sees one write per batch.
+ *
  * <p>What is accepted is written: a batch that fails to reach the disk (a full disk, a file
  * that went away) is cut back to where it started, so no half line is left, and written again
  * after a pause that doubles up to five seconds, with a warning each time. Memory stays
@@ -34,12 +39,16 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
     /** Records waiting for the disk by default: about 64 MiB at the most. */
     public static final int DEFAULT_CAPACITY = 65_536;
     private static final int MAX_BATCH = 4_096;
+    /** How long the first record of a batch waits for others: records reach the file this much later at most. */
+    static final long GATHER_MILLIS = 10;
     private static final long FIRST_PAUSE_MILLIS = 100;
     private static final long LONGEST_PAUSE_MILLIS = 5_000;
     /** How long {@link #close()} keeps trying to write what is queued. */
     private static final long CLOSE_MILLIS = 10_000;
 
     private final ArrayBlockingQueue<RequestLog> queue;
+    /** The most records one batch takes: with the queue full behind it, twice the capacity is held at most. */
+    private final int maxBatch;
     private final RequestLogStats stats;
     private final Path file;
     private final Thread thread;
@@ -62,6 +71,7 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
     public NdjsonRequestLogWriter(Path file, int capacity, RequestLogStats stats) throws IOException {
         this.file = file;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = Math.min(MAX_BATCH, capacity);
         this.stats = stats;
         if (file != null) {
             if (file.getParent() != null) {
@@ -93,15 +103,19 @@ public final class NdjsonRequestLogWriter implements RequestLogSink, AutoCloseab
     }
 
     private void run() {
-        List<RequestLog> batch = new ArrayList<>(MAX_BATCH);
+        List<RequestLog> batch = new ArrayList<>(maxBatch);
         try {
             while (!(closing && queue.isEmpty())) {
                 RequestLog first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                if (!closing) {
+                    // Asleep, the writer waits on no condition of the queue: the records of a busy moment arrive without waking it.
+                    Thread.sleep(GATHER_MILLIS);
+                }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
+                queue.drainTo(batch, maxBatch - 1);
                 encode(batch);
                 if (persist(batch.size())) {
                     stats.written(batch.size());

@@ -14,7 +14,8 @@ public final class Context {
 
     private final Scheme scheme;
     final Object[] values;
-    private Map<String, List<Object>> lists = new java.util.HashMap<>();
+    /** No lists until {@link #list} or {@link #useLists}: most requests use the prepared ones, and a map made here would be thrown away. */
+    private Map<String, List<Object>> lists = Map.of();
     private long budget = Long.MAX_VALUE;
     private long spent;
 

@@ -15,7 +15,8 @@ import java.util.Set;
  * Fills a rules {@link Context} with one HTTP request's fields as Cloudflare defines them:
  * header and argument maps keyed by lower-cased names, holding arrays of values. Only the
  * fields some rule reads are computed, so a zone with two origin rules on {@code http.host}
- * pays for {@code http.host} alone.
+ * pays for {@code http.host} alone: the URI fields (the normalized path among them), the query's
+ * arguments and the header fields are each filled only when a field of theirs is needed.
  *
  * <p>The URI fields hold the path normalized as the zone's URL normalization setting says
  * ({@link UrlNormalizer}); Cloudflare's {@code raw.} fields hold the request target as sent.
@@ -42,9 +43,14 @@ public final class RequestFields {
         }
     }
 
+    /** Fields made from the path and query: asking for any of them fills them all. */
+    private static final List<String> URI_FIELDS = List.of("http.request.uri", "http.request.full_uri", "raw.http.request.uri",
+            "raw.http.request.full_uri");
+    /** Fields made from the query's arguments: asking for any of them fills them all. */
+    private static final List<String> ARGUMENT_FIELDS = List.of("http.request.uri.args", "raw.http.request.uri.args");
     /** Fields made from the headers: asking for any of them fills them all. */
-    private static final Set<String> HEADER_FIELDS = Set.of("http.user_agent", "http.referer", "http.cookie",
-            "http.x_forwarded_for", "http.request.cookies");
+    private static final List<String> HEADER_FIELDS = List.of("http.request.headers", "http.user_agent", "http.referer",
+            "http.cookie", "http.x_forwarded_for", "http.request.cookies");
 
     private RequestFields() {
     }
@@ -58,22 +64,24 @@ public final class RequestFields {
         Context c = new Context(WafScheme.SCHEME);
         String rawUri = r.uri();
         int q = rawUri.indexOf('?');
-        String rawPath = q < 0 ? rawUri : rawUri.substring(0, q);
         String query = q < 0 ? "" : rawUri.substring(q + 1);
-        String path = r.urlNormalization().normalizesIncoming()
-                ? UrlNormalizer.normalizePath(rawPath, r.urlNormalization().type()) : rawPath;
-        String uri = path.equals(rawPath) ? rawUri : path + rawUri.substring(rawPath.length());
-        String origin = (r.tls() ? "https://" : "http://") + r.host();
+        if (readsAny(needed, URI_FIELDS)) { // normalizing the path and building the full URIs is the work of these
+            String rawPath = q < 0 ? rawUri : rawUri.substring(0, q);
+            String path = r.urlNormalization().normalizesIncoming()
+                    ? UrlNormalizer.normalizePath(rawPath, r.urlNormalization().type()) : rawPath;
+            String uri = path.equals(rawPath) ? rawUri : path + rawUri.substring(rawPath.length());
+            String origin = (r.tls() ? "https://" : "http://") + r.host();
+            c.set("http.request.uri", uri)
+                    .set("http.request.uri.path", path)
+                    .set("http.request.uri.query", query)
+                    .set("http.request.full_uri", origin + uri)
+                    .set("raw.http.request.uri", rawUri)
+                    .set("raw.http.request.uri.path", rawPath)
+                    .set("raw.http.request.uri.query", query)
+                    .set("raw.http.request.full_uri", origin + rawUri);
+        }
         c.set("http.host", r.host())
                 .set("http.request.method", r.method())
-                .set("http.request.uri", uri)
-                .set("http.request.uri.path", path)
-                .set("http.request.uri.query", query)
-                .set("http.request.full_uri", origin + uri)
-                .set("raw.http.request.uri", rawUri)
-                .set("raw.http.request.uri.path", rawPath)
-                .set("raw.http.request.uri.query", query)
-                .set("raw.http.request.full_uri", origin + rawUri)
                 .set("http.request.version", r.version())
                 .set("ssl", r.tls())
                 .set("cf.ray_id", r.rayId())
@@ -81,7 +89,7 @@ public final class RequestFields {
         if (r.client() != null) {
             c.set("ip.src", r.client());
         }
-        if (needed.stream().anyMatch(n -> n.startsWith("http.request.uri.args") || n.startsWith("raw.http.request.uri.args"))) {
+        if (readsAny(needed, ARGUMENT_FIELDS)) {
             // normalization leaves the query as sent: the raw arguments are the arguments
             Map<String, List<String>> args = arguments(query);
             List<String> values = new ArrayList<>();
@@ -94,7 +102,7 @@ public final class RequestFields {
                     .set("raw.http.request.uri.args.names", names)
                     .set("raw.http.request.uri.args.values", values);
         }
-        if (needed.stream().anyMatch(n -> n.startsWith("http.request.headers") || HEADER_FIELDS.contains(n))) {
+        if (readsAny(needed, HEADER_FIELDS)) {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             List<String> values = new ArrayList<>();
             for (Map.Entry<String, String> h : r.headers()) {
@@ -113,6 +121,22 @@ public final class RequestFields {
         }
         c.set("http.request.timestamp.sec", nowMillis / 1000);
         return c;
+    }
+
+    /**
+     * Whether a field needed is one of {@code fields} or one under it ({@code http.request.uri}
+     * covers {@code http.request.uri.path} and the arguments): a loop, as it runs for every request.
+     */
+    private static boolean readsAny(Set<String> needed, List<String> fields) {
+        for (String n : needed) {
+            for (int i = 0; i < fields.size(); i++) {
+                String f = fields.get(i);
+                if (n.startsWith(f) && (n.length() == f.length() || n.charAt(f.length()) == '.')) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String first(Map<String, List<String>> headers, String name) {

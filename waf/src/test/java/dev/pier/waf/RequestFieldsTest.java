@@ -49,12 +49,31 @@ class RequestFieldsTest {
 
     @Test
     void theTypeAndScopeDecideWhatTheRulesSee() throws Exception {
-        assertThat(fields("//x/..\\admin", RFC3986_INCOMING, Set.of()).get("http.request.uri.path")).isEqualTo("//x/..%5Cadmin");
-        assertThat(fields("//a/../admin", RFC3986_INCOMING, Set.of()).get("http.request.uri.path")).isEqualTo("//admin");
-        Context none = fields("//%61dmin?x", NONE, Set.of());
+        Set<String> path = Set.of("http.request.uri.path");
+        assertThat(fields("//x/..\\admin", RFC3986_INCOMING, path).get("http.request.uri.path")).isEqualTo("//x/..%5Cadmin");
+        assertThat(fields("//a/../admin", RFC3986_INCOMING, path).get("http.request.uri.path")).isEqualTo("//admin");
+        Context none = fields("//%61dmin?x", NONE, path);
         assertThat(none.get("http.request.uri.path")).isEqualTo("//%61dmin");
         assertThat(none.get("http.request.uri")).isEqualTo("//%61dmin?x");
         assertThat(none.get("raw.http.request.uri.path")).isEqualTo("//%61dmin");
+    }
+
+    /** Rules on the host alone: the path is not normalized, nor the full URI built, for them. */
+    @Test
+    void theUriFieldsAreFilledOnlyForRulesThatReadOne() throws Exception {
+        Context host = fields("//x/../admin?q=1", UrlNormalization.DEFAULT, Set.of("http.host"));
+        assertThat(host.get("http.host")).isEqualTo("example.com");
+        assertThat(host.get("http.request.method")).isEqualTo("GET");
+        assertThat(host.get("http.request.uri.path")).isNull();
+        assertThat(host.get("http.request.full_uri")).isNull();
+        assertThat(host.get("raw.http.request.uri")).isNull();
+        assertThat(host.get("http.request.uri.args")).isNull();
+        assertThat(host.get("http.request.headers")).isNull();
+        Context query = fields("//x/../admin?q=1", UrlNormalization.DEFAULT, Set.of("http.request.uri.query"));
+        assertThat(query.get("http.request.uri.query")).isEqualTo("q=1");
+        assertThat(query.get("http.request.uri.path")).isEqualTo("/admin");
+        assertThat(query.get("raw.http.request.full_uri")).isEqualTo("https://example.com//x/../admin?q=1");
+        assertThat(fields("/a", UrlNormalization.DEFAULT, Set.of("raw.http.request.uri.path")).get("raw.http.request.uri.path")).isEqualTo("/a");
     }
 
     private Verdict run(ZoneWaf waf, String uri) throws Exception {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -85,8 +86,12 @@ final class Handshake {
                 || !tokens(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL), false).contains(protocol.trim()))) {
             return "Sec-WebSocket-Protocol: " + protocol + " (expected: one the client offered)";
         }
+        List<String> accepted = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+        if (accepted.isEmpty()) {
+            return null; // most handshakes: nothing to hold against the offer
+        }
         Set<String> offered = tokens(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS), true);
-        for (String extension : tokens(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS), true)) {
+        for (String extension : tokens(accepted, true)) {
             if (!offered.contains(extension)) {
                 return "Sec-WebSocket-Extensions: " + extension + " (expected: an extension the client offered)";
             }

@@ -9,6 +9,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLParameters;
 
@@ -46,7 +50,6 @@ public final class OriginUpstream implements Upstream {
         ChannelFuture future = bootstraps.get()
                 .group(client.eventLoop())
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, peer.connectTimeout().toMillis()))
                 .option(ChannelOption.RCVBUF_ALLOCATOR, EdgeChannelOptions.RECEIVE_BUFFERS)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, EdgeChannelOptions.WATER_MARK)
@@ -61,7 +64,7 @@ public final class OriginUpstream implements Upstream {
                         ch.pipeline().addLast("origin", origin);
                     }
                 })
-                .connect(peer.host(), peer.port());
+                .connect(address(peer));
         origin.channel(future.channel());
         if (future.isDone()) {
             // Failed at once (a host name that does not resolve): the listener learns of it once it
@@ -71,6 +74,16 @@ public final class OriginUpstream implements Upstream {
             future.addListener(f -> origin.connectDone(future));
         }
         return origin;
+    }
+
+    /**
+     * An origin named by its address needs no resolver: the address is parsed here, where the
+     * bootstrap would hand it to the name resolver on every connection. A host name stays
+     * unresolved for the bootstrap's resolver.
+     */
+    private static SocketAddress address(OriginPeer peer) {
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(peer.host());
+        return literal != null ? new InetSocketAddress(literal, peer.port()) : InetSocketAddress.createUnresolved(peer.host(), peer.port());
     }
 
     private static SslHandler tlsHandler(Channel ch, OriginPeer peer) {
