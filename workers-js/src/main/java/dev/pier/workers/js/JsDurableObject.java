@@ -17,8 +17,9 @@ import org.graalvm.polyglot.Value;
  * A JavaScript Durable Object instance as the Java runtime runs it: each event calls the
  * instance's method in its context, and the event lasts until the promise the method returned
  * settles (a hibernatable WebSocket's handler blocks the object's event thread until then, which
- * is what the runtime's gates expect). A method that throws or rejects fails the event, so the
- * object is reset.
+ * is what the runtime's gates expect). A method that throws or rejects fails its event with a
+ * {@link ScriptError} (the object goes on, as on Cloudflare); a context that a broken limit stopped
+ * fails every event of its objects with that limit, which resets them.
  */
 final class JsDurableObject implements DurableObject {
 
@@ -47,7 +48,7 @@ final class JsDurableObject implements DurableObject {
 
     @Override
     public CompletionStage<Response> fetch(Request request) {
-        CompletableFuture<Response> answer = new CompletableFuture<>();
+        CompletableFuture<Response> answer = realm.watch(new CompletableFuture<>());
         realm.run(() -> {
             try {
                 objectFetch.executeVoid(instance, ctx, request, answer);
@@ -85,7 +86,7 @@ final class JsDurableObject implements DurableObject {
 
     /** Calls a method of the instance with a hibernatable WebSocket first (its JavaScript object) and the other arguments. */
     private CompletableFuture<Object> callWithSocket(String method, WebSocket ws, Object a, Object b, Object c) {
-        CompletableFuture<Object> done = new CompletableFuture<>();
+        CompletableFuture<Object> done = realm.watch(new CompletableFuture<>());
         realm.run(() -> {
             try {
                 Value socket = objectSocket.execute(handle, ws);
@@ -103,7 +104,7 @@ final class JsDurableObject implements DurableObject {
     }
 
     private CompletableFuture<Object> call(String method, Object... args) {
-        CompletableFuture<Object> done = new CompletableFuture<>();
+        CompletableFuture<Object> done = realm.watch(new CompletableFuture<>());
         Object[] all = new Object[4 + args.length];
         all[0] = instance;
         all[1] = ctx;
