@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code stub.fetch} rejects with an Error of the object's name and message and {@code remote}
  * true, the object keeps its instance, its in-memory state and its sockets, and the writes made
  * before the throw are committed; a throwing constructor, a failing {@code blockConcurrencyWhile}
- * and {@code ctx.abort} reset it, and the caller's error says so ({@code durableObjectReset}). A
+ * {@code ctx.abort} and a broken CPU limit reset it, and the caller's error says so ({@code durableObjectReset}). A
  * hibernating chat room in the pattern of Cloudflare's example, whose {@code webSocketClose} calls
  * {@code ws.close(code, reason)} (which throws for the 1006 of an abrupt disconnect), keeps its
  * other members connected.
@@ -44,6 +44,7 @@ class JavaScriptObjectErrorsTest {
                 await this.ctx.storage.put('n', stored);
                 if (op === 'throw') throw new TypeError(`bad input ${stored}`);
                 if (op === 'abort') this.ctx.abort('enough');
+                if (op === 'loop') while (true) { }
                 return Response.json({ inMemory: this.inMemory, stored });
               }
             }
@@ -92,6 +93,7 @@ class JavaScriptObjectErrorsTest {
                 workers:
                   - name: errors
                     main_module: %s/worker.js
+                    limits: { cpu_ms: 3000 } # wall time for an object's calls: room for a cold start on a busy machine
                     durable_objects:
                       - { binding: BOX, class: Box }
                       - { binding: CHAT, class: Chat }
@@ -155,6 +157,16 @@ class JavaScriptObjectErrorsTest {
         assertThat(caught("/box/b/abort")).isEqualTo("{\"name\":\"Error\",\"message\":\"abort: enough\",\"remote\":true,"
                 + "\"reset\":true,\"isTypeError\":false,\"isRangeError\":false}");
         assertThat(caught("/box/b/")).as("a new instance, without the aborted event's write").isEqualTo("{\"inMemory\":1,\"stored\":2}");
+    }
+
+    @Test
+    void anEventThatBreaksItsCpuLimitResetsTheObject() throws Exception {
+        assertThat(caught("/box/c/")).isEqualTo("{\"inMemory\":1,\"stored\":1}");
+        assertThat(caught("/box/c/loop")).startsWith("{\"name\":\"Error\",\"message\":\"Worker exceeded CPU time limit")
+                .contains("\"remote\":true,\"reset\":true");
+        assertThat(caught("/box/c/")).as("a new instance, in a new context, without the stopped event's write")
+                .isEqualTo("{\"inMemory\":1,\"stored\":2}");
+        assertThat(node.namespace("errors.BOX").metrics().resets()).isEqualTo(1);
     }
 
     @Test

@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * first time it saw the call. A call over a limit has its context cancelled ({@link JsRealm#stop}).
  *
  * <p>CPU time is the thread's, not the wall clock's: a call that waits for a core on a busy machine
- * is not charged for the wait. Memory is what a call keeps: GraalJS's interpreter allocates
+ * is not charged for the wait. A virtual thread (a Durable Object's events run on them) has no CPU
+ * time or allocation figures in the JVM: its calls are charged their wall time, and their memory
+ * is not measured. Memory is what a call keeps: GraalJS's interpreter allocates
  * hundreds of MB a second of short-lived objects, so allocation alone says nothing. A call is
  * suspect when it allocated another limit's worth since it was last looked at and the heap outside
  * the young generation's eden grew by more than the limit since it began; then a full garbage
@@ -127,14 +129,14 @@ final class CallWatchdog {
         long id = slot.thread.threadId();
         if (calls != slot.seenCalls) {
             slot.seenCalls = calls;
-            slot.cpuAtStart = THREADS.getThreadCpuTime(id);
+            slot.cpuAtStart = cpuTime(slot.thread);
             slot.allocatedAtStart = THREADS.getThreadAllocatedBytes(id);
             slot.liveAtStart = heldHeap();
             slot.allocatedAtCheck = slot.allocatedAtStart;
             return;
         }
         JsLimits limits = realm.limits();
-        long cpuNanos = THREADS.getThreadCpuTime(id) - slot.cpuAtStart;
+        long cpuNanos = cpuTime(slot.thread) - slot.cpuAtStart;
         if (slot.cpuAtStart >= 0 && cpuNanos > TimeUnit.MILLISECONDS.toNanos(limits.cpuMillis())) {
             realm.stop(new ResourceLimitException(ResourceLimitException.Limit.CPU, "Worker exceeded CPU time limit: one call ran "
                     + TimeUnit.NANOSECONDS.toMillis(cpuNanos) + " ms of CPU time (expected: at most cpu_ms " + limits.cpuMillis() + ")"));
@@ -155,6 +157,18 @@ final class CallWatchdog {
                 slot.liveAtStart = Math.min(slot.liveAtStart, live); // a true figure now: the start's held garbage is gone
             }
         }
+    }
+
+    /**
+     * The thread's CPU time, in nanoseconds; for a virtual thread (a Durable Object's event runs on
+     * one), whose CPU time the JVM does not tell, the wall clock: a call is then charged the time it
+     * ran, waits for storage included. -1 when neither can be had.
+     */
+    private static long cpuTime(Thread thread) {
+        if (thread.isVirtual()) {
+            return System.nanoTime();
+        }
+        return THREADS.getThreadCpuTime(thread.threadId());
     }
 
     private static long collections() {

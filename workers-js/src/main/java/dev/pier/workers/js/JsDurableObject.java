@@ -53,7 +53,7 @@ final class JsDurableObject implements DurableObject {
             try {
                 objectFetch.executeVoid(instance, ctx, request, answer);
             } catch (PolyglotException e) {
-                answer.completeExceptionally(ScriptError.of("", e));
+                answer.completeExceptionally(realm.failure("", e));
             }
         });
         return answer;
@@ -97,7 +97,7 @@ final class JsDurableObject implements DurableObject {
                 }
                 objectCall.executeVoid(instance, ctx, method, done, socket, first, b, c);
             } catch (PolyglotException e) {
-                done.completeExceptionally(ScriptError.of("", e));
+                done.completeExceptionally(realm.failure("", e));
             }
         });
         return done;
@@ -115,7 +115,7 @@ final class JsDurableObject implements DurableObject {
             try {
                 objectCall.executeVoid(all);
             } catch (PolyglotException e) {
-                done.completeExceptionally(ScriptError.of("", e));
+                done.completeExceptionally(realm.failure("", e));
             }
         });
         return done;

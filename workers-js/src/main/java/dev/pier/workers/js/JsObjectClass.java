@@ -37,7 +37,7 @@ final class JsObjectClass implements DurableObjectClass {
             try {
                 made[0] = realm.internal("constructObject").execute(realm.exported(exportName), handle, realm.env(env));
             } catch (PolyglotException e) {
-                throw ScriptError.of("new " + exportName + "(ctx, env): ", e);
+                throw realm.failure("new " + exportName + "(ctx, env): ", e);
             }
         });
         if (made[0] == null) { // the context was stopped before the constructor could run in it

@@ -202,7 +202,7 @@ final class JsRealm {
     }
 
     /** What a call that threw becomes: the limit the watchdog stopped it for, or the script's error. */
-    private RuntimeException failure(String what, PolyglotException e) {
+    RuntimeException failure(String what, PolyglotException e) {
         ResourceLimitException why = stopped;
         if (why != null && (e.isCancelled() || e.isInterrupted() || e.isResourceExhausted())) {
             return why;
