@@ -48,7 +48,7 @@ final class JsDurableObject implements DurableObject {
 
     @Override
     public CompletionStage<Response> fetch(Request request) {
-        CompletableFuture<Response> answer = realm.watch(new CompletableFuture<>());
+        CompletableFuture<Response> answer = new CompletableFuture<>();
         realm.run(() -> {
             try {
                 objectFetch.executeVoid(instance, ctx, request, answer);
@@ -56,7 +56,7 @@ final class JsDurableObject implements DurableObject {
                 answer.completeExceptionally(realm.failure("", e));
             }
         });
-        return answer;
+        return realm.watch(answer);
     }
 
     @Override
@@ -86,7 +86,7 @@ final class JsDurableObject implements DurableObject {
 
     /** Calls a method of the instance with a hibernatable WebSocket first (its JavaScript object) and the other arguments. */
     private CompletableFuture<Object> callWithSocket(String method, WebSocket ws, Object a, Object b, Object c) {
-        CompletableFuture<Object> done = realm.watch(new CompletableFuture<>());
+        CompletableFuture<Object> done = new CompletableFuture<>();
         realm.run(() -> {
             try {
                 Value socket = objectSocket.execute(handle, ws);
@@ -100,11 +100,11 @@ final class JsDurableObject implements DurableObject {
                 done.completeExceptionally(realm.failure("", e));
             }
         });
-        return done;
+        return realm.watch(done);
     }
 
     private CompletableFuture<Object> call(String method, Object... args) {
-        CompletableFuture<Object> done = realm.watch(new CompletableFuture<>());
+        CompletableFuture<Object> done = new CompletableFuture<>();
         Object[] all = new Object[4 + args.length];
         all[0] = instance;
         all[1] = ctx;
@@ -118,7 +118,7 @@ final class JsDurableObject implements DurableObject {
                 done.completeExceptionally(realm.failure("", e));
             }
         });
-        return done;
+        return realm.watch(done);
     }
 
     /** Waits on the object's event thread for the method's promise; its failure fails the event. */

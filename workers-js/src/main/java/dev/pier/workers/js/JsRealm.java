@@ -178,10 +178,14 @@ final class JsRealm {
     }
 
     /**
-     * Fails {@code event} (a Durable Object's, in this context) with the limit that stops this
-     * context, if it is stopped before the event ends: its object is then reset and constructed in another.
+     * Fails {@code event} (a Durable Object's, in this context, after the call that began it) with
+     * the limit that stops this context, if it is stopped before the event ends: its object is then
+     * reset and constructed in another. An event the call settled (most do) is not kept.
      */
     <T> CompletableFuture<T> watch(CompletableFuture<T> event) {
+        if (event.isDone()) {
+            return event;
+        }
         objectEvents.add(event);
         event.whenComplete((value, failure) -> objectEvents.remove(event));
         ResourceLimitException why = stopped;
