@@ -333,6 +333,17 @@ class HibernationTest {
     }
 
     @Test
+    void aCleanCloseIsAnsweredEvenWhenWebSocketCloseThrows() throws Exception {
+        Client ada = join("ada", "red");
+        Client bob = join("bob", "red");
+        WebSocket.Host.closed(bob.end, 1005, ""); // a close frame without a code: the room's ws.close(1005, "") throws
+        assertThat(bob.next()).as("the handshake answered all the same").isEqualTo("close 1000 ");
+        assertThat(ada.next()).isEqualTo("left bob, 1 here");
+        await(() -> objects.metrics().exceptions() == 1, "webSocketClose threw");
+        assertThat(objects.metrics().webSockets()).isEqualTo(1);
+    }
+
+    @Test
     void aMemberThatDisconnectsAbruptlyLeavesTheOthersConnected() throws Exception {
         Client ada = join("ada", "red");
         Client bob = join("bob", "red");
