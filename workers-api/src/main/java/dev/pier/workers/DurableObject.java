@@ -12,6 +12,15 @@ import java.util.concurrent.CompletionStage;
  * block, and while one event runs no other is delivered (Cloudflare's input gate). Writes an
  * event makes are committed together when it ends, and its response waits for that commit
  * (Cloudflare's output gate): nobody hears of a write that could still be lost.
+ *
+ * <p>An event that throws fails alone, as on Cloudflare: the writes it made before it threw are
+ * committed (the output gate does not undo them), what it sent leaves, and the object keeps its
+ * instance and its WebSockets. A request's exception goes to the caller's stub as a {@link
+ * DurableObjectException}; a WebSocket event's is logged; an alarm's makes the alarm run again.
+ * Only these reset the object (its event's writes dropped, its WebSockets closed with 1011, a new
+ * instance on its next event): its constructor or a {@link DurableObjectState#blockConcurrencyWhile}
+ * callback throwing, {@link DurableObjectState#abort}, a commit that fails, a hibernatable WebSocket
+ * event past its timeout, and an event that breaks a CPU or memory limit.
  */
 public interface DurableObject {
 
@@ -29,8 +38,8 @@ public interface DurableObject {
 
     /**
      * A message on one of its hibernatable WebSockets ({@link DurableObjectState#acceptWebSocket}).
-     * Like every event, it runs on the object's thread and may block; when it throws, the object
-     * is reset.
+     * Like every event, it runs on the object's thread and may block; when it throws, the exception
+     * is logged and the object and the socket go on.
      */
     default void webSocketMessage(WebSocket ws, MessageEvent message) {
     }

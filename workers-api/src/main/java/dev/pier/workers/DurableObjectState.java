@@ -37,15 +37,24 @@ public interface DurableObjectState {
      * Runs {@code callback} while no other event is delivered to the object, Cloudflare's
      * {@code ctx.blockConcurrencyWhile(callback)}, as in a constructor that loads the object's
      * state before its first request. Here no other event is delivered while any event runs, so
-     * this only adds the failure rule: when {@code callback} throws, the object is reset as when an
-     * event fails (this event keeps none of its writes, whatever it does next; its WebSockets close
-     * with 1011; it is constructed again on its next event).
+     * this only adds the failure rule: when {@code callback} throws, the object is reset (this event
+     * keeps none of its writes, whatever it does next; its WebSockets close with 1011; it is
+     * constructed again on its next event), as Cloudflare resets an object whose callback threw.
      *
      * @return what {@code callback} returned
      * @throws java.util.concurrent.CompletionException wrapping a checked exception {@code callback}
      *         threw (an unchecked one is rethrown as it is)
      */
     <T> T blockConcurrencyWhile(Callable<T> callback);
+
+    /**
+     * Resets the object, Cloudflare's {@code ctx.abort(reason)}: the running event fails with
+     * {@code reason} whatever its code does next, keeps none of its writes, the object's WebSockets
+     * close with 1011, and its next event constructs it again.
+     *
+     * @throws IllegalStateException always, with {@code reason}: the event ends here
+     */
+    void abort(String reason);
 
     /**
      * Accepts the server end of a {@link WebSocketPair} this object made, as hibernatable, with
@@ -84,7 +93,7 @@ public interface DurableObjectState {
 
     /**
      * How long a hibernatable WebSocket event may run (at most {@link #MAX_EVENT_TIMEOUT}): one that
-     * runs longer is interrupted and fails, which resets the object. Null removes the limit.
+     * runs longer is interrupted and resets the object, as on Cloudflare. Null removes the limit.
      */
     void setHibernatableWebSocketEventTimeout(Duration timeout);
 

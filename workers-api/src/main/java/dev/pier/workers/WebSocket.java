@@ -366,13 +366,16 @@ public final class WebSocket {
                     } else {
                         notify(closeListeners, c);
                     }
-                    if (c.wasClean()) {
-                        sendClose(c.code() == 1005 ? 1000 : c.code(), c.reason()); // the handshake's answer, when the handler gave none
-                    }
                 } finally {
-                    readyState = CLOSED;
-                    if (context != null) {
-                        context.released(this);
+                    try {
+                        if (c.wasClean()) { // the handshake's answer, when the handler gave none, even when it threw
+                            sendClose(c.code() == 1005 ? 1000 : c.code(), c.reason());
+                        }
+                    } finally {
+                        readyState = CLOSED;
+                        if (context != null) {
+                            context.released(this);
+                        }
                     }
                 }
             }

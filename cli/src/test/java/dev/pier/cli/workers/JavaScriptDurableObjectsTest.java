@@ -277,16 +277,18 @@ class JavaScriptDurableObjectsTest {
     }
 
     @Test
-    void aThrowingConstructorOrEventResetsTheObjectAndKeepsNoneOfItsWrites() throws Exception {
+    void aThrowingConstructorResetsTheObjectAndAThrowingEventFailsAlone() throws Exception {
         start();
         assertThat(get("/fragile/broken").statusCode()).isEqualTo(500);
         assertThat(get("/fragile/broken").statusCode()).as("constructed again, and it throws again").isEqualTo(500);
+        assertThat(node.namespace("counter.FRAGILE").metrics().resets()).isEqualTo(2);
         assertThat(get("/fragile/f").body()).isEqualTo("n 1");
         assertThat(get("/fragile/f").body()).isEqualTo("n 2");
         assertThat(node.namespace("counter.FRAGILE").metrics().constructions()).isEqualTo(1);
-        assertThat(get("/fragile/f/throw").statusCode()).isEqualTo(500);
-        assertThat(get("/fragile/f").body()).as("the write before the throw is gone; constructed again from storage").isEqualTo("n 3");
-        assertThat(node.namespace("counter.FRAGILE").metrics().constructions()).isEqualTo(2);
+        assertThat(get("/fragile/f/throw").statusCode()).as("the Worker does not catch the object's exception").isEqualTo(500);
+        assertThat(get("/fragile/f").body()).as("the same instance, its count in memory").isEqualTo("n 3");
+        assertThat(node.namespace("counter.FRAGILE").metrics().constructions()).isEqualTo(1);
+        assertThat(node.namespace("counter.FRAGILE").metrics().exceptions()).isEqualTo(1);
     }
 
     @Test

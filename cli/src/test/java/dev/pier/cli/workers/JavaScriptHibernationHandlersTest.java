@@ -115,7 +115,7 @@ class JavaScriptHibernationHandlersTest {
         assertThat(second.next()).as("the instance that counted 'a' (an event that failed would have reset it)")
                 .isEqualTo("text:2 b");
         LiveObjects echo = namespaces.get("handlers.ECHO");
-        assertThat(echo.metrics().errors()).isZero();
+        assertThat(echo.metrics().resets()).isZero();
         assertThat(echo.metrics().constructions()).isEqualTo(1);
     }
 
@@ -131,7 +131,7 @@ class JavaScriptHibernationHandlersTest {
         WsClient again = WsClient.connect(edge.ws("/mute"));
         assertThat(again.next()).isEqualTo("text:hello");
         LiveObjects mute = namespaces.get("handlers.MUTE");
-        assertThat(mute.metrics().errors()).isZero();
+        assertThat(mute.metrics().resets()).isZero();
         assertThat(mute.metrics().constructions()).isEqualTo(1);
     }
 }

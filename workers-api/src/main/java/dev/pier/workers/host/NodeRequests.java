@@ -32,6 +32,8 @@ public final class NodeRequests {
     public static final String MOVED_CLOSE_REASON = "the Durable Object moved to another node";
     /** On an answer: the object's event failed, with this reason; the sender's stub fails as the object's own would. */
     public static final String FAILURE = "pier-object-failure";
+    /** On an answer with {@link #FAILURE}: {@code true} when the failure reset the object, {@code false} when its code threw and it went on. */
+    public static final String RESET = "pier-object-reset";
 
     private NodeRequests() {
     }

@@ -28,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * done other work between them). A call is measured from the first look that sees it, so a turn
  * that begins and ends between two looks is not counted: the sum is what runs long enough to matter.
  * Code outside any invocation (a main module's top level, an object's constructor) is limited per call.
+ * A virtual thread (a Durable Object's events run on them) has no CPU time or allocation figures in
+ * the JVM: its calls are charged their wall time, and their memory is not measured.
  *
  * <p>Memory is what a call keeps: GraalJS's interpreter allocates
  * hundreds of MB a second of short-lived objects, so allocation alone says nothing. A call is
@@ -140,7 +142,7 @@ final class CallWatchdog {
             return;
         }
         long id = slot.thread.threadId();
-        long cpu = THREADS.getThreadCpuTime(id);
+        long cpu = cpuTime(slot.thread);
         boolean newCall = calls != slot.seenCalls;
         int generation = invocation == null ? 0 : invocation.generation;
         if (invocation != null) {
@@ -190,6 +192,18 @@ final class CallWatchdog {
                 slot.liveAtStart = Math.min(slot.liveAtStart, live); // a true figure now: the start's held garbage is gone
             }
         }
+    }
+
+    /**
+     * The thread's CPU time, in nanoseconds; for a virtual thread (a Durable Object's event runs on
+     * one), whose CPU time the JVM does not tell, the wall clock: a call is then charged the time it
+     * ran, waits for storage included. -1 when neither can be had.
+     */
+    private static long cpuTime(Thread thread) {
+        if (thread.isVirtual()) {
+            return System.nanoTime();
+        }
+        return THREADS.getThreadCpuTime(thread.threadId());
     }
 
     private static long collections() {

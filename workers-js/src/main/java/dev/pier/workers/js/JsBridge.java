@@ -165,6 +165,12 @@ public final class JsBridge {
         answer.completeExceptionally(new ScriptError(error));
     }
 
+    /** Fails a future with what the script threw: its description, and the Error's name and message (null when it threw no Error). */
+    @Export
+    public void reject(CompletableFuture<?> answer, String description, String errorName, String errorMessage) {
+        answer.completeExceptionally(new ScriptError(description, null, errorName, errorMessage));
+    }
+
     // ctx.waitUntil
 
     /** A future that {@link #settle} completes: the Java side of a promise given to {@code waitUntil}. */

@@ -4,6 +4,7 @@ import dev.pier.workers.DurableObject;
 import dev.pier.workers.ErrorEvent;
 import dev.pier.workers.MessageEvent;
 import dev.pier.workers.Request;
+import dev.pier.workers.ResourceLimitException;
 import dev.pier.workers.Response;
 import dev.pier.workers.WebSocket;
 import java.nio.ByteBuffer;
@@ -16,10 +17,11 @@ import org.graalvm.polyglot.Value;
  * A JavaScript Durable Object instance as the Java runtime runs it: each event calls the
  * instance's method in its context, and the event lasts until the promise the method returned
  * settles (a hibernatable WebSocket's handler blocks the object's event thread until then, which
- * is what the runtime's gates expect). A method that throws or rejects fails the event, so the
- * object is reset. Each event is an invocation of its own, as on Cloudflare, where each request,
- * WebSocket message and alarm an object gets starts its CPU time anew: its CPU time and subrequests
- * count from 0.
+ * is what the runtime's gates expect). A method that throws or rejects fails its event with a
+ * {@link ScriptError} (the object goes on, as on Cloudflare); a context that a broken limit stopped
+ * fails every event of its objects with that limit, which resets them.
+ * Each event is an invocation of its own, as on Cloudflare, where each request, WebSocket message
+ * and alarm an object gets starts its CPU time anew: its CPU time and subrequests count from 0.
  */
 final class JsDurableObject implements DurableObject {
 
@@ -49,8 +51,7 @@ final class JsDurableObject implements DurableObject {
     @Override
     public CompletionStage<Response> fetch(Request request) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        realm.invoke(new JsRealm.Invocation(null, answer), () -> objectFetch.executeVoid(instance, ctx, request, answer));
-        return answer;
+        return event(answer, () -> objectFetch.executeVoid(instance, ctx, request, answer));
     }
 
     @Override
@@ -81,7 +82,7 @@ final class JsDurableObject implements DurableObject {
     /** Calls a method of the instance with a hibernatable WebSocket first (its JavaScript object) and the other arguments. */
     private CompletableFuture<Object> callWithSocket(String method, WebSocket ws, Object a, Object b, Object c) {
         CompletableFuture<Object> done = new CompletableFuture<>();
-        realm.invoke(new JsRealm.Invocation(null, done), () -> {
+        return event(done, () -> {
             Value socket = objectSocket.execute(handle, ws);
             Object first = "webSocketMessage".equals(method) && a instanceof ByteBuffer bytes
                     ? arrayBuffer.execute(bytes) : a;
@@ -90,7 +91,6 @@ final class JsDurableObject implements DurableObject {
             }
             objectCall.executeVoid(instance, ctx, method, done, socket, first, b, c);
         });
-        return done;
     }
 
     private CompletableFuture<Object> call(String method, Object... args) {
@@ -101,8 +101,22 @@ final class JsDurableObject implements DurableObject {
         all[2] = method;
         all[3] = done;
         System.arraycopy(args, 0, all, 4, args.length);
-        realm.invoke(new JsRealm.Invocation(null, done), () -> objectCall.executeVoid(all));
-        return done;
+        return event(done, () -> objectCall.executeVoid(all));
+    }
+
+    /**
+     * Runs {@code action} as an event of its own in the context: a method that throws fails {@code done}
+     * with the script's error; a context a broken limit stopped fails it with that limit, so the object
+     * is reset and constructed in a fresh context.
+     */
+    private <T> CompletableFuture<T> event(CompletableFuture<T> done, Runnable action) {
+        ResourceLimitException stopped = realm.stoppedFor();
+        if (stopped != null) {
+            done.completeExceptionally(stopped);
+            return done;
+        }
+        realm.invoke(new JsRealm.Invocation(null, done), action);
+        return realm.watch(done);
     }
 
     /** Waits on the object's event thread for the method's promise; its failure fails the event. */

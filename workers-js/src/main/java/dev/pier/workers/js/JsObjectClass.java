@@ -3,6 +3,7 @@ package dev.pier.workers.js;
 import dev.pier.workers.DurableObject;
 import dev.pier.workers.DurableObjectState;
 import dev.pier.workers.Env;
+import dev.pier.workers.ResourceLimitException;
 import dev.pier.workers.host.DurableObjectClass;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
@@ -36,9 +37,13 @@ final class JsObjectClass implements DurableObjectClass {
             try {
                 made[0] = realm.internal("constructObject").execute(realm.exported(exportName), handle, realm.env(env));
             } catch (PolyglotException e) {
-                throw ScriptError.of("new " + exportName + "(ctx, env): ", e);
+                throw realm.failure("new " + exportName + "(ctx, env): ", e);
             }
         });
+        if (made[0] == null) { // the context was stopped before the constructor could run in it
+            ResourceLimitException why = realm.stoppedFor();
+            throw why != null ? why : new IllegalStateException("new " + exportName + "(ctx, env): the constructor did not run");
+        }
         return new JsDurableObject(realm, handle, made[0].getArrayElement(0), made[0].getArrayElement(1));
     }
 }

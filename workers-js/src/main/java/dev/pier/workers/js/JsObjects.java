@@ -420,6 +420,30 @@ public final class JsObjects {
         });
     }
 
+    /** {@code ctx.abort(reason)}: the object is reset; the Failure says why, and objects.js throws it. */
+    @Export
+    public Object abort(JsObjectState h, String reason) {
+        return attempt(() -> {
+            h.state.abort(reason);
+            return null;
+        });
+    }
+
+    /**
+     * A {@code blockConcurrencyWhile} callback's promise rejected: the object is reset, as when a
+     * Java callback throws (the event running now, or the next one, fails and keeps no writes).
+     */
+    @Export
+    public void blockFailed(JsObjectState h, String description, String errorName, String errorMessage) {
+        try {
+            h.state.blockConcurrencyWhile(() -> {
+                throw new ScriptError(description, null, errorName, errorMessage);
+            });
+        } catch (RuntimeException expected) {
+            // the state keeps the failure: the object is reset when the event ends
+        }
+    }
+
     @Export
     public Object setEventTimeout(JsObjectState h, double millis) {
         return attempt(() -> {

@@ -1,5 +1,6 @@
 package dev.pier.workers.js;
 
+import dev.pier.workers.DurableObjectException;
 import dev.pier.workers.Env;
 import dev.pier.workers.ExecutionContext;
 import dev.pier.workers.Request;
@@ -65,6 +66,8 @@ final class JsRealm {
     private volatile ResourceLimitException stopped;
     /** The answers of the requests and object events this context is still working on: they fail if it is stopped. */
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    /** The Durable Object events this context is still working on: they fail with the limit if it is stopped, which resets their objects. */
+    private final Set<CompletableFuture<?>> objectEvents = ConcurrentHashMap.newKeySet();
     /** The invocation the code running now belongs to (its subrequests count against it); null at module scope. */
     private volatile Invocation current;
     /** The invocation of each event: made a new one per event by its generation, without an object per event. */
@@ -74,6 +77,7 @@ final class JsRealm {
     private final Value dispatchFetch;
     private final Value makeEnv;
     private final Value promiseConstructor;
+    private final Value remoteError;
     /** What the runtime files share, and what the main module exports (its Durable Object classes). */
     private final Value internal;
     private final Value exports;
@@ -105,6 +109,7 @@ final class JsRealm {
             dispatchFetch = internal.getMember("dispatchFetch");
             makeEnv = internal.getMember("makeEnv");
             promiseConstructor = context.getBindings("js").getMember("Promise");
+            remoteError = internal.getMember("remoteError");
             // the main module's top level is the script's code: watched, so that one that never ends fails the deploy
             CallWatchdog.Slot slot = CallWatchdog.slot();
             JsRealm outer = CallWatchdog.enter(slot, this);
@@ -168,6 +173,9 @@ final class JsRealm {
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(JsRealm.class).warn("Closing a stopped JavaScript context failed", e);
             }
+            for (CompletableFuture<?> event : objectEvents) { // first: they are in flight too, and must fail with the limit
+                event.completeExceptionally(why); // every object in the context is reset, as Cloudflare resets every object of an isolate it stops
+            }
             for (CompletableFuture<?> answer : inFlight) {
                 answer.completeExceptionally(answer == charged ? why : new ScriptError("the Worker's context was discarded "
                         + "while this request waited: another call in it broke a limit (" + why.getMessage() + ")"));
@@ -187,13 +195,36 @@ final class JsRealm {
         }
     }
 
+    /**
+     * Fails {@code event} (a Durable Object's, in this context, after the call that began it) with
+     * the limit that stops this context, if it is stopped before the event ends: its object is then
+     * reset and constructed in another. An event the call settled (most do) is not kept.
+     */
+    <T> CompletableFuture<T> watch(CompletableFuture<T> event) {
+        if (event.isDone()) {
+            return event;
+        }
+        objectEvents.add(event);
+        event.whenComplete((value, failure) -> objectEvents.remove(event));
+        ResourceLimitException why = stopped;
+        if (why != null) {
+            event.completeExceptionally(why);
+        }
+        return event;
+    }
+
+    /** The limit this context was stopped for; null while it runs. */
+    ResourceLimitException stoppedFor() {
+        return stopped;
+    }
+
     /** What a call into this context after it was stopped fails with. */
     private ScriptError discarded() {
         return new ScriptError("the Worker's context was discarded: a call in it broke a limit (" + stopped.getMessage() + ")");
     }
 
     /** What a call that threw becomes: the limit the watchdog stopped it for, or the script's error. */
-    private RuntimeException failure(String what, PolyglotException e) {
+    RuntimeException failure(String what, PolyglotException e) {
         ResourceLimitException why = stopped;
         if (why != null && (e.isCancelled() || e.isInterrupted() || e.isResourceExhausted())) {
             return why;
@@ -456,13 +487,28 @@ final class JsRealm {
                 } else {
                     Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
-                    settle[1].executeVoid(context.getBindings("js").getMember("Error").newInstance(String.valueOf(cause.getMessage())));
+                    settle[1].executeVoid(errorOf(cause));
                 }
             } finally {
                 current = before;
             }
         }));
         return promise;
+    }
+
+    /**
+     * The JavaScript Error a failed stage rejects with: a Durable Object's failure as Cloudflare's
+     * remote error (its own name and message when the object is JavaScript, {@code remote}, and
+     * {@code durableObjectReset} when it reset the object), anything else an Error with its message.
+     */
+    private Value errorOf(Throwable failure) {
+        DurableObjectException remote = DurableObjectException.of(failure);
+        if (remote == null) {
+            return context.getBindings("js").getMember("Error").newInstance(String.valueOf(failure.getMessage()));
+        }
+        ScriptError thrown = ScriptError.thrownError(remote);
+        return remoteError.execute(thrown != null ? thrown.errorName() : "Error", thrown != null ? thrown.errorMessage() : remote.getMessage(),
+                remote.isDurableObjectReset());
     }
 
     /** Evaluates a script in this context (holding the lock): for tests and for what runs beside a Worker's code. */

@@ -9,6 +9,27 @@ internal.describe = function describe(e) {
   return `Uncaught ${internal.inspect(e)}`;
 };
 
+/** Fails a Java future with what the script threw: its description, and an Error's name and message. */
+internal.reject = function reject(future, e) {
+  const isError = e instanceof Error;
+  bridge.reject(future, internal.describe(e), isError ? String(e.name) : null, isError ? String(e.message) : null);
+};
+
+const ERROR_TYPES = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+
+/**
+ * The Error a Durable Object's exception is at its caller, as Cloudflare's: the same name and
+ * message, `remote` true, and `durableObjectReset` true when the failure reset the object.
+ */
+internal.remoteError = function remoteError(name, message, reset) {
+  const C = ERROR_TYPES[name] ?? Error;
+  const e = new C(message);
+  if (C === Error && name !== 'Error') e.name = name;
+  e.remote = true;
+  if (reset) e.durableObjectReset = true;
+  return e;
+};
+
 /** A value as console shows it: strings as they are, errors with their stack, the rest as JSON where it can. */
 internal.inspect = function inspect(value) {
   if (typeof value === 'string') return value;

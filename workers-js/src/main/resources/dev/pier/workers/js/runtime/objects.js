@@ -494,7 +494,9 @@ function stateOf(h) {
     },
     blockConcurrencyWhile(callback) {
       const done = run(callback);
-      // the object's next event waits for it; when it fails the object is reset
+      // the object's next event waits for it; when it fails the object is reset, as Cloudflare's is
+      done.then(undefined, (e) => objects.blockFailed(h, internal.describe(e), e instanceof Error ? String(e.name) : null,
+        e instanceof Error ? String(e.message) : null));
       ctx[blocking] = Promise.all([ctx[blocking], done]);
       return done;
     },
@@ -530,7 +532,7 @@ function stateOf(h) {
       return t === null ? null : Number(t);
     },
     abort(reason) {
-      throw new Error(`abort: ${reason ?? 'the object reset itself'}`);
+      ok(objects.abort(h, reason === undefined || reason === null ? null : String(reason)));
     },
   };
   ctx[blocking] = undefined;
@@ -575,7 +577,7 @@ internal.objectCall = function objectCall(instance, ctx, method, future, a, b, c
   };
   const gate = ctx[blocking];
   const result = gate === undefined ? run(call) : Promise.resolve(gate).then(call);
-  result.then(() => bridge.settle(future, null), (e) => bridge.settle(future, internal.describe(e)));
+  result.then(() => bridge.settle(future, null), (e) => internal.reject(future, e));
 };
 
 /** A request to an instance's fetch, after whatever blockConcurrencyWhile holds. */
@@ -589,7 +591,7 @@ internal.objectFetch = function objectFetch(instance, ctx, javaRequest, future) 
     internal.dispatchFetch(handler, javaRequest, undefined, null, future);
   } else {
     Promise.resolve(gate).then(() => internal.dispatchFetch(handler, javaRequest, undefined, null, future),
-        (e) => bridge.fail(future, internal.describe(e)));
+        (e) => internal.reject(future, e));
   }
 };
 

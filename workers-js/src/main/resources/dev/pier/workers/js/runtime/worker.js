@@ -8,7 +8,7 @@ internal.makeEnv = function makeEnv(names, values, namespaces) {
 };
 
 function settleJava(future, promise) {
-  Promise.resolve(promise).then(() => bridge.settle(future, null), (e) => bridge.settle(future, internal.describe(e)));
+  Promise.resolve(promise).then(() => bridge.settle(future, null), (e) => internal.reject(future, e));
 }
 
 function contextOf(javaCtx) {
@@ -38,12 +38,12 @@ internal.dispatchFetch = function dispatchFetch(handler, javaRequest, env, javaC
   try {
     result = handler.fetch(internal.requestOf(javaRequest), env, contextOf(javaCtx));
   } catch (e) {
-    bridge.fail(future, internal.describe(e));
+    internal.reject(future, e);
     return;
   }
   if (result instanceof Response) {
     answer(result, future);
     return;
   }
-  Promise.resolve(result).then((r) => answer(r, future), (e) => bridge.fail(future, internal.describe(e)));
+  Promise.resolve(result).then((r) => answer(r, future), (e) => internal.reject(future, e));
 };

@@ -28,6 +28,6 @@ final class BlockConcurrency {
     }
 
     private static RuntimeException failure(Throwable cause) {
-        return new IllegalStateException("blockConcurrencyWhile: its callback threw, so the object is reset", cause);
+        return new ObjectReset("blockConcurrencyWhile: its callback threw, so the object is reset", cause);
     }
 }

@@ -17,8 +17,9 @@ import java.util.function.Supplier;
 /**
  * Cloudflare's storage API for one object, over its durable {@link ObjectStorage}: an event's
  * writes, key-value and SQL, are committed together when it ends, in one transaction, before
- * anything the event answered is released, and an event that fails keeps none of them. Used by
- * the object's events only, one at a time.
+ * anything the event answered is released, whether its code returned or threw (Cloudflare's output
+ * gate does not undo what an exception interrupted); an event that resets its object keeps none of
+ * them. Used by the object's events only, one at a time.
  *
  * <p>Key-value writes are kept in memory (the event's reads see them at once). An event that runs
  * SQL, a transaction closure, or a listing after its writes needs the database to see what it
@@ -47,8 +48,11 @@ final class EventStorage implements DurableObjectStorage, dev.pier.workers.host.
     private boolean alarmCommitted;
     /** The event's database transaction, from its first call that needs one until it ends; null while none is open. */
     private EventTransaction transaction;
-    /** Why the event fails whatever its code does next; null while nothing made it fail. */
-    private RuntimeException failure;
+    /**
+     * Why the object is reset whatever its code does next; null while nothing made it fail. Volatile:
+     * a JavaScript object's {@code blockConcurrencyWhile} callback may fail on the thread of a timer.
+     */
+    private volatile RuntimeException failure;
 
     /** An alarm deleted. */
     static final long NO_ALARM = -1;
@@ -295,7 +299,7 @@ final class EventStorage implements DurableObjectStorage, dev.pier.workers.host.
         alarm = null;
     }
 
-    /** Forgets the event's writes: the event failed, so nothing of it is kept; its transaction is rolled back. */
+    /** Forgets the event's writes: the object is reset, so nothing of the event is kept; its transaction is rolled back. */
     void discard() {
         if (transaction != null) {
             EventTransaction open = transaction;
@@ -308,8 +312,8 @@ final class EventStorage implements DurableObjectStorage, dev.pier.workers.host.
     }
 
     /**
-     * The event fails, whatever its code does next: nothing of it is committed, and
-     * {@link #sync()} throws {@code cause} (so the object is reset).
+     * The object is reset, whatever the event's code does next: nothing of the event is committed,
+     * and {@link #sync()} throws {@code cause}.
      */
     void fail(RuntimeException cause) {
         if (failure == null) {

@@ -1,6 +1,7 @@
 package dev.pier.workers.runtime.objects;
 
 import dev.pier.config.NodeSecret;
+import dev.pier.workers.DurableObjectException;
 import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.Env;
 import dev.pier.workers.ExecutionContext;
@@ -30,7 +31,7 @@ public final class ForwardedRequests implements Worker {
     private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(ForwardedRequests.class);
     /** The headers of the exchange between the nodes, which the object never sees. */
     private static final String[] EXCHANGE_HEADERS = {NodeRequests.SECRET, NodeRequests.NAMESPACE, NodeRequests.ID, NodeRequests.NAME,
-            NodeRequests.URL, NodeRequests.MOVED, NodeRequests.FAILURE};
+            NodeRequests.URL, NodeRequests.MOVED, NodeRequests.FAILURE, NodeRequests.RESET};
 
     /** How often a refusal is logged, at most. */
     private static final long REFUSALS_LOGGED_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -85,12 +86,16 @@ public final class ForwardedRequests implements Worker {
         return objects.fetchFromNode(id, original).handle((response, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                return answer(500, cause.toString());
+                Response answer = answer(500, cause.toString());
+                if (cause instanceof DurableObjectException thrown) {
+                    answer.headers().set(NodeRequests.RESET, String.valueOf(thrown.isDurableObjectReset()));
+                }
+                return answer;
             }
             if (response == null) {
                 return answer(500, "java.lang.NullPointerException: fetch completed with no response");
             }
-            response.headers().delete(NodeRequests.MOVED).delete(NodeRequests.FAILURE); // the object's own never count as this node's
+            response.headers().delete(NodeRequests.MOVED).delete(NodeRequests.FAILURE).delete(NodeRequests.RESET); // the object's own never count as this node's
             return response;
         });
     }

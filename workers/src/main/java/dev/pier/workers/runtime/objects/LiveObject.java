@@ -2,6 +2,7 @@ package dev.pier.workers.runtime.objects;
 
 import dev.pier.workers.CloseEvent;
 import dev.pier.workers.DurableObject;
+import dev.pier.workers.DurableObjectException;
 import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.DurableObjectState;
 import dev.pier.workers.DurableObjectStorage;
@@ -34,10 +35,14 @@ import java.util.concurrent.TimeUnit;
  * <p>The gates, as workerd's: an event runs to the end of its stage before the next is delivered
  * (input gate; stricter than Cloudflare, which lets another event in while one awaits something
  * that is not storage), and what it answers or sends is released only once its writes are
- * committed (output gate); when the commit fails, the answer is the failure and nothing of the
- * event is kept. An event that throws also resets the object: its WebSockets close with 1011, and
- * its instance is constructed again on the next event and finds in storage only what earlier
- * events committed.
+ * committed (output gate), whether its code returned or threw.
+ *
+ * <p>Failures, as Cloudflare's: an event that throws fails alone. Its writes so far are committed,
+ * what it sent leaves, and the instance and its WebSockets stay; a request's exception goes to the
+ * caller, a WebSocket event's is logged, an alarm's makes the alarm run again. A failure that
+ * cannot be trusted to leave the object whole resets it ({@link ObjectReset#resets}, or a commit
+ * that fails): the event keeps none of its writes, the object's WebSockets close with 1011, and its
+ * instance is constructed again on the next event and finds in storage only what was committed.
  *
  * <p>A WebSocket pair made during an event belongs to the object: what the client sends on it is
  * the object's next event, and what the object sends on it leaves with the event's output. One
@@ -113,9 +118,17 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         return BlockConcurrency.run(callback, storage);
     }
 
+    @Override
+    public void abort(String reason) {
+        ObjectReset reset = new ObjectReset("abort: " + (reason == null ? "the Durable Object reset itself" : reason), null);
+        storage.fail(reset);
+        throw reset;
+    }
+
     /**
      * Delivers a request to the object, after the events before it; completes once its writes
-     * are committed. Null when the object was forgotten meanwhile (its namespace starts it again).
+     * are committed, or fails with a {@link DurableObjectException} when its event threw or reset
+     * the object. Null when the object was forgotten meanwhile (its namespace starts it again).
      * When the object does not run here, the namespace takes the request back ({@link LiveObjects#elsewhere}).
      *
      * @param attempt how many times the request looked for its object before ({@link LiveObjects#FROM_NODE} for one another node sent)
@@ -141,11 +154,11 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
                 return;
             }
             Response[] response = new Response[1];
-            Throwable failed = run(() -> response[0] = object().fetch(request).toCompletableFuture().join());
+            DurableObjectException failed = run(() -> response[0] = object().fetch(request).toCompletableFuture().join());
             if (failed == null) {
                 answer.complete(response[0]);
             } else {
-                answer.completeExceptionally(failed instanceof CompletionException && failed.getCause() != null ? failed.getCause() : failed);
+                answer.completeExceptionally(failed);
             }
         });
         return queued ? answer : null;
@@ -304,14 +317,20 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
             late[0] = true;
             thread.interrupt();
         }, limit.toNanos(), TimeUnit.NANOSECONDS);
+        RuntimeException thrown = null;
         try {
             handler.run();
+        } catch (RuntimeException e) {
+            thrown = e;
         } finally {
             timer.cancel(false);
             Thread.interrupted(); // the thread runs the object's next events: no interrupt may be left for them
         }
-        if (late[0]) {
-            throw new IllegalStateException("the WebSocket event ran past the object's hibernatable event timeout of " + limit);
+        if (late[0]) { // whatever the interrupted handler threw, as Cloudflare's event timeout: the object is reset
+            throw new ObjectReset("the WebSocket event ran past the object's hibernatable event timeout of " + limit, thrown);
+        }
+        if (thrown != null) {
+            throw thrown;
         }
     }
 
@@ -319,18 +338,27 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
 
     /**
      * Runs one event: its pairs belong to this object, its writes are committed when it ends, and
-     * only then does what it sent leave; null when it succeeded, else why it failed (the event is
-     * undone and the object reset).
+     * only then does what it sent leave; null when it succeeded, else why it failed. An exception of
+     * the event's code fails it alone (what it wrote and sent before is kept); a failure that
+     * resets the object, or a commit that fails, undoes the event and resets the object.
      */
-    private Throwable run(Runnable event) {
+    private DurableObjectException run(Runnable event) {
         held.clear();
+        Throwable thrown = null;
         try {
-            WebSocket.Host.runIn(this, event);
+            try {
+                WebSocket.Host.runIn(this, event);
+            } catch (Throwable e) {
+                thrown = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (ObjectReset.resets(thrown)) {
+                    throw thrown;
+                }
+            }
             storage.sync(); // the output gate: nothing the event sent or answers leaves before its writes are durable
         } catch (Throwable e) {
             held.clear();
             reset(e);
-            return e;
+            return new DurableObjectException(e, true);
         } finally {
             idleSince = System.nanoTime();
         }
@@ -346,12 +374,22 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
                 scheduleAlarm(alarm, 0);
             }
         }
+        if (thrown != null) {
+            home.metrics().exceptions.increment();
+            logger.warn("Durable Object {} of {}: its event threw; the object goes on", id, home.name(), thrown);
+            return new DurableObjectException(thrown, false);
+        }
         return null;
     }
 
     private DurableObject object() {
         if (instance == null) {
-            instance = home.type().construct(this);
+            try {
+                instance = home.type().construct(this);
+            } catch (RuntimeException e) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                throw new ObjectReset(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+            }
             hasInstance = true;
             home.metrics().constructions.increment();
             if (evicted) {
@@ -363,7 +401,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
     }
 
     /**
-     * The object failed: what its event wrote is dropped, its WebSockets close with 1011, and it is
+     * The object is reset: what its event wrote is dropped, its WebSockets close with 1011, and it is
      * constructed again on its next event. When its commit was refused because another node took
      * it over, it closes them with 1012 and leaves this node: its next events go to that node.
      */
@@ -373,9 +411,9 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
             logger.warn("Durable Object {} of {}: another node took it over; its event's writes were refused, and it runs there"
                     + " from now on", id, home.name());
         } else {
-            logger.error("Durable Object {} of {} failed an event; it starts again on the next one", id, home.name(), cause);
+            logger.error("Durable Object {} of {} is reset; it is constructed again on its next event", id, home.name(), cause);
         }
-        home.metrics().errors.increment();
+        home.metrics().resets.increment();
         storage.discard();
         dropInstance();
         cancelCodeUpdate(); // constructed again, of the code deployed now

@@ -1,6 +1,7 @@
 package dev.pier.workers.runtime.objects;
 
 import dev.pier.config.NodeSecret;
+import dev.pier.workers.DurableObjectException;
 import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.Fetch;
 import dev.pier.workers.FetchException;
@@ -87,8 +88,10 @@ public final class NodeClient {
         if (moved != null) {
             sent.complete(new Ownership.Moved(moved));
         } else if (failure != null) {
-            sent.completeExceptionally(new IllegalStateException("Durable Object " + id + " of " + namespace + " on the node at "
-                    + address + ": " + failure));
+            String reset = response.headers().get(NodeRequests.RESET);
+            String where = "Durable Object " + id + " of " + namespace + " on the node at " + address + ": " + failure;
+            sent.completeExceptionally(reset == null ? new IllegalStateException(where)
+                    : new DurableObjectException(failure, new IllegalStateException(where), Boolean.parseBoolean(reset)));
         } else {
             sent.complete(new Ownership.Answered(response));
         }

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The figures of one Durable Object namespace on this node: its requests and incoming WebSocket
  * messages (which Cloudflare bills 20 to a request), constructions, evictions and wake-ups,
- * events that failed, and requests sent to the other node that runs their object. The gauges (objects and WebSockets now) are counted when read.
+ * events whose code threw (the object went on) and resets, and requests sent to the other node that runs their object. The gauges (objects and WebSockets now) are counted when read.
  */
 public final class ObjectMetrics {
 
@@ -20,7 +20,8 @@ public final class ObjectMetrics {
     final LongAdder constructions = new LongAdder();
     final LongAdder evictions = new LongAdder();
     final LongAdder wakeUps = new LongAdder();
-    final LongAdder errors = new LongAdder();
+    final LongAdder exceptions = new LongAdder();
+    final LongAdder resets = new LongAdder();
     final LongAdder forwarded = new LongAdder();
     private final LiveObjects objects;
 
@@ -43,7 +44,7 @@ public final class ObjectMetrics {
         return requests() + (double) messagesIn() / MESSAGES_PER_REQUEST;
     }
 
-    /** Instances constructed: an object's first event, and its first after an eviction or a failure. */
+    /** Instances constructed: an object's first event, and its first after an eviction or a reset. */
     public long constructions() {
         return constructions.sum();
     }
@@ -58,9 +59,22 @@ public final class ObjectMetrics {
         return wakeUps.sum();
     }
 
-    /** Events that threw or failed to commit, each of which reset its object. */
-    public long errors() {
-        return errors.sum();
+    /**
+     * Events whose code threw and failed alone, as on Cloudflare: the object kept its instance and
+     * its WebSockets, and the writes made before the throw were committed.
+     */
+    public long exceptions() {
+        return exceptions.sum();
+    }
+
+    /**
+     * Resets: events that failed in a way the object cannot go on from (its constructor or a
+     * {@code blockConcurrencyWhile} callback threw, it called {@code abort}, its commit failed, it
+     * broke a CPU or memory limit, a WebSocket event ran past its timeout, another node took it over),
+     * each of which dropped the event's writes, closed the object's WebSockets and its instance.
+     */
+    public long resets() {
+        return resets.sum();
     }
 
     /** Requests sent to another node, which runs their object (a request looking for its object again counts again). */
@@ -96,7 +110,10 @@ public final class ObjectMetrics {
         counter(registry, "pier.durable.object.evictions", "Idle instances evicted from memory", ObjectMetrics::evictions, namespace);
         counter(registry, "pier.durable.object.wakeups", "Evicted objects constructed again by their next event",
                 ObjectMetrics::wakeUps, namespace);
-        counter(registry, "pier.durable.object.errors", "Events that failed and reset their object", ObjectMetrics::errors, namespace);
+        counter(registry, "pier.durable.object.exceptions", "Events whose code threw; the object went on", ObjectMetrics::exceptions,
+                namespace);
+        counter(registry, "pier.durable.object.resets", "Failures that reset their object: its writes dropped, its WebSockets closed",
+                ObjectMetrics::resets, namespace);
         counter(registry, "pier.durable.object.forwarded", "Requests sent to the other node that runs their object",
                 ObjectMetrics::forwarded, namespace);
         Gauge.builder("pier.durable.object.live", this, ObjectMetrics::liveObjects)

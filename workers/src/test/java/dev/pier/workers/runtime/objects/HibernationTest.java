@@ -45,7 +45,8 @@ class HibernationTest {
     /**
      * A room: {@code /join/NAME/TAG} accepts a hibernatable socket tagged TAG, NAME its attachment.
      * Messages: "who" answers every member's name, "who:TAG" those tagged TAG, "sleep" runs for a
-     * second, "boom" throws; anything else goes to every member as "NAME: text".
+     * second, "boom" throws; anything else goes to every member as "NAME: text". A close is told to
+     * the others, and answered with {@code ws.close(code, reason)} as in Cloudflare's example.
      */
     public static final class Room implements DurableObject {
         final DurableObjectState state;
@@ -104,6 +105,7 @@ class HibernationTest {
             state.storage().putString("closed", ws.deserializeAttachmentText() + " " + code + " " + reason + " " + wasClean);
             state.getWebSockets().forEach(m -> m.send("left " + ws.deserializeAttachmentText() + ", " + state.getWebSockets().size()
                     + " here"));
+            ws.close(code, reason); // as Cloudflare's hibernation example does: it throws for a 1006, which no endpoint may send
         }
 
         @Override
@@ -356,16 +358,54 @@ class HibernationTest {
         room.fetch(Request.get("https://do/timeout")).toCompletableFuture().join();
         ada.say("sleep");
         assertThat(ada.next()).isEqualTo("close 1011 the Durable Object failed");
-        assertThat(objects.metrics().errors()).isEqualTo(1);
+        assertThat(objects.metrics().resets()).isEqualTo(1);
+        assertThat(objects.metrics().exceptions()).isZero();
     }
 
     @Test
-    void aHandlerThatThrowsClosesTheObjectsSocketsWith1011() throws Exception {
+    void aHandlerThatThrowsFailsItsEventAloneAndEveryMemberStays() throws Exception {
         Client ada = join("ada", "red");
         Client bob = join("bob", "red");
+        int constructed = CONSTRUCTIONS.get();
         ada.say("boom");
-        assertThat(ada.next()).isEqualTo("close 1011 the Durable Object failed");
-        assertThat(bob.next()).isEqualTo("close 1011 the Durable Object failed");
+        ada.say("still here");
+        assertThat(ada.next()).as("the socket that threw goes on").isEqualTo("ada: still here");
+        assertThat(bob.next()).isEqualTo("ada: still here");
+        assertThat(CONSTRUCTIONS.get()).as("the same instance").isEqualTo(constructed);
+        assertThat(objects.metrics().exceptions()).isEqualTo(1);
+        assertThat(objects.metrics().resets()).isZero();
+    }
+
+    @Test
+    void aCleanCloseIsAnsweredEvenWhenWebSocketCloseThrows() throws Exception {
+        Client ada = join("ada", "red");
+        Client bob = join("bob", "red");
+        WebSocket.Host.closed(bob.end, 1005, ""); // a close frame without a code: the room's ws.close(1005, "") throws
+        assertThat(bob.next()).as("the handshake answered all the same").isEqualTo("close 1000 ");
+        assertThat(ada.next()).isEqualTo("left bob, 1 here");
+        await(() -> objects.metrics().exceptions() == 1, "webSocketClose threw");
+        assertThat(objects.metrics().webSockets()).isEqualTo(1);
+    }
+
+    @Test
+    void aMemberThatDisconnectsAbruptlyLeavesTheOthersConnected() throws Exception {
+        Client ada = join("ada", "red");
+        Client bob = join("bob", "red");
+        Client cy = join("cy", "blue");
+        WebSocket.Host.failed(ada.end, "connection reset");
+        assertThat(bob.next()).isEqualTo("left ada, 2 here");
+        assertThat(cy.next()).isEqualTo("left ada, 2 here");
+        await(() -> objects.metrics().exceptions() == 1, "webSocketClose's ws.close(1006) threw");
+        bob.say("still here?");
+        assertThat(bob.next()).isEqualTo("bob: still here?");
+        assertThat(cy.next()).isEqualTo("bob: still here?");
+        assertThat(bob.received).as("no close").isEmpty();
+        assertThat(cy.received).as("no close").isEmpty();
+        assertThat(objects.metrics().resets()).isZero();
+        assertThat(objects.metrics().webSockets()).isEqualTo(2);
+        DurableObjectState state = storageOf();
+        assertThat(state.storage().getString("closed")).as("the handler's write before it threw is committed").isEqualTo(
+                "ada 1006  false");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pier.workers.DurableObject;
+import dev.pier.workers.DurableObjectException;
 import dev.pier.workers.DurableObjectId;
 import dev.pier.workers.DurableObjectState;
 import dev.pier.workers.DurableObjectStub;
@@ -59,6 +60,33 @@ class NamespaceTest {
                 throw new IllegalStateException("this event fails after its writes");
             }
             return CompletableFuture.completedFuture(new Response(Integer.toString(count + 1)));
+        }
+    }
+
+    /**
+     * Throws in its constructor when its name starts with "broken"; "/put" counts its requests in
+     * memory and in storage, "/abort" writes and then calls {@code abort}.
+     */
+    public static final class Fragile implements DurableObject {
+        private final DurableObjectState state;
+        private int inMemory;
+
+        public Fragile(DurableObjectState state, Env env) {
+            if (state.id().name().startsWith("broken")) {
+                throw new IllegalStateException("this one never constructs");
+            }
+            this.state = state;
+        }
+
+        @Override
+        public CompletionStage<Response> fetch(Request request) {
+            String stored = state.storage().getString("n");
+            int n = stored == null ? 1 : Integer.parseInt(stored) + 1;
+            state.storage().putString("n", Integer.toString(n));
+            if (request.path().equals("/abort")) {
+                state.abort("enough");
+            }
+            return CompletableFuture.completedFuture(new Response(++inMemory + " " + n));
         }
     }
 
@@ -195,14 +223,46 @@ class NamespaceTest {
     }
 
     @Test
-    void anEventThatThrowsKeepsNoneOfItsWritesAndTheObjectIsConstructedAgain() {
+    void anEventThatThrowsFailsItsCallerAloneAndWhatItWroteBeforeTheThrowIsCommitted() {
         DurableObjectStub lobby = counters().get(counters.idFromName("lobby"));
         lobby.fetch(Request.get("https://do/inc")).toCompletableFuture().join();
         int constructed = CONSTRUCTIONS.get();
-        assertThatThrownBy(() -> lobby.fetch(Request.get("https://do/fail")).toCompletableFuture().join())
-                .hasRootCauseMessage("this event fails after its writes");
-        assertThat(lobby.fetch(Request.get("https://do/inc")).toCompletableFuture().join().text()).isEqualTo("2");
-        assertThat(CONSTRUCTIONS.get()).isEqualTo(constructed + 1);
+        CompletableFuture<Response> failed = lobby.fetch(Request.get("https://do/fail")).toCompletableFuture();
+        assertThatThrownBy(failed::join).cause().isInstanceOf(DurableObjectException.class)
+                .hasMessage("this event fails after its writes")
+                .hasCauseInstanceOf(IllegalStateException.class)
+                .satisfies(e -> assertThat(((DurableObjectException) e).isDurableObjectReset()).isFalse());
+        assertThat(lobby.fetch(Request.get("https://do/inc")).toCompletableFuture().join().text()).as("the failed event's count was kept")
+                .isEqualTo("3");
+        assertThat(CONSTRUCTIONS.get()).as("the same instance").isEqualTo(constructed);
+        assertThat(objects.metrics().exceptions()).isEqualTo(1);
+        assertThat(objects.metrics().resets()).isZero();
+    }
+
+    @Test
+    void aConstructorThatThrowsResetsTheObjectAndTheCallerIsToldSo() {
+        store = new CountingStore(ObjectStore.sqlite(dir));
+        Namespace fragile = namespace("test.Fragile", Fragile.class, store);
+        DurableObjectStub broken = fragile.get(fragile.idFromName("broken"));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> broken.fetch(Request.get("https://do/")).toCompletableFuture().join()).cause()
+                    .isInstanceOf(DurableObjectException.class).hasMessage("this one never constructs")
+                    .satisfies(e -> assertThat(((DurableObjectException) e).isDurableObjectReset()).isTrue());
+        }
+        assertThat(objects.metrics().resets()).as("constructed again, and it threw again").isEqualTo(2);
+    }
+
+    @Test
+    void abortResetsTheObjectAndDropsTheEventsWrites() {
+        store = new CountingStore(ObjectStore.sqlite(dir));
+        Namespace fragile = namespace("test.Fragile", Fragile.class, store);
+        DurableObjectStub box = fragile.get(fragile.idFromName("box"));
+        assertThat(box.fetch(Request.get("https://do/put")).toCompletableFuture().join().text()).isEqualTo("1 1");
+        assertThatThrownBy(() -> box.fetch(Request.get("https://do/abort")).toCompletableFuture().join()).cause()
+                .isInstanceOf(DurableObjectException.class).hasMessage("abort: enough")
+                .satisfies(e -> assertThat(((DurableObjectException) e).isDurableObjectReset()).isTrue());
+        assertThat(box.fetch(Request.get("https://do/put")).toCompletableFuture().join().text())
+                .as("a new instance (its count from 0), and the aborted event's write dropped").isEqualTo("1 2");
     }
 
     @Test
@@ -217,7 +277,7 @@ class NamespaceTest {
     }
 
     @Test
-    void aListenerThatThrowsResetsTheObjectAndClosesItsSocketsWith1011() throws Exception {
+    void aListenerThatThrowsFailsItsEventAloneAndItsSocketStaysOpen() throws Exception {
         store = new CountingStore(ObjectStore.sqlite(dir));
         Namespace sockets = namespace("test.Sockets", Sockets.class, store);
         WebSocket client = sockets.get(sockets.idFromName("a")).fetch(Request.get("https://do/ws")).toCompletableFuture().join()
@@ -242,9 +302,8 @@ class NamespaceTest {
         WebSocket.Host.received(client, "hi");
         assertThat(toClient.poll(10, TimeUnit.SECONDS)).isEqualTo("echo hi");
         WebSocket.Host.received(client, "boom");
-        assertThat(toClient.poll(10, TimeUnit.SECONDS)).isEqualTo("close 1011 the Durable Object failed");
         WebSocket.Host.received(client, "after");
-        assertThat(toClient.poll(300, TimeUnit.MILLISECONDS)).as("the reset object's socket hears nothing more").isNull();
+        assertThat(toClient.poll(10, TimeUnit.SECONDS)).as("the socket goes on after its listener threw").isEqualTo("echo after");
     }
 
     @Test

@@ -147,7 +147,7 @@ class NodeLeasesTest {
         assertThat(text(nodeB, id, "/get")).as("A's refused commit wrote nothing").isEqualTo("1");
         assertThat(nodeA.inMemory()).as("A dropped the object it lost").isZero();
         assertThat(leasesA.held()).isZero();
-        assertThat(nodeA.metrics().errors()).isEqualTo(1);
+        assertThat(nodeA.metrics().resets()).isEqualTo(1);
     }
 
     @Test

@@ -221,20 +221,40 @@ abstract class ObjectSqlTest {
     }
 
     @Test
-    void anEventThatThrowsKeepsNoneOfItsSqlAndKeyValueWrites() {
+    void anEventThatThrowsCommitsTheSqlAndKeyValueWritesItMadeBeforeAndTheObjectGoesOn() {
         fetchAdding("kept");
         on("/add-then-fail", state -> {
-            insert(state, "lost");
-            state.storage().putString("lost", "yes");
+            insert(state, "written before the throw");
+            state.storage().putString("written", "yes");
             throw new IllegalStateException("this event fails after its writes");
         });
         int constructed = Scripted.CONSTRUCTIONS.get();
         assertThatThrownBy(() -> fetch("/add-then-fail")).hasRootCauseMessage("this event fails after its writes");
+        assertThat(committedNotes()).as("workerd's output gate does not undo them").containsExactly("kept", "written before the throw");
+        assertThat(committedKey("written")).isEqualTo("yes");
+        assertThat(Scripted.CONSTRUCTIONS.get()).as("the same instance").isEqualTo(constructed);
+    }
+
+    @Test
+    void anEventThatAbortsKeepsNoneOfItsSqlAndKeyValueWrites() {
+        fetchAdding("kept");
+        on("/add-then-abort", state -> {
+            insert(state, "lost");
+            state.storage().putString("lost", "yes");
+            try {
+                state.abort("this event resets its object after its writes");
+            } catch (IllegalStateException e) {
+                return "caught, and it resets all the same";
+            }
+            return "not thrown";
+        });
+        int constructed = Scripted.CONSTRUCTIONS.get();
+        assertThatThrownBy(() -> fetch("/add-then-abort")).hasRootCauseMessage("abort: this event resets its object after its writes");
         assertThat(committedNotes()).containsExactly("kept");
         assertThat(committedKey("lost")).isNull();
         on("/notes", state -> notes(state) + " lost=" + state.storage().getString("lost"));
         assertThat(fetch("/notes")).as("what the object itself finds").isEqualTo("[kept] lost=null");
-        assertThat(Scripted.CONSTRUCTIONS.get()).as("constructed again after the failure").isEqualTo(constructed + 1);
+        assertThat(Scripted.CONSTRUCTIONS.get()).as("constructed again after the reset").isEqualTo(constructed + 1);
     }
 
     @Test
@@ -396,9 +416,10 @@ abstract class ObjectSqlTest {
                 return null;
             })).hasMessageStartingWith("sync: inside a transaction closure");
             insert(state, "lost");
-            throw new IllegalStateException("fails after sync");
+            state.abort("resets after sync");
+            return null;
         });
-        assertThatThrownBy(() -> fetch("/sync")).hasRootCauseMessage("fails after sync");
+        assertThatThrownBy(() -> fetch("/sync")).hasRootCauseMessage("abort: resets after sync");
         assertThat(committedNotes()).containsExactly("synced");
         assertThat(committedKey("synced")).isEqualTo("1");
     }
@@ -410,9 +431,10 @@ abstract class ObjectSqlTest {
             insert(state, "lost");
             state.storage().putString("b", "2");
             assertThat(state.storage().list(ListOptions.ALL).keySet()).containsExactly("a", "b");
-            throw new IllegalStateException("fails after list");
+            state.abort("resets after list");
+            return null;
         });
-        assertThatThrownBy(() -> fetch("/list")).hasRootCauseMessage("fails after list");
+        assertThatThrownBy(() -> fetch("/list")).hasRootCauseMessage("abort: resets after list");
         assertThat(committedKey("a")).isNull();
         assertThat(committedNotes()).isEmpty();
     }
@@ -466,11 +488,12 @@ abstract class ObjectSqlTest {
         fetchAdding("two");
         Map<DurableObjectId, Object> loaded = new ConcurrentHashMap<>();
         Scripted.onConstruct = state -> loaded.put(state.id(), state.blockConcurrencyWhile(() -> notes(state)));
-        on("/fail", state -> {
-            throw new IllegalStateException("reset");
+        on("/reset", state -> {
+            state.abort("constructed again next");
+            return null;
         });
         on("/loaded", state -> loaded.get(state.id()));
-        assertThatThrownBy(() -> fetch("/fail")).hasRootCauseMessage("reset");
+        assertThatThrownBy(() -> fetch("/reset")).hasRootCauseMessage("abort: constructed again next");
         assertThat(fetch("/loaded")).isEqualTo("[one, two]");
     }
 
