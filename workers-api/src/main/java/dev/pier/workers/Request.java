@@ -5,8 +5,11 @@ import java.util.Objects;
 
 /**
  * An HTTP request, as a Worker's {@code fetch} receives it and as it passes one on: method,
- * absolute URL, headers and the whole body. The body of a request the edge hands to a Worker is
- * already all in (the edge buffers it, up to the Worker's body limit).
+ * absolute URL, headers and the body. The body of a request the edge hands to a Worker is whole,
+ * already all in (the edge buffers it, up to the Worker's body limit), unless the Worker
+ * {@linkplain Worker#streamsRequestBodies() takes bodies as they arrive}: then it is a
+ * {@link #stream()} the edge writes as the client sends. A request passed on to {@link Fetch} may
+ * have either kind; a stream goes out chunked, as it is written.
  */
 public final class Request extends Body {
 
@@ -20,7 +23,19 @@ public final class Request extends Body {
      * @param body    the body; empty for none
      */
     public Request(String method, String url, Headers headers, byte[] body) {
-        super(headers, body);
+        this(method, url, headers, body, null);
+    }
+
+    /**
+     * A request whose body comes as it is written: {@link #bytes()} is empty, {@link #stream()} is
+     * {@code body}.
+     */
+    public static Request streamed(String method, String url, Headers headers, BodyStream body) {
+        return new Request(method, url, headers, null, Objects.requireNonNull(body, "body"));
+    }
+
+    private Request(String method, String url, Headers headers, byte[] bytes, BodyStream stream) {
+        super(headers, bytes, stream);
         this.method = Objects.requireNonNull(method, "method");
         this.url = Objects.requireNonNull(url, "url");
         if (!URI.create(url).isAbsolute()) {

@@ -95,6 +95,12 @@ public final class JsBridge {
         return JsHeaders.flat(request.headers());
     }
 
+    /** The body as the client sends it, or null when it is whole. */
+    @Export
+    public dev.pier.workers.BodyStream bodyStream(Request request) {
+        return request.stream();
+    }
+
     @Export
     public int bodySize(Request request) {
         return request.bytes().length;

@@ -1,5 +1,6 @@
 package dev.pier.workers.js;
 
+import dev.pier.workers.BodyStream;
 import dev.pier.workers.Fetch;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
@@ -11,8 +12,9 @@ import org.graalvm.polyglot.Value;
 
 /**
  * The Java under the global {@code fetch()} ({@code runtime/fetch.js}): a subrequest through the
- * Java API's {@link Fetch}, as a promise of the origin's response, whose parts JavaScript reads
- * back from the opaque response it is given.
+ * Java API's {@link Fetch#stream streamed fetch}, as a promise of the origin's response at its
+ * head, whose parts JavaScript reads back from the opaque response it is given (the body as a
+ * {@link BodyStream} it reads as it comes).
  */
 public final class JsFetch {
 
@@ -23,25 +25,46 @@ public final class JsFetch {
     }
 
     /**
-     * Sends a request: {@code headers} names and values, {@code body} null or an ArrayBuffer of
-     * which {@code length} bytes from {@code offset} are sent. A promise of the Java response; it
-     * rejects with the reason the fetch failed (an origin down, a URL fetch cannot load).
+     * Sends a request: {@code headers} names and values; the body null, an ArrayBuffer of which
+     * {@code length} bytes from {@code offset} are sent, or {@code stream} (sent chunked as it is
+     * written). The subrequest, whose {@link #answer} is the response at its head (the body a
+     * stream), and which {@link #cancel} ends. A request fetch cannot make fails the subrequest at
+     * once, with why.
      */
     @Export
-    public Value fetch(String method, String url, Value headers, Value body, int offset, int length, boolean manualRedirect) {
-        CompletableFuture<Response> answer;
+    public CompletableFuture<Response> send(String method, String url, Value headers, Value body, int offset, int length,
+            BodyStream stream, boolean manualRedirect) {
         try {
-            byte[] bytes = null;
-            if (body != null && !body.isNull()) {
-                bytes = new byte[length];
-                body.readBuffer(offset, bytes, 0, length);
+            Request request;
+            if (stream != null) {
+                request = Request.streamed(method, url, JsHeaders.of(headers), stream);
+            } else {
+                byte[] bytes = null;
+                if (body != null && !body.isNull()) {
+                    bytes = new byte[length];
+                    body.readBuffer(offset, bytes, 0, length);
+                }
+                request = new Request(method, url, JsHeaders.of(headers), bytes);
             }
-            Request request = new Request(method, url, JsHeaders.of(headers), bytes);
-            answer = Fetch.fetch(request, manualRedirect ? Fetch.Redirect.MANUAL : Fetch.Redirect.FOLLOW).toCompletableFuture();
+            return Fetch.stream(request, manualRedirect ? Fetch.Redirect.MANUAL : Fetch.Redirect.FOLLOW).toCompletableFuture();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            answer = CompletableFuture.failedFuture(e);
+            if (stream != null) {
+                stream.cancel("the fetch failed: " + e.getMessage());
+            }
+            return CompletableFuture.failedFuture(e);
         }
-        return realm.promise(answer);
+    }
+
+    /** A promise of the subrequest's Java response; it rejects with the reason the fetch failed (an origin down, a URL fetch cannot load). */
+    @Export
+    public Value answer(CompletableFuture<Response> sent) {
+        return realm.promise(sent);
+    }
+
+    /** The script gave the subrequest up (its signal aborted): it ends, its connection closes. */
+    @Export
+    public void cancel(CompletableFuture<Response> sent) {
+        sent.cancel(false);
     }
 
     @Export
@@ -65,6 +88,12 @@ public final class JsFetch {
     public ByteBuffer body(Response response) {
         byte[] bytes = response.bytes();
         return bytes == null || bytes.length == 0 ? null : ByteBuffer.wrap(bytes);
+    }
+
+    /** The body as the origin sends it; null when it came whole ({@link #body}). */
+    @Export
+    public BodyStream bodyStream(Response response) {
+        return response.stream();
     }
 
     /** For an upgrade the origin accepted: the Worker's end of the WebSocket; null otherwise. */

@@ -234,6 +234,24 @@ final class JsRealm {
         }
     }
 
+    /** The invocation the code running now belongs to: what a later call for it {@link #runFor runs for}. */
+    Invocation invocation() {
+        return current;
+    }
+
+    /** As {@link #run}, the code counting against {@code owner} (a request whose body a stream feeds). */
+    void runFor(Invocation owner, Runnable action) {
+        run(() -> {
+            Invocation outer = current;
+            current = owner;
+            try {
+                action.run();
+            } finally {
+                current = outer;
+            }
+        });
+    }
+
     /**
      * Calls {@code function} with {@code args} in this context (an event for the script, from Java).
      *
