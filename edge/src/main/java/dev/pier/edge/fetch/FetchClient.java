@@ -45,7 +45,8 @@ public final class FetchClient implements Fetch.Host {
 
     private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
             .setMaxInitialLineLength(16 * 1024)
-            .setMaxHeaderSize(64 * 1024);
+            .setMaxHeaderSize(64 * 1024)
+            .setMaxChunkSize(64 * 1024); // a streamed body reaches its reader in pieces as large as a read, not 8 KiB
 
     private final EventLoopGroup loops;
     private final Bootstrap bootstrap;
