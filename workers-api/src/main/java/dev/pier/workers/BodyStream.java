@@ -7,10 +7,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A response body a Worker writes as it goes, for {@link Response#Response(BodyStream, int,
- * String, Headers)}: the edge sends each chunk to the client as it comes (HTTP/1.1 chunked), and
- * a write's stage completes once the client can take more, so a Worker that waits for it never
- * holds more than one chunk beyond what the client's connection buffers.
+ * A body written as it goes: a Worker's answer ({@link Response#Response(BodyStream, int,
+ * String, Headers)}), which the edge sends to the client as it comes (HTTP/1.1 chunked); a
+ * received request's body, which the edge writes as the client sends it; an origin's body that a
+ * {@link Fetch#stream streamed fetch} writes; a request body a fetch sends chunked. A write's
+ * stage completes once the reader can take more, so a writer that waits for it never holds more
+ * than one chunk beyond what its reader buffers.
  *
  * <p>One reader {@link #consume consumes} it (the edge); what is written before arrives in order.
  * After {@link #close()} or {@link #abort}, writes fail; when the reader {@link #cancel cancels}
@@ -41,6 +43,7 @@ public final class BodyStream {
     private boolean ended;
     private String abortedFor;
     private String cancelledFor;
+    private java.util.function.Consumer<String> onCancel;
 
     /** Sends {@code bytes} (kept, not copied); the stage completes when more may be written, or fails when the reader cancelled. */
     public CompletionStage<Void> write(byte[] bytes) {
@@ -128,7 +131,12 @@ public final class BodyStream {
     /** The reader wants no more (the client went away): pending and later writes fail with {@code reason}. */
     public void cancel(String reason) {
         ArrayDeque<CompletableFuture<Void>> pending = new ArrayDeque<>();
+        java.util.function.Consumer<String> tell;
         synchronized (this) {
+            if (cancelledFor != null) {
+                return;
+            }
+            tell = ended || abortedFor != null ? null : onCancel; // a writer that is done has nothing to stop
             cancelledFor = String.valueOf(reason);
             queued.forEach(c -> pending.add(c.taken()));
             queued.clear();
@@ -139,15 +147,90 @@ public final class BodyStream {
         for (CompletableFuture<Void> taken : pending) {
             taken.completeExceptionally(new IllegalStateException("the body's reader cancelled it: " + reason));
         }
+        if (tell != null) {
+            tell.accept(cancelledFor);
+        }
+    }
+
+    /**
+     * Someone beside the two ends gives the body up (the code that made a fetch aborted it): the
+     * reader sees it end incomplete, for {@code reason}, and the writer is told as if the reader
+     * {@linkplain #onCancel cancelled}. Nothing when the body had ended.
+     */
+    public void fail(String reason) {
+        ArrayDeque<CompletableFuture<Void>> pending = new ArrayDeque<>();
+        Reader to;
+        java.util.function.Consumer<String> tell;
+        synchronized (this) {
+            if (ended || abortedFor != null || cancelledFor != null) {
+                return;
+            }
+            abortedFor = cancelledFor = String.valueOf(reason);
+            queued.forEach(c -> pending.add(c.taken()));
+            queued.clear();
+            if (lastTaken != null) {
+                pending.add(lastTaken);
+            }
+            to = reader;
+            tell = onCancel;
+        }
+        for (CompletableFuture<Void> taken : pending) {
+            taken.completeExceptionally(new IllegalStateException("the body was given up: " + reason));
+        }
+        if (to != null) {
+            to.aborted(abortedFor);
+        }
+        if (tell != null) {
+            tell.accept(abortedFor);
+        }
+    }
+
+    /**
+     * Tells the writer when the reader {@link #cancel cancels} (at once if it did), so that it can
+     * stop what produces the body even while no write is pending (close an origin's connection).
+     */
+    public void onCancel(java.util.function.Consumer<String> writer) {
+        Objects.requireNonNull(writer, "writer");
+        String already;
+        synchronized (this) {
+            onCancel = writer;
+            already = cancelledFor;
+        }
+        if (already != null) {
+            writer.accept(already);
+        }
+    }
+
+    /** Whether the body is complete, aborted or cancelled: nothing more will be written. */
+    public synchronized boolean finished() {
+        return ended || abortedFor != null || cancelledFor != null;
     }
 
     /** Reads the whole body (for code that wants it whole, not as it comes): fails when the writer aborts. */
     public CompletionStage<byte[]> readAll() {
+        return readAll(Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * Reads the whole body, at most {@code max} bytes: a longer body cancels the stream and fails
+     * the stage ({@link IllegalStateException}, saying the limit), as does a writer that aborts.
+     */
+    public CompletionStage<byte[]> readAll(int max) {
         CompletableFuture<byte[]> all = new CompletableFuture<>();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         consume(new Reader() {
             @Override
             public void chunk(byte[] bytes, CompletableFuture<Void> taken) {
+                if (all.isDone()) {
+                    taken.completeExceptionally(new IllegalStateException("the body is larger than " + max + " bytes"));
+                    return;
+                }
+                if ((long) out.size() + bytes.length > max) {
+                    all.completeExceptionally(new IllegalStateException("the body is larger than " + max + " bytes"));
+                    cancel("the body is larger than " + max + " bytes, the most it may be read whole");
+                    taken.completeExceptionally(new IllegalStateException("the body is larger than " + max + " bytes"));
+                    return;
+                }
                 out.writeBytes(bytes);
                 taken.complete(null);
             }

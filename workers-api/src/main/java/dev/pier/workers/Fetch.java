@@ -45,6 +45,16 @@ public final class Fetch {
 
         CompletionStage<Response> fetch(Request request, Redirect redirect);
 
+        /**
+         * Sends {@code request}; the stage completes at the response's head, with its body a
+         * {@link Response#stream()} written as the origin sends it. Cancelling the stage before it
+         * completes, or the body's stream once it did, ends the subrequest (its connection closes).
+         * A host that cannot stream answers with the whole body.
+         */
+        default CompletionStage<Response> stream(Request request, Redirect redirect) {
+            return fetch(request, redirect);
+        }
+
         /** Makes {@code host} the one fetches go to, until it is uninstalled (the latest installed wins). */
         static void install(Host host) {
             INSTALLED.install(host);
@@ -78,6 +88,22 @@ public final class Fetch {
      * @throws IllegalStateException when no node installed a {@link Host} in this JVM
      */
     public static CompletionStage<Response> fetch(Request request, Redirect redirect) {
+        return host(request, redirect).fetch(request, redirect);
+    }
+
+    /**
+     * Sends {@code request} and completes at the response's head: the body is its
+     * {@link Response#stream()}, which comes as the origin sends it (the origin's connection is
+     * read only as fast as the stream's reader takes the chunks). Cancel the stage, or the
+     * stream, to end the subrequest.
+     *
+     * @throws IllegalStateException when no node installed a {@link Host} in this JVM
+     */
+    public static CompletionStage<Response> stream(Request request, Redirect redirect) {
+        return host(request, redirect).stream(request, redirect);
+    }
+
+    private static Host host(Request request, Redirect redirect) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(redirect, "redirect");
         Host host = INSTALLED.current();
@@ -85,6 +111,6 @@ public final class Fetch {
             throw new IllegalStateException("fetch(" + request + "): no host makes subrequests in this JVM"
                     + " (the Pier node installs one when it starts; outside a node, install a Fetch.Host)");
         }
-        return host.fetch(request, redirect);
+        return host;
     }
 }

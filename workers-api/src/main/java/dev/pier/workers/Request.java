@@ -5,8 +5,11 @@ import java.util.Objects;
 
 /**
  * An HTTP request, as a Worker's {@code fetch} receives it and as it passes one on: method,
- * absolute URL, headers and the whole body. The body of a request the edge hands to a Worker is
- * already all in (the edge buffers it, up to the Worker's body limit).
+ * absolute URL, headers and the body. The body of a request the edge hands to a Worker is whole,
+ * already all in (the edge buffers it, up to the Worker's body limit), unless the Worker
+ * {@linkplain Worker#streamsRequestBodies() takes bodies as they arrive}: then it is a
+ * {@link #stream()} the edge writes as the client sends. A request passed on to {@link Fetch} may
+ * have either kind; a stream goes out chunked, as it is written.
  */
 public final class Request extends Body {
 
@@ -21,7 +24,7 @@ public final class Request extends Body {
      * @param body    the body; empty for none
      */
     public Request(String method, String url, Headers headers, byte[] body) {
-        this(method, url, headers, body, null);
+        this(method, url, headers, body, null, null);
     }
 
     /**
@@ -30,7 +33,24 @@ public final class Request extends Body {
      * @param cf what the edge knows of the client's connection (Cloudflare's {@code request.cf}); null for none
      */
     public Request(String method, String url, Headers headers, byte[] body, RequestCf cf) {
-        super(headers, body);
+        this(method, url, headers, body, null, cf);
+    }
+
+    /**
+     * A request whose body comes as it is written: {@link #bytes()} is empty, {@link #stream()} is
+     * {@code body}.
+     */
+    public static Request streamed(String method, String url, Headers headers, BodyStream body) {
+        return streamed(method, url, headers, body, null);
+    }
+
+    /** A request the edge received from a client, its body coming as the client sends it; {@code cf} as above. */
+    public static Request streamed(String method, String url, Headers headers, BodyStream body, RequestCf cf) {
+        return new Request(method, url, headers, null, Objects.requireNonNull(body, "body"), cf);
+    }
+
+    private Request(String method, String url, Headers headers, byte[] bytes, BodyStream stream, RequestCf cf) {
+        super(headers, bytes, stream);
         this.cf = cf;
         this.method = Objects.requireNonNull(method, "method");
         this.url = Objects.requireNonNull(url, "url");

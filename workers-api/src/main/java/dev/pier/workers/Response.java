@@ -14,7 +14,6 @@ public final class Response extends Body {
     private final int status;
     private final String statusText;
     private final WebSocket webSocket;
-    private final BodyStream stream;
 
     /**
      * @param body       the body; empty for none
@@ -24,7 +23,7 @@ public final class Response extends Body {
      * @param webSocket  for 101: the client end of a pair, which the edge connects to the client; otherwise null
      */
     public Response(byte[] body, int status, String statusText, Headers headers, WebSocket webSocket) {
-        super(headers, body);
+        super(headers, body, null);
         if (webSocket != null ? status != 101 : status < 200 || status > 599) {
             throw new IllegalArgumentException("status: " + status + (webSocket != null
                     ? " (expected: 101 with a WebSocket)" : " (expected: 200 to 599, or 101 with a WebSocket)"));
@@ -32,7 +31,6 @@ public final class Response extends Body {
         this.status = status;
         this.statusText = statusText;
         this.webSocket = webSocket;
-        this.stream = null;
     }
 
     /**
@@ -42,14 +40,13 @@ public final class Response extends Body {
      * @param status 200 to 599
      */
     public Response(BodyStream stream, int status, String statusText, Headers headers) {
-        super(headers, null);
+        super(headers, null, Objects.requireNonNull(stream, "stream"));
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("status: " + status + " (expected: 200 to 599 with a body stream)");
         }
         this.status = status;
         this.statusText = statusText;
         this.webSocket = null;
-        this.stream = java.util.Objects.requireNonNull(stream, "stream");
     }
 
     public Response(byte[] body, int status, Headers headers) {
@@ -86,10 +83,5 @@ public final class Response extends Body {
      */
     public WebSocket webSocket() {
         return webSocket;
-    }
-
-    /** The body as the Worker writes it, or null when the body is whole ({@link #bytes()}). */
-    public BodyStream stream() {
-        return stream;
     }
 }

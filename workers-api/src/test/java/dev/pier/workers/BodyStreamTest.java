@@ -84,4 +84,56 @@ class BodyStreamTest {
         whole.close();
         assertThat(whole.readAll().toCompletableFuture().join()).isEqualTo(utf8("hello"));
     }
+
+    @Test
+    void failEndsTheBodyForTheReaderAndTellsTheWriterOnce() {
+        BodyStream stream = new BodyStream();
+        List<String> writerHeard = new ArrayList<>();
+        stream.onCancel(writerHeard::add);
+        Recording reader = new Recording();
+        stream.consume(reader);
+        CompletionStage<Void> pending = stream.write(utf8("a"));
+        stream.fail("aborted by the script");
+        stream.fail("twice");
+        stream.cancel("and cancelled");
+        assertThat(reader.seen).containsExactly("a", "aborted: aborted by the script");
+        assertThat(writerHeard).containsExactly("aborted by the script");
+        assertThat(pending.toCompletableFuture()).isCompletedExceptionally();
+        assertThat(stream.finished()).isTrue();
+    }
+
+    @Test
+    void aWriterThatListensLateHearsOfACancelAtOnceAndOneThatEndedHearsNothing() {
+        BodyStream cancelled = new BodyStream();
+        cancelled.cancel("the client went away");
+        List<String> heard = new ArrayList<>();
+        cancelled.onCancel(heard::add);
+        assertThat(heard).containsExactly("the client went away");
+
+        BodyStream ended = new BodyStream();
+        List<String> none = new ArrayList<>();
+        ended.onCancel(none::add);
+        ended.close();
+        ended.cancel("too late");
+        assertThat(none).isEmpty();
+    }
+
+    @Test
+    void readAllWithALimitFailsPastItAndCancelsTheWriter() {
+        BodyStream stream = new BodyStream();
+        List<String> writerHeard = new ArrayList<>();
+        stream.onCancel(writerHeard::add);
+        CompletableFuture<byte[]> all = stream.readAll(4).toCompletableFuture();
+        assertThat(stream.write(utf8("abc")).toCompletableFuture()).isCompleted();
+        assertThat(stream.write(utf8("de")).toCompletableFuture()).isCompletedExceptionally();
+        assertThat(all).isCompletedExceptionally();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(all::join)).hasMessageContaining("the body is larger than 4 bytes");
+        assertThat(writerHeard).containsExactly("the body is larger than 4 bytes, the most it may be read whole");
+
+        BodyStream small = new BodyStream();
+        CompletableFuture<byte[]> whole = small.readAll(4).toCompletableFuture();
+        small.write(utf8("abcd"));
+        small.close();
+        assertThat(new String(whole.join(), StandardCharsets.UTF_8)).isEqualTo("abcd");
+    }
 }

@@ -60,7 +60,8 @@ public enum EdgeError {
     WORKER_EXCEEDED_RESOURCES(503, 1102, Source.WORKER, "Worker exceeded resource limits: its code ran longer or took more "
             + "memory than it may, and was stopped."),
     WORKER_NOT_DEPLOYED(503, Source.WORKER, "The Worker this route names is not deployed on this edge."),
-    WORKER_BODY_TOO_LARGE(413, Source.CLIENT, "The request body is larger than a Worker takes (16 MiB).");
+    WORKER_BODY_TOO_LARGE(413, Source.CLIENT,
+            "The request body is larger than a Worker takes (16 MiB gathered whole, 100 MB as it arrives).");
 
     /** Whose fault an error is: the client's, the origin's, a Worker's code, or the edge's own. */
     public enum Source { CLIENT, ORIGIN, WORKER, INTERNAL }

@@ -45,7 +45,8 @@ public final class FetchClient implements Fetch.Host {
 
     private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
             .setMaxInitialLineLength(16 * 1024)
-            .setMaxHeaderSize(64 * 1024);
+            .setMaxHeaderSize(64 * 1024)
+            .setMaxChunkSize(64 * 1024); // a streamed body reaches its reader in pieces as large as a read, not 8 KiB
 
     private final EventLoopGroup loops;
     private final Bootstrap bootstrap;
@@ -83,6 +84,16 @@ public final class FetchClient implements Fetch.Host {
 
     @Override
     public CompletionStage<Response> fetch(Request request, Fetch.Redirect redirect) {
+        return call(request, redirect, false);
+    }
+
+    /** As {@link #fetch}, answering at the response's head with the body a stream; cancelling the stage or the stream ends the subrequest. */
+    @Override
+    public CompletionStage<Response> stream(Request request, Fetch.Redirect redirect) {
+        return call(request, redirect, true);
+    }
+
+    private CompletionStage<Response> call(Request request, Fetch.Redirect redirect, boolean streamed) {
         FetchTarget target;
         try {
             target = FetchTarget.of(request.url());
@@ -94,7 +105,7 @@ public final class FetchClient implements Fetch.Host {
         }
         // Made on the caller's thread: a pair made during a Durable Object's event belongs to the object.
         WebSocketPair pair = request.isWebSocketUpgrade() ? new WebSocketPair() : null;
-        Call call = new Call(request, redirect, callersLoop());
+        Call call = new Call(request, redirect, callersLoop(), streamed);
         if (call.loop.inEventLoop()) {
             call.send(request, target, pair);
         } else {
@@ -123,12 +134,25 @@ public final class FetchClient implements Fetch.Host {
         private final Fetch.Redirect redirect;
         private final EventLoop loop;
         private final CompletableFuture<Response> done = new CompletableFuture<>();
+        private final boolean streamed;
         private int redirects;
+        /** The hop under way, for a cancel to stop. */
+        private Subrequest current;
 
-        Call(Request original, Fetch.Redirect redirect, EventLoop loop) {
+        Call(Request original, Fetch.Redirect redirect, EventLoop loop, boolean streamed) {
             this.original = original;
             this.redirect = redirect;
             this.loop = loop;
+            this.streamed = streamed;
+            done.whenComplete((response, failure) -> {
+                if (done.isCancelled()) {
+                    loop.execute(() -> {
+                        if (current != null) {
+                            current.abort();
+                        }
+                    });
+                }
+            });
         }
 
         /** Sends {@code request}: its response completes the fetch, or the redirect it is leads to the next hop. */
@@ -136,7 +160,7 @@ public final class FetchClient implements Fetch.Host {
             FetchLimits limits = FetchClient.this.limits.get();
             Subrequest exchange;
             try {
-                exchange = new Subrequest(request, target, limits, guard.get(), pair);
+                exchange = new Subrequest(request, target, limits, guard.get(), pair, streamed);
             } catch (IllegalArgumentException e) {
                 done.completeExceptionally(e);
                 return;
@@ -158,6 +182,7 @@ public final class FetchClient implements Fetch.Host {
                         }
                     })
                     .connect(target.host(), target.port());
+            current = exchange;
             connect.addListener(f -> exchange.connected(connect));
             exchange.answer().whenComplete((response, failure) -> {
                 if (failure != null) {
@@ -176,8 +201,13 @@ public final class FetchClient implements Fetch.Host {
                 done.completeExceptionally(e);
                 return;
             }
+            if (next != null && response.stream() != null) {
+                response.stream().cancel("the fetch follows a redirect"); // closes the redirect's connection
+            }
             if (next == null) {
-                done.complete(response);
+                if (!done.complete(response) && response.stream() != null) {
+                    response.stream().cancel("the fetch was aborted");
+                }
             } else if (redirects == Fetch.MAX_REDIRECTS) {
                 done.completeExceptionally(new FetchException(original + ": more than " + Fetch.MAX_REDIRECTS + " redirects"));
             } else {

@@ -60,6 +60,10 @@ final class Redirects {
             for (String name : BODY_HEADERS) {
                 headers.delete(name);
             }
+        } else if (request.stream() != null) {
+            // as the Fetch standard: a body sent as it was written cannot be sent again
+            throw new FetchException(request + ": the origin redirected (" + status + ") to " + to
+                    + ", and a request body sent as a stream cannot be sent again");
         }
         if (!sameOrigin(from, to)) {
             headers.delete("authorization");

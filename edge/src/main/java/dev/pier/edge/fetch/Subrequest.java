@@ -1,6 +1,7 @@
 package dev.pier.edge.fetch;
 
 import dev.pier.edge.upstream.OriginGuard;
+import dev.pier.workers.BodyStream;
 import dev.pier.workers.FetchException;
 import dev.pier.workers.Headers;
 import dev.pier.workers.Request;
@@ -16,6 +17,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -24,8 +27,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
@@ -35,6 +40,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
@@ -49,6 +55,12 @@ import java.util.concurrent.TimeUnit;
  * connection is up, the response is read whole (at most {@link FetchLimits#maxBody()} bytes), and
  * the connection closes. The origin may send nothing for at most {@link FetchLimits#read()} while
  * the response is awaited.
+ *
+ * <p>A request whose body is a {@link BodyStream} goes out chunked, each chunk as it is written,
+ * the next taken once the connection can take more. A {@code streamed} exchange answers at the
+ * response's head, with the body a {@link BodyStream} written as the origin sends it: the
+ * connection is read only while the stream's reader takes what came (auto-read off in between, and
+ * the read timeout does not run then), and a reader that cancels closes the connection.
  *
  * <p>For a WebSocket upgrade, Netty's handshaker writes the request and checks the 101; then the
  * connection carries frames, this handler gives way to an {@link OriginSocket} attached to the
@@ -75,6 +87,13 @@ final class Subrequest extends ChannelDuplexHandler {
     /** For an upgrade: the pair whose client end the origin's connection carries; null otherwise. */
     private final WebSocketPair pair;
     private final CompletableFuture<Response> answer = new CompletableFuture<>();
+    /** Whether the answer comes at the response's head, its body a stream. */
+    private final boolean streamed;
+    /** A streamed answer's body, once its head came; and whether a chunk of it waits for its reader. */
+    private BodyStream out;
+    private boolean outBackedUp;
+    /** A request body being sent as it is written: the chunk that waits for the connection to take more. */
+    private CompletableFuture<Void> untilWritable;
     private ChannelHandlerContext ctx;
     private WebSocketClientHandshaker handshaker;
     /** The final response's head, once it came. */
@@ -89,7 +108,8 @@ final class Subrequest extends ChannelDuplexHandler {
     /**
      * @throws IllegalArgumentException when the request's method is not an HTTP token
      */
-    Subrequest(Request request, FetchTarget target, FetchLimits limits, OriginGuard guard, WebSocketPair pair) {
+    Subrequest(Request request, FetchTarget target, FetchLimits limits, OriginGuard guard, WebSocketPair pair, boolean streamed) {
+        this.streamed = streamed && pair == null;
         this.request = request;
         this.target = target;
         this.method = HttpMethod.valueOf(request.method());
@@ -123,6 +143,10 @@ final class Subrequest extends ChannelDuplexHandler {
 
     /** The connect ended: the request goes out (over TLS, once its handshake is done), or the fetch fails with why. */
     void connected(ChannelFuture connect) {
+        if (finished) {
+            connect.channel().close(); // aborted while it connected
+            return;
+        }
         if (!connect.isSuccess()) {
             fail(FetchFailures.describe(connect.cause(), target, limits), connect.cause());
             return;
@@ -157,28 +181,102 @@ final class Subrequest extends ChannelDuplexHandler {
                     fail("the request could not be sent", f.cause());
                 }
             });
+        } else if (request.stream() != null) {
+            HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target.requestTarget());
+            headers(head);
+            HttpUtil.setTransferEncodingChunked(head, true);
+            ctx.write(head).addListener(this::sent);
+            request.stream().consume(new RequestBodyOut());
         } else {
-            ctx.writeAndFlush(httpRequest()).addListener(f -> {
-                if (!f.isSuccess()) {
-                    fail("the request could not be sent", f.cause());
-                }
-            });
+            ctx.writeAndFlush(httpRequest()).addListener(this::sent);
+        }
+    }
+
+    private void sent(Future<? super Void> write) {
+        if (!write.isSuccess()) {
+            fail("the request could not be sent", write.cause());
         }
     }
 
     private FullHttpRequest httpRequest() {
         ByteBuf content = Unpooled.wrappedBuffer(request.bytes());
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target.requestTarget(), content);
+        headers(out);
+        if (content.isReadable() || method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH)) {
+            out.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        }
+        return out;
+    }
+
+    private void headers(HttpRequest out) {
         request.headers().forEach((name, value) -> {
             if (!REQUEST_CONNECTION_HEADERS.contains(name)) {
                 out.headers().add(name, value);
             }
         });
         out.headers().set(HttpHeaderNames.HOST, target.hostHeader()).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        if (content.isReadable() || method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH)) {
-            out.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    }
+
+    /** Sends a request body as it is written: a chunk is taken once the connection can take more. */
+    private final class RequestBodyOut implements BodyStream.Reader {
+        @Override
+        public void chunk(byte[] bytes, CompletableFuture<Void> taken) {
+            onLoop(() -> {
+                if (finished || !ctx.channel().isActive()) {
+                    taken.completeExceptionally(new IllegalStateException("the fetch ended before its request body was sent"));
+                    return;
+                }
+                lastRead = System.nanoTime(); // the exchange is not idle while the body goes out
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes))).addListener(Subrequest.this::sent);
+                if (ctx.channel().isWritable()) {
+                    taken.complete(null);
+                } else {
+                    untilWritable = taken;
+                }
+            });
         }
-        return out;
+
+        @Override
+        public void end() {
+            onLoop(() -> {
+                if (!finished && ctx.channel().isActive()) {
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(Subrequest.this::sent);
+                }
+            });
+        }
+
+        @Override
+        public void aborted(String reason) {
+            onLoop(() -> fail("the request body stream failed: " + reason, null));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        CompletableFuture<Void> waiting = untilWritable;
+        if (waiting != null && ctx.channel().isWritable()) {
+            untilWritable = null;
+            waiting.complete(null);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Runs {@code action} on this connection's loop: now when this is it, else in its turn (a Durable Object writes on its own thread). */
+    private void onLoop(Runnable action) {
+        if (ctx.executor().inEventLoop()) {
+            action.run();
+        } else {
+            ctx.executor().execute(action);
+        }
+    }
+
+    /** The fetch was given up (its signal aborted): the connection closes, and a body still coming ends incomplete. */
+    void abort() {
+        if (ctx == null) {
+            fail("the fetch was aborted", null);
+        } else {
+            onLoop(() -> fail("the fetch was aborted", null));
+        }
     }
 
     private HttpHeaders handshakeHeaders() {
@@ -198,6 +296,9 @@ final class Subrequest extends ChannelDuplexHandler {
         }
         long idle = System.nanoTime() - lastRead;
         long timeout = limits.read().toNanos();
+        if (outBackedUp) {
+            idle = 0; // the origin waits for the body's reader, not the other way round
+        }
         if (idle >= timeout) {
             fail("the origin sent nothing for " + FetchFailures.seconds(limits.read()) + " (the read timeout)", null);
         } else {
@@ -234,6 +335,58 @@ final class Subrequest extends ChannelDuplexHandler {
             fail("the origin answered with status " + status + " (expected: 200 to 599)", null);
         } else {
             head = response;
+            if (streamed) {
+                answerAtHead();
+            }
+        }
+    }
+
+    /** A streamed exchange's answer: the head now, the body as it comes. */
+    private void answerAtHead() {
+        BodyStream body = new BodyStream();
+        Response response;
+        try {
+            response = new Response(body, head.status().code(), statusText(head.status()), headers(head));
+        } catch (IllegalArgumentException e) {
+            fail("the origin sent a header a Response cannot carry (" + e.getMessage() + ")", e);
+            return;
+        }
+        out = body;
+        body.onCancel(reason -> onLoop(() -> {
+            if (!finished) {
+                finish();
+                ctx.close();
+            }
+        }));
+        answer.complete(response);
+    }
+
+    /** Part of a streamed answer's body: the connection is read again once the reader took it. */
+    private void streamContent(HttpContent content) {
+        ByteBuf bytes = content.content();
+        if (bytes.isReadable()) {
+            CompletableFuture<Void> taken = out.write(ByteBufUtil.getBytes(bytes)).toCompletableFuture();
+            if (!taken.isDone()) {
+                outBackedUp = true;
+                ctx.channel().config().setAutoRead(false);
+                taken.whenComplete((ignored, cancelled) -> onLoop(this::outTaken));
+            } else if (taken.isCompletedExceptionally()) {
+                return; // the reader cancelled: its onCancel closes the connection
+            }
+        }
+        if (content instanceof LastHttpContent) {
+            BodyStream done = out;
+            finish();
+            ctx.close();
+            done.close();
+        }
+    }
+
+    private void outTaken() {
+        outBackedUp = false;
+        if (!finished) {
+            lastRead = System.nanoTime();
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
@@ -244,6 +397,10 @@ final class Subrequest extends ChannelDuplexHandler {
         }
         if (head == null) {
             fail("the origin sent a body without a response", null);
+            return;
+        }
+        if (out != null) {
+            streamContent(content);
             return;
         }
         ByteBuf bytes = content.content();
@@ -342,21 +499,36 @@ final class Subrequest extends ChannelDuplexHandler {
     private void finish() {
         finished = true;
         body = null;
+        out = null;
         if (readTimer != null) {
             readTimer.cancel(false);
         }
+        if (request.stream() != null) {
+            request.stream().cancel("the fetch ended"); // nothing when the body was sent whole
+        }
+        CompletableFuture<Void> waiting = untilWritable;
+        if (waiting != null) {
+            untilWritable = null;
+            waiting.completeExceptionally(new IllegalStateException("the fetch ended before its request body was sent"));
+        }
     }
 
+    /** The exchange failed: before the answer the fetch fails with why; after, the body being streamed ends incomplete. */
     private void fail(String what, Throwable cause) {
         if (finished) {
             return;
         }
+        BodyStream streaming = out;
         finish();
         if (ctx != null) {
             ctx.close();
         }
         discardPair();
-        answer.completeExceptionally(new FetchException(request + ": " + what, cause));
+        if (streaming != null) {
+            streaming.abort(what);
+        } else {
+            answer.completeExceptionally(new FetchException(request + ": " + what, cause));
+        }
     }
 
     /** The Worker never gets the pair's server end: it is closed, so that a Durable Object that made it does not keep it. */

@@ -13,6 +13,7 @@ import dev.pier.workers.BodyStream;
 import dev.pier.workers.ExecutionContext;
 import dev.pier.workers.Headers;
 import dev.pier.workers.Request;
+import dev.pier.workers.RequestCf;
 import dev.pier.workers.ResourceLimitException;
 import dev.pier.workers.Response;
 import dev.pier.workers.host.Script;
@@ -27,6 +28,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.ByteArrayOutputStream;
@@ -40,11 +42,20 @@ import java.util.concurrent.CompletionStage;
  * {@code fetch} runs on the client's event loop, and its response goes back to the flow as an
  * upstream's would; a 101 carrying a WebSocket becomes the edge's own handshake answer, and the
  * client connection becomes a {@link WorkerSocket}.
+ *
+ * <p>A Worker that {@linkplain dev.pier.workers.Worker#streamsRequestBodies() takes bodies as
+ * they arrive} runs once the request's head and what came with it are in, and the rest of the body
+ * is written to its request's {@link BodyStream} as the client sends it (up to
+ * {@link #MAX_STREAMED_BODY}): while a chunk waits for the Worker to take it, this connection is
+ * not {@link #writable()}, so the client is not read. A client that goes away mid-body aborts the
+ * stream.
  */
 final class WorkerConnection implements UpstreamConnection {
 
-    /** The largest request body a Worker gets. */
+    /** The largest request body a Worker gets whole. */
     static final int MAX_BODY = 16 * 1024 * 1024;
+    /** The largest request body a Worker gets as it arrives: Cloudflare's 100 MB. */
+    static final long MAX_STREAMED_BODY = 100_000_000L;
 
     private final WorkerPeer peer;
     private final Script script;
@@ -54,6 +65,10 @@ final class WorkerConnection implements UpstreamConnection {
     private HttpRequest head;
     private RequestLogBuilder record;
     private ByteArrayOutputStream body;
+    /** The body as it arrives, for a Worker that streams it; its size so far, and whether a chunk waits for the Worker. */
+    private BodyStream requestBody;
+    private long requestBodySize;
+    private boolean requestBodyBackedUp;
     private boolean connected;
     private boolean closed;
     private Duration responseTimeout;
@@ -95,7 +110,7 @@ final class WorkerConnection implements UpstreamConnection {
 
     @Override
     public boolean writable() {
-        return true;
+        return !requestBodyBackedUp;
     }
 
     @Override
@@ -114,12 +129,29 @@ final class WorkerConnection implements UpstreamConnection {
         this.record = record;
         this.responseTimeout = responseTimeout;
         record.workerScriptName(peer.script());
+        if (script != null && script.worker().streamsRequestBodies() && hasBody(head)) {
+            requestBody = new BodyStream();
+            // in a later task: by then what came in the head's read (the body of a small request, whole) is in the stream
+            client.eventLoop().execute(() -> {
+                if (!closed) {
+                    invoke();
+                }
+            });
+        }
+    }
+
+    private static boolean hasBody(HttpRequest head) {
+        return HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
     }
 
     @Override
     public void sendContent(HttpContent content) {
         try {
             if (closed || head == null) {
+                return;
+            }
+            if (requestBody != null) {
+                streamContent(content);
                 return;
             }
             ByteBuf bytes = content.content();
@@ -142,6 +174,34 @@ final class WorkerConnection implements UpstreamConnection {
         }
     }
 
+    /** Writes part of the body to the Worker's stream; the client is read again once the Worker took it. */
+    private void streamContent(HttpContent content) {
+        ByteBuf bytes = content.content();
+        if (bytes.isReadable()) {
+            requestBodySize += bytes.readableBytes();
+            if (requestBodySize > MAX_STREAMED_BODY) {
+                requestBody.abort("the request body is larger than " + MAX_STREAMED_BODY + " bytes");
+                fail(EdgeException.of(EdgeError.WORKER_BODY_TOO_LARGE, null));
+                return;
+            }
+            CompletableFuture<Void> taken = requestBody.write(io.netty.buffer.ByteBufUtil.getBytes(bytes)).toCompletableFuture();
+            if (!taken.isDone()) {
+                requestBodyBackedUp = true;
+                taken.whenComplete((ignored, cancelled) -> onLoop(this::requestBodyTaken));
+            }
+        }
+        if (content instanceof LastHttpContent) {
+            requestBody.close();
+        }
+    }
+
+    private void requestBodyTaken() {
+        requestBodyBackedUp = false;
+        if (!closed) {
+            listener.upstreamWritable(this);
+        }
+    }
+
     private void invoke() {
         if (script == null) {
             fail(EdgeException.of(EdgeError.WORKER_NOT_DEPLOYED, "no script " + peer.script() + " is deployed"));
@@ -151,8 +211,9 @@ final class WorkerConnection implements UpstreamConnection {
         for (Map.Entry<String, String> h : head.headers()) {
             headers.append(h.getKey(), h.getValue());
         }
-        Request request = new Request(head.method().name(), peer.url(), headers, body == null ? null : body.toByteArray(),
-                IncomingCf.of(client, head));
+        RequestCf cf = IncomingCf.of(client, head);
+        Request request = requestBody != null ? Request.streamed(head.method().name(), peer.url(), headers, requestBody, cf)
+                : new Request(head.method().name(), peer.url(), headers, body == null ? null : body.toByteArray(), cf);
         body = null;
         invokedNanos = System.nanoTime();
         usage.request();
@@ -246,6 +307,9 @@ final class WorkerConnection implements UpstreamConnection {
     }
 
     private void fail(EdgeException failure) {
+        if (closed) {
+            return;
+        }
         closed = true;
         listener.upstreamFailed(this, failure);
     }
@@ -267,6 +331,9 @@ final class WorkerConnection implements UpstreamConnection {
     public void close() {
         closed = true;
         body = null;
+        if (requestBody != null) {
+            requestBody.abort("the client's connection closed before the request body ended"); // nothing when it had ended
+        }
         if (responseTimer != null) {
             responseTimer.cancel(false);
         }

@@ -109,6 +109,72 @@ class FetchClientTest {
         assertThat(response.headers().has("content-encoding")).isFalse();
     }
 
+    /** A client whose origins may be silent for longer: the streamed fetches' origins trickle, on a machine that may be busy. */
+    static FetchClient patient() {
+        FetchLimits limits = new FetchLimits(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(1), LIMITS.maxBody());
+        return new FetchClient(loops, NioSocketChannel.class, FetchClient.defaultTls(), () -> OriginGuard.NONE, () -> limits);
+    }
+
+    @Test
+    void aStreamedFetchAnswersAtTheHeadAndItsBodyComesAsTheOriginSendsItWithoutTheWholeBodyLimit() throws Exception {
+        FetchClient client = patient();
+        Response response = client.stream(Request.get(origin.url("/trickle")), Fetch.Redirect.FOLLOW).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.bytes()).isEmpty();
+        List<String> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        response.stream().consume(new dev.pier.workers.BodyStream.Reader() {
+            @Override
+            public void chunk(byte[] bytes, CompletableFuture<Void> taken) {
+                chunks.add(new String(bytes, StandardCharsets.UTF_8));
+                taken.complete(null);
+            }
+
+            @Override
+            public void end() {
+                ended.complete(null);
+            }
+
+            @Override
+            public void aborted(String reason) {
+                ended.completeExceptionally(new IllegalStateException(reason));
+            }
+        });
+        assertThat(ended).as("the head came before the origin wrote its body").isNotDone();
+        ended.get(10, TimeUnit.SECONDS);
+        assertThat(String.join("", chunks)).isEqualTo("part0;part1;part2;part3;part4;");
+        assertThat(chunks).as("each write of the origin's its own chunk").hasSizeGreaterThan(1);
+
+        int large = 3 * LIMITS.maxBody();
+        Response big = client.stream(Request.get(origin.url("/big?n=" + large)), Fetch.Redirect.FOLLOW).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(big.stream().readAll().toCompletableFuture().get(10, TimeUnit.SECONDS)).hasSize(large);
+    }
+
+    @Test
+    void aStreamedRequestBodyGoesOutChunkedAndARedirectCannotSendItAgain() throws Exception {
+        FetchClient client = patient();
+        dev.pier.workers.BodyStream body = new dev.pier.workers.BodyStream();
+        CompletableFuture<Response> sent = client.fetch(Request.streamed("POST", origin.url("/method"),
+                Headers.of("content-type", "text/plain"), body), Fetch.Redirect.FOLLOW).toCompletableFuture();
+        body.write("abc".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        body.write("de".getBytes(StandardCharsets.UTF_8));
+        body.close();
+        assertThat(sent.get(10, TimeUnit.SECONDS).text()).isEqualTo("POST 5 text/plain");
+
+        dev.pier.workers.BodyStream again = new dev.pier.workers.BodyStream();
+        again.write("xyz".getBytes(StandardCharsets.UTF_8));
+        again.close();
+        Throwable refused = failure(client, Request.streamed("POST", origin.url("/temporary"), new Headers(), again));
+        assertThat(refused).isInstanceOf(FetchException.class).hasMessageEndingWith("a request body sent as a stream cannot be sent again");
+
+        dev.pier.workers.BodyStream toGet = new dev.pier.workers.BodyStream();
+        toGet.close();
+        assertThat(fetch(client, Request.streamed("POST", origin.url("/see-other"), new Headers(), toGet), Fetch.Redirect.FOLLOW).text())
+                .isEqualTo("GET 0 null");
+    }
+
     @Test
     void redirectsAreFollowedUpToTwentyTimes() {
         assertThat(fetch(Request.get(origin.url("/redirect?n=20"))).text()).isEqualTo("arrived");

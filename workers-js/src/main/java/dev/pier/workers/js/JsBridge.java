@@ -125,6 +125,12 @@ public final class JsBridge {
         }
     }
 
+    /** The body as the client sends it, or null when it is whole. */
+    @Export
+    public dev.pier.workers.BodyStream bodyStream(Request request) {
+        return request.stream();
+    }
+
     @Export
     public int bodySize(Request request) {
         return request.bytes().length;

@@ -1,5 +1,6 @@
 package dev.pier.workers.js;
 
+import dev.pier.workers.BodyStream;
 import dev.pier.workers.Fetch;
 import dev.pier.workers.Request;
 import dev.pier.workers.Response;
@@ -11,9 +12,11 @@ import org.graalvm.polyglot.Value;
 
 /**
  * The Java under the global {@code fetch()} ({@code runtime/fetch.js}): a subrequest through the
- * Java API's {@link Fetch}, as a promise of the origin's response, whose parts JavaScript reads
- * back from the opaque response it is given. A request's (or an object event's) fetches hold at
- * most {@link JsRealm.Invocation#CONNECTIONS} connections open at once; the next waits for one.
+ * Java API's {@link Fetch#stream streamed fetch}, as a promise of the origin's response at its
+ * head, whose parts JavaScript reads back from the opaque response it is given (the body as a
+ * {@link BodyStream} it reads as it comes). A request's (or an object event's) fetches hold at
+ * most {@link JsRealm.Invocation#CONNECTIONS} connections open at once, each from its send until
+ * the origin's head; the next waits for one.
  */
 public final class JsFetch {
 
@@ -24,47 +27,80 @@ public final class JsFetch {
     }
 
     /**
-     * Sends a request: {@code headers} names and values, {@code body} null or an ArrayBuffer of
-     * which {@code length} bytes from {@code offset} are sent. A promise of the Java response; it
-     * rejects with the reason the fetch failed (an origin down, a URL fetch cannot load).
+     * Sends a request: {@code headers} names and values; the body null, an ArrayBuffer of which
+     * {@code length} bytes from {@code offset} are sent, or {@code stream} (sent chunked as it is
+     * written). The subrequest, whose {@link #answer} is the response at its head (the body a
+     * stream), and which {@link #cancel} ends. A request fetch cannot make fails the subrequest at
+     * once, with why.
      */
     @Export
-    public Value fetch(String method, String url, Value headers, Value body, int offset, int length, boolean manualRedirect) {
+    public CompletableFuture<Response> send(String method, String url, Value headers, Value body, int offset, int length,
+            BodyStream stream, boolean manualRedirect) {
         Request request;
         try {
-            byte[] bytes = null;
-            if (body != null && !body.isNull()) {
-                bytes = new byte[length];
-                body.readBuffer(offset, bytes, 0, length);
+            if (stream != null) {
+                request = Request.streamed(method, url, JsHeaders.of(headers), stream);
+            } else {
+                byte[] bytes = null;
+                if (body != null && !body.isNull()) {
+                    bytes = new byte[length];
+                    body.readBuffer(offset, bytes, 0, length);
+                }
+                request = new Request(method, url, JsHeaders.of(headers), bytes);
             }
-            request = new Request(method, url, JsHeaders.of(headers), bytes);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return realm.promise(CompletableFuture.failedFuture(e));
+            if (stream != null) {
+                stream.cancel("the fetch failed: " + e.getMessage());
+            }
+            return CompletableFuture.failedFuture(e);
         }
         Fetch.Redirect redirect = manualRedirect ? Fetch.Redirect.MANUAL : Fetch.Redirect.FOLLOW;
         JsRealm.Invocation invocation = realm.invocation();
         if (invocation == null) {
-            return realm.promise(send(request, redirect));
+            return send(request, redirect);
         }
-        // one of the invocation's open connections from the send until the answer (the origin's body comes whole with it)
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        invocation.connect(() -> send(request, redirect).whenComplete((response, failure) -> {
-            invocation.closed();
-            if (failure == null) {
-                answer.complete(response);
-            } else {
-                answer.completeExceptionally(failure);
+        invocation.connect(() -> {
+            if (answer.isCancelled()) { // given up while it waited for a connection
+                invocation.closed();
+                return;
             }
-        }));
-        return realm.promise(answer);
+            CompletableFuture<Response> sent = send(request, redirect);
+            answer.whenComplete((response, failure) -> {
+                if (answer.isCancelled()) {
+                    sent.cancel(false); // the script gave it up: the subrequest ends, its connection closes
+                }
+            });
+            sent.whenComplete((response, failure) -> {
+                invocation.closed();
+                if (failure == null) {
+                    answer.complete(response);
+                } else {
+                    answer.completeExceptionally(failure);
+                }
+            });
+        });
+        return answer;
     }
 
     private static CompletableFuture<Response> send(Request request, Fetch.Redirect redirect) {
         try {
-            return Fetch.fetch(request, redirect).toCompletableFuture();
+            return Fetch.stream(request, redirect).toCompletableFuture();
         } catch (IllegalArgumentException | IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A promise of the subrequest's Java response; it rejects with the reason the fetch failed (an origin down, a URL fetch cannot load). */
+    @Export
+    public Value answer(CompletableFuture<Response> sent) {
+        return realm.promise(sent);
+    }
+
+    /** The script gave the subrequest up (its signal aborted): it ends, its connection closes. */
+    @Export
+    public void cancel(CompletableFuture<Response> sent) {
+        sent.cancel(false);
     }
 
     @Export
@@ -88,6 +124,12 @@ public final class JsFetch {
     public ByteBuffer body(Response response) {
         byte[] bytes = response.bytes();
         return bytes == null || bytes.length == 0 ? null : ByteBuffer.wrap(bytes);
+    }
+
+    /** The body as the origin sends it; null when it came whole ({@link #body}). */
+    @Export
+    public BodyStream bodyStream(Response response) {
+        return response.stream();
     }
 
     /** For an upgrade the origin accepted: the Worker's end of the WebSocket; null otherwise. */

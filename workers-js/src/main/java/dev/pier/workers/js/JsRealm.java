@@ -363,6 +363,24 @@ final class JsRealm {
         }
     }
 
+    /** The invocation the code running now belongs to: what a later call for it {@link #runFor runs for}. */
+    Invocation invocation() {
+        return current;
+    }
+
+    /** As {@link #run}, the code counting against {@code owner} (a request whose body a stream feeds). */
+    void runFor(Invocation owner, Runnable action) {
+        run(() -> {
+            Invocation outer = current;
+            current = owner;
+            try {
+                action.run();
+            } finally {
+                current = outer;
+            }
+        });
+    }
+
     /**
      * Calls into this context as {@link #run} does, for an invocation of its own: what {@code action} starts counts against
      * {@code invocation}, whose answer fails if a limit stops this context before it is complete.

@@ -125,6 +125,12 @@ final class JsWorker implements Worker, dev.pier.workers.host.ObjectClasses {
         return realm().fetch(request, env, ctx);
     }
 
+    /** A JavaScript Worker reads {@code request.body} as the client sends it, as on Cloudflare. */
+    @Override
+    public boolean streamsRequestBodies() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "JavaScript Worker " + name + " (" + mainSource.getPath() + ")";

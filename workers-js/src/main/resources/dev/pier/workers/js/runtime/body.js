@@ -2,9 +2,11 @@
 // Response. A body is a string, bytes or a ReadableStream (a Worker's answer streams to the client
 // as it is read): text(), json(), arrayBuffer(), bytes()
 // read it once, `body` is it as a ReadableStream. The request a Worker receives reads its parts
-// from the Java request as they are asked for.
+// from the Java request as they are asked for; its body, as an origin's body a fetch answers with,
+// is written by Java as it arrives (a JavaBody), and passes on to a fetch or to the Worker's answer
+// as it is, without a turn through JavaScript per chunk, unless the script reads it.
 
-const body = Symbol('body');        // null, a string, a Uint8Array, a ReadableStream, or a Java request (the one received)
+const body = Symbol('body');        // null, a string, a Uint8Array, a ReadableStream, a JavaBody, or a Java request (the one received)
 const used = Symbol('used');
 const streamed = Symbol('streamed'); // the ReadableStream `body` gave for a body that was not one
 /** What a body is read from: the stream `body` gave, if it was asked for, or the body itself. */
@@ -14,6 +16,27 @@ const javaRequest = Symbol('javaRequest');
 const NULL_BODY_STATUS = [101, 204, 205, 304];
 /** A received request's cf, read from the Java request when it is first asked for. */
 const CF_OF_JAVA = Symbol('cfOfJava');
+
+/** A body Java writes as it comes (an origin's, for a fetch's Response). */
+class JavaBody {
+  constructor(java) { this.java = java; }
+}
+
+const isJavaRequest = (b) => b !== null && typeof b === 'object' && !(b instanceof Uint8Array) && !(b instanceof ReadableStream)
+    && !(b instanceof JavaBody);
+
+/** The Java stream a body is, or null: a JavaBody's, or a received request's whose body arrives as the client sends it. */
+function javaStreamOf(b) {
+  if (b instanceof JavaBody) return b.java;
+  return isJavaRequest(b) ? bridge.bodyStream(b) : null;
+}
+
+/** The whole of a Java-written body, as an ArrayBuffer. */
+async function readJava(java) {
+  return internal.arrayBuffer(await internal.streamsBridge.readAll(java));
+}
+
+internal.javaBody = (java) => new JavaBody(java);
 const REDIRECT_STATUS = [301, 302, 303, 307, 308];
 
 /** A body init as [content, content type or null]: a string or a Uint8Array (a copy), or null. */
@@ -27,7 +50,8 @@ function extract(init) {
   if (buffer) return [new Uint8Array(internal.copyBuffer(...buffer)), null];
   if (init instanceof ReadableStream) {
     if (init.locked || internal.isDisturbed(init)) throw new TypeError('a body stream that is locked or already read (expected: a fresh ReadableStream)');
-    return [init, null];
+    const java = internal.takeJavaSource(init);
+    return [java === null ? init : new JavaBody(java), null];
   }
   return [String(init), 'text/plain;charset=UTF-8'];
 }
@@ -51,6 +75,8 @@ class Body {
     const b = contentOf(this);
     if (b === null || b instanceof ReadableStream) return b;
     if (this[used]) return internal.streamOf(new Uint8Array(0));
+    const java = javaStreamOf(b);
+    if (java !== null) return (this[streamed] = internal.javaStream(java));
     const bytes = typeof b === 'string' ? internal.encoder.encode(b) : b instanceof Uint8Array ? b
       : bridge.bodySize(b) === 0 ? null : new Uint8Array(internal.arrayBuffer(bridge.bodyBytes(b)));
     return bytes === null ? null : (this[streamed] = internal.streamOf(bytes));
@@ -61,6 +87,8 @@ class Body {
     if (typeof b === 'string') return b;
     if (b instanceof Uint8Array) return internal.decoder.decode(b);
     if (b instanceof ReadableStream) return internal.decoder.decode(await internal.readAll(b));
+    const java = javaStreamOf(b);
+    if (java !== null) return internal.decoder.decode(await readJava(java));
     return bridge.bodyText(b);
   }
   async json() {
@@ -72,6 +100,8 @@ class Body {
     if (typeof b === 'string') return internal.encoder.encode(b).buffer;
     if (b instanceof Uint8Array) return internal.copyBuffer(b.buffer, b.byteOffset, b.byteLength);
     if (b instanceof ReadableStream) return (await internal.readAll(b)).buffer;
+    const java = javaStreamOf(b);
+    if (java !== null) return readJava(java);
     return internal.arrayBuffer(bridge.bodyBytes(b));
   }
   async bytes() {
@@ -89,6 +119,7 @@ class Body {
 
 function bodyClone(source) {
   if (source.bodyUsed) throw new TypeError('clone(): Body has already been used.');
+  if (javaStreamOf(contentOf(source)) !== null) source.body; // a Java-written body is teed as a stream
   const b = contentOf(source);
   if (b instanceof ReadableStream) {
     const [mine, theirs] = b.tee();
@@ -151,6 +182,12 @@ class Request extends Body {
       const [content, type] = extract(init.body);
       this[body] = content;
       if (type !== null && !this[headersOf].has('content-type')) this[headersOf].set('content-type', type);
+    } else if (inherited && isStream(contentOf(inherited))) {
+      // a stream body moves to the new request, as the Fetch standard has it: teeing it would hold
+      // all of it for the branch nobody reads
+      if (inherited.bodyUsed) throw new TypeError('Request: the body of the request given has already been used');
+      this[body] = contentOf(inherited);
+      inherited[used] = true;
     } else {
       this[body] = inherited ? bodyClone(inherited) : null;
     }
@@ -173,6 +210,11 @@ class Request extends Body {
     return copy;
   }
   get [Symbol.toStringTag]() { return 'Request'; }
+}
+
+/** Whether a body comes as a stream: a ReadableStream, a JavaBody, or a received request's that arrives as it is sent. */
+function isStream(b) {
+  return b instanceof ReadableStream || javaStreamOf(b) !== null;
 }
 
 /** The request the Worker receives, over the Java one. */
@@ -243,6 +285,7 @@ internal.respond = function respond(response, answer) {
   if (typeof b === 'string') content = b;
   else if (b instanceof Uint8Array) { content = b.buffer; offset = b.byteOffset; length = b.byteLength; }
   else if (b instanceof ReadableStream) return respondWhenRead(response, answer);
+  else if (javaStreamOf(b) !== null) return respondWithJava(response, answer, javaStreamOf(b));
   else if (b !== null) { content = internal.arrayBuffer(bridge.bodyBytes(b)); length = content.byteLength; } // a received request's
   if (response.webSocket !== null && internal.notReturnable(response.webSocket) !== null) return internal.notReturnable(response.webSocket);
   const ws = response.webSocket === null ? null : internal.javaSocket(response.webSocket);
@@ -282,8 +325,70 @@ function respondWhenRead(response, answer) {
   return null;
 }
 
-/** What a request's body is, for fetch(): null, a string, a Uint8Array, a ReadableStream, or a received Java request. */
+/** A body Java writes goes to the client as Java writes it: the head at once, each chunk as the client takes it. */
+function respondWithJava(response, answer, java) {
+  if (response[used]) return 'the response body stream is locked or already read';
+  response[used] = true;
+  return internal.streamsBridge.respond(answer, java, response.status, response.statusText === '' ? null : response.statusText,
+      internal.flatHeaders(response.headers));
+}
+
+/** What a request's body is, for fetch(): null, a string, a Uint8Array, a ReadableStream, a JavaBody, or a received Java request. */
 internal.bodyOf = contentOf;
+
+/** Whether a fetch's response body is still the origin's, as it comes: an aborted signal errors it. */
+internal.bodyStreams = (response) => {
+  const b = contentOf(response);
+  return b instanceof JavaBody || b instanceof ReadableStream;
+};
+
+/** An aborted fetch's response: its body errors with the signal's reason (Java's side of it is failed apart). */
+internal.abortBody = function abortBody(response, reason) {
+  const b = contentOf(response);
+  if (b instanceof ReadableStream) internal.errorJavaStream(b, reason);
+  else if (b instanceof JavaBody && !response[used]) response[body] = new ReadableStream({ start(c) { c.error(reason); } });
+};
+
+/**
+ * Takes a request's body for fetch() (it is used from now on): null, [buffer, offset, length] for
+ * bytes, or a Java stream for one that comes as it is written: a Java-written body as it is, a
+ * ReadableStream pumped into a new Java stream chunk by chunk, the next read once the origin's
+ * connection took the last.
+ */
+internal.takeBody = async function takeBody(request) {
+  const b = contentOf(request);
+  if (b === null) return null;
+  const java = javaStreamOf(b);
+  if (java !== null || b instanceof ReadableStream) {
+    if (request.bodyUsed) throw new TypeError('fetch: the request body has already been used');
+    request[used] = true;
+    return java ?? pump(b);
+  }
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  return [bytes.buffer, bytes.byteOffset, bytes.byteLength];
+};
+
+function pump(stream) {
+  const streams = internal.streamsBridge;
+  const java = streams.newStream();
+  const reader = stream.getReader();
+  (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const chunk = typeof value === 'string' ? internal.bufferOf(internal.encoder.encode(value)) : internal.bufferOf(value);
+      if (chunk === null) {
+        throw new TypeError(`a body stream gave a ${value === null ? 'null' : typeof value} chunk (expected: a Uint8Array or an ArrayBuffer)`);
+      }
+      await streams.write(java, chunk[0], chunk[1], chunk[2]);
+    }
+    streams.close(java);
+  })().catch((e) => {
+    streams.abort(java, internal.describe(e));
+    reader.cancel(e).catch(() => { });
+  });
+  return java;
+}
 
 for (const c of [Request, Response]) {
   Object.defineProperty(globalThis, c.name, { value: c, writable: true, configurable: true, enumerable: false });

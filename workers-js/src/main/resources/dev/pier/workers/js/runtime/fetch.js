@@ -1,7 +1,10 @@
 // The global fetch(): a subrequest to an origin through the Java API's Fetch (HTTP/HTTPS,
-// redirects, timeouts), answered with a Response. A request with `Upgrade: websocket` that the
-// origin accepts answers 101 with `response.webSocket`, the Worker's end, to accept() and use as
-// any WebSocket. An AbortSignal rejects the promise with its reason.
+// redirects, timeouts), answered with a Response at the origin's response head, its body a stream
+// Java writes as the origin sends it. A stream body is sent chunked as it is read. A request with
+// `Upgrade: websocket` that the origin accepts answers 101 with `response.webSocket`, the Worker's
+// end, to accept() and use as any WebSocket. An AbortSignal ends the subrequest (its connection
+// closes): the promise rejects with the signal's reason, or, once the response came, its body
+// errors with it.
 
 const fetchBridge = internal.fetchBridge;
 const NO_BODY = [101, 204, 205, 304];
@@ -12,8 +15,16 @@ function responseOf(java) {
   const headers = new Headers();
   const flat = fetchBridge.headers(java);
   for (let i = 0; i + 1 < flat.length; i += 2) headers.append(flat[i], flat[i + 1]);
-  const bytes = fetchBridge.body(java);
-  const content = bytes === null || NO_BODY.includes(status) ? null : new Uint8Array(internal.arrayBuffer(bytes));
+  const stream = fetchBridge.bodyStream(java);
+  const bytes = stream === null ? fetchBridge.body(java) : null;
+  let content = null;
+  if (NO_BODY.includes(status)) {
+    if (stream !== null) internal.streamsBridge.cancel(stream, 'a response without a body');
+  } else if (stream !== null) {
+    content = internal.javaStream(stream);
+  } else if (bytes !== null) {
+    content = new Uint8Array(internal.arrayBuffer(bytes));
+  }
   const statusText = fetchBridge.statusText(java);
   return new Response(content, {
     status, headers, statusText: statusText ?? undefined, webSocket: ws === null ? null : internal.socketOf(ws),
@@ -32,20 +43,34 @@ async function fetch(input, init = undefined) {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError(`fetch: ${url.protocol} URL '${request.url}' (expected: http: or https:)`);
   }
-  let content = null, offset = 0, length = 0;
-  if (internal.bodyOf(request) !== null) {
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    content = bytes.buffer; offset = bytes.byteOffset; length = bytes.byteLength;
+  const taken = await internal.takeBody(request);
+  const [content, offset, length] = Array.isArray(taken) ? taken : [null, 0, 0];
+  const subrequest = fetchBridge.send(request.method, request.url, internal.flatHeaders(request.headers), content, offset, length,
+      Array.isArray(taken) ? null : taken, redirect !== 'follow');
+  let bodyJava = null;
+  const answered = fetchBridge.answer(subrequest).then((java) => {
+    bodyJava = fetchBridge.bodyStream(java);
+    return responseOf(java);
+  }, (e) => { throw new TypeError(`fetch(${request.url}): ${e.message}`); });
+  let response = null;
+  const aborted = () => {
+    fetchBridge.cancel(subrequest);
+    if (response !== null) internal.abortBody(response, signal.reason);
+    if (bodyJava !== null) internal.streamsBridge.fail(bodyJava, `the fetch was aborted: ${internal.inspect(signal.reason)}`);
+  };
+  signal.addEventListener('abort', aborted, { once: true });
+  try {
+    response = await new Promise((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      answered.then(resolve, reject);
+    });
+  } catch (e) {
+    signal.removeEventListener('abort', aborted);
+    throw e;
   }
-  const sent = fetchBridge.fetch(request.method, request.url, internal.flatHeaders(request.headers), content, offset, length,
-      redirect !== 'follow');
-  const answered = sent.then(responseOf, (e) => { throw new TypeError(`fetch(${request.url}): ${e.message}`); });
-  const response = await new Promise((resolve, reject) => {
-    const aborted = () => reject(signal.reason);
-    signal.addEventListener('abort', aborted, { once: true });
-    answered.then(resolve, reject).finally(() => signal.removeEventListener('abort', aborted));
-  });
+  if (!internal.bodyStreams(response)) signal.removeEventListener('abort', aborted);
   if (redirect === 'error' && response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+    if (bodyJava !== null) internal.streamsBridge.cancel(bodyJava, 'the fetch does not follow redirects');
     throw new TypeError(`fetch(${request.url}): redirected to ${response.headers.get('location')} with redirect 'error'`);
   }
   return response;

@@ -363,6 +363,67 @@ internal.streamOf = function streamOf(bytes) {
 
 internal.isDisturbed = (stream) => stream[state].disturbed;
 
+const javaSource = Symbol('javaSource');
+
+/**
+ * A stream of a body Java writes (a received request's, an origin's): each chunk a Uint8Array over
+ * the Java bytes. Nothing is asked of Java before the first read, and each chunk the script has not
+ * read holds the writer back (the edge stops reading the client or the origin), so at most one
+ * chunk waits here. Cancelling it tells the writer to stop.
+ */
+internal.javaStream = function javaStream(java) {
+  const streams = internal.streamsBridge;
+  let feed = null;
+  let controller;
+  const stream = new ReadableStream({
+    start(c) { controller = c; },
+    pull(c) {
+      if (feed !== null) {
+        streams.more(feed);
+        return;
+      }
+      feed = streams.read(java, (bytes) => {
+        try {
+          c.enqueue(new Uint8Array(internal.arrayBuffer(bytes)));
+          return c.desiredSize >= 0; // handed straight to a read waiting for it
+        } catch (e) {
+          return true; // the script cancelled the stream: the chunk is dropped
+        }
+      }, () => {
+        try { c.close(); } catch (e) { /* cancelled */ }
+      }, (reason) => c.error(new TypeError(reason)));
+    },
+    cancel(reason) {
+      streams.cancel(java, reason === undefined ? 'the body stream was cancelled' : internal.inspect(reason));
+    },
+  }, { highWaterMark: 0 });
+  stream[javaSource] = java;
+  stream[javaError] = (reason) => controller.error(reason);
+  return stream;
+};
+
+const javaError = Symbol('javaError');
+
+/** Errors a stream javaStream made with {@code reason} (an aborted fetch's); false for any other stream. */
+internal.errorJavaStream = function errorJavaStream(stream, reason) {
+  const error = stream[javaError];
+  if (error === undefined) return false;
+  error(reason);
+  return true;
+};
+
+/**
+ * The Java body under a stream javaStream made, when the script has not touched it: the stream is
+ * marked read, and the Java body goes on as it is (from an origin to the client) without a turn
+ * through JavaScript per chunk. Null for any other stream.
+ */
+internal.takeJavaSource = function takeJavaSource(stream) {
+  const java = stream[javaSource];
+  if (java === undefined || stream.locked || stream[state].disturbed) return null;
+  stream[state].disturbed = true;
+  return java;
+};
+
 for (const c of [ReadableStream, ReadableStreamDefaultReader, ReadableStreamDefaultController, WritableStream, WritableStreamDefaultWriter,
   TransformStream]) {
   Object.defineProperty(globalThis, c.name, { value: c, writable: true, configurable: true, enumerable: false });

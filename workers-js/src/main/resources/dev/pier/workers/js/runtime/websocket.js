@@ -64,7 +64,7 @@ class WebSocket extends EventTarget {
     const http = (target.protocol === 'ws:' ? 'http:' : 'https:') + target.href.slice(target.protocol.length);
     const headers = ['upgrade', 'websocket'];
     if (offered.length > 0) headers.push('sec-websocket-protocol', offered.join(', '));
-    internal.fetchBridge.fetch('GET', http, headers, null, 0, 0, true)
+    internal.fetchBridge.answer(internal.fetchBridge.send('GET', http, headers, null, 0, 0, null, true))
         .then((answer) => this.#connected(answer), (e) => this.#notConnected(`WebSocket connection to ${this.#url} failed: ${e.message}`));
   }
   static get CONNECTING() { return CONNECTING; }
