@@ -232,7 +232,10 @@ final class JsRealm {
         return ScriptError.of(what, e);
     }
 
-    /** The invocation the code running in this context belongs to, or null (module scope, an object's constructor). */
+    /**
+     * The invocation the code running in this context belongs to, or null (module scope, an object's constructor): what a
+     * later call for it {@link #runFor runs for}.
+     */
     Invocation invocation() {
         return current;
     }
@@ -361,11 +364,6 @@ final class JsRealm {
             leave(slot, outer);
             lock.unlock();
         }
-    }
-
-    /** The invocation the code running now belongs to: what a later call for it {@link #runFor runs for}. */
-    Invocation invocation() {
-        return current;
     }
 
     /** As {@link #run}, the code counting against {@code owner} (a request whose body a stream feeds). */
