@@ -252,6 +252,11 @@ public final class Edge implements AutoCloseable {
         return listeners.adminConnectionCount();
     }
 
+    /** The I/O transport this edge's listeners and origin connections run on. */
+    public Transport transport() {
+        return context.transport();
+    }
+
     /** The admin listener's address, or null when there is none. */
     public InetSocketAddress adminAddress() {
         return listeners.adminAddress();

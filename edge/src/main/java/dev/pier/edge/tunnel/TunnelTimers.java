@@ -7,13 +7,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Tunnel}'s clocks: the idle timeout (no data either way), the keepalive interval and
- * the close grace. Each is one task on the connection's event loop, scheduled once per period
- * rather than per read: a read only notes the time, and the idle timer, when it fires early,
- * sleeps again for what is left. What a clock does when it runs out is the tunnel's.
+ * the close grace. The idle timeout and keepalive share one task on the connection's event loop
+ * (this object: an idle connection holds one scheduled task, not one per clock), scheduled for
+ * whichever is due first rather than per read: a read only notes the time, and the task, when it
+ * finds the connection was not idle for long enough, sleeps again for what is left. What a clock
+ * does when it runs out is the tunnel's.
  *
  * <p>Time is the event loop's clock, so tests can drive it. All methods run on the event loop.
  */
-final class TunnelTimers {
+final class TunnelTimers implements Runnable {
 
     private final Tunnel tunnel;
     private final long idleNanos;
@@ -21,8 +23,12 @@ final class TunnelTimers {
     private final long closeGraceNanos;
 
     private long lastActivity;
-    private ScheduledFuture<?> idleTimer;
-    private ScheduledFuture<?> keepaliveTimer;
+    /** The idle timeout has closed the tunnel: only keepalive may still be due. */
+    private boolean idleOver;
+    /** Keepalive pings are due at {@link #nextKeepalive}: on, and not given up. */
+    private boolean keepaliveOn;
+    private long nextKeepalive;
+    private ScheduledFuture<?> clock;
     private ScheduledFuture<?> graceTimer;
 
     /**
@@ -36,13 +42,12 @@ final class TunnelTimers {
         this.closeGraceNanos = closeGrace.toNanos();
     }
 
-    /** Starts the idle timer and, with keepalive on, the keepalive timer; returns the time now. */
+    /** Starts the idle timeout and, with keepalive on, the keepalive interval; returns the time now. */
     long start() {
         lastActivity = now();
-        idleTimer = tunnel.eventLoop().schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
-        if (keepaliveNanos > 0) {
-            keepaliveTimer = tunnel.eventLoop().schedule(this::keepalive, keepaliveNanos, TimeUnit.NANOSECONDS);
-        }
+        keepaliveOn = keepaliveNanos > 0;
+        nextKeepalive = lastActivity + keepaliveNanos;
+        scheduleFrom(lastActivity);
         return lastActivity;
     }
 
@@ -55,24 +60,36 @@ final class TunnelTimers {
         return tunnel.eventLoop().ticker().nanoTime();
     }
 
-    private void checkIdle() {
+    /** The idle timeout or the keepalive interval may be up: does what is due, then sleeps until the next. */
+    @Override
+    public void run() {
+        clock = null;
         if (tunnel.finished()) {
             return;
         }
-        long idle = now() - lastActivity;
-        if (idle < idleNanos) {
-            idleTimer = tunnel.eventLoop().schedule(this::checkIdle, idleNanos - idle, TimeUnit.NANOSECONDS);
-            return;
+        long now = now();
+        if (!idleOver && now - lastActivity >= idleNanos) {
+            idleOver = true;
+            tunnel.closeBoth(ControlFrames.GOING_AWAY, "idle timeout");
         }
-        tunnel.closeBoth(ControlFrames.GOING_AWAY, "idle timeout");
+        if (keepaliveOn && now - nextKeepalive >= 0 && !tunnel.finished()) {
+            keepaliveOn = tunnel.keepalive(now, keepaliveNanos);
+            nextKeepalive = now + keepaliveNanos;
+        }
+        scheduleFrom(now);
     }
 
-    private void keepalive() {
-        if (tunnel.finished()) {
-            return;
+    /** Schedules this task for whichever clock runs out first after {@code now}; none: nothing. */
+    private void scheduleFrom(long now) {
+        long delay = Long.MAX_VALUE;
+        if (!idleOver) {
+            delay = lastActivity + idleNanos - now;
         }
-        if (tunnel.keepalive(now(), keepaliveNanos)) {
-            keepaliveTimer = tunnel.eventLoop().schedule(this::keepalive, keepaliveNanos, TimeUnit.NANOSECONDS);
+        if (keepaliveOn) {
+            delay = Math.min(delay, nextKeepalive - now);
+        }
+        if (delay != Long.MAX_VALUE) {
+            clock = tunnel.eventLoop().schedule(this, Math.max(delay, 0), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -85,11 +102,9 @@ final class TunnelTimers {
 
     /** The tunnel has finished: no clock runs any more. */
     void cancel() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-        }
-        if (keepaliveTimer != null) {
-            keepaliveTimer.cancel(false);
+        if (clock != null) {
+            clock.cancel(false);
+            clock = null;
         }
         if (graceTimer != null) {
             graceTimer.cancel(false);
