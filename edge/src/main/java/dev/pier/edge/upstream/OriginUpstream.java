@@ -60,18 +60,23 @@ public final class OriginUpstream implements Upstream {
         OriginChannels made = channels.get();
         SocketAddress remote = address(peer);
         Channel channel = made.newChannel(remote);
-        ChannelConfig config = channel.config();
-        config.setAutoRead(false);
-        config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, peer.connectTimeout().toMillis()));
-        config.setRecvByteBufAllocator(EdgeChannelOptions.RECEIVE_BUFFERS);
-        config.setWriteBufferWaterMark(EdgeChannelOptions.WATER_MARK);
-        ChannelPipeline pipeline = channel.pipeline();
-        if (peer.tls() != null) {
-            pipeline.addLast("tls", tlsHandler(channel, peer));
+        try {
+            ChannelConfig config = channel.config();
+            config.setAutoRead(false);
+            config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, peer.connectTimeout().toMillis()));
+            config.setRecvByteBufAllocator(EdgeChannelOptions.RECEIVE_BUFFERS);
+            config.setWriteBufferWaterMark(EdgeChannelOptions.WATER_MARK);
+            ChannelPipeline pipeline = channel.pipeline();
+            if (peer.tls() != null) {
+                pipeline.addLast("tls", tlsHandler(channel, peer));
+            }
+            pipeline.addLast("traffic", origin.traffic());
+            pipeline.addLast(CODEC, new HttpClientCodec(DECODER.clone(), false, false));
+            pipeline.addLast("origin", origin);
+        } catch (RuntimeException e) {
+            channel.unsafe().closeForcibly(); // not registered yet: its socket is all there is to release
+            throw e;
         }
-        pipeline.addLast("traffic", origin.traffic());
-        pipeline.addLast(CODEC, new HttpClientCodec(DECODER.clone(), false, false));
-        pipeline.addLast("origin", origin);
         origin.channel(channel);
         EventLoop loop = client.eventLoop();
         ChannelPromise connected = channel.newPromise();
