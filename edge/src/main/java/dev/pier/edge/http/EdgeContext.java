@@ -11,15 +11,14 @@ import dev.pier.waf.WafRuntime;
 import dev.pier.waf.ZoneWaf;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import dev.pier.edge.transport.Transport;
 import dev.pier.edge.upstream.OriginGuard;
+import dev.pier.edge.upstream.OriginChannels;
 import dev.pier.edge.upstream.OriginUpstream;
 import dev.pier.edge.upstream.Upstream;
 import dev.pier.edge.upstream.Upstreams;
 import dev.pier.edge.worker.WorkerUpstream;
 import dev.pier.workers.host.Scripts;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -86,7 +85,7 @@ public final class EdgeContext {
     private volatile OriginGuard originGuard = OriginGuard.NONE;
     private final UsageRegistry usage;
     private final Transport transport;
-    private volatile Supplier<Bootstrap> originBootstrap;
+    private volatile OriginChannels originChannels;
     private volatile Scripts scripts = Scripts.NONE;
     private volatile Upstream upstream;
     private final WafRuntime waf;
@@ -96,8 +95,8 @@ public final class EdgeContext {
         this.sink = sink;
         this.usage = usage;
         this.transport = transport;
-        this.originBootstrap = () -> new Bootstrap().channel(transport.socketChannel());
-        this.upstream = new Upstreams(new OriginUpstream(() -> originBootstrap.get(), () -> originGuard),
+        this.originChannels = OriginChannels.of(transport);
+        this.upstream = new Upstreams(new OriginUpstream(() -> originChannels, () -> originGuard),
                 new WorkerUpstream(() -> scripts, usage));
         this.waf = waf;
     }
@@ -141,17 +140,18 @@ public final class EdgeContext {
         return transport;
     }
 
-    /** A new bootstrap for an origin connection, with its channel type chosen: the transport's socket channel. */
-    public Supplier<Bootstrap> originBootstrap() {
-        return originBootstrap;
+    /** How origin connections' channels are made: the transport's socket channels. */
+    public OriginChannels originChannels() {
+        return originChannels;
     }
 
     /**
-     * Lets a test run origin connections in memory (an in-memory channel and resolver on the
-     * client's {@code EmbeddedChannel} loop), so the whole request path runs on one thread.
+     * Lets a test run origin connections in memory (in-memory channels and a resolver that
+     * resolves nothing, on the client's {@code EmbeddedChannel} loop), so the whole request path
+     * runs on one thread.
      */
-    public void originBootstrap(Supplier<Bootstrap> bootstraps) {
-        originBootstrap = java.util.Objects.requireNonNull(bootstraps, "bootstraps");
+    public void originChannels(OriginChannels channels) {
+        originChannels = java.util.Objects.requireNonNull(channels, "channels");
     }
 
     /** The Workers deployed now, by name; none until the runtime deploys some. */
@@ -165,7 +165,7 @@ public final class EdgeContext {
     }
 
     /**
-     * Where requests that pass the phases go: TCP origins through {@link #originBootstrap()},
+     * Where requests that pass the phases go: TCP origins through {@link #originChannels()},
      * behind {@link #originGuard()}, and the {@link #scripts()} deployed.
      */
     public Upstream upstream() {

@@ -1,10 +1,9 @@
 package dev.pier.edge.security;
 
-import io.netty.bootstrap.Bootstrap;
+import dev.pier.edge.upstream.OriginChannels;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
@@ -25,11 +24,10 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
- * Origins in memory for the edge's origin connections (set as the edge's origin bootstrap): each
- * connection the edge opens is an unregistered {@link EmbeddedChannel} that the edge's bootstrap registers on the client's
+ * Origins in memory for the edge's origin connections (set as the edge's origin channels): each
+ * connection the edge opens is an unregistered {@link EmbeddedChannel} that the edge registers on the client's
  * {@code EmbeddedChannel} loop, so the whole request path runs on the test's thread. What the edge
  * writes to a connection is parsed by Netty's HTTP/1.1 decoder in its strictest configuration and
  * recorded; requests the strict parser cannot take (or that are ambiguous: two Host headers, no
@@ -43,7 +41,7 @@ import java.util.function.Supplier;
  * HTTP (an origin that did not switch), {@code /close} gets 200 and the connection is closed;
  * anything else gets 200 {@code ok}.
  */
-final class InMemoryUpstream implements ChannelFactory<Channel>, Supplier<Bootstrap> {
+final class InMemoryUpstream implements OriginChannels {
 
     /** Names need no resolving in memory (and the embedded loop cannot host a resolver). */
     private static final AddressResolverGroup<SocketAddress> NO_RESOLVING = new AddressResolverGroup<>() {
@@ -65,14 +63,14 @@ final class InMemoryUpstream implements ChannelFactory<Channel>, Supplier<Bootst
 
     private final List<Connection> connections = new ArrayList<>();
 
-    /** Makes the edge's origin bootstrap connect here ({@link dev.pier.edge.http.EdgeContext#originBootstrap}). */
+    /** Makes the edge's origin connections connect here ({@link dev.pier.edge.http.EdgeContext#originChannels}). */
     @Override
-    public Bootstrap get() {
-        return new Bootstrap().channelFactory(this).resolver(NO_RESOLVING);
+    public AddressResolverGroup<SocketAddress> resolver() {
+        return NO_RESOLVING;
     }
 
     @Override
-    public Channel newChannel() {
+    public Channel newChannel(SocketAddress remote) {
         Connection connection = new Connection();
         connections.add(connection);
         return connection.channel;

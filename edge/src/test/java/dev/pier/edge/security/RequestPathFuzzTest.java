@@ -57,7 +57,7 @@ class RequestPathFuzzTest {
         }
         LOGS.clear();
         InMemoryUpstream upstream = new InMemoryUpstream();
-        EDGE.originBootstrap(upstream);
+        EDGE.originChannels(upstream);
         EmbeddedChannel client = new ClientConnection(new ClientChannelInitializer(EDGE, false));
         try {
             byte[] bytes = Arrays.copyOfRange(input, 1, input.length);
