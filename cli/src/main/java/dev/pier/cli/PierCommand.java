@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = PierCommand.Version.class,
         description = "A self-hosted WebSocket edge: proxies HTTP and WebSockets to origins, per zone.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, ExportCommand.class, TokenCommand.class, WscatCommand.class, LogsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, ExportCommand.class, TokenCommand.class, TrainCommand.class, WscatCommand.class, LogsCommand.class, CommandLine.HelpCommand.class})
 public final class PierCommand implements Runnable {
 
     @CommandLine.Spec
