@@ -10,7 +10,6 @@ import dev.pier.control.store.PrivateDirectory;
 import dev.pier.config.Certificates;
 import dev.pier.edge.transport.PortReservation;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import java.nio.file.Files;
@@ -92,22 +91,7 @@ final class DemoCommand implements Callable<Integer> {
             PrivateDirectory.secureNewFiles(data); // what this run wrote there (its config, pid file, request log) is private too
             printBanner(port, adminPort, configFile, config, tlsPort, zoneId, token);
         };
-        Sidecar echo = new Sidecar() {
-            @Override
-            public void stopAccepting() {
-                origin.stopAccepting();
-            }
-
-            @Override
-            public boolean awaitIdle(Duration limit) {
-                return origin.awaitIdle(limit);
-            }
-
-            @Override
-            public void close() {
-                origin.close();
-            }
-        };
+        Sidecar echo = Sidecar.of(origin);
         return ServeCommand.runUntilStopped(config, configFile, watcher, takeover, ports, control, echo, banner);
     }
 

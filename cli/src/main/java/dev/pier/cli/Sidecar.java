@@ -1,5 +1,6 @@
 package dev.pier.cli;
 
+import dev.pier.cli.demo.EchoOrigin;
 import java.time.Duration;
 
 /**
@@ -34,4 +35,24 @@ interface Sidecar {
         public void close() {
         }
     };
+
+    /** The demo's echo origin as a sidecar. */
+    static Sidecar of(EchoOrigin origin) {
+        return new Sidecar() {
+            @Override
+            public void stopAccepting() {
+                origin.stopAccepting();
+            }
+
+            @Override
+            public boolean awaitIdle(Duration limit) {
+                return origin.awaitIdle(limit);
+            }
+
+            @Override
+            public void close() {
+                origin.close();
+            }
+        };
+    }
 }

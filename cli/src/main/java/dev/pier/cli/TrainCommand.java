@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
                     PortReservation ports = PortReservation.hold(List.of(new InetSocketAddress("127.0.0.1", port),
                             new InetSocketAddress("127.0.0.1", tlsPort)))) {
                 ServeCommand.runUntilStopped(config, configFile, watcher, new Takeover(Path.of(configFile + ".pid")), ports,
-                        null, sidecar(origin), started::countDown);
+                        null, Sidecar.of(origin), started::countDown);
             } catch (Exception e) {
                 System.err.println("pier train: the node failed: " + e);
                 started.countDown();
@@ -203,24 +203,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static Sidecar sidecar(EchoOrigin origin) {
-        return new Sidecar() {
-            @Override
-            public void stopAccepting() {
-                origin.stopAccepting();
-            }
-
-            @Override
-            public boolean awaitIdle(Duration limit) {
-                return origin.awaitIdle(limit);
-            }
-
-            @Override
-            public void close() {
-                origin.close();
-            }
-        };
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -448,32 +448,7 @@ final class JsRealm {
     /** Calls the script's {@code fetch}; the answer completes when its promise settles. */
     CompletableFuture<Response> fetch(Request request, Env bindings, ExecutionContext ctx) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        CallWatchdog.Slot slot = CallWatchdog.slot();
-        lock.lock();
-        JsRealm outer = CallWatchdog.enter(slot, this);
-        Invocation before = current;
-        try {
-            if (stopped != null) {
-                answer.completeExceptionally(discarded());
-                return answer;
-            }
-            inFlight.add(answer);
-            current = new Invocation(ctx, answer);
-            dispatchFetch.executeVoid(handler, request, env(bindings), ctx, answer);
-        } catch (PolyglotException e) {
-            answer.completeExceptionally(failure("", e));
-        } catch (IllegalStateException e) {
-            answer.completeExceptionally(stopped != null ? stopped : e);
-        } finally {
-            current = before;
-            leave(slot, outer);
-            lock.unlock();
-        }
-        if (answer.isDone()) {
-            inFlight.remove(answer);
-        } else {
-            answer.whenComplete((response, failure) -> inFlight.remove(answer));
-        }
+        invoke(new Invocation(ctx, answer), () -> dispatchFetch.executeVoid(handler, request, env(bindings), ctx, answer));
         return answer;
     }
 

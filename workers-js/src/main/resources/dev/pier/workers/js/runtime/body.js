@@ -306,22 +306,7 @@ function respondWhenRead(response, answer) {
   const why = streams.respond(answer, java, response.status, response.statusText === '' ? null : response.statusText,
       internal.flatHeaders(response.headers));
   if (why !== null) return why;
-  const reader = stream.getReader();
-  (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      const chunk = typeof value === 'string' ? internal.bufferOf(internal.encoder.encode(value)) : internal.bufferOf(value);
-      if (chunk === null) {
-        throw new TypeError(`a body stream gave a ${value === null ? 'null' : typeof value} chunk (expected: a Uint8Array or an ArrayBuffer)`);
-      }
-      await streams.write(java, chunk[0], chunk[1], chunk[2]);
-    }
-    streams.close(java);
-  })().catch((e) => {
-    streams.abort(java, internal.describe(e));
-    reader.cancel(e).catch(() => { });
-  });
+  pumpInto(stream, java);
   return null;
 }
 
@@ -369,8 +354,12 @@ internal.takeBody = async function takeBody(request) {
 };
 
 function pump(stream) {
+  return pumpInto(stream, internal.streamsBridge.newStream());
+}
+
+/** Reads {@code stream} to its end into the Java stream {@code java}, each chunk as Java takes it; returns {@code java}. */
+function pumpInto(stream, java) {
   const streams = internal.streamsBridge;
-  const java = streams.newStream();
   const reader = stream.getReader();
   (async () => {
     for (;;) {
