@@ -53,6 +53,7 @@ final class JsRealm {
     private static final List<String> RUNTIME = List.of("internal.js", "events.js", "globals.js", "timers.js", "headers.js", "url.js",
             "streams.js", "blob.js", "body.js", "websocket.js", "fetch.js", "crypto.js", "worker.js", "objects.js", "limits.js");
     private static final List<Source> RUNTIME_SOURCES = runtimeSources();
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(JsRealm.class);
 
     /** Only the bridge's exported methods, and buffers (an ArrayBuffer over a Java ByteBuffer, no copy). */
     private static final HostAccess HOST_ACCESS = HostAccess.newBuilder(HostAccess.EXPLICIT)
@@ -64,6 +65,7 @@ final class JsRealm {
     private final JsLimits limits;
     /** Why the watchdog stopped this context, or null while it runs. */
     private volatile ResourceLimitException stopped;
+    private volatile boolean closed;
     /** The answers of the requests and object events this context is still working on: they fail if it is stopped. */
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /** The Durable Object events this context is still working on: they fail with the limit if it is stopped, which resets their objects. */
@@ -171,7 +173,7 @@ final class JsRealm {
             try {
                 context.close(true);
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(JsRealm.class).warn("Closing a stopped JavaScript context failed", e);
+                logger.warn("Closing a stopped JavaScript context failed", e);
             }
             for (CompletableFuture<?> event : objectEvents) { // first: they are in flight too, and must fail with the limit
                 event.completeExceptionally(why); // every object in the context is reset, as Cloudflare resets every object of an isolate it stops
@@ -343,6 +345,25 @@ final class JsRealm {
         return new Invocation(null, null);
     }
 
+    /**
+     * Runs {@code action} (a call into this context, holding the lock), and runs it again if it failed with a cancel while
+     * this context runs: that cancel was another context's. GraalJS cancels a context a limit stopped on the threads in it,
+     * and a thread that left that context before the cancel reached it takes it into the next context it enters, whose call
+     * then fails as cancelled as it enters. A thread that called into a stopped context (an event loop,
+     * the thread a fetch's answer completed on) would otherwise make its next call fail, and a promise it settles never would.
+     */
+    private void runPastStrayCancel(Runnable action) {
+        try {
+            action.run();
+        } catch (PolyglotException e) {
+            if (!e.isCancelled() || stopped != null) {
+                throw e;
+            }
+            logger.debug("A call into a running JavaScript context was cancelled for another context; it runs again");
+            action.run();
+        }
+    }
+
     /** Runs {@code action} in this context, on the calling thread, holding the context's lock. */
     void run(Runnable action) {
         CallWatchdog.Slot slot = CallWatchdog.slot();
@@ -350,7 +371,7 @@ final class JsRealm {
         JsRealm outer = CallWatchdog.enter(slot, this);
         try {
             if (stopped == null) {
-                action.run();
+                runPastStrayCancel(action);
             }
         } catch (PolyglotException e) {
             if (stopped == null) {
@@ -396,7 +417,7 @@ final class JsRealm {
             }
             inFlight.add(answer);
             current = invocation;
-            action.run();
+            runPastStrayCancel(action);
         } catch (PolyglotException e) {
             answer.completeExceptionally(failure("", e));
         } catch (IllegalStateException e) {
@@ -433,7 +454,7 @@ final class JsRealm {
                 throw discarded();
             }
             current = invocation != null ? invocation : newEvent();
-            function.executeVoid(args);
+            runPastStrayCancel(() -> function.executeVoid(args));
         } catch (PolyglotException e) {
             throw failure("", e);
         } catch (IllegalStateException e) {
@@ -467,7 +488,7 @@ final class JsRealm {
             settle[1] = args[1];
             return null;
         });
-        stage.whenComplete((value, failure) -> run(() -> {
+        stage.whenComplete((value, failure) -> settle(() -> {
             // A stage that is already complete settles here, inside the call that made the promise: that call's invocation is
             // put back after, or the rest of it would count against nothing (its later fetches uncounted, its CPU time unsummed).
             Invocation before = current;
@@ -485,6 +506,18 @@ final class JsRealm {
             }
         }));
         return promise;
+    }
+
+    /**
+     * Runs what settles a promise of {@link #promise} in this context. It runs in a stage's completion, where what it throws
+     * is lost: a promise that cannot settle leaves the code awaiting it waiting for ever, so why is logged.
+     */
+    private void settle(Runnable settle) {
+        try {
+            run(settle);
+        } catch (RuntimeException e) {
+            logger.warn("A promise of a JavaScript Worker could not settle: the code awaiting it waits for ever", e);
+        }
     }
 
     /**
@@ -533,9 +566,15 @@ final class JsRealm {
         return env;
     }
 
+    /** Whether {@link #close} closed this context (its script was replaced): a call into it fails with an IllegalStateException. */
+    boolean closed() {
+        return closed;
+    }
+
     void close() {
         lock.lock();
         try {
+            closed = true;
             context.close(stopped != null);
         } finally {
             lock.unlock();

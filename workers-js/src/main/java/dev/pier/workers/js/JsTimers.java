@@ -1,10 +1,10 @@
 package dev.pier.workers.js;
 
+import dev.pier.workers.ResourceLimitException;
 import dev.pier.workers.Timers;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import org.graalvm.polyglot.HostAccess.Export;
-import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
 /**
@@ -33,9 +33,17 @@ public final class JsTimers {
         return Timers.schedule(() -> {
             try {
                 realm.call(owner != null && owner.unanswered() ? owner : null, callback);
-            } catch (ScriptError | PolyglotException | IllegalStateException e) {
-                // The realm was closed (its script redeployed) or the callback failed past its own catch.
+            } catch (ScriptError | ResourceLimitException e) {
+                // the script's own error past the callback's catch, or its context stopped for a limit: the script's doing
                 logger.debug("a timer of a JavaScript Worker did not run: {}", e.getMessage());
+            } catch (IllegalStateException e) {
+                if (realm.closed()) {
+                    logger.debug("a timer of a JavaScript Worker did not run: its script was replaced");
+                } else {
+                    logger.warn("A timer of a JavaScript Worker did not run: what awaits it waits for ever", e);
+                }
+            } catch (RuntimeException e) {
+                logger.warn("A timer of a JavaScript Worker did not run: what awaits it waits for ever", e);
             }
         }, Duration.ofNanos((long) (Math.max(0, millis) * 1_000_000)));
     }
