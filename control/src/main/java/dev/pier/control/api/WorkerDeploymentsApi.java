@@ -42,7 +42,7 @@ final class WorkerDeploymentsApi {
                 .doc("createWorkerDeployment", "Deploy a Worker's version: 100% to its latest")
                 .body("WorkerDeployment").to(c -> deploy(c.request(), WorkerScriptsApi.find(store, c.param("script_name"))));
         routes.add("PATCH", script + "/script-settings", Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_WRITE)
-                .doc("patchWorkerScriptSettings", "A Worker's non-versioned settings (logpush, tail consumers, observability, tags): taken, "
+                .doc("patchWorkerNonVersionedSettings", "A Worker's non-versioned settings (logpush, tail consumers, observability, tags): taken, "
                         + "none applies on Pier").body("WorkerScriptSettings").to(c -> scriptSettings(c.request(), c.param("script_name")));
         routes.add("GET", script + "/subdomain", Route.Access.ACCOUNT, Permission.WORKERS_SCRIPTS_READ)
                 .doc("getWorkerSubdomain", "Whether the Worker is on workers.dev: never on Pier").to(c -> {
