@@ -3,6 +3,7 @@ package dev.pier.edge.upstream;
 import dev.pier.edge.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.AddressResolverGroup;
@@ -40,10 +41,11 @@ public interface OriginChannels {
             public Channel newChannel(SocketAddress remote) {
                 SocketProtocolFamily family = remote instanceof InetSocketAddress a && a.getAddress() instanceof Inet4Address
                         ? SocketProtocolFamily.INET : null;
-                if (transport == Transport.EPOLL) {
-                    return family == null ? new EpollSocketChannel() : new EpollSocketChannel(family);
-                }
-                return family == null ? new NioSocketChannel(selectors) : new NioSocketChannel(selectors, family);
+                return switch (transport) {
+                    case IO_URING -> new IoUringSocketChannel();
+                    case EPOLL -> family == null ? new EpollSocketChannel() : new EpollSocketChannel(family);
+                    case NIO -> family == null ? new NioSocketChannel(selectors) : new NioSocketChannel(selectors, family);
+                };
             }
 
             @Override
