@@ -417,11 +417,11 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
         storage.discard();
         dropInstance();
         cancelCodeUpdate(); // constructed again, of the code deployed now
-        closeSockets(takenOver ? 1012 : 1011, takenOver ? MOVED : "the Durable Object failed");
-        if (takenOver) {
+        if (takenOver) { // out of this node's memory before its sockets hear that it moved
             ((Ownership.Here) claim).taken();
             leave();
         }
+        closeSockets(takenOver ? 1012 : 1011, takenOver ? MOVED : "the Durable Object failed");
     }
 
     /** Why a socket of an object another node took over closes. */
@@ -477,6 +477,7 @@ final class LiveObject implements DurableObjectState, WebSocket.EventContext {
      */
     private void lostLease() {
         taken = true;
+        home.forget(this); // out of this node's memory before its sockets hear that it moved
         submit(() -> {
             dropInstance();
             cancelCodeUpdate();
