@@ -58,6 +58,9 @@ public final class RequestLogBuilder {
     private RequestLog.ClosedBy webSocketClosedBy;
     private boolean finished;
 
+    // The parts are made when a setter first stores a value other than the unset one (null, 0):
+    // the WAF's phase sets its scores on every request it runs on, 0 when managed rules did not run.
+
     /** What only a Worker's request fills in. */
     private static final class WorkerPart {
         String scriptName;
@@ -244,7 +247,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder workerScriptName(String workerScriptName) {
-        worker().scriptName = workerScriptName;
+        if (workerScriptName != null || worker != null) {
+            worker().scriptName = workerScriptName;
+        }
         return this;
     }
 
@@ -253,7 +258,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder workerStatus(String workerStatus) {
-        worker().status = workerStatus;
+        if (workerStatus != null || worker != null) {
+            worker().status = workerStatus;
+        }
         return this;
     }
 
@@ -263,7 +270,9 @@ public final class RequestLogBuilder {
 
     /** Adds CPU time the Worker's code took (an invocation, or one WebSocket event). */
     public RequestLogBuilder addWorkerCpuTime(long micros) {
-        worker().cpuTime += micros;
+        if (micros != 0 || worker != null) {
+            worker().cpuTime += micros;
+        }
         return this;
     }
 
@@ -272,7 +281,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder workerWallTimeUs(long workerWallTimeUs) {
-        worker().wallTimeUs = workerWallTimeUs;
+        if (workerWallTimeUs != 0 || worker != null) {
+            worker().wallTimeUs = workerWallTimeUs;
+        }
         return this;
     }
 
@@ -299,7 +310,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder securityAction(String securityAction) {
-        security().action = securityAction;
+        if (securityAction != null || security != null) {
+            security().action = securityAction;
+        }
         return this;
     }
 
@@ -308,7 +321,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder securityRuleId(String securityRuleId) {
-        security().ruleId = securityRuleId;
+        if (securityRuleId != null || security != null) {
+            security().ruleId = securityRuleId;
+        }
         return this;
     }
 
@@ -317,7 +332,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder securityActions(List<String> securityActions) {
-        security().actions = securityActions;
+        if (securityActions != null || security != null) {
+            security().actions = securityActions;
+        }
         return this;
     }
 
@@ -326,7 +343,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder securityRuleIds(List<String> securityRuleIds) {
-        security().ruleIds = securityRuleIds;
+        if (securityRuleIds != null || security != null) {
+            security().ruleIds = securityRuleIds;
+        }
         return this;
     }
 
@@ -335,7 +354,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder securitySources(List<String> securitySources) {
-        security().sources = securitySources;
+        if (securitySources != null || security != null) {
+            security().sources = securitySources;
+        }
         return this;
     }
 
@@ -344,7 +365,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder wafAttackScore(int wafAttackScore) {
-        security().attackScore = wafAttackScore;
+        if (wafAttackScore != 0 || security != null) {
+            security().attackScore = wafAttackScore;
+        }
         return this;
     }
 
@@ -353,7 +376,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder wafSqliAttackScore(int wafSqliAttackScore) {
-        security().sqliAttackScore = wafSqliAttackScore;
+        if (wafSqliAttackScore != 0 || security != null) {
+            security().sqliAttackScore = wafSqliAttackScore;
+        }
         return this;
     }
 
@@ -362,7 +387,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder wafXssAttackScore(int wafXssAttackScore) {
-        security().xssAttackScore = wafXssAttackScore;
+        if (wafXssAttackScore != 0 || security != null) {
+            security().xssAttackScore = wafXssAttackScore;
+        }
         return this;
     }
 
@@ -371,7 +398,9 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder wafRceAttackScore(int wafRceAttackScore) {
-        security().rceAttackScore = wafRceAttackScore;
+        if (wafRceAttackScore != 0 || security != null) {
+            security().rceAttackScore = wafRceAttackScore;
+        }
         return this;
     }
 

@@ -62,6 +62,13 @@ class RequestLogBuilderTest {
     }
 
     @Test
+    void unsetValuesStoredOverSetOnesStillCount() {
+        RequestLogBuilder log = RequestLog.builder().wafAttackScore(0).securityActions(null).wafSqliAttackScore(40).wafSqliAttackScore(0);
+        assertThat(log.wafSqliAttackScore()).isZero();
+        assertThat(log.workerStatus("ok").workerStatus(null).workerStatus()).isNull();
+    }
+
+    @Test
     void workerAndSecurityFieldsReadAsUnsetUntilSet() {
         RequestLogBuilder log = RequestLog.builder();
         assertThat(log.workerScriptName()).isNull();
