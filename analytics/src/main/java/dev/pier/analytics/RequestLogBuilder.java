@@ -7,41 +7,50 @@ import java.util.List;
  * A request's log as the request goes: each phase fills in what it learns, on the connection's
  * event loop (it is not thread-safe), and {@link #finish} makes the immutable
  * {@link RequestLog} once, when the request or the WebSocket connection ends.
+ *
+ * <p>A WebSocket's builder lives as long as its connection, idle or not, so it is kept small:
+ * what only a Worker's request or a request the WAF scored fills in lives in parts made when
+ * first set, the start is a number, and {@link #pack} puts the request's own strings into one
+ * array once the request has become a connection.
  */
 public final class RequestLogBuilder {
 
+    /** {@link #edgeStartNanos} when no start was set. */
+    private static final long NO_START = Long.MIN_VALUE;
+
+    // The request's own strings, in the order pack() keeps them
+    private static final int RAY_ID = 0;
+    private static final int CLIENT_IP = 1;
+    private static final int HOST = 2;
+    private static final int URI = 3;
+    private static final int USER_AGENT = 4;
+    private static final int ORIGIN_IP = 5;
+
     private String rayId;
     private String clientIp;
+    private String clientRequestHost;
+    private String clientRequestUri;
+    private String clientRequestUserAgent;
+    private String originIp;
+    /** The six strings above once {@link #pack} ran (they are null then); null before. */
+    private byte[] packed;
+
     private int clientSrcPort;
     private String clientRequestScheme = "http";
-    private String clientRequestHost;
     private String clientRequestMethod;
-    private String clientRequestUri;
     private String clientRequestProtocol;
-    private String clientRequestUserAgent;
     private long clientRequestBytes;
-    private Instant edgeStartTimestamp;
+    /** Nanoseconds since the epoch; {@link #NO_START} for none. */
+    private long edgeStartNanos = NO_START;
     private Instant edgeEndTimestamp;
     private int edgeResponseStatus;
     private long edgeResponseBytes;
     private int originResponseStatus;
     private long originResponseBytes;
-    private String originIp;
-    private String workerScriptName;
-    private String workerStatus;
-    private long workerCpuTime;
-    private long workerWallTimeUs;
     private String zoneName;
     private String edgeError;
-    private String securityAction;
-    private String securityRuleId;
-    private List<String> securityActions;
-    private List<String> securityRuleIds;
-    private List<String> securitySources;
-    private int wafAttackScore;
-    private int wafSqliAttackScore;
-    private int wafXssAttackScore;
-    private int wafRceAttackScore;
+    private WorkerPart worker;
+    private SecurityPart security;
     private boolean webSocket;
     private long webSocketClientMessages;
     private long webSocketOriginMessages;
@@ -49,25 +58,51 @@ public final class RequestLogBuilder {
     private RequestLog.ClosedBy webSocketClosedBy;
     private boolean finished;
 
+    // The parts are made when a setter first stores a value other than the unset one (null, 0):
+    // the WAF's phase sets its scores on every request it runs on, 0 when managed rules did not run.
+
+    /** What only a Worker's request fills in. */
+    private static final class WorkerPart {
+        String scriptName;
+        String status;
+        long cpuTime;
+        long wallTimeUs;
+    }
+
+    /** What only a request the WAF ran on fills in. */
+    private static final class SecurityPart {
+        String action;
+        String ruleId;
+        List<String> actions;
+        List<String> ruleIds;
+        List<String> sources;
+        int attackScore;
+        int sqliAttackScore;
+        int xssAttackScore;
+        int rceAttackScore;
+    }
+
     RequestLogBuilder() {
     }
 
     public RequestLogBuilder rayId(String rayId) {
+        checkNotPacked();
         this.rayId = rayId;
         return this;
     }
 
     public String rayId() {
-        return rayId;
+        return packed == null ? rayId : PackedStrings.get(packed, RAY_ID);
     }
 
     public RequestLogBuilder clientIp(String clientIp) {
+        checkNotPacked();
         this.clientIp = clientIp;
         return this;
     }
 
     public String clientIp() {
-        return clientIp;
+        return packed == null ? clientIp : PackedStrings.get(packed, CLIENT_IP);
     }
 
     public RequestLogBuilder clientSrcPort(int clientSrcPort) {
@@ -89,12 +124,13 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder clientRequestHost(String clientRequestHost) {
+        checkNotPacked();
         this.clientRequestHost = clientRequestHost;
         return this;
     }
 
     public String clientRequestHost() {
-        return clientRequestHost;
+        return packed == null ? clientRequestHost : PackedStrings.get(packed, HOST);
     }
 
     public RequestLogBuilder clientRequestMethod(String clientRequestMethod) {
@@ -107,12 +143,13 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder clientRequestUri(String clientRequestUri) {
+        checkNotPacked();
         this.clientRequestUri = clientRequestUri;
         return this;
     }
 
     public String clientRequestUri() {
-        return clientRequestUri;
+        return packed == null ? clientRequestUri : PackedStrings.get(packed, URI);
     }
 
     public RequestLogBuilder clientRequestProtocol(String clientRequestProtocol) {
@@ -125,12 +162,13 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder clientRequestUserAgent(String clientRequestUserAgent) {
+        checkNotPacked();
         this.clientRequestUserAgent = clientRequestUserAgent;
         return this;
     }
 
     public String clientRequestUserAgent() {
-        return clientRequestUserAgent;
+        return packed == null ? clientRequestUserAgent : PackedStrings.get(packed, USER_AGENT);
     }
 
     public RequestLogBuilder clientRequestBytes(long clientRequestBytes) {
@@ -143,12 +181,14 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder edgeStartTimestamp(Instant edgeStartTimestamp) {
-        this.edgeStartTimestamp = edgeStartTimestamp;
+        this.edgeStartNanos = edgeStartTimestamp == null ? NO_START
+                : Math.addExact(Math.multiplyExact(edgeStartTimestamp.getEpochSecond(), 1_000_000_000L), edgeStartTimestamp.getNano());
         return this;
     }
 
     public Instant edgeStartTimestamp() {
-        return edgeStartTimestamp;
+        return edgeStartNanos == NO_START ? null
+                : Instant.ofEpochSecond(Math.floorDiv(edgeStartNanos, 1_000_000_000L), Math.floorMod(edgeStartNanos, 1_000_000_000L));
     }
 
     public RequestLogBuilder edgeEndTimestamp(Instant edgeEndTimestamp) {
@@ -197,49 +237,58 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder originIp(String originIp) {
+        checkNotPacked();
         this.originIp = originIp;
         return this;
     }
 
     public String originIp() {
-        return originIp;
+        return packed == null ? originIp : PackedStrings.get(packed, ORIGIN_IP);
     }
 
     public RequestLogBuilder workerScriptName(String workerScriptName) {
-        this.workerScriptName = workerScriptName;
+        if (workerScriptName != null || worker != null) {
+            worker().scriptName = workerScriptName;
+        }
         return this;
     }
 
     public String workerScriptName() {
-        return workerScriptName;
+        return worker == null ? null : worker.scriptName;
     }
 
     public RequestLogBuilder workerStatus(String workerStatus) {
-        this.workerStatus = workerStatus;
+        if (workerStatus != null || worker != null) {
+            worker().status = workerStatus;
+        }
         return this;
     }
 
     public String workerStatus() {
-        return workerStatus;
+        return worker == null ? null : worker.status;
     }
 
     /** Adds CPU time the Worker's code took (an invocation, or one WebSocket event). */
     public RequestLogBuilder addWorkerCpuTime(long micros) {
-        this.workerCpuTime += micros;
+        if (micros != 0 || worker != null) {
+            worker().cpuTime += micros;
+        }
         return this;
     }
 
     public long workerCpuTime() {
-        return workerCpuTime;
+        return worker == null ? 0 : worker.cpuTime;
     }
 
     public RequestLogBuilder workerWallTimeUs(long workerWallTimeUs) {
-        this.workerWallTimeUs = workerWallTimeUs;
+        if (workerWallTimeUs != 0 || worker != null) {
+            worker().wallTimeUs = workerWallTimeUs;
+        }
         return this;
     }
 
     public long workerWallTimeUs() {
-        return workerWallTimeUs;
+        return worker == null ? 0 : worker.wallTimeUs;
     }
 
     public RequestLogBuilder zoneName(String zoneName) {
@@ -261,84 +310,102 @@ public final class RequestLogBuilder {
     }
 
     public RequestLogBuilder securityAction(String securityAction) {
-        this.securityAction = securityAction;
+        if (securityAction != null || security != null) {
+            security().action = securityAction;
+        }
         return this;
     }
 
     public String securityAction() {
-        return securityAction;
+        return security == null ? null : security.action;
     }
 
     public RequestLogBuilder securityRuleId(String securityRuleId) {
-        this.securityRuleId = securityRuleId;
+        if (securityRuleId != null || security != null) {
+            security().ruleId = securityRuleId;
+        }
         return this;
     }
 
     public String securityRuleId() {
-        return securityRuleId;
+        return security == null ? null : security.ruleId;
     }
 
     public RequestLogBuilder securityActions(List<String> securityActions) {
-        this.securityActions = securityActions;
+        if (securityActions != null || security != null) {
+            security().actions = securityActions;
+        }
         return this;
     }
 
     public List<String> securityActions() {
-        return securityActions;
+        return security == null ? null : security.actions;
     }
 
     public RequestLogBuilder securityRuleIds(List<String> securityRuleIds) {
-        this.securityRuleIds = securityRuleIds;
+        if (securityRuleIds != null || security != null) {
+            security().ruleIds = securityRuleIds;
+        }
         return this;
     }
 
     public List<String> securityRuleIds() {
-        return securityRuleIds;
+        return security == null ? null : security.ruleIds;
     }
 
     public RequestLogBuilder securitySources(List<String> securitySources) {
-        this.securitySources = securitySources;
+        if (securitySources != null || security != null) {
+            security().sources = securitySources;
+        }
         return this;
     }
 
     public List<String> securitySources() {
-        return securitySources;
+        return security == null ? null : security.sources;
     }
 
     public RequestLogBuilder wafAttackScore(int wafAttackScore) {
-        this.wafAttackScore = wafAttackScore;
+        if (wafAttackScore != 0 || security != null) {
+            security().attackScore = wafAttackScore;
+        }
         return this;
     }
 
     public int wafAttackScore() {
-        return wafAttackScore;
+        return security == null ? 0 : security.attackScore;
     }
 
     public RequestLogBuilder wafSqliAttackScore(int wafSqliAttackScore) {
-        this.wafSqliAttackScore = wafSqliAttackScore;
+        if (wafSqliAttackScore != 0 || security != null) {
+            security().sqliAttackScore = wafSqliAttackScore;
+        }
         return this;
     }
 
     public int wafSqliAttackScore() {
-        return wafSqliAttackScore;
+        return security == null ? 0 : security.sqliAttackScore;
     }
 
     public RequestLogBuilder wafXssAttackScore(int wafXssAttackScore) {
-        this.wafXssAttackScore = wafXssAttackScore;
+        if (wafXssAttackScore != 0 || security != null) {
+            security().xssAttackScore = wafXssAttackScore;
+        }
         return this;
     }
 
     public int wafXssAttackScore() {
-        return wafXssAttackScore;
+        return security == null ? 0 : security.xssAttackScore;
     }
 
     public RequestLogBuilder wafRceAttackScore(int wafRceAttackScore) {
-        this.wafRceAttackScore = wafRceAttackScore;
+        if (wafRceAttackScore != 0 || security != null) {
+            security().rceAttackScore = wafRceAttackScore;
+        }
         return this;
     }
 
     public int wafRceAttackScore() {
-        return wafRceAttackScore;
+        return security == null ? 0 : security.rceAttackScore;
     }
 
     public RequestLogBuilder webSocket(boolean webSocket) {
@@ -398,6 +465,39 @@ public final class RequestLogBuilder {
         return this;
     }
 
+    private WorkerPart worker() {
+        if (worker == null) {
+            worker = new WorkerPart();
+        }
+        return worker;
+    }
+
+    private SecurityPart security() {
+        if (security == null) {
+            security = new SecurityPart();
+        }
+        return security;
+    }
+
+    /**
+     * Puts the request's own strings (RayID, client IP, host, URI, user agent, origin IP) into
+     * one array, for a record that is kept as long as a connection: about 40 bytes each on their
+     * own, a few bytes each packed. Call it once they are all set (they cannot be set after) and
+     * before another thread may read the record; reading one afterwards decodes it again.
+     */
+    public void pack() {
+        if (packed == null) {
+            packed = PackedStrings.pack(rayId, clientIp, clientRequestHost, clientRequestUri, clientRequestUserAgent, originIp);
+            rayId = clientIp = clientRequestHost = clientRequestUri = clientRequestUserAgent = originIp = null;
+        }
+    }
+
+    private void checkNotPacked() {
+        if (packed != null) {
+            throw new IllegalStateException("the request's own strings are packed: they are set before pack()");
+        }
+    }
+
     /** Whether {@link #finish} has made the record. */
     public boolean finished() {
         return finished;
@@ -410,6 +510,12 @@ public final class RequestLogBuilder {
         }
         finished = true;
         edgeEndTimestamp = end;
-        return new RequestLog(rayId, clientIp, clientSrcPort, clientRequestScheme, clientRequestHost, clientRequestMethod, clientRequestUri, clientRequestProtocol, clientRequestUserAgent, clientRequestBytes, edgeStartTimestamp, edgeEndTimestamp, edgeResponseStatus, edgeResponseBytes, originResponseStatus, originResponseBytes, originIp, zoneName, edgeError, securityAction, securityRuleId, securityActions, securityRuleIds, securitySources, wafAttackScore, wafSqliAttackScore, wafXssAttackScore, wafRceAttackScore, webSocket, webSocketClientMessages, webSocketOriginMessages, webSocketCloseCode, webSocketClosedBy, workerScriptName, workerStatus, workerCpuTime, workerWallTimeUs);
+        return new RequestLog(rayId(), clientIp(), clientSrcPort, clientRequestScheme, clientRequestHost(), clientRequestMethod,
+                clientRequestUri(), clientRequestProtocol, clientRequestUserAgent(), clientRequestBytes, edgeStartTimestamp(),
+                edgeEndTimestamp, edgeResponseStatus, edgeResponseBytes, originResponseStatus, originResponseBytes, originIp(),
+                zoneName, edgeError, securityAction(), securityRuleId(), securityActions(), securityRuleIds(), securitySources(),
+                wafAttackScore(), wafSqliAttackScore(), wafXssAttackScore(), wafRceAttackScore(), webSocket, webSocketClientMessages,
+                webSocketOriginMessages, webSocketCloseCode, webSocketClosedBy, workerScriptName(), workerStatus(), workerCpuTime(),
+                workerWallTimeUs());
     }
 }

@@ -81,7 +81,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Down
         if (exchange != null || !ctx.channel().isActive()) {
             return;
         }
-        RequestContext rc = exchange = new RequestContext(edge.snapshot(), ctx.channel(), scheme, false);
+        RequestContext rc = exchange = new RequestContext(edge.snapshot(), ctx.channel(), scheme, false, phases);
         rc.requestComplete = true;
         fail(rc, EdgeException.of(EdgeError.REQUEST_TIMEOUT, null));
     }
@@ -103,7 +103,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Down
         if (msg instanceof HttpRequest request) {
             headTimer.cancel();
             RequestContext rc = exchange = new RequestContext(edge.snapshot(), ctx.channel(), scheme,
-                    HttpUtil.isKeepAlive(request) && !edge.draining());
+                    HttpUtil.isKeepAlive(request) && !edge.draining(), phases);
             rc.request = request;
             flow.start(rc);
         }

@@ -2,6 +2,7 @@ package dev.pier.edge.http;
 
 import dev.pier.analytics.RequestLog;
 import dev.pier.analytics.RequestLogBuilder;
+import dev.pier.analytics.RequestLogSink;
 import dev.pier.analytics.ZoneUsage;
 import dev.pier.config.Route;
 import dev.pier.config.ZoneSettings;
@@ -15,9 +16,10 @@ import java.net.InetSocketAddress;
  * One request on a client connection, from its head to its log record: what the phases learn
  * about it (the configuration snapshot it was read under, its route, the WAF's verdict) and where
  * its exchange stands. The snapshot is read once, when the head arrives; every phase of the
- * request uses that one.
+ * request uses that one. It is also where the record goes when a connection that outlived the
+ * exchange (a WebSocket) finishes it: to the logging phase, with this context.
  */
-public final class RequestContext {
+public final class RequestContext implements RequestLogSink {
 
     /** Where the response stands. */
     enum Response {
@@ -40,6 +42,7 @@ public final class RequestContext {
     /** The client's connection. */
     final Channel client;
     final String scheme;
+    private final RequestPhases phases;
     /** The request head (null for a head that never arrived), rewritten for the upstream as the phases go. */
     HttpRequest request;
     Route route;
@@ -73,10 +76,11 @@ public final class RequestContext {
         verdict = null;
     }
 
-    RequestContext(EdgeContext.Snapshot snapshot, Channel client, String scheme, boolean keepAlive) {
+    RequestContext(EdgeContext.Snapshot snapshot, Channel client, String scheme, boolean keepAlive, RequestPhases phases) {
         this.snapshot = snapshot;
         this.client = client;
         this.scheme = scheme;
+        this.phases = phases;
         this.closeAfter = !keepAlive;
         // what every record has, whatever becomes of the request
         log.rayId(RayIds.next());
@@ -86,6 +90,12 @@ public final class RequestContext {
             log.clientIp(remote.getAddress().getHostAddress());
             log.clientSrcPort(remote.getPort());
         }
+    }
+
+    /** The logging phase, for a record finished after the exchange (kept for as long as the connection: no object of its own). */
+    @Override
+    public void accept(RequestLog record) {
+        phases.logging(this, record);
     }
 
     /** The request's log record as the phases fill it in. */

@@ -7,6 +7,7 @@ import dev.pier.config.Route;
 import dev.pier.config.RoutingTable;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -69,18 +70,22 @@ final class TlsPolicy {
         return null;
     }
 
-    /** The connection's TLS facts, read from its session on its first request; {@link #PLAIN} without TLS. */
+    /**
+     * The connection's TLS facts, read from its session on its first request and kept on the
+     * channel for the next ones; {@link #PLAIN} without TLS, which keeps nothing on the channel (an
+     * attribute costs a plain connection 40 bytes for as long as it lives).
+     */
     private static Session session(Channel channel) {
-        Session session = channel.attr(SESSION).get();
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return PLAIN; // asked before attr(): attr() makes the attribute it is asked for
+        }
+        Attribute<Session> kept = channel.attr(SESSION);
+        Session session = kept.get();
         if (session == null) {
-            SslHandler tls = channel.pipeline().get(SslHandler.class);
-            if (tls == null) {
-                session = PLAIN;
-            } else {
-                SSLSession ssl = tls.engine().getSession();
-                session = new Session(ssl.getProtocol(), names(ssl.getLocalCertificates()), sni(ssl));
-            }
-            channel.attr(SESSION).set(session);
+            SSLSession ssl = tls.engine().getSession();
+            session = new Session(ssl.getProtocol(), names(ssl.getLocalCertificates()), sni(ssl));
+            kept.set(session);
         }
         return session;
     }

@@ -40,9 +40,10 @@ final class TunnelSwitch {
         client.write(response, client.voidPromise());
         client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, client.voidPromise());
         countBytes.run();
+        log.pack(); // the record now lives as long as the connection; no other thread has seen it yet
 
         ProtocolSwitch.Result next = upstream.switchProtocols(new ProtocolSwitch(client.channel(), rc.request, response, log, rc.usage,
-                rc.settings(), rc.snapshot.config().timeouts().closeGrace(), record -> phases.logging(rc, record)));
+                rc.settings(), rc.snapshot.config().timeouts().closeGrace(), rc));
         ChannelPipeline pipeline = client.pipeline();
         String after = Http1Connection.CODEC;
         for (ChannelHandler handler : next.clientHandlers()) {
@@ -54,6 +55,6 @@ final class TunnelSwitch {
         pipeline.remove(ClientChannelInitializer.BYTE_COUNTER);
         pipeline.remove(Http1Connection.CODEC);
         next.start().run();
-        rc.handshakeDone(); // the logging phase keeps the context for as long as the connection lives
+        rc.handshakeDone(); // the context is the record's sink for as long as the connection lives
     }
 }

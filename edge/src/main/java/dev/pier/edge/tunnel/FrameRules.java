@@ -12,6 +12,17 @@ final class FrameRules {
 
     /** Rules for a tracker that only observes: every frame may be forwarded. */
     static final FrameRules NONE = new FrameRules(0, true, false);
+    /** The rules of a zone without a message size limit (the default), shared by all its tunnels. */
+    private static final FrameRules NO_LIMIT = new FrameRules(0, false);
+    private static final FrameRules NO_LIMIT_RESERVED_OPCODES = new FrameRules(0, true);
+
+    /** The rules for a tunnel: a shared instance when there is no size limit, the case of most zones. */
+    static FrameRules of(long maxMessageSize, boolean reservedOpcodesAllowed) {
+        if (maxMessageSize == 0) {
+            return reservedOpcodesAllowed ? NO_LIMIT_RESERVED_OPCODES : NO_LIMIT;
+        }
+        return new FrameRules(maxMessageSize, reservedOpcodesAllowed);
+    }
 
     private final long maxMessageSize;
     private final boolean reservedOpcodesAllowed;

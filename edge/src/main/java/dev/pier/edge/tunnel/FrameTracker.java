@@ -49,22 +49,22 @@ public final class FrameTracker {
     /** Which frames may be forwarded; {@link FrameRules#NONE} for a tracker that only observes. */
     private final FrameRules rules;
 
-    private int headerPos;        // bytes of the current header seen; 0 = at a boundary
-    private int headerLength;     // 2 + extended length + mask, known after byte 2
-    private int lengthEnd;        // header position after the extended length bytes
+    // A tunnel keeps two trackers for as long as it is open, so the fields are as narrow as their values.
+    private byte headerPos;       // bytes of the current header seen (at most 14); 0 = at a boundary
+    private byte headerLength;    // 2 + extended length + mask, known after byte 2
+    private byte lengthEnd;       // header position after the extended length bytes
     private int firstByte;        // FIN, RSV and opcode of the current frame
     private long payloadLength;   // assembled from the header
     private int maskKey;          // 0 when unmasked
-    private long remaining;       // payload bytes of the current frame still to come
-    private long payloadSeen;     // payload bytes of the current frame seen
-    private int closeCode;        // assembled from the first two payload bytes of a close frame
+    private long remaining;       // payload bytes of the current frame still to come; payloadLength - remaining were seen
+    private char closeCode;       // assembled from the first two payload bytes of a close frame
     private long messageBytes;    // payload of the current data message so far
 
     private long messages;
     private long frames;
     private boolean closeSeen;
     private boolean closeCompleted;
-    private int firstCloseCode;
+    private char firstCloseCode;
     private boolean pongExpected;
     private boolean stopAtBoundary;
     private long pongToken;
@@ -105,12 +105,11 @@ public final class FrameTracker {
             }
             if (remaining > 0) {
                 int n = (int) Math.min(remaining, end - i);
-                if (opcode() == OPCODE_CLOSE && payloadSeen < 2) {
+                if (opcode() == OPCODE_CLOSE && payloadSeen() < 2) {
                     captureCloseCode(buf, i, n);
                 }
                 i += n;
                 remaining -= n;
-                payloadSeen += n;
                 if (remaining == 0) {
                     frameEnd();
                 }
@@ -213,8 +212,8 @@ public final class FrameTracker {
             case 1 -> {
                 int len7 = b & 0x7F;
                 int extended = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
-                lengthEnd = 2 + extended;
-                headerLength = lengthEnd + ((b & 0x80) != 0 ? 4 : 0);
+                lengthEnd = (byte) (2 + extended);
+                headerLength = (byte) (lengthEnd + ((b & 0x80) != 0 ? 4 : 0));
                 payloadLength = extended == 0 ? len7 : 0;
             }
             default -> {
@@ -239,7 +238,6 @@ public final class FrameTracker {
     private void startFrame(long length, int mask) {
         payloadLength = length < 0 ? Long.MAX_VALUE : length; // not a valid frame: the rest is opaque
         maskKey = mask;
-        payloadSeen = 0;
         closeCode = 0;
         remaining = payloadLength;
         int opcode = opcode();
@@ -259,11 +257,17 @@ public final class FrameTracker {
     }
 
     private void captureCloseCode(ByteBuf buf, int index, int available) {
-        for (int k = 0; k < available && payloadSeen + k < 2; k++) {
-            int offset = (int) (payloadSeen + k);
+        long seen = payloadSeen();
+        for (int k = 0; k < available && seen + k < 2; k++) {
+            int offset = (int) (seen + k);
             int maskByte = (maskKey >>> (8 * (3 - (offset & 3)))) & 0xFF;
-            closeCode = (closeCode << 8) | ((buf.getUnsignedByte(index + k) ^ maskByte) & 0xFF);
+            closeCode = (char) ((closeCode << 8) | ((buf.getUnsignedByte(index + k) ^ maskByte) & 0xFF));
         }
+    }
+
+    /** Payload bytes of the current frame seen so far. */
+    private long payloadSeen() {
+        return payloadLength - remaining;
     }
 
     private void frameEnd() {

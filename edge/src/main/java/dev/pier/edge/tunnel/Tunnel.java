@@ -67,7 +67,7 @@ public final class Tunnel implements OpenWebSocket {
         this.usage = usage;
         this.sink = sink;
         this.timers = new TunnelTimers(this, settings, closeGrace);
-        FrameRules rules = new FrameRules(settings.maxMessageSize(), reservedOpcodesAllowed);
+        FrameRules rules = FrameRules.of(settings.maxMessageSize(), reservedOpcodesAllowed);
         this.client = new TunnelHandler(this, true, rules);
         this.origin = new TunnelHandler(this, false, rules);
         client.peer = origin;

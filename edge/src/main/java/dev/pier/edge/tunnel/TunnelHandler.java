@@ -51,12 +51,14 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     boolean discarding;
     /** When this side last sent anything, on the event loop's clock. */
     long lastRead;
-    /** Bytes that arrived while the pipelines were being switched over. */
-    private ByteBuf early;
+    /**
+     * Bytes not forwarded yet: before the start, those that arrived while the pipelines were
+     * being switched over; after it, the start of a frame that may be the edge's pong, kept until
+     * the rest arrives. One field for both keeps the handler a word smaller.
+     */
+    private ByteBuf pending;
     /** This side's closing has been handed to the tunnel; it is handled once. */
     boolean closeReported;
-    /** The start of a frame that may be the edge's pong, kept until the rest arrives. */
-    private ByteBuf held;
 
     TunnelHandler(Tunnel tunnel, boolean client, FrameRules rules) {
         this.tunnel = tunnel;
@@ -83,7 +85,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         }
         bytesRead += buf.readableBytes();
         if (!tunnel.started()) {
-            early = early == null ? buf : ctx.alloc().compositeBuffer().addComponents(true, early, buf);
+            pending = pending == null ? buf : ctx.alloc().compositeBuffer().addComponents(true, pending, buf);
             return;
         }
         forward(buf);
@@ -91,10 +93,10 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     /** Called once both pipelines are switched: forwards what came early and starts reading. */
     void start() {
-        ByteBuf held = early;
-        early = null;
-        if (held != null) {
-            forward(held);
+        ByteBuf early = pending;
+        pending = null;
+        if (early != null) {
+            forward(early);
             if (peer.active) {
                 peer.ctx.flush();
             }
@@ -116,9 +118,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             buf.release();
             return;
         }
-        if (held != null) {
-            buf = ctx.alloc().compositeBuffer(2).addComponents(true, held, buf);
-            held = null;
+        if (pending != null) {
+            buf = ctx.alloc().compositeBuffer(2).addComponents(true, pending, buf);
+            pending = null;
         }
         int from = buf.readerIndex();
         int event = inbound.track(buf, from);
@@ -155,7 +157,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
                     }
                     case FrameTracker.HOLD -> {
                         sendPart(buf, from, start);
-                        held = buf.retainedSlice(start, buf.writerIndex() - start);
+                        pending = buf.retainedSlice(start, buf.writerIndex() - start);
                         return;
                     }
                     case FrameTracker.PROTOCOL_ERROR -> { // what precedes the frame goes on, nothing after it
@@ -265,13 +267,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseBuffers() {
-        if (early != null) {
-            early.release();
-            early = null;
-        }
-        if (held != null) {
-            held.release();
-            held = null;
+        if (pending != null) {
+            pending.release();
+            pending = null;
         }
     }
 

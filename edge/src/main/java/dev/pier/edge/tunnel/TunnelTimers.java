@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 final class TunnelTimers implements Runnable {
 
     private final Tunnel tunnel;
-    private final long idleNanos;
-    private final long keepaliveNanos;
-    private final long closeGraceNanos;
+    /** The zone's idle timeout and keepalive interval, read when the clock runs: the settings are shared, copies would not be. */
+    private final ZoneSettings settings;
+    private final Duration closeGrace;
 
     private long lastActivity;
     /** The idle timeout has closed the tunnel: only keepalive may still be due. */
@@ -37,14 +37,23 @@ final class TunnelTimers implements Runnable {
      */
     TunnelTimers(Tunnel tunnel, ZoneSettings settings, Duration closeGrace) {
         this.tunnel = tunnel;
-        this.idleNanos = settings.idleTimeout().toNanos();
-        this.keepaliveNanos = settings.keepalive() == null ? 0 : settings.keepalive().toNanos();
-        this.closeGraceNanos = closeGrace.toNanos();
+        this.settings = settings;
+        this.closeGrace = closeGrace;
+    }
+
+    private long idleNanos() {
+        return settings.idleTimeout().toNanos();
+    }
+
+    /** The keepalive interval; 0 when keepalive is off. */
+    private long keepaliveNanos() {
+        return settings.keepalive() == null ? 0 : settings.keepalive().toNanos();
     }
 
     /** Starts the idle timeout and, with keepalive on, the keepalive interval; returns the time now. */
     long start() {
         lastActivity = now();
+        long keepaliveNanos = keepaliveNanos();
         keepaliveOn = keepaliveNanos > 0;
         nextKeepalive = lastActivity + keepaliveNanos;
         scheduleFrom(lastActivity);
@@ -68,11 +77,12 @@ final class TunnelTimers implements Runnable {
             return;
         }
         long now = now();
-        if (!idleOver && now - lastActivity >= idleNanos) {
+        if (!idleOver && now - lastActivity >= idleNanos()) {
             idleOver = true;
             tunnel.closeBoth(ControlFrames.GOING_AWAY, "idle timeout");
         }
         if (keepaliveOn && now - nextKeepalive >= 0 && !tunnel.finished()) {
+            long keepaliveNanos = keepaliveNanos();
             keepaliveOn = tunnel.keepalive(now, keepaliveNanos);
             nextKeepalive = now + keepaliveNanos;
         }
@@ -83,7 +93,7 @@ final class TunnelTimers implements Runnable {
     private void scheduleFrom(long now) {
         long delay = Long.MAX_VALUE;
         if (!idleOver) {
-            delay = lastActivity + idleNanos - now;
+            delay = lastActivity + idleNanos() - now;
         }
         if (keepaliveOn) {
             delay = Math.min(delay, nextKeepalive - now);
@@ -96,7 +106,7 @@ final class TunnelTimers implements Runnable {
     /** Starts the close grace, once: when it is over, the tunnel closes both sides' TCP. */
     void startGrace() {
         if (graceTimer == null && !tunnel.finished()) {
-            graceTimer = tunnel.eventLoop().schedule(tunnel::graceOver, closeGraceNanos, TimeUnit.NANOSECONDS);
+            graceTimer = tunnel.eventLoop().schedule(tunnel::graceOver, closeGrace.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

@@ -47,7 +47,8 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
     private ChannelHandlerContext ctx;
     private Channel channel;
     private boolean connected;
-    private ScheduledFuture<?> responseTimer;
+    /** The connect timeout until the connection is made, then the response head's. */
+    private ScheduledFuture<?> timer;
     /** The origin keeps the connection open after the current response. */
     private boolean keepAlive = true;
     /** A 1xx response other than 101 is being read; the final response follows it. */
@@ -70,6 +71,7 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
 
     /** Tells the listener how connecting (and the TLS handshake, when there is one) ended. */
     void connectDone(ChannelFuture f) {
+        cancelTimer();
         if (!f.isSuccess()) {
             EdgeError error = classify(f.cause());
             // The page does not name the edge's own addresses; the request log's OriginIP does.
@@ -139,6 +141,21 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
             }
         }
         ctx.connect(remote, local, promise);
+        if (!promise.isDone()) {
+            timer = ctx.executor().schedule(() -> connectTimedOut(promise, remote), peer.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The connect timeout, the edge's own rather than the channel option's: Netty keeps its
+     * cancelled timeout task referenced from the channel for as long as the channel lives (64
+     * bytes per proxied WebSocket), where this one is let go once the connection is made.
+     */
+    private void connectTimedOut(ChannelPromise promise, SocketAddress remote) {
+        timer = null;
+        if (promise.tryFailure(new ConnectTimeoutException("connection timed out after " + peer.connectTimeout().toMillis() + " ms: " + remote))) {
+            channel.close();
+        }
     }
 
     /** Why an origin connection was not even attempted. */
@@ -197,12 +214,12 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
     public void sendHead(HttpRequest head, Duration responseTimeout, RequestLogBuilder record) {
         keepAlive = HttpUtil.isKeepAlive(head);
         ctx.write(head, ctx.voidPromise());
-        responseTimer = ctx.executor().schedule(this::responseTimedOut, responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        timer = ctx.executor().schedule(this::responseTimedOut, responseTimeout.toNanos(), TimeUnit.NANOSECONDS);
         ctx.read();
     }
 
     private void responseTimedOut() {
-        responseTimer = null;
+        timer = null;
         listener.upstreamFailed(this, EdgeException.of(EdgeError.ORIGIN_TIMEOUT, null));
     }
 
@@ -233,9 +250,9 @@ final class OriginConnection extends ChannelDuplexHandler implements UpstreamCon
     }
 
     private void cancelTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 

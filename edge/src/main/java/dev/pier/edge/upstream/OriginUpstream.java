@@ -63,7 +63,7 @@ public final class OriginUpstream implements Upstream {
         try {
             ChannelConfig config = channel.config();
             config.setAutoRead(false);
-            config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, peer.connectTimeout().toMillis()));
+            config.setConnectTimeoutMillis(0); // the connection times its connect itself (OriginConnection)
             config.setRecvByteBufAllocator(EdgeChannelOptions.RECEIVE_BUFFERS);
             config.setWriteBufferWaterMark(EdgeChannelOptions.WATER_MARK);
             ChannelPipeline pipeline = channel.pipeline();

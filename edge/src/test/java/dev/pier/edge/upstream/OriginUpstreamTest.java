@@ -78,12 +78,16 @@ class OriginUpstreamTest {
     }
 
     private Object connect(Transport transport, OriginGuard guard, String host, int port) throws Exception {
+        return connect(transport, guard, host, port, Duration.ofSeconds(5));
+    }
+
+    private Object connect(Transport transport, OriginGuard guard, String host, int port, Duration connectTimeout) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(transport.available(), transport + " does not run on this kernel");
         group = transport.newGroup(1);
         client = transport.socketChannel().getConstructor().newInstance();
         group.register(client).sync();
         OriginUpstream upstream = new OriginUpstream(() -> OriginChannels.of(transport), () -> guard);
-        OriginPeer peer = new OriginPeer(host, port, null, null, false, Duration.ofSeconds(5));
+        OriginPeer peer = new OriginPeer(host, port, null, null, false, connectTimeout);
         Outcome outcome = new Outcome();
         client.eventLoop().submit(() -> {
             upstream.connect(peer, client, outcome);
@@ -155,6 +159,33 @@ class OriginUpstreamTest {
             port = closed.getLocalPort();
         }
         assertThat(failure(connect(transport, OriginGuard.NONE, "127.0.0.1", port))).isEqualTo(EdgeError.ORIGIN_REFUSED);
+    }
+
+    /** An origin whose accept queue is full drops the SYN: the connect neither succeeds nor fails, and times out. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anOriginThatDoesNotAnswerTimesOut(Transport transport) throws Exception {
+        List<Socket> queued = new java.util.ArrayList<>();
+        try (ServerSocket origin = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), origin.getLocalPort());
+            while (queued.size() < 10) { // fills the accept queue, which nobody takes from
+                Socket filler = new Socket();
+                queued.add(filler);
+                try {
+                    filler.connect(address, 300);
+                } catch (java.net.SocketTimeoutException full) {
+                    break;
+                }
+            }
+            long start = System.nanoTime();
+            Object heard = connect(transport, OriginGuard.NONE, "127.0.0.1", origin.getLocalPort(), Duration.ofMillis(300));
+            assertThat(failure(heard)).isEqualTo(EdgeError.ORIGIN_CONNECT_TIMEOUT);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        } finally {
+            for (Socket filler : queued) {
+                filler.close();
+            }
+        }
     }
 
     @ParameterizedTest
