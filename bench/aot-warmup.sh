@@ -6,8 +6,9 @@
 # harness's churn load (open, one echo, close; 20 at a time) for SECONDS at once and reports handshakes/s,
 # Pier's CPU (user+system, from /proc) per handshake, and the JIT compilations made meanwhile
 # (-XX:+PrintCompilation lines). A third start, without the cache and without the Graal compiler
-# (PIER_JS_INTERPRETER=1), separates what the cache brings from what --upgrade-module-path takes away
-# (the JDK's default class data sharing). Ports 21300 (origin) and 21301 (Pier).
+# (PIER_JS_INTERPRETER=1: the JDK itself, with its default class data sharing, which the launcher's
+# cli/target/runtime has not), separates what the cache brings from default CDS alone.
+# Ports 21300 (origin) and 21301 (Pier).
 # usage: bench/aot-warmup.sh [ROUNDS [SECONDS]]      (defaults 3 and 30; needs ./pier aot run first)
 set -euo pipefail
 rounds=${1:-3}; secs=${2:-30}

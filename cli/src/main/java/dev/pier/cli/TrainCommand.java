@@ -22,8 +22,10 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,10 +97,12 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         Load load = new Load(port, tlsPort);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            threads.add(Thread.ofPlatform().name("pier-train-client-" + i).start(() -> load.until(deadline)));
+            threads.add(Thread.ofPlatform().name("pier-train-client-" + i).start(() -> {
+                load.warmUp();
+                load.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
+            }));
         }
         for (Thread thread : threads) {
             thread.join();
@@ -110,10 +114,18 @@ final class TrainCommand implements Callable<Integer> {
         return load.failed.get() * 10 < load.done.get() + load.failed.get() ? 0 : 1;
     }
 
-    /** The kinds of request a node serves, each sent in turn by every client until the deadline. */
+    /**
+     * The kinds of request a node serves, each sent in turn by every client until the deadline, after
+     * one of each kind that is not counted and may take as long as a cold node needs: the first
+     * JavaScript request on each event loop makes that loop's context, which with GraalJS's optimizing
+     * compiler (itself cold) takes seconds of CPU, and the loop's other connections wait meanwhile.
+     */
     private static final class Load {
+        private static final Duration COUNTED = Duration.ofSeconds(10);
+        private static final Duration WARM_UP = Duration.ofSeconds(120);
         final AtomicLong done = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        private final Set<String> reported = ConcurrentHashMap.newKeySet();
         private final HttpClient plain;
         private final HttpClient tls;
         private final List<URI> upgrades;
@@ -122,8 +134,9 @@ final class TrainCommand implements Callable<Integer> {
         Load(int port, int tlsPort) throws Exception {
             SSLContext trustAll = SSLContext.getInstance("TLS");
             trustAll.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
-            plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-            tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).sslContext(trustAll).build();
+            // connecting may take as long as a warm-up request; a counted request gives up after its own timeout
+            plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WARM_UP).build();
+            tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WARM_UP).sslContext(trustAll).build();
             String ws = "ws://127.0.0.1:" + port;
             String wss = "wss://127.0.0.1:" + tlsPort;
             upgrades = List.of(URI.create(ws + "/"), URI.create(wss + "/"), URI.create(ws + "/js/worker"),
@@ -136,29 +149,60 @@ final class TrainCommand implements Callable<Integer> {
                     URI.create("http://127.0.0.1:" + port + "/chat/lobby")); // the Java Worker's page (its joins are rate limited)
         }
 
+        void warmUp() {
+            for (URI uri : upgrades) {
+                try {
+                    echo(uri, WARM_UP);
+                } catch (Exception e) {
+                    report(uri, e);
+                }
+            }
+            for (URI uri : gets) {
+                try {
+                    get(uri, WARM_UP);
+                } catch (Exception e) {
+                    report(uri, e);
+                }
+            }
+        }
+
         void until(long deadline) {
             int i = 0;
             while (System.nanoTime() - deadline < 0) {
+                URI uri = upgrades.get(i % upgrades.size());
                 try {
-                    URI uri = upgrades.get(i % upgrades.size());
-                    echo(uri.getScheme().equals("wss") ? tls : plain, uri);
-                    URI get = gets.get(i % gets.size());
-                    (get.getScheme().equals("https") ? tls : plain).send(HttpRequest.newBuilder(get)
-                            .timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.discarding());
+                    echo(uri, COUNTED);
+                    uri = gets.get(i % gets.size());
+                    get(uri, COUNTED);
                     done.addAndGet(2);
                 } catch (Exception e) {
                     failed.incrementAndGet();
+                    report(uri, e);
                 }
                 i++;
             }
         }
 
+        private void report(URI uri, Exception e) {
+            if (reported.add(uri + " " + e.getClass().getName())) {
+                System.err.println("pier train: " + uri + " failed: " + e); // once per address and kind of failure
+            }
+        }
+
+        private void get(URI uri, Duration timeout) throws Exception {
+            (uri.getScheme().equals("https") ? tls : plain).send(HttpRequest.newBuilder(uri).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+
+        private void echo(URI uri, Duration timeout) throws Exception {
+            echo(uri.getScheme().equals("wss") ? tls : plain, uri, timeout);
+        }
+
         /** Opens a WebSocket, sends one message, waits for its echo, and closes. */
-        private static void echo(HttpClient client, URI uri) throws Exception {
+        private static void echo(HttpClient client, URI uri, Duration timeout) throws Exception {
             CompletableFuture<Void> echoed = new CompletableFuture<>();
             CompletableFuture<Void> closed = new CompletableFuture<>();
-            WebSocket socket = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+            WebSocket socket = client.newWebSocketBuilder().connectTimeout(timeout)
                     .buildAsync(uri, new WebSocket.Listener() {
                         @Override
                         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -178,12 +222,12 @@ final class TrainCommand implements Callable<Integer> {
                             echoed.completeExceptionally(error);
                             closed.completeExceptionally(error);
                         }
-                    }).get(10, TimeUnit.SECONDS);
+                    }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 socket.sendText("training", true);
-                echoed.get(10, TimeUnit.SECONDS);
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
-                closed.get(10, TimeUnit.SECONDS);
+                echoed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } finally {
                 socket.abort(); // the connection is closed whether or not the close handshake finished
             }

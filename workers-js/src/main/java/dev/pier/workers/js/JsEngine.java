@@ -36,7 +36,7 @@ public final class JsEngine {
         String runtime = engine.getImplementationName();
         if ("Interpreted".equals(runtime)) {
             logger.info("JavaScript Workers: GraalJS {} in interpreter mode (no optimizing compiler: the JVM runs without JVMCI and the "
-                    + "Graal compiler; ./pier adds them when the compiler's jar is in cli/target/lib, except with PIER_JS_INTERPRETER=1 or its AOT cache)", engine.getVersion());
+                    + "Graal compiler; ./pier adds them when the compiler's jar is in cli/target/lib, except with PIER_JS_INTERPRETER=1)", engine.getVersion());
         } else {
             logger.info("JavaScript Workers: GraalJS {} with the optimizing compiler ({})", engine.getVersion(), runtime);
         }
