@@ -8,8 +8,7 @@ import io.netty.channel.WriteBufferWaterMark;
  * Socket options shared by client and origin channels. Receive buffers start small (an idle
  * connection holds none) and grow to 256 KiB for a stream of large messages: one read then
  * takes a whole 64 KiB frame with its header, where a 64 KiB ceiling needed a second read for
- * the header's last bytes (and often a third that found nothing) and one write per read
- * (docs/BENCHMARKS.md, "Issue 15: large messages"). The write water marks bound what a fast
+ * the frame's last bytes, and a second write (docs/BENCHMARKS.md, "Issue 15: large messages"). The write water marks bound what a fast
  * side can queue toward a slow one before reading from it stops; the high mark is twice the
  * largest read, so that one full read alone never stops reading.
  *
