@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Profiles Pier as a user runs it (`pier serve`, request log on) under the side-by-side harness's
-# 64 B load and churn load, with HAProxy beside it under the same loads (docs/PROFILE.md).
+# 64 B load, 64 KiB load and churn load, with HAProxy beside it under the same loads (docs/PROFILE.md).
 #
 # usage: bench/profile.sh [OUT_DIR] [SECONDS]
 #   PIER_PORT_BASE (default 21000): the origin listens on base+1, HAProxy on base+2, Pier on base+3
-#   (admin base+4). OUT_DIR (default bench-profile) receives, per load (small, churn):
+#   (admin base+4). PROFILE_LOADS (default "small large churn") picks the loads: small is 64 B
+#   messages on 50 connections with 8 in flight each, large 64 KiB on 10 with 4 in flight, as the
+#   side-by-side run has them. OUT_DIR (default bench-profile) receives, per load:
 #     LOAD-cpu.html, LOAD-wall.html, LOAD-alloc.html   async-profiler flame graphs of Pier (cpu and
 #       wall split by thread; kernel frames where perf_events allow), and the same as .collapsed text
 #     profiled-runs.txt                                 the load's figures during each profile
@@ -46,22 +48,26 @@ pier=$!; pids+=($pier)
 for _ in $(seq 150); do (exec 3<>/dev/tcp/127.0.0.1/$pier_port) 2>/dev/null && break; sleep 0.2; done
 haproxy=$(cat "$work/haproxy.pid")
 
-load() { # load small|churn URL SECONDS: prints the load generator's JSON line
-  if [ "$1" = small ]; then (cd "$harness" && node load.js "$2" 50 "$3" 64 8 | tail -1)
-  else (cd "$harness" && node churn.js "$2" 20 "$3" | tail -1); fi
+load() { # load small|large|churn URL SECONDS: prints the load generator's JSON line
+  case $1 in
+    small) (cd "$harness" && node load.js "$2" 50 "$3" 64 8 | tail -1) ;;
+    large) (cd "$harness" && node load.js "$2" 10 "$3" 65536 4 | tail -1) ;;
+    *) (cd "$harness" && node churn.js "$2" 20 "$3" | tail -1) ;;
+  esac
 }
-ops() { # ops small|churn JSON SECONDS: operations done in the run
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(round(d['msgs_per_s' if sys.argv[2]=='small' else 'handshakes_per_s']*int(sys.argv[3])))" "$2" "$1" "$3"
+ops() { # ops small|large|churn JSON SECONDS: operations done in the run
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(round(d['handshakes_per_s' if sys.argv[2]=='churn' else 'msgs_per_s']*int(sys.argv[3])))" "$2" "$1" "$3"
 }
 ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 
 echo "# warm-up (JIT): 10 s of each load through Pier"
 load small "ws://127.0.0.1:$pier_port/" 10 > /dev/null
+load large "ws://127.0.0.1:$pier_port/" 10 > /dev/null
 load churn "ws://127.0.0.1:$pier_port/" 10 > /dev/null
 
 summary="$out/summary.txt"
 { echo "# bench/profile.sh on $(git -C "$root" log --oneline -1 | cut -c1-80)"; echo "# $(date -u +%FT%TZ) uptime: $(uptime)"; } > "$summary"
-for kind in small churn; do
+for kind in ${PROFILE_LOADS:-small large churn}; do
   for target in pier haproxy; do
     pid=${!target}; port_var=${target}_port; url="ws://127.0.0.1:${!port_var}/"
     # Counting run: CPU from /proc and every syscall and context switch from perf's counters, no tracer attached.
@@ -81,8 +87,8 @@ counts = {}
 for line in open(perf):
     f = line.strip().split(',')
     if len(f) > 2 and f[0].replace('.', '').isdigit(): counts[f[2]] = int(float(f[0]))
-unit, per = ('msg', 1e6) if kind == 'small' else ('handshake', 1e3)
-label = 'us per message' if kind == 'small' else 'ms per handshake'
+unit, per = ('handshake', 1e3) if kind == 'churn' else ('msg', 1e6)
+label = 'ms per handshake' if kind == 'churn' else 'us per message'
 print(f"{kind:5} {target:8} ops={n:>8}  CPU {label}: user {user / n * per:7.2f} sys {sys_ / n * per:7.2f}"
       f"  syscalls/{unit} {counts.get('raw_syscalls:sys_enter', 0) / n:6.2f}  ctx-switches/{unit} {counts.get('context-switches', 0) / n:6.3f}  load: {result}")
 EOF

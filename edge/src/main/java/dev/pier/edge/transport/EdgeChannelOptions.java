@@ -5,8 +5,12 @@ import io.netty.channel.WriteBufferWaterMark;
 
 /**
  * Socket options shared by client and origin channels. Receive buffers are sized per read
- * ({@link ReceiveBuffers}: an idle connection holds none, a chatty one grows to 64 KiB) and the
- * write water marks bound what a fast side can queue toward a slow one before reading from it stops.
+ * ({@link ReceiveBuffers}: an idle connection holds none) and grow to 256 KiB for a stream of
+ * large messages: one read then takes a whole 64 KiB frame with its header, where a 64 KiB
+ * ceiling needed a second read for the frame's last bytes, and a second write
+ * (docs/BENCHMARKS.md, "Issue 15: large messages"). The write water marks bound what a fast side
+ * can queue toward a slow one before reading from it stops; the high mark is twice the largest
+ * read, so that one full read alone never stops reading.
  *
  * <p>Nagle's algorithm is off on every client and origin socket without an option saying so:
  * both transports switch {@code TCP_NODELAY} on as they make a socket channel, and setting it
@@ -15,7 +19,7 @@ import io.netty.channel.WriteBufferWaterMark;
 public final class EdgeChannelOptions {
 
     public static final RecvByteBufAllocator RECEIVE_BUFFERS = ReceiveBuffers.INSTANCE;
-    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
 
     private EdgeChannelOptions() {
     }

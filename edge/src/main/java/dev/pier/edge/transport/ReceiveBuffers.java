@@ -7,11 +7,12 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
 /**
- * How large a buffer each read of a connection gets: adaptive, from 64 bytes to 64 KiB, starting
- * at 2 KiB, with one read per readiness. Sizes are powers of two; a read that fills its buffer
- * makes the next one 16 times larger (bulk transfers reach 64 KiB in two reads), and two reads
- * in a row that would have fit in half make it half as large (a chatty connection of small
- * messages settles at its message size).
+ * How large a buffer each read of a connection gets: adaptive, from 64 bytes to 256 KiB,
+ * starting at 2 KiB, with one read per readiness. Sizes are powers of two; a read that fills its
+ * buffer makes the next one 16 times larger (bulk transfers reach 256 KiB in two reads, and a
+ * 64 KiB message with its frame header then takes one read), and two reads in a row that would
+ * have fit in half make it half as large (a chatty connection of small messages settles at its
+ * message size).
  *
  * <p>It sizes as Netty's {@code AdaptiveRecvByteBufAllocator} does above 512 bytes, in one object
  * per channel of 32 bytes where Netty's handle, its calculator and its "maybe more data" supplier
@@ -25,7 +26,7 @@ public final class ReceiveBuffers implements RecvByteBufAllocator {
 
     static final int MIN_SHIFT = 6;      // 64 B
     static final int INITIAL_SHIFT = 11; // 2 KiB
-    static final int MAX_SHIFT = 16;     // 64 KiB
+    static final int MAX_SHIFT = 18;     // 256 KiB
     /** A read that fills its buffer: the next is this many doublings larger. */
     static final int GROW_SHIFT = 4;
     /** Reads per readiness, as Netty's allocators do unless a channel option says otherwise. */

@@ -38,13 +38,13 @@ class ReceiveBuffersTest {
     }
 
     @Test
-    void aFullReadGrowsSixteenfoldUpTo64KiB() {
+    void aFullReadGrowsSixteenfoldUpTo256KiB() {
         read(1 << 20);
         assertThat(handle.guess()).isEqualTo(32 * 1024);
         read(1 << 20);
-        assertThat(handle.guess()).isEqualTo(64 * 1024);
+        assertThat(handle.guess()).isEqualTo(256 * 1024);
         read(1 << 20);
-        assertThat(handle.guess()).isEqualTo(64 * 1024);
+        assertThat(handle.guess()).isEqualTo(256 * 1024);
     }
 
     @Test
