@@ -1,0 +1,75 @@
+package dev.pier.edge.upstream;
+
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.epoll.EpollChannelConfig;
+import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.io.IOException;
+
+/**
+ * An origin connection's socket on native epoll, with only the per-connection system calls an
+ * origin connection needs. Netty's {@code EpollSocketChannel} also reads {@code SO_SNDBUF} as it
+ * is made (to size gathering writes) and {@code SO_LINGER} as it closes (to close a lingering
+ * socket off the loop); Pier never sets either option on an origin socket, so every origin socket
+ * has the send buffer of the first one made and lingers as the kernel's default does (not at all).
+ * Nagle's algorithm is off, as on every socket channel of Netty's.
+ *
+ * <p>The channel is made unconnected and read from on request only ({@code autoRead} off, as
+ * {@link OriginUpstream} sets it); it allows no half-closure: the origin's end of input closes it.
+ */
+final class EpollOriginChannel extends AbstractEpollStreamChannel {
+
+    /** Twice the send buffer of a new TCP socket, as Netty sizes a gathering write; read from the first socket made. */
+    private static volatile long maxBytesPerGatheringWrite;
+
+    private final Config config;
+
+    /** A new socket of {@code family}: IPv4 or IPv6, or dual-stack IPv6 when null (for a host name not resolved yet). */
+    EpollOriginChannel(SocketProtocolFamily family) {
+        super(family == null ? LinuxSocket.newSocketStream() : LinuxSocket.newSocketStream(family), false);
+        config = new Config(this);
+    }
+
+    @Override
+    public EpollChannelConfig config() {
+        return config;
+    }
+
+    private static final class Config extends EpollChannelConfig {
+
+        Config(EpollOriginChannel channel) {
+            super(channel);
+            try {
+                socket().setTcpNoDelay(true);
+                long max = maxBytesPerGatheringWrite;
+                if (max == 0) {
+                    max = maxBytesPerGatheringWrite = (long) socket().getSendBufferSize() << 1;
+                }
+                setMaxBytesPerGatheringWrite(max);
+            } catch (IOException e) {
+                throw new ChannelException(e);
+            }
+        }
+
+        @Override
+        public <T> T getOption(ChannelOption<T> option) {
+            try {
+                if (option == ChannelOption.TCP_NODELAY) {
+                    @SuppressWarnings("unchecked")
+                    T noDelay = (T) Boolean.valueOf(socket().isTcpNoDelay());
+                    return noDelay;
+                }
+                if (option == ChannelOption.SO_SNDBUF) {
+                    @SuppressWarnings("unchecked")
+                    T sendBuffer = (T) Integer.valueOf(socket().getSendBufferSize());
+                    return sendBuffer;
+                }
+            } catch (IOException e) {
+                throw new ChannelException(e);
+            }
+            return super.getOption(option);
+        }
+    }
+}
