@@ -1,5 +1,6 @@
 package dev.pier.edge.worker;
 
+import dev.pier.edge.transport.EpollClientChannel;
 import dev.pier.workers.RequestCf;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -31,7 +32,9 @@ final class IncomingCf {
             tlsCipher = boring != null ? boring : cipher;
         }
         Integer rtt = null;
-        if (client instanceof EpollSocketChannel epoll && epoll.isActive()) {
+        if (client instanceof EpollClientChannel epoll && epoll.isActive()) {
+            rtt = (int) Math.round(epoll.tcpRttMicros() / 1000.0);
+        } else if (client instanceof EpollSocketChannel epoll && epoll.isActive()) {
             rtt = (int) Math.round(epoll.tcpInfo().rtt() / 1000.0); // microseconds from the kernel's tcp_info
         }
         return new RequestCf(RequestCf.PIER, head.protocolVersion().text(), tlsVersion, tlsCipher, rtt);
