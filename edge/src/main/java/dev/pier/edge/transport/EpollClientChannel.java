@@ -2,9 +2,11 @@ package dev.pier.edge.transport;
 
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.EpollChannelConfig;
 import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.epoll.Native;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -17,6 +19,13 @@ import java.nio.ByteOrder;
  * first connection and sizes every connection's gathering writes with it) and reads
  * {@code SO_LINGER} as it closes (to close a lingering socket off the loop; Pier never sets the
  * option, so no connection lingers).
+ *
+ * <p>The socket is added to epoll with its interest in reading already set, because every
+ * connection the edge accepts is read from as it opens: {@code Http1Connection} asks for the first
+ * read in {@code channelActive}, and the admin listener's connections read automatically. Netty
+ * would add the socket without it and set it at that first read, one {@code epoll_ctl} more per
+ * connection. Later reads are as the channel's handlers ask ({@code autoRead} off on the proxy
+ * listeners).
  *
  * <p>The connection allows no half-closure: the client's end of input closes it, as it does an
  * {@code EpollSocketChannel} unless asked otherwise.
@@ -33,6 +42,17 @@ public final class EpollClientChannel extends AbstractEpollStreamChannel {
     EpollClientChannel(EpollListenerChannel parent, LinuxSocket fd, InetSocketAddress remote, long maxBytesPerGatheringWrite) {
         super(parent, fd, remote);
         config = new Config(this, maxBytesPerGatheringWrite);
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        try {
+            setFlag(Native.EPOLLIN); // not registered yet: only the interest set it is registered with
+        } catch (IOException e) {
+            promise.setFailure(e);
+            return;
+        }
+        super.doRegister(promise);
     }
 
     @Override

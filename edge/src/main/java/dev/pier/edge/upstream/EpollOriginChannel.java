@@ -2,6 +2,7 @@ package dev.pier.edge.upstream;
 
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.EpollChannelConfig;
 import io.netty.channel.epoll.LinuxSocket;
@@ -17,12 +18,12 @@ import java.io.IOException;
  * has the send buffer of the first one made and lingers as the kernel's default does (not at all).
  * Nagle's algorithm is off, as on every socket channel of Netty's.
  *
- * <p>The channel is registered with its interest in reading already set: {@link OriginConnection}
- * asks for the first read as the connection opens, and an origin has nothing to send before the
- * request, so setting it then (the channel otherwise asks the kernel once to add the socket, once
- * to read) is one {@code epoll_ctl} fewer per connection. Later reads are on request only
- * ({@code autoRead} off, as {@link OriginUpstream} sets it). The channel allows no half-closure:
- * the origin's end of input closes it.
+ * <p>The socket is added to epoll with its interest in reading already set: {@link OriginConnection}
+ * asks for the first read as the connection opens (an origin has nothing to send before it has the
+ * request), and Netty would add the socket without it and set it at that first read, one
+ * {@code epoll_ctl} more per connection. Later reads are on request only ({@code autoRead} off, as
+ * {@link OriginUpstream} sets it). The channel allows no half-closure: the origin's end of input
+ * closes it.
  */
 final class EpollOriginChannel extends AbstractEpollStreamChannel {
 
@@ -35,11 +36,17 @@ final class EpollOriginChannel extends AbstractEpollStreamChannel {
     EpollOriginChannel(SocketProtocolFamily family) {
         super(family == null ? LinuxSocket.newSocketStream() : LinuxSocket.newSocketStream(family), false);
         config = new Config(this);
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
         try {
-            setFlag(Native.EPOLLIN); // not registered yet: only the interest set it will be registered with
+            setFlag(Native.EPOLLIN); // not registered yet: only the interest set it is registered with
         } catch (IOException e) {
-            throw new ChannelException(e);
+            promise.setFailure(e);
+            return;
         }
+        super.doRegister(promise);
     }
 
     @Override
