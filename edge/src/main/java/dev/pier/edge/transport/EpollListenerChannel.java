@@ -26,7 +26,11 @@ import java.net.SocketAddress;
 public final class EpollListenerChannel extends AbstractEpollServerChannel {
 
     private final Config config;
-    /** Twice the send buffer of the first connection accepted, which sizes every connection's gathering writes. */
+    /**
+     * Twice the send buffer of the first connection accepted: where every connection's gathering
+     * writes start, as Netty's channels start from their own; Netty then adjusts it per connection
+     * as writes complete or fall short.
+     */
     private volatile long maxBytesPerGatheringWrite;
 
     public EpollListenerChannel() {

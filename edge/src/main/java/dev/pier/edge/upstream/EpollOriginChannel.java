@@ -14,9 +14,9 @@ import java.io.IOException;
  * An origin connection's socket on native epoll, with only the per-connection system calls an
  * origin connection needs. Netty's {@code EpollSocketChannel} also reads {@code SO_SNDBUF} as it
  * is made (to size gathering writes) and {@code SO_LINGER} as it closes (to close a lingering
- * socket off the loop); Pier never sets either option on an origin socket, so every origin socket
- * has the send buffer of the first one made and lingers as the kernel's default does (not at all).
- * Nagle's algorithm is off, as on every socket channel of Netty's.
+ * socket off the loop). Pier sets neither option on an origin socket, so every new one has the
+ * send buffer the first had, and none lingers. Nagle's algorithm is off, as on every socket
+ * channel of Netty's.
  *
  * <p>The socket is added to epoll with its interest in reading already set: {@link OriginConnection}
  * asks for the first read as the connection opens (an origin has nothing to send before it has the
@@ -27,7 +27,10 @@ import java.io.IOException;
  */
 final class EpollOriginChannel extends AbstractEpollStreamChannel {
 
-    /** Twice the send buffer of a new TCP socket, as Netty sizes a gathering write; read from the first socket made. */
+    /**
+     * Twice the send buffer of a new TCP socket, read from the first one made: where gathering
+     * writes start, as Netty's channels start; Netty then adjusts it per connection.
+     */
     private static volatile long maxBytesPerGatheringWrite;
 
     private final Config config;
