@@ -3,7 +3,6 @@ package dev.pier.edge.worker;
 import dev.pier.edge.transport.EpollClientChannel;
 import dev.pier.workers.RequestCf;
 import io.netty.channel.Channel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.SslHandler;
@@ -34,8 +33,6 @@ final class IncomingCf {
         Integer rtt = null;
         if (client instanceof EpollClientChannel epoll && epoll.isActive()) {
             rtt = (int) Math.round(epoll.tcpRttMicros() / 1000.0);
-        } else if (client instanceof EpollSocketChannel epoll && epoll.isActive()) {
-            rtt = (int) Math.round(epoll.tcpInfo().rtt() / 1000.0); // microseconds from the kernel's tcp_info
         }
         return new RequestCf(RequestCf.PIER, head.protocolVersion().text(), tlsVersion, tlsCipher, rtt);
     }
