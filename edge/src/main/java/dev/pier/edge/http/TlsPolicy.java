@@ -13,8 +13,11 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -37,6 +40,13 @@ import javax.net.ssl.SSLSession;
 final class TlsPolicy {
 
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf(TlsPolicy.class, "session");
+
+    /**
+     * The names each certificate covers, read from it once: connections present the same few
+     * certificate objects again and again. Weak keys: a certificate no zone serves any more
+     * leaves the map with its last session. The lookup finds a certificate by identity first.
+     */
+    private static final Map<X509Certificate, Set<String>> NAMES = Collections.synchronizedMap(new WeakHashMap<>());
 
     private TlsPolicy() {
     }
@@ -92,11 +102,16 @@ final class TlsPolicy {
 
     /** The names the leaf certificate presented covers (none when there was none: nothing is covered). */
     private static Set<String> names(Certificate[] presented) {
-        Set<String> names = new HashSet<>();
         if (presented != null && presented.length > 0 && presented[0] instanceof X509Certificate leaf) {
-            for (String name : Certificates.dnsNames(leaf)) {
-                names.add(normalized(name));
-            }
+            return NAMES.computeIfAbsent(leaf, TlsPolicy::names);
+        }
+        return Set.of();
+    }
+
+    private static Set<String> names(X509Certificate leaf) {
+        Set<String> names = new HashSet<>();
+        for (String name : Certificates.dnsNames(leaf)) {
+            names.add(normalized(name));
         }
         return Set.copyOf(names);
     }

@@ -13,8 +13,10 @@ import io.netty.channel.WriteBufferWaterMark;
  * read, so that one full read alone never stops reading.
  *
  * <p>Nagle's algorithm is off on every client and origin socket without an option saying so:
- * both transports switch {@code TCP_NODELAY} on as they make a socket channel, and setting it
- * again would be one more system call per connection (EdgeChannelOptionsTest holds them to it).
+ * Netty's socket channels switch {@code TCP_NODELAY} on as they are made (EdgeChannelOptionsTest
+ * holds them to it), and so do the edge's own epoll channels, an origin socket as it is made and
+ * a client socket by inheriting it from its listener ({@link EpollListenerChannel}). Setting it
+ * again would be one more system call per connection.
  */
 public final class EdgeChannelOptions {
 

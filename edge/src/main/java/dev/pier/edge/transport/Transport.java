@@ -8,7 +8,6 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -27,10 +26,14 @@ import java.util.Locale;
  * The I/O transport: native epoll (edge-triggered) when the native library loads, NIO
  * otherwise. {@code -Dpier.transport=io_uring|epoll|nio} asks for one; one that cannot run
  * here falls back to the next in that order, and the edge's log says which runs.
+ *
+ * <p>On epoll, listeners accept {@link EpollClientChannel}s, which make fewer system calls per
+ * connection than Netty's socket channels. {@link #socketChannel()} is what the edge connects
+ * out with (origin connections are made as {@code OriginChannels} makes them).
  */
 public enum Transport {
     IO_URING(IoUringServerSocketChannel.class, IoUringSocketChannel.class),
-    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class),
+    EPOLL(EpollListenerChannel.class, EpollSocketChannel.class),
     NIO(NioServerSocketChannel.class, NioSocketChannel.class);
 
     private final Class<? extends ServerChannel> serverChannel;

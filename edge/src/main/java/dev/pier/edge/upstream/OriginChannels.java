@@ -2,7 +2,6 @@ package dev.pier.edge.upstream;
 
 import dev.pier.edge.transport.Transport;
 import io.netty.channel.Channel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -32,7 +31,8 @@ public interface OriginChannels {
     /**
      * The transport's socket channels. An IPv4 address gets an IPv4 socket: a dual-stack socket
      * (what a host name gets, not knowing its family yet) costs one more system call to make, the
-     * {@code IPV6_V6ONLY} option switched off. Host names are resolved as the JDK resolves them.
+     * {@code IPV6_V6ONLY} option switched off. On epoll the channel is an {@link EpollOriginChannel},
+     * which reads no socket option back per connection. Host names are resolved as the JDK resolves them.
      */
     static OriginChannels of(Transport transport) {
         SelectorProvider selectors = SelectorProvider.provider();
@@ -43,7 +43,7 @@ public interface OriginChannels {
                         ? SocketProtocolFamily.INET : null;
                 return switch (transport) {
                     case IO_URING -> new IoUringSocketChannel();
-                    case EPOLL -> family == null ? new EpollSocketChannel() : new EpollSocketChannel(family);
+                    case EPOLL -> new EpollOriginChannel(family);
                     case NIO -> family == null ? new NioSocketChannel(selectors) : new NioSocketChannel(selectors, family);
                 };
             }

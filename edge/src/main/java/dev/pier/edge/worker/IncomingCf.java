@@ -1,8 +1,8 @@
 package dev.pier.edge.worker;
 
+import dev.pier.edge.transport.EpollClientChannel;
 import dev.pier.workers.RequestCf;
 import io.netty.channel.Channel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.SslHandler;
@@ -31,8 +31,8 @@ final class IncomingCf {
             tlsCipher = boring != null ? boring : cipher;
         }
         Integer rtt = null;
-        if (client instanceof EpollSocketChannel epoll && epoll.isActive()) {
-            rtt = (int) Math.round(epoll.tcpInfo().rtt() / 1000.0); // microseconds from the kernel's tcp_info
+        if (client instanceof EpollClientChannel epoll && epoll.isActive()) {
+            rtt = (int) Math.round(epoll.tcpRttMicros() / 1000.0);
         }
         return new RequestCf(RequestCf.PIER, head.protocolVersion().text(), tlsVersion, tlsCipher, rtt);
     }

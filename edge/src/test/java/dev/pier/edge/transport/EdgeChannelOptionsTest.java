@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class EdgeChannelOptionsTest {
 
-    /** The edge sets no TCP_NODELAY of its own on client or origin sockets: it relies on this. */
+    /** The edge sets no TCP_NODELAY of its own on the sockets of Netty's channels it uses: it relies on this. */
     @Test
     void everySocketChannelStartsWithNagleOff() {
         assertThat(Epoll.isAvailable()).as("native epoll on this machine").isTrue();
