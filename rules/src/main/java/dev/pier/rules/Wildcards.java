@@ -102,23 +102,40 @@ final class Wildcards {
             throw new IllegalArgumentException("wildcard: " + wildcard + " (" + problem + ")");
         }
         StringBuilder regex = new StringBuilder("(?s)");
+        boolean folding = false; // inside a (?i:…) group
         for (int i = 0; i < wildcard.length(); i++) {
             char c = wildcard.charAt(i);
-            if (c == '*') {
-                regex.append("(.*?)");
-                continue;
-            }
+            boolean star = c == '*';
             if (c == '\\') {
                 c = wildcard.charAt(++i);
             }
-            if (!caseSensitive && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
-                // a class of the two ASCII cases: RE2's (?i) would also fold ſ to s and K (Kelvin) to k
+            boolean letter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+            // RE2's (?i) folds ASCII letters to their other case only, except s (also ſ) and k (also the Kelvin sign)
+            boolean folds = !star && !caseSensitive && letter && "sSkK".indexOf(c) < 0;
+            if (folding && !folds) {
+                regex.append(')');
+                folding = false;
+            }
+            if (star) {
+                regex.append("(.*?)");
+            } else if (folds) {
+                // one group for a run of letters: RE2/J parses each character class in time linear in the rest of
+                // the pattern, so a class per letter made compiling a long wildcard quadratic
+                if (!folding) {
+                    regex.append("(?i:");
+                    folding = true;
+                }
+                regex.append(c);
+            } else if (!caseSensitive && letter) {
                 regex.append('[').append(Character.toLowerCase(c)).append(Character.toUpperCase(c)).append(']');
             } else if (c < 0x80 && !Character.isLetterOrDigit(c)) {
                 regex.append('\\').append(c); // RE2 takes any escaped ASCII punctuation literally
             } else {
                 regex.append(c); // letters, digits and non-ASCII (surrogate pairs stay together)
             }
+        }
+        if (folding) {
+            regex.append(')');
         }
         return regex.toString();
     }

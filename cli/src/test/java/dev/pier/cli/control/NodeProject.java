@@ -2,16 +2,21 @@ package dev.pier.cli.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A pinned npm project the tests run (its package.json and package-lock.json in
  * {@code src/test/node/NAME}), installed with {@code npm ci} into {@code target/NAME} once per
- * build, and the commands run with it, each under a time limit.
+ * build, and the commands run with it, each under a time limit. The module's tests run in
+ * several JVMs at once: a lock file next to the project lets one of them install it while the
+ * others wait for it.
  */
 final class NodeProject {
 
@@ -28,13 +33,16 @@ final class NodeProject {
     static NodeProject install(String name, String installedPackage, int seconds) throws Exception {
         Path dir = Path.of("target", name);
         Files.createDirectories(dir);
-        try (Stream<Path> files = Files.list(Path.of("src", "test", "node", name))) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel lockFile = FileChannel.open(Path.of("target", name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock installing = lockFile.lock()) {
+            try (Stream<Path> files = Files.list(Path.of("src", "test", "node", name))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
-        }
-        if (!Files.exists(dir.resolve("node_modules").resolve(installedPackage).resolve("package.json"))) {
-            run(new ProcessBuilder("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund").directory(dir.toFile()), seconds);
+            if (!Files.exists(dir.resolve("node_modules").resolve(installedPackage).resolve("package.json"))) {
+                run(new ProcessBuilder("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund").directory(dir.toFile()), seconds);
+            }
         }
         return new NodeProject(dir);
     }
