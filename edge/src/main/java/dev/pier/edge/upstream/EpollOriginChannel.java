@@ -1,31 +1,21 @@
 package dev.pier.edge.upstream;
 
+import dev.pier.edge.transport.EdgeEpollChannel;
 import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.EpollChannelConfig;
 import io.netty.channel.epoll.LinuxSocket;
-import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.SocketProtocolFamily;
 import java.io.IOException;
 
 /**
- * An origin connection's socket on native epoll, with only the per-connection system calls an
- * origin connection needs. Netty's {@code EpollSocketChannel} also reads {@code SO_SNDBUF} as it
- * is made (to size gathering writes) and {@code SO_LINGER} as it closes (to close a lingering
- * socket off the loop). Pier sets neither option on an origin socket, so every new one has the
- * send buffer the first had, and none lingers. Nagle's algorithm is off, as on every socket
- * channel of Netty's.
- *
- * <p>The socket is added to epoll with its interest in reading already set: {@link OriginConnection}
- * asks for the first read as the connection opens (an origin has nothing to send before it has the
- * request), and Netty would add the socket without it and set it at that first read, one
- * {@code epoll_ctl} more per connection. Later reads are on request only ({@code autoRead} off, as
- * {@link OriginUpstream} sets it). The channel allows no half-closure: the origin's end of input
- * closes it.
+ * An origin connection's socket on native epoll. Nagle's algorithm is off, as on every socket
+ * channel of Netty's; gathering writes are sized from the first such socket's send buffer. The rest
+ * of what it leaves out of Netty's channel is {@link EdgeEpollChannel}'s: Pier sets no send buffer
+ * or linger on an origin socket. Reads are on request only ({@code autoRead} off, as
+ * {@link OriginUpstream} sets it), the first as the connection opens ({@link OriginConnection}: an
+ * origin has nothing to send before it has the request).
  */
-final class EpollOriginChannel extends AbstractEpollStreamChannel {
+final class EpollOriginChannel extends EdgeEpollChannel {
 
     /**
      * Twice the send buffer of a new TCP socket, read from the first one made: where gathering
@@ -33,63 +23,42 @@ final class EpollOriginChannel extends AbstractEpollStreamChannel {
      */
     private static volatile long maxBytesPerGatheringWrite;
 
-    private final Config config;
+    private final EpollChannelConfig config;
 
     /** A new socket of {@code family}: IPv4 or IPv6, or dual-stack IPv6 when null (for a host name not resolved yet). */
     EpollOriginChannel(SocketProtocolFamily family) {
-        super(family == null ? LinuxSocket.newSocketStream() : LinuxSocket.newSocketStream(family), false);
-        config = new Config(this);
+        super(noDelay(family == null ? LinuxSocket.newSocketStream() : LinuxSocket.newSocketStream(family)));
+        config = new Config(this, gatheringWriteLimit(socket));
     }
 
-    @Override
-    protected void doRegister(ChannelPromise promise) {
+    private static LinuxSocket noDelay(LinuxSocket socket) {
         try {
-            setFlag(Native.EPOLLIN); // not registered yet: only the interest set it is registered with
+            socket.setTcpNoDelay(true);
+            return socket;
         } catch (IOException e) {
-            promise.setFailure(e);
-            return;
+            try {
+                socket.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw new ChannelException(e);
         }
-        super.doRegister(promise);
+    }
+
+    private static long gatheringWriteLimit(LinuxSocket socket) {
+        long max = maxBytesPerGatheringWrite;
+        if (max == 0) {
+            try {
+                max = maxBytesPerGatheringWrite = (long) socket.getSendBufferSize() << 1;
+            } catch (IOException e) {
+                throw new ChannelException(e);
+            }
+        }
+        return max;
     }
 
     @Override
     public EpollChannelConfig config() {
         return config;
-    }
-
-    private static final class Config extends EpollChannelConfig {
-
-        Config(EpollOriginChannel channel) {
-            super(channel);
-            try {
-                socket().setTcpNoDelay(true);
-                long max = maxBytesPerGatheringWrite;
-                if (max == 0) {
-                    max = maxBytesPerGatheringWrite = (long) socket().getSendBufferSize() << 1;
-                }
-                setMaxBytesPerGatheringWrite(max);
-            } catch (IOException e) {
-                throw new ChannelException(e);
-            }
-        }
-
-        @Override
-        public <T> T getOption(ChannelOption<T> option) {
-            try {
-                if (option == ChannelOption.TCP_NODELAY) {
-                    @SuppressWarnings("unchecked")
-                    T noDelay = (T) Boolean.valueOf(socket().isTcpNoDelay());
-                    return noDelay;
-                }
-                if (option == ChannelOption.SO_SNDBUF) {
-                    @SuppressWarnings("unchecked")
-                    T sendBuffer = (T) Integer.valueOf(socket().getSendBufferSize());
-                    return sendBuffer;
-                }
-            } catch (IOException e) {
-                throw new ChannelException(e);
-            }
-            return super.getOption(option);
-        }
     }
 }
