@@ -48,6 +48,30 @@ public abstract class EdgeEpollChannel extends AbstractEpollStreamChannel {
         super.doRegister(promise);
     }
 
+    /**
+     * Where the gathering writes of a kind of connection start: twice the send buffer of the first
+     * such socket, read once (Netty's channels read their own, one {@code getsockopt} per
+     * connection, and then adjust it per connection as writes complete or fall short, as they do
+     * here).
+     */
+    public static final class GatheringWrites {
+
+        private volatile long start;
+
+        /** The start for a new connection's {@code socket}; the first call reads its send buffer. */
+        public long start(LinuxSocket socket) {
+            long bytes = start;
+            if (bytes == 0) {
+                try {
+                    bytes = start = (long) socket.getSendBufferSize() << 1;
+                } catch (IOException e) {
+                    throw new ChannelException(e);
+                }
+            }
+            return bytes;
+        }
+    }
+
     /** The options of an edge connection: Netty's, with Nagle's setting read from the socket. */
     protected static class Config extends EpollChannelConfig {
 

@@ -26,12 +26,8 @@ import java.net.SocketAddress;
 public final class EpollListenerChannel extends AbstractEpollServerChannel {
 
     private final Config config;
-    /**
-     * Twice the send buffer of the first connection accepted: where every connection's gathering
-     * writes start, as Netty's channels start from their own; Netty then adjusts it per connection
-     * as writes complete or fall short.
-     */
-    private volatile long maxBytesPerGatheringWrite;
+    /** Where its connections' gathering writes start, from the first connection accepted. */
+    private final EdgeEpollChannel.GatheringWrites gatheringWrites = new EdgeEpollChannel.GatheringWrites();
 
     public EpollListenerChannel() {
         super(LinuxSocket.newSocketStream(), false);
@@ -64,11 +60,7 @@ public final class EpollListenerChannel extends AbstractEpollServerChannel {
     @Override
     protected Channel newChildChannel(int fd, byte[] address, int offset, int len) throws Exception {
         LinuxSocket accepted = LinuxSocket.newSocket(fd);
-        long max = maxBytesPerGatheringWrite;
-        if (max == 0) {
-            max = maxBytesPerGatheringWrite = (long) accepted.getSendBufferSize() << 1;
-        }
-        return new EpollClientChannel(this, accepted, NativeInetAddress.address(address, offset, len), max);
+        return new EpollClientChannel(this, accepted, NativeInetAddress.address(address, offset, len), gatheringWrites.start(accepted));
     }
 
     private static final class Config extends EpollChannelConfig {

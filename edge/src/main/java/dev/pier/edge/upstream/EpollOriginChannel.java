@@ -17,18 +17,15 @@ import java.io.IOException;
  */
 final class EpollOriginChannel extends EdgeEpollChannel {
 
-    /**
-     * Twice the send buffer of a new TCP socket, read from the first one made: where gathering
-     * writes start, as Netty's channels start; Netty then adjusts it per connection.
-     */
-    private static volatile long maxBytesPerGatheringWrite;
+    /** Where origin connections' gathering writes start, from the first origin socket made. */
+    private static final GatheringWrites GATHERING_WRITES = new GatheringWrites();
 
     private final EpollChannelConfig config;
 
     /** A new socket of {@code family}: IPv4 or IPv6, or dual-stack IPv6 when null (for a host name not resolved yet). */
     EpollOriginChannel(SocketProtocolFamily family) {
         super(noDelay(family == null ? LinuxSocket.newSocketStream() : LinuxSocket.newSocketStream(family)));
-        config = new Config(this, gatheringWriteLimit(socket));
+        config = new Config(this, GATHERING_WRITES.start(socket));
     }
 
     private static LinuxSocket noDelay(LinuxSocket socket) {
@@ -43,18 +40,6 @@ final class EpollOriginChannel extends EdgeEpollChannel {
             }
             throw new ChannelException(e);
         }
-    }
-
-    private static long gatheringWriteLimit(LinuxSocket socket) {
-        long max = maxBytesPerGatheringWrite;
-        if (max == 0) {
-            try {
-                max = maxBytesPerGatheringWrite = (long) socket.getSendBufferSize() << 1;
-            } catch (IOException e) {
-                throw new ChannelException(e);
-            }
-        }
-        return max;
     }
 
     @Override
