@@ -12,20 +12,8 @@ jar=$(realpath "${1:?usage: cpu-per-message.sh JAR [SIZE] [BASE] [JVM_FLAGS...]}
 size=${2:-64}; base=${3:-21700}
 flags=("${@:4}")
 conns=50; win=8; [ "$size" -le 1024 ] || { conns=10; win=4; }
-here=$(cd "$(dirname "$0")" && pwd)
-java="$("$here/../bin/find-jdk")/bin/java"
-harness=$("$here/harness-dir.sh")
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-(cd "$harness" && exec node origin.js $((base + 1)) > "$work/origin.log" 2>&1) & pids+=($!)
-sed -e "s/21101/$((base + 1))/; s/21103/$((base + 3))/; s/21104/$((base + 4))/" "$here/pier-handshake.yaml" > "$work/pier.yaml"
-"$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn16m -XX:+UseCompactObjectHeaders ${flags[@]+"${flags[@]}"} \
-  -jar "$jar" serve --config "$work/pier.yaml" > "$work/pier.log" 2>&1 & pids+=($!)
-pid=$!
-for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$((base + 3))) 2>/dev/null && break; sleep 0.2; done
-url=ws://127.0.0.1:$((base + 3))/
+source "$(dirname "$0")/one-pier.sh"
+one_pier "$jar" "$base" ${flags[@]+"${flags[@]}"}
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 ticks=$(getconf CLK_TCK)
 echo "# $jar ${flags[*]:-}, $size B; uptime before: $(uptime)"

@@ -9,21 +9,8 @@
 set -euo pipefail
 jar=$(realpath "${1:?usage: handshake-syscalls.sh JAR [COUNT] [WARMUP] [BASE]}")
 count=${2:-2000}; warmup=${3:-5000}; base=${4:-21500}
-here=$(cd "$(dirname "$0")" && pwd)
-java="$("$here/../bin/find-jdk")/bin/java"
-harness=$("$here/harness-dir.sh")
-cp "$here/churn-count.js" "$harness/"
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-(cd "$harness" && exec node origin.js $((base + 1)) > "$work/origin.log" 2>&1) & pids+=($!)
-sed -e "s/21101/$((base + 1))/; s/21103/$((base + 3))/; s/21104/$((base + 4))/" "$here/pier-handshake.yaml" > "$work/pier.yaml"
-"$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn16m -XX:+UseCompactObjectHeaders -jar "$jar" serve \
-  --config "$work/pier.yaml" > "$work/pier.log" 2>&1 & pids+=($!)
-pid=$!
-for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$((base + 3))) 2>/dev/null && break; sleep 0.2; done
-url=ws://127.0.0.1:$((base + 3))/
+source "$(dirname "$0")/one-pier.sh"
+one_pier "$jar" "$base"
 (cd "$harness" && node churn-count.js "$url" "$warmup" 20 > /dev/null)
 sleep 1
 strace -c -f -p "$pid" -o "$work/strace.txt" & tracer=$!

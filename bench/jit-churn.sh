@@ -11,20 +11,8 @@ set -euo pipefail
 jar=$(realpath "${1:?usage: jit-churn.sh JAR [BATCHES] [COUNT] [BASE] [JVM_FLAGS...]}")
 batches=${2:-12}; count=${3:-2000}; base=${4:-21600}
 flags=("${@:5}")
-here=$(cd "$(dirname "$0")" && pwd)
-java="$("$here/../bin/find-jdk")/bin/java"
-harness=$("$here/harness-dir.sh")
-cp "$here/churn-count.js" "$harness/"
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-(cd "$harness" && exec node origin.js $((base + 1)) > "$work/origin.log" 2>&1) & pids+=($!)
-sed -e "s/21101/$((base + 1))/; s/21103/$((base + 3))/; s/21104/$((base + 4))/" "$here/pier-handshake.yaml" > "$work/pier.yaml"
-"$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn16m -XX:+UseCompactObjectHeaders ${flags[@]+"${flags[@]}"} \
-  -jar "$jar" serve --config "$work/pier.yaml" > "$work/pier.log" 2>&1 & pids+=($!)
-pid=$!
-for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$((base + 3))) 2>/dev/null && break; sleep 0.2; done
+source "$(dirname "$0")/one-pier.sh"
+one_pier "$jar" "$base" ${flags[@]+"${flags[@]}"}
 ticks=$(getconf CLK_TCK)
 snapshot() { # "C2 C1 REST" CPU ticks of the JVM's threads
   for task in /proc/"$pid"/task/*; do
@@ -35,7 +23,7 @@ echo "# $jar ${flags[*]:-}"; echo "# uptime before: $(uptime)"
 echo "batch  C2 ms/handshake  C1 ms/handshake  other threads ms/handshake  handshakes/s"
 read -r c2 c1 rest <<< "$(snapshot)"
 for b in $(seq "$batches"); do
-  rate=$(cd "$harness" && node churn-count.js ws://127.0.0.1:$((base + 3))/ "$count" 20 | sed 's/.*"handshakes_per_s":\([0-9]*\).*/\1/')
+  rate=$(cd "$harness" && node churn-count.js "$url" "$count" 20 | sed 's/.*"handshakes_per_s":\([0-9]*\).*/\1/')
   read -r n2 n1 nrest <<< "$(snapshot)"
   awk -v b="$b" -v c2=$((n2 - c2)) -v c1=$((n1 - c1)) -v r=$((nrest - rest)) -v n="$count" -v t="$ticks" -v rate="$rate" \
     'BEGIN { printf "%5d  %15.2f  %15.2f  %26.2f  %12s\n", b, c2 * 1000 / t / n, c1 * 1000 / t / n, r * 1000 / t / n, rate }'
